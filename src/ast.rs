@@ -1,0 +1,412 @@
+//! The syntax tree of a `.rules` file. Every node carries its [`Span`];
+//! spans compare equal to each other so that trees can be compared without
+//! positions (a formatted file must mean the same as the original).
+
+use std::fmt;
+
+/// A byte range in the rules source.
+#[derive(Clone, Copy, Default, Eq)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    /// True for an empty span.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// Spans never make two trees different.
+impl PartialEq for Span {
+    fn eq(&self, _: &Span) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        (s.start, s.len()).into()
+    }
+}
+
+/// A name as written, with its place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A whole rules file.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RulesFile {
+    /// Declarations in file order.
+    pub decls: Vec<Decl>,
+}
+
+/// One top-level declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decl {
+    /// What it declares.
+    pub kind: DeclKind,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// The kinds of declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeclKind {
+    /// `ruleset "name"`
+    Ruleset(StringLit),
+    /// `let NAME = EXPR`
+    Let(Let),
+    /// `require NAME: EXPR [else "msg"] [when missing MODE]`
+    Require(Require),
+    /// `signal NAME [weight W] = EXPR`
+    Signal(Signal),
+    /// `tier NAME when EXPR` or `tier NAME otherwise`
+    Tier(Tier),
+    /// `rank by EXPR [asc|desc]`
+    Rank(Rank),
+    /// `limit N`
+    Limit(NumberLit),
+    /// `example "name" { creator {..} expect .. }`
+    Example(Example),
+}
+
+/// A string literal: its value and place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StringLit {
+    /// The value, escapes resolved.
+    pub value: String,
+    /// Where it is written, quotes included.
+    pub span: Span,
+}
+
+/// A number literal as written and its value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NumberLit {
+    /// The value (`3%` is 0.03).
+    pub value: f64,
+    /// The text as written (`1_200`, `3%`).
+    pub raw: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// `let NAME = EXPR`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Let {
+    /// The name.
+    pub name: Ident,
+    /// Its value.
+    pub value: Expr,
+}
+
+/// What a requirement does when its condition comes out missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WhenMissing {
+    /// The creator is rejected (the default).
+    #[default]
+    Fail,
+    /// The requirement counts as met.
+    Pass,
+    /// The creator gets status `review`.
+    Review,
+}
+
+/// `require NAME: EXPR [else "msg"] [when missing MODE]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Require {
+    /// The name.
+    pub name: Ident,
+    /// The condition.
+    pub condition: Expr,
+    /// The `else` message.
+    pub message: Option<StringLit>,
+    /// The `when missing` mode, if written.
+    pub when_missing: Option<(WhenMissing, Span)>,
+}
+
+/// `signal NAME [weight W] = EXPR`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signal {
+    /// The name.
+    pub name: Ident,
+    /// The weight, if written.
+    pub weight: Option<NumberLit>,
+    /// Its value.
+    pub value: Expr,
+}
+
+/// `tier NAME when EXPR` / `tier NAME otherwise`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tier {
+    /// The name.
+    pub name: Ident,
+    /// The condition; `None` for `otherwise`.
+    pub condition: Option<Expr>,
+}
+
+/// Sort direction of `rank by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Smallest first.
+    Asc,
+    /// Largest first (the default).
+    #[default]
+    Desc,
+}
+
+/// `rank by EXPR [asc|desc]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rank {
+    /// The key.
+    pub key: Expr,
+    /// The order, if written.
+    pub order: Option<Order>,
+}
+
+/// `example "name" { creator {..} expect .. }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    /// Its name.
+    pub name: StringLit,
+    /// The creator object literal.
+    pub creator: Expr,
+    /// The expectations, in order.
+    pub expects: Vec<Expect>,
+}
+
+/// One `expect` line of an example.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expect {
+    /// What is expected.
+    pub kind: ExpectKind,
+    /// The whole `expect ...`.
+    pub span: Span,
+}
+
+/// The kinds of expectation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExpectKind {
+    /// `expect accepted`
+    Accepted,
+    /// `expect review`
+    Review,
+    /// `expect rejected [by a, b]`
+    Rejected(Vec<Ident>),
+    /// `expect tier NAME`
+    Tier(Ident),
+    /// `expect score OP NUMBER`
+    Score(CmpOp, NumberLit),
+    /// `expect signal NAME OP NUMBER`
+    Signal(Ident, CmpOp, NumberLit),
+}
+
+/// An expression with its place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+    /// Parses an operator.
+    pub fn parse(s: &str) -> Option<CmpOp> {
+        Some(match s {
+            "==" => CmpOp::Eq,
+            "!=" => CmpOp::Ne,
+            "<" => CmpOp::Lt,
+            "<=" => CmpOp::Le,
+            ">" => CmpOp::Gt,
+            ">=" => CmpOp::Ge,
+            _ => return None,
+        })
+    }
+    /// Applies the operator to an ordering.
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            CmpOp::Eq => ord == Equal,
+            CmpOp::Ne => ord != Equal,
+            CmpOp::Lt => ord == Less,
+            CmpOp::Le => ord != Greater,
+            CmpOp::Gt => ord == Greater,
+            CmpOp::Ge => ord != Less,
+        }
+    }
+}
+
+/// Arithmetic operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl ArithOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        }
+    }
+}
+
+/// The forms of expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// `1_200`, `3%`, `10k`
+    Number(NumberLit),
+    /// `"text"`
+    String(String),
+    /// `true`, `false`
+    Bool(bool),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `{ key: value }`
+    Object(Vec<(Ident, Expr)>),
+    /// A name: parameter, let, signal, `score`, `tier`, `creator` or field.
+    Name(Ident),
+    /// `x.field`
+    Field(Box<Expr>, Ident),
+    /// `x[index]`
+    Index(Box<Expr>, Box<Expr>),
+    /// `f(args)`
+    Call(Ident, Vec<Expr>),
+    /// `x => body`, only as an argument of `any`, `all`, `count`.
+    Lambda(Ident, Box<Expr>),
+    /// `not x`
+    Not(Box<Expr>),
+    /// `-x`
+    Neg(Box<Expr>),
+    /// `a and b`
+    And(Box<Expr>, Box<Expr>),
+    /// `a or b`
+    Or(Box<Expr>, Box<Expr>),
+    /// `a + b` and friends
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    /// `a ?? b`
+    Coalesce(Box<Expr>, Box<Expr>),
+    /// `a < b` and friends
+    Compare(CmpOp, Box<Expr>, Box<Expr>),
+    /// `x between lo and hi`
+    Between(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `x in list` (`negated` for `not in`)
+    In {
+        /// The value looked for.
+        item: Box<Expr>,
+        /// The list.
+        list: Box<Expr>,
+        /// `not in`
+        negated: bool,
+    },
+    /// `s contains x`
+    Contains(Box<Expr>, Box<Expr>),
+    /// `s matches "regex"`
+    Matches(Box<Expr>, Box<Expr>),
+    /// `if c then a else b`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `( x )`, kept so that source text and formatting survive.
+    Paren(Box<Expr>),
+}
+
+impl Expr {
+    /// A boxed copy, for building trees.
+    pub fn boxed(self) -> Box<Expr> {
+        Box::new(self)
+    }
+
+    /// The expression without surrounding parentheses.
+    pub fn unparen(&self) -> &Expr {
+        match &self.kind {
+            ExprKind::Paren(inner) => inner.unparen(),
+            _ => self,
+        }
+    }
+
+    /// Calls `f` on each direct child.
+    pub fn children(&self) -> Vec<&Expr> {
+        use ExprKind::*;
+        match &self.kind {
+            Number(_) | String(_) | Bool(_) | Name(_) => vec![],
+            List(xs) | Call(_, xs) => xs.iter().collect(),
+            Object(entries) => entries.iter().map(|(_, e)| e).collect(),
+            Field(x, _) | Lambda(_, x) | Not(x) | Neg(x) | Paren(x) => vec![x],
+            Index(a, b)
+            | And(a, b)
+            | Or(a, b)
+            | Arith(_, a, b)
+            | Coalesce(a, b)
+            | Compare(_, a, b)
+            | Contains(a, b)
+            | Matches(a, b) => vec![a, b],
+            In { item, list, .. } => vec![item, list],
+            Between(a, b, c) | If(a, b, c) => vec![a, b, c],
+        }
+    }
+}

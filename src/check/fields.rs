@@ -1,0 +1,101 @@
+//! Fields the rules read, checked against the data: a path that no record
+//! has is most likely a typo, reported with the closest field that records
+//! do have.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::Value as Json;
+
+use crate::compile::Program;
+use crate::diagnostic::did_you_mean;
+
+/// Watches records go by and remembers which field paths were ever present.
+#[derive(Debug, Default)]
+pub struct FieldCensus {
+    paths: Vec<Vec<String>>,
+    found: Vec<bool>,
+    unfound: usize,
+    /// Keys seen under each parent path that an unfound field hangs from.
+    keys: HashMap<Vec<String>, BTreeSet<String>>,
+}
+
+impl FieldCensus {
+    /// A census of the fields `program` reads.
+    pub fn new(program: &Program) -> Self {
+        let paths = program.fields.clone();
+        let n = paths.len();
+        let mut keys = HashMap::new();
+        for p in &paths {
+            keys.entry(p[..p.len() - 1].to_vec())
+                .or_insert_with(BTreeSet::new);
+        }
+        FieldCensus {
+            paths,
+            found: vec![false; n],
+            unfound: n,
+            keys,
+        }
+    }
+
+    /// Notes which fields one record has. Costs nothing once every field was seen.
+    pub fn observe(&mut self, record: &Json) {
+        if self.unfound == 0 {
+            return;
+        }
+        for (i, p) in self.paths.iter().enumerate() {
+            if !self.found[i] && lookup(record, p).is_some_and(|v| !v.is_null()) {
+                self.found[i] = true;
+                self.unfound -= 1;
+            }
+        }
+        if self.unfound == 0 {
+            return;
+        }
+        for (parent, seen) in self.keys.iter_mut() {
+            if let Some(Json::Object(m)) = lookup(record, parent) {
+                for k in m.keys() {
+                    if !seen.contains(k) {
+                        seen.insert(k.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// One warning for each field no record had.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, p) in self.paths.iter().enumerate() {
+            if self.found[i] {
+                continue;
+            }
+            let name = p.join(".");
+            let parent = &p[..p.len() - 1];
+            let last = p.last().expect("paths are never empty");
+            let suggestion = self
+                .keys
+                .get(parent)
+                .and_then(|seen| did_you_mean(last, seen.iter().map(String::as_str)));
+            out.push(match suggestion {
+                Some(s) => {
+                    let mut full = parent.to_vec();
+                    full.push(s.to_string());
+                    format!(
+                        "`{name}` appears in no record; did you mean `{}`?",
+                        full.join(".")
+                    )
+                }
+                None => format!("`{name}` appears in no record"),
+            });
+        }
+        out
+    }
+}
+
+fn lookup<'j>(record: &'j Json, path: &[String]) -> Option<&'j Json> {
+    let mut cur = record;
+    for k in path {
+        cur = cur.get(k)?;
+    }
+    Some(cur)
+}

@@ -1,0 +1,304 @@
+//! Checks a parsed rules file before any record is read: declarations
+//! (order, duplicates, weights, limits, tiers, examples), expressions
+//! ([`exprs`]: functions, arity, types known without data, regexes) and
+//! dependencies ([`cycles`]). Every problem is collected; none stops the pass.
+
+mod cycles;
+mod exprs;
+pub mod fields;
+
+use std::collections::HashMap;
+
+use crate::ast::*;
+use crate::diagnostic::{did_you_mean, RuleDiagnostic};
+
+/// Names that the language gives a meaning of its own.
+pub const BUILT_IN_NAMES: [&str; 3] = ["score", "tier", "creator"];
+
+/// Everything the file declares, by name.
+pub(crate) struct Declared<'f> {
+    pub lets: Vec<&'f Let>,
+    pub signals: Vec<&'f Signal>,
+    pub requires: Vec<&'f Require>,
+    pub tiers: Vec<&'f Tier>,
+}
+
+impl<'f> Declared<'f> {
+    pub fn collect(file: &'f RulesFile) -> Self {
+        let mut d = Declared {
+            lets: vec![],
+            signals: vec![],
+            requires: vec![],
+            tiers: vec![],
+        };
+        for decl in &file.decls {
+            match &decl.kind {
+                DeclKind::Let(l) => d.lets.push(l),
+                DeclKind::Signal(s) => d.signals.push(s),
+                DeclKind::Require(r) => d.requires.push(r),
+                DeclKind::Tier(t) => d.tiers.push(t),
+                _ => {}
+            }
+        }
+        d
+    }
+
+    /// The first `let` of this name.
+    pub fn let_index(&self, name: &str) -> Option<usize> {
+        self.lets.iter().position(|l| l.name.name == name)
+    }
+
+    /// The first `signal` of this name.
+    pub fn signal_index(&self, name: &str) -> Option<usize> {
+        self.signals.iter().position(|s| s.name.name == name)
+    }
+}
+
+/// Checks a whole file; returns every error found (empty when it is valid).
+pub fn check(src: &str, file: &RulesFile) -> Vec<RuleDiagnostic> {
+    let declared = Declared::collect(file);
+    let mut errors = Vec::new();
+    check_declarations(file, &declared, &mut errors);
+    exprs::check_expressions(src, file, &declared, &mut errors);
+    cycles::check_dependencies(file, &declared, &mut errors);
+    errors
+}
+
+fn check_declarations(file: &RulesFile, declared: &Declared, errors: &mut Vec<RuleDiagnostic>) {
+    // name -> first place it was declared, per namespace
+    let mut values: HashMap<&str, Span> = HashMap::new(); // lets and signals
+    let mut requires: HashMap<&str, Span> = HashMap::new();
+    let mut tiers: HashMap<&str, Span> = HashMap::new();
+    let mut examples: HashMap<&str, Span> = HashMap::new();
+    let mut ruleset: Option<Span> = None;
+    let mut rank: Option<Span> = None;
+    let mut limit: Option<Span> = None;
+    let mut otherwise: Option<Span> = None;
+
+    let duplicate = |what: &str, name: &str, span: Span, first: Span| {
+        RuleDiagnostic::error(
+            "influence::duplicate",
+            span,
+            format!("{what} `{name}` is declared twice"),
+            "declared again here",
+        )
+        .with_extra(first, "first declared here")
+        .with_help(format!("rename one of them or remove the second {what}"))
+    };
+
+    for (i, decl) in file.decls.iter().enumerate() {
+        match &decl.kind {
+            DeclKind::Ruleset(name) => {
+                if let Some(first) = ruleset {
+                    errors.push(
+                        RuleDiagnostic::error(
+                            "influence::duplicate",
+                            decl.span,
+                            "a file has at most one `ruleset` name",
+                            "second `ruleset`",
+                        )
+                        .with_extra(first, "first named here")
+                        .with_help("remove one of the two `ruleset` lines"),
+                    );
+                } else if i != 0 {
+                    errors.push(
+                        RuleDiagnostic::error(
+                            "influence::ruleset-position",
+                            decl.span,
+                            format!("`ruleset {:?}` must be the first declaration", name.value),
+                            "not first",
+                        )
+                        .with_help("move the `ruleset` line to the top of the file"),
+                    );
+                }
+                ruleset.get_or_insert(decl.span);
+            }
+            DeclKind::Let(Let { name, .. }) | DeclKind::Signal(Signal { name, .. }) => {
+                let what = if matches!(decl.kind, DeclKind::Let(_)) {
+                    "let"
+                } else {
+                    "signal"
+                };
+                if BUILT_IN_NAMES.contains(&name.name.as_str()) {
+                    errors.push(
+                        RuleDiagnostic::error(
+                            "influence::reserved-name",
+                            name.span,
+                            format!("`{}` is a built-in name", name.name),
+                            "cannot be declared",
+                        )
+                        .with_help(format!(
+                            "`score`, `tier` and `creator` mean the weighted score, the tier and the whole record; call this {what} something else"
+                        )),
+                    );
+                } else if let Some(first) = values.get(name.name.as_str()) {
+                    errors.push(duplicate("name", &name.name, name.span, *first));
+                } else {
+                    values.insert(&name.name, name.span);
+                }
+                if let DeclKind::Signal(Signal {
+                    weight: Some(w), ..
+                }) = &decl.kind
+                {
+                    if w.value <= 0.0 {
+                        errors.push(
+                            RuleDiagnostic::error(
+                                "influence::weight",
+                                w.span,
+                                format!("signal `{}` has weight {}", name.name, w.raw),
+                                "must be greater than 0",
+                            )
+                            .with_help("weights are positive numbers; remove the signal to stop it counting"),
+                        );
+                    }
+                }
+            }
+            DeclKind::Require(r) => {
+                if let Some(first) = requires.get(r.name.name.as_str()) {
+                    errors.push(duplicate("requirement", &r.name.name, r.name.span, *first));
+                } else {
+                    requires.insert(&r.name.name, r.name.span);
+                }
+            }
+            DeclKind::Tier(t) => {
+                if let Some(first) = tiers.get(t.name.name.as_str()) {
+                    errors.push(duplicate("tier", &t.name.name, t.name.span, *first));
+                } else {
+                    tiers.insert(&t.name.name, t.name.span);
+                }
+                if let Some(o) = otherwise {
+                    errors.push(
+                        RuleDiagnostic::error(
+                            "influence::tier-order",
+                            decl.span,
+                            format!("tier `{}` comes after `otherwise`", t.name.name),
+                            "can never be chosen",
+                        )
+                        .with_extra(o, "every creator left is taken here")
+                        .with_help("move the `otherwise` tier to the end"),
+                    );
+                } else if t.condition.is_none() {
+                    otherwise = Some(decl.span);
+                }
+            }
+            DeclKind::Rank(_) => {
+                if let Some(first) = rank {
+                    errors.push(duplicate("declaration", "rank by", decl.span, first));
+                }
+                rank.get_or_insert(decl.span);
+            }
+            DeclKind::Limit(n) => {
+                if let Some(first) = limit {
+                    errors.push(duplicate("declaration", "limit", decl.span, first));
+                }
+                limit.get_or_insert(decl.span);
+                if n.value < 1.0 || n.value.fract() != 0.0 {
+                    errors.push(
+                        RuleDiagnostic::error(
+                            "influence::limit",
+                            n.span,
+                            format!("`limit {}` is not a whole number of creators", n.raw),
+                            "must be a whole number, at least 1",
+                        )
+                        .with_help(
+                            "write `limit 50`, or leave `limit` out to list every accepted creator",
+                        ),
+                    );
+                }
+            }
+            DeclKind::Example(ex) => {
+                if let Some(first) = examples.get(ex.name.value.as_str()) {
+                    errors.push(duplicate("example", &ex.name.value, ex.name.span, *first));
+                } else {
+                    examples.insert(&ex.name.value, ex.name.span);
+                }
+                check_example(ex, declared, errors);
+            }
+        }
+    }
+}
+
+fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnostic>) {
+    literal_only(&ex.creator, errors);
+    let unknown = |what: &str, code: &'static str, name: &Ident, known: Vec<&str>| {
+        let mut d = RuleDiagnostic::error(
+            code,
+            name.span,
+            format!(
+                "this example expects {what} `{}`, which the file does not declare",
+                name.name
+            ),
+            format!("no {what} of this name"),
+        );
+        d = match did_you_mean(&name.name, known.iter().copied()) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None if known.is_empty() => d.with_help(format!("the file declares no {what}")),
+            None => d.with_help(format!("the file declares: {}", known.join(", "))),
+        };
+        d
+    };
+    for e in &ex.expects {
+        match &e.kind {
+            ExpectKind::Rejected(names) => {
+                for n in names {
+                    let known: Vec<&str> = declared
+                        .requires
+                        .iter()
+                        .map(|r| r.name.name.as_str())
+                        .collect();
+                    if !known.contains(&n.name.as_str()) {
+                        errors.push(unknown(
+                            "requirement",
+                            "influence::unknown-requirement",
+                            n,
+                            known,
+                        ));
+                    }
+                }
+            }
+            ExpectKind::Tier(n) => {
+                let known: Vec<&str> = declared
+                    .tiers
+                    .iter()
+                    .map(|t| t.name.name.as_str())
+                    .collect();
+                if !known.contains(&n.name.as_str()) {
+                    errors.push(unknown("tier", "influence::unknown-tier", n, known));
+                }
+            }
+            ExpectKind::Signal(n, _, _) => {
+                let known: Vec<&str> = declared
+                    .signals
+                    .iter()
+                    .map(|s| s.name.name.as_str())
+                    .collect();
+                if !known.contains(&n.name.as_str()) {
+                    errors.push(unknown("signal", "influence::unknown-signal", n, known));
+                }
+            }
+            ExpectKind::Accepted | ExpectKind::Review | ExpectKind::Score(..) => {}
+        }
+    }
+}
+
+/// Example creators hold data, not rules: literals, lists and objects only.
+fn literal_only(e: &Expr, errors: &mut Vec<RuleDiagnostic>) {
+    match &e.kind {
+        ExprKind::Number(_) | ExprKind::String(_) | ExprKind::Bool(_) => {}
+        ExprKind::Neg(x) if matches!(x.kind, ExprKind::Number(_)) => {}
+        ExprKind::Name(n) if n.name == "null" => {}
+        ExprKind::List(xs) => xs.iter().for_each(|x| literal_only(x, errors)),
+        ExprKind::Object(entries) => entries.iter().for_each(|(_, x)| literal_only(x, errors)),
+        _ => errors.push(
+            RuleDiagnostic::error(
+                "influence::example",
+                e.span,
+                "an example creator holds only literal values",
+                "not a literal",
+            )
+            .with_help(
+                "write the value itself: a number, a string, true/false, null, a list or an object",
+            ),
+        ),
+    }
+}

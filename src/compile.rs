@@ -1,0 +1,412 @@
+//! Lowers a checked AST into a [`Program`]: names resolved to slots (lets,
+//! signals, lambda parameters), field paths to indices into one table,
+//! regexes compiled, constant lets and constant sub-expressions folded.
+//! Runs once per ruleset; records only ever meet the lowered form.
+
+use std::sync::Arc;
+
+use regex::Regex;
+
+use crate::ast::{self, ArithOp, CmpOp, DeclKind, Expr, ExprKind, Order, Span, WhenMissing};
+use crate::check::Declared;
+use crate::eval::functions::Builtin;
+use crate::eval::value::{List, Value};
+
+/// Regexes bigger than this (compiled) are refused with a diagnostic.
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Compiles a `matches` pattern the same way for the checker and the program.
+pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+/// A lowered expression with the place it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub op: Op,
+    pub span: Span,
+}
+
+/// The operations of a lowered expression.
+#[derive(Debug, Clone)]
+pub(crate) enum Op {
+    Const(Value<'static>),
+    /// A field path of the record (index into `Program::fields`).
+    Field(u32),
+    /// The whole record.
+    Creator,
+    /// A lambda parameter, counted from the outermost.
+    Param(u32),
+    Let(u32),
+    Signal(u32),
+    Score,
+    Tier,
+    /// `.key` of a computed value.
+    Get(Box<Node>, String),
+    Index(Box<Node>, Box<Node>),
+    Not(Box<Node>),
+    Neg(Box<Node>),
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Arith(ArithOp, Box<Node>, Box<Node>),
+    Coalesce(Box<Node>, Box<Node>),
+    Compare(CmpOp, Box<Node>, Box<Node>),
+    Between(Box<Node>, Box<Node>, Box<Node>),
+    In(Box<Node>, Box<Node>, bool),
+    Contains(Box<Node>, Box<Node>),
+    Matches(Box<Node>, Arc<Regex>),
+    If(Box<Node>, Box<Node>, Box<Node>),
+    List(Vec<Node>),
+    Call(Builtin, Vec<Node>),
+    Has(Box<Node>),
+    /// `any`, `all` or `count` over a list with a body that reads `Param`.
+    Lambda(Builtin, Box<Node>, Box<Node>),
+}
+
+/// A requirement, ready to run.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    /// Its name.
+    pub name: String,
+    pub(crate) condition: Node,
+    /// The `else` message.
+    pub message: Option<String>,
+    /// What a missing result means.
+    pub when_missing: WhenMissing,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A signal, ready to run.
+#[derive(Debug, Clone)]
+pub struct SignalDef {
+    /// Its name.
+    pub name: String,
+    /// Its weight (> 0).
+    pub weight: f64,
+    pub(crate) value: Node,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A tier, ready to run.
+#[derive(Debug, Clone)]
+pub struct TierDef {
+    /// Its name.
+    pub name: String,
+    pub(crate) condition: Option<Node>,
+}
+
+/// A `let`, ready to run.
+#[derive(Debug, Clone)]
+pub(crate) struct LetDef {
+    pub name: String,
+    pub value: Node,
+}
+
+/// A compiled ruleset: what every record is evaluated against.
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// The `ruleset` name.
+    pub name: Option<String>,
+    /// The file name the rules came from.
+    pub file: String,
+    /// The rules source, for quoting expressions in reasons.
+    pub source: Arc<str>,
+    /// Requirements in file order.
+    pub requirements: Vec<Requirement>,
+    /// Signals in file order.
+    pub signals: Vec<SignalDef>,
+    /// Tiers in file order.
+    pub tiers: Vec<TierDef>,
+    pub(crate) lets: Vec<LetDef>,
+    pub(crate) rank: Option<Node>,
+    /// The ranking direction.
+    pub order: Order,
+    /// `limit N`.
+    pub limit: Option<usize>,
+    /// Every field path the rules read, such as `["audience", "female_share"]`.
+    pub fields: Vec<Vec<String>>,
+    /// The parsed file, kept for examples and tooling.
+    pub ast: ast::RulesFile,
+}
+
+impl Program {
+    /// The source text of a span.
+    pub fn text(&self, span: Span) -> &str {
+        self.source.get(span.start..span.end).unwrap_or("?")
+    }
+
+    /// A field path as written, `audience.female_share`.
+    pub fn field_name(&self, i: u32) -> String {
+        self.fields[i as usize].join(".")
+    }
+}
+
+/// Lowers a file that [`crate::check::check`] accepted.
+pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Program {
+    let declared = Declared::collect(&file);
+    let mut c = Lowering {
+        declared: &declared,
+        fields: Vec::new(),
+        scope: Vec::new(),
+        lets: vec![None; declared.lets.len()],
+        in_progress: vec![false; declared.lets.len()],
+    };
+    for i in 0..declared.lets.len() {
+        c.lower_let(i);
+    }
+    let mut requirements = Vec::new();
+    let mut signals = Vec::new();
+    let mut tiers = Vec::new();
+    let mut rank = None;
+    let mut order = Order::Desc;
+    let mut limit = None;
+    let mut name = None;
+    for decl in &file.decls {
+        match &decl.kind {
+            DeclKind::Ruleset(s) => name = Some(s.value.clone()),
+            DeclKind::Require(r) => requirements.push(Requirement {
+                name: r.name.name.clone(),
+                condition: c.lower(&r.condition),
+                message: r.message.as_ref().map(|m| m.value.clone()),
+                when_missing: r.when_missing.map(|(m, _)| m).unwrap_or_default(),
+                span: decl.span,
+            }),
+            DeclKind::Signal(s) => signals.push(SignalDef {
+                name: s.name.name.clone(),
+                weight: s.weight.as_ref().map_or(1.0, |w| w.value),
+                value: c.lower(&s.value),
+                span: decl.span,
+            }),
+            DeclKind::Tier(t) => tiers.push(TierDef {
+                name: t.name.name.clone(),
+                condition: t.condition.as_ref().map(|e| c.lower(e)),
+            }),
+            DeclKind::Rank(r) => {
+                rank = Some(c.lower(&r.key));
+                order = r.order.unwrap_or_default();
+            }
+            DeclKind::Limit(n) => limit = Some(n.value as usize),
+            DeclKind::Let(_) | DeclKind::Example(_) => {}
+        }
+    }
+    let lets = c
+        .lets
+        .into_iter()
+        .zip(&declared.lets)
+        .map(|(node, l)| LetDef {
+            name: l.name.name.clone(),
+            value: node.expect("every let was lowered"),
+        })
+        .collect();
+    let fields = c.fields;
+    Program {
+        name,
+        file: file_name.to_string(),
+        source: Arc::from(src),
+        requirements,
+        signals,
+        tiers,
+        lets,
+        rank,
+        order,
+        limit,
+        fields,
+        ast: file,
+    }
+}
+
+struct Lowering<'d, 'f> {
+    declared: &'d Declared<'f>,
+    fields: Vec<Vec<String>>,
+    scope: Vec<String>,
+    lets: Vec<Option<Node>>,
+    in_progress: Vec<bool>,
+}
+
+impl Lowering<'_, '_> {
+    fn lower_let(&mut self, i: usize) {
+        if self.lets[i].is_some() || self.in_progress[i] {
+            return;
+        }
+        self.in_progress[i] = true;
+        let saved = std::mem::take(&mut self.scope);
+        let node = self.lower(&self.declared.lets[i].value);
+        self.scope = saved;
+        self.lets[i] = Some(node);
+        self.in_progress[i] = false;
+    }
+
+    fn field(&mut self, path: Vec<String>) -> Op {
+        let i = match self.fields.iter().position(|p| *p == path) {
+            Some(i) => i,
+            None => {
+                self.fields.push(path);
+                self.fields.len() - 1
+            }
+        };
+        Op::Field(i as u32)
+    }
+
+    fn lower(&mut self, e: &Expr) -> Node {
+        let node = Node {
+            op: self.lower_op(e),
+            span: e.span,
+        };
+        fold(node)
+    }
+
+    fn bx(&mut self, e: &Expr) -> Box<Node> {
+        Box::new(self.lower(e))
+    }
+
+    fn lower_op(&mut self, e: &Expr) -> Op {
+        use ExprKind as E;
+        match &e.kind {
+            E::Number(n) => Op::Const(Value::Number(n.value)),
+            E::String(s) => Op::Const(Value::Str(s.clone().into())),
+            E::Bool(b) => Op::Const(Value::Bool(*b)),
+            E::List(xs) => Op::List(xs.iter().map(|x| self.lower(x)).collect()),
+            E::Object(_) => unreachable!("the checker allows objects only in examples"),
+            E::Paren(x) => self.lower_op(x),
+            E::Name(n) => {
+                if let Some(p) = self.scope.iter().rposition(|p| *p == n.name) {
+                    return Op::Param(p as u32);
+                }
+                if let Some(i) = self.declared.let_index(&n.name) {
+                    self.lower_let(i);
+                    return match &self.lets[i] {
+                        Some(Node {
+                            op: Op::Const(v), ..
+                        }) => Op::Const(v.clone()),
+                        _ => Op::Let(i as u32),
+                    };
+                }
+                if let Some(i) = self.declared.signal_index(&n.name) {
+                    return Op::Signal(i as u32);
+                }
+                match n.name.as_str() {
+                    "score" => Op::Score,
+                    "tier" => Op::Tier,
+                    "creator" => Op::Creator,
+                    _ => self.field(vec![n.name.clone()]),
+                }
+            }
+            E::Field(base, key) => {
+                let b = self.lower(base);
+                self.extend_path(b, &key.name)
+            }
+            E::Index(base, index) => {
+                let b = self.lower(base);
+                if let E::String(key) = &index.unparen().kind {
+                    return self.extend_path(b, key);
+                }
+                Op::Index(Box::new(b), self.bx(index))
+            }
+            E::Call(name, args) => {
+                let f = Builtin::from_name(&name.name).expect("the checker knows every function");
+                match f {
+                    Builtin::Has => Op::Has(self.bx(&args[0])),
+                    Builtin::Any | Builtin::All | Builtin::Count => {
+                        let list = self.bx(&args[0]);
+                        let ExprKind::Lambda(param, body) = &args[1].kind else {
+                            unreachable!("the checker requires a lambda")
+                        };
+                        self.scope.push(param.name.clone());
+                        let body = self.bx(body);
+                        self.scope.pop();
+                        Op::Lambda(f, list, body)
+                    }
+                    _ => Op::Call(f, args.iter().map(|a| self.lower(a)).collect()),
+                }
+            }
+            E::Lambda(..) => unreachable!("the checker allows lambdas only in any/all/count"),
+            E::Not(x) => Op::Not(self.bx(x)),
+            E::Neg(x) => Op::Neg(self.bx(x)),
+            E::And(a, b) => Op::And(self.bx(a), self.bx(b)),
+            E::Or(a, b) => Op::Or(self.bx(a), self.bx(b)),
+            E::Arith(op, a, b) => Op::Arith(*op, self.bx(a), self.bx(b)),
+            E::Coalesce(a, b) => Op::Coalesce(self.bx(a), self.bx(b)),
+            E::Compare(op, a, b) => Op::Compare(*op, self.bx(a), self.bx(b)),
+            E::Between(x, lo, hi) => Op::Between(self.bx(x), self.bx(lo), self.bx(hi)),
+            E::In {
+                item,
+                list,
+                negated,
+            } => Op::In(self.bx(item), self.bx(list), *negated),
+            E::Contains(a, b) => Op::Contains(self.bx(a), self.bx(b)),
+            E::Matches(a, pattern) => {
+                let a = self.bx(a);
+                let p = self.lower(pattern);
+                let Op::Const(Value::Str(text)) = &p.op else {
+                    unreachable!("the checker requires a constant pattern")
+                };
+                let re = build_regex(text).expect("the checker compiled this pattern");
+                Op::Matches(a, Arc::new(re))
+            }
+            E::If(c, a, b) => Op::If(self.bx(c), self.bx(a), self.bx(b)),
+        }
+    }
+
+    /// `x.key`: a longer field path when `x` is one, else a lookup.
+    fn extend_path(&mut self, base: Node, key: &str) -> Op {
+        match base.op {
+            Op::Field(i) => {
+                let mut path = self.fields[i as usize].clone();
+                path.push(key.to_string());
+                self.field(path)
+            }
+            Op::Creator => self.field(vec![key.to_string()]),
+            _ => Op::Get(Box::new(base), key.to_string()),
+        }
+    }
+}
+
+/// Replaces an operation whose operands are all constants by its value.
+fn fold(node: Node) -> Node {
+    let foldable = match &node.op {
+        Op::Const(_) => return node,
+        Op::List(xs) | Op::Call(_, xs) => xs.iter().all(is_const),
+        Op::Not(a) | Op::Neg(a) => is_const(a),
+        Op::Arith(_, a, b)
+        | Op::Compare(_, a, b)
+        | Op::Coalesce(a, b)
+        | Op::And(a, b)
+        | Op::Or(a, b) => is_const(a) && is_const(b),
+        Op::Between(a, b, c) | Op::If(a, b, c) => is_const(a) && is_const(b) && is_const(c),
+        Op::In(a, b, _) | Op::Contains(a, b) => is_const(a) && is_const(b),
+        _ => false,
+    };
+    if !foldable {
+        return node;
+    }
+    match crate::eval::eval_constant(&node) {
+        Some(v) => Node {
+            op: Op::Const(v),
+            span: node.span,
+        },
+        None => node,
+    }
+}
+
+fn is_const(n: &Node) -> bool {
+    matches!(n.op, Op::Const(_))
+}
+
+/// A value that owns everything it holds, so a program can keep it.
+pub(crate) fn into_static(v: Value<'_>) -> Option<Value<'static>> {
+    Some(match v {
+        Value::Missing(m) => Value::Missing(m),
+        Value::Number(n) => Value::Number(n),
+        Value::Bool(b) => Value::Bool(b),
+        Value::Str(s) => Value::Str(s.into_owned().into()),
+        Value::List(xs) => {
+            let items: Option<Vec<Value<'static>>> = xs.iter().map(into_static).collect();
+            Value::List(List::Built(items?.into()))
+        }
+        Value::Object(_) => return None,
+    })
+}

@@ -1,0 +1,169 @@
+//! Reading creator records. A JSON array is streamed element by element, so
+//! the file is never held whole; a fatal fault is reported with the data
+//! file's line and column and the lines around it, read as a window.
+
+mod json;
+
+pub use json::for_each_in_array;
+
+use std::fmt;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+
+/// Data that could not be read: exit status 2.
+#[derive(Debug)]
+pub struct DataError {
+    /// The data file.
+    pub file: String,
+    /// What went wrong.
+    pub message: String,
+    /// 1-based line and column of the fault, when known.
+    pub location: Option<(usize, usize)>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The lines around the fault and the fault's byte range within them.
+    snippet: Option<(NamedSource<String>, usize)>,
+}
+
+impl DataError {
+    /// An error without a place in the file (missing file, unreadable).
+    pub fn plain(file: &str, message: impl Into<String>, help: Option<String>) -> Self {
+        DataError {
+            file: file.to_string(),
+            message: message.into(),
+            location: None,
+            help,
+            snippet: None,
+        }
+    }
+
+    /// An error at `line`:`column` of `path`; reads up to two lines on each
+    /// side of it to show, never the whole file.
+    pub fn at(
+        path: &Path,
+        file: &str,
+        message: impl Into<String>,
+        line: usize,
+        column: usize,
+    ) -> Self {
+        let snippet = window(path, line, column).map(|(text, offset, first_line)| {
+            let name = format!("{file}:{line}:{column}");
+            let _ = first_line;
+            (NamedSource::new(name, text), offset)
+        });
+        DataError {
+            file: file.to_string(),
+            message: message.into(),
+            location: Some((line, column)),
+            help: Some("fix the data at that place, or export the file again".into()),
+            snippet,
+        }
+    }
+}
+
+/// Lines `line-2 ..= line+2` of the file (each cut to 400 characters), and
+/// the byte offset of `line`:`column` within them.
+fn window(path: &Path, line: usize, column: usize) -> Option<(String, usize, usize)> {
+    let f = std::fs::File::open(path).ok()?;
+    let mut r = BufReader::new(f.take(u64::MAX));
+    let first = line.saturating_sub(2).max(1);
+    let mut text = String::new();
+    let mut offset = 0;
+    let mut buf = Vec::new();
+    let mut n = 0;
+    loop {
+        buf.clear();
+        // a line longer than 1 MiB is read in part: enough to show
+        let read = (&mut r).take(1 << 20).read_until(b'\n', &mut buf).ok()?;
+        if read == 0 {
+            break;
+        }
+        if buf.last() != Some(&b'\n') && read == 1 << 20 {
+            let mut rest = Vec::new();
+            let _ = r.read_until(b'\n', &mut rest);
+        }
+        n += 1;
+        if n < first {
+            continue;
+        }
+        if n > line + 2 {
+            break;
+        }
+        let s = String::from_utf8_lossy(&buf);
+        let s = s.trim_end_matches(['\n', '\r']);
+        let shown: String = s.chars().take(400).collect();
+        if n == line {
+            let col_bytes: usize = shown
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            offset = text.len() + col_bytes;
+        }
+        text.push_str(&shown);
+        text.push('\n');
+    }
+    Some((text, offset, first))
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.location {
+            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for DataError {}
+
+impl Diagnostic for DataError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("influence::data"))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.snippet.as_ref().map(|(s, _)| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (_, offset) = self.snippet.as_ref()?;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some("here".into()), (*offset, 0)),
+        )))
+    }
+}
+
+/// Opens a data file, or says why not.
+pub fn open(path: &Path) -> Result<std::fs::File, DataError> {
+    let name = path.display().to_string();
+    if path.is_dir() {
+        return Err(DataError::plain(
+            &name,
+            "is a directory, not a data file",
+            Some("give the path of a .json file".into()),
+        ));
+    }
+    std::fs::File::open(path).map_err(|e| {
+        let help = match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                Some("check the path; it is relative to the current directory".to_string())
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                Some("check the file's permissions".to_string())
+            }
+            _ => None,
+        };
+        DataError::plain(&name, format!("cannot read: {e}"), help)
+    })
+}
+
+/// The path as given, for messages.
+pub fn display_name(path: &Path) -> String {
+    PathBuf::from(path).display().to_string()
+}

@@ -1,0 +1,253 @@
+//! Diagnostics about a rules file: one data type for every stage (syntax,
+//! check), each with a stable code, a span, a label and computed help, and
+//! the collection of them that the library returns as a `miette::Diagnostic`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
+
+use crate::ast::Span;
+
+/// One problem found in a rules file.
+#[derive(Clone, Debug)]
+pub struct RuleDiagnostic {
+    /// Stable code, such as `influence::parse`.
+    pub code: &'static str,
+    /// What is wrong, one sentence.
+    pub message: String,
+    /// Where.
+    pub span: Span,
+    /// The text under the underline.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Further places worth pointing at (the first definition of a duplicate).
+    pub extra: Vec<(Span, String)>,
+    /// The file this is about, attached when the diagnostic leaves the library.
+    pub source: Option<Arc<NamedSource<String>>>,
+}
+
+impl RuleDiagnostic {
+    /// An error with a code, a message, a place and a label.
+    pub fn error(
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
+        RuleDiagnostic {
+            code,
+            message: message.into(),
+            span,
+            label: label.into(),
+            help: None,
+            severity: Severity::Error,
+            extra: Vec::new(),
+            source: None,
+        }
+    }
+
+    /// Adds help text.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a second labelled place.
+    pub fn with_extra(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.extra.push((span, label.into()));
+        self
+    }
+
+    /// Makes it a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// 1-based line and column of the start of the span in `src`.
+    pub fn line_col(&self, src: &str) -> (usize, usize) {
+        line_col(src, self.span.start)
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `src`.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src[..floor_char_boundary(src, offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for RuleDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RuleDiagnostic {}
+
+impl Diagnostic for RuleDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_deref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let main = LabeledSpan::new_primary_with_span(Some(self.label.clone()), self.span);
+        let extra = self
+            .extra
+            .iter()
+            .map(|(s, l)| LabeledSpan::new_with_span(Some(l.clone()), *s));
+        Some(Box::new(std::iter::once(main).chain(extra)))
+    }
+}
+
+/// Every problem found in a rules file, in source order. Returned when a
+/// ruleset cannot be compiled; each entry is also a `miette::Diagnostic`.
+#[derive(Debug, Clone)]
+pub struct RulesError {
+    /// The file name shown in reports.
+    pub file: String,
+    /// The rules source.
+    pub source_text: Arc<NamedSource<String>>,
+    /// The problems, errors first in source order, then warnings.
+    pub diagnostics: Vec<RuleDiagnostic>,
+}
+
+impl RulesError {
+    /// Wraps diagnostics about `src`, attaching the source to each.
+    pub fn new(file: &str, src: &str, mut diagnostics: Vec<RuleDiagnostic>) -> Self {
+        let source_text = Arc::new(NamedSource::new(file, src.to_string()));
+        diagnostics.sort_by_key(|d| (d.severity != Severity::Error, d.span.start));
+        for d in &mut diagnostics {
+            d.source = Some(source_text.clone());
+        }
+        RulesError {
+            file: file.to_string(),
+            source_text,
+            diagnostics,
+        }
+    }
+
+    /// The number of errors (not warnings).
+    pub fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
+impl fmt::Display for RulesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.error_count();
+        write!(
+            f,
+            "{} has {} error{}",
+            self.file,
+            n,
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for RulesError {}
+
+impl Diagnostic for RulesError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("influence::rules"))
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        Some(Box::new(
+            self.diagnostics.iter().map(|d| d as &dyn Diagnostic),
+        ))
+    }
+}
+
+/// The closest of `candidates` to `name`, for "did you mean": at most one
+/// edit for names of up to two letters, else two; case is ignored first.
+pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let lower = name.to_lowercase();
+    let max = if name.chars().count() <= 2 { 1 } else { 2 };
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        if c == name {
+            continue;
+        }
+        let d = if c.to_lowercase() == lower {
+            0
+        } else {
+            edit_distance(&lower, &c.to_lowercase())
+        };
+        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_within_two_edits() {
+        let names = ["engagement_rate", "followers", "niches"];
+        assert_eq!(
+            did_you_mean("engagment_rate", names),
+            Some("engagement_rate")
+        );
+        assert_eq!(did_you_mean("Followers", names), Some("followers"));
+        assert_eq!(did_you_mean("country", names), None);
+        assert_eq!(did_you_mean("ab", ["xy", "ac"]), Some("ac"));
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let src = "ab\nçd e";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 3), (2, 1));
+        assert_eq!(line_col(src, 7), (2, 4));
+    }
+}

@@ -1,0 +1,352 @@
+//! The built-in functions: their names and arities (read by the checker)
+//! and what they compute. Missing arguments spread to a missing result,
+//! except in `has` and the lambda forms, which decide for themselves.
+
+use std::borrow::Cow;
+
+use super::value::{parse_human_number, Kind, List, Missing, Value};
+use super::EvalError;
+use crate::ast::Span;
+use crate::compile::{Node, Program};
+
+/// A built-in function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `len(s | list | object)`
+    Len,
+    /// `lower(s)`
+    Lower,
+    /// `upper(s)`
+    Upper,
+    /// `trim(s)`
+    Trim,
+    /// `min(a, b, ...)` or `min(list)`
+    Min,
+    /// `max(a, b, ...)` or `max(list)`
+    Max,
+    /// `clamp(x, lo, hi)`
+    Clamp,
+    /// `abs(x)`
+    Abs,
+    /// `round(x [, digits])`
+    Round,
+    /// `floor(x)`
+    Floor,
+    /// `ceil(x)`
+    Ceil,
+    /// `sqrt(x)`
+    Sqrt,
+    /// `log10(x)`
+    Log10,
+    /// `ln(x)`
+    Ln,
+    /// `has(path)`
+    Has,
+    /// `number(s)`
+    Number,
+    /// `overlap(a, b)`
+    Overlap,
+    /// `sum(list)`
+    Sum,
+    /// `avg(list)`
+    Avg,
+    /// `any(xs, x => ...)`
+    Any,
+    /// `all(xs, x => ...)`
+    All,
+    /// `count(xs, x => ...)`
+    Count,
+}
+
+/// What a function's argument must be, for the checker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Param {
+    /// Anything.
+    Any,
+    /// One kind.
+    Is(Kind),
+    /// A string, list or object (`len`).
+    Sized,
+    /// A field path such as `audience.female_share`.
+    Path,
+    /// `x => ...`
+    Lambda,
+}
+
+/// Result type of a function as far as the checker can tell.
+pub type Returns = Option<Kind>;
+
+impl Builtin {
+    /// Every function, with its name.
+    pub const ALL: [(&'static str, Builtin); 22] = [
+        ("len", Builtin::Len),
+        ("lower", Builtin::Lower),
+        ("upper", Builtin::Upper),
+        ("trim", Builtin::Trim),
+        ("min", Builtin::Min),
+        ("max", Builtin::Max),
+        ("clamp", Builtin::Clamp),
+        ("abs", Builtin::Abs),
+        ("round", Builtin::Round),
+        ("floor", Builtin::Floor),
+        ("ceil", Builtin::Ceil),
+        ("sqrt", Builtin::Sqrt),
+        ("log10", Builtin::Log10),
+        ("ln", Builtin::Ln),
+        ("has", Builtin::Has),
+        ("number", Builtin::Number),
+        ("overlap", Builtin::Overlap),
+        ("sum", Builtin::Sum),
+        ("avg", Builtin::Avg),
+        ("any", Builtin::Any),
+        ("all", Builtin::All),
+        ("count", Builtin::Count),
+    ];
+
+    /// Looks a function up by name.
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+    }
+
+    /// The function's name.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, b)| *b == self)
+            .map(|(n, _)| *n)
+            .expect("every builtin is listed in ALL")
+    }
+
+    /// How it is called, for help text.
+    pub fn usage(self) -> &'static str {
+        match self {
+            Builtin::Len => "len(text or list)",
+            Builtin::Lower => "lower(text)",
+            Builtin::Upper => "upper(text)",
+            Builtin::Trim => "trim(text)",
+            Builtin::Min => "min(a, b, ...) or min(list)",
+            Builtin::Max => "max(a, b, ...) or max(list)",
+            Builtin::Clamp => "clamp(x, lo, hi)",
+            Builtin::Abs => "abs(x)",
+            Builtin::Round => "round(x) or round(x, digits)",
+            Builtin::Floor => "floor(x)",
+            Builtin::Ceil => "ceil(x)",
+            Builtin::Sqrt => "sqrt(x)",
+            Builtin::Log10 => "log10(x)",
+            Builtin::Ln => "ln(x)",
+            Builtin::Has => "has(field)",
+            Builtin::Number => "number(text)",
+            Builtin::Overlap => "overlap(list, list)",
+            Builtin::Sum => "sum(list)",
+            Builtin::Avg => "avg(list)",
+            Builtin::Any => "any(list, x => condition)",
+            Builtin::All => "all(list, x => condition)",
+            Builtin::Count => "count(list, x => condition)",
+        }
+    }
+
+    /// Smallest and largest number of arguments (`None`: no limit).
+    pub fn arity(self) -> (usize, Option<usize>) {
+        match self {
+            Builtin::Min | Builtin::Max => (1, None),
+            Builtin::Clamp => (3, Some(3)),
+            Builtin::Round => (1, Some(2)),
+            Builtin::Overlap | Builtin::Any | Builtin::All | Builtin::Count => (2, Some(2)),
+            _ => (1, Some(1)),
+        }
+    }
+
+    /// What argument `i` must be.
+    pub fn param(self, i: usize) -> Param {
+        use Builtin::*;
+        match (self, i) {
+            (Len, _) => Param::Sized,
+            (Lower | Upper | Trim, _) => Param::Is(Kind::String),
+            (Min | Max, _) => Param::Any,
+            (Has, _) => Param::Path,
+            (Number, _) => Param::Any,
+            (Overlap | Sum | Avg, _) => Param::Is(Kind::List),
+            (Any | All | Count, 0) => Param::Is(Kind::List),
+            (Any | All | Count, _) => Param::Lambda,
+            _ => Param::Is(Kind::Number),
+        }
+    }
+
+    /// What it returns.
+    pub fn returns(self) -> Returns {
+        use Builtin::*;
+        Some(match self {
+            Lower | Upper | Trim => Kind::String,
+            Has | Any | All => Kind::Bool,
+            _ => Kind::Number,
+        })
+    }
+}
+
+/// Asks for a number, or says why the value is not one.
+pub(super) fn want_number<'a>(
+    v: &Value<'a>,
+    what: &str,
+    span: Span,
+) -> Result<Option<f64>, EvalError> {
+    match v {
+        Value::Number(n) => Ok(Some(*n)),
+        Value::Missing(_) => Ok(None),
+        other => Err(EvalError::wrong_kind(other, Kind::Number, what, span)),
+    }
+}
+
+fn want_str<'v, 'a>(
+    v: &'v Value<'a>,
+    what: &str,
+    span: Span,
+) -> Result<Option<&'v str>, EvalError> {
+    match v {
+        Value::Str(s) => Ok(Some(s)),
+        Value::Missing(_) => Ok(None),
+        other => Err(EvalError::wrong_kind(other, Kind::String, what, span)),
+    }
+}
+
+fn want_list<'v, 'a>(
+    v: &'v Value<'a>,
+    what: &str,
+    span: Span,
+) -> Result<Option<&'v List<'a>>, EvalError> {
+    match v {
+        Value::List(xs) => Ok(Some(xs)),
+        Value::Missing(_) => Ok(None),
+        other => Err(EvalError::wrong_kind(other, Kind::List, what, span)),
+    }
+}
+
+/// The first missing argument, which a missing result passes on.
+fn first_missing<'a>(args: &[Value<'a>]) -> Option<Value<'a>> {
+    args.iter().find(|v| v.is_missing()).cloned()
+}
+
+/// Applies a function (not `has` or the lambda forms, which the evaluator
+/// handles) to evaluated arguments. `nodes` are the arguments as written,
+/// used to name them in messages.
+pub(super) fn apply<'a>(
+    f: Builtin,
+    args: &[Value<'a>],
+    nodes: &[Node],
+    prog: &Program,
+    span: Span,
+) -> Result<Value<'a>, EvalError> {
+    use Builtin::*;
+    let text = |i: usize| nodes.get(i).map_or("argument", |n| prog.text(n.span));
+    // min/max over one list argument work on its elements
+    if matches!(f, Min | Max) {
+        let items: Vec<Value<'a>> = match args {
+            [Value::List(xs)] => xs.iter().collect(),
+            _ => args.to_vec(),
+        };
+        if let Some(m) = first_missing(&items) {
+            return Ok(m);
+        }
+        let mut best: Option<f64> = None;
+        for v in &items {
+            let n = want_number(v, text(0), span)?.expect("missing handled above");
+            best = Some(match best {
+                None => n,
+                Some(b) if f == Min => b.min(n),
+                Some(b) => b.max(n),
+            });
+        }
+        return Ok(best.map_or(Value::Missing(Missing::Empty(span)), Value::Number));
+    }
+    if let Some(m) = first_missing(args) {
+        return Ok(m);
+    }
+    let num = |i: usize| -> Result<f64, EvalError> {
+        Ok(want_number(&args[i], text(i), span)?.expect("missing handled above"))
+    };
+    let v = match f {
+        Len => match &args[0] {
+            Value::Str(s) => Value::Number(s.chars().count() as f64),
+            Value::List(xs) => Value::Number(xs.len() as f64),
+            Value::Object(m) => Value::Number(m.len() as f64),
+            other => return Err(EvalError::wrong(other, "a string or a list", text(0), span)),
+        },
+        Lower | Upper | Trim => {
+            let s = want_str(&args[0], text(0), span)?.expect("missing handled above");
+            Value::Str(Cow::Owned(match f {
+                Lower => s.to_lowercase(),
+                Upper => s.to_uppercase(),
+                _ => s.trim().to_string(),
+            }))
+        }
+        Clamp => {
+            let (x, lo, hi) = (num(0)?, num(1)?, num(2)?);
+            Value::Number(x.max(lo).min(hi))
+        }
+        Abs => Value::Number(num(0)?.abs()),
+        Round => {
+            let x = num(0)?;
+            let digits = if args.len() > 1 { num(1)?.round() } else { 0.0 };
+            let scale = 10f64.powi(digits.clamp(-15.0, 15.0) as i32);
+            Value::number((x * scale).round() / scale, span)
+        }
+        Floor => Value::Number(num(0)?.floor()),
+        Ceil => Value::Number(num(0)?.ceil()),
+        Sqrt => {
+            let x = num(0)?;
+            if x < 0.0 {
+                Value::Missing(Missing::NoResult(span))
+            } else {
+                Value::Number(x.sqrt())
+            }
+        }
+        Log10 | Ln => {
+            let x = num(0)?;
+            if x <= 0.0 {
+                Value::Missing(Missing::NoResult(span))
+            } else {
+                Value::Number(if f == Ln { x.ln() } else { x.log10() })
+            }
+        }
+        Number => match &args[0] {
+            Value::Number(n) => Value::Number(*n),
+            Value::Str(s) => match parse_human_number(s) {
+                Some(n) => Value::Number(n),
+                None => Value::Missing(Missing::NotANumber(span)),
+            },
+            other => return Err(EvalError::wrong_kind(other, Kind::String, text(0), span)),
+        },
+        Overlap => {
+            let a = want_list(&args[0], text(0), span)?.expect("missing handled above");
+            let b = want_list(&args[1], text(1), span)?.expect("missing handled above");
+            let mut seen: Vec<Value<'a>> = Vec::new();
+            for x in a.iter() {
+                if x.is_missing() || seen.iter().any(|s| s.equals(&x) == Some(true)) {
+                    continue;
+                }
+                if b.iter().any(|y| x.equals(&y) == Some(true)) {
+                    seen.push(x);
+                }
+            }
+            Value::Number(seen.len() as f64)
+        }
+        Sum | Avg => {
+            let xs = want_list(&args[0], text(0), span)?.expect("missing handled above");
+            let mut total = 0.0;
+            for x in xs.iter() {
+                match want_number(&x, text(0), span)? {
+                    Some(n) => total += n,
+                    None => return Ok(x),
+                }
+            }
+            if f == Avg {
+                if xs.is_empty() {
+                    return Ok(Value::Missing(Missing::Empty(span)));
+                }
+                total /= xs.len() as f64;
+            }
+            Value::number(total, span)
+        }
+        Min | Max | Has | Any | All | Count => unreachable!("handled by the caller"),
+    };
+    Ok(v)
+}

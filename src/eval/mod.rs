@@ -1,0 +1,676 @@
+//! The per-record evaluator: runs a [`Program`] over one record and gives a
+//! [`Verdict`]. Lets and signals are computed once per record, on first use;
+//! missing data follows the rules in [`value`]; a value of the wrong kind
+//! is an [`EvalError`] that makes this one creator's status `error`.
+
+pub mod functions;
+mod reasons;
+pub mod value;
+mod verdict;
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use serde_json::Value as Json;
+
+use crate::ast::{ArithOp, Span, WhenMissing};
+use crate::compile::{into_static, Node, Op, Program};
+use functions::{apply, want_number, Builtin};
+use value::{Kind, List, Missing, Value};
+pub use verdict::{Failure, RankKey, SignalValue, Signals, Status, Verdict};
+
+/// A value of the wrong kind met while evaluating one creator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalError {
+    /// What went wrong, naming the value.
+    pub message: String,
+    /// The expression that met it.
+    pub span: Span,
+}
+
+impl EvalError {
+    /// `what` is `v`, which is not `need`.
+    pub fn wrong(v: &Value<'_>, need: &str, what: &str, span: Span) -> Self {
+        let what = &value::one_line(what);
+        let kind = v.kind().map_or("missing", Kind::article);
+        let mut message = format!("{what} is {v}, {kind}, where {need} is needed");
+        if need == Kind::Number.article() {
+            if let Value::Str(s) = v {
+                if value::parse_human_number(s).is_some() {
+                    message.push_str(&format!("; write number({what}) to read it as a number"));
+                }
+            }
+        }
+        EvalError { message, span }
+    }
+
+    /// `what` is `v`, which is not of kind `need`.
+    pub fn wrong_kind(v: &Value<'_>, need: Kind, what: &str, span: Span) -> Self {
+        Self::wrong(v, need.article(), what, span)
+    }
+}
+
+type Eval<'a> = Result<Value<'a>, EvalError>;
+
+/// Evaluates an expression without a record, for constant folding.
+pub(crate) fn eval_constant(node: &Node) -> Option<Value<'static>> {
+    let prog = Program::empty();
+    let record = Json::Null;
+    let mut f = Frame::new(&prog, &record);
+    let v = f.eval(node).ok()?;
+    into_static(v)
+}
+
+/// One record's evaluation state.
+pub(crate) struct Frame<'a> {
+    pub prog: &'a Program,
+    pub record: &'a Json,
+    lets: Vec<Option<Value<'a>>>,
+    signals: Vec<Option<Value<'a>>>,
+    score: Option<f64>,
+    params: Vec<Value<'a>>,
+}
+
+impl<'a> Frame<'a> {
+    pub fn new(prog: &'a Program, record: &'a Json) -> Self {
+        Frame {
+            prog,
+            record,
+            lets: vec![None; prog.lets.len()],
+            signals: vec![None; prog.signals.len()],
+            score: None,
+            params: Vec::new(),
+        }
+    }
+
+    fn text(&self, n: &Node) -> &'a str {
+        self.prog.text(n.span)
+    }
+
+    /// The raw value of signal `i`.
+    pub fn signal(&mut self, i: usize) -> Eval<'a> {
+        if let Some(v) = &self.signals[i] {
+            return Ok(v.clone());
+        }
+        let def = &self.prog.signals[i];
+        let v = self.eval(&def.value)?;
+        let v = match v {
+            Value::Number(_) | Value::Missing(_) => v,
+            other => {
+                return Err(EvalError::wrong_kind(
+                    &other,
+                    Kind::Number,
+                    &format!("signal {}", def.name),
+                    def.value.span,
+                ))
+            }
+        };
+        self.signals[i] = Some(v.clone());
+        Ok(v)
+    }
+
+    /// The weighted mean of the clamped signals (missing counts 0); 1 with no signals.
+    pub fn score(&mut self) -> Result<f64, EvalError> {
+        if let Some(s) = self.score {
+            return Ok(s);
+        }
+        let prog = self.prog;
+        let s = if prog.signals.is_empty() {
+            1.0
+        } else {
+            let mut total = 0.0;
+            let mut weights = 0.0;
+            for (i, def) in prog.signals.iter().enumerate() {
+                let v = match self.signal(i)? {
+                    Value::Number(n) => n.clamp(0.0, 1.0),
+                    _ => 0.0,
+                };
+                total += def.weight * v;
+                weights += def.weight;
+            }
+            total / weights
+        };
+        self.score = Some(s);
+        Ok(s)
+    }
+
+    /// The first tier whose condition holds.
+    pub fn tier(&mut self) -> Result<Option<usize>, EvalError> {
+        let prog = self.prog;
+        for (i, t) in prog.tiers.iter().enumerate() {
+            match &t.condition {
+                None => return Ok(Some(i)),
+                Some(c) => match self.eval(c)? {
+                    Value::Bool(true) => return Ok(Some(i)),
+                    Value::Bool(false) | Value::Missing(_) => {}
+                    other => {
+                        return Err(EvalError::wrong_kind(
+                            &other,
+                            Kind::Bool,
+                            &format!("tier {} condition", t.name),
+                            c.span,
+                        ))
+                    }
+                },
+            }
+        }
+        Ok(None)
+    }
+
+    fn field(&self, i: u32) -> Value<'a> {
+        let mut cur = self.record;
+        for key in &self.prog.fields[i as usize] {
+            match cur.get(key) {
+                Some(next) => cur = next,
+                None => return Value::Missing(Missing::Field(i)),
+            }
+        }
+        Value::from_json(cur, Missing::Field(i))
+    }
+
+    fn num(&mut self, n: &'a Node) -> Result<Option<f64>, EvalError> {
+        let v = self.eval(n)?;
+        want_number(&v, self.text(n), n.span)
+    }
+
+    fn boolean(&mut self, n: &'a Node, role: &str) -> Result<Result<bool, Missing>, EvalError> {
+        match self.eval(n)? {
+            Value::Bool(b) => Ok(Ok(b)),
+            Value::Missing(m) => Ok(Err(m)),
+            other => Err(EvalError::wrong(
+                &other,
+                "true or false",
+                &format!("{} (in {role})", self.text(n)),
+                n.span,
+            )),
+        }
+    }
+
+    /// Evaluates one node.
+    pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
+        Ok(match &n.op {
+            Op::Const(v) => v.clone(),
+            Op::Field(i) => self.field(*i),
+            Op::Creator => Value::from_json(self.record, Missing::Element(n.span)),
+            Op::Param(i) => self.params[*i as usize].clone(),
+            Op::Let(i) => {
+                let i = *i as usize;
+                if let Some(v) = &self.lets[i] {
+                    return Ok(v.clone());
+                }
+                let v = self.eval(&self.prog.lets[i].value)?;
+                self.lets[i] = Some(v.clone());
+                v
+            }
+            Op::Signal(i) => self.signal(*i as usize)?,
+            Op::Score => Value::Number(self.score()?),
+            Op::Tier => match self.tier()? {
+                Some(i) => Value::Str(Cow::Borrowed(&self.prog.tiers[i].name)),
+                None => Value::Missing(Missing::Element(n.span)),
+            },
+            Op::Get(base, key) => match self.eval(base)? {
+                Value::Object(m) => match m.get(key) {
+                    Some(j) => Value::from_json(j, Missing::Element(n.span)),
+                    None => Value::Missing(Missing::Element(n.span)),
+                },
+                m @ Value::Missing(_) => m,
+                other => {
+                    return Err(EvalError::wrong_kind(
+                        &other,
+                        Kind::Object,
+                        self.text(base),
+                        base.span,
+                    ))
+                }
+            },
+            Op::Index(base, index) => {
+                let b = self.eval(base)?;
+                let i = self.eval(index)?;
+                match (&b, &i) {
+                    (Value::Missing(_), _) => b,
+                    (_, Value::Missing(_)) => i,
+                    (Value::List(xs), Value::Number(k)) => {
+                        let len = xs.len() as f64;
+                        let k = if *k < 0.0 { len + k } else { *k };
+                        if k.fract() != 0.0 || k < 0.0 || k >= len {
+                            Value::Missing(Missing::Element(n.span))
+                        } else {
+                            xs.get(k as usize).expect("index checked")
+                        }
+                    }
+                    (Value::Object(m), Value::Str(k)) => match m.get(k.as_ref()) {
+                        Some(j) => Value::from_json(j, Missing::Element(n.span)),
+                        None => Value::Missing(Missing::Element(n.span)),
+                    },
+                    (Value::List(_), other) => {
+                        return Err(EvalError::wrong_kind(
+                            other,
+                            Kind::Number,
+                            self.text(index),
+                            index.span,
+                        ))
+                    }
+                    (Value::Object(_), other) => {
+                        return Err(EvalError::wrong_kind(
+                            other,
+                            Kind::String,
+                            self.text(index),
+                            index.span,
+                        ))
+                    }
+                    (other, _) => {
+                        return Err(EvalError::wrong(
+                            other,
+                            "a list or an object",
+                            self.text(base),
+                            base.span,
+                        ))
+                    }
+                }
+            }
+            Op::Not(x) => match self.boolean(x, "not")? {
+                Ok(b) => Value::Bool(!b),
+                Err(m) => Value::Missing(m),
+            },
+            Op::Neg(x) => match self.num(x)? {
+                Some(v) => Value::Number(-v),
+                None => self.eval(x)?,
+            },
+            Op::And(a, b) | Op::Or(a, b) => {
+                let is_and = matches!(n.op, Op::And(..));
+                let role = if is_and { "and" } else { "or" };
+                // the value that decides: false for `and`, true for `or`
+                let decisive = !is_and;
+                let left = self.boolean(a, role)?;
+                if left == Ok(decisive) {
+                    return Ok(Value::Bool(decisive));
+                }
+                let right = self.boolean(b, role)?;
+                match (left, right) {
+                    (_, Ok(r)) if r == decisive => Value::Bool(decisive),
+                    (Err(m), _) | (_, Err(m)) => Value::Missing(m),
+                    (Ok(_), Ok(_)) => Value::Bool(!decisive),
+                }
+            }
+            Op::Arith(op, a, b) => {
+                let x = self.eval(a)?;
+                let y = self.eval(b)?;
+                let xa = want_number(&x, self.text(a), a.span)?;
+                let ya = want_number(&y, self.text(b), b.span)?;
+                match (xa, ya) {
+                    (None, _) => x,
+                    (_, None) => y,
+                    (Some(x), Some(y)) => match op {
+                        ArithOp::Add => Value::number(x + y, n.span),
+                        ArithOp::Sub => Value::number(x - y, n.span),
+                        ArithOp::Mul => Value::number(x * y, n.span),
+                        ArithOp::Div if y == 0.0 => Value::Missing(Missing::DivByZero(n.span)),
+                        ArithOp::Div => Value::number(x / y, n.span),
+                    },
+                }
+            }
+            Op::Coalesce(a, b) => match self.eval(a)? {
+                Value::Missing(_) => self.eval(b)?,
+                v => v,
+            },
+            Op::Compare(op, a, b) => {
+                let x = self.eval(a)?;
+                let y = self.eval(b)?;
+                self.compare(*op, &x, &y, a, b)?
+            }
+            Op::Between(x, lo, hi) => {
+                let v = self.eval(x)?;
+                let l = self.eval(lo)?;
+                let h = self.eval(hi)?;
+                let above = self.compare(crate::ast::CmpOp::Ge, &v, &l, x, lo)?;
+                let below = self.compare(crate::ast::CmpOp::Le, &v, &h, x, hi)?;
+                match (above, below) {
+                    (m @ Value::Missing(_), _) | (_, m @ Value::Missing(_)) => m,
+                    (Value::Bool(p), Value::Bool(q)) => Value::Bool(p && q),
+                    _ => unreachable!("compare yields a bool or missing"),
+                }
+            }
+            Op::In(item, list, negated) => {
+                let x = self.eval(item)?;
+                let xs = self.eval(list)?;
+                match (&x, &xs) {
+                    (Value::Missing(_), _) => x,
+                    (_, Value::Missing(_)) => xs,
+                    (_, Value::List(items)) => {
+                        let found = items.iter().any(|y| x.equals(&y) == Some(true));
+                        Value::Bool(found != *negated)
+                    }
+                    (_, other) => {
+                        return Err(EvalError::wrong_kind(
+                            other,
+                            Kind::List,
+                            self.text(list),
+                            list.span,
+                        ))
+                    }
+                }
+            }
+            Op::Contains(a, b) => {
+                let x = self.eval(a)?;
+                let y = self.eval(b)?;
+                match (&x, &y) {
+                    (Value::Missing(_), _) => x,
+                    (_, Value::Missing(_)) => y,
+                    (Value::Str(s), Value::Str(sub)) => Value::Bool(s.contains(sub.as_ref())),
+                    (Value::Str(_), other) => {
+                        return Err(EvalError::wrong_kind(
+                            other,
+                            Kind::String,
+                            self.text(b),
+                            b.span,
+                        ))
+                    }
+                    (Value::List(items), _) => {
+                        Value::Bool(items.iter().any(|v| v.equals(&y) == Some(true)))
+                    }
+                    (other, _) => {
+                        return Err(EvalError::wrong(
+                            other,
+                            "a string or a list",
+                            self.text(a),
+                            a.span,
+                        ))
+                    }
+                }
+            }
+            Op::Matches(a, re) => match self.eval(a)? {
+                Value::Str(s) => Value::Bool(re.is_match(&s)),
+                m @ Value::Missing(_) => m,
+                other => {
+                    return Err(EvalError::wrong_kind(
+                        &other,
+                        Kind::String,
+                        self.text(a),
+                        a.span,
+                    ))
+                }
+            },
+            Op::If(c, a, b) => match self.boolean(c, "if")? {
+                Ok(true) => self.eval(a)?,
+                Ok(false) => self.eval(b)?,
+                Err(m) => Value::Missing(m),
+            },
+            Op::List(xs) => {
+                let items: Result<Vec<Value<'a>>, EvalError> =
+                    xs.iter().map(|x| self.eval(x)).collect();
+                Value::List(List::Built(Arc::from(items?)))
+            }
+            Op::Has(x) => Value::Bool(!self.eval(x)?.is_missing()),
+            Op::Call(f, args) => {
+                let vals: Result<Vec<Value<'a>>, EvalError> =
+                    args.iter().map(|x| self.eval(x)).collect();
+                let vals = vals?;
+                apply(*f, &vals, args, self.prog, n.span)?
+            }
+            Op::Lambda(f, list, body) => self.lambda(*f, list, body)?,
+        })
+    }
+
+    fn compare(
+        &mut self,
+        op: crate::ast::CmpOp,
+        x: &Value<'a>,
+        y: &Value<'a>,
+        a: &'a Node,
+        b: &'a Node,
+    ) -> Eval<'a> {
+        use crate::ast::CmpOp::*;
+        if let Value::Missing(_) = x {
+            return Ok(x.clone());
+        }
+        if let Value::Missing(_) = y {
+            return Ok(y.clone());
+        }
+        Ok(Value::Bool(match op {
+            Eq => x.equals(y) == Some(true),
+            Ne => x.equals(y) == Some(false),
+            _ => match x.order(y) {
+                Ok(ord) => op.holds(ord),
+                Err((kx, ky)) => {
+                    // blame the side read from data, not a constant; when both
+                    // are computed, the right side must be like the left
+                    let left_fixed = matches!(a.op, Op::Const(_));
+                    let orderable = |k: Kind| matches!(k, Kind::Number | Kind::String);
+                    let (bad, node, need) = if left_fixed || (orderable(kx) && !orderable(ky)) {
+                        (y, b, if orderable(kx) { kx } else { Kind::Number })
+                    } else {
+                        (x, a, if orderable(ky) { ky } else { Kind::Number })
+                    };
+                    return Err(EvalError::wrong_kind(bad, need, self.text(node), node.span));
+                }
+            },
+        }))
+    }
+
+    fn lambda(&mut self, f: Builtin, list: &'a Node, body: &'a Node) -> Eval<'a> {
+        let xs = match self.eval(list)? {
+            Value::List(xs) => xs,
+            m @ Value::Missing(_) => return Ok(m),
+            other => {
+                return Err(EvalError::wrong_kind(
+                    &other,
+                    Kind::List,
+                    self.text(list),
+                    list.span,
+                ))
+            }
+        };
+        let mut count = 0usize;
+        let mut missing: Option<Missing> = None;
+        for item in xs.iter() {
+            self.params.push(item);
+            let r = self.boolean(body, f.name());
+            self.params.pop();
+            match r? {
+                Ok(true) => {
+                    count += 1;
+                    if f == Builtin::Any {
+                        return Ok(Value::Bool(true));
+                    }
+                }
+                Ok(false) => {
+                    if f == Builtin::All {
+                        return Ok(Value::Bool(false));
+                    }
+                }
+                Err(m) => missing = missing.or(Some(m)),
+            }
+        }
+        Ok(match f {
+            Builtin::Count => Value::Number(count as f64),
+            // no element decided it: unknown if any element was unknown
+            _ => match missing {
+                Some(m) => Value::Missing(m),
+                None => Value::Bool(f == Builtin::All),
+            },
+        })
+    }
+}
+
+/// What one requirement came to for one creator.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Outcome {
+    Pass,
+    Fail(String),
+    Review(String),
+}
+
+impl Program {
+    /// A program with nothing in it, for evaluating constants.
+    fn empty() -> Program {
+        Program {
+            name: None,
+            file: String::new(),
+            source: Arc::from(""),
+            requirements: vec![],
+            signals: vec![],
+            tiers: vec![],
+            lets: vec![],
+            rank: None,
+            order: crate::ast::Order::Desc,
+            limit: None,
+            fields: vec![],
+            ast: Default::default(),
+        }
+    }
+
+    /// Evaluates one record. `position` is its 0-based place in the input,
+    /// used for its id when it has none and to keep ties in input order.
+    pub fn evaluate(&self, record: &Json, position: usize, id_field: Option<&str>) -> Verdict {
+        let id = verdict::creator_id(record, position, id_field);
+        if !record.is_object() {
+            let kind = match record {
+                Json::Array(_) => "a list",
+                Json::String(_) => "a string",
+                Json::Number(_) => "a number",
+                Json::Bool(_) => "true/false",
+                _ => "null",
+            };
+            return Verdict::error(
+                id,
+                position,
+                "record",
+                format!("record {} is {kind}, not an object of fields", position + 1),
+            );
+        }
+        let mut frame = Frame::new(self, record);
+        match self.run(&mut frame) {
+            Ok(mut v) => {
+                v.id = id;
+                v.position = position;
+                v
+            }
+            Err((rule, e)) => Verdict::error(id, position, &rule, e.message),
+        }
+    }
+
+    fn run<'a>(&'a self, frame: &mut Frame<'a>) -> Result<Verdict, (String, EvalError)> {
+        let mut failed = Vec::new();
+        let mut reviews = Vec::new();
+        for (i, req) in self.requirements.iter().enumerate() {
+            match self
+                .requirement(frame, i)
+                .map_err(|e| (req.name.clone(), e))?
+            {
+                Outcome::Pass => {}
+                Outcome::Fail(reason) => failed.push(Failure {
+                    rule: req.name.clone(),
+                    reason,
+                    requirement: i,
+                    review: false,
+                }),
+                Outcome::Review(reason) => reviews.push(Failure {
+                    rule: req.name.clone(),
+                    reason,
+                    requirement: i,
+                    review: true,
+                }),
+            }
+        }
+        let mut signals = Vec::with_capacity(self.signals.len());
+        for (i, s) in self.signals.iter().enumerate() {
+            let raw = match frame
+                .signal(i)
+                .map_err(|e| (format!("signal {}", s.name), e))?
+            {
+                Value::Number(n) => Some(n),
+                _ => None,
+            };
+            signals.push(SignalValue {
+                name: s.name.clone(),
+                raw,
+            });
+        }
+        let score = frame.score().map_err(|e| ("score".to_string(), e))?;
+        let status = if !failed.is_empty() {
+            Status::Rejected
+        } else if !reviews.is_empty() {
+            failed = reviews;
+            Status::Review
+        } else {
+            Status::Accepted
+        };
+        let mut tier = None;
+        let mut rank_key = None;
+        if status == Status::Accepted {
+            tier = frame
+                .tier()
+                .map_err(|e| ("tier".to_string(), e))?
+                .map(|i| self.tiers[i].name.clone());
+            rank_key = Some(match &self.rank {
+                None => RankKey::Number(score),
+                Some(node) => match frame.eval(node).map_err(|e| ("rank by".to_string(), e))? {
+                    Value::Number(n) => RankKey::Number(n),
+                    Value::Str(s) => RankKey::Text(s.into_owned()),
+                    Value::Missing(_) => RankKey::Missing,
+                    other => {
+                        return Err((
+                            "rank by".to_string(),
+                            EvalError::wrong(
+                                &other,
+                                "a number or a string",
+                                self.text(node.span),
+                                node.span,
+                            ),
+                        ))
+                    }
+                },
+            });
+        }
+        Ok(Verdict {
+            id: String::new(),
+            status,
+            failed,
+            score: Some(score),
+            tier,
+            signals: Signals(signals),
+            rank: None,
+            position: 0,
+            rank_key,
+        })
+    }
+
+    /// Evaluates requirement `i` and says why it failed.
+    fn requirement<'a>(&'a self, frame: &mut Frame<'a>, i: usize) -> Result<Outcome, EvalError> {
+        let req = &self.requirements[i];
+        let v = frame.eval(&req.condition)?;
+        Ok(match v {
+            Value::Bool(true) => Outcome::Pass,
+            Value::Bool(false) => {
+                let reason = match &req.message {
+                    Some(m) => m.clone(),
+                    None => reasons::why_false(frame, &req.condition)?,
+                };
+                Outcome::Fail(reason)
+            }
+            Value::Missing(m) => {
+                let why = reasons::why_missing(self, m);
+                let reason = match &req.message {
+                    Some(msg) => format!("{msg} ({why})"),
+                    None => why,
+                };
+                match req.when_missing {
+                    WhenMissing::Fail => Outcome::Fail(reason),
+                    WhenMissing::Pass => Outcome::Pass,
+                    WhenMissing::Review => Outcome::Review(reason),
+                }
+            }
+            other => {
+                return Err(EvalError::wrong(
+                    &other,
+                    "true or false",
+                    &format!("requirement {}", req.name),
+                    req.condition.span,
+                ))
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,84 @@
+//! Reasons that name the values: why a requirement came out false
+//! (`followers is 512, needs between 1000 and 10000`) or missing
+//! (`authenticity_score is missing`). Only runs for requirements that fail.
+
+use super::value::{one_line, Missing, Value};
+use super::{EvalError, Frame};
+use crate::compile::{Node, Op, Program};
+
+/// Says what a missing value lacked.
+pub(crate) fn why_missing(prog: &Program, m: Missing) -> String {
+    match m {
+        Missing::Field(i) => format!("{} is missing", prog.field_name(i)),
+        Missing::Element(s) => format!("{} is missing", one_line(prog.text(s))),
+        Missing::DivByZero(s) => format!("{} divides by zero", one_line(prog.text(s))),
+        Missing::NotANumber(s) => format!("{} is not a number", one_line(prog.text(s))),
+        Missing::NoResult(s) => format!("{} has no result", one_line(prog.text(s))),
+        Missing::Empty(s) => format!("{} has no elements to work on", one_line(prog.text(s))),
+    }
+}
+
+/// Says why a condition that came out false is false, naming the values it
+/// compared. Re-evaluates sub-expressions (lets and signals are cached).
+pub(crate) fn why_false<'a>(f: &mut Frame<'a>, n: &'a Node) -> Result<String, EvalError> {
+    let prog = f.prog;
+    let t = |n: &Node| one_line(prog.text(n.span)).into_owned();
+    Ok(match &n.op {
+        Op::Compare(op, a, b) => {
+            let (x, y) = (f.eval(a)?, f.eval(b)?);
+            format!("{} is {x}, needs {} {y}", t(a), op.as_str())
+        }
+        Op::Between(x, lo, hi) => {
+            let (v, l, h) = (f.eval(x)?, f.eval(lo)?, f.eval(hi)?);
+            format!("{} is {v}, needs between {l} and {h}", t(x))
+        }
+        Op::In(item, list, negated) => {
+            let (x, xs) = (f.eval(item)?, f.eval(list)?);
+            if *negated {
+                format!("{} is {x}, which is excluded", t(item))
+            } else {
+                let options = match &xs {
+                    Value::List(items) => items
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    other => other.to_string(),
+                };
+                format!("{} is {x}, needs one of {options}", t(item))
+            }
+        }
+        Op::Contains(a, b) => {
+            let (x, y) = (f.eval(a)?, f.eval(b)?);
+            format!("{} is {x}, which does not contain {y}", t(a))
+        }
+        Op::Matches(a, re) => {
+            let x = f.eval(a)?;
+            format!("{} is {x}, which does not match {:?}", t(a), re.as_str())
+        }
+        Op::And(a, b) => {
+            // explain the first operand that is false
+            match f.eval(a)? {
+                Value::Bool(false) => why_false(f, a)?,
+                _ => why_false(f, b)?,
+            }
+        }
+        Op::Or(a, b) => format!("neither holds: {}; {}", why_false(f, a)?, why_false(f, b)?),
+        Op::Let(i) => {
+            let def = &prog.lets[*i as usize];
+            format!("{} is false ({})", def.name, why_false(f, &def.value)?)
+        }
+        Op::Not(inner) => match &inner.op {
+            Op::Compare(_, a, _)
+            | Op::Between(a, ..)
+            | Op::In(a, ..)
+            | Op::Contains(a, _)
+            | Op::Matches(a, _) => {
+                let x = f.eval(a)?;
+                format!("{} is {x}, so {} holds", t(a), t(inner))
+            }
+            _ => format!("{} holds", t(inner)),
+        },
+        _ => format!("{} is false", t(n)),
+    })
+}

@@ -1,0 +1,330 @@
+//! Run-time values and the one place where the rules for missing data and
+//! wrong types live: every operator and function goes through here.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::Value as Json;
+
+use crate::ast::Span;
+
+/// Why a value is missing: named in the reason of a requirement that comes
+/// out missing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Missing {
+    /// A field of the record that is absent or `null` (index into the
+    /// program's field paths).
+    Field(u32),
+    /// A field reached through a computed value (`x.key`, `xs[3]`).
+    Element(Span),
+    /// `a / 0`.
+    DivByZero(Span),
+    /// `number(s)` could not read `s`.
+    NotANumber(Span),
+    /// `sqrt(-1)`, `ln(0)`, an overflow: no finite result.
+    NoResult(Span),
+    /// `avg([])`, `min()` of an empty list.
+    Empty(Span),
+}
+
+/// A list: borrowed from the record, or built by the rules.
+#[derive(Clone, Debug)]
+pub enum List<'a> {
+    /// A JSON array in the record.
+    Json(&'a [Json]),
+    /// A list literal or computed list.
+    Built(Arc<[Value<'a>]>),
+}
+
+impl<'a> List<'a> {
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        match self {
+            List::Json(xs) => xs.len(),
+            List::Built(xs) => xs.len(),
+        }
+    }
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The element at `i`.
+    pub fn get(&self, i: usize) -> Option<Value<'a>> {
+        match self {
+            List::Json(xs) => xs
+                .get(i)
+                .map(|j| Value::from_json(j, Missing::Element(Span::default()))),
+            List::Built(xs) => xs.get(i).cloned(),
+        }
+    }
+    /// The elements in order.
+    pub fn iter(&self) -> impl Iterator<Item = Value<'a>> + '_ {
+        (0..self.len()).map(move |i| self.get(i).expect("index below len"))
+    }
+}
+
+/// A value during evaluation.
+#[derive(Clone, Debug)]
+pub enum Value<'a> {
+    /// Absent, `null`, or not computable; carries why.
+    Missing(Missing),
+    /// A number.
+    Number(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A string.
+    Str(Cow<'a, str>),
+    /// A list.
+    List(List<'a>),
+    /// An object of the record.
+    Object(&'a serde_json::Map<String, Json>),
+}
+
+/// The kinds of value, as named in messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// number
+    Number,
+    /// string
+    String,
+    /// bool
+    Bool,
+    /// list
+    List,
+    /// object
+    Object,
+}
+
+impl Kind {
+    /// "a number", "a string", ...
+    pub fn article(self) -> &'static str {
+        match self {
+            Kind::Number => "a number",
+            Kind::String => "a string",
+            Kind::Bool => "a true/false value",
+            Kind::List => "a list",
+            Kind::Object => "an object",
+        }
+    }
+}
+
+impl<'a> Value<'a> {
+    /// Reads a JSON value; `null` becomes missing with `why`.
+    pub fn from_json(j: &'a Json, why: Missing) -> Value<'a> {
+        match j {
+            Json::Null => Value::Missing(why),
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => match n.as_f64() {
+                Some(f) if f.is_finite() => Value::Number(f),
+                _ => Value::Missing(why),
+            },
+            Json::String(s) => Value::Str(Cow::Borrowed(s)),
+            Json::Array(xs) => Value::List(List::Json(xs)),
+            Json::Object(m) => Value::Object(m),
+        }
+    }
+
+    /// A number value, missing when not finite.
+    pub fn number(f: f64, span: Span) -> Value<'a> {
+        if f.is_finite() {
+            Value::Number(f)
+        } else {
+            Value::Missing(Missing::NoResult(span))
+        }
+    }
+
+    /// The kind, or `None` when missing.
+    pub fn kind(&self) -> Option<Kind> {
+        Some(match self {
+            Value::Missing(_) => return None,
+            Value::Number(_) => Kind::Number,
+            Value::Bool(_) => Kind::Bool,
+            Value::Str(_) => Kind::String,
+            Value::List(_) => Kind::List,
+            Value::Object(_) => Kind::Object,
+        })
+    }
+
+    /// True when missing.
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Value::Missing(_))
+    }
+
+    /// Converts to JSON (missing becomes `null`).
+    pub fn to_json(&self) -> Json {
+        match self {
+            Value::Missing(_) => Json::Null,
+            Value::Number(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Str(s) => Json::String(s.to_string()),
+            Value::List(xs) => Json::Array(xs.iter().map(|v| v.to_json()).collect()),
+            Value::Object(m) => Json::Object((*m).clone()),
+        }
+    }
+
+    /// Equality as `==` sees it: values of different kinds are unequal;
+    /// lists compare element by element. `None` when either side is missing.
+    pub fn equals(&self, other: &Value<'_>) -> Option<bool> {
+        Some(match (self, other) {
+            (Value::Missing(_), _) | (_, Value::Missing(_)) => return None,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::List(a), Value::List(b)) => {
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                for (x, y) in a.iter().zip(b.iter()) {
+                    match x.equals(&y) {
+                        Some(true) => {}
+                        other => return other,
+                    }
+                }
+                true
+            }
+            (Value::Object(a), Value::Object(b)) => a == b,
+            _ => false,
+        })
+    }
+
+    /// Ordering for `<`, `between`, and ranking: numbers with numbers,
+    /// strings with strings. `Err` names the kinds that cannot be ordered.
+    pub fn order(&self, other: &Value<'_>) -> Result<Ordering, (Kind, Kind)> {
+        match (self, other) {
+            (Value::Number(a), Value::Number(b)) => Ok(a.total_cmp(b)),
+            (Value::Str(a), Value::Str(b)) => Ok(a.cmp(b)),
+            _ => {
+                let a = self.kind().unwrap_or(Kind::Number);
+                let b = other.kind().unwrap_or(Kind::Number);
+                Err((a, b))
+            }
+        }
+    }
+}
+
+/// Source text on one line: runs of whitespace become one space.
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    if s.contains(['\n', '\r', '\t']) || s.contains("  ") {
+        Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Shortest text for a number: `1000`, `0.03`, `12.5`.
+pub fn fmt_number(f: f64) -> String {
+    if f == f.trunc() && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        let s = format!("{f}");
+        if s.len() > 12 {
+            // keep reasons readable: 0.30000000000000004 -> 0.3
+            let r = format!("{f:.6}");
+            r.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+}
+
+/// Shows a value as a person would read it in a reason: numbers plainly,
+/// strings quoted, lists in brackets (shortened), missing as `missing`.
+impl fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Missing(_) => f.write_str("missing"),
+            Value::Number(n) => f.write_str(&fmt_number(*n)),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Str(s) => {
+                let short: String = s.chars().take(60).collect();
+                if short.len() < s.len() {
+                    write!(f, "{:?}…", short)
+                } else {
+                    write!(f, "{:?}", s.as_ref())
+                }
+            }
+            Value::List(xs) => {
+                f.write_str("[")?;
+                for (i, x) in xs.iter().enumerate() {
+                    if i == 6 {
+                        write!(f, ", … {} more", xs.len() - 6)?;
+                        break;
+                    }
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{x}")?;
+                }
+                f.write_str("]")
+            }
+            Value::Object(m) => write!(f, "{{{} fields}}", m.len()),
+        }
+    }
+}
+
+/// Reads a human-written number: `8,421`, `3.3m`, `12.5K`, `2.1b`,
+/// `1.39%`, `$1,200`, ` 42 `. `None` for anything else (`NaN%`, `n/a`, `-`, empty).
+pub fn parse_human_number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let t = t.strip_prefix('$').unwrap_or(t).trim();
+    if t.is_empty() {
+        return None;
+    }
+    let (body, scale) = match t.char_indices().last() {
+        Some((i, c)) => match c {
+            'k' | 'K' => (&t[..i], 1e3),
+            'm' | 'M' => (&t[..i], 1e6),
+            'b' | 'B' => (&t[..i], 1e9),
+            '%' => (&t[..i], 0.01),
+            _ => (t, 1.0),
+        },
+        None => return None,
+    };
+    let body = body.trim();
+    let valid = !body.is_empty()
+        && body.chars().enumerate().all(|(i, c)| {
+            c.is_ascii_digit()
+                || c == '.'
+                || c == ','
+                || c == '_'
+                || (i == 0 && (c == '-' || c == '+'))
+        })
+        && body.chars().any(|c| c.is_ascii_digit());
+    if !valid {
+        return None;
+    }
+    let clean: String = body.chars().filter(|&c| c != ',' && c != '_').collect();
+    let v: f64 = clean.parse().ok()?;
+    let v = v * scale;
+    v.is_finite().then_some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_numbers() {
+        assert_eq!(parse_human_number("8,421"), Some(8421.0));
+        assert_eq!(parse_human_number("3.3m"), Some(3_300_000.0));
+        assert_eq!(parse_human_number("12.5K"), Some(12_500.0));
+        assert_eq!(parse_human_number("2.1b"), Some(2_100_000_000.0));
+        assert_eq!(parse_human_number("475.8m"), Some(475_800_000.0));
+        assert_eq!(parse_human_number("1.39%"), Some(0.0139));
+        assert_eq!(parse_human_number(" 42 "), Some(42.0));
+        assert_eq!(parse_human_number("-3"), Some(-3.0));
+        for bad in ["NaN%", "n/a", "-", "", "abc", "1.2.3x", "%", "k"] {
+            assert_eq!(parse_human_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers_print_short() {
+        assert_eq!(fmt_number(1000.0), "1000");
+        assert_eq!(fmt_number(0.03), "0.03");
+        assert_eq!(fmt_number(0.1 + 0.2), "0.3");
+        assert_eq!(fmt_number(-2.5), "-2.5");
+    }
+}

@@ -1,0 +1,155 @@
+//! What the evaluator says about one creator: the [`Verdict`], with the
+//! field names DESIGN.md gives for `--all` and `--format json`.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value as Json;
+
+use super::value::fmt_number;
+
+/// A creator's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every requirement holds.
+    Accepted,
+    /// No requirement failed, but one came out missing with `when missing review`.
+    Review,
+    /// At least one requirement failed.
+    Rejected,
+    /// The record could not be evaluated (a value of the wrong kind, or a damaged record).
+    Error,
+}
+
+impl Status {
+    /// The status as written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Accepted => "accepted",
+            Status::Review => "review",
+            Status::Rejected => "rejected",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// One requirement a creator did not meet, or the cause of an error.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Failure {
+    /// The requirement's name (or `record`, `signal NAME`, `tier`, `rank by` for errors).
+    pub rule: String,
+    /// Why, naming the values.
+    pub reason: String,
+    /// Index of the requirement in file order.
+    #[serde(skip)]
+    pub requirement: usize,
+    /// True when the requirement came out missing with `when missing review`.
+    #[serde(skip)]
+    pub review: bool,
+}
+
+/// A signal's value for one creator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignalValue {
+    /// The signal's name.
+    pub name: String,
+    /// The value before clamping; `None` when missing.
+    pub raw: Option<f64>,
+}
+
+impl SignalValue {
+    /// The value clamped to [0, 1]; `None` when missing.
+    pub fn clamped(&self) -> Option<f64> {
+        self.raw.map(|v| v.clamp(0.0, 1.0))
+    }
+}
+
+/// Every signal of a creator; serialises as `{name: clamped value or null}`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Signals(pub Vec<SignalValue>);
+
+impl Serialize for Signals {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for v in &self.0 {
+            m.serialize_entry(&v.name, &v.clamped())?;
+        }
+        m.end()
+    }
+}
+
+/// The key a creator is ranked by.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RankKey {
+    /// A number.
+    Number(f64),
+    /// Text.
+    Text(String),
+    /// Missing: ranks after every other creator.
+    Missing,
+}
+
+/// One creator's result.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Verdict {
+    /// The creator's id.
+    pub id: String,
+    /// accepted, review, rejected or error.
+    pub status: Status,
+    /// Failed requirements with reasons (for `review`: those that came out missing; for `error`: the cause).
+    pub failed: Vec<Failure>,
+    /// The weighted score; `None` for errors.
+    pub score: Option<f64>,
+    /// The tier, for accepted creators.
+    pub tier: Option<String>,
+    /// Signal values.
+    pub signals: Signals,
+    /// Rank among accepted creators (1 is best), once the run is complete.
+    pub rank: Option<usize>,
+    /// 0-based position in the input.
+    #[serde(skip)]
+    pub position: usize,
+    /// The `rank by` value, for accepted creators.
+    #[serde(skip)]
+    pub rank_key: Option<RankKey>,
+}
+
+impl Verdict {
+    /// A creator in error, with the cause.
+    pub fn error(id: String, position: usize, rule: &str, reason: String) -> Verdict {
+        Verdict {
+            id,
+            status: Status::Error,
+            failed: vec![Failure {
+                rule: rule.to_string(),
+                reason,
+                requirement: usize::MAX,
+                review: false,
+            }],
+            score: None,
+            tier: None,
+            signals: Signals::default(),
+            rank: None,
+            position,
+            rank_key: None,
+        }
+    }
+}
+
+/// The fields tried, in order, for a creator's id.
+pub const ID_FIELDS: [&str; 4] = ["handle", "id", "username", "name"];
+
+/// The creator's id: `id_field`, else the first of handle, id, username,
+/// name present, else `#N` (1-based position).
+pub fn creator_id(record: &Json, position: usize, id_field: Option<&str>) -> String {
+    let text = |j: &Json| match j {
+        Json::String(s) if !s.is_empty() => Some(s.clone()),
+        Json::Number(n) => Some(n.as_f64().map_or_else(|| n.to_string(), fmt_number)),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let found = match id_field {
+        Some(f) => record.get(f).and_then(text),
+        None => ID_FIELDS.iter().find_map(|f| record.get(f).and_then(text)),
+    };
+    found.unwrap_or_else(|| format!("#{}", position + 1))
+}

@@ -1,0 +1,234 @@
+//! influence-eval: a rules language and interpreter for choosing brand
+//! ambassadors from creator data.
+//!
+//! A [`Ruleset`] is compiled once from the text of a `.rules` file and then
+//! evaluates any number of creator records (`serde_json::Value` objects),
+//! giving a [`Verdict`] for each and a [`Report`] for many.
+//!
+//! ```
+//! use influence_eval::{Ruleset, RunOptions, Status};
+//! use serde_json::json;
+//!
+//! let rules = Ruleset::compile("brand.rules", r#"
+//!     require micro:   followers between 1k and 10k
+//!     require engaged: engagement_rate >= 3%
+//!     signal engagement = engagement_rate / 8%
+//! "#).expect("valid rules");
+//!
+//! let maya = json!({"handle": "maya", "followers": 4200, "engagement_rate": 0.06});
+//! let verdict = rules.evaluate(&maya);
+//! assert_eq!(verdict.status, Status::Accepted);
+//! assert_eq!(verdict.score, Some(0.75));
+//!
+//! let tiny = json!({"handle": "tiny", "followers": 512, "engagement_rate": 0.06});
+//! let verdict = rules.evaluate(&tiny);
+//! assert_eq!(verdict.status, Status::Rejected);
+//! assert_eq!(verdict.failed[0].reason, "followers is 512, needs between 1000 and 10000");
+//!
+//! let report = rules.screen(vec![maya, tiny], &RunOptions::default());
+//! assert_eq!((report.accepted, report.rejected), (1, 1));
+//! assert_eq!(report.shortlist[0].id, "maya");
+//! ```
+//!
+//! The pipeline, one module per stage: [`syntax`] (text to [`ast`]),
+//! [`check`] (every error in one pass), [`compile`] (names to slots),
+//! [`eval`] (one record), [`report`] (many records), [`data`] (reading files).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod ast;
+pub mod check;
+pub mod compile;
+pub mod data;
+pub mod diagnostic;
+pub mod eval;
+pub mod report;
+pub mod syntax;
+
+use std::path::Path;
+
+use serde_json::Value as Json;
+
+pub use compile::Program;
+pub use diagnostic::{RuleDiagnostic, RulesError};
+pub use eval::{Failure, Status, Verdict};
+pub use report::{Report, Screening};
+
+/// How a batch of records is screened.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Shortlist length, overriding the ruleset's `limit`.
+    pub top: Option<usize>,
+    /// Keep every verdict in the report (`creators`).
+    pub all: bool,
+    /// The field that holds each creator's id.
+    pub id_field: Option<String>,
+}
+
+/// A compiled ruleset.
+#[derive(Debug, Clone)]
+pub struct Ruleset {
+    program: Program,
+}
+
+/// A rules file that could not be loaded: unreadable, or invalid.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum LoadError {
+    /// The file could not be read (`influence-eval check missing.rules`).
+    #[error("cannot read rules file {path}: {source}")]
+    #[diagnostic(code(influence::io), help("check the path of the rules file"))]
+    Io {
+        /// The path given.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid UTF-8 text.
+    #[error("rules file {path} is not UTF-8 text (invalid byte at offset {offset})")]
+    #[diagnostic(code(influence::encoding), help("save the file as UTF-8"))]
+    Encoding {
+        /// The path given.
+        path: String,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The file has errors.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Rules(#[from] RulesError),
+}
+
+impl Ruleset {
+    /// Parses, checks and compiles rules text. `file` names it in diagnostics.
+    pub fn compile(file: &str, src: &str) -> Result<Ruleset, RulesError> {
+        let ast = syntax::parse(src).map_err(|errs| RulesError::new(file, src, errs))?;
+        let errors = check::check(src, &ast);
+        if !errors.is_empty() {
+            return Err(RulesError::new(file, src, errors));
+        }
+        Ok(Ruleset {
+            program: compile::compile(file, src, ast),
+        })
+    }
+
+    /// Reads and compiles a rules file.
+    pub fn from_file(path: &Path) -> Result<Ruleset, LoadError> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        let src = String::from_utf8(bytes).map_err(|e| LoadError::Encoding {
+            path: name.clone(),
+            offset: e.utf8_error().valid_up_to(),
+        })?;
+        Ok(Ruleset::compile(&name, &src)?)
+    }
+
+    /// The compiled program.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// Evaluates one record. Its id comes from the default id fields.
+    pub fn evaluate(&self, record: &Json) -> Verdict {
+        self.program.evaluate(record, 0, None)
+    }
+
+    /// Evaluates one record at `position` in its input, with `id_field`.
+    pub fn evaluate_at(&self, record: &Json, position: usize, id_field: Option<&str>) -> Verdict {
+        self.program.evaluate(record, position, id_field)
+    }
+
+    /// Evaluates many records into a report.
+    pub fn screen<I: IntoIterator<Item = Json>>(&self, records: I, options: &RunOptions) -> Report {
+        let mut s = self.screening(options);
+        for r in records {
+            s.add(&r);
+        }
+        s.finish()
+    }
+
+    /// A screening to feed records one at a time (for streams).
+    pub fn screening(&self, options: &RunOptions) -> RecordScreening<'_> {
+        RecordScreening {
+            ruleset: self,
+            screening: Screening::new(&self.program, options.top, options.all),
+            census: check::fields::FieldCensus::new(&self.program),
+            id_field: options.id_field.clone(),
+            position: 0,
+        }
+    }
+
+    /// One line on what the file declares.
+    pub fn summary(&self) -> String {
+        let p = &self.program;
+        let examples = p
+            .ast
+            .decls
+            .iter()
+            .filter(|d| matches!(d.kind, ast::DeclKind::Example(_)))
+            .count();
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        let name = p
+            .name
+            .as_ref()
+            .map(|n| format!("{n:?}: "))
+            .unwrap_or_default();
+        let order = match p.order {
+            ast::Order::Asc => "asc",
+            ast::Order::Desc => "desc",
+        };
+        let rank = p
+            .rank
+            .as_ref()
+            .map_or("score".to_string(), |r| p.text(r.span).to_string());
+        let limit = p
+            .limit
+            .map_or("no limit".to_string(), |l| format!("limit {l}"));
+        format!(
+            "{name}{}, {}, {}, {}, {}; rank by {rank} {order}, {limit}",
+            plural(p.lets.len(), "let"),
+            plural(p.requirements.len(), "requirement"),
+            plural(p.signals.len(), "signal"),
+            plural(p.tiers.len(), "tier"),
+            plural(examples, "example"),
+        )
+    }
+}
+
+/// Records fed one at a time, in input order, into a report.
+pub struct RecordScreening<'r> {
+    ruleset: &'r Ruleset,
+    screening: Screening<'r>,
+    census: check::fields::FieldCensus,
+    id_field: Option<String>,
+    position: usize,
+}
+
+impl RecordScreening<'_> {
+    /// Evaluates the next record and returns a copy of its verdict.
+    pub fn add(&mut self, record: &Json) -> &mut Self {
+        self.census.observe(record);
+        let v = self
+            .ruleset
+            .program
+            .evaluate(record, self.position, self.id_field.as_deref());
+        self.position += 1;
+        self.screening.add(v);
+        self
+    }
+
+    /// The report, with warnings for fields no record had.
+    pub fn finish(self) -> Report {
+        let warnings = if self.position > 0 {
+            self.census.warnings()
+        } else {
+            Vec::new()
+        };
+        let mut report = self.screening.finish();
+        report.warnings = warnings;
+        report
+    }
+}

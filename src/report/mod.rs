@@ -1,0 +1,207 @@
+//! The run's result: counts, the funnel, independent failure counts, the
+//! ranked shortlist, warnings, and (with `--all`) every verdict. [`Screening`]
+//! collects verdicts one at a time; [`Report`] is what every output format
+//! shows. [`table`] renders it for a terminal; JSON is its serde form.
+
+pub mod table;
+
+use serde::Serialize;
+
+use crate::ast::Order;
+use crate::compile::Program;
+use crate::eval::{RankKey, Signals, Status, Verdict};
+
+/// One step of the funnel.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FunnelStep {
+    /// The requirement.
+    pub rule: String,
+    /// How many of the creators still remaining it rejected.
+    pub removed: usize,
+    /// How many remain after it.
+    pub remaining: usize,
+}
+
+/// One shortlisted creator.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ShortlistEntry {
+    /// 1 is best.
+    pub rank: usize,
+    /// The creator's id.
+    pub id: String,
+    /// The weighted score.
+    pub score: f64,
+    /// The tier, if any tier matched.
+    pub tier: Option<String>,
+    /// Clamped signal values (null when missing).
+    pub signals: Signals,
+}
+
+/// The whole result of a run, with the field names of DESIGN.md.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The `ruleset` name.
+    pub ruleset: Option<String>,
+    /// Records read.
+    pub evaluated: usize,
+    /// Accepted creators.
+    pub accepted: usize,
+    /// Rejected creators.
+    pub rejected: usize,
+    /// Creators in error.
+    pub errors: usize,
+    /// Creators sent to review.
+    pub review: usize,
+    /// Requirements in file order, each with how many it removed.
+    pub funnel: Vec<FunnelStep>,
+    /// Requirement name -> how many creators failed it, each counted independently.
+    pub failures: serde_json::Map<String, serde_json::Value>,
+    /// The ranked shortlist.
+    pub shortlist: Vec<ShortlistEntry>,
+    /// Warnings about the run (fields no record has).
+    pub warnings: Vec<String>,
+    /// Every verdict in input order, with `--all`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creators: Option<Vec<Verdict>>,
+}
+
+/// Collects verdicts into a [`Report`]. Holds the accepted creators (to rank
+/// them) and, when asked to keep all, every verdict.
+pub struct Screening<'p> {
+    program: &'p Program,
+    top: Option<usize>,
+    keep_all: bool,
+    evaluated: usize,
+    counts: [usize; 4],
+    removed: Vec<usize>,
+    failures: Vec<usize>,
+    accepted: Vec<Verdict>,
+    all: Vec<Verdict>,
+}
+
+impl<'p> Screening<'p> {
+    /// A new collection. `top` overrides the ruleset's `limit`; `keep_all`
+    /// keeps every verdict for the report.
+    pub fn new(program: &'p Program, top: Option<usize>, keep_all: bool) -> Self {
+        let n = program.requirements.len();
+        Screening {
+            program,
+            top,
+            keep_all,
+            evaluated: 0,
+            counts: [0; 4],
+            removed: vec![0; n],
+            failures: vec![0; n],
+            accepted: Vec::new(),
+            all: Vec::new(),
+        }
+    }
+
+    /// Adds one verdict (in input order).
+    pub fn add(&mut self, v: Verdict) {
+        self.evaluated += 1;
+        self.counts[v.status as usize] += 1;
+        if v.status == Status::Rejected {
+            let mut first = usize::MAX;
+            for f in v.failed.iter().filter(|f| !f.review) {
+                self.failures[f.requirement] += 1;
+                first = first.min(f.requirement);
+            }
+            if first != usize::MAX {
+                self.removed[first] += 1;
+            }
+        }
+        if self.keep_all {
+            self.all.push(v);
+        } else if v.status == Status::Accepted {
+            self.accepted.push(v);
+        }
+    }
+
+    /// Ranks the accepted creators and builds the report.
+    pub fn finish(mut self) -> Report {
+        let order = self.program.order;
+        let mut ranked: Vec<&mut Verdict> = if self.keep_all {
+            self.all
+                .iter_mut()
+                .filter(|v| v.status == Status::Accepted)
+                .collect()
+        } else {
+            self.accepted.iter_mut().collect()
+        };
+        // stable: ties keep input order
+        ranked.sort_by(|a, b| compare_keys(a.rank_key.as_ref(), b.rank_key.as_ref(), order));
+        let limit = self.top.or(self.program.limit).unwrap_or(usize::MAX);
+        let mut shortlist = Vec::new();
+        for (i, v) in ranked.into_iter().enumerate() {
+            v.rank = Some(i + 1);
+            if i < limit {
+                shortlist.push(ShortlistEntry {
+                    rank: i + 1,
+                    id: v.id.clone(),
+                    score: v.score.unwrap_or(0.0),
+                    tier: v.tier.clone(),
+                    signals: v.signals.clone(),
+                });
+            }
+        }
+        let errors = self.counts[Status::Error as usize];
+        let mut remaining = self.evaluated - errors;
+        let funnel = self
+            .program
+            .requirements
+            .iter()
+            .zip(&self.removed)
+            .map(|(r, &removed)| {
+                remaining -= removed;
+                FunnelStep {
+                    rule: r.name.clone(),
+                    removed,
+                    remaining,
+                }
+            })
+            .collect();
+        let failures = self
+            .program
+            .requirements
+            .iter()
+            .zip(&self.failures)
+            .map(|(r, &n)| (r.name.clone(), serde_json::Value::from(n)))
+            .collect();
+        Report {
+            ruleset: self.program.name.clone(),
+            evaluated: self.evaluated,
+            accepted: self.counts[Status::Accepted as usize],
+            rejected: self.counts[Status::Rejected as usize],
+            errors,
+            review: self.counts[Status::Review as usize],
+            funnel,
+            failures,
+            shortlist,
+            warnings: Vec::new(),
+            creators: self.keep_all.then_some(self.all),
+        }
+    }
+}
+
+/// Best first; a missing key ranks last whatever the order.
+fn compare_keys(a: Option<&RankKey>, b: Option<&RankKey>, order: Order) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    use RankKey::*;
+    let a = a.unwrap_or(&Missing);
+    let b = b.unwrap_or(&Missing);
+    let asc = match (a, b) {
+        (Missing, Missing) => return Equal,
+        (Missing, _) => return Greater,
+        (_, Missing) => return Less,
+        (Number(x), Number(y)) => x.total_cmp(y),
+        (Text(x), Text(y)) => x.cmp(y),
+        // numbers before text
+        (Number(_), Text(_)) => Less,
+        (Text(_), Number(_)) => Greater,
+    };
+    match order {
+        Order::Asc => asc,
+        Order::Desc => asc.reverse(),
+    }
+}

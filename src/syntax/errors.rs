@@ -1,0 +1,187 @@
+//! Syntax errors in the words a user types: pest's rule names become tokens
+//! (`` `=` ``, "an expression", "a name") and the help says what may come next.
+
+use pest::error::{ErrorVariant, InputLocation};
+
+use super::Rule;
+use crate::ast::Span;
+use crate::diagnostic::RuleDiagnostic;
+
+/// Rewords a pest error found in `chunk`, which starts at byte `base` of the file.
+pub(super) fn from_pest(chunk: &str, e: &pest::error::Error<Rule>, base: usize) -> RuleDiagnostic {
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let found = found_token(chunk, pos);
+    let len = if pos < chunk.len() {
+        found.len().max(1)
+    } else {
+        0
+    };
+    let span = Span::new(base + pos, base + pos + len);
+    let mut expected: Vec<String> = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives
+            .iter()
+            .filter_map(|r| describe(*r))
+            .map(str::to_string)
+            .collect(),
+        ErrorVariant::CustomError { .. } => vec![],
+    };
+    // Punctuation the parser would have taken here (`=`, `:`, `)`).
+    if let Some(attempts) = e.parse_attempts() {
+        for t in attempts.expected_tokens() {
+            let token = t.to_string();
+            let punctuation = token.chars().all(|c| c.is_ascii_punctuation() && c != '#');
+            if !token.is_empty() && punctuation {
+                expected.push(format!("`{token}`"));
+            }
+        }
+    }
+    const OPERATORS: [&str; 13] = [
+        "`+`", "`-`", "`*`", "`/`", "`??`", "`==`", "`!=`", "`<`", "`<=`", "`>`", "`>=`", "`.`",
+        "`[`",
+    ];
+    if expected.len() > 6 && expected.iter().any(|x| OPERATORS.contains(&x.as_str())) {
+        expected.retain(|x| !OPERATORS.contains(&x.as_str()));
+        expected.push("an operator".to_string());
+    }
+    expected.sort();
+    expected.dedup();
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    let found_text = if found.is_empty() {
+        "the end of the file".to_string()
+    } else {
+        format!("`{found}`")
+    };
+    let message = if expected.is_empty() {
+        format!("unexpected {found_text}")
+    } else {
+        format!("expected {}, found {found_text}", join_or(&expected))
+    };
+    let help = help_for(&expected, found);
+    RuleDiagnostic::error("influence::parse", span, message, "unexpected here").with_help(help)
+}
+
+/// The token that starts at `pos`: a word, a number, a quoted string's
+/// opening quote, or one symbol.
+fn found_token(src: &str, pos: usize) -> &str {
+    let rest = src.get(pos..).unwrap_or("");
+    let mut chars = rest.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return "";
+    };
+    if first.is_alphanumeric() || first == '_' {
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.' || *c == '%'))
+            .map_or(rest.len(), |(i, _)| i);
+        return &rest[..end];
+    }
+    for two in ["==", "!=", "<=", ">=", "=>", "??"] {
+        if rest.starts_with(two) {
+            return &rest[..2];
+        }
+    }
+    &rest[..first.len_utf8()]
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn help_for(expected: &[&str], found: &str) -> String {
+    let has = |s: &str| expected.contains(&s);
+    if found == "=" && has("a comparison operator") {
+        return "compare with `==`; `=` only follows the name in `let` and `signal`".into();
+    }
+    if has("a declaration") {
+        return "each declaration starts with `ruleset`, `let`, `require`, `signal`, `tier`, `rank by`, `limit` or `example`".into();
+    }
+    if has("`:`") {
+        return "write a requirement as `require NAME: CONDITION`".into();
+    }
+    if has("a name")
+        && matches!(
+            found,
+            "and"
+                | "or"
+                | "not"
+                | "in"
+                | "between"
+                | "contains"
+                | "matches"
+                | "if"
+                | "then"
+                | "else"
+                | "true"
+                | "false"
+                | "when"
+        )
+    {
+        return format!("`{found}` is a reserved word; choose another name, or write `creator[\"{found}\"]` for a field of that name");
+    }
+    if has("an expression") {
+        return "an expression is a number, a string, a list, a name, a call like `len(x)`, or `(...)`".into();
+    }
+    if has("`}`") || has("`)`") || has("`]`") {
+        return "check that every bracket is closed and list items are separated by `,`".into();
+    }
+    if has("`when`") || has("`otherwise`") {
+        return "write `tier NAME when CONDITION` or `tier NAME otherwise`".into();
+    }
+    if has("`expect`") {
+        return "an example holds `creator { ... }` then `expect accepted`, `expect rejected by NAME`, `expect review`, `expect tier NAME`, `expect score >= N` or `expect signal NAME >= N`".into();
+    }
+    "see docs/language.md for the syntax of each declaration".into()
+}
+
+/// The words a user would type for a grammar rule; `None` for rules that
+/// only restate another.
+fn describe(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        EOI | decl | ruleset_decl | let_decl | require_decl | signal_decl | tier_decl
+        | rank_decl | limit_decl | example_decl | kw_ruleset | kw_let | kw_require | kw_signal
+        | kw_tier | kw_rank | kw_limit | kw_example => "a declaration",
+        ident | field_name => "a name",
+        expr | or_expr | and_expr | not_expr | cmp_expr | coalesce | sum | product | unary
+        | postfix | number | string | boolean | list | object | if_expr | call | paren | not_op
+        | neg | kw_if | kw_true | kw_false | kw_not | lambda => "an expression",
+        signed_number => "a number",
+        cmp_op | op_tail | chained_cmp => "a comparison operator",
+        between_tail | kw_between => "`between`",
+        in_tail | not_in_tail | kw_in => "`in`",
+        contains_tail | kw_contains => "`contains`",
+        matches_tail | kw_matches => "`matches`",
+        add_op | mul_op => "an operator",
+        dot_field => "`.`",
+        index => "`[`",
+        else_clause | kw_else => "`else`",
+        missing_clause | tier_when | kw_when => "`when`",
+        kw_missing => "`missing`",
+        missing_mode | kw_fail | kw_pass => "`fail`, `pass` or `review`",
+        kw_review => "`review`",
+        weight_clause | kw_weight => "`weight`",
+        kw_otherwise => "`otherwise`",
+        kw_by => "`by`",
+        order | kw_asc | kw_desc => "`asc` or `desc`",
+        creator_block | kw_creator => "`creator`",
+        expect | kw_expect => "`expect`",
+        expect_accepted | kw_accepted => "`accepted`",
+        expect_rejected | kw_rejected => "`rejected`",
+        expect_review => "`review`",
+        expect_tier => "`tier`",
+        expect_score | kw_score => "`score`",
+        expect_signal => "`signal`",
+        kw_or => "`or`",
+        kw_and => "`and`",
+        kw_then => "`then`",
+        entry => "a key",
+        _ => return None,
+    })
+}
