@@ -185,6 +185,25 @@ impl Diagnostic for RulesError {
     }
 }
 
+/// Renders a diagnostic as miette's graphical report: with colour or
+/// without, at a fixed width when given (tests use 80 columns).
+pub fn render(d: &dyn Diagnostic, colour: bool, width: Option<usize>) -> String {
+    let theme = if colour {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut handler = miette::GraphicalReportHandler::new_themed(theme);
+    if let Some(w) = width {
+        handler = handler.with_width(w);
+    }
+    let mut out = String::new();
+    if handler.render_report(&mut out, d).is_err() {
+        out = format!("error: {d}\n");
+    }
+    out
+}
+
 /// The closest of `candidates` to `name`, for "did you mean": at most one
 /// edit for names of up to two letters, else two; case is ignored first.
 pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<&'a str>

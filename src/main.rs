@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use influence_eval::data::{self, DataError};
 use influence_eval::report::table;
 use influence_eval::{LoadError, Ruleset, RunOptions, Status};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+use miette::Diagnostic;
 
 /// Exit statuses (README, "Exit status").
 const EXIT_RULES: u8 = 1;
@@ -99,17 +99,7 @@ fn main() -> ExitCode {
 /// when stderr is a terminal and NO_COLOR is unset.
 fn report(d: &dyn Diagnostic) {
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let theme = if colour {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme);
-    let mut out = String::new();
-    if handler.render_report(&mut out, d).is_err() {
-        out = format!("error: {d}\n");
-    }
-    eprint!("{out}");
+    eprint!("{}", influence_eval::diagnostic::render(d, colour, None));
 }
 
 /// Loads rules, reporting every diagnostic; `None` means exit 1.

@@ -8,18 +8,12 @@ use crate::ast::Span;
 use crate::diagnostic::RuleDiagnostic;
 
 /// Rewords a pest error found in `chunk`, which starts at byte `base` of the file.
-pub(super) fn from_pest(chunk: &str, e: &pest::error::Error<Rule>, base: usize) -> RuleDiagnostic {
-    let pos = match e.location {
+/// `src` is the whole file, so that the token found after a chunk is named.
+pub(super) fn from_pest(src: &str, e: &pest::error::Error<Rule>, base: usize) -> RuleDiagnostic {
+    let mut pos = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let found = found_token(chunk, pos);
-    let len = if pos < chunk.len() {
-        found.len().max(1)
-    } else {
-        0
-    };
-    let span = Span::new(base + pos, base + pos + len);
     let mut expected: Vec<String> = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => positives
             .iter()
@@ -28,16 +22,58 @@ pub(super) fn from_pest(chunk: &str, e: &pest::error::Error<Rule>, base: usize) 
             .collect(),
         ErrorVariant::CustomError { .. } => vec![],
     };
-    // Punctuation the parser would have taken here (`=`, `:`, `)`).
+    let at_rule = found_token(src, base + pos);
+    if RESERVED.contains(&at_rule) && expected.iter().any(|e| e == "a name") {
+        return RuleDiagnostic::error(
+            "influence::parse",
+            Span::new(base + pos, base + pos + at_rule.len()),
+            format!("`{at_rule}` is a reserved word, not a name"),
+            "reserved word",
+        )
+        .with_help(format!(
+            "choose another name; a field called `{at_rule}` is read as `creator[\"{at_rule}\"]`"
+        ));
+    }
+    // pest places the error at the last *rule* it tried; a literal such as
+    // `:` may have been tried further on, which is where the user erred.
     if let Some(attempts) = e.parse_attempts() {
-        for t in attempts.expected_tokens() {
-            let token = t.to_string();
-            let punctuation = token.chars().all(|c| c.is_ascii_punctuation() && c != '#');
-            if !token.is_empty() && punctuation {
-                expected.push(format!("`{token}`"));
+        let tokens: Vec<String> = attempts
+            .expected_tokens()
+            .iter()
+            .map(|t| t.to_string())
+            .filter(|t| {
+                !t.is_empty()
+                    && t != "#"
+                    && !t.contains("..")
+                    && t != "_"
+                    && !t.chars().any(|c| c.is_whitespace() || c == '\u{feff}')
+            })
+            .collect();
+        if attempts.max_position > pos {
+            pos = attempts.max_position;
+            expected.clear();
+            for stack in attempts.call_stacks() {
+                if let Some(d) = stack.parent.and_then(describe) {
+                    expected.push(d.to_string());
+                }
             }
+            expected.extend(tokens.iter().map(|t| format!("`{t}`")));
+        } else if attempts.max_position == pos {
+            expected.extend(
+                tokens
+                    .iter()
+                    .filter(|t| t.chars().all(|c| c.is_ascii_punctuation()))
+                    .map(|t| format!("`{t}`")),
+            );
         }
     }
+    let found = found_token(src, base + pos);
+    let len = if base + pos < src.len() {
+        found.len().max(1)
+    } else {
+        0
+    };
+    let span = Span::new(base + pos, base + pos + len);
     const OPERATORS: [&str; 13] = [
         "`+`", "`-`", "`*`", "`/`", "`??`", "`==`", "`!=`", "`<`", "`<=`", "`>`", "`>=`", "`.`",
         "`[`",
@@ -45,6 +81,18 @@ pub(super) fn from_pest(chunk: &str, e: &pest::error::Error<Rule>, base: usize) 
     if expected.len() > 6 && expected.iter().any(|x| OPERATORS.contains(&x.as_str())) {
         expected.retain(|x| !OPERATORS.contains(&x.as_str()));
         expected.push("an operator".to_string());
+    }
+    if expected.iter().any(|x| x == "an expression") {
+        // the tokens that open an expression say nothing more
+        expected.retain(|x| !matches!(x.as_str(), "`\"`" | "`(`" | "`[`" | "`{`" | "`-`"));
+    }
+    let closing = ["`)`", "`]`", "`}`"]
+        .into_iter()
+        .find(|c| expected.iter().any(|x| x == c));
+    if expected.len() > 6 {
+        if let Some(c) = closing {
+            expected = vec!["`,`".to_string(), c.to_string()];
+        }
     }
     expected.sort();
     expected.dedup();
@@ -54,7 +102,8 @@ pub(super) fn from_pest(chunk: &str, e: &pest::error::Error<Rule>, base: usize) 
     } else {
         format!("`{found}`")
     };
-    let message = if expected.is_empty() {
+    // a long list of everything that could follow helps nobody; the help says more
+    let message = if expected.is_empty() || expected.len() > 6 {
         format!("unexpected {found_text}")
     } else {
         format!("expected {}, found {found_text}", join_or(&expected))
@@ -85,6 +134,12 @@ fn found_token(src: &str, pos: usize) -> &str {
     }
     &rest[..first.len_utf8()]
 }
+
+/// Words that can never be names.
+const RESERVED: [&str; 13] = [
+    "and", "or", "not", "in", "between", "contains", "matches", "if", "then", "else", "true",
+    "false", "when",
+];
 
 fn join_or(items: &[&str]) -> String {
     match items {
@@ -125,11 +180,11 @@ fn help_for(expected: &[&str], found: &str) -> String {
     {
         return format!("`{found}` is a reserved word; choose another name, or write `creator[\"{found}\"]` for a field of that name");
     }
-    if has("an expression") {
-        return "an expression is a number, a string, a list, a name, a call like `len(x)`, or `(...)`".into();
-    }
     if has("`}`") || has("`)`") || has("`]`") {
         return "check that every bracket is closed and list items are separated by `,`".into();
+    }
+    if has("an expression") {
+        return "an expression is a number, a string, a list, a name, a call like `len(x)`, or `(...)`".into();
     }
     if has("`when`") || has("`otherwise`") {
         return "write `tier NAME when CONDITION` or `tier NAME otherwise`".into();

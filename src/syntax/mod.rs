@@ -64,7 +64,7 @@ pub fn parse(src: &str) -> Result<RulesFile, Vec<RuleDiagnostic>> {
                 }
                 let chunk = &src[start..end];
                 if let Err(e) = RulesParser::parse(Rule::single_decl, chunk) {
-                    all.push(errors::from_pest(chunk, &e, start));
+                    all.push(errors::from_pest(src, &e, start));
                 }
             }
             Err(all)
@@ -360,7 +360,7 @@ impl Builder<'_> {
                 RuleDiagnostic::error(
                     "influence::number",
                     span,
-                    format!("the number `{raw}` is too large"),
+                    format!("the number `{}` is too large", shorten(&raw)),
                     "does not fit a 64-bit float",
                 )
                 .with_help("numbers must be below about 1.8e308"),
@@ -636,6 +636,15 @@ fn comment_start(line: &str) -> Option<usize> {
 
 fn cmp_op(s: &str) -> CmpOp {
     CmpOp::parse(s).expect("the grammar only admits comparison operators")
+}
+
+/// At most 24 characters of a long literal, for messages.
+fn shorten(raw: &str) -> String {
+    if raw.chars().count() <= 24 {
+        raw.to_string()
+    } else {
+        format!("{}…", raw.chars().take(24).collect::<String>())
+    }
 }
 
 /// The character an escape stands for, or why it is invalid.

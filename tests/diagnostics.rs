@@ -1,0 +1,142 @@
+//! Diagnostics as users see them: each error class of the checker rendered
+//! without colour at 80 columns, snapshotted beside the source that caused it.
+
+use influence_eval::diagnostic::render;
+use influence_eval::Ruleset;
+
+/// Compiles `src` (which must fail) and renders every diagnostic.
+fn diagnose(src: &str) -> String {
+    let err = Ruleset::compile("test.rules", src).expect_err("these rules are invalid");
+    let mut out = format!("--- source ---\n{src}\n--- {} ---\n", err);
+    for d in &err.diagnostics {
+        out.push_str(&render(d, false, Some(80)));
+    }
+    out
+}
+
+/// The codes of every diagnostic, in order.
+fn codes(src: &str) -> Vec<&'static str> {
+    let err = Ruleset::compile("test.rules", src).expect_err("these rules are invalid");
+    err.diagnostics.iter().map(|d| d.code).collect()
+}
+
+macro_rules! snapshot {
+    ($name:ident, $src:expr) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(stringify!($name), diagnose($src));
+        }
+    };
+}
+
+snapshot!(
+    syntax_missing_colon,
+    "require micro followers between 1k and 10k\n"
+);
+snapshot!(syntax_single_equals, "require market: country = \"US\"\n");
+snapshot!(
+    syntax_unclosed_list,
+    "let beauty = [\"skincare\", \"beauty\"\nrequire fit: overlap(niches, beauty) >= 1\n"
+);
+snapshot!(syntax_reserved_word_as_name, "let in = 3\n");
+snapshot!(
+    syntax_chained_comparison,
+    "require micro: 1000 <= followers <= 10000\n"
+);
+snapshot!(
+    syntax_invalid_escape,
+    "require bio_ok: bio contains \"\\q\"\n"
+);
+snapshot!(
+    syntax_huge_number,
+    &format!("let big = {}\n", "9".repeat(400))
+);
+snapshot!(
+    syntax_errors_in_several_declarations,
+    "require a followers > 1\nrequire b: x >\nsignal c = 1\nlet = 2\n"
+);
+snapshot!(
+    duplicate_names,
+    "let beauty = [\"a\"]\nlet beauty = [\"b\"]\nrequire r: true\nrequire r: false\n"
+);
+snapshot!(
+    unknown_function,
+    "require fit: ovrlap(niches, [\"beauty\"]) >= 1\n"
+);
+snapshot!(wrong_arity, "signal s = clamp(engagement_rate, 0)\n");
+snapshot!(
+    cycle_among_lets,
+    "let a = b + 1\nlet b = a * 2\nsignal s = a\n"
+);
+snapshot!(signal_reads_score, "signal s = score * 2\n");
+snapshot!(type_string_against_number, "require market: \"US\" > 3\n");
+snapshot!(type_len_of_number, "signal s = len(5)\n");
+snapshot!(invalid_regex, "require vegan: bio matches \"(vegan\"\n");
+snapshot!(
+    zero_weight,
+    "signal s weight 0 = engagement_rate\nsignal t weight -2 = followers\n"
+);
+snapshot!(
+    tier_after_otherwise,
+    "tier bronze otherwise\ntier gold when score > 0.8\n"
+);
+snapshot!(
+    expect_unknown_names,
+    "require micro: followers between 1k and 10k\ntier gold otherwise\nexample \"e\" {\n  creator { followers: 5 }\n  expect rejected by micr\n  expect tier gld\n}\n"
+);
+snapshot!(
+    tier_in_requirement,
+    "require top: tier == \"gold\"\ntier gold otherwise\n"
+);
+snapshot!(ruleset_not_first, "require a: true\nruleset \"late\"\n");
+snapshot!(lambda_outside_any, "let f = x => x > 1\n");
+snapshot!(object_outside_example, "let o = { a: 1 }\n");
+snapshot!(limit_not_whole, "limit 2.5\n");
+snapshot!(
+    too_deep,
+    &format!("let x = {}1{}\n", "(".repeat(150), ")".repeat(150))
+);
+
+#[test]
+fn every_error_of_a_file_in_one_pass() {
+    let src = "let a = [1]\nlet a = [2]\nsignal s weight 0 = lenn(x)\nrequire r: \"US\" > 3\nrequire v: bio matches \"(\"\ntier t otherwise\ntier u when true\n";
+    assert_eq!(
+        codes(src),
+        [
+            "influence::duplicate",
+            "influence::weight",
+            "influence::unknown-function",
+            "influence::type",
+            "influence::regex",
+            "influence::tier-order",
+        ]
+    );
+}
+
+#[test]
+fn every_diagnostic_has_code_label_and_help() {
+    let cases = [
+        "require micro followers > 1\n",
+        "let a = [1]\nlet a = [2]\n",
+        "signal s = lenn(x)\n",
+        "signal s = clamp(1)\n",
+        "let a = b\nlet b = a\n",
+        "require r: \"US\" > 3\n",
+        "require v: bio matches \"(\"\n",
+        "signal s weight 0 = 1\n",
+        "tier t otherwise\ntier u when true\n",
+        "require r: true\nexample \"e\" { creator { a: 1 } expect rejected by q }\n",
+    ];
+    for src in cases {
+        let err = Ruleset::compile("t.rules", src).expect_err(src);
+        for d in &err.diagnostics {
+            assert!(d.code.starts_with("influence::"), "{src}: {}", d.code);
+            assert!(!d.label.is_empty(), "{src}: no label");
+            assert!(
+                d.help.as_deref().is_some_and(|h| !h.is_empty()),
+                "{src}: no help"
+            );
+            assert!(d.span.end <= src.len(), "{src}: span outside the file");
+        }
+    }
+}
