@@ -23,9 +23,27 @@ use grammar::{Rule, RulesParser};
 /// input gets a diagnostic instead of exhausting the stack.
 pub const MAX_NESTING: usize = 100;
 
+/// Deepest expression tree accepted (a long chain `a + a + ... + a` nests
+/// one level per operator); evaluation recurses this deep at most.
+pub const MAX_DEPTH: usize = 500;
+
 /// Parses a whole rules file. On failure returns every syntax error found:
 /// after the first, each later declaration is parsed on its own.
+///
+/// pest's recursive descent needs a deep stack for nested input, so the
+/// parse runs on a thread of its own with 256 MiB of (lazily committed) stack.
 pub fn parse(src: &str) -> Result<RulesFile, Vec<RuleDiagnostic>> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("parse".into())
+            .stack_size(256 << 20)
+            .spawn_scoped(scope, || parse_here(src))
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .unwrap_or_else(|_| parse_here(src))
+    })
+}
+
+fn parse_here(src: &str) -> Result<RulesFile, Vec<RuleDiagnostic>> {
     pest::set_error_detail(true);
     if let Some(d) = nesting_error(src) {
         return Err(vec![d]);
@@ -43,8 +61,12 @@ pub fn parse(src: &str) -> Result<RulesFile, Vec<RuleDiagnostic>> {
                 .filter(|p| p.as_rule() != Rule::EOI)
                 .map(|p| b.decl(p, 0))
                 .collect();
+            let file = RulesFile { decls };
+            if let Some(d) = too_deep(&file) {
+                b.errors.push(d);
+            }
             if b.errors.is_empty() {
-                Ok(RulesFile { decls })
+                Ok(file)
             } else {
                 Err(b.errors)
             }
@@ -154,6 +176,36 @@ fn nesting_error(src: &str) -> Option<RuleDiagnostic> {
             );
         }
         i += 1;
+    }
+    None
+}
+
+/// The first expression whose tree is deeper than [`MAX_DEPTH`].
+fn too_deep(file: &RulesFile) -> Option<RuleDiagnostic> {
+    fn depth(e: &Expr) -> usize {
+        1 + e.children().into_iter().map(depth).max().unwrap_or(0)
+    }
+    let exprs = file.decls.iter().flat_map(|d| match &d.kind {
+        DeclKind::Let(l) => vec![&l.value],
+        DeclKind::Require(r) => vec![&r.condition],
+        DeclKind::Signal(s) => vec![&s.value],
+        DeclKind::Tier(t) => t.condition.iter().collect(),
+        DeclKind::Rank(r) => vec![&r.key],
+        DeclKind::Example(ex) => vec![&ex.creator],
+        _ => vec![],
+    });
+    for e in exprs {
+        if depth(e) > MAX_DEPTH {
+            return Some(
+                RuleDiagnostic::error(
+                    "influence::too-deep",
+                    e.span,
+                    format!("expression nested more than {MAX_DEPTH} levels deep"),
+                    "this expression is too deep",
+                )
+                .with_help("split the expression into `let` declarations"),
+            );
+        }
     }
     None
 }
