@@ -145,7 +145,7 @@ fn read_records(
 ) -> Result<usize, DataError> {
     let name = data::display_name(path);
     let file = data::open(path)?;
-    data::for_each_in_array(file, |r, i| each(r, i)).map_err(|e| {
+    data::for_each_in_array(file, &mut each).map_err(|e| {
         if e.is_io() {
             DataError::plain(&name, format!("cannot read: {e}"), None)
         } else {

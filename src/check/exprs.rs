@@ -335,14 +335,8 @@ impl Walker<'_, '_, '_> {
 
     /// Ordering needs numbers with numbers or text with text; equality of
     /// two different kinds is always false, which is a mistake too.
-    fn compare(
-        &mut self,
-        e: &Expr,
-        op: &str,
-        operands: &[(&Box<Expr>, Option<Kind>)],
-        ordering: bool,
-    ) {
-        let known: Vec<(&Box<Expr>, Kind)> = operands
+    fn compare(&mut self, e: &Expr, op: &str, operands: &[(&Expr, Option<Kind>)], ordering: bool) {
+        let known: Vec<(&Expr, Kind)> = operands
             .iter()
             .filter_map(|(x, t)| t.map(|k| (*x, k)))
             .collect();

@@ -23,8 +23,8 @@ pub struct DataError {
     pub location: Option<(usize, usize)>,
     /// How to fix it.
     pub help: Option<String>,
-    /// The lines around the fault and the fault's byte range within them.
-    snippet: Option<(NamedSource<String>, usize)>,
+    /// The lines around the fault and the fault's byte offset within them.
+    snippet: Option<Box<(NamedSource<String>, usize)>>,
 }
 
 impl DataError {
@@ -51,7 +51,7 @@ impl DataError {
         let snippet = window(path, line, column).map(|(text, offset, first_line)| {
             let name = format!("{file}:{line}:{column}");
             let _ = first_line;
-            (NamedSource::new(name, text), offset)
+            Box::new((NamedSource::new(name, text), offset))
         });
         DataError {
             file: file.to_string(),
@@ -129,12 +129,12 @@ impl Diagnostic for DataError {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.snippet.as_ref().map(|(s, _)| s as &dyn SourceCode)
+        self.snippet.as_ref().map(|b| &b.0 as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (_, offset) = self.snippet.as_ref()?;
+        let offset = self.snippet.as_ref()?.1;
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some("here".into()), (*offset, 0)),
+            LabeledSpan::new_primary_with_span(Some("here".into()), (offset, 0)),
         )))
     }
 }
