@@ -202,7 +202,11 @@ impl<'a> Frame<'a> {
                 self.lets[i] = Some(v.clone());
                 v
             }
-            Op::Signal(i) => self.signal(*i as usize)?,
+            // a signal's name reads its clamped value, as the score does
+            Op::Signal(i) => match self.signal(*i as usize)? {
+                Value::Number(v) => Value::Number(v.clamp(0.0, 1.0)),
+                other => other,
+            },
             Op::Score => Value::Number(self.score()?),
             Op::Tier => match self.tier()? {
                 Some(i) => Value::Str(Cow::Borrowed(&self.prog.tiers[i].name)),
