@@ -239,16 +239,22 @@ pub(super) fn apply<'a>(
     let text = |i: usize| nodes.get(i).map_or("argument", |n| prog.text(n.span));
     // min/max over one list argument work on its elements
     if matches!(f, Min | Max) {
-        let items: Vec<Value<'a>> = match args {
-            [Value::List(xs)] => xs.iter().collect(),
-            _ => args.to_vec(),
+        let list_span = nodes.first().map_or(span, |n| n.span);
+        let (items, one_list): (Vec<Value<'a>>, bool) = match args {
+            [Value::List(xs)] => (xs.iter().map(|v| v.in_list(list_span)).collect(), true),
+            _ => (args.to_vec(), false),
         };
         if let Some(m) = first_missing(&items) {
             return Ok(m);
         }
         let mut best: Option<f64> = None;
-        for v in &items {
-            let n = want_number(v, text(0), span)?.expect("missing handled above");
+        for (i, v) in items.iter().enumerate() {
+            let what = if one_list {
+                format!("an element of {}", text(0))
+            } else {
+                text(i).to_string()
+            };
+            let n = want_number(v, &what, span)?.expect("missing handled above");
             best = Some(match best {
                 None => n,
                 Some(b) if f == Min => b.min(n),
@@ -287,7 +293,12 @@ pub(super) fn apply<'a>(
             let x = num(0)?;
             let digits = if args.len() > 1 { num(1)?.round() } else { 0.0 };
             let scale = 10f64.powi(digits.clamp(-15.0, 15.0) as i32);
-            Value::number((x * scale).round() / scale, span)
+            if (x * scale).is_finite() {
+                Value::number((x * scale).round() / scale, span)
+            } else {
+                // so large that it has no digits to round at that place
+                Value::Number(x)
+            }
         }
         Floor => Value::Number(num(0)?.floor()),
         Ceil => Value::Number(num(0)?.ceil()),
@@ -333,9 +344,9 @@ pub(super) fn apply<'a>(
             let xs = want_list(&args[0], text(0), span)?.expect("missing handled above");
             let mut total = 0.0;
             for x in xs.iter() {
-                match want_number(&x, text(0), span)? {
+                match want_number(&x, &format!("an element of {}", text(0)), span)? {
                     Some(n) => total += n,
-                    None => return Ok(x),
+                    None => return Ok(x.in_list(nodes[0].span)),
                 }
             }
             if f == Avg {

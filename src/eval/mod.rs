@@ -34,7 +34,11 @@ impl EvalError {
         let what = &value::one_line(what);
         let kind = v.kind().map_or("missing", Kind::article);
         let mut message = format!("{what} is {v}, {kind}, where {need} is needed");
-        if need == Kind::Number.article() {
+        // suggest number(...) only for a field path, where it is the fix
+        let is_path = what
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '"'));
+        if need == Kind::Number.article() && is_path {
             if let Value::Str(s) = v {
                 if value::parse_human_number(s).is_some() {
                     message.push_str(&format!("; write number({what}) to read it as a number"));
@@ -100,7 +104,7 @@ impl<'a> Frame<'a> {
                 return Err(EvalError::wrong_kind(
                     &other,
                     Kind::Number,
-                    &format!("signal {}", def.name),
+                    self.text(&def.value),
                     def.value.span,
                 ))
             }
@@ -157,15 +161,27 @@ impl<'a> Frame<'a> {
         Ok(None)
     }
 
-    fn field(&self, i: u32) -> Value<'a> {
+    /// Reads a field path. Absent or `null` anywhere on the way is missing;
+    /// a path through a value that is not an object (`audience` is 5) is a
+    /// wrong-kind error, so damaged records are not silently passed.
+    fn field(&self, i: u32, span: Span) -> Eval<'a> {
+        let path = &self.prog.fields[i as usize];
         let mut cur = self.record;
-        for key in &self.prog.fields[i as usize] {
-            match cur.get(key) {
-                Some(next) => cur = next,
-                None => return Value::Missing(Missing::Field(i)),
+        for (depth, key) in path.iter().enumerate() {
+            match cur {
+                Json::Object(m) => match m.get(key) {
+                    Some(next) => cur = next,
+                    None => return Ok(Value::Missing(Missing::Field(i))),
+                },
+                Json::Null => return Ok(Value::Missing(Missing::Field(i))),
+                other => {
+                    let parent = path[..depth].join(".");
+                    let v = Value::from_json(other, Missing::Field(i));
+                    return Err(EvalError::wrong_kind(&v, Kind::Object, &parent, span));
+                }
             }
         }
-        Value::from_json(cur, Missing::Field(i))
+        Ok(Value::from_json(cur, Missing::Field(i)))
     }
 
     fn num(&mut self, n: &'a Node) -> Result<Option<f64>, EvalError> {
@@ -190,7 +206,7 @@ impl<'a> Frame<'a> {
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
         Ok(match &n.op {
             Op::Const(v) => v.clone(),
-            Op::Field(i) => self.field(*i),
+            Op::Field(i) => self.field(*i, n.span)?,
             Op::Creator => Value::from_json(self.record, Missing::Element(n.span)),
             Op::Param(i) => self.params[*i as usize].clone(),
             Op::Let(i) => {
@@ -436,14 +452,25 @@ impl<'a> Frame<'a> {
             _ => match x.order(y) {
                 Ok(ord) => op.holds(ord),
                 Err((kx, ky)) => {
-                    // blame the side read from data, not a constant; when both
-                    // are computed, the right side must be like the left
-                    let left_fixed = matches!(a.op, Op::Const(_));
+                    // Blame the side read from data rather than a constant;
+                    // between a number and text, the text (a number written
+                    // as "3.3k" is the usual culprit); else whichever side
+                    // cannot be ordered at all.
                     let orderable = |k: Kind| matches!(k, Kind::Number | Kind::String);
-                    let (bad, node, need) = if left_fixed || (orderable(kx) && !orderable(ky)) {
-                        (y, b, if orderable(kx) { kx } else { Kind::Number })
+                    let blame_right = if matches!(a.op, Op::Const(_)) {
+                        true
+                    } else if matches!(b.op, Op::Const(_)) {
+                        false
+                    } else if orderable(kx) && orderable(ky) {
+                        ky == Kind::String
                     } else {
-                        (x, a, if orderable(ky) { ky } else { Kind::Number })
+                        orderable(kx)
+                    };
+                    let (bad, node, other) = if blame_right { (y, b, kx) } else { (x, a, ky) };
+                    let need = if orderable(other) {
+                        other
+                    } else {
+                        Kind::Number
                     };
                     return Err(EvalError::wrong_kind(bad, need, self.text(node), node.span));
                 }
@@ -467,7 +494,7 @@ impl<'a> Frame<'a> {
         let mut count = 0usize;
         let mut missing: Option<Missing> = None;
         for item in xs.iter() {
-            self.params.push(item);
+            self.params.push(item.in_list(list.span));
             let r = self.boolean(body, f.name());
             self.params.pop();
             match r? {

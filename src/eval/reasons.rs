@@ -14,6 +14,7 @@ pub(crate) fn why_missing(prog: &Program, m: Missing) -> String {
         Missing::DivByZero(s) => format!("{} divides by zero", one_line(prog.text(s))),
         Missing::NotANumber(s) => format!("{} is not a number", one_line(prog.text(s))),
         Missing::NoResult(s) => format!("{} has no result", one_line(prog.text(s))),
+        Missing::InList(s) => format!("an element of {} is missing", one_line(prog.text(s))),
         Missing::Empty(s) => format!("{} has no elements to work on", one_line(prog.text(s))),
     }
 }

@@ -27,6 +27,8 @@ pub enum Missing {
     NoResult(Span),
     /// `avg([])`, `min()` of an empty list.
     Empty(Span),
+    /// A `null` element of a list; the span is the list's expression, once known.
+    InList(Span),
 }
 
 /// A list: borrowed from the record, or built by the rules.
@@ -55,7 +57,7 @@ impl<'a> List<'a> {
         match self {
             List::Json(xs) => xs
                 .get(i)
-                .map(|j| Value::from_json(j, Missing::Element(Span::default()))),
+                .map(|j| Value::from_json(j, Missing::InList(Span::default()))),
             List::Built(xs) => xs.get(i).cloned(),
         }
     }
@@ -145,6 +147,14 @@ impl<'a> Value<'a> {
             Value::List(_) => Kind::List,
             Value::Object(_) => Kind::Object,
         })
+    }
+
+    /// A missing list element, told which list it came from.
+    pub fn in_list(self, list: Span) -> Value<'a> {
+        match self {
+            Value::Missing(Missing::InList(_)) => Value::Missing(Missing::InList(list)),
+            v => v,
+        }
     }
 
     /// True when missing.
@@ -272,13 +282,14 @@ pub fn parse_human_number(s: &str) -> Option<f64> {
     if t.is_empty() {
         return None;
     }
-    let (body, scale) = match t.char_indices().last() {
+    // suffixes move the decimal exponent, so that "1.39%" is exactly 0.0139
+    let (body, exponent) = match t.char_indices().last() {
         Some((i, c)) => match c {
-            'k' | 'K' => (&t[..i], 1e3),
-            'm' | 'M' => (&t[..i], 1e6),
-            'b' | 'B' => (&t[..i], 1e9),
-            '%' => (&t[..i], 0.01),
-            _ => (t, 1.0),
+            'k' | 'K' => (&t[..i], 3),
+            'm' | 'M' => (&t[..i], 6),
+            'b' | 'B' => (&t[..i], 9),
+            '%' => (&t[..i], -2),
+            _ => (t, 0),
         },
         None => return None,
     };
@@ -296,8 +307,7 @@ pub fn parse_human_number(s: &str) -> Option<f64> {
         return None;
     }
     let clean: String = body.chars().filter(|&c| c != ',' && c != '_').collect();
-    let v: f64 = clean.parse().ok()?;
-    let v = v * scale;
+    let v: f64 = format!("{clean}e{exponent}").parse().ok()?;
     v.is_finite().then_some(v)
 }
 

@@ -396,14 +396,17 @@ impl Builder<'_> {
             Some(rest) => (true, rest),
             None => (false, raw.as_str()),
         };
-        let (digits, scale) = match body.chars().last() {
-            Some('k') => (&body[..body.len() - 1], 1e3),
-            Some('M') => (&body[..body.len() - 1], 1e6),
-            Some('%') => (&body[..body.len() - 1], 0.01),
-            _ => (body, 1.0),
+        // scale by changing the decimal exponent, so that `70%` is exactly 0.7
+        let (digits, exponent) = match body.chars().last() {
+            Some('k') => (&body[..body.len() - 1], 3),
+            Some('M') => (&body[..body.len() - 1], 6),
+            Some('%') => (&body[..body.len() - 1], -2),
+            _ => (body, 0),
         };
         let clean: String = digits.chars().filter(|&c| c != '_').collect();
-        let mut value = clean.parse::<f64>().unwrap_or(f64::INFINITY) * scale;
+        let mut value = format!("{clean}e{exponent}")
+            .parse::<f64>()
+            .unwrap_or(f64::INFINITY);
         if negative {
             value = -value;
         }
