@@ -208,16 +208,47 @@ pub struct RecordScreening<'r> {
 }
 
 impl RecordScreening<'_> {
-    /// Evaluates the next record and returns a copy of its verdict.
+    /// Evaluates the next record (records must come in input order).
     pub fn add(&mut self, record: &Json) -> &mut Self {
+        self.add_at(record, None)
+    }
+
+    /// Evaluates the next record, which starts on `line` of its input.
+    pub fn add_at(&mut self, record: &Json, line: Option<usize>) -> &mut Self {
         self.census.observe(record);
-        let v = self
+        let mut v = self
             .ruleset
             .program
             .evaluate(record, self.position, self.id_field.as_deref());
+        if let (Some(line), Status::Error) = (line, v.status) {
+            if let Some(f) = v.failed.first_mut() {
+                if f.rule == "record" {
+                    f.reason = format!("line {line}: {}", f.reason);
+                }
+            }
+        }
         self.position += 1;
         self.screening.add(v);
         self
+    }
+
+    /// Adds a record as read from a data file: a damaged one becomes a
+    /// creator with status `error`, its line and the reason.
+    pub fn add_record(&mut self, record: &data::Record) -> &mut Self {
+        match &record.item {
+            Ok(r) => self.add_at(r, Some(record.line)),
+            Err(damage) => {
+                let v = Verdict::error(
+                    format!("#{}", self.position + 1),
+                    self.position,
+                    "record",
+                    format!("line {}: {}", record.line, damage.0),
+                );
+                self.position += 1;
+                self.screening.add(v);
+                self
+            }
+        }
     }
 
     /// The report, with warnings for fields no record had.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use influence_eval::data::{self, DataError};
+use influence_eval::data::{self, Input, Record};
 use influence_eval::report::table;
 use influence_eval::{LoadError, Ruleset, RunOptions, Status};
 use miette::Diagnostic;
@@ -46,12 +46,39 @@ enum Format {
     Json,
 }
 
+/// Data formats for `--format-in`.
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatIn {
+    /// A JSON array of objects.
+    Json,
+    /// One JSON object per line (.ndjson, .jsonl).
+    Ndjson,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+}
+
+impl From<FormatIn> for data::Format {
+    fn from(f: FormatIn) -> Self {
+        match f {
+            FormatIn::Json => data::Format::Json,
+            FormatIn::Ndjson => data::Format::Ndjson,
+            FormatIn::Csv => data::Format::Csv,
+            FormatIn::Tsv => data::Format::Tsv,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 struct RunArgs {
     /// The rules file (.rules).
     rules: PathBuf,
-    /// The creators: a JSON array of objects.
+    /// The creators: a JSON array, NDJSON (.ndjson, .jsonl), CSV or TSV with a header (.csv, .tsv, .txt), or - for standard input.
     data: PathBuf,
+    /// The data format [default: from the extension, else sniffed from the first bytes].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format_in: Option<FormatIn>,
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -67,7 +94,7 @@ struct RunArgs {
     /// The field holding each creator's id [default: the first of handle, id, username, name; else the position as #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
-    /// Exit with status 2 if any creator is in error.
+    /// Exit with status 2, after the report, if any creator is in error (a damaged record or a value of the wrong kind).
     #[arg(long)]
     strict: bool,
 }
@@ -79,6 +106,9 @@ struct CheckArgs {
     /// Also warn about fields the rules read that no record in FILE has.
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
+    /// The format of --data [default: from the extension, else sniffed].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format_in: Option<FormatIn>,
 }
 
 fn main() -> ExitCode {
@@ -126,7 +156,13 @@ fn check(a: CheckArgs) -> ExitCode {
     };
     if let Some(data_path) = &a.data {
         let mut census = influence_eval::check::fields::FieldCensus::new(rules.program());
-        if let Err(e) = read_records(data_path, |r, _| census.observe(&r)) {
+        let input = Input::from_arg(data_path);
+        let observe = &mut |r: Record| {
+            if let Ok(v) = &r.item {
+                census.observe(v);
+            }
+        };
+        if let Err(e) = data::read(&input, a.format_in.map(Into::into), observe) {
             report(&e);
             return ExitCode::from(EXIT_DATA);
         }
@@ -136,30 +172,6 @@ fn check(a: CheckArgs) -> ExitCode {
     }
     println!("ok: {}: {}", a.rules.display(), rules.summary());
     ExitCode::SUCCESS
-}
-
-/// Streams the records of a data file to `each`.
-fn read_records(
-    path: &Path,
-    mut each: impl FnMut(serde_json::Value, usize),
-) -> Result<usize, DataError> {
-    let name = data::display_name(path);
-    let file = data::open(path)?;
-    data::for_each_in_array(file, &mut each).map_err(|e| {
-        if e.is_io() {
-            DataError::plain(&name, format!("cannot read: {e}"), None)
-        } else {
-            let msg = e.to_string();
-            // serde_json appends " at line L column C"; the location is shown separately
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            let msg = if e.line() == 0 {
-                msg
-            } else {
-                format!("invalid JSON: {msg}")
-            };
-            DataError::at(path, &name, msg, e.line().max(1), e.column().max(1))
-        }
-    })
 }
 
 fn run(a: RunArgs) -> ExitCode {
@@ -172,8 +184,9 @@ fn run(a: RunArgs) -> ExitCode {
         id_field: a.id_field.clone(),
     };
     let mut screening = rules.screening(&options);
-    if let Err(e) = read_records(&a.data, |r, _| {
-        screening.add(&r);
+    let input = Input::from_arg(&a.data);
+    if let Err(e) = data::read(&input, a.format_in.map(Into::into), &mut |r| {
+        screening.add_record(&r);
     }) {
         report(&e);
         return ExitCode::from(EXIT_DATA);

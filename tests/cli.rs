@@ -358,7 +358,7 @@ fn non_object_elements_are_creators_in_error() {
     assert_eq!(r["creators"][1]["id"], "#2");
     assert_eq!(
         r["creators"][1]["failed"][0]["reason"],
-        "record 2 is a number, not an object of fields"
+        "line 1: record 2 is a number, not an object of fields"
     );
 }
 

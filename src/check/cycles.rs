@@ -171,7 +171,10 @@ fn dfs(
             let from = path.iter().position(|d| *d == next).expect("on the path");
             let mut names: Vec<String> = path[from..].iter().map(|d| g.name(*d)).collect();
             names.push(g.name(next));
-            let help = if names.iter().any(|n| n == "score") && node != Dep::Tier {
+            let help = if let (Dep::Let(i), true) = (next, names.len() == 2) {
+                let name = &g.declared.lets[i].name.name;
+                format!("inside its own definition `{name}` means this let; read the field as `creator.{name}`, or give the let another name")
+            } else if names.iter().any(|n| n == "score") && node != Dep::Tier {
                 "`score` is computed from the signals, so no signal may read it".to_string()
             } else {
                 "break the cycle: compute one of these from fields only".to_string()

@@ -69,7 +69,7 @@ impl FieldCensus {
             if self.found[i] {
                 continue;
             }
-            let name = p.join(".");
+            let name = path_syntax(p);
             let parent = &p[..p.len() - 1];
             let last = p.last().expect("paths are never empty");
             let suggestion = self
@@ -82,13 +82,30 @@ impl FieldCensus {
                     full.push(s.to_string());
                     format!(
                         "`{name}` appears in no record; did you mean `{}`?",
-                        full.join(".")
+                        path_syntax(&full)
                     )
                 }
                 None => format!("`{name}` appears in no record"),
             });
         }
         out
+    }
+}
+
+/// A field path as it is written in rules: `audience.female_share`, or
+/// `creator["#Followers"]` for names that are not plain words.
+fn path_syntax(path: &[String]) -> String {
+    let plain = |k: &str| {
+        k.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if path.iter().all(|k| plain(k)) {
+        path.join(".")
+    } else {
+        let keys: String = path.iter().map(|k| format!("[{k:?}]")).collect();
+        format!("creator{keys}")
     }
 }
 

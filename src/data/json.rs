@@ -1,52 +1,218 @@
-//! A JSON array of records, streamed: each element is handed to the caller
-//! as soon as it is parsed, so memory holds one record at a time.
+//! A JSON array of records, streamed: a scanner finds each element's bytes
+//! (tracking strings, escapes and nesting), so memory holds one element at a
+//! time and every element knows its line. Each element is then parsed with
+//! serde_json. A syntax error is fatal (the rest cannot be trusted); an
+//! element with invalid UTF-8 is a damaged record and the run goes on.
 
-use std::fmt;
 use std::io::Read;
 
-use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
-use serde_json::Value as Json;
+use super::{Damage, Fault, Record};
 
-/// Calls `each(record, position)` for every element of the JSON array read
-/// from `reader`. A syntax error anywhere, or a top level that is not an
-/// array, is a `serde_json::Error` with its line and column.
-pub fn for_each_in_array<R: Read, F: FnMut(Json, usize)>(
+/// Bytes read from the input per call.
+const BLOCK: usize = 1 << 16;
+
+struct Scanner<R> {
     reader: R,
-    each: F,
-) -> Result<usize, serde_json::Error> {
-    let mut de =
-        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
-    let n = de.deserialize_seq(ArrayVisitor { each })?;
-    de.end()?;
-    Ok(n)
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    /// 1-based line of the next byte.
+    line: usize,
+    /// 1-based byte column of the next byte.
+    col: usize,
 }
 
-struct ArrayVisitor<F> {
-    each: F,
-}
-
-impl<'de, F: FnMut(Json, usize)> Visitor<'de> for ArrayVisitor<F> {
-    type Value = usize;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON array of creator objects")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<usize, A::Error> {
-        let mut n = 0;
-        while let Some(v) = seq.next_element_seed(Element)? {
-            (self.each)(v, n);
-            n += 1;
+impl<R: Read> Scanner<R> {
+    fn peek(&mut self) -> Result<Option<u8>, Fault> {
+        if self.pos == self.len {
+            self.len = loop {
+                match self.reader.read(&mut self.buf) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Fault::io(e)),
+                }
+            };
+            self.pos = 0;
+            if self.len == 0 {
+                return Ok(None);
+            }
         }
-        Ok(n)
+        Ok(Some(self.buf[self.pos]))
+    }
+
+    fn bump(&mut self) -> Option<u8> {
+        let b = self.buf[self.pos];
+        self.pos += 1;
+        if b == b'\n' {
+            self.line += 1;
+            self.col = 1;
+        } else {
+            self.col += 1;
+        }
+        Some(b)
+    }
+
+    fn skip_ws(&mut self) -> Result<Option<u8>, Fault> {
+        while let Some(b) = self.peek()? {
+            if !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+                return Ok(Some(b));
+            }
+            self.bump();
+        }
+        Ok(None)
+    }
+
+    fn fault(&self, message: impl Into<String>) -> Fault {
+        Fault::at(message, self.line, self.col)
+    }
+
+    /// Copies one JSON value's bytes into `out`, without parsing it.
+    fn capture(&mut self, out: &mut Vec<u8>) -> Result<(), Fault> {
+        out.clear();
+        let first = self.peek()?.expect("the caller saw a byte");
+        if first == b'{' || first == b'[' {
+            let mut depth = 0usize;
+            let mut in_string = false;
+            let mut escaped = false;
+            while let Some(b) = self.peek()? {
+                self.bump();
+                out.push(b);
+                if in_string {
+                    match b {
+                        _ if escaped => escaped = false,
+                        b'\\' => escaped = true,
+                        b'"' => in_string = false,
+                        _ => {}
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Ok(());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Err(self.fault("the file ends inside a record (a `}` or `]` is missing)"))
+        } else if first == b'"' {
+            self.bump();
+            out.push(first);
+            let mut escaped = false;
+            while let Some(b) = self.peek()? {
+                self.bump();
+                out.push(b);
+                match b {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => return Ok(()),
+                    _ => {}
+                }
+            }
+            Err(self.fault("the file ends inside a string (a `\"` is missing)"))
+        } else {
+            while let Some(b) = self.peek()? {
+                if matches!(b, b',' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
+                    break;
+                }
+                self.bump();
+                out.push(b);
+            }
+            Ok(())
+        }
     }
 }
 
-struct Element;
-
-impl<'de> DeserializeSeed<'de> for Element {
-    type Value = Json;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
-        serde::Deserialize::deserialize(d)
+/// Streams the elements of a JSON array to `each`. Returns how many there were.
+pub(super) fn read_array<R: Read>(reader: R, each: &mut dyn FnMut(Record)) -> Result<usize, Fault> {
+    let mut s = Scanner {
+        reader,
+        buf: vec![0; BLOCK],
+        pos: 0,
+        len: 0,
+        line: 1,
+        col: 1,
+    };
+    match s.skip_ws()? {
+        Some(b'[') => {
+            s.bump();
+        }
+        Some(b'{') => {
+            return Err(s
+                .fault("expected a JSON array `[...]`, found an object")
+                .with_help(
+                "one object per line is NDJSON: name the file .ndjson or pass --format-in ndjson",
+            ))
+        }
+        Some(_) => return Err(s.fault("expected a JSON array of creator objects `[{...}, ...]`")),
+        None => return Err(Fault::empty()),
     }
+    let mut element = Vec::new();
+    let mut n = 0;
+    match s.skip_ws()? {
+        Some(b']') => {
+            s.bump();
+        }
+        None => return Err(s.fault("the file ends inside the array (a `]` is missing)")),
+        Some(_) => loop {
+            let (line, col) = (s.line, s.col);
+            s.capture(&mut element)?;
+            let item = match std::str::from_utf8(&element) {
+                Err(e) => Err(Damage::invalid_utf8(e.valid_up_to())),
+                Ok(text) => match serde_json::from_str(text) {
+                    Ok(v) => Ok(v),
+                    Err(e) => {
+                        // the element's own line and column, counted from the file
+                        let l = line + e.line().saturating_sub(1);
+                        let c = if e.line() <= 1 {
+                            col + e.column().saturating_sub(1)
+                        } else {
+                            e.column()
+                        };
+                        return Err(Fault::at(
+                            format!("invalid JSON: {}", super::without_location(&e)),
+                            l,
+                            c.max(1),
+                        ));
+                    }
+                },
+            };
+            each(Record {
+                position: n,
+                line,
+                item,
+            });
+            n += 1;
+            match s.skip_ws()? {
+                Some(b',') => {
+                    s.bump();
+                    match s.skip_ws()? {
+                        Some(b']') => {
+                            return Err(
+                                s.fault("a `,` is followed by `]`: JSON allows no trailing comma")
+                            )
+                        }
+                        None => {
+                            return Err(s.fault("the file ends inside the array (a `]` is missing)"))
+                        }
+                        Some(_) => {}
+                    }
+                }
+                Some(b']') => {
+                    s.bump();
+                    break;
+                }
+                Some(_) => return Err(s.fault("expected `,` or `]` after a record")),
+                None => return Err(s.fault("the file ends inside the array (a `]` is missing)")),
+            }
+        },
+    }
+    if s.skip_ws()?.is_some() {
+        return Err(s.fault("unexpected data after the end of the array"));
+    }
+    Ok(n)
 }

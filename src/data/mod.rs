@@ -1,16 +1,247 @@
-//! Reading creator records. A JSON array is streamed element by element, so
-//! the file is never held whole; a fatal fault is reported with the data
-//! file's line and column and the lines around it, read as a window.
+//! Reading creator records: a JSON array (streamed element by element),
+//! NDJSON, CSV and TSV, from a file or standard input, with the format taken
+//! from `--format-in`, the file's extension, or the first bytes. A record
+//! that cannot be read is handed on as [`Damage`] with its line, never
+//! dropped; only damage that makes the rest unreadable is a [`DataError`],
+//! reported with the file's line and column and the lines around it, read as
+//! a window.
 
+mod delimited;
 mod json;
-
-pub use json::for_each_in_array;
+mod ndjson;
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use serde_json::Value as Json;
+
+/// The data formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A JSON array of objects.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+    /// Comma-separated values with a header.
+    Csv,
+    /// Tab-separated values with a header.
+    Tsv,
+}
+
+impl Format {
+    /// Parses `json`, `ndjson`, `csv` or `tsv`.
+    pub fn parse(s: &str) -> Option<Format> {
+        Some(match s {
+            "json" => Format::Json,
+            "ndjson" | "jsonl" => Format::Ndjson,
+            "csv" => Format::Csv,
+            "tsv" => Format::Tsv,
+            _ => return None,
+        })
+    }
+}
+
+/// Where records come from.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// A file.
+    Path(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
+}
+
+impl Input {
+    /// `-` is standard input; anything else a path.
+    pub fn from_arg(arg: &Path) -> Input {
+        if arg.as_os_str() == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(arg.to_path_buf())
+        }
+    }
+
+    /// The name shown in messages.
+    pub fn name(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Stdin => "<stdin>".to_string(),
+        }
+    }
+}
+
+/// Why a record could not be read (it becomes a creator with status `error`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Damage(pub String);
+
+impl Damage {
+    fn invalid_utf8(valid_up_to: usize) -> Self {
+        Damage(format!(
+            "not UTF-8 text (invalid byte at {} in the record)",
+            valid_up_to + 1
+        ))
+    }
+}
+
+/// One record as read: its 0-based position, the line it starts on, and
+/// its value or what is wrong with it.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// 0-based position among the records.
+    pub position: usize,
+    /// 1-based line of the input where it starts.
+    pub line: usize,
+    /// The record, or why it could not be read.
+    pub item: Result<Json, Damage>,
+}
+
+/// A fault that stops reading, before the file name is attached.
+#[derive(Debug)]
+pub(crate) struct Fault {
+    message: String,
+    location: Option<(usize, usize)>,
+    help: Option<String>,
+}
+
+impl Fault {
+    fn at(message: impl Into<String>, line: usize, col: usize) -> Self {
+        Fault {
+            message: message.into(),
+            location: Some((line, col)),
+            help: None,
+        }
+    }
+    fn plain(message: impl Into<String>) -> Self {
+        Fault {
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+    fn io(e: std::io::Error) -> Self {
+        Fault::plain(format!("cannot read: {e}"))
+    }
+    fn empty() -> Self {
+        Fault::plain("holds no records: the file is empty")
+            .with_help("check that the export finished; a JSON file needs at least `[]`")
+    }
+    fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// serde_json's message without the " at line L column C" it appends.
+pub(crate) fn without_location(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    }
+}
+
+/// Reads every record of `input` and hands each to `each`, in input order.
+/// `format` overrides the extension and sniffing. Returns the number of records.
+pub fn read(
+    input: &Input,
+    format: Option<Format>,
+    each: &mut dyn FnMut(Record),
+) -> Result<usize, DataError> {
+    let name = input.name();
+    let reader: Box<dyn Read> = match input {
+        Input::Path(p) => Box::new(open(p)?),
+        Input::Stdin => Box::new(std::io::stdin().lock()),
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    // the first bytes: a byte-order mark to drop, and what the data looks like
+    let start = reader
+        .fill_buf()
+        .map_err(|e| DataError::plain(&name, format!("cannot read: {e}"), None))?;
+    if start.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    let start = reader
+        .fill_buf()
+        .map_err(|e| DataError::plain(&name, format!("cannot read: {e}"), None))?
+        .to_vec();
+    let format = match format {
+        Some(f) => f,
+        None => detect(input, &start).map_err(|help| {
+            DataError::plain(&name, "cannot tell the format of the data", Some(help))
+        })?,
+    };
+    let result = match format {
+        Format::Json => json::read_array(reader, each),
+        Format::Ndjson => ndjson::read_lines(reader, each),
+        Format::Csv | Format::Tsv => {
+            let delimiter = match (format, input) {
+                (Format::Tsv, _) => b'\t',
+                (_, Input::Path(p)) if ext(p) == "csv" => b',',
+                _ => {
+                    let first_line = start.split(|&b| b == b'\n').next().unwrap_or(&[]);
+                    delimited::sniff_delimiter(first_line)
+                }
+            };
+            delimited::read_rows(reader, delimiter, each)
+        }
+    };
+    result.map_err(|f| match (f.location, input) {
+        (Some((line, col)), Input::Path(p)) => {
+            let mut e = DataError::at(p, &name, f.message, line, col);
+            if f.help.is_some() {
+                e.help = f.help;
+            }
+            e
+        }
+        (location, _) => DataError {
+            file: name.clone(),
+            message: f.message,
+            location,
+            help: f.help,
+            snippet: None,
+        },
+    })
+}
+
+fn ext(p: &Path) -> String {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The format from the extension, else from the first bytes.
+fn detect(input: &Input, start: &[u8]) -> Result<Format, String> {
+    let by_content = || {
+        let first = start.iter().copied().find(|b| !b.is_ascii_whitespace());
+        match first {
+            Some(b'[') => Some(Format::Json),
+            Some(b'{') => Some(Format::Ndjson),
+            Some(_) => Some(Format::Csv),
+            None => None,
+        }
+    };
+    let from_ext = match input {
+        Input::Path(p) => match ext(p).as_str() {
+            "ndjson" | "jsonl" => Some(Format::Ndjson),
+            "csv" => Some(Format::Csv),
+            "tsv" => Some(Format::Tsv),
+            // `.json` may hold an array or one object per line
+            "json" => Some(match by_content() {
+                Some(Format::Ndjson) => Format::Ndjson,
+                _ => Format::Json,
+            }),
+            _ => None,
+        },
+        Input::Stdin => None,
+    };
+    match from_ext.or_else(by_content) {
+        Some(f) => Ok(f),
+        None if start.is_empty() => Ok(Format::Json), // reported as empty by the reader
+        None => Err("pass --format-in json, ndjson, csv or tsv".to_string()),
+    }
+}
 
 /// Data that could not be read: exit status 2.
 #[derive(Debug)]
@@ -95,11 +326,11 @@ fn window(path: &Path, line: usize, column: usize) -> Option<(String, usize, usi
         let s = s.trim_end_matches(['\n', '\r']);
         let shown: String = s.chars().take(400).collect();
         if n == line {
-            let col_bytes: usize = shown
-                .chars()
-                .take(column.saturating_sub(1))
-                .map(char::len_utf8)
-                .sum();
+            // columns count bytes, as serde_json's do
+            let mut col_bytes = column.saturating_sub(1).min(shown.len());
+            while !shown.is_char_boundary(col_bytes) {
+                col_bytes -= 1;
+            }
             offset = text.len() + col_bytes;
         }
         text.push_str(&shown);
@@ -161,9 +392,4 @@ pub fn open(path: &Path) -> Result<std::fs::File, DataError> {
         };
         DataError::plain(&name, format!("cannot read: {e}"), help)
     })
-}
-
-/// The path as given, for messages.
-pub fn display_name(path: &Path) -> String {
-    PathBuf::from(path).display().to_string()
 }
