@@ -1,48 +1,12 @@
 //! The built binary, as a user runs it: exit statuses, JSON fields, `--all`,
 //! `--top`, `--output`, `--id-field`, the default command, `check`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::PathBuf;
+
+use common::{json_of, run, scratch, stderr, stdout, write};
 use serde_json::{json, Value};
-
-const BIN: &str = env!("CARGO_BIN_EXE_influence-eval");
-
-/// A scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("influence-eval-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write fixture");
-    p
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run the binary")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json_of(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
-}
 
 const RULES: &str = r#"ruleset "test"
 let beauty = ["skincare", "beauty"]
@@ -71,7 +35,7 @@ fn creators() -> Value {
 fn fixture(name: &str) -> (PathBuf, PathBuf, PathBuf) {
     let dir = scratch(name);
     let rules = write(&dir, "brand.rules", RULES);
-    let data = write(&dir, "creators.json", &creators().to_string());
+    let data = write(&dir, "creators.json", creators().to_string());
     (dir, rules, data)
 }
 

@@ -5,11 +5,46 @@
 //! string. A row with the wrong number of cells, or invalid UTF-8, is a
 //! damaged record with its line number.
 
+use std::collections::VecDeque;
 use std::io::Read;
 
 use serde_json::{Map, Value as Json};
 
 use super::{Damage, Fault, Record};
+
+/// Counts the newlines that pass through it, so that a record's byte
+/// offset gives its line. (The csv crate's own line count skips blank
+/// lines.) Holds only the newlines read ahead of the current record.
+struct LineCounter<R> {
+    inner: R,
+    offset: u64,
+    ahead: VecDeque<u64>,
+    behind: usize,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                self.ahead.push_back(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R> LineCounter<R> {
+    /// The 1-based line of byte `offset`; offsets must not decrease.
+    fn line_at(&mut self, offset: u64) -> usize {
+        while self.ahead.front().is_some_and(|&nl| nl < offset) {
+            self.ahead.pop_front();
+            self.behind += 1;
+        }
+        self.behind + 1
+    }
+}
 
 /// Streams the rows of a delimited input to `each`. Returns how many there were.
 pub(super) fn read_rows<R: Read>(
@@ -17,11 +52,17 @@ pub(super) fn read_rows<R: Read>(
     delimiter: u8,
     each: &mut dyn FnMut(Record),
 ) -> Result<usize, Fault> {
+    let counter = LineCounter {
+        inner: reader,
+        offset: 0,
+        ahead: VecDeque::new(),
+        behind: 0,
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(reader);
+        .from_reader(counter);
     let mut row = csv::ByteRecord::new();
     let csv_fault = |e: csv::Error| match e.kind() {
         csv::ErrorKind::Io(_) => Fault::io(std::io::Error::other(e.to_string())),
@@ -33,7 +74,11 @@ pub(super) fn read_rows<R: Read>(
     let header = header_names(&row)?;
     let mut n = 0;
     while rdr.read_byte_record(&mut row).map_err(csv_fault)? {
-        let line = row.position().map_or(0, |p| p.line() as usize);
+        // The line where the record starts: count back from its last byte
+        // (its position may point at blank lines skipped before it).
+        let end = rdr.position().byte();
+        let inner_newlines = row.iter().flatten().filter(|&&b| b == b'\n').count();
+        let line = rdr.get_mut().line_at(end.saturating_sub(1)) - inner_newlines;
         // a blank line is no record
         if row.len() == 1 && row[0].trim_ascii().is_empty() {
             continue;

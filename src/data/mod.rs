@@ -214,6 +214,9 @@ fn ext(p: &Path) -> String {
 /// The format from the extension, else from the first bytes.
 fn detect(input: &Input, start: &[u8]) -> Result<Format, String> {
     let by_content = || {
+        if start.contains(&0) {
+            return None; // binary data: no format of ours
+        }
         let first = start.iter().copied().find(|b| !b.is_ascii_whitespace());
         match first {
             Some(b'[') => Some(Format::Json),
@@ -238,8 +241,8 @@ fn detect(input: &Input, start: &[u8]) -> Result<Format, String> {
     };
     match from_ext.or_else(by_content) {
         Some(f) => Ok(f),
-        None if start.is_empty() => Ok(Format::Json), // reported as empty by the reader
-        None => Err("pass --format-in json, ndjson, csv or tsv".to_string()),
+        None if !start.contains(&0) => Ok(Format::Json), // empty: the reader says so
+        None => Err("the data looks binary; influence-eval reads a JSON array, NDJSON, CSV or TSV (pass --format-in to choose)".to_string()),
     }
 }
 

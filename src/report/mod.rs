@@ -115,12 +115,34 @@ impl<'p> Screening<'p> {
             self.all.push(v);
         } else if v.status == Status::Accepted {
             self.accepted.push(v);
+            // Without --all only the shortlist is shown: keep the best
+            // `limit` (and no more than twice that between trims), so memory
+            // stays flat however many creators are accepted.
+            if let Some(k) = self.shortlist_len() {
+                if self.accepted.len() >= 2 * k.max(512) {
+                    self.trim_accepted(k);
+                }
+            }
         }
+    }
+
+    fn shortlist_len(&self) -> Option<usize> {
+        self.top.or(self.program.limit)
+    }
+
+    /// Sorts the kept accepted creators best first and keeps `k`. The sort
+    /// is stable and they were kept in input order, so ties keep input order.
+    fn trim_accepted(&mut self, k: usize) {
+        let order = self.program.order;
+        self.accepted
+            .sort_by(|a, b| compare_keys(a.rank_key.as_ref(), b.rank_key.as_ref(), order));
+        self.accepted.truncate(k);
     }
 
     /// Ranks the accepted creators and builds the report.
     pub fn finish(mut self) -> Report {
         let order = self.program.order;
+        let limit = self.shortlist_len().unwrap_or(usize::MAX);
         let mut ranked: Vec<&mut Verdict> = if self.keep_all {
             self.all
                 .iter_mut()
@@ -131,7 +153,6 @@ impl<'p> Screening<'p> {
         };
         // stable: ties keep input order
         ranked.sort_by(|a, b| compare_keys(a.rank_key.as_ref(), b.rank_key.as_ref(), order));
-        let limit = self.top.or(self.program.limit).unwrap_or(usize::MAX);
         let mut shortlist = Vec::new();
         for (i, v) in ranked.into_iter().enumerate() {
             v.rank = Some(i + 1);
