@@ -120,15 +120,18 @@ pub(super) fn check_dependencies(
         dfs(&g, start, &mut state, &mut path, errors);
     }
 
-    // A requirement must not read `tier`, even through lets.
+    // Requirements and signals are computed for creators who may not be
+    // accepted, so they must not read `tier`, even through lets.
     for decl in &file.decls {
-        let DeclKind::Require(r) = &decl.kind else {
-            continue;
+        let (what, name, expr) = match &decl.kind {
+            DeclKind::Require(r) => ("requirement", &r.name, &r.condition),
+            DeclKind::Signal(s) => ("signal", &s.name, &s.value),
+            _ => continue,
         };
         let mut refs = Vec::new();
-        references(&r.condition, declared, &mut refs);
+        references(expr, declared, &mut refs);
         let mut seen = vec![false; n];
-        let mut stack = refs.clone();
+        let mut stack = refs;
         while let Some((d, _)) = stack.pop() {
             let i = g.index(d);
             if seen[i] || d == Dep::Score {
@@ -139,11 +142,11 @@ pub(super) fn check_dependencies(
                 errors.push(
                     RuleDiagnostic::error(
                         "influence::tier-in-require",
-                        r.condition.span,
-                        format!("requirement `{}` reads `tier`", r.name.name),
+                        expr.span,
+                        format!("{what} `{}` reads `tier`", name.name),
                         "depends on the tier",
                     )
-                    .with_help("tiers are given only to creators who pass every requirement; test `score` instead"),
+                    .with_help("tiers are given only to creators who pass every requirement, after scoring; read `tier` in `rank by`, and test `score` here instead"),
                 );
                 break;
             }

@@ -233,7 +233,11 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
         d = match did_you_mean(&name.name, known.iter().copied()) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None if known.is_empty() => d.with_help(format!("the file declares no {what}")),
-            None => d.with_help(format!("the file declares: {}", known.join(", "))),
+            None => {
+                let mut names = known.clone();
+                names.dedup();
+                d.with_help(format!("the file declares: {}", names.join(", ")))
+            }
         };
         d
     };
@@ -281,8 +285,25 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
     }
 }
 
-/// Example creators hold data, not rules: literals, lists and objects only.
+/// Example creators hold data, not rules: literals, lists and objects only,
+/// each key once.
 fn literal_only(e: &Expr, errors: &mut Vec<RuleDiagnostic>) {
+    if let ExprKind::Object(entries) = &e.kind {
+        for (i, (k, _)) in entries.iter().enumerate() {
+            if let Some((first, _)) = entries[..i].iter().find(|(f, _)| f.name == k.name) {
+                errors.push(
+                    RuleDiagnostic::error(
+                        "influence::duplicate",
+                        k.span,
+                        format!("the key `{}` is given twice", k.name),
+                        "given again here",
+                    )
+                    .with_extra(first.span, "first given here")
+                    .with_help("give each field of an example creator once"),
+                );
+            }
+        }
+    }
     match &e.kind {
         ExprKind::Number(_) | ExprKind::String(_) | ExprKind::Bool(_) => {}
         ExprKind::Neg(x) if matches!(x.kind, ExprKind::Number(_)) => {}

@@ -161,6 +161,15 @@ impl<'a> Frame<'a> {
         Ok(None)
     }
 
+    /// The JSON at a field path, if every step is an object that has it.
+    fn lookup(&self, i: u32) -> Option<&'a Json> {
+        let mut cur = self.record;
+        for key in &self.prog.fields[i as usize] {
+            cur = cur.as_object()?.get(key)?;
+        }
+        Some(cur)
+    }
+
     /// Reads a field path. Absent or `null` anywhere on the way is missing;
     /// a path through a value that is not an object (`audience` is 5) is a
     /// wrong-kind error, so damaged records are not silently passed.
@@ -255,7 +264,9 @@ impl<'a> Frame<'a> {
                         if k.fract() != 0.0 || k < 0.0 || k >= len {
                             Value::Missing(Missing::Element(n.span))
                         } else {
-                            xs.get(k as usize).expect("index checked")
+                            xs.get(k as usize)
+                                .expect("index checked")
+                                .in_list(base.span)
                         }
                     }
                     (Value::Object(m), Value::Str(k)) => match m.get(k.as_ref()) {
@@ -357,8 +368,24 @@ impl<'a> Frame<'a> {
                     (Value::Missing(_), _) => x,
                     (_, Value::Missing(_)) => xs,
                     (_, Value::List(items)) => {
-                        let found = items.iter().any(|y| x.equals(&y) == Some(true));
-                        Value::Bool(found != *negated)
+                        // three-valued: not found among known elements, but a
+                        // missing element might have matched
+                        let mut unknown = None;
+                        let mut found = false;
+                        for y in items.iter() {
+                            match x.equals(&y) {
+                                Some(true) => {
+                                    found = true;
+                                    break;
+                                }
+                                Some(false) => {}
+                                None => unknown = unknown.or(Some(y.in_list(list.span))),
+                            }
+                        }
+                        match (found, unknown) {
+                            (false, Some(m)) => m,
+                            _ => Value::Bool(found != *negated),
+                        }
                     }
                     (_, other) => {
                         return Err(EvalError::wrong_kind(
@@ -420,7 +447,11 @@ impl<'a> Frame<'a> {
                     xs.iter().map(|x| self.eval(x)).collect();
                 Value::List(List::Built(Arc::from(items?)))
             }
-            Op::Has(x) => Value::Bool(!self.eval(x)?.is_missing()),
+            // presence, never an error: a path through a non-object is absent
+            Op::Has(x) => Value::Bool(match &x.op {
+                Op::Field(i) => self.lookup(*i).is_some_and(|j| !j.is_null()),
+                _ => !self.eval(x)?.is_missing(),
+            }),
             Op::Call(f, args) => {
                 let vals: Result<Vec<Value<'a>>, EvalError> =
                     args.iter().map(|x| self.eval(x)).collect();
@@ -447,8 +478,11 @@ impl<'a> Frame<'a> {
             return Ok(y.clone());
         }
         Ok(Value::Bool(match op {
-            Eq => x.equals(y) == Some(true),
-            Ne => x.equals(y) == Some(false),
+            // lists holding a missing element compare as missing
+            Eq | Ne => match x.equals(y) {
+                Some(eq) => eq == (op == Eq),
+                None => return Ok(Value::Missing(Missing::InList(a.span))),
+            },
             _ => match x.order(y) {
                 Ok(ord) => op.holds(ord),
                 Err((kx, ky)) => {

@@ -203,7 +203,8 @@ impl<'a> Value<'a> {
     /// strings with strings. `Err` names the kinds that cannot be ordered.
     pub fn order(&self, other: &Value<'_>) -> Result<Ordering, (Kind, Kind)> {
         match (self, other) {
-            (Value::Number(a), Value::Number(b)) => Ok(a.total_cmp(b)),
+            // values are always finite, and -0 must equal 0
+            (Value::Number(a), Value::Number(b)) => Ok(a.partial_cmp(b).unwrap_or(Ordering::Equal)),
             (Value::Str(a), Value::Str(b)) => Ok(a.cmp(b)),
             _ => {
                 let a = self.kind().unwrap_or(Kind::Number);
@@ -269,7 +270,10 @@ impl fmt::Display for Value<'_> {
                 }
                 f.write_str("]")
             }
-            Value::Object(m) => write!(f, "{{{} fields}}", m.len()),
+            Value::Object(m) => match m.len() {
+                1 => f.write_str("{1 field}"),
+                n => write!(f, "{{{n} fields}}"),
+            },
         }
     }
 }

@@ -215,7 +215,8 @@ fn compare_keys(a: Option<&RankKey>, b: Option<&RankKey>, order: Order) -> std::
         (Missing, Missing) => return Equal,
         (Missing, _) => return Greater,
         (_, Missing) => return Less,
-        (Number(x), Number(y)) => x.total_cmp(y),
+        // values are finite; -0 ties with 0
+        (Number(x), Number(y)) => x.partial_cmp(y).unwrap_or(Equal),
         (Text(x), Text(y)) => x.cmp(y),
         // numbers before text
         (Number(_), Text(_)) => Less,
