@@ -102,8 +102,12 @@ pub enum LoadError {
 impl Ruleset {
     /// Parses, checks and compiles rules text. `file` names it in diagnostics.
     pub fn compile(file: &str, src: &str) -> Result<Ruleset, RulesError> {
-        let ast = syntax::parse(src).map_err(|errs| RulesError::new(file, src, errs))?;
-        let errors = check::check(src, &ast);
+        let parsed = syntax::parse_recovering(src);
+        let mut errors = parsed.errors;
+        let Some(ast) = parsed.file else {
+            return Err(RulesError::new(file, src, errors));
+        };
+        errors.extend(check::check(src, &ast));
         if !errors.is_empty() {
             return Err(RulesError::new(file, src, errors));
         }

@@ -114,6 +114,20 @@ fn every_error_of_a_file_in_one_pass() {
 }
 
 #[test]
+fn local_syntax_errors_and_check_errors_come_together() {
+    let src = "let a = len(5)\nlet b = \"\\q\"\nrequire r: 1 < x < 3\nsignal s = lenn(2)\n";
+    assert_eq!(
+        codes(src),
+        [
+            "influence::type",
+            "influence::escape",
+            "influence::chained-comparison",
+            "influence::unknown-function",
+        ]
+    );
+}
+
+#[test]
 fn every_diagnostic_has_code_label_and_help() {
     let cases = [
         "require micro followers > 1\n",

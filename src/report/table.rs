@@ -81,6 +81,20 @@ fn fixed(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |x| format!("{x:.3}"))
 }
 
+/// A signal's clamped value, with the raw value beside it when clamping
+/// changed it: `1.000 (2.5)`; `-` when missing.
+fn signal_cell(s: &crate::eval::SignalValue) -> String {
+    match (s.raw, s.clamped()) {
+        (Some(raw), Some(c)) if raw != c => {
+            format!(
+                "{c:.3} ({})",
+                crate::eval::value::fmt_number((raw * 1000.0).round() / 1000.0)
+            )
+        }
+        (_, c) => fixed(c),
+    }
+}
+
 /// Renders a report as the terminal table.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -122,7 +136,7 @@ pub fn render(report: &Report) -> String {
                 format!("{:.3}", e.score),
                 e.tier.clone().unwrap_or_else(|| "-".into()),
             ];
-            row.extend(e.signals.0.iter().map(|s| fixed(s.clamped())));
+            row.extend(e.signals.0.iter().map(signal_cell));
             t.rows.push(row);
         }
         t.render(&mut out, "  ");

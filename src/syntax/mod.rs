@@ -27,12 +27,34 @@ pub const MAX_NESTING: usize = 100;
 /// one level per operator); evaluation recurses this deep at most.
 pub const MAX_DEPTH: usize = 500;
 
-/// Parses a whole rules file. On failure returns every syntax error found:
-/// after the first, each later declaration is parsed on its own.
+/// The result of parsing: a tree when the file's structure could be read,
+/// and the errors found on the way.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The tree; `None` when the file's structure could not be read.
+    pub file: Option<RulesFile>,
+    /// Every syntax error. With a tree, they are local (an invalid escape, a
+    /// number too large, a chained comparison) and the tree can still be
+    /// checked, so that all of a file's errors are reported in one pass.
+    pub errors: Vec<RuleDiagnostic>,
+}
+
+/// Parses a whole rules file; any syntax error is an `Err`.
+pub fn parse(src: &str) -> Result<RulesFile, Vec<RuleDiagnostic>> {
+    let parsed = parse_recovering(src);
+    match parsed.file {
+        Some(file) if parsed.errors.is_empty() => Ok(file),
+        _ => Err(parsed.errors),
+    }
+}
+
+/// Parses a whole rules file, recovering what it can. When the structure
+/// cannot be read, every later declaration is parsed on its own to find
+/// their errors too.
 ///
 /// pest's recursive descent needs a deep stack for nested input, so the
 /// parse runs on a thread of its own with 256 MiB of (lazily committed) stack.
-pub fn parse(src: &str) -> Result<RulesFile, Vec<RuleDiagnostic>> {
+pub fn parse_recovering(src: &str) -> Parsed {
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("parse".into())
@@ -43,10 +65,11 @@ pub fn parse(src: &str) -> Result<RulesFile, Vec<RuleDiagnostic>> {
     })
 }
 
-fn parse_here(src: &str) -> Result<RulesFile, Vec<RuleDiagnostic>> {
+fn parse_here(src: &str) -> Parsed {
+    let fatal = |errors| Parsed { file: None, errors };
     pest::set_error_detail(true);
     if let Some(d) = nesting_error(src) {
-        return Err(vec![d]);
+        return fatal(vec![d]);
     }
     match RulesParser::parse(Rule::file, src) {
         Ok(mut pairs) => {
@@ -63,12 +86,13 @@ fn parse_here(src: &str) -> Result<RulesFile, Vec<RuleDiagnostic>> {
                 .collect();
             let file = RulesFile { decls };
             if let Some(d) = too_deep(&file) {
+                // later stages recurse over the tree: stop here
                 b.errors.push(d);
+                return fatal(b.errors);
             }
-            if b.errors.is_empty() {
-                Ok(file)
-            } else {
-                Err(b.errors)
+            Parsed {
+                file: Some(file),
+                errors: b.errors,
             }
         }
         Err(e) => {
@@ -89,7 +113,7 @@ fn parse_here(src: &str) -> Result<RulesFile, Vec<RuleDiagnostic>> {
                     all.push(errors::from_pest(src, &e, start));
                 }
             }
-            Err(all)
+            fatal(all)
         }
     }
 }
@@ -420,7 +444,8 @@ impl Builder<'_> {
                 )
                 .with_help("numbers must be below about 1.8e308"),
             );
-            value = 0.0;
+            // large and positive: checking goes on without follow-on errors
+            value = f64::MAX;
         }
         NumberLit { value, raw, span }
     }
