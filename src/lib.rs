@@ -43,6 +43,7 @@ pub mod compile;
 pub mod data;
 pub mod diagnostic;
 pub mod eval;
+pub mod examples;
 pub mod report;
 pub mod syntax;
 

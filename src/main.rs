@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use influence_eval::data::{self, Input, Record};
 use influence_eval::report::table;
-use influence_eval::{LoadError, Ruleset, RunOptions, Status};
+use influence_eval::{LoadError, RulesError, Ruleset, RunOptions, Status};
 use miette::Diagnostic;
 
 /// Exit statuses (README, "Exit status").
@@ -36,6 +36,10 @@ enum Command {
     Run(RunArgs),
     /// Parse and check RULES without reading data; print "ok" and a summary.
     Check(CheckArgs),
+    /// Run every `example` in the RULES files; exit 3 if an expectation fails.
+    Test(TestArgs),
+    /// Show what changing OLD rules to NEW does to the results over DATA.
+    Diff(DiffArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -100,6 +104,32 @@ struct RunArgs {
 }
 
 #[derive(clap::Args)]
+struct DiffArgs {
+    /// The rules before the change.
+    old: PathBuf,
+    /// The rules after the change.
+    new: PathBuf,
+    /// The creators (any format `run` reads).
+    data: PathBuf,
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// The data format [default: from the extension, else sniffed].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format_in: Option<FormatIn>,
+    /// The field holding each creator's id.
+    #[arg(long, value_name = "NAME")]
+    id_field: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct TestArgs {
+    /// The rules files whose examples to run.
+    #[arg(required = true)]
+    rules: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct CheckArgs {
     /// The rules file (.rules).
     rules: PathBuf,
@@ -114,7 +144,17 @@ struct CheckArgs {
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().collect();
     // `influence-eval RULES DATA` means `influence-eval run RULES DATA`
-    const KNOWN: [&str; 7] = ["run", "check", "help", "--help", "-h", "--version", "-V"];
+    const KNOWN: [&str; 9] = [
+        "run",
+        "check",
+        "test",
+        "diff",
+        "help",
+        "--help",
+        "-h",
+        "--version",
+        "-V",
+    ];
     if args.len() > 1 && !KNOWN.contains(&args[1].as_str()) {
         args.insert(1, "run".to_string());
     }
@@ -122,6 +162,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(a) => run(a),
         Command::Check(a) => check(a),
+        Command::Test(a) => test(a),
+        Command::Diff(a) => diff(a),
     }
 }
 
@@ -147,6 +189,90 @@ fn load(path: &Path) -> Option<Ruleset> {
             report(&e);
             None
         }
+    }
+}
+
+fn diff(a: DiffArgs) -> ExitCode {
+    let (Some(old), Some(new)) = (load(&a.old), load(&a.new)) else {
+        return ExitCode::from(EXIT_RULES);
+    };
+    let options = RunOptions {
+        all: true,
+        id_field: a.id_field.clone(),
+        ..Default::default()
+    };
+    let (mut before, mut after) = (old.screening(&options), new.screening(&options));
+    let input = Input::from_arg(&a.data);
+    if let Err(e) = data::read(&input, a.format_in.map(Into::into), &mut |r| {
+        before.add_record(&r);
+        after.add_record(&r);
+    }) {
+        report(&e);
+        return ExitCode::from(EXIT_DATA);
+    }
+    let d = influence_eval::report::diff::diff(&before.finish(), &after.finish());
+    let format = a.format.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Json
+    });
+    let text = match format {
+        Format::Table => influence_eval::report::diff::render(
+            &d,
+            &a.old.display().to_string(),
+            &a.new.display().to_string(),
+        ),
+        Format::Json => serde_json::to_string_pretty(&d).expect("a diff always serialises") + "\n",
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::SUCCESS
+}
+
+/// Exit status of `test` when an expectation fails.
+const EXIT_TEST: u8 = 3;
+
+fn test(a: TestArgs) -> ExitCode {
+    let (mut passed, mut failed, mut invalid) = (0, 0, false);
+    for path in &a.rules {
+        let Some(rules) = load(path) else {
+            invalid = true;
+            continue;
+        };
+        let results = rules.run_examples();
+        if results.is_empty() {
+            println!("{}: no examples", path.display());
+            continue;
+        }
+        println!("{}", path.display());
+        let (requirements, tiers) = influence_eval::examples::uncovered(&rules, &results);
+        let program = rules.program();
+        for r in results {
+            if r.passed() {
+                passed += 1;
+                println!("  ok    {}", r.name);
+            } else {
+                failed += 1;
+                println!("  FAIL  {}", r.name);
+                let with_source = RulesError::new(&program.file, &program.source, r.failures);
+                for d in &with_source.diagnostics {
+                    report(d);
+                }
+            }
+        }
+        if !requirements.is_empty() {
+            println!("  note: no example fails {}", requirements.join(", "));
+        }
+        if !tiers.is_empty() {
+            println!("  note: no example reaches tier {}", tiers.join(", "));
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if invalid {
+        ExitCode::from(EXIT_RULES)
+    } else if failed > 0 {
+        ExitCode::from(EXIT_TEST)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -3,6 +3,7 @@
 //! collects verdicts one at a time; [`Report`] is what every output format
 //! shows. [`table`] renders it for a terminal; JSON is its serde form.
 
+pub mod diff;
 pub mod table;
 
 use serde::Serialize;
