@@ -231,17 +231,18 @@ pub fn render(d: &Diff, old_file: &str, new_file: &str) -> String {
     ] {
         let _ = writeln!(out, "  {label:<22} {n}");
     }
-    let sections: [(&str, &dyn Fn(&Change) -> bool); 4] = [
-        ("Entered the shortlist", &|x: &Change| {
+    type Pick = fn(&Change) -> bool;
+    let sections: [(&str, Pick); 4] = [
+        ("Entered the shortlist", |x| {
             !x.old.shortlisted && x.new.shortlisted
         }),
-        ("Left the shortlist", &|x: &Change| {
+        ("Left the shortlist", |x| {
             x.old.shortlisted && !x.new.shortlisted
         }),
-        ("Changed status", &|x: &Change| {
+        ("Changed status", |x| {
             x.old.shortlisted == x.new.shortlisted && x.old.status != x.new.status
         }),
-        ("Changed tier or rank", &|x: &Change| {
+        ("Changed tier or rank", |x| {
             x.old.shortlisted == x.new.shortlisted && x.old.status == x.new.status
         }),
     ];
