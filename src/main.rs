@@ -40,6 +40,8 @@ enum Command {
     Test(TestArgs),
     /// Show what changing OLD rules to NEW does to the results over DATA.
     Diff(DiffArgs),
+    /// Rewrite rules files in the canonical layout (comments kept).
+    Fmt(FmtArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -104,6 +106,16 @@ struct RunArgs {
 }
 
 #[derive(clap::Args)]
+struct FmtArgs {
+    /// Rules files, or folders whose .rules files to format.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Change nothing; list the files that would change and exit 3 if any.
+    #[arg(long)]
+    check: bool,
+}
+
+#[derive(clap::Args)]
 struct DiffArgs {
     /// The rules before the change.
     old: PathBuf,
@@ -144,18 +156,12 @@ struct CheckArgs {
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().collect();
     // `influence-eval RULES DATA` means `influence-eval run RULES DATA`
-    const KNOWN: [&str; 9] = [
-        "run",
-        "check",
-        "test",
-        "diff",
-        "help",
-        "--help",
-        "-h",
-        "--version",
-        "-V",
-    ];
-    if args.len() > 1 && !KNOWN.contains(&args[1].as_str()) {
+    let command = <Cli as clap::CommandFactory>::command();
+    let known = |a: &str| {
+        matches!(a, "help" | "--help" | "-h" | "--version" | "-V")
+            || command.get_subcommands().any(|c| c.get_name() == a)
+    };
+    if args.len() > 1 && !known(&args[1]) {
         args.insert(1, "run".to_string());
     }
     let cli = Cli::parse_from(args);
@@ -164,6 +170,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check(a),
         Command::Test(a) => test(a),
         Command::Diff(a) => diff(a),
+        Command::Fmt(a) => fmt(a),
     }
 }
 
@@ -189,6 +196,75 @@ fn load(path: &Path) -> Option<Ruleset> {
             report(&e);
             None
         }
+    }
+}
+
+/// The .rules files named, folders expanded (sorted, not recursive).
+fn rules_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map(|entries| {
+                    entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|f| f.extension().is_some_and(|x| x == "rules"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+fn fmt(a: FmtArgs) -> ExitCode {
+    let (mut changed, mut invalid) = (0, false);
+    for path in rules_files(&a.paths) {
+        let name = path.display().to_string();
+        let src = match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(s)) => s,
+            Ok(Err(_)) | Err(_) => {
+                // the loader words both cases; reuse it
+                if let Err(e) = Ruleset::from_file(&path) {
+                    report(&e);
+                }
+                invalid = true;
+                continue;
+            }
+        };
+        let formatted = match influence_eval::fmt::format_source(&src) {
+            Ok(f) => f,
+            Err(errors) => {
+                for d in &RulesError::new(&name, &src, errors).diagnostics {
+                    report(d);
+                }
+                invalid = true;
+                continue;
+            }
+        };
+        if formatted == src {
+            continue;
+        }
+        changed += 1;
+        if a.check {
+            println!("would reformat {name}");
+        } else if let Err(e) = std::fs::write(&path, formatted) {
+            eprintln!("error: cannot write {name}: {e}");
+            invalid = true;
+        } else {
+            println!("formatted {name}");
+        }
+    }
+    if invalid {
+        ExitCode::from(EXIT_RULES)
+    } else if a.check && changed > 0 {
+        ExitCode::from(EXIT_TEST)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
