@@ -9,6 +9,7 @@
 mod delimited;
 mod json;
 mod ndjson;
+pub mod sparse;
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};

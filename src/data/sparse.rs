@@ -1,0 +1,149 @@
+//! Decoding only what the rules read: a record's top-level fields that no
+//! rule, id or report needs are skipped by the JSON parser without building
+//! anything, so a record costs a scan plus the few values the rules use.
+//! The result is an ordinary `serde_json` object holding just those fields,
+//! which the evaluator reads like any record.
+
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::{Map, Value as Json};
+
+/// The top-level fields to decode; `None` keeps every field.
+#[derive(Clone, Debug, Default)]
+pub struct FieldFilter {
+    keys: Option<Vec<Box<str>>>,
+}
+
+impl FieldFilter {
+    /// Keeps every field (for rules that read the whole `creator`).
+    pub fn all() -> Self {
+        FieldFilter { keys: None }
+    }
+
+    /// Keeps only these top-level fields.
+    pub fn only<I: IntoIterator<Item = S>, S: Into<String>>(keys: I) -> Self {
+        let mut keys: Vec<Box<str>> = keys.into_iter().map(|k| k.into().into_boxed_str()).collect();
+        keys.sort();
+        keys.dedup();
+        FieldFilter { keys: Some(keys) }
+    }
+
+    /// True when the field is kept.
+    pub fn wants(&self, key: &str) -> bool {
+        match &self.keys {
+            None => true,
+            // a handful of keys: a linear scan beats hashing
+            Some(keys) => keys.iter().any(|k| k.as_ref() == key),
+        }
+    }
+
+    /// True when every field is kept.
+    pub fn keeps_all(&self) -> bool {
+        self.keys.is_none()
+    }
+}
+
+/// Decodes one JSON value; an object keeps only the fields `filter` wants,
+/// and `unread` (when given) receives the names of the fields it skipped.
+pub fn decode(text: &str, filter: &FieldFilter, unread: Option<&mut Vec<String>>) -> Result<Json, serde_json::Error> {
+    if filter.keeps_all() {
+        return serde_json::from_str(text);
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = Sparse { filter, unread }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
+struct Sparse<'f, 'u> {
+    filter: &'f FieldFilter,
+    unread: Option<&'u mut Vec<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Sparse<'_, '_> {
+    type Value = Json;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Sparse<'_, '_> {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a creator record")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Json, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if self.filter.wants(&key) {
+                let v: Json = map.next_value()?;
+                out.insert(key.into_owned(), v);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+                if let Some(unread) = self.unread.as_deref_mut() {
+                    unread.push(key.into_owned());
+                }
+            }
+        }
+        Ok(Json::Object(out))
+    }
+
+    // A record that is not an object is an error whatever it holds: keep
+    // its kind for the message, not its contents.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Json::Array(Vec::new()))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Json, E> {
+        Ok(Json::String(String::new()))
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keeps_only_wanted_fields_and_names_the_rest() {
+        let filter = FieldFilter::only(["followers", "audience"]);
+        let mut unread = Vec::new();
+        let v = decode(
+            r#"{"handle": "a\"b", "followers": 12, "bio": "x", "audience": {"f": [1, {"g": null}]}}"#,
+            &filter,
+            Some(&mut unread),
+        )
+        .unwrap();
+        assert_eq!(v, json!({"followers": 12, "audience": {"f": [1, {"g": null}]}}));
+        assert_eq!(unread, ["handle", "bio"]);
+    }
+
+    #[test]
+    fn non_objects_keep_their_kind_and_bad_json_is_an_error() {
+        let filter = FieldFilter::only(["x"]);
+        assert_eq!(decode("[1, 2]", &filter, None).unwrap(), json!([]));
+        assert_eq!(decode("42", &filter, None).unwrap(), json!(42));
+        assert_eq!(decode("null", &filter, None).unwrap(), Json::Null);
+        assert!(decode(r#"{"x": 1,}"#, &filter, None).is_err());
+        assert!(decode(r#"{"x": 1} 2"#, &filter, None).is_err());
+        assert!(decode(r#"{"y": [1, }"#, &filter, None).is_err(), "skipped fields are still checked");
+    }
+}
