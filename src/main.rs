@@ -182,6 +182,7 @@ fn run(a: RunArgs) -> ExitCode {
         top: a.top,
         all: a.all,
         id_field: a.id_field.clone(),
+        near_misses: 0,
     };
     let mut screening = rules.screening(&options);
     let input = Input::from_arg(&a.data);
