@@ -1,19 +1,13 @@
-//! The `influence-eval` command: argument parsing, files, diagnostics and
-//! exit statuses over the library's public API.
+//! The `influence-eval` command: arguments and dispatch. Each command lives
+//! in `cli/`, a thin layer over the library's public API.
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+mod cli;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use influence_eval::data::{self, Input, Record};
-use influence_eval::report::table;
-use influence_eval::{LoadError, Ruleset, RunOptions, Status};
-use miette::Diagnostic;
-
-/// Exit statuses (README, "Exit status").
-const EXIT_RULES: u8 = 1;
-const EXIT_DATA: u8 = 2;
+use influence_eval::data;
 
 #[derive(Parser)]
 #[command(
@@ -22,10 +16,20 @@ const EXIT_DATA: u8 = 2;
     about = "Screen creators against brand rules: a ranked shortlist, a reason for every rejection, and a funnel.",
     long_about = "Screen creators against brand rules: a ranked shortlist, a reason for every rejection, and a funnel.\n\n\
                   `influence-eval RULES DATA` is short for `influence-eval run RULES DATA`.",
-    after_help = "Exit status: 0 ran; 1 the rules are invalid or unreadable; 2 the data could not be read \
-                  (or, with --strict, a creator is in error)."
+    after_help = "Exit status: 0 ran; 1 the rules are invalid or unreadable; 2 the data could not be read, \
+                  a usage error, an unknown --id (or, with --strict, a creator is in error).\n\
+                  Colour only on a terminal, never with NO_COLOR set (CLICOLOR_FORCE=1 forces it)."
 )]
 struct Cli {
+    /// How diagnostics are written to standard error: miette's report, or one JSON object per line (code, severity, message, file, line, column, labels, help).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "human",
+        value_name = "FORMAT"
+    )]
+    error_format: ErrorFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,13 +40,35 @@ enum Command {
     Run(RunArgs),
     /// Parse and check RULES without reading data; print "ok" and a summary.
     Check(CheckArgs),
+    /// Show one creator's whole evaluation: every let, requirement, signal and tier, the values each read, and how far off a failed requirement is.
+    Explain(ExplainArgs),
 }
 
-#[derive(Clone, Copy, ValueEnum, PartialEq)]
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ErrorFormat {
+    /// miette's graphical report, coloured on a terminal.
+    Human,
+    /// One JSON object per diagnostic, one per line.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
-    /// A readable terminal table: shortlist, funnel, counts (default on a terminal).
+    /// A readable terminal table: shortlist, near misses, funnel, counts (default on a terminal).
     Table,
     /// One JSON object with every count, the funnel and the shortlist (default when piped).
+    Json,
+    /// One verdict per line for every record, in input order, rank included; no summary. The input is read twice: once to rank, once to write each line as it is evaluated.
+    Ndjson,
+    /// One row per record: id, status, rank, score, tier, a column per signal, failed requirements joined by `;`. Read twice, as ndjson.
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ExplainFormat {
+    /// The evaluation as a person reads it (default on a terminal).
+    Text,
+    /// The same trace as data (default when piped).
     Json,
 }
 
@@ -88,9 +114,12 @@ struct RunArgs {
     /// Shortlist length, overriding the ruleset's `limit`.
     #[arg(long, value_name = "N")]
     top: Option<usize>,
-    /// Include every creator's verdict, in input order.
+    /// Include every creator's verdict, in input order (table and json; ndjson and csv always have every creator).
     #[arg(long)]
     all: bool,
+    /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table and json).
+    #[arg(long, value_name = "N")]
+    near_misses: Option<usize>,
     /// The field holding each creator's id [default: the first of handle, id, username, name; else the position as #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
@@ -111,136 +140,86 @@ struct CheckArgs {
     format_in: Option<FormatIn>,
 }
 
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// The rules file (.rules).
+    rules: PathBuf,
+    /// The creators, as for `run` (all are read: the rank needs them).
+    data: PathBuf,
+    /// The creator to explain, by id (as reports show it; `#N` for the N-th record without one).
+    #[arg(long, value_name = "ID")]
+    id: String,
+    /// Output format [default: text on a terminal, json otherwise].
+    #[arg(long, value_enum)]
+    format: Option<ExplainFormat>,
+    /// The data format [default: from the extension, else sniffed from the first bytes].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format_in: Option<FormatIn>,
+    /// The field holding each creator's id [default: the first of handle, id, username, name; else #N].
+    #[arg(long, value_name = "NAME")]
+    id_field: Option<String>,
+    /// Shortlist length for "in the shortlist", overriding the ruleset's `limit`.
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+}
+
+/// The subcommands and the flags that may come before one.
+const COMMANDS: [&str; 8] = [
+    "run",
+    "check",
+    "explain",
+    "help",
+    "--help",
+    "-h",
+    "--version",
+    "-V",
+];
+
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().collect();
-    // `influence-eval RULES DATA` means `influence-eval run RULES DATA`
-    const KNOWN: [&str; 7] = ["run", "check", "help", "--help", "-h", "--version", "-V"];
-    if args.len() > 1 && !KNOWN.contains(&args[1].as_str()) {
-        args.insert(1, "run".to_string());
+    // `influence-eval RULES DATA` means `influence-eval run RULES DATA`;
+    // a leading `--error-format F` is skipped to find the command
+    let mut i = 1;
+    while let Some(a) = args.get(i) {
+        match a.as_str() {
+            "--error-format" => i += 2,
+            a if a.starts_with("--error-format=") => i += 1,
+            _ => break,
+        }
     }
-    let cli = Cli::parse_from(args);
+    if args.get(i).is_some_and(|a| !COMMANDS.contains(&a.as_str())) {
+        args.insert(i, "run".to_string());
+    }
+    let json_errors = wants_json_errors(&args);
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) if json_errors && e.use_stderr() => {
+            let message = e.to_string();
+            let first = message.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            cli::Reporter::new(true).error(
+                "influence::usage",
+                first,
+                None,
+                Some("run `influence-eval --help` for the options"),
+            );
+            return ExitCode::from(cli::EXIT_DATA);
+        }
+        Err(e) => e.exit(),
+    };
+    let rep = cli::Reporter::new(cli.error_format == ErrorFormat::Json);
     match cli.command {
-        Command::Run(a) => run(a),
-        Command::Check(a) => check(a),
+        Command::Run(a) => cli::run::run(a, &rep),
+        Command::Check(a) => cli::check::check(a, &rep),
+        Command::Explain(a) => cli::explain::explain(a, &rep),
     }
 }
 
-/// Prints a diagnostic to stderr as miette's graphical report; colour only
-/// when stderr is a terminal and NO_COLOR is unset.
-fn report(d: &dyn Diagnostic) {
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    eprint!("{}", influence_eval::diagnostic::render(d, colour, None));
-}
-
-/// Loads rules, reporting every diagnostic; `None` means exit 1.
-fn load(path: &Path) -> Option<Ruleset> {
-    match Ruleset::from_file(path) {
-        Ok(r) => Some(r),
-        Err(LoadError::Rules(e)) => {
-            for d in &e.diagnostics {
-                report(d);
-            }
-            eprintln!("{e}");
-            None
-        }
-        Err(e) => {
-            report(&e);
-            None
-        }
-    }
-}
-
-fn check(a: CheckArgs) -> ExitCode {
-    let Some(rules) = load(&a.rules) else {
-        return ExitCode::from(EXIT_RULES);
-    };
-    if let Some(data_path) = &a.data {
-        let mut census = influence_eval::check::fields::FieldCensus::new(rules.program());
-        let input = Input::from_arg(data_path);
-        let observe = &mut |r: Record| {
-            if let Ok(v) = &r.item {
-                census.observe(v);
-            }
-        };
-        if let Err(e) = data::read(&input, a.format_in.map(Into::into), observe) {
-            report(&e);
-            return ExitCode::from(EXIT_DATA);
-        }
-        for w in census.warnings() {
-            eprintln!("warning: {w}");
-        }
-    }
-    println!("ok: {}: {}", a.rules.display(), rules.summary());
-    ExitCode::SUCCESS
-}
-
-fn run(a: RunArgs) -> ExitCode {
-    let Some(rules) = load(&a.rules) else {
-        return ExitCode::from(EXIT_RULES);
-    };
-    let options = RunOptions {
-        top: a.top,
-        all: a.all,
-        id_field: a.id_field.clone(),
-        near_misses: 0,
-    };
-    let mut screening = rules.screening(&options);
-    let input = Input::from_arg(&a.data);
-    if let Err(e) = data::read(&input, a.format_in.map(Into::into), &mut |r| {
-        screening.add_record(&r);
-    }) {
-        report(&e);
-        return ExitCode::from(EXIT_DATA);
-    }
-    let report_data = screening.finish();
-
-    let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
-    let format = a.format.unwrap_or(if to_terminal {
-        Format::Table
-    } else {
-        Format::Json
-    });
-    let text = match format {
-        Format::Table => table::render(&report_data),
-        Format::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&report_data).expect("a report always serialises");
-            s.push('\n');
-            s
-        }
-    };
-    let written = match &a.output {
-        Some(path) => {
-            std::fs::write(path, text.as_bytes()).map_err(|e| (path.display().to_string(), e))
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .map_err(|e| ("standard output".to_string(), e))
-        }
-    };
-    if let Err((to, e)) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report to {to}: {e}");
-            return ExitCode::from(EXIT_DATA);
-        }
-    }
-    if format == Format::Table && !report_data.warnings.is_empty() && a.output.is_none() {
-        // the table already lists them on stdout
-    } else {
-        for w in &report_data.warnings {
-            eprintln!("warning: {w}");
-        }
-    }
-    let in_error = report_data.errors > 0;
-    if a.strict && in_error {
-        eprintln!(
-            "error: {} creator{} in error (--strict)",
-            report_data.errors,
-            if report_data.errors == 1 { "" } else { "s" }
-        );
-        return ExitCode::from(EXIT_DATA);
-    }
-    let _ = Status::Error;
-    ExitCode::SUCCESS
+/// `--error-format json` anywhere in the arguments, read before the parser
+/// so that its own errors come as JSON too.
+fn wants_json_errors(args: &[String]) -> bool {
+    args.iter().enumerate().any(|(i, a)| {
+        a == "--error-format=json"
+            || (a == "--error-format" && args.get(i + 1).is_some_and(|v| v == "json"))
+    })
 }
