@@ -414,7 +414,7 @@ fn the_table_fits_the_width() {
 }
 
 #[test]
-fn no_progress_line_in_pipes_or_ci() {
+fn nothing_but_diagnostics_on_stderr_in_pipes() {
     let (_d, rules, data) = fixture("progress");
     for format in ["json", "ndjson"] {
         let o = run_env(&[p(&rules), p(&data), "--format", format], &[("CI", "1")]);

@@ -15,6 +15,12 @@ const DELAY: Duration = Duration::from_secs(1);
 /// The least time between two redraws.
 const REDRAW: Duration = Duration::from_millis(120);
 
+/// Whether to show progress: on a terminal's standard error, outside CI,
+/// and not on a `TERM=dumb` terminal.
+fn wanted(stderr_is_terminal: bool, ci: bool, term: Option<&str>) -> bool {
+    stderr_is_terminal && !ci && term != Some("dumb")
+}
+
 /// The progress of reading one input.
 pub struct Progress {
     enabled: bool,
@@ -30,9 +36,11 @@ pub struct Progress {
 impl Progress {
     /// Progress for reading an input of `total` bytes (unknown for a pipe).
     pub fn new(label: &str, total: Option<u64>) -> Self {
-        let enabled = std::io::stderr().is_terminal()
-            && std::env::var_os("CI").is_none()
-            && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
+        let enabled = wanted(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("CI").is_some(),
+            std::env::var("TERM").ok().as_deref(),
+        );
         let now = Instant::now();
         Progress {
             enabled,
@@ -92,5 +100,22 @@ impl Progress {
             let _ = write!(err, "\r\u{1b}[2K");
             let _ = err.flush();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wanted;
+
+    #[test]
+    fn only_on_a_terminal_outside_ci() {
+        assert!(wanted(true, false, Some("xterm-256color")));
+        assert!(wanted(true, false, None));
+        assert!(
+            !wanted(false, false, Some("xterm")),
+            "never in a pipe or a file"
+        );
+        assert!(!wanted(true, true, Some("xterm")), "never in CI");
+        assert!(!wanted(true, false, Some("dumb")));
     }
 }

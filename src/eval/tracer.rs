@@ -150,44 +150,16 @@ impl<'a> Tracer<'a> {
                 }
             }
             // the body runs once per element: its result is the call's
-            Op::Lambda(_, list, _) | Op::Get(list, _) | Op::Matches(list, _) => {
+            Op::Lambda(_, list, _) => {
                 let s = self.step(list, depth);
                 self.push(&mut out, list, s);
             }
-            Op::Not(x) | Op::Neg(x) | Op::Has(x) => {
-                let s = self.step(x, depth);
-                self.push(&mut out, x, s);
-            }
-            Op::Index(a, b)
-            | Op::Arith(_, a, b)
-            | Op::Compare(_, a, b)
-            | Op::Contains(a, b)
-            | Op::In(a, b, _) => {
-                for x in [a, b] {
+            _ => {
+                for x in operands(n) {
                     let s = self.step(x, depth);
                     self.push(&mut out, x, s);
                 }
             }
-            Op::Between(x, lo, hi) => {
-                for y in [x, lo, hi] {
-                    let s = self.step(y, depth);
-                    self.push(&mut out, y, s);
-                }
-            }
-            Op::List(xs) | Op::Call(_, xs) => {
-                for x in xs {
-                    let s = self.step(x, depth);
-                    self.push(&mut out, x, s);
-                }
-            }
-            Op::Const(_)
-            | Op::Field(_)
-            | Op::Creator
-            | Op::Param(_)
-            | Op::Let(_)
-            | Op::Signal(_)
-            | Op::Score
-            | Op::Tier => {}
         }
         out
     }
@@ -401,10 +373,22 @@ fn collect_reads<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
                 out.push(n);
             }
         }
-        Op::Const(_) | Op::Creator | Op::Param(_) => {}
-        Op::Get(x, _) | Op::Not(x) | Op::Neg(x) | Op::Has(x) | Op::Matches(x, _) => {
-            collect_reads(x, out)
-        }
+        _ => operands(n).into_iter().for_each(|x| collect_reads(x, out)),
+    }
+}
+
+/// Every operand of `n`, in source order (a lambda's body included).
+fn operands(n: &Node) -> Vec<&Node> {
+    match &n.op {
+        Op::Const(_)
+        | Op::Field(_)
+        | Op::Creator
+        | Op::Param(_)
+        | Op::Let(_)
+        | Op::Signal(_)
+        | Op::Score
+        | Op::Tier => vec![],
+        Op::Get(x, _) | Op::Not(x) | Op::Neg(x) | Op::Has(x) | Op::Matches(x, _) => vec![x],
         Op::Index(a, b)
         | Op::And(a, b)
         | Op::Or(a, b)
@@ -413,15 +397,8 @@ fn collect_reads<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
         | Op::Compare(_, a, b)
         | Op::Contains(a, b)
         | Op::In(a, b, _)
-        | Op::Lambda(_, a, b) => {
-            collect_reads(a, out);
-            collect_reads(b, out);
-        }
-        Op::Between(a, b, c) | Op::If(a, b, c) => {
-            collect_reads(a, out);
-            collect_reads(b, out);
-            collect_reads(c, out);
-        }
-        Op::List(xs) | Op::Call(_, xs) => xs.iter().for_each(|x| collect_reads(x, out)),
+        | Op::Lambda(_, a, b) => vec![a, b],
+        Op::Between(a, b, c) | Op::If(a, b, c) => vec![a, b, c],
+        Op::List(xs) | Op::Call(_, xs) => xs.iter().collect(),
     }
 }

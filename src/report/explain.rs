@@ -13,6 +13,7 @@ use crate::eval::distance::describe;
 use crate::eval::trace::{
     Evaluated, Read, RequirementOutcome, SignalTrace, Step, TierOutcome, TierTrace,
 };
+use crate::eval::value::{Missing, Value};
 use crate::eval::{Status, Trace};
 use crate::human;
 
@@ -332,30 +333,11 @@ fn shown(r: &Evaluated) -> String {
     }
 }
 
-/// A JSON value as in reasons, numbers with thousands separators.
+/// A JSON value as reasons show it, a number with thousands separators.
 fn json(v: &Json) -> String {
     match v {
         Json::Null => "missing".to_string(),
-        Json::Bool(b) => b.to_string(),
         Json::Number(n) => n.as_f64().map_or_else(|| n.to_string(), human::thousands),
-        Json::String(s) => {
-            let short: String = s.chars().take(60).collect();
-            if short.len() < s.len() {
-                format!("{short:?}…")
-            } else {
-                format!("{s:?}")
-            }
-        }
-        Json::Array(xs) => {
-            let mut items: Vec<String> = xs.iter().take(6).map(json).collect();
-            if xs.len() > 6 {
-                items.push(format!("… {} more", xs.len() - 6));
-            }
-            format!("[{}]", items.join(", "))
-        }
-        Json::Object(m) => match m.len() {
-            1 => "{1 field}".to_string(),
-            n => format!("{{{n} fields}}"),
-        },
+        other => Value::from_json(other, Missing::Field(0)).to_string(),
     }
 }
