@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::reasons::why_missing;
+use super::reasons::{every_element, why_missing};
 use super::trace::to_json;
 use super::value::{one_line, Missing, Value};
 use super::Frame;
@@ -88,14 +88,7 @@ fn gaps<'a>(f: &mut Frame<'a>, n: &'a Node, negated: bool, out: &mut Vec<Distanc
             let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
                 return;
             };
-            let shown = match &xs {
-                Value::List(items) => items
-                    .iter()
-                    .map(|v| v.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                other => other.to_string(),
-            };
+            let shown = every_element(&xs);
             let g = if *not_in != negated {
                 Distance::new(&text(item), &x, "not in", to_json(&xs))
                     .says(&x.to_string(), &format!("passes with anything but {shown}"))

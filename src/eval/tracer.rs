@@ -343,19 +343,9 @@ impl<'a> Tracer<'a> {
     }
 }
 
-/// A literal, or a value shown among the reads.
+/// A literal, or a value shown among the reads: nothing to break down.
 fn is_leaf(n: &Node) -> bool {
-    matches!(
-        n.op,
-        Op::Const(_)
-            | Op::Field(_)
-            | Op::Creator
-            | Op::Param(_)
-            | Op::Let(_)
-            | Op::Signal(_)
-            | Op::Score
-            | Op::Tier
-    )
+    operands(n).is_empty()
 }
 
 /// The read leaves of `n`, each once, in order of first appearance.
