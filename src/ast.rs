@@ -173,7 +173,8 @@ pub struct Tier {
 }
 
 /// Sort direction of `rank by`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Order {
     /// Smallest first.
     Asc,

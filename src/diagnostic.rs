@@ -185,6 +185,115 @@ impl Diagnostic for RulesError {
     }
 }
 
+/// A diagnostic as one JSON object, for `--error-format json`: what CI
+/// scripts and editors read. Lines and columns are 1-based; columns count
+/// characters.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct JsonDiagnostic {
+    /// Stable code, such as `influence::parse`.
+    pub code: String,
+    /// `error`, `warning` or `advice`.
+    pub severity: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// The file it is about, when there is one.
+    pub file: Option<String>,
+    /// Where in the file, when known.
+    pub line: Option<usize>,
+    /// Where on the line, when known.
+    pub column: Option<usize>,
+    /// The places underlined in the human form, each with its text.
+    pub labels: Vec<JsonLabel>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+/// One underlined place of a [`JsonDiagnostic`].
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct JsonLabel {
+    /// The text under the underline.
+    pub message: Option<String>,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Byte offset in the file.
+    pub offset: usize,
+    /// Length in bytes.
+    pub length: usize,
+}
+
+impl JsonDiagnostic {
+    /// Any diagnostic's code, severity, message and help, without a place.
+    pub fn of(d: &dyn Diagnostic) -> Self {
+        JsonDiagnostic {
+            code: d
+                .code()
+                .map_or_else(|| "influence::error".to_string(), |c| c.to_string()),
+            severity: match d.severity().unwrap_or(Severity::Error) {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Advice => "advice",
+            },
+            message: d.to_string(),
+            file: None,
+            line: None,
+            column: None,
+            labels: Vec::new(),
+            help: d.help().map(|h| h.to_string()),
+        }
+    }
+
+    /// The same, about `file`.
+    pub fn in_file(mut self, file: &str) -> Self {
+        self.file = Some(file.to_string());
+        self
+    }
+
+    /// The same, at `line` and `column` of its file.
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+}
+
+impl RuleDiagnostic {
+    /// This diagnostic as JSON, placed in the file attached to it.
+    pub fn to_json(&self) -> JsonDiagnostic {
+        let mut j = JsonDiagnostic::of(self);
+        let Some(source) = &self.source else {
+            return j;
+        };
+        let src = source.inner();
+        let label = |span: Span, message: &str| {
+            let (line, column) = line_col(src, span.start);
+            JsonLabel {
+                message: Some(message.to_string()),
+                line,
+                column,
+                offset: span.start,
+                length: span.len(),
+            }
+        };
+        j.labels.push(label(self.span, &self.label));
+        j.labels
+            .extend(self.extra.iter().map(|(span, l)| label(*span, l)));
+        let (line, column) = self.line_col(src);
+        j.in_file(source.name()).at(line, column)
+    }
+}
+
+impl RulesError {
+    /// Every diagnostic as JSON.
+    pub fn to_json(&self) -> Vec<JsonDiagnostic> {
+        self.diagnostics
+            .iter()
+            .map(RuleDiagnostic::to_json)
+            .collect()
+    }
+}
+
 /// Renders a diagnostic as miette's graphical report: with colour or
 /// without, at a fixed width when given (tests use 80 columns).
 pub fn render(d: &dyn Diagnostic, colour: bool, width: Option<usize>) -> String {
@@ -229,8 +338,9 @@ where
     best.map(|(_, c)| c)
 }
 
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance over characters (used for "did you mean" and for
+/// the closest ids `explain` offers).
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();

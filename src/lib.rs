@@ -45,6 +45,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod examples;
 pub mod fmt;
+pub mod human;
 pub mod report;
 pub mod syntax;
 
@@ -66,6 +67,9 @@ pub struct RunOptions {
     pub all: bool,
     /// The field that holds each creator's id.
     pub id_field: Option<String>,
+    /// How many near misses to list (creators rejected by exactly one
+    /// requirement, best score first); 0 for none.
+    pub near_misses: usize,
 }
 
 /// A compiled ruleset.
@@ -99,6 +103,19 @@ pub enum LoadError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Rules(#[from] RulesError),
+}
+
+impl LoadError {
+    /// Every diagnostic as JSON: one for an unreadable file, one per
+    /// problem for an invalid one.
+    pub fn to_json(&self) -> Vec<diagnostic::JsonDiagnostic> {
+        match self {
+            LoadError::Rules(e) => e.to_json(),
+            LoadError::Io { path, .. } | LoadError::Encoding { path, .. } => {
+                vec![diagnostic::JsonDiagnostic::of(self).in_file(path)]
+            }
+        }
+    }
 }
 
 impl Ruleset {
@@ -147,6 +164,46 @@ impl Ruleset {
         self.program.evaluate(record, position, id_field)
     }
 
+    /// Evaluates a record as read from a data file, at `position` (0-based)
+    /// in its input: a damaged record becomes a creator with status
+    /// `error`, id `#N`, and a reason that starts with its line.
+    pub fn evaluate_record(
+        &self,
+        record: &data::Record,
+        position: usize,
+        id_field: Option<&str>,
+    ) -> Verdict {
+        match &record.item {
+            Ok(r) => self.verdict_at(r, position, Some(record.line), id_field),
+            Err(damage) => Verdict::error(
+                format!("#{}", position + 1),
+                position,
+                "record",
+                format!("line {}: {}", record.line, damage.0),
+            ),
+        }
+    }
+
+    /// Evaluates one record; a record that is not an object says on which
+    /// `line` it starts, when known.
+    fn verdict_at(
+        &self,
+        record: &Json,
+        position: usize,
+        line: Option<usize>,
+        id_field: Option<&str>,
+    ) -> Verdict {
+        let mut v = self.program.evaluate(record, position, id_field);
+        if let (Some(line), Status::Error) = (line, v.status) {
+            if let Some(f) = v.failed.first_mut() {
+                if f.rule == "record" {
+                    f.reason = format!("line {line}: {}", f.reason);
+                }
+            }
+        }
+        v
+    }
+
     /// Evaluates many records into a report.
     pub fn screen<I: IntoIterator<Item = Json>>(&self, records: I, options: &RunOptions) -> Report {
         let mut s = self.screening(options);
@@ -160,11 +217,18 @@ impl Ruleset {
     pub fn screening(&self, options: &RunOptions) -> RecordScreening<'_> {
         RecordScreening {
             ruleset: self,
-            screening: Screening::new(&self.program, options.top, options.all),
+            screening: Screening::new(&self.program, options.top, options.all)
+                .with_near_misses(options.near_misses),
             census: check::fields::FieldCensus::new(&self.program),
             id_field: options.id_field.clone(),
             position: 0,
         }
+    }
+
+    /// A search for the creator with id `id`, to explain its evaluation:
+    /// feed it every record, in input order, then `finish`.
+    pub fn explaining(&self, id: &str, options: &RunOptions) -> report::search::Explaining<'_> {
+        report::search::Explaining::new(self, id, options)
     }
 
     /// One line on what the file declares.
@@ -222,39 +286,37 @@ impl RecordScreening<'_> {
     /// Evaluates the next record, which starts on `line` of its input.
     pub fn add_at(&mut self, record: &Json, line: Option<usize>) -> &mut Self {
         self.census.observe(record);
-        let mut v = self
+        let v = self
             .ruleset
-            .program
-            .evaluate(record, self.position, self.id_field.as_deref());
-        if let (Some(line), Status::Error) = (line, v.status) {
-            if let Some(f) = v.failed.first_mut() {
-                if f.rule == "record" {
-                    f.reason = format!("line {line}: {}", f.reason);
-                }
-            }
-        }
+            .verdict_at(record, self.position, line, self.id_field.as_deref());
+        self.near_miss(record, &v);
         self.position += 1;
         self.screening.add(v);
         self
     }
 
+    /// Works out the distance to passing only for a creator that enters
+    /// the near misses.
+    fn near_miss(&mut self, record: &Json, v: &Verdict) {
+        if let Some(i) = self.screening.near_miss(v) {
+            let distance = self.ruleset.program.distance(record, i);
+            self.screening.add_near_miss(v, distance);
+        }
+    }
+
     /// Adds a record as read from a data file: a damaged one becomes a
     /// creator with status `error`, its line and the reason.
     pub fn add_record(&mut self, record: &data::Record) -> &mut Self {
-        match &record.item {
-            Ok(r) => self.add_at(r, Some(record.line)),
-            Err(damage) => {
-                let v = Verdict::error(
-                    format!("#{}", self.position + 1),
-                    self.position,
-                    "record",
-                    format!("line {}: {}", record.line, damage.0),
-                );
-                self.position += 1;
-                self.screening.add(v);
-                self
-            }
+        let v = self
+            .ruleset
+            .evaluate_record(record, self.position, self.id_field.as_deref());
+        if let Ok(r) = &record.item {
+            self.census.observe(r);
+            self.near_miss(r, &v);
         }
+        self.position += 1;
+        self.screening.add(v);
+        self
     }
 
     /// The report, with warnings for fields no record had.

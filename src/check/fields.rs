@@ -94,7 +94,7 @@ impl FieldCensus {
 
 /// A field path as it is written in rules: `audience.female_share`, or
 /// `creator["#Followers"]` for names that are not plain words.
-fn path_syntax(path: &[String]) -> String {
+pub(crate) fn path_syntax(path: &[String]) -> String {
     let plain = |k: &str| {
         k.chars()
             .next()

@@ -14,6 +14,7 @@ pub mod sparse;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 use serde_json::Value as Json;
@@ -51,6 +52,9 @@ pub enum Input {
     Path(PathBuf),
     /// Standard input (`-`).
     Stdin,
+    /// Standard input, saved to this file so that it can be read twice;
+    /// named `<stdin>` in messages, its format sniffed as stdin's is.
+    Spooled(PathBuf),
 }
 
 impl Input {
@@ -67,8 +71,37 @@ impl Input {
     pub fn name(&self) -> String {
         match self {
             Input::Path(p) => p.display().to_string(),
-            Input::Stdin => "<stdin>".to_string(),
+            Input::Stdin | Input::Spooled(_) => "<stdin>".to_string(),
         }
+    }
+
+    /// The size in bytes, when it is a file.
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Input::Path(p) | Input::Spooled(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Input::Stdin => None,
+        }
+    }
+
+    fn file(&self) -> Option<&Path> {
+        match self {
+            Input::Path(p) | Input::Spooled(p) => Some(p),
+            Input::Stdin => None,
+        }
+    }
+}
+
+/// Counts the bytes read through it, for a progress display.
+struct Counted<'c, R> {
+    inner: R,
+    bytes: &'c AtomicU64,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 
@@ -149,10 +182,25 @@ pub fn read(
     format: Option<Format>,
     each: &mut dyn FnMut(Record),
 ) -> Result<usize, DataError> {
+    read_counting(input, format, &AtomicU64::new(0), each)
+}
+
+/// [`read`], adding the number of bytes read to `bytes` as it goes (a
+/// block at a time), for a progress display.
+pub fn read_counting(
+    input: &Input,
+    format: Option<Format>,
+    bytes: &AtomicU64,
+    each: &mut dyn FnMut(Record),
+) -> Result<usize, DataError> {
     let name = input.name();
-    let reader: Box<dyn Read> = match input {
-        Input::Path(p) => Box::new(open(p)?),
-        Input::Stdin => Box::new(std::io::stdin().lock()),
+    let reader: Box<dyn Read> = match input.file() {
+        Some(p) => Box::new(open(p)?),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let reader = Counted {
+        inner: reader,
+        bytes,
     };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     // the first bytes: a byte-order mark to drop, and what the data looks like
@@ -187,8 +235,8 @@ pub fn read(
             delimited::read_rows(reader, delimiter, each)
         }
     };
-    result.map_err(|f| match (f.location, input) {
-        (Some((line, col)), Input::Path(p)) => {
+    result.map_err(|f| match (f.location, input.file()) {
+        (Some((line, col)), Some(p)) => {
             let mut e = DataError::at(p, &name, f.message, line, col);
             if f.help.is_some() {
                 e.help = f.help;
@@ -238,7 +286,7 @@ fn detect(input: &Input, start: &[u8]) -> Result<Format, String> {
             }),
             _ => None,
         },
-        Input::Stdin => None,
+        Input::Stdin | Input::Spooled(_) => None,
     };
     match from_ext.or_else(by_content) {
         Some(f) => Ok(f),
@@ -341,6 +389,18 @@ fn window(path: &Path, line: usize, column: usize) -> Option<(String, usize, usi
         text.push('\n');
     }
     Some((text, offset, first))
+}
+
+impl DataError {
+    /// This error as JSON, at its line and column when known.
+    pub fn to_json(&self) -> crate::diagnostic::JsonDiagnostic {
+        let mut j = crate::diagnostic::JsonDiagnostic::of(self).in_file(&self.file);
+        j.message = self.message.clone();
+        if let Some((line, column)) = self.location {
+            j = j.at(line, column);
+        }
+        j
+    }
 }
 
 impl fmt::Display for DataError {

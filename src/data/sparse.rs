@@ -23,7 +23,10 @@ impl FieldFilter {
 
     /// Keeps only these top-level fields.
     pub fn only<I: IntoIterator<Item = S>, S: Into<String>>(keys: I) -> Self {
-        let mut keys: Vec<Box<str>> = keys.into_iter().map(|k| k.into().into_boxed_str()).collect();
+        let mut keys: Vec<Box<str>> = keys
+            .into_iter()
+            .map(|k| k.into().into_boxed_str())
+            .collect();
         keys.sort();
         keys.dedup();
         FieldFilter { keys: Some(keys) }
@@ -46,7 +49,11 @@ impl FieldFilter {
 
 /// Decodes one JSON value; an object keeps only the fields `filter` wants,
 /// and `unread` (when given) receives the names of the fields it skipped.
-pub fn decode(text: &str, filter: &FieldFilter, unread: Option<&mut Vec<String>>) -> Result<Json, serde_json::Error> {
+pub fn decode(
+    text: &str,
+    filter: &FieldFilter,
+    unread: Option<&mut Vec<String>>,
+) -> Result<Json, serde_json::Error> {
     if filter.keeps_all() {
         return serde_json::from_str(text);
     }
@@ -132,7 +139,10 @@ mod tests {
             Some(&mut unread),
         )
         .unwrap();
-        assert_eq!(v, json!({"followers": 12, "audience": {"f": [1, {"g": null}]}}));
+        assert_eq!(
+            v,
+            json!({"followers": 12, "audience": {"f": [1, {"g": null}]}})
+        );
         assert_eq!(unread, ["handle", "bio"]);
     }
 
@@ -144,6 +154,9 @@ mod tests {
         assert_eq!(decode("null", &filter, None).unwrap(), Json::Null);
         assert!(decode(r#"{"x": 1,}"#, &filter, None).is_err());
         assert!(decode(r#"{"x": 1} 2"#, &filter, None).is_err());
-        assert!(decode(r#"{"y": [1, }"#, &filter, None).is_err(), "skipped fields are still checked");
+        assert!(
+            decode(r#"{"y": [1, }"#, &filter, None).is_err(),
+            "skipped fields are still checked"
+        );
     }
 }

@@ -3,8 +3,11 @@
 //! missing data follows the rules in [`value`]; a value of the wrong kind
 //! is an [`EvalError`] that makes this one creator's status `error`.
 
+pub mod distance;
 pub mod functions;
 mod reasons;
+pub mod trace;
+mod tracer;
 pub mod value;
 mod verdict;
 
@@ -15,7 +18,9 @@ use serde_json::Value as Json;
 
 use crate::ast::{ArithOp, Span, WhenMissing};
 use crate::compile::{into_static, Node, Op, Program};
+pub use distance::Distance;
 use functions::{apply, want_number, Builtin};
+pub use trace::Trace;
 use value::{Kind, List, Missing, Value};
 pub use verdict::{Failure, RankKey, SignalValue, Signals, Status, Verdict};
 

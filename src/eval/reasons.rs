@@ -19,6 +19,19 @@ pub(crate) fn why_missing(prog: &Program, m: Missing) -> String {
     }
 }
 
+/// Every element of a list, however long, joined by commas: the values
+/// an `in` accepts (`"US", "CA"`).
+pub(crate) fn every_element(xs: &Value<'_>) -> String {
+    match xs {
+        Value::List(items) => items
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
 /// Says why a condition that came out false is false, naming the values it
 /// compared. Re-evaluates sub-expressions (lets and signals are cached).
 pub(crate) fn why_false<'a>(f: &mut Frame<'a>, n: &'a Node) -> Result<String, EvalError> {
@@ -38,15 +51,7 @@ pub(crate) fn why_false<'a>(f: &mut Frame<'a>, n: &'a Node) -> Result<String, Ev
             if *negated {
                 format!("{} is {x}, which is excluded", t(item))
             } else {
-                let options = match &xs {
-                    Value::List(items) => items
-                        .iter()
-                        .map(|v| v.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    other => other.to_string(),
-                };
-                format!("{} is {x}, needs one of {options}", t(item))
+                format!("{} is {x}, needs one of {}", t(item), every_element(&xs))
             }
         }
         Op::Contains(a, b) => {

@@ -4,7 +4,10 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value as Json;
 
-use super::value::fmt_number;
+use super::value::{fmt_number, Value};
+use super::Frame;
+use crate::ast::WhenMissing;
+use crate::compile::Program;
 
 /// A creator's status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -29,6 +32,18 @@ impl Status {
             Status::Rejected => "rejected",
             Status::Error => "error",
         }
+    }
+
+    /// The status written `s`, as reports write it.
+    pub fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Accepted,
+            Status::Review,
+            Status::Rejected,
+            Status::Error,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
     }
 }
 
@@ -132,6 +147,28 @@ impl Verdict {
             position,
             rank_key: None,
         }
+    }
+}
+
+impl Program {
+    /// The `rank by` key of `record` when it is accepted, else `None`. It
+    /// stops at the first requirement that does not pass, without working
+    /// out reasons or signals: the first pass of `ndjson` and `csv`, where
+    /// only the accepted creators' keys are needed.
+    pub fn accepted_key(&self, record: &Json) -> Option<RankKey> {
+        if !record.is_object() {
+            return None;
+        }
+        let mut frame = Frame::new(self, record);
+        for req in &self.requirements {
+            match frame.eval(&req.condition) {
+                Ok(Value::Bool(true)) => {}
+                Ok(Value::Missing(_)) if req.when_missing == WhenMissing::Pass => {}
+                _ => return None,
+            }
+        }
+        let v = self.run(&mut frame).ok()?;
+        v.rank_key.filter(|_| v.status == Status::Accepted)
     }
 }
 

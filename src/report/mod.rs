@@ -4,13 +4,17 @@
 //! shows. [`table`] renders it for a terminal; JSON is its serde form.
 
 pub mod diff;
+pub mod explain;
+pub mod paint;
+pub mod search;
+pub mod stream;
 pub mod table;
 
 use serde::Serialize;
 
 use crate::ast::Order;
 use crate::compile::Program;
-use crate::eval::{RankKey, Signals, Status, Verdict};
+use crate::eval::{Distance, RankKey, Signals, Status, Verdict};
 
 /// One step of the funnel.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -38,6 +42,22 @@ pub struct ShortlistEntry {
     pub signals: Signals,
 }
 
+/// A creator rejected by exactly one requirement: the people a slightly
+/// looser rule would let in.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NearMiss {
+    /// The creator's id.
+    pub id: String,
+    /// The weighted score.
+    pub score: f64,
+    /// The one requirement that rejected them.
+    pub rule: String,
+    /// Why, as in `failed`.
+    pub reason: String,
+    /// What would make them pass.
+    pub distance: Vec<Distance>,
+}
+
 /// The whole result of a run, with the field names of DESIGN.md.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -59,6 +79,10 @@ pub struct Report {
     pub failures: serde_json::Map<String, serde_json::Value>,
     /// The ranked shortlist.
     pub shortlist: Vec<ShortlistEntry>,
+    /// With `--near-misses N`: up to N creators rejected by exactly one
+    /// requirement, best score first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near_misses: Option<Vec<NearMiss>>,
     /// Warnings about the run (fields no record has).
     pub warnings: Vec<String>,
     /// Every verdict in input order, with `--all`.
@@ -78,6 +102,13 @@ pub struct Screening<'p> {
     failures: Vec<usize>,
     accepted: Vec<Verdict>,
     all: Vec<Verdict>,
+    near: Option<NearMisses>,
+}
+
+/// The best near misses so far, best first.
+struct NearMisses {
+    wanted: usize,
+    kept: Vec<NearMiss>,
 }
 
 impl<'p> Screening<'p> {
@@ -95,7 +126,54 @@ impl<'p> Screening<'p> {
             failures: vec![0; n],
             accepted: Vec::new(),
             all: Vec::new(),
+            near: None,
         }
+    }
+
+    /// Also lists up to `n` near misses (none when `n` is 0).
+    pub fn with_near_misses(mut self, n: usize) -> Self {
+        self.near = (n > 0).then(|| NearMisses {
+            wanted: n,
+            kept: Vec::new(),
+        });
+        self
+    }
+
+    /// The requirement that alone rejected `v`, if `v` would enter the
+    /// near misses: rejected by exactly one requirement, and a better
+    /// score than the last one kept (ties keep input order).
+    pub fn near_miss(&self, v: &Verdict) -> Option<usize> {
+        let near = self.near.as_ref()?;
+        if v.status != Status::Rejected || v.failed.len() != 1 {
+            return None;
+        }
+        let score = v.score?;
+        let full = near.kept.len() == near.wanted;
+        if full && near.kept.last().is_some_and(|last| score <= last.score) {
+            return None;
+        }
+        Some(v.failed[0].requirement)
+    }
+
+    /// Adds `v`, which [`Screening::near_miss`] let in, with its distance
+    /// to passing.
+    pub fn add_near_miss(&mut self, v: &Verdict, distance: Vec<Distance>) {
+        let Some(near) = self.near.as_mut() else {
+            return;
+        };
+        let score = v.score.unwrap_or(0.0);
+        let at = near.kept.partition_point(|k| k.score >= score);
+        near.kept.insert(
+            at,
+            NearMiss {
+                id: v.id.clone(),
+                score,
+                rule: v.failed[0].rule.clone(),
+                reason: v.failed[0].reason.clone(),
+                distance,
+            },
+        );
+        near.kept.truncate(near.wanted);
     }
 
     /// Adds one verdict (in input order).
@@ -200,6 +278,7 @@ impl<'p> Screening<'p> {
             funnel,
             failures,
             shortlist,
+            near_misses: self.near.map(|n| n.kept),
             warnings: Vec::new(),
             creators: self.keep_all.then_some(self.all),
         }
@@ -207,7 +286,11 @@ impl<'p> Screening<'p> {
 }
 
 /// Best first; a missing key ranks last whatever the order.
-fn compare_keys(a: Option<&RankKey>, b: Option<&RankKey>, order: Order) -> std::cmp::Ordering {
+pub(crate) fn compare_keys(
+    a: Option<&RankKey>,
+    b: Option<&RankKey>,
+    order: Order,
+) -> std::cmp::Ordering {
     use std::cmp::Ordering::*;
     use RankKey::*;
     let a = a.unwrap_or(&Missing);

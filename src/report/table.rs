@@ -1,11 +1,17 @@
-//! The terminal table: the shortlist, the funnel, the counts and warnings,
-//! in plain text that reads the same with or without colour.
+//! The terminal table: the shortlist, the near misses, the funnel, the
+//! counts and warnings, in plain text that reads the same with or without
+//! colour. Given a width, wide tables shrink their id or text column, then
+//! hide signal columns from the right, and say so.
 
 use std::fmt::Write;
 
 use unicode_width::UnicodeWidthStr;
 
+use super::paint::Paint;
 use super::Report;
+use crate::eval::distance::describe;
+use crate::eval::Status;
+use crate::human;
 
 /// Column alignment.
 #[derive(Clone, Copy, PartialEq)]
@@ -18,6 +24,12 @@ enum Align {
 struct Table {
     header: Vec<(String, Align)>,
     rows: Vec<Vec<String>>,
+    /// The column that may be cut short to fit, and its least width.
+    shrink: Option<(usize, usize)>,
+    /// Columns from this one on may be hidden, from the right, to fit.
+    droppable: Option<usize>,
+    /// The column that holds a status, coloured by it.
+    status: Option<usize>,
 }
 
 impl Table {
@@ -25,39 +37,77 @@ impl Table {
         Table {
             header: header.iter().map(|(h, a)| (h.to_string(), *a)).collect(),
             rows: Vec::new(),
+            shrink: None,
+            droppable: None,
+            status: None,
         }
     }
 
-    fn render(&self, out: &mut String, indent: &str) {
-        let n = self.header.len();
+    /// Natural widths, then fitted to `width`: returns the widths of the
+    /// columns shown (hidden ones are cut off the end).
+    fn fit(&self, indent: usize, width: Option<usize>) -> Vec<usize> {
         let mut widths: Vec<usize> = self.header.iter().map(|(h, _)| h.width()).collect();
         for r in &self.rows {
-            for (i, cell) in r.iter().enumerate().take(n) {
-                widths[i] = widths[i].max(cell.width());
+            for (w, cell) in widths.iter_mut().zip(r) {
+                *w = (*w).max(cell.width());
             }
         }
-        let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
+        let Some(max) = width else {
+            return widths;
+        };
+        let total = |w: &[usize]| indent + w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+        if let Some((col, least)) = self.shrink {
+            let over = total(&widths).saturating_sub(max);
+            let least = least.max(self.header[col].0.width()).min(widths[col]);
+            widths[col] -= over.min(widths[col] - least);
+        }
+        while total(&widths) > max && self.droppable.is_some_and(|d| widths.len() > d) {
+            widths.pop();
+        }
+        widths
+    }
+
+    /// Renders the table; returns how many columns were hidden to fit.
+    fn render(&self, out: &mut String, indent: &str, width: Option<usize>, paint: Paint) -> usize {
+        let widths = self.fit(indent.len(), width);
+        let line = |cells: &[String], header: bool, out: &mut String| {
             let mut s = String::from(indent);
-            for (i, cell) in cells.enumerate() {
+            for (i, w) in widths.iter().enumerate() {
                 if i > 0 {
                     s.push_str("  ");
                 }
-                let pad = widths[i].saturating_sub(cell.width());
-                if self.header[i].1 == Align::Right {
-                    s.push_str(&" ".repeat(pad));
-                    s.push_str(cell);
+                let cell = cells.get(i).map_or("", String::as_str);
+                let cell = truncate(cell, *w);
+                let pad = " ".repeat(w.saturating_sub(cell.width()));
+                let shown = if header {
+                    paint.bold(&cell)
+                } else if self.status == Some(i) {
+                    match Status::parse(&cell) {
+                        Some(st) => paint.status(st),
+                        None => cell.clone(),
+                    }
+                } else if cell == "-" {
+                    paint.dim(&cell)
                 } else {
-                    s.push_str(cell);
-                    s.push_str(&" ".repeat(pad));
+                    cell.clone()
+                };
+                if self.header[i].1 == Align::Right {
+                    s.push_str(&pad);
+                    s.push_str(&shown);
+                } else {
+                    s.push_str(&shown);
+                    s.push_str(&pad);
                 }
             }
             out.push_str(s.trim_end());
             out.push('\n');
         };
-        line(&mut self.header.iter().map(|(h, _)| h.as_str()), out);
+        let header: Vec<String> = self.header.iter().map(|(h, _)| h.clone()).collect();
+        line(&header, true, out);
         for r in &self.rows {
-            line(&mut r.iter().map(String::as_str), out);
+            line(r, false, out);
         }
+        self.header.len() - widths.len()
     }
 }
 
@@ -78,7 +128,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 fn fixed(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".to_string(), |x| format!("{x:.3}"))
+    v.map_or_else(|| "-".to_string(), human::score)
 }
 
 /// A signal's clamped value, with the raw value beside it when clamping
@@ -87,23 +137,39 @@ fn signal_cell(s: &crate::eval::SignalValue) -> String {
     match (s.raw, s.clamped()) {
         (Some(raw), Some(c)) if raw != c => {
             format!(
-                "{c:.3} ({})",
-                crate::eval::value::fmt_number((raw * 1000.0).round() / 1000.0)
+                "{} ({})",
+                human::score(c),
+                human::thousands((raw * 1000.0).round() / 1000.0)
             )
         }
         (_, c) => fixed(c),
     }
 }
 
-/// Renders a report as the terminal table.
+/// Renders a report as the terminal table, without colour, at any width.
 pub fn render(report: &Report) -> String {
+    render_styled(report, Paint::PLAIN, None)
+}
+
+/// Renders a report as the terminal table, coloured or not, fitted to
+/// `width` columns when given.
+pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> String {
     let mut out = String::new();
     let title = report.ruleset.as_deref().unwrap_or("influence-eval");
-    let _ = writeln!(
-        out,
-        "{title}: {} creators, {} accepted, {} review, {} rejected, {} errors",
-        report.evaluated, report.accepted, report.review, report.rejected, report.errors
+    let counts = format!(
+        "{} creators, {} accepted, {} review, {} rejected, {} errors",
+        human::count(report.evaluated),
+        human::count(report.accepted),
+        human::count(report.review),
+        human::count(report.rejected),
+        human::count(report.errors)
     );
+    // on a narrow terminal the counts go under the title
+    let sep = match width {
+        Some(w) if title.width() + 2 + counts.len() > w => "\n  ",
+        _ => ": ",
+    };
+    let _ = writeln!(out, "{}{sep}{counts}", paint.bold(title));
     out.push('\n');
 
     if report.shortlist.is_empty() {
@@ -111,9 +177,12 @@ pub fn render(report: &Report) -> String {
     } else {
         let _ = writeln!(
             out,
-            "Shortlist ({} of {} accepted)",
-            report.shortlist.len(),
-            report.accepted
+            "{}",
+            paint.bold(&format!(
+                "Shortlist ({} of {} accepted)",
+                human::count(report.shortlist.len()),
+                human::count(report.accepted)
+            ))
         );
         let signal_names: Vec<String> = report.shortlist[0]
             .signals
@@ -129,58 +198,114 @@ pub fn render(report: &Report) -> String {
         ];
         header.extend(signal_names.iter().map(|n| (n.as_str(), Align::Right)));
         let mut t = Table::new(&header);
+        t.shrink = Some((1, 12));
+        t.droppable = Some(4);
         for e in &report.shortlist {
             let mut row = vec![
-                e.rank.to_string(),
+                human::count(e.rank),
                 truncate(&e.id, 28),
-                format!("{:.3}", e.score),
+                human::score(e.score),
                 e.tier.clone().unwrap_or_else(|| "-".into()),
             ];
             row.extend(e.signals.0.iter().map(signal_cell));
             t.rows.push(row);
         }
-        t.render(&mut out, "  ");
+        let hidden = t.render(&mut out, "  ", width, paint);
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "  {}",
+                paint.dim(&format!(
+                    "({hidden} signal column{} hidden to fit; --format json has all)",
+                    if hidden == 1 { "" } else { "s" }
+                ))
+            );
+        }
+    }
+
+    if let Some(near) = &report.near_misses {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.bold("Near misses (rejected by one requirement only, best score first)")
+        );
+        if near.is_empty() {
+            out.push_str("  no creator was rejected by exactly one requirement\n");
+        } else {
+            let mut t = Table::new(&[
+                ("id", Align::Left),
+                ("score", Align::Right),
+                ("requirement", Align::Left),
+                ("to pass", Align::Left),
+            ]);
+            t.shrink = Some((3, 16));
+            for n in near {
+                let to_pass = if n.distance.is_empty() {
+                    n.reason.clone()
+                } else {
+                    describe(&n.distance)
+                };
+                t.rows.push(vec![
+                    truncate(&n.id, 28),
+                    human::score(n.score),
+                    n.rule.clone(),
+                    to_pass,
+                ]);
+            }
+            t.render(&mut out, "  ", width, paint);
+        }
     }
     out.push('\n');
 
-    out.push_str("Funnel (requirements in file order)\n");
+    let _ = writeln!(out, "{}", paint.bold("Funnel (requirements in file order)"));
     let mut t = Table::new(&[
         ("requirement", Align::Left),
         ("removed", Align::Right),
         ("remaining", Align::Right),
         ("failed overall", Align::Right),
     ]);
+    t.shrink = Some((0, 12));
     t.rows.push(vec![
         "(creators without errors)".into(),
         String::new(),
-        (report.evaluated - report.errors).to_string(),
+        human::count(report.evaluated - report.errors),
         String::new(),
     ]);
     for step in &report.funnel {
         let overall = report
             .failures
             .get(&step.rule)
-            .map(|v| v.to_string())
+            .and_then(|v| v.as_u64())
+            .map(|n| human::count(n as usize))
             .unwrap_or_default();
         t.rows.push(vec![
             step.rule.clone(),
-            step.removed.to_string(),
-            step.remaining.to_string(),
+            human::count(step.removed),
+            human::count(step.remaining),
             overall,
         ]);
     }
-    t.render(&mut out, "  ");
+    t.render(&mut out, "  ", width, paint);
     out.push('\n');
 
     let _ = writeln!(
         out,
-        "accepted {}  review {}  rejected {}  errors {}  (of {} evaluated)",
-        report.accepted, report.review, report.rejected, report.errors, report.evaluated
+        "{} {}  {} {}  {} {}  {} {}  (of {} evaluated)",
+        paint.status(Status::Accepted),
+        human::count(report.accepted),
+        paint.status(Status::Review),
+        human::count(report.review),
+        paint.status(Status::Rejected),
+        human::count(report.rejected),
+        paint.error("errors"),
+        human::count(report.errors),
+        human::count(report.evaluated)
     );
 
     if let Some(all) = &report.creators {
         out.push('\n');
-        out.push_str("All creators (input order)\n");
+        let _ = writeln!(out, "{}", paint.bold("All creators (input order)"));
         let mut t = Table::new(&[
             ("id", Align::Left),
             ("status", Align::Left),
@@ -189,6 +314,8 @@ pub fn render(report: &Report) -> String {
             ("tier", Align::Left),
             ("why", Align::Left),
         ]);
+        t.shrink = Some((5, 16));
+        t.status = Some(1);
         for v in all {
             let why = v
                 .failed
@@ -199,20 +326,20 @@ pub fn render(report: &Report) -> String {
             t.rows.push(vec![
                 truncate(&v.id, 28),
                 v.status.as_str().to_string(),
-                v.rank.map(|r| r.to_string()).unwrap_or_default(),
+                v.rank.map(human::count).unwrap_or_default(),
                 fixed(v.score),
                 v.tier.clone().unwrap_or_default(),
                 why,
             ]);
         }
-        t.render(&mut out, "  ");
+        t.render(&mut out, "  ", width, paint);
     }
 
     if !report.warnings.is_empty() {
         out.push('\n');
-        out.push_str("Warnings\n");
+        let _ = writeln!(out, "{}", paint.bold("Warnings"));
         for w in &report.warnings {
-            let _ = writeln!(out, "  warning: {w}");
+            let _ = writeln!(out, "  {}: {w}", paint.warn("warning"));
         }
     }
     out

@@ -1,0 +1,36 @@
+//! `check RULES [--data FILE]`: the rules checked without data, and with
+//! `--data`, every field the rules read that no record has.
+
+use std::process::ExitCode;
+
+use influence_eval::check::fields::FieldCensus;
+use influence_eval::data::{self, Input, Record};
+
+use super::{load, Reporter, EXIT_DATA, EXIT_RULES};
+use crate::CheckArgs;
+
+/// Runs `check`.
+pub fn check(a: CheckArgs, rep: &Reporter) -> ExitCode {
+    let Some(rules) = load(&a.rules, rep) else {
+        return ExitCode::from(EXIT_RULES);
+    };
+    if let Some(data_path) = &a.data {
+        let mut census = FieldCensus::new(rules.program());
+        let input = Input::from_arg(data_path);
+        let observe = &mut |r: Record| {
+            if let Ok(v) = &r.item {
+                census.observe(v);
+            }
+        };
+        if let Err(e) = data::read(&input, a.format_in.map(Into::into), observe) {
+            rep.data(&e);
+            return ExitCode::from(EXIT_DATA);
+        }
+        let rules_file = a.rules.display().to_string();
+        for w in census.warnings() {
+            rep.warning("influence::unknown-field", &w, Some(&rules_file));
+        }
+    }
+    println!("ok: {}: {}", a.rules.display(), rules.summary());
+    ExitCode::SUCCESS
+}

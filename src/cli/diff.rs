@@ -1,0 +1,54 @@
+//! `influence-eval diff OLD NEW DATA`: what a rules change does.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use influence_eval::data::{self, Input};
+use influence_eval::report::diff;
+use influence_eval::RunOptions;
+
+use super::{load, Reporter, EXIT_DATA, EXIT_RULES};
+use crate::{DiffArgs, DiffFormat};
+
+/// Runs both rulesets over the data in one pass and prints who changes.
+pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
+    let (Some(old), Some(new)) = (load(&a.old, rep), load(&a.new, rep)) else {
+        return ExitCode::from(EXIT_RULES);
+    };
+    let options = RunOptions {
+        all: true,
+        id_field: a.id_field.clone(),
+        ..Default::default()
+    };
+    let (mut before, mut after) = (old.screening(&options), new.screening(&options));
+    let input = Input::from_arg(&a.data);
+    if let Err(e) = data::read(&input, a.format_in.map(Into::into), &mut |r| {
+        before.add_record(&r);
+        after.add_record(&r);
+    }) {
+        rep.data(&e);
+        return ExitCode::from(EXIT_DATA);
+    }
+    let d = diff::diff(&before.finish(), &after.finish());
+    let format = a.format.unwrap_or(if std::io::stdout().is_terminal() {
+        DiffFormat::Table
+    } else {
+        DiffFormat::Json
+    });
+    let text = match format {
+        DiffFormat::Table => diff::render(
+            &d,
+            &a.old.display().to_string(),
+            &a.new.display().to_string(),
+        ),
+        DiffFormat::Json => {
+            serde_json::to_string_pretty(&d).expect("a diff always serialises") + "\n"
+        }
+    };
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+        if let Some(code) = super::write_failed(&e, "standard output", rep) {
+            return code;
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,394 @@
+//! Builds a [`Trace`]: evaluates each declaration's expression and its
+//! sub-expressions again through one [`Frame`] (lets and signals are
+//! cached there), records the values read and the outcomes. Only `explain`
+//! asks for it: a plain run never pays for it.
+
+use serde_json::Value as Json;
+
+use super::distance::distances;
+use super::trace::*;
+use super::value::{one_line, Value};
+use super::{Frame, Outcome, Status, Verdict};
+use crate::ast::{DeclKind, Span};
+use crate::compile::{Node, Op, Program};
+use crate::diagnostic::line_col;
+
+/// How deep `parts` go below a declaration's expression.
+const MAX_DEPTH: usize = 6;
+
+impl Program {
+    /// Traces the evaluation of `record` that gave `verdict` (from
+    /// [`Program::evaluate`]). `record` is `None` for a record that could
+    /// not be read; then only the verdict is known.
+    pub fn trace(&self, record: Option<&Json>, verdict: &Verdict) -> Trace {
+        let mut t = Trace {
+            id: verdict.id.clone(),
+            record: verdict.position + 1,
+            line: None,
+            status: verdict.status,
+            failed: verdict.failed.clone(),
+            score: verdict.score,
+            tier: verdict.tier.clone(),
+            rank: None,
+            accepted: None,
+            shortlisted: None,
+            lets: Vec::new(),
+            requirements: Vec::new(),
+            signals: Vec::new(),
+            tiers: Vec::new(),
+            rank_by: None,
+        };
+        let Some(record) = record.filter(|r| r.is_object()) else {
+            return t;
+        };
+        let mut tracer = Tracer {
+            frame: Frame::new(self, record),
+        };
+        let tr = &mut tracer;
+        t.lets = (0..self.lets.len()).map(|i| tr.let_(i)).collect();
+        t.requirements = (0..self.requirements.len())
+            .map(|i| tr.requirement(i))
+            .collect();
+        t.signals = (0..self.signals.len()).map(|i| tr.signal(i)).collect();
+        t.tiers = tr.tiers(verdict.status == Status::Accepted);
+        if verdict.status == Status::Accepted {
+            t.rank_by = Some(tr.rank());
+        }
+        t
+    }
+
+    /// The whole declaration that `matches` picks out, on one line.
+    fn declaration(&self, matches: impl Fn(&DeclKind) -> bool) -> (String, usize) {
+        self.ast
+            .decls
+            .iter()
+            .find(|d| matches(&d.kind))
+            .map_or((String::new(), 0), |d| self.source_of(d.span))
+    }
+
+    fn source_of(&self, span: Span) -> (String, usize) {
+        let text = one_line(self.text(span)).into_owned();
+        (text, line_col(&self.source, span.start).0)
+    }
+}
+
+struct Tracer<'a> {
+    frame: Frame<'a>,
+}
+
+impl<'a> Tracer<'a> {
+    fn prog(&self) -> &'a Program {
+        self.frame.prog
+    }
+
+    fn eval(&mut self, n: &'a Node) -> Evaluated {
+        let r = self.frame.eval(n);
+        Evaluated::of(self.prog(), r)
+    }
+
+    fn step(&mut self, n: &'a Node, depth: usize) -> Step {
+        let result = self.eval(n);
+        let parts = if depth < MAX_DEPTH {
+            self.parts(n, depth + 1)
+        } else {
+            Vec::new()
+        };
+        self.step_with(n, result, parts)
+    }
+
+    fn step_with(&self, n: &Node, result: Evaluated, parts: Vec<Step>) -> Step {
+        let (line, column) = line_col(&self.prog().source, n.span.start);
+        Step {
+            source: one_line(self.prog().text(n.span)).into_owned(),
+            line,
+            column,
+            result,
+            parts,
+        }
+    }
+
+    /// The computed operands of `n`, evaluated as the evaluator does:
+    /// the side of `and`/`or` that is not needed, the branch of `if` not
+    /// taken and the fallback of `??` that is not needed are left out.
+    fn parts(&mut self, n: &'a Node, depth: usize) -> Vec<Step> {
+        let mut out = Vec::new();
+        match &n.op {
+            Op::And(a, b) | Op::Or(a, b) => {
+                let decisive = Evaluated::Value(Json::Bool(matches!(n.op, Op::Or(..))));
+                let left = self.step(a, depth);
+                let decided = left.result == decisive;
+                self.push(&mut out, a, left);
+                if decided {
+                    let why = Evaluated::Skipped("not needed: the left side decides".into());
+                    let right = self.step_with(b, why, Vec::new());
+                    self.push(&mut out, b, right);
+                } else {
+                    let right = self.step(b, depth);
+                    self.push(&mut out, b, right);
+                }
+            }
+            Op::If(c, a, b) => {
+                let cond = self.step(c, depth);
+                let branch = match &cond.result {
+                    Evaluated::Value(Json::Bool(true)) => Some(a),
+                    Evaluated::Value(Json::Bool(false)) => Some(b),
+                    _ => None,
+                };
+                self.push(&mut out, c, cond);
+                if let Some(x) = branch {
+                    let s = self.step(x, depth);
+                    self.push(&mut out, x, s);
+                }
+            }
+            Op::Coalesce(a, b) => {
+                let left = self.step(a, depth);
+                let needed = matches!(left.result, Evaluated::Missing(_));
+                self.push(&mut out, a, left);
+                if needed {
+                    let s = self.step(b, depth);
+                    self.push(&mut out, b, s);
+                }
+            }
+            // the body runs once per element: its result is the call's
+            Op::Lambda(_, list, _) => {
+                let s = self.step(list, depth);
+                self.push(&mut out, list, s);
+            }
+            _ => {
+                for x in operands(n) {
+                    let s = self.step(x, depth);
+                    self.push(&mut out, x, s);
+                }
+            }
+        }
+        out
+    }
+
+    /// Keeps a part unless it is a literal or a plain read (shown as reads).
+    fn push(&self, out: &mut Vec<Step>, n: &Node, s: Step) {
+        if !is_leaf(n) {
+            out.push(s);
+        }
+    }
+
+    /// The fields, lets, signals, `score` and `tier` that `n` reads, in the
+    /// order they first appear; lets are shown on their own, so their
+    /// fields are not repeated here.
+    fn reads(&mut self, n: &'a Node) -> Vec<Read> {
+        let mut leaves: Vec<&'a Node> = Vec::new();
+        collect_reads(n, &mut leaves);
+        let prog = self.prog();
+        leaves
+            .into_iter()
+            .map(|leaf| {
+                let (name, kind) = match &leaf.op {
+                    Op::Field(i) => (
+                        crate::check::fields::path_syntax(&prog.fields[*i as usize]),
+                        "field",
+                    ),
+                    Op::Let(i) => (prog.lets[*i as usize].name.clone(), "let"),
+                    Op::Signal(i) => (prog.signals[*i as usize].name.clone(), "signal"),
+                    Op::Score => ("score".to_string(), "score"),
+                    _ => ("tier".to_string(), "tier"),
+                };
+                Read {
+                    name,
+                    kind,
+                    result: self.eval(leaf),
+                }
+            })
+            .collect()
+    }
+
+    fn let_(&mut self, i: usize) -> LetTrace {
+        let prog = self.prog();
+        let def = &prog.lets[i];
+        let (source, line) =
+            prog.declaration(|d| matches!(d, DeclKind::Let(l) if l.name.name == def.name));
+        LetTrace {
+            name: def.name.clone(),
+            source,
+            line,
+            reads: self.reads(&def.value),
+            value: self.step(&def.value, 0),
+        }
+    }
+
+    fn requirement(&mut self, i: usize) -> RequirementTrace {
+        let prog = self.prog();
+        let req = &prog.requirements[i];
+        let (source, line) = prog.source_of(req.span);
+        let condition = self.step(&req.condition, 0);
+        let (outcome, reason) = match prog.requirement(&mut self.frame, i) {
+            Err(e) => (RequirementOutcome::Error, Some(e.message)),
+            Ok(Outcome::Fail(r)) => (RequirementOutcome::Fail, Some(r)),
+            Ok(Outcome::Review(r)) => (RequirementOutcome::Review, Some(r)),
+            Ok(Outcome::Pass) => match &condition.result {
+                Evaluated::Missing(why) => (RequirementOutcome::PassMissing, Some(why.clone())),
+                _ => (RequirementOutcome::Pass, None),
+            },
+        };
+        let distance = match outcome {
+            RequirementOutcome::Fail | RequirementOutcome::Review => {
+                distances(&mut self.frame, &req.condition)
+            }
+            _ => Vec::new(),
+        };
+        RequirementTrace {
+            name: req.name.clone(),
+            source,
+            line,
+            when_missing: req.when_missing,
+            reads: self.reads(&req.condition),
+            condition,
+            outcome,
+            reason,
+            distance,
+        }
+    }
+
+    fn signal(&mut self, i: usize) -> SignalTrace {
+        let prog = self.prog();
+        let def = &prog.signals[i];
+        let (source, line) = prog.source_of(def.span);
+        let value = self.step(&def.value, 0);
+        let raw = match self.frame.signal(i) {
+            Ok(Value::Number(n)) => Some(n),
+            _ => None,
+        };
+        let clamped = raw.map(|v| v.clamp(0.0, 1.0));
+        let total: f64 = prog.signals.iter().map(|s| s.weight).sum();
+        SignalTrace {
+            name: def.name.clone(),
+            source,
+            line,
+            weight: def.weight,
+            reads: self.reads(&def.value),
+            value,
+            raw,
+            clamped,
+            contribution: def.weight * clamped.unwrap_or(0.0) / total,
+        }
+    }
+
+    fn tiers(&mut self, accepted: bool) -> Vec<TierTrace> {
+        let prog = self.prog();
+        let mut chosen = !accepted;
+        let mut out = Vec::new();
+        for t in &prog.tiers {
+            let (source, line) =
+                prog.declaration(|d| matches!(d, DeclKind::Tier(x) if x.name.name == t.name));
+            let mut trace = TierTrace {
+                name: t.name.clone(),
+                source,
+                line,
+                reads: Vec::new(),
+                condition: None,
+                outcome: TierOutcome::NotTried,
+            };
+            if !chosen {
+                trace.outcome = match &t.condition {
+                    None => TierOutcome::Chosen,
+                    Some(c) => {
+                        trace.reads = self.reads(c);
+                        let step = self.step(c, 0);
+                        let outcome = match &step.result {
+                            Evaluated::Value(Json::Bool(true)) => TierOutcome::Chosen,
+                            Evaluated::Value(Json::Bool(false)) => TierOutcome::No,
+                            Evaluated::Missing(_) | Evaluated::Skipped(_) => TierOutcome::Missing,
+                            _ => TierOutcome::Error,
+                        };
+                        trace.condition = Some(step);
+                        outcome
+                    }
+                };
+                chosen = matches!(trace.outcome, TierOutcome::Chosen | TierOutcome::Error);
+            }
+            out.push(trace);
+        }
+        out
+    }
+
+    fn rank(&mut self) -> RankTrace {
+        let prog = self.prog();
+        let order = prog.order;
+        match &prog.rank {
+            Some(key) => {
+                let (source, line) = prog.declaration(|d| matches!(d, DeclKind::Rank(_)));
+                RankTrace {
+                    source,
+                    line,
+                    order,
+                    reads: self.reads(key),
+                    key: self.step(key, 0),
+                }
+            }
+            None => {
+                let score = Evaluated::of(prog, self.frame.score().map(Value::Number));
+                RankTrace {
+                    source: "rank by score desc".into(),
+                    line: 0,
+                    order,
+                    reads: Vec::new(),
+                    key: Step {
+                        source: "score".into(),
+                        line: 0,
+                        column: 0,
+                        result: score,
+                        parts: Vec::new(),
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// A literal, or a value shown among the reads: nothing to break down.
+fn is_leaf(n: &Node) -> bool {
+    operands(n).is_empty()
+}
+
+/// The read leaves of `n`, each once, in order of first appearance.
+fn collect_reads<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+    let same = |a: &Op, b: &Op| match (a, b) {
+        (Op::Field(x), Op::Field(y))
+        | (Op::Let(x), Op::Let(y))
+        | (Op::Signal(x), Op::Signal(y)) => x == y,
+        (Op::Score, Op::Score) | (Op::Tier, Op::Tier) => true,
+        _ => false,
+    };
+    match &n.op {
+        Op::Field(_) | Op::Let(_) | Op::Signal(_) | Op::Score | Op::Tier => {
+            if !out.iter().any(|m| same(&m.op, &n.op)) {
+                out.push(n);
+            }
+        }
+        _ => operands(n).into_iter().for_each(|x| collect_reads(x, out)),
+    }
+}
+
+/// Every operand of `n`, in source order (a lambda's body included).
+fn operands(n: &Node) -> Vec<&Node> {
+    match &n.op {
+        Op::Const(_)
+        | Op::Field(_)
+        | Op::Creator
+        | Op::Param(_)
+        | Op::Let(_)
+        | Op::Signal(_)
+        | Op::Score
+        | Op::Tier => vec![],
+        Op::Get(x, _) | Op::Not(x) | Op::Neg(x) | Op::Has(x) | Op::Matches(x, _) => vec![x],
+        Op::Index(a, b)
+        | Op::And(a, b)
+        | Op::Or(a, b)
+        | Op::Arith(_, a, b)
+        | Op::Coalesce(a, b)
+        | Op::Compare(_, a, b)
+        | Op::Contains(a, b)
+        | Op::In(a, b, _)
+        | Op::Lambda(_, a, b) => vec![a, b],
+        Op::Between(a, b, c) | Op::If(a, b, c) => vec![a, b, c],
+        Op::List(xs) | Op::Call(_, xs) => xs.iter().collect(),
+    }
+}

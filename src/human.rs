@@ -1,0 +1,121 @@
+//! Numbers as people read them, for every human-facing output (the table,
+//! `explain`, distances to passing, the progress line): counts with
+//! thousands separators (`10,412`), magnitudes in short form (`8.4k`),
+//! fractions written as percentages (`6.6%`) and scores to three places.
+//! Machine formats (JSON, NDJSON, CSV) never go through here.
+
+use crate::eval::value::fmt_number;
+
+/// A number in full, with thousands separators: `10,412`, `-1,234.5`,
+/// `0.021` (at most six decimals, as in reasons).
+pub fn thousands(f: f64) -> String {
+    let plain = fmt_number(f);
+    if plain.contains(['e', 'E']) {
+        return plain;
+    }
+    let (sign, rest) = match plain.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", plain.as_str()),
+    };
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A whole count with thousands separators: `1,204`.
+pub fn count(n: usize) -> String {
+    thousands(n as f64)
+}
+
+/// A magnitude in short form: `950`, `8.4k`, `84k`, `1.2M`, `3B`: one
+/// decimal below ten units, none above; a trailing `.0` is dropped.
+pub fn compact(f: f64) -> String {
+    let a = f.abs();
+    let (scaled, suffix) = if a >= 1e9 {
+        (f / 1e9, "B")
+    } else if a >= 1e6 {
+        (f / 1e6, "M")
+    } else if a >= 1e3 {
+        (f / 1e3, "k")
+    } else {
+        return trimmed(f, if a >= 10.0 { 0 } else { 1 });
+    };
+    let digits = if scaled.abs() >= 9.95 { 0 } else { 1 };
+    format!("{}{suffix}", trimmed(scaled, digits))
+}
+
+/// A fraction as a percentage, to at most two decimals: 0.066 is `6.6%`.
+pub fn percent(f: f64) -> String {
+    format!("{}%", trimmed(f * 100.0, 2))
+}
+
+/// A score or a signal value, to three places: `0.875`.
+pub fn score(f: f64) -> String {
+    format!("{f:.3}")
+}
+
+/// `f` rounded to `digits` decimals, without trailing zeros.
+fn trimmed(f: f64, digits: usize) -> String {
+    let s = format!("{f:.digits$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_group_the_whole_part_only() {
+        assert_eq!(thousands(10_412.0), "10,412");
+        assert_eq!(thousands(1_000_000.0), "1,000,000");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(-1234.5), "-1,234.5");
+        assert_eq!(thousands(0.021), "0.021");
+        assert_eq!(thousands(0.03 - 0.021), "0.009");
+        assert_eq!(count(0), "0");
+    }
+
+    #[test]
+    fn compact_magnitudes() {
+        assert_eq!(compact(8_412.0), "8.4k");
+        assert_eq!(compact(8_000.0), "8k");
+        assert_eq!(compact(84_120.0), "84k");
+        assert_eq!(compact(9_960.0), "10k");
+        assert_eq!(compact(1_234_567.0), "1.2M");
+        assert_eq!(compact(950.0), "950");
+        assert_eq!(compact(2.5), "2.5");
+        assert_eq!(compact(3e9), "3B");
+    }
+
+    #[test]
+    fn percentages_and_scores() {
+        assert_eq!(percent(0.066), "6.6%");
+        assert_eq!(percent(0.03), "3%");
+        assert_eq!(percent(0.0139), "1.39%");
+        assert_eq!(percent(0.03 - 0.021), "0.9%");
+        assert_eq!(percent(-0.0), "0%");
+        assert_eq!(score(0.875), "0.875");
+        assert_eq!(score(1.0), "1.000");
+    }
+}

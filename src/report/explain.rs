@@ -1,0 +1,343 @@
+//! `explain` as a person reads it: the verdict first, then every `let`,
+//! requirement, signal and tier in file order, each with its source, the
+//! values it read (missing shown as missing), its sub-results, what it came
+//! to and, for a failed requirement, how far off the creator is. The JSON
+//! form is the [`Trace`] itself.
+
+use std::fmt::Write;
+
+use serde_json::Value as Json;
+
+use super::paint::Paint;
+use crate::eval::distance::describe;
+use crate::eval::trace::{
+    Evaluated, Read, RequirementOutcome, SignalTrace, Step, TierOutcome, TierTrace,
+};
+use crate::eval::value::{Missing, Value};
+use crate::eval::{Status, Trace};
+use crate::human;
+
+/// Columns before a declaration's source: the outcome word, padded.
+const OUTCOME: usize = 8;
+
+/// Renders a trace as text.
+pub fn render(t: &Trace, paint: Paint) -> String {
+    let mut out = String::new();
+    verdict(&mut out, t, paint);
+    if t.lets.is_empty() && t.requirements.is_empty() && t.signals.is_empty() {
+        if t.status == Status::Error {
+            out.push_str("\nThe record could not be evaluated at all.\n");
+        }
+        return out;
+    }
+    if !t.lets.is_empty() {
+        heading(&mut out, "Lets", paint);
+        for l in &t.lets {
+            let value = shown(&l.value.result);
+            let word = match &l.value.result {
+                Evaluated::Error(_) => paint.error("ERROR"),
+                _ => String::new(),
+            };
+            declaration(&mut out, &word, &l.source, l.line, paint);
+            reads(&mut out, &l.reads);
+            parts(&mut out, &l.value.parts, 0);
+            // a constant says its value already
+            if !(l.reads.is_empty() && l.source.ends_with(&value)) {
+                let _ = writeln!(out, "{}= {value}", pad());
+            }
+        }
+    }
+    if !t.requirements.is_empty() {
+        heading(
+            &mut out,
+            "Requirements (a creator is accepted when all hold)",
+            paint,
+        );
+        for r in &t.requirements {
+            let word = match r.outcome {
+                RequirementOutcome::Pass => paint.good("pass"),
+                RequirementOutcome::PassMissing => paint.good("pass"),
+                RequirementOutcome::Fail => paint.bad("FAIL"),
+                RequirementOutcome::Review => paint.warn("review"),
+                RequirementOutcome::Error => paint.error("ERROR"),
+            };
+            declaration(&mut out, &word, &r.source, r.line, paint);
+            reads(&mut out, &r.reads);
+            parts(&mut out, &r.condition.parts, 0);
+            let why = r.reason.as_deref().unwrap_or("");
+            let result = match r.outcome {
+                RequirementOutcome::Pass => "→ true".to_string(),
+                RequirementOutcome::PassMissing => {
+                    format!("→ missing ({why}); `when missing pass` lets it through")
+                }
+                RequirementOutcome::Fail => match r.condition.result {
+                    Evaluated::Missing(_) => format!("→ missing, which fails: {why}"),
+                    _ => format!("→ false: {why}"),
+                },
+                RequirementOutcome::Review => format!("→ missing, sent to review: {why}"),
+                RequirementOutcome::Error => format!("→ error: {why}"),
+            };
+            let _ = writeln!(out, "{}{result}", pad());
+            if !r.distance.is_empty() {
+                let _ = writeln!(out, "{}to pass: {}", pad(), describe(&r.distance));
+            }
+        }
+    }
+    if !t.signals.is_empty() {
+        heading(
+            &mut out,
+            "Signals (the score is the weighted mean of their values clamped to [0, 1])",
+            paint,
+        );
+        for s in &t.signals {
+            signal(&mut out, s, t.score.is_some(), paint);
+        }
+        score(&mut out, t);
+    }
+    if !t.tiers.is_empty() {
+        heading(&mut out, "Tiers (the first that holds)", paint);
+        if t.status != Status::Accepted {
+            let _ = writeln!(out, "  only accepted creators get a tier");
+        } else {
+            for tier in &t.tiers {
+                tier_line(&mut out, tier, paint);
+            }
+        }
+    }
+    if let Some(r) = &t.rank_by {
+        heading(&mut out, "Rank", paint);
+        declaration(&mut out, "", &r.source, r.line, paint);
+        // a key that is a plain read (`score`) is shown once
+        if !(r.reads.len() == 1 && r.reads[0].name == r.key.source) {
+            reads(&mut out, &r.reads);
+            parts(&mut out, &r.key.parts, 0);
+        }
+        let _ = writeln!(out, "{}key = {}", pad(), shown(&r.key.result));
+        if let Some(line) = rank_line(t) {
+            let _ = writeln!(out, "{}{line}", pad());
+        }
+    }
+    out
+}
+
+/// The first lines: id, status, score, tier, rank, and where the record is.
+fn verdict(out: &mut String, t: &Trace, paint: Paint) {
+    let mut facts = vec![paint.status(t.status)];
+    if t.status == Status::Rejected || t.status == Status::Review {
+        let rules: Vec<&str> = t.failed.iter().map(|f| f.rule.as_str()).collect();
+        let by = if t.status == Status::Rejected {
+            "by"
+        } else {
+            "because of"
+        };
+        facts[0] = format!("{} {by} {}", facts[0], rules.join(", "));
+    }
+    if let Some(s) = t.score {
+        facts.push(format!("score {}", human::score(s)));
+    }
+    if let Some(tier) = &t.tier {
+        facts.push(format!("tier {tier}"));
+    }
+    if let Some(line) = rank_line(t) {
+        facts.push(line);
+    }
+    let _ = writeln!(out, "{}: {}", paint.bold(&t.id), facts.join(" · "));
+    let place = match t.line {
+        Some(l) => format!("record {}, line {l} of the data", t.record),
+        None => format!("record {}", t.record),
+    };
+    let _ = writeln!(out, "  {}", paint.dim(&place));
+    if t.status == Status::Error {
+        for f in &t.failed {
+            let _ = writeln!(
+                out,
+                "  {} in {}: {}",
+                paint.error("error"),
+                f.rule,
+                f.reason
+            );
+        }
+    }
+}
+
+fn rank_line(t: &Trace) -> Option<String> {
+    let rank = t.rank?;
+    let of = t.accepted.map_or(String::new(), |n| {
+        format!(" of {} accepted", human::count(n))
+    });
+    let listed = match t.shortlisted {
+        Some(true) => ", in the shortlist",
+        Some(false) => ", below the shortlist's length",
+        None => "",
+    };
+    Some(format!("rank {}{of}{listed}", human::count(rank)))
+}
+
+fn heading(out: &mut String, title: &str, paint: Paint) {
+    let _ = writeln!(out, "\n{}", paint.bold(title));
+}
+
+/// The indentation of everything under a declaration.
+fn pad() -> String {
+    " ".repeat(2 + OUTCOME)
+}
+
+fn declaration(out: &mut String, word: &str, source: &str, line: usize, paint: Paint) {
+    let visible = word_width(word);
+    let gap = match visible {
+        0 => String::new(),
+        n => " ".repeat(OUTCOME.saturating_sub(n).max(1)),
+    };
+    let _ = writeln!(
+        out,
+        "  {word}{gap}{source}{}",
+        match line {
+            0 => String::new(),
+            n => format!("  {}", paint.dim(&format!("(line {n})"))),
+        }
+    );
+}
+
+/// The visible width of a word that may hold ANSI codes.
+fn word_width(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_code = false;
+    for c in s.chars() {
+        match c {
+            '\u{1b}' => in_code = true,
+            'm' if in_code => in_code = false,
+            _ if in_code => {}
+            _ => n += 1,
+        }
+    }
+    n
+}
+
+fn reads(out: &mut String, reads: &[Read]) {
+    for r in reads {
+        let value = match &r.result {
+            Evaluated::Missing(why) if *why == format!("{} is missing", r.name) => {
+                "missing".to_string()
+            }
+            other => shown(other),
+        };
+        let _ = writeln!(out, "{}{} = {value}", pad(), r.name);
+    }
+}
+
+fn parts(out: &mut String, parts: &[Step], depth: usize) {
+    for p in parts {
+        let indent = "  ".repeat(depth);
+        match &p.result {
+            Evaluated::Skipped(why) => {
+                let _ = writeln!(out, "{}{indent}{}: {why}", pad(), p.source);
+            }
+            r => {
+                let _ = writeln!(out, "{}{indent}{} = {}", pad(), p.source, shown(r));
+            }
+        }
+        self::parts(out, &p.parts, depth + 1);
+    }
+}
+
+fn signal(out: &mut String, s: &SignalTrace, scored: bool, paint: Paint) {
+    let word = match (&s.value.result, s.clamped) {
+        (Evaluated::Error(_), _) => paint.error("ERROR"),
+        (_, Some(c)) => human::score(c),
+        (_, None) => paint.warn("missing"),
+    };
+    declaration(out, &word, &s.source, s.line, paint);
+    reads(out, &s.reads);
+    parts(out, &s.value.parts, 0);
+    let result = match (&s.value.result, s.raw, s.clamped) {
+        (Evaluated::Error(e), ..) => format!("→ error: {e}"),
+        (Evaluated::Missing(why), ..) => format!("→ missing ({why}), counts 0"),
+        (_, Some(raw), Some(c)) if raw != c => format!(
+            "→ {}, clamped to {}",
+            human::thousands(raw),
+            human::score(c)
+        ),
+        (_, _, Some(_)) => String::new(),
+        _ => "→ missing, counts 0".to_string(),
+    };
+    if !result.is_empty() {
+        let _ = writeln!(out, "{}{result}", pad());
+    }
+    if scored {
+        let _ = writeln!(
+            out,
+            "{}weight {}: adds {} to the score",
+            pad(),
+            human::thousands(s.weight),
+            human::score(s.contribution)
+        );
+    }
+}
+
+fn score(out: &mut String, t: &Trace) {
+    let Some(score) = t.score else {
+        let _ = writeln!(out, "  score: none (a creator in error has no score)");
+        return;
+    };
+    let total: f64 = t.signals.iter().map(|s| s.weight).sum();
+    let terms: Vec<String> = t
+        .signals
+        .iter()
+        .map(|s| {
+            format!(
+                "{} × {}",
+                human::thousands(s.weight),
+                human::score(s.clamped.unwrap_or(0.0))
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "  score = ({}) / {} = {}",
+        terms.join(" + "),
+        human::thousands(total),
+        human::score(score)
+    );
+}
+
+fn tier_line(out: &mut String, t: &TierTrace, paint: Paint) {
+    let word = match t.outcome {
+        TierOutcome::Chosen => paint.good("chosen"),
+        TierOutcome::No => "no".to_string(),
+        TierOutcome::Missing => paint.warn("missing"),
+        TierOutcome::Error => paint.error("ERROR"),
+        TierOutcome::NotTried => paint.dim("-"),
+    };
+    declaration(out, &word, &t.source, t.line, paint);
+    reads(out, &t.reads);
+    if let Some(c) = &t.condition {
+        parts(out, &c.parts, 0);
+        let result = match &c.result {
+            Evaluated::Value(Json::Bool(b)) => format!("→ {b}"),
+            Evaluated::Missing(why) => format!("→ missing ({why}), which does not hold"),
+            other => format!("→ {}", shown(other)),
+        };
+        let _ = writeln!(out, "{}{result}", pad());
+    } else if t.outcome == TierOutcome::NotTried {
+        let _ = writeln!(out, "{}not tried: an earlier tier was chosen", pad());
+    }
+}
+
+/// A result as a person reads it.
+fn shown(r: &Evaluated) -> String {
+    match r {
+        Evaluated::Value(v) => json(v),
+        Evaluated::Missing(why) => format!("missing ({why})"),
+        Evaluated::Error(e) => format!("error: {e}"),
+        Evaluated::Skipped(why) => why.clone(),
+    }
+}
+
+/// A JSON value as reasons show it, a number with thousands separators.
+fn json(v: &Json) -> String {
+    match v {
+        Json::Null => "missing".to_string(),
+        Json::Number(n) => n.as_f64().map_or_else(|| n.to_string(), human::thousands),
+        other => Value::from_json(other, Missing::Field(0)).to_string(),
+    }
+}

@@ -1,0 +1,199 @@
+//! Finding one creator for `explain`: records stream by, the one with the
+//! wanted id is kept and traced, and its rank among every accepted creator
+//! of the run is counted as they pass (keeping only the rank keys of the
+//! accepted creators read before it). An id that no record has is an
+//! [`UnknownId`] naming the closest ids seen.
+
+use std::fmt;
+
+use miette::Diagnostic;
+use serde_json::Value as Json;
+
+use super::compare_keys;
+use crate::data::Record;
+use crate::diagnostic::edit_distance;
+use crate::eval::{RankKey, Status, Trace, Verdict};
+use crate::{Ruleset, RunOptions};
+
+/// How many close ids an [`UnknownId`] offers.
+const CLOSEST: usize = 3;
+
+/// Records fed one at a time, in input order, to explain one creator.
+pub struct Explaining<'r> {
+    ruleset: &'r Ruleset,
+    wanted: String,
+    options: RunOptions,
+    position: usize,
+    found: Option<Found>,
+    /// Other creators with the same id (only the first is explained).
+    same_id: usize,
+    accepted: usize,
+    /// Accepted creators that rank above the one found.
+    above: usize,
+    /// Rank keys of accepted creators read before the one wanted is found.
+    pending: Vec<(RankKey, usize)>,
+    /// The closest ids so far: (edit distance, id), best first.
+    closest: Vec<(usize, String)>,
+}
+
+struct Found {
+    record: Option<Json>,
+    line: usize,
+    verdict: Verdict,
+}
+
+impl<'r> Explaining<'r> {
+    pub(crate) fn new(ruleset: &'r Ruleset, id: &str, options: &RunOptions) -> Self {
+        Explaining {
+            ruleset,
+            wanted: id.to_string(),
+            options: options.clone(),
+            position: 0,
+            found: None,
+            same_id: 0,
+            accepted: 0,
+            above: 0,
+            pending: Vec::new(),
+            closest: Vec::new(),
+        }
+    }
+
+    /// Evaluates the next record as read from a data file.
+    pub fn add_record(&mut self, record: &Record) {
+        let id_field = self.options.id_field.as_deref();
+        let v = self
+            .ruleset
+            .evaluate_record(record, self.position, id_field);
+        self.position += 1;
+        if v.status == Status::Accepted {
+            self.accepted += 1;
+        }
+        match &self.found {
+            Some(_) if v.id == self.wanted => self.same_id += 1,
+            Some(f) => {
+                if v.status == Status::Accepted && f.verdict.status == Status::Accepted {
+                    // read after the one found: ties rank below it
+                    let order = self.ruleset.program().order;
+                    let ord = compare_keys(v.rank_key.as_ref(), f.verdict.rank_key.as_ref(), order);
+                    if ord.is_lt() {
+                        self.above += 1;
+                    }
+                }
+            }
+            None if v.id == self.wanted => {
+                let order = self.ruleset.program().order;
+                if v.status == Status::Accepted {
+                    // read before it: ties rank above it
+                    self.above = self
+                        .pending
+                        .iter()
+                        .filter(|(k, _)| compare_keys(Some(k), v.rank_key.as_ref(), order).is_le())
+                        .count();
+                }
+                self.pending = Vec::new();
+                self.found = Some(Found {
+                    record: record.item.as_ref().ok().cloned(),
+                    line: record.line,
+                    verdict: v,
+                });
+            }
+            None => {
+                if let (Status::Accepted, Some(k)) = (v.status, &v.rank_key) {
+                    self.pending.push((k.clone(), v.position));
+                }
+                self.consider(v.id);
+            }
+        }
+    }
+
+    /// Keeps `id` if it is among the closest to the wanted one.
+    fn consider(&mut self, id: String) {
+        let d = edit_distance(&self.wanted.to_lowercase(), &id.to_lowercase());
+        if self.closest.len() == CLOSEST && self.closest[CLOSEST - 1].0 <= d {
+            return;
+        }
+        if self.closest.iter().any(|(_, c)| *c == id) {
+            return;
+        }
+        let at = self.closest.partition_point(|(cd, _)| *cd <= d);
+        self.closest.insert(at, (d, id));
+        self.closest.truncate(CLOSEST);
+    }
+
+    /// The trace of the creator, with its rank; or the closest ids.
+    pub fn finish(self, data_file: &str) -> Result<Explanation, UnknownId> {
+        let Some(found) = self.found else {
+            return Err(UnknownId {
+                id: self.wanted,
+                file: data_file.to_string(),
+                evaluated: self.position,
+                closest: self.closest.into_iter().map(|(_, id)| id).collect(),
+            });
+        };
+        let program = self.ruleset.program();
+        let mut trace = program.trace(found.record.as_ref(), &found.verdict);
+        trace.line = Some(found.line);
+        trace.accepted = Some(self.accepted);
+        if found.verdict.status == Status::Accepted {
+            let rank = self.above + 1;
+            let limit = self.options.top.or(program.limit).unwrap_or(usize::MAX);
+            trace.rank = Some(rank);
+            trace.shortlisted = Some(rank <= limit);
+        }
+        Ok(Explanation {
+            trace,
+            same_id: self.same_id,
+        })
+    }
+}
+
+/// A creator's trace and what the search learnt around it.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    /// The creator's whole evaluation.
+    pub trace: Trace,
+    /// How many later creators share its id (only the first is explained).
+    pub same_id: usize,
+}
+
+/// `explain --id ID` names a creator that no record has
+/// (`influence-eval explain brand.rules creators.json --id nobody`).
+#[derive(Debug, Clone)]
+pub struct UnknownId {
+    /// The id asked for.
+    pub id: String,
+    /// The data file.
+    pub file: String,
+    /// How many records were read.
+    pub evaluated: usize,
+    /// The closest ids in the data, closest first.
+    pub closest: Vec<String>,
+}
+
+impl fmt::Display for UnknownId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no creator in {} has the id `{}` ({} records read)",
+            self.file, self.id, self.evaluated
+        )
+    }
+}
+
+impl std::error::Error for UnknownId {}
+
+impl Diagnostic for UnknownId {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("influence::unknown-id"))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let ids: Vec<String> = self.closest.iter().map(|c| format!("`{c}`")).collect();
+        Some(Box::new(match ids.len() {
+            0 => "the data holds no creators".to_string(),
+            _ => format!(
+                "the closest ids: {}; ids come from --id-field, else the first of handle, id, username, name, else #N (the record's place)",
+                ids.join(", ")
+            ),
+        }))
+    }
+}

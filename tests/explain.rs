@@ -1,0 +1,252 @@
+//! `explain` as a user runs it: one creator's whole evaluation, as text and
+//! as JSON (snapshots for an accepted, a rejected, a review and an error
+//! creator), distances, ranks, shared and unknown ids, damaged records.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{json_of, p, run, scratch, stderr, stdout, write};
+use serde_json::{json, Value};
+
+const RULES: &str = r#"ruleset "explain test"
+let beauty = ["skincare", "beauty"]
+let conversion = conversions / clicks
+require micro: followers between 1k and 10k
+require engaged: engagement_rate >= 3%
+require market: country in ["US", "CA"] else "ships to US and CA only"
+require authentic: authenticity_score >= 0.7 when missing review
+require no_spam: not bio contains "giveaway" when missing pass
+signal engagement weight 3 = engagement_rate / 8%
+signal niche = overlap(niches, beauty) / 2
+signal marketing = conversion * 10
+tier gold when score >= 0.7 and is_customer
+tier silver otherwise
+rank by score desc
+limit 2
+"#;
+
+fn creators() -> Value {
+    json!([
+        {"handle": "ana", "followers": 5000, "engagement_rate": 0.06, "country": "US", "authenticity_score": 0.9,
+         "bio": "skincare daily", "niches": ["skincare", "beauty"], "conversions": 3, "clicks": 100, "is_customer": true},
+        {"handle": "ben", "followers": 10412, "engagement_rate": 0.021, "country": "CA", "authenticity_score": 0.8,
+         "niches": ["beauty"], "conversions": 0, "clicks": 0, "is_customer": false},
+        {"handle": "cat", "followers": 3000, "engagement_rate": 0.05, "country": "US", "bio": null,
+         "niches": ["gaming"], "conversions": 1, "clicks": 50, "is_customer": false},
+        {"handle": "dan", "followers": "3.3k", "engagement_rate": 0.05, "country": "US", "authenticity_score": 0.9,
+         "niches": ["beauty"], "conversions": 1, "clicks": 10, "is_customer": false},
+        {"handle": "eve", "followers": 9000, "engagement_rate": 0.09, "country": "CA", "authenticity_score": 0.75,
+         "bio": "my tips", "niches": ["skincare"], "conversions": 9, "clicks": 30, "is_customer": false},
+        {"handle": "fay", "followers": 2000, "engagement_rate": 0.07, "country": "DE", "authenticity_score": 0.95,
+         "bio": "beauty", "niches": ["beauty", "skincare"], "conversions": 5, "clicks": 40, "is_customer": true},
+        {"handle": "gus", "followers": 4000, "engagement_rate": 0.04, "country": "US", "authenticity_score": 0.8,
+         "bio": "hi", "niches": ["beauty"], "conversions": 1, "clicks": 100, "is_customer": true},
+        {"handle": "gus", "followers": 4000}
+    ])
+}
+
+fn fixture(name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let rules = write(&dir, "test.rules", RULES);
+    // one record per line, as exports usually are
+    let lines: Vec<String> = creators()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(Value::to_string)
+        .collect();
+    let data = write(
+        &dir,
+        "creators.json",
+        format!("[\n{}\n]\n", lines.join(",\n")),
+    );
+    (dir, rules, data)
+}
+
+fn explain(name: &str, id: &str, format: &str) -> std::process::Output {
+    let (_d, rules, data) = fixture(name);
+    run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        id,
+        "--format",
+        format,
+    ])
+}
+
+/// The output, with the scratch folder's path made stable.
+fn stable(o: &std::process::Output) -> String {
+    let dir = std::env::temp_dir().display().to_string();
+    stdout(o).replace(&dir, "TMP")
+}
+
+macro_rules! snapshot {
+    ($test:ident, $id:expr) => {
+        #[test]
+        fn $test() {
+            for format in ["text", "json"] {
+                let o = explain(&format!("{}-{format}", stringify!($test)), $id, format);
+                assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+                insta::assert_snapshot!(format!("{}_{format}", stringify!($test)), stable(&o));
+            }
+        }
+    };
+}
+
+snapshot!(accepted_creator, "ana");
+snapshot!(rejected_creator, "ben");
+snapshot!(review_creator, "cat");
+snapshot!(error_creator, "dan");
+
+#[test]
+fn a_failed_comparison_says_how_far_off() {
+    let o = explain("distance", "ben", "text");
+    let t = stdout(&o);
+    assert!(t.contains("followers = 10,412"), "{t}");
+    assert!(
+        t.contains("to pass: followers 10,412: 412 above the maximum 10,000"),
+        "{t}"
+    );
+    // a bound written as a percentage shows percentages
+    assert!(
+        t.contains("to pass: engagement_rate 2.1%: 0.9% below the minimum 3%"),
+        "{t}"
+    );
+    // missing shown as missing, division by zero named
+    assert!(t.contains("conversions / clicks divides by zero"), "{t}");
+}
+
+#[test]
+fn json_trace_holds_every_declaration_with_its_reads() {
+    let o = explain("json", "ana", "json");
+    let t = json_of(&o);
+    assert_eq!(t["id"], "ana");
+    assert_eq!(t["status"], "accepted");
+    assert_eq!(t["rank"], 2); // eve is first
+    assert_eq!(t["accepted"], 3);
+    assert_eq!(t["shortlisted"], true);
+    assert_eq!(t["tier"], "gold");
+    let names = |k: &str| -> Vec<String> {
+        t[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names("lets"), ["beauty", "conversion"]);
+    assert_eq!(
+        names("requirements"),
+        ["micro", "engaged", "market", "authentic", "no_spam"]
+    );
+    assert_eq!(names("signals"), ["engagement", "niche", "marketing"]);
+    assert_eq!(names("tiers"), ["gold", "silver"]);
+    let micro = &t["requirements"][0];
+    assert_eq!(
+        micro["source"],
+        "require micro: followers between 1k and 10k"
+    );
+    assert_eq!(micro["line"], 4);
+    assert_eq!(
+        micro["reads"],
+        json!([{"name": "followers", "kind": "field", "result": "value", "value": 5000, "why": null}])
+    );
+    assert_eq!(micro["outcome"], "pass");
+    assert_eq!(t["tiers"][0]["outcome"], "chosen");
+    assert_eq!(t["tiers"][1]["outcome"], "not_tried");
+    assert_eq!(t["rank_by"]["key"]["result"], "value");
+}
+
+#[test]
+fn rank_counts_every_accepted_creator_before_and_after() {
+    // eve (read after ana) ranks above her; gus (read last) below both
+    let ranks: Vec<(String, Value, Value)> = ["ana", "eve", "gus"]
+        .iter()
+        .map(|id| {
+            let t = json_of(&explain(&format!("rank-{id}"), id, "json"));
+            (id.to_string(), t["rank"].clone(), t["shortlisted"].clone())
+        })
+        .collect();
+    let (_d, rules, data) = fixture("rank-all");
+    let all = json_of(&run(&[p(&rules), p(&data), "--format", "json", "--all"]));
+    for (id, rank, shortlisted) in ranks {
+        let v = all["creators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id.as_str())
+            .unwrap();
+        assert_eq!(rank, v["rank"], "{id}");
+        assert_eq!(shortlisted, json!(v["rank"].as_u64().unwrap() <= 2), "{id}");
+    }
+}
+
+#[test]
+fn unknown_id_exits_2_with_the_closest_ids() {
+    let o = explain("unknown", "bem", "text");
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("influence::unknown-id"), "{e}");
+    assert!(e.contains("has the id `bem`"), "{e}");
+    assert!(e.contains("the closest ids: `ben`"), "{e}");
+    assert!(stdout(&o).is_empty());
+
+    let (_d, rules, data) = fixture("unknown-json");
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "ANA",
+        "--error-format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let d: Value = serde_json::from_str(stderr(&o).trim()).expect("one JSON diagnostic");
+    assert_eq!(d["code"], "influence::unknown-id");
+    assert_eq!(d["severity"], "error");
+    assert!(d["file"].as_str().unwrap().ends_with("creators.json"));
+    assert!(d["help"]
+        .as_str()
+        .unwrap()
+        .starts_with("the closest ids: `ana`"));
+}
+
+#[test]
+fn a_shared_id_explains_the_first_and_says_so() {
+    let o = explain("dup", "gus", "json");
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(json_of(&o)["record"], 7);
+    assert!(
+        stderr(&o).contains("1 more creator in") && stderr(&o).contains("has the id `gus`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_damaged_record_is_explained_by_its_damage() {
+    let dir = scratch("explain-damaged");
+    let rules = write(&dir, "test.rules", RULES);
+    let data = write(
+        &dir,
+        "c.ndjson",
+        "{\"handle\": \"ana\", \"followers\": 5000}\n{not json\n",
+    );
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "#2",
+        "--format",
+        "text",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(t.starts_with("#2: error"), "{t}");
+    assert!(t.contains("error in record: line 2:"), "{t}");
+    assert!(t.contains("could not be evaluated at all"), "{t}");
+}
