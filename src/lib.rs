@@ -173,8 +173,19 @@ impl Ruleset {
         position: usize,
         id_field: Option<&str>,
     ) -> Verdict {
+        self.verdict_of(record, position, id_field, true)
+    }
+
+    /// As [`Ruleset::evaluate_record`]; `reasons` as in [`Program::evaluate_with`].
+    fn verdict_of(
+        &self,
+        record: &data::Record,
+        position: usize,
+        id_field: Option<&str>,
+        reasons: bool,
+    ) -> Verdict {
         match &record.item {
-            Ok(r) => self.verdict_at(r, position, Some(record.line), id_field),
+            Ok(r) => self.verdict_at(r, position, Some(record.line), id_field, reasons),
             Err(damage) => Verdict::error(
                 format!("#{}", position + 1),
                 position,
@@ -192,8 +203,11 @@ impl Ruleset {
         position: usize,
         line: Option<usize>,
         id_field: Option<&str>,
+        reasons: bool,
     ) -> Verdict {
-        let mut v = self.program.evaluate(record, position, id_field);
+        let mut v = self
+            .program
+            .evaluate_with(record, position, id_field, reasons);
         if let (Some(line), Status::Error) = (line, v.status) {
             if let Some(f) = v.failed.first_mut() {
                 if f.rule == "record" {
@@ -222,6 +236,8 @@ impl Ruleset {
             census: check::fields::FieldCensus::new(&self.program),
             id_field: options.id_field.clone(),
             position: 0,
+            // only the verdicts kept for the report show their reasons
+            reasons: options.all || options.near_misses > 0,
         }
     }
 
@@ -275,6 +291,7 @@ pub struct RecordScreening<'r> {
     census: check::fields::FieldCensus,
     id_field: Option<String>,
     position: usize,
+    reasons: bool,
 }
 
 impl RecordScreening<'_> {
@@ -286,9 +303,13 @@ impl RecordScreening<'_> {
     /// Evaluates the next record, which starts on `line` of its input.
     pub fn add_at(&mut self, record: &Json, line: Option<usize>) -> &mut Self {
         self.census.observe(record);
-        let v = self
-            .ruleset
-            .verdict_at(record, self.position, line, self.id_field.as_deref());
+        let v = self.ruleset.verdict_at(
+            record,
+            self.position,
+            line,
+            self.id_field.as_deref(),
+            self.reasons,
+        );
         self.near_miss(record, &v);
         self.position += 1;
         self.screening.add(v);
@@ -307,9 +328,12 @@ impl RecordScreening<'_> {
     /// Adds a record as read from a data file: a damaged one becomes a
     /// creator with status `error`, its line and the reason.
     pub fn add_record(&mut self, record: &data::Record) -> &mut Self {
-        let v = self
-            .ruleset
-            .evaluate_record(record, self.position, self.id_field.as_deref());
+        let v = self.ruleset.verdict_of(
+            record,
+            self.position,
+            self.id_field.as_deref(),
+            self.reasons,
+        );
         if let Ok(r) = &record.item {
             self.census.observe(r);
             self.near_miss(r, &v);

@@ -10,7 +10,8 @@ use std::io::Read;
 
 use serde_json::{Map, Value as Json};
 
-use super::{Damage, Fault, Record};
+use super::batch::Batcher;
+use super::{Damage, Fault};
 
 /// Counts the newlines that pass through it, so that a record's byte
 /// offset gives its line. (The csv crate's own line count skips blank
@@ -50,7 +51,7 @@ impl<R> LineCounter<R> {
 pub(super) fn read_rows<R: Read>(
     reader: R,
     delimiter: u8,
-    each: &mut dyn FnMut(Record),
+    out: &mut Batcher,
 ) -> Result<usize, Fault> {
     let counter = LineCounter {
         inner: reader,
@@ -93,11 +94,10 @@ pub(super) fn read_rows<R: Read>(
         } else {
             to_object(&header, &row)
         };
-        each(Record {
-            position: n,
-            line,
-            item,
-        });
+        out.push_ready(item, line);
+        if out.stopped {
+            break;
+        }
         n += 1;
     }
     Ok(n)

@@ -6,7 +6,8 @@
 
 use std::io::Read;
 
-use super::{Damage, Fault, Record};
+use super::batch::Batcher;
+use super::Fault;
 
 /// Bytes read from the input per call.
 const BLOCK: usize = 1 << 16;
@@ -66,9 +67,8 @@ impl<R: Read> Scanner<R> {
         Fault::at(message, self.line, self.col)
     }
 
-    /// Copies one JSON value's bytes into `out`, without parsing it.
+    /// Appends one JSON value's bytes to `out`, without parsing it.
     fn capture(&mut self, out: &mut Vec<u8>) -> Result<(), Fault> {
-        out.clear();
         let first = self.peek()?.expect("the caller saw a byte");
         if first == b'{' || first == b'[' {
             let mut depth = 0usize;
@@ -127,8 +127,8 @@ impl<R: Read> Scanner<R> {
     }
 }
 
-/// Streams the elements of a JSON array to `each`. Returns how many there were.
-pub(super) fn read_array<R: Read>(reader: R, each: &mut dyn FnMut(Record)) -> Result<usize, Fault> {
+/// Hands every element of the array to `out`, undecoded.
+pub(super) fn read_array<R: Read>(reader: R, out: &mut Batcher) -> Result<usize, Fault> {
     let mut s = Scanner {
         reader,
         buf: vec![0; BLOCK],
@@ -151,7 +151,6 @@ pub(super) fn read_array<R: Read>(reader: R, each: &mut dyn FnMut(Record)) -> Re
         Some(_) => return Err(s.fault("expected a JSON array of creator objects `[{...}, ...]`")),
         None => return Err(Fault::empty()),
     }
-    let mut element = Vec::new();
     let mut n = 0;
     match s.skip_ws()? {
         Some(b']') => {
@@ -160,32 +159,12 @@ pub(super) fn read_array<R: Read>(reader: R, each: &mut dyn FnMut(Record)) -> Re
         None => return Err(s.fault("the file ends inside the array (a `]` is missing)")),
         Some(_) => loop {
             let (line, col) = (s.line, s.col);
-            s.capture(&mut element)?;
-            let item = match std::str::from_utf8(&element) {
-                Err(e) => Err(Damage::invalid_utf8(e.valid_up_to())),
-                Ok(text) => match serde_json::from_str(text) {
-                    Ok(v) => Ok(v),
-                    Err(e) => {
-                        // the element's own line and column, counted from the file
-                        let l = line + e.line().saturating_sub(1);
-                        let c = if e.line() <= 1 {
-                            col + e.column().saturating_sub(1)
-                        } else {
-                            e.column()
-                        };
-                        return Err(Fault::at(
-                            format!("invalid JSON: {}", super::without_location(&e)),
-                            l,
-                            c.max(1),
-                        ));
-                    }
-                },
-            };
-            each(Record {
-                position: n,
-                line,
-                item,
-            });
+            let start = out.text().len();
+            s.capture(out.text())?;
+            out.push_element(start, line, col);
+            if out.stopped {
+                return Ok(out.count());
+            }
             n += 1;
             match s.skip_ws()? {
                 Some(b',') => {

@@ -6,10 +6,13 @@
 //! reported with the file's line and column and the lines around it, read as
 //! a window.
 
+mod batch;
 mod delimited;
 mod json;
 mod ndjson;
 pub mod sparse;
+
+pub use batch::RawBatch;
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
@@ -132,7 +135,7 @@ pub struct Record {
 
 /// A fault that stops reading, before the file name is attached.
 #[derive(Debug)]
-pub(crate) struct Fault {
+pub struct Fault {
     message: String,
     location: Option<(usize, usize)>,
     help: Option<String>,
@@ -193,6 +196,36 @@ pub fn read_counting(
     bytes: &AtomicU64,
     each: &mut dyn FnMut(Record),
 ) -> Result<usize, DataError> {
+    let all = sparse::FieldFilter::all();
+    let mut fault = None;
+    let n = read_batches(input, format, bytes, &mut |batch| {
+        for i in 0..batch.len() {
+            match batch.decode(i, &all, None) {
+                Ok(r) => each(r),
+                Err(f) => {
+                    fault = Some(f);
+                    return false;
+                }
+            }
+        }
+        true
+    })?;
+    match fault {
+        Some(f) => Err(fault_error(f, input)),
+        None => Ok(n),
+    }
+}
+
+/// Reads `input` in batches of undecoded records, in order, handing each to
+/// `emit` (which returns false to stop). Decoding a batch may then run on
+/// any thread ([`RawBatch::decode`]; a [`Fault`] it finds becomes an error
+/// with [`fault_error`]). Returns the number of records.
+pub fn read_batches(
+    input: &Input,
+    format: Option<Format>,
+    bytes: &AtomicU64,
+    emit: &mut dyn FnMut(RawBatch) -> bool,
+) -> Result<usize, DataError> {
     let name = input.name();
     let reader: Box<dyn Read> = match input.file() {
         Some(p) => Box::new(open(p)?),
@@ -220,9 +253,10 @@ pub fn read_counting(
             DataError::plain(&name, "cannot tell the format of the data", Some(help))
         })?,
     };
+    let mut out = batch::Batcher::new(emit);
     let result = match format {
-        Format::Json => json::read_array(reader, each),
-        Format::Ndjson => ndjson::read_lines(reader, each),
+        Format::Json => json::read_array(reader, &mut out),
+        Format::Ndjson => ndjson::read_lines(reader, &mut out),
         Format::Csv | Format::Tsv => {
             let delimiter = match (format, input) {
                 (Format::Tsv, _) => b'\t',
@@ -232,10 +266,18 @@ pub fn read_counting(
                     delimited::sniff_delimiter(first_line)
                 }
             };
-            delimited::read_rows(reader, delimiter, each)
+            delimited::read_rows(reader, delimiter, &mut out)
         }
     };
-    result.map_err(|f| match (f.location, input.file()) {
+    out.flush();
+    result.map_err(|f| fault_error(f, input))
+}
+
+/// A fault found while reading or decoding `input`, as an error naming
+/// the file (and showing the lines around the fault when it has a place).
+pub fn fault_error(f: Fault, input: &Input) -> DataError {
+    let name = input.name();
+    match (f.location, input.file()) {
         (Some((line, col)), Some(p)) => {
             let mut e = DataError::at(p, &name, f.message, line, col);
             if f.help.is_some() {
@@ -250,7 +292,7 @@ pub fn read_counting(
             help: f.help,
             snippet: None,
         },
-    })
+    }
 }
 
 fn ext(p: &Path) -> String {

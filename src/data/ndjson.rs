@@ -3,13 +3,11 @@
 
 use std::io::BufRead;
 
-use super::{Damage, Fault, Record};
+use super::batch::Batcher;
+use super::Fault;
 
-/// Streams the records of an NDJSON input to `each`. Returns how many there were.
-pub(super) fn read_lines<R: BufRead>(
-    mut reader: R,
-    each: &mut dyn FnMut(Record),
-) -> Result<usize, Fault> {
+/// Hands every non-blank line to `out`, undecoded. Returns how many there were.
+pub(super) fn read_lines<R: BufRead>(mut reader: R, out: &mut Batcher) -> Result<usize, Fault> {
     let mut buf = Vec::new();
     let mut line = 0;
     let mut n = 0;
@@ -24,16 +22,12 @@ pub(super) fn read_lines<R: BufRead>(
         if body.is_empty() {
             continue;
         }
-        let item = match std::str::from_utf8(body) {
-            Err(e) => Err(Damage::invalid_utf8(e.valid_up_to())),
-            Ok(text) => serde_json::from_str(text)
-                .map_err(|e| Damage(format!("not valid JSON: {}", super::without_location(&e)))),
-        };
-        each(Record {
-            position: n,
-            line,
-            item,
-        });
+        let start = out.text().len();
+        out.text().extend_from_slice(body);
+        out.push_line(start, line);
+        if out.stopped {
+            break;
+        }
         n += 1;
     }
     Ok(n)

@@ -6,6 +6,7 @@
 pub mod distance;
 pub mod functions;
 mod reasons;
+mod run;
 pub mod trace;
 mod tracer;
 pub mod value;
@@ -16,10 +17,11 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use crate::ast::{ArithOp, Span, WhenMissing};
+use crate::ast::{ArithOp, Span};
 use crate::compile::{into_static, Node, Op, Program};
 pub use distance::Distance;
 use functions::{apply, want_number, Builtin};
+pub(crate) use run::Outcome;
 pub use trace::Trace;
 use value::{Kind, List, Missing, Value};
 pub use verdict::{Failure, RankKey, SignalValue, Signals, Status, Verdict};
@@ -74,6 +76,8 @@ pub(crate) fn eval_constant(node: &Node) -> Option<Value<'static>> {
 pub(crate) struct Frame<'a> {
     pub prog: &'a Program,
     pub record: &'a Json,
+    /// Each field path read once per record, then kept.
+    fields: Vec<Option<Value<'a>>>,
     lets: Vec<Option<Value<'a>>>,
     signals: Vec<Option<Value<'a>>>,
     score: Option<f64>,
@@ -85,6 +89,7 @@ impl<'a> Frame<'a> {
         Frame {
             prog,
             record,
+            fields: vec![None; prog.fields.len()],
             lets: vec![None; prog.lets.len()],
             signals: vec![None; prog.signals.len()],
             score: None,
@@ -220,7 +225,14 @@ impl<'a> Frame<'a> {
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
         Ok(match &n.op {
             Op::Const(v) => v.clone(),
-            Op::Field(i) => self.field(*i, n.span)?,
+            Op::Field(i) => match &self.fields[*i as usize] {
+                Some(v) => v.clone(),
+                None => {
+                    let v = self.field(*i, n.span)?;
+                    self.fields[*i as usize] = Some(v.clone());
+                    v
+                }
+            },
             Op::Creator => Value::from_json(self.record, Missing::Element(n.span)),
             Op::Param(i) => self.params[*i as usize].clone(),
             Op::Let(i) => {
@@ -558,186 +570,6 @@ impl<'a> Frame<'a> {
                 Some(m) => Value::Missing(m),
                 None => Value::Bool(f == Builtin::All),
             },
-        })
-    }
-}
-
-/// What one requirement came to for one creator.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Outcome {
-    Pass,
-    Fail(String),
-    Review(String),
-}
-
-impl Program {
-    /// A program with nothing in it, for evaluating constants.
-    fn empty() -> Program {
-        Program {
-            name: None,
-            file: String::new(),
-            source: Arc::from(""),
-            requirements: vec![],
-            signals: vec![],
-            tiers: vec![],
-            lets: vec![],
-            rank: None,
-            order: crate::ast::Order::Desc,
-            limit: None,
-            fields: vec![],
-            ast: Default::default(),
-        }
-    }
-
-    /// Evaluates one record. `position` is its 0-based place in the input,
-    /// used for its id when it has none and to keep ties in input order.
-    pub fn evaluate(&self, record: &Json, position: usize, id_field: Option<&str>) -> Verdict {
-        let id = verdict::creator_id(record, position, id_field);
-        if !record.is_object() {
-            let kind = match record {
-                Json::Array(_) => "a list",
-                Json::String(_) => "a string",
-                Json::Number(_) => "a number",
-                Json::Bool(_) => "true/false",
-                _ => "null",
-            };
-            return Verdict::error(
-                id,
-                position,
-                "record",
-                format!("record {} is {kind}, not an object of fields", position + 1),
-            );
-        }
-        let mut frame = Frame::new(self, record);
-        match self.run(&mut frame) {
-            Ok(mut v) => {
-                v.id = id;
-                v.position = position;
-                v
-            }
-            Err((rule, e)) => Verdict::error(id, position, &rule, e.message),
-        }
-    }
-
-    fn run<'a>(&'a self, frame: &mut Frame<'a>) -> Result<Verdict, (String, EvalError)> {
-        let mut failed = Vec::new();
-        let mut reviews = Vec::new();
-        for (i, req) in self.requirements.iter().enumerate() {
-            match self
-                .requirement(frame, i)
-                .map_err(|e| (req.name.clone(), e))?
-            {
-                Outcome::Pass => {}
-                Outcome::Fail(reason) => failed.push(Failure {
-                    rule: req.name.clone(),
-                    reason,
-                    requirement: i,
-                    review: false,
-                }),
-                Outcome::Review(reason) => reviews.push(Failure {
-                    rule: req.name.clone(),
-                    reason,
-                    requirement: i,
-                    review: true,
-                }),
-            }
-        }
-        let mut signals = Vec::with_capacity(self.signals.len());
-        for (i, s) in self.signals.iter().enumerate() {
-            let raw = match frame
-                .signal(i)
-                .map_err(|e| (format!("signal {}", s.name), e))?
-            {
-                Value::Number(n) => Some(n),
-                _ => None,
-            };
-            signals.push(SignalValue {
-                name: s.name.clone(),
-                raw,
-            });
-        }
-        let score = frame.score().map_err(|e| ("score".to_string(), e))?;
-        let status = if !failed.is_empty() {
-            Status::Rejected
-        } else if !reviews.is_empty() {
-            failed = reviews;
-            Status::Review
-        } else {
-            Status::Accepted
-        };
-        let mut tier = None;
-        let mut rank_key = None;
-        if status == Status::Accepted {
-            tier = frame
-                .tier()
-                .map_err(|e| ("tier".to_string(), e))?
-                .map(|i| self.tiers[i].name.clone());
-            rank_key = Some(match &self.rank {
-                None => RankKey::Number(score),
-                Some(node) => match frame.eval(node).map_err(|e| ("rank by".to_string(), e))? {
-                    Value::Number(n) => RankKey::Number(n),
-                    Value::Str(s) => RankKey::Text(s.into_owned()),
-                    Value::Missing(_) => RankKey::Missing,
-                    other => {
-                        return Err((
-                            "rank by".to_string(),
-                            EvalError::wrong(
-                                &other,
-                                "a number or a string",
-                                self.text(node.span),
-                                node.span,
-                            ),
-                        ))
-                    }
-                },
-            });
-        }
-        Ok(Verdict {
-            id: String::new(),
-            status,
-            failed,
-            score: Some(score),
-            tier,
-            signals: Signals(signals),
-            rank: None,
-            position: 0,
-            rank_key,
-        })
-    }
-
-    /// Evaluates requirement `i` and says why it failed.
-    fn requirement<'a>(&'a self, frame: &mut Frame<'a>, i: usize) -> Result<Outcome, EvalError> {
-        let req = &self.requirements[i];
-        let v = frame.eval(&req.condition)?;
-        Ok(match v {
-            Value::Bool(true) => Outcome::Pass,
-            Value::Bool(false) => {
-                let reason = match &req.message {
-                    Some(m) => m.clone(),
-                    None => reasons::why_false(frame, &req.condition)?,
-                };
-                Outcome::Fail(reason)
-            }
-            Value::Missing(m) => {
-                let why = reasons::why_missing(self, m);
-                let reason = match &req.message {
-                    Some(msg) => format!("{msg} ({why})"),
-                    None => why,
-                };
-                match req.when_missing {
-                    WhenMissing::Fail => Outcome::Fail(reason),
-                    WhenMissing::Pass => Outcome::Pass,
-                    WhenMissing::Review => Outcome::Review(reason),
-                }
-            }
-            other => {
-                return Err(EvalError::wrong(
-                    &other,
-                    "true or false",
-                    &format!("requirement {}", req.name),
-                    req.condition.span,
-                ))
-            }
         })
     }
 }

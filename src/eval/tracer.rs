@@ -219,7 +219,7 @@ impl<'a> Tracer<'a> {
         let req = &prog.requirements[i];
         let (source, line) = prog.source_of(req.span);
         let condition = self.step(&req.condition, 0);
-        let (outcome, reason) = match prog.requirement(&mut self.frame, i) {
+        let (outcome, reason) = match prog.requirement(&mut self.frame, i, true) {
             Err(e) => (RequirementOutcome::Error, Some(e.message)),
             Ok(Outcome::Fail(r)) => (RequirementOutcome::Fail, Some(r)),
             Ok(Outcome::Review(r)) => (RequirementOutcome::Review, Some(r)),

@@ -167,7 +167,7 @@ impl Program {
                 _ => return None,
             }
         }
-        let v = self.run(&mut frame).ok()?;
+        let v = self.run(&mut frame, false).ok()?;
         v.rank_key.filter(|_| v.status == Status::Accepted)
     }
 }

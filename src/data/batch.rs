@@ -1,0 +1,171 @@
+//! Records as read but not yet decoded, gathered in batches: the readers
+//! find where each record's bytes begin and end (cheap, in order), and the
+//! decoding, which costs most, can then run on any thread.
+
+use serde_json::Value as Json;
+
+use super::sparse::{self, FieldFilter};
+use super::{Damage, Fault, Record};
+
+/// Records per batch, at most.
+const BATCH_RECORDS: usize = 1024;
+/// Bytes of record text per batch, about.
+const BATCH_BYTES: usize = 1 << 20;
+
+#[derive(Clone, Debug)]
+enum Kind {
+    /// An element of a JSON array: invalid JSON in it is fatal.
+    Element { column: usize },
+    /// A line of NDJSON: invalid JSON in it damages only this record.
+    Line,
+    /// Already decoded (CSV rows).
+    Ready(Result<Json, Damage>),
+}
+
+#[derive(Clone, Debug)]
+struct Item {
+    start: usize,
+    end: usize,
+    line: usize,
+    position: usize,
+    kind: Kind,
+}
+
+/// A run of consecutive records of one input.
+#[derive(Clone, Debug, Default)]
+pub struct RawBatch {
+    text: Vec<u8>,
+    items: Vec<Item>,
+}
+
+impl RawBatch {
+    /// How many records it holds.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Decodes record `i`, keeping only the top-level fields `filter` wants
+    /// (`unread`, when given, receives the names of the others). A syntax
+    /// error inside a JSON array is a fault: the rest cannot be trusted.
+    pub fn decode(
+        &self,
+        i: usize,
+        filter: &FieldFilter,
+        unread: Option<&mut Vec<String>>,
+    ) -> Result<Record, Fault> {
+        let it = &self.items[i];
+        let record = |item| Record {
+            position: it.position,
+            line: it.line,
+            item,
+        };
+        let bytes = &self.text[it.start..it.end];
+        let text = match &it.kind {
+            Kind::Ready(r) => return Ok(record(r.clone())),
+            _ => match std::str::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => return Ok(record(Err(Damage::invalid_utf8(e.valid_up_to())))),
+            },
+        };
+        match (sparse::decode(text, filter, unread), &it.kind) {
+            (Ok(v), _) => Ok(record(Ok(v))),
+            (Err(e), Kind::Element { column }) => {
+                // the element's own line and column, counted from the file
+                let line = it.line + e.line().saturating_sub(1);
+                let col = if e.line() <= 1 {
+                    column + e.column().saturating_sub(1)
+                } else {
+                    e.column()
+                };
+                Err(Fault::at(
+                    format!("invalid JSON: {}", super::without_location(&e)),
+                    line,
+                    col.max(1),
+                ))
+            }
+            (Err(e), _) => Ok(record(Err(Damage(format!(
+                "not valid JSON: {}",
+                super::without_location(&e)
+            ))))),
+        }
+    }
+}
+
+/// Gathers records into batches and hands each full batch on.
+pub(crate) struct Batcher<'a> {
+    batch: RawBatch,
+    next_position: usize,
+    emit: &'a mut dyn FnMut(RawBatch) -> bool,
+    /// Set when the receiver wants no more records.
+    pub stopped: bool,
+}
+
+impl<'a> Batcher<'a> {
+    /// `emit` receives each batch and returns false to stop reading.
+    pub fn new(emit: &'a mut dyn FnMut(RawBatch) -> bool) -> Self {
+        Batcher {
+            batch: RawBatch::default(),
+            next_position: 0,
+            emit,
+            stopped: false,
+        }
+    }
+
+    /// Records so far.
+    pub fn count(&self) -> usize {
+        self.next_position
+    }
+
+    /// The buffer a reader appends a record's bytes to, before `push_*`.
+    pub fn text(&mut self) -> &mut Vec<u8> {
+        &mut self.batch.text
+    }
+
+    /// The bytes appended since `start` are an element of a JSON array
+    /// that began at `line`:`column`.
+    pub fn push_element(&mut self, start: usize, line: usize, column: usize) {
+        self.push(start, line, Kind::Element { column });
+    }
+
+    /// The bytes appended since `start` are one NDJSON line.
+    pub fn push_line(&mut self, start: usize, line: usize) {
+        self.push(start, line, Kind::Line);
+    }
+
+    /// A record already decoded.
+    pub fn push_ready(&mut self, item: Result<Json, Damage>, line: usize) {
+        let start = self.batch.text.len();
+        self.push(start, line, Kind::Ready(item));
+    }
+
+    fn push(&mut self, start: usize, line: usize, kind: Kind) {
+        let end = self.batch.text.len();
+        self.batch.items.push(Item {
+            start,
+            end,
+            line,
+            position: self.next_position,
+            kind,
+        });
+        self.next_position += 1;
+        if self.batch.items.len() >= BATCH_RECORDS || self.batch.text.len() >= BATCH_BYTES {
+            self.flush();
+        }
+    }
+
+    /// Hands on what is gathered.
+    pub fn flush(&mut self) {
+        if self.batch.items.is_empty() || self.stopped {
+            return;
+        }
+        let full = std::mem::take(&mut self.batch);
+        if !(self.emit)(full) {
+            self.stopped = true;
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Running a whole program over one record: every requirement in file
+//! order (with its reason when it fails), every signal, the score, and for
+//! accepted creators the tier and the rank key, gathered into a [`Verdict`].
+
+use std::sync::Arc;
+
+use serde_json::Value as Json;
+
+use super::value::Value;
+use super::{reasons, verdict, EvalError, Frame};
+use super::{Failure, RankKey, SignalValue, Signals, Status, Verdict};
+use crate::ast::WhenMissing;
+use crate::compile::Program;
+
+/// What one requirement came to for one creator.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Outcome {
+    Pass,
+    Fail(String),
+    Review(String),
+}
+
+impl Program {
+    /// A program with nothing in it, for evaluating constants.
+    pub(crate) fn empty() -> Program {
+        Program {
+            name: None,
+            file: String::new(),
+            source: Arc::from(""),
+            requirements: vec![],
+            signals: vec![],
+            tiers: vec![],
+            lets: vec![],
+            rank: None,
+            order: crate::ast::Order::Desc,
+            limit: None,
+            fields: vec![],
+            ast: Default::default(),
+        }
+    }
+
+    /// Evaluates one record. `position` is its 0-based place in the input,
+    /// used for its id when it has none and to keep ties in input order.
+    pub fn evaluate(&self, record: &Json, position: usize, id_field: Option<&str>) -> Verdict {
+        self.evaluate_with(record, position, id_field, true)
+    }
+
+    /// As [`Program::evaluate`]; without `reasons` the failed requirements
+    /// are named but their reasons left empty, which saves describing the
+    /// values of every rejected creator when only the shortlist is shown.
+    pub fn evaluate_with(
+        &self,
+        record: &Json,
+        position: usize,
+        id_field: Option<&str>,
+        reasons: bool,
+    ) -> Verdict {
+        let id = verdict::creator_id(record, position, id_field);
+        if !record.is_object() {
+            let kind = match record {
+                Json::Array(_) => "a list",
+                Json::String(_) => "a string",
+                Json::Number(_) => "a number",
+                Json::Bool(_) => "true/false",
+                _ => "null",
+            };
+            return Verdict::error(
+                id,
+                position,
+                "record",
+                format!("record {} is {kind}, not an object of fields", position + 1),
+            );
+        }
+        let mut frame = Frame::new(self, record);
+        match self.run(&mut frame, reasons) {
+            Ok(mut v) => {
+                v.id = id;
+                v.position = position;
+                v
+            }
+            Err((rule, e)) => Verdict::error(id, position, &rule, e.message),
+        }
+    }
+
+    pub(crate) fn run<'a>(
+        &'a self,
+        frame: &mut Frame<'a>,
+        reasons: bool,
+    ) -> Result<Verdict, (String, EvalError)> {
+        let mut failed = Vec::new();
+        let mut reviews = Vec::new();
+        for (i, req) in self.requirements.iter().enumerate() {
+            match self
+                .requirement(frame, i, reasons)
+                .map_err(|e| (req.name.clone(), e))?
+            {
+                Outcome::Pass => {}
+                Outcome::Fail(reason) => failed.push(Failure {
+                    rule: req.name.clone(),
+                    reason,
+                    requirement: i,
+                    review: false,
+                }),
+                Outcome::Review(reason) => reviews.push(Failure {
+                    rule: req.name.clone(),
+                    reason,
+                    requirement: i,
+                    review: true,
+                }),
+            }
+        }
+        let mut signals = Vec::with_capacity(self.signals.len());
+        for (i, s) in self.signals.iter().enumerate() {
+            let raw = match frame
+                .signal(i)
+                .map_err(|e| (format!("signal {}", s.name), e))?
+            {
+                Value::Number(n) => Some(n),
+                _ => None,
+            };
+            signals.push(SignalValue {
+                name: s.name.clone(),
+                raw,
+            });
+        }
+        let score = frame.score().map_err(|e| ("score".to_string(), e))?;
+        let status = if !failed.is_empty() {
+            Status::Rejected
+        } else if !reviews.is_empty() {
+            failed = reviews;
+            Status::Review
+        } else {
+            Status::Accepted
+        };
+        let mut tier = None;
+        let mut rank_key = None;
+        if status == Status::Accepted {
+            tier = frame
+                .tier()
+                .map_err(|e| ("tier".to_string(), e))?
+                .map(|i| self.tiers[i].name.clone());
+            rank_key = Some(match &self.rank {
+                None => RankKey::Number(score),
+                Some(node) => match frame.eval(node).map_err(|e| ("rank by".to_string(), e))? {
+                    Value::Number(n) => RankKey::Number(n),
+                    Value::Str(s) => RankKey::Text(s.into_owned()),
+                    Value::Missing(_) => RankKey::Missing,
+                    other => {
+                        return Err((
+                            "rank by".to_string(),
+                            EvalError::wrong(
+                                &other,
+                                "a number or a string",
+                                self.text(node.span),
+                                node.span,
+                            ),
+                        ))
+                    }
+                },
+            });
+        }
+        Ok(Verdict {
+            id: String::new(),
+            status,
+            failed,
+            score: Some(score),
+            tier,
+            signals: Signals(signals),
+            rank: None,
+            position: 0,
+            rank_key,
+        })
+    }
+
+    /// Evaluates requirement `i` and, when `explain`, says why it failed.
+    pub(crate) fn requirement<'a>(
+        &'a self,
+        frame: &mut Frame<'a>,
+        i: usize,
+        explain: bool,
+    ) -> Result<Outcome, EvalError> {
+        let req = &self.requirements[i];
+        let v = frame.eval(&req.condition)?;
+        Ok(match v {
+            Value::Bool(true) => Outcome::Pass,
+            Value::Bool(false) => {
+                let reason = match &req.message {
+                    _ if !explain => String::new(),
+                    Some(m) => m.clone(),
+                    None => reasons::why_false(frame, &req.condition)?,
+                };
+                Outcome::Fail(reason)
+            }
+            Value::Missing(_) if !explain => match req.when_missing {
+                WhenMissing::Fail => Outcome::Fail(String::new()),
+                WhenMissing::Pass => Outcome::Pass,
+                WhenMissing::Review => Outcome::Review(String::new()),
+            },
+            Value::Missing(m) => {
+                let why = reasons::why_missing(self, m);
+                let reason = match &req.message {
+                    Some(msg) => format!("{msg} ({why})"),
+                    None => why,
+                };
+                match req.when_missing {
+                    WhenMissing::Fail => Outcome::Fail(reason),
+                    WhenMissing::Pass => Outcome::Pass,
+                    WhenMissing::Review => Outcome::Review(reason),
+                }
+            }
+            other => {
+                return Err(EvalError::wrong(
+                    &other,
+                    "true or false",
+                    &format!("requirement {}", req.name),
+                    req.condition.span,
+                ))
+            }
+        })
+    }
+}
