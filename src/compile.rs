@@ -65,6 +65,38 @@ pub(crate) enum Op {
     Lambda(Builtin, Box<Node>, Box<Node>),
 }
 
+impl Node {
+    /// The operations directly below this one.
+    fn children(&self) -> Vec<&Node> {
+        match &self.op {
+            Op::Const(_)
+            | Op::Field(_)
+            | Op::Creator
+            | Op::Param(_)
+            | Op::Let(_)
+            | Op::Signal(_) => vec![],
+            Op::Score | Op::Tier => vec![],
+            Op::Get(a, _) | Op::Not(a) | Op::Neg(a) | Op::Matches(a, _) | Op::Has(a) => vec![a],
+            Op::Index(a, b)
+            | Op::And(a, b)
+            | Op::Or(a, b)
+            | Op::Arith(_, a, b)
+            | Op::Coalesce(a, b)
+            | Op::Compare(_, a, b)
+            | Op::In(a, b, _)
+            | Op::Contains(a, b)
+            | Op::Lambda(_, a, b) => vec![a, b],
+            Op::Between(a, b, c) | Op::If(a, b, c) => vec![a, b, c],
+            Op::List(xs) | Op::Call(_, xs) => xs.iter().collect(),
+        }
+    }
+
+    /// True when this operation or one below it satisfies `f`.
+    fn any(&self, f: &dyn Fn(&Op) -> bool) -> bool {
+        f(&self.op) || self.children().into_iter().any(|c| c.any(f))
+    }
+}
+
 /// A requirement, ready to run.
 #[derive(Debug, Clone)]
 pub struct Requirement {
@@ -137,6 +169,21 @@ impl Program {
     /// The source text of a span.
     pub fn text(&self, span: Span) -> &str {
         self.source.get(span.start..span.end).unwrap_or("?")
+    }
+
+    /// True when some rule reads the whole record (`creator` itself, or
+    /// `creator[...]` with a computed key), not only named fields.
+    pub fn reads_whole_record(&self) -> bool {
+        let whole = |op: &Op| matches!(op, Op::Creator);
+        self.lets.iter().any(|l| l.value.any(&whole))
+            || self.requirements.iter().any(|r| r.condition.any(&whole))
+            || self.signals.iter().any(|s| s.value.any(&whole))
+            || self
+                .tiers
+                .iter()
+                .filter_map(|t| t.condition.as_ref())
+                .any(|c| c.any(&whole))
+            || self.rank.as_ref().is_some_and(|r| r.any(&whole))
     }
 
     /// A field path as written, `audience.female_share`.

@@ -47,6 +47,7 @@ pub mod examples;
 pub mod fmt;
 pub mod human;
 pub mod report;
+mod screen;
 pub mod syntax;
 
 use std::path::Path;
@@ -177,7 +178,7 @@ impl Ruleset {
     }
 
     /// As [`Ruleset::evaluate_record`]; `reasons` as in [`Program::evaluate_with`].
-    fn verdict_of(
+    pub(crate) fn verdict_of(
         &self,
         record: &data::Record,
         position: usize,

@@ -133,6 +133,9 @@ struct RunArgs {
     /// Exit with status 2, after the report, if any creator is in error (a damaged record or a value of the wrong kind).
     #[arg(long)]
     strict: bool,
+    /// Threads that decode and evaluate records (table and json) [default: every core]. The report is the same for any number.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
 }
 
 #[derive(clap::Args)]

@@ -62,6 +62,41 @@ impl FieldCensus {
         }
     }
 
+    /// True while some field has not been seen: only then do the names of
+    /// a record's other fields matter (for "did you mean").
+    pub fn wants_keys(&self) -> bool {
+        self.unfound > 0
+    }
+
+    /// Notes the top-level field names a sparse decode skipped.
+    pub fn observe_unread(&mut self, keys: &[String]) {
+        if self.unfound == 0 || keys.is_empty() {
+            return;
+        }
+        if let Some(seen) = self.keys.get_mut(&Vec::new()) {
+            for k in keys {
+                if !seen.contains(k) {
+                    seen.insert(k.clone());
+                }
+            }
+        }
+    }
+
+    /// Adds what another census (of other records of the same run) saw.
+    pub fn merge(&mut self, other: &FieldCensus) {
+        for (i, found) in other.found.iter().enumerate() {
+            if *found && !self.found[i] {
+                self.found[i] = true;
+                self.unfound -= 1;
+            }
+        }
+        for (parent, seen) in &other.keys {
+            if let Some(mine) = self.keys.get_mut(parent) {
+                mine.extend(seen.iter().cloned());
+            }
+        }
+    }
+
     /// One warning for each field no record had.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();

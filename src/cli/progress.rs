@@ -62,7 +62,19 @@ impl Progress {
     /// One more record read.
     pub fn tick(&mut self) {
         self.records += 1;
-        if !self.enabled || !self.records.is_multiple_of(256) {
+        if self.records.is_multiple_of(256) {
+            self.show();
+        }
+    }
+
+    /// `n` more records read (a batch).
+    pub fn advance(&mut self, n: usize) {
+        self.records += n as u64;
+        self.show();
+    }
+
+    fn show(&mut self) {
+        if !self.enabled {
             return;
         }
         let now = Instant::now();

@@ -67,6 +67,11 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Every core the machine offers.
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Reads every record with a progress line; a fatal data error is reported.
 fn read_all(
     input: &Input,
@@ -102,12 +107,23 @@ fn summary(
         id_field: a.id_field.clone(),
         near_misses: a.near_misses.unwrap_or(0),
     };
-    let mut screening = rules.screening(&options);
     let input = Input::from_arg(&a.data);
-    read_all(&input, a, "screening", rep, &mut |r| {
-        screening.add_record(r);
+    let mut progress = Progress::new("screening", input.size());
+    let bytes = progress.bytes();
+    let threads = a.threads.unwrap_or_else(default_threads).max(1);
+    let screened = rules.screen_input(
+        &input,
+        a.format_in.map(Into::into),
+        &options,
+        threads,
+        &bytes,
+        &mut |n| progress.advance(n),
+    );
+    progress.finish();
+    let report = screened.map_err(|e| {
+        rep.data(&e);
+        ExitCode::from(EXIT_DATA)
     })?;
-    let report = screening.finish();
     let text = match format {
         Format::Table => {
             let paint = Paint {

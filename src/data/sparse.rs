@@ -84,14 +84,14 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Json, A::Error> {
         let mut out = Map::new();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if self.filter.wants(&key) {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if self.filter.wants(key.as_str()) {
                 let v: Json = map.next_value()?;
-                out.insert(key.into_owned(), v);
+                out.insert(key.into_string(), v);
             } else {
                 map.next_value::<IgnoredAny>()?;
                 if let Some(unread) = self.unread.as_deref_mut() {
-                    unread.push(key.into_owned());
+                    unread.push(key.into_string());
                 }
             }
         }
@@ -121,6 +121,50 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
     }
     fn visit_unit<E>(self) -> Result<Json, E> {
         Ok(Json::Null)
+    }
+}
+
+/// A key borrowed from the input when it has no escapes (no allocation
+/// for the keys that are skipped).
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+    fn into_string(self) -> String {
+        match self {
+            Key::Borrowed(s) => s.to_string(),
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key<'de>, D::Error> {
+        d.deserialize_str(KeySeed)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(v.to_string()))
     }
 }
 

@@ -1,0 +1,210 @@
+//! Screening a whole input, on one thread or several. A reader thread cuts
+//! the input into batches of undecoded records; workers decode them (only
+//! the fields the rules read) and evaluate every record; the caller's
+//! thread takes the results back in input order and builds the report. The
+//! report is the same, byte for byte, whatever the number of threads.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::{Arc, Mutex};
+
+use crate::check::fields::FieldCensus;
+use crate::data::sparse::FieldFilter;
+use crate::data::{self, DataError, Fault, Format, Input, RawBatch};
+use crate::eval::ID_FIELDS;
+use crate::eval::{Distance, Status, Verdict};
+use crate::report::{Report, Screening};
+use crate::{Ruleset, RunOptions};
+
+/// What a worker made of one batch.
+struct Done {
+    verdicts: Vec<(Verdict, Option<Vec<Distance>>)>,
+    /// A syntax error inside a JSON array, after the verdicts above.
+    fault: Option<Fault>,
+}
+
+/// Decodes and evaluates batches; keeps its own census of fields seen.
+struct Worker<'r> {
+    ruleset: &'r Ruleset,
+    filter: &'r FieldFilter,
+    options: &'r RunOptions,
+    reasons: bool,
+    census: FieldCensus,
+}
+
+impl<'r> Worker<'r> {
+    fn new(ruleset: &'r Ruleset, filter: &'r FieldFilter, options: &'r RunOptions) -> Self {
+        Worker {
+            ruleset,
+            filter,
+            options,
+            // only verdicts that are shown need their reasons
+            reasons: options.all || options.near_misses > 0,
+            census: FieldCensus::new(ruleset.program()),
+        }
+    }
+
+    fn work(&mut self, batch: &RawBatch) -> Done {
+        let mut verdicts = Vec::with_capacity(batch.len());
+        let mut unread = Vec::new();
+        for i in 0..batch.len() {
+            unread.clear();
+            let keys = self.census.wants_keys().then_some(&mut unread);
+            let record = match batch.decode(i, self.filter, keys) {
+                Ok(r) => r,
+                Err(fault) => {
+                    return Done {
+                        verdicts,
+                        fault: Some(fault),
+                    }
+                }
+            };
+            let id_field = self.options.id_field.as_deref();
+            let v = self
+                .ruleset
+                .verdict_of(&record, record.position, id_field, self.reasons);
+            let mut distance = None;
+            if let Ok(r) = &record.item {
+                self.census.observe(r);
+                self.census.observe_unread(&unread);
+                // a creator rejected by exactly one requirement may be a near miss
+                if self.options.near_misses > 0
+                    && v.status == Status::Rejected
+                    && v.failed.len() == 1
+                {
+                    distance = Some(self.ruleset.program().distance(r, v.failed[0].requirement));
+                }
+            }
+            verdicts.push((v, distance));
+        }
+        Done {
+            verdicts,
+            fault: None,
+        }
+    }
+}
+
+impl Ruleset {
+    /// The top-level fields a run needs: those the rules read and those an
+    /// id may come from; every field when a rule reads the whole `creator`.
+    pub fn field_filter(&self, id_field: Option<&str>) -> FieldFilter {
+        let p = self.program();
+        if p.reads_whole_record() {
+            return FieldFilter::all();
+        }
+        let ids: Vec<&str> = match id_field {
+            Some(f) => vec![f],
+            None => ID_FIELDS.to_vec(),
+        };
+        FieldFilter::only(p.fields.iter().map(|f| f[0].as_str()).chain(ids))
+    }
+
+    /// Screens every record of `input` on `threads` threads (1: all on the
+    /// caller's). `bytes` counts the bytes read and `progress` is told how
+    /// many records each batch held, both for a progress display.
+    pub fn screen_input(
+        &self,
+        input: &Input,
+        format: Option<Format>,
+        options: &RunOptions,
+        threads: usize,
+        bytes: &AtomicU64,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Report, DataError> {
+        let filter = self.field_filter(options.id_field.as_deref());
+        let mut screening = Screening::new(self.program(), options.top, options.all)
+            .with_near_misses(options.near_misses);
+        let mut census = FieldCensus::new(self.program());
+        let mut fault = None;
+        let mut take = |done: Done, screening: &mut Screening, fault: &mut Option<Fault>| {
+            progress(done.verdicts.len());
+            for (v, distance) in done.verdicts {
+                if let (Some(d), Some(_)) = (distance, screening.near_miss(&v)) {
+                    screening.add_near_miss(&v, d);
+                }
+                screening.add(v);
+            }
+            if done.fault.is_some() {
+                *fault = done.fault;
+                return false;
+            }
+            true
+        };
+        let read = if threads <= 1 {
+            let mut worker = Worker::new(self, &filter, options);
+            let n = data::read_batches(input, format, bytes, &mut |batch| {
+                let done = worker.work(&batch);
+                take(done, &mut screening, &mut fault)
+            });
+            census = worker.census;
+            n
+        } else {
+            std::thread::scope(|scope| {
+                let (to_workers, jobs) = sync_channel::<(usize, RawBatch)>(threads * 2);
+                let jobs = Arc::new(Mutex::new(jobs));
+                let (to_merger, results) = sync_channel::<(usize, Done)>(threads * 2);
+                let workers: Vec<_> = (0..threads)
+                    .map(|_| {
+                        let jobs = Arc::clone(&jobs);
+                        let to_merger = to_merger.clone();
+                        let (filter, options) = (&filter, options);
+                        scope.spawn(move || {
+                            let mut worker = Worker::new(self, filter, options);
+                            while let Some((k, batch)) = next_job(&jobs) {
+                                if to_merger.send((k, worker.work(&batch))).is_err() {
+                                    break;
+                                }
+                            }
+                            worker.census
+                        })
+                    })
+                    .collect();
+                // only the workers hold the queue now: when they stop, the reader stops
+                drop(jobs);
+                drop(to_merger);
+                let reader = scope.spawn(move || {
+                    let mut k = 0;
+                    data::read_batches(input, format, bytes, &mut |batch| {
+                        k += 1;
+                        to_workers.send((k - 1, batch)).is_ok()
+                    })
+                });
+                // results come back in any order: keep them until their turn
+                let mut pending = BTreeMap::new();
+                let mut next = 0;
+                for (k, done) in results.iter() {
+                    pending.insert(k, done);
+                    while let Some(done) = pending.remove(&next) {
+                        next += 1;
+                        if !take(done, &mut screening, &mut fault) {
+                            break;
+                        }
+                    }
+                    if fault.is_some() {
+                        break;
+                    }
+                }
+                drop(results);
+                for w in workers {
+                    census.merge(&w.join().expect("a worker does not panic"));
+                }
+                reader.join().expect("the reader does not panic")
+            })
+        };
+        // a fault inside a record comes before anything the reader met later
+        if let Some(f) = fault {
+            return Err(data::fault_error(f, input));
+        }
+        let count = read?;
+        let mut report = screening.finish();
+        if count > 0 {
+            report.warnings = census.warnings();
+        }
+        Ok(report)
+    }
+}
+
+fn next_job(jobs: &Mutex<Receiver<(usize, RawBatch)>>) -> Option<(usize, RawBatch)> {
+    jobs.lock().ok()?.recv().ok()
+}
