@@ -66,8 +66,9 @@ pub(crate) enum Op {
 }
 
 impl Node {
-    /// The operations directly below this one.
-    fn children(&self) -> Vec<&Node> {
+    /// The operands of this operation, in source order (a lambda's body
+    /// included).
+    pub(crate) fn children(&self) -> Vec<&Node> {
         match &self.op {
             Op::Const(_)
             | Op::Field(_)

@@ -155,7 +155,7 @@ impl<'a> Tracer<'a> {
                 self.push(&mut out, list, s);
             }
             _ => {
-                for x in operands(n) {
+                for x in n.children() {
                     let s = self.step(x, depth);
                     self.push(&mut out, x, s);
                 }
@@ -345,7 +345,7 @@ impl<'a> Tracer<'a> {
 
 /// A literal, or a value shown among the reads: nothing to break down.
 fn is_leaf(n: &Node) -> bool {
-    operands(n).is_empty()
+    n.children().is_empty()
 }
 
 /// The read leaves of `n`, each once, in order of first appearance.
@@ -363,32 +363,6 @@ fn collect_reads<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
                 out.push(n);
             }
         }
-        _ => operands(n).into_iter().for_each(|x| collect_reads(x, out)),
-    }
-}
-
-/// Every operand of `n`, in source order (a lambda's body included).
-fn operands(n: &Node) -> Vec<&Node> {
-    match &n.op {
-        Op::Const(_)
-        | Op::Field(_)
-        | Op::Creator
-        | Op::Param(_)
-        | Op::Let(_)
-        | Op::Signal(_)
-        | Op::Score
-        | Op::Tier => vec![],
-        Op::Get(x, _) | Op::Not(x) | Op::Neg(x) | Op::Has(x) | Op::Matches(x, _) => vec![x],
-        Op::Index(a, b)
-        | Op::And(a, b)
-        | Op::Or(a, b)
-        | Op::Arith(_, a, b)
-        | Op::Coalesce(a, b)
-        | Op::Compare(_, a, b)
-        | Op::Contains(a, b)
-        | Op::In(a, b, _)
-        | Op::Lambda(_, a, b) => vec![a, b],
-        Op::Between(a, b, c) | Op::If(a, b, c) => vec![a, b, c],
-        Op::List(xs) | Op::Call(_, xs) => xs.iter().collect(),
+        _ => n.children().into_iter().for_each(|x| collect_reads(x, out)),
     }
 }
