@@ -149,35 +149,60 @@ pub fn read(
     each: &mut dyn FnMut(Record),
 ) -> Result<usize, DataError> {
     let name = input.name();
-    let reader: Box<dyn Read> = match input {
-        Input::Path(p) => Box::new(open(p)?),
-        Input::Stdin => Box::new(std::io::stdin().lock()),
+    let (reader, path): (Box<dyn Read>, _) = match input {
+        Input::Path(p) => (Box::new(open(p)?), Some(p.as_path())),
+        Input::Stdin => (Box::new(std::io::stdin().lock()), None),
     };
+    read_stream(&name, path, reader, format, each)
+}
+
+/// Reads every record from any reader (an in-memory buffer, a socket), as
+/// [`read`] does a file: `format` chosen, or sniffed from the first bytes.
+/// `name` names the input in errors; faults carry a line and column but no
+/// snippet, since the input cannot be read again.
+pub fn read_from(
+    name: &str,
+    reader: impl Read,
+    format: Option<Format>,
+    each: &mut dyn FnMut(Record),
+) -> Result<usize, DataError> {
+    read_stream(name, None, reader, format, each)
+}
+
+/// The body of [`read`] and [`read_from`]; `path` gives the extension and,
+/// for a fault, the lines around it.
+fn read_stream(
+    name: &str,
+    path: Option<&Path>,
+    reader: impl Read,
+    format: Option<Format>,
+    each: &mut dyn FnMut(Record),
+) -> Result<usize, DataError> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     // the first bytes: a byte-order mark to drop, and what the data looks like
     let start = reader
         .fill_buf()
-        .map_err(|e| DataError::plain(&name, format!("cannot read: {e}"), None))?;
+        .map_err(|e| DataError::plain(name, format!("cannot read: {e}"), None))?;
     if start.starts_with(b"\xEF\xBB\xBF") {
         reader.consume(3);
     }
     let start = reader
         .fill_buf()
-        .map_err(|e| DataError::plain(&name, format!("cannot read: {e}"), None))?
+        .map_err(|e| DataError::plain(name, format!("cannot read: {e}"), None))?
         .to_vec();
     let format = match format {
         Some(f) => f,
-        None => detect(input, &start).map_err(|help| {
-            DataError::plain(&name, "cannot tell the format of the data", Some(help))
+        None => detect(path, &start).map_err(|help| {
+            DataError::plain(name, "cannot tell the format of the data", Some(help))
         })?,
     };
     let result = match format {
         Format::Json => json::read_array(reader, each),
         Format::Ndjson => ndjson::read_lines(reader, each),
         Format::Csv | Format::Tsv => {
-            let delimiter = match (format, input) {
+            let delimiter = match (format, path) {
                 (Format::Tsv, _) => b'\t',
-                (_, Input::Path(p)) if ext(p) == "csv" => b',',
+                (_, Some(p)) if ext(p) == "csv" => b',',
                 _ => {
                     let first_line = start.split(|&b| b == b'\n').next().unwrap_or(&[]);
                     delimited::sniff_delimiter(first_line)
@@ -186,16 +211,16 @@ pub fn read(
             delimited::read_rows(reader, delimiter, each)
         }
     };
-    result.map_err(|f| match (f.location, input) {
-        (Some((line, col)), Input::Path(p)) => {
-            let mut e = DataError::at(p, &name, f.message, line, col);
+    result.map_err(|f| match (f.location, path) {
+        (Some((line, col)), Some(p)) => {
+            let mut e = DataError::at(p, name, f.message, line, col);
             if f.help.is_some() {
                 e.help = f.help;
             }
             e
         }
         (location, _) => DataError {
-            file: name.clone(),
+            file: name.to_string(),
             message: f.message,
             location,
             help: f.help,
@@ -212,7 +237,7 @@ fn ext(p: &Path) -> String {
 }
 
 /// The format from the extension, else from the first bytes.
-fn detect(input: &Input, start: &[u8]) -> Result<Format, String> {
+fn detect(path: Option<&Path>, start: &[u8]) -> Result<Format, String> {
     let by_content = || {
         if start.contains(&0) {
             return None; // binary data: no format of ours
@@ -225,8 +250,8 @@ fn detect(input: &Input, start: &[u8]) -> Result<Format, String> {
             None => None,
         }
     };
-    let from_ext = match input {
-        Input::Path(p) => match ext(p).as_str() {
+    let from_ext = match path {
+        Some(p) => match ext(p).as_str() {
             "ndjson" | "jsonl" => Some(Format::Ndjson),
             "csv" => Some(Format::Csv),
             "tsv" => Some(Format::Tsv),
@@ -237,7 +262,7 @@ fn detect(input: &Input, start: &[u8]) -> Result<Format, String> {
             }),
             _ => None,
         },
-        Input::Stdin => None,
+        None => None,
     };
     match from_ext.or_else(by_content) {
         Some(f) => Ok(f),
