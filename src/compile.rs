@@ -3,6 +3,7 @@
 //! regexes compiled, constant lets and constant sub-expressions folded.
 //! Runs once per ruleset; records only ever meet the lowered form.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use regex::Regex;
@@ -151,6 +152,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
     let mut c = Lowering {
         declared: &declared,
         fields: Vec::new(),
+        field_index: HashMap::new(),
         scope: Vec::new(),
         lets: vec![None; declared.lets.len()],
         in_progress: vec![false; declared.lets.len()],
@@ -222,6 +224,9 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
 struct Lowering<'d, 'f> {
     declared: &'d Declared<'f>,
     fields: Vec<Vec<String>>,
+    /// Path -> index in `fields`, so that a file reading many fields
+    /// compiles in linear time.
+    field_index: HashMap<Vec<String>, u32>,
     scope: Vec<String>,
     lets: Vec<Option<Node>>,
     in_progress: Vec<bool>,
@@ -241,14 +246,12 @@ impl Lowering<'_, '_> {
     }
 
     fn field(&mut self, path: Vec<String>) -> Op {
-        let i = match self.fields.iter().position(|p| *p == path) {
-            Some(i) => i,
-            None => {
-                self.fields.push(path);
-                self.fields.len() - 1
-            }
-        };
-        Op::Field(i as u32)
+        let next = self.fields.len() as u32;
+        let i = *self.field_index.entry(path.clone()).or_insert(next);
+        if i == next {
+            self.fields.push(path);
+        }
+        Op::Field(i)
     }
 
     fn lower(&mut self, e: &Expr) -> Node {

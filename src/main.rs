@@ -132,13 +132,24 @@ fn report(d: &dyn Diagnostic) {
     eprint!("{}", influence_eval::diagnostic::render(d, colour, None));
 }
 
-/// Loads rules, reporting every diagnostic; `None` means exit 1.
+/// Diagnostics printed for one rules file. Each is drawn from the whole
+/// source, so thousands of them (a data file given as the rules) would take
+/// minutes and bury the first, which matter most; the rest are counted.
+const MAX_SHOWN: usize = 50;
+
+/// Loads rules, reporting the diagnostics; `None` means exit 1.
 fn load(path: &Path) -> Option<Ruleset> {
     match Ruleset::from_file(path) {
         Ok(r) => Some(r),
         Err(LoadError::Rules(e)) => {
-            for d in &e.diagnostics {
+            for d in e.diagnostics.iter().take(MAX_SHOWN) {
                 report(d);
+            }
+            if e.diagnostics.len() > MAX_SHOWN {
+                eprintln!(
+                    "... and {} more not shown: fix these first",
+                    e.diagnostics.len() - MAX_SHOWN
+                );
             }
             eprintln!("{e}");
             None

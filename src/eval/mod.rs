@@ -212,7 +212,17 @@ impl<'a> Frame<'a> {
     }
 
     /// Evaluates one node.
+    ///
+    /// Recursion is at most [`crate::syntax::MAX_DEPTH`] levels (counting
+    /// the lets and signals read), which takes about 0.5 MiB of stack in a
+    /// release build but some 7 MiB in a debug build: more than a thread
+    /// has by default. When the stack runs low it is extended on the heap,
+    /// so no embedder's thread overflows.
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
+        stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n))
+    }
+
+    fn eval_node(&mut self, n: &'a Node) -> Eval<'a> {
         Ok(match &n.op {
             Op::Const(v) => v.clone(),
             Op::Field(i) => self.field(*i, n.span)?,
