@@ -2,11 +2,13 @@
 //! (tracking strings, escapes and nesting), so memory holds one element at a
 //! time and every element knows its line. Each element is then parsed with
 //! serde_json. A syntax error is fatal (the rest cannot be trusted); an
-//! element with invalid UTF-8 is a damaged record and the run goes on.
+//! element with invalid UTF-8, nested too deep, holding a number beyond a
+//! 64-bit float, or longer than [`MAX_RECORD_BYTES`] (skipped, not held) is
+//! a damaged record and the run goes on.
 
 use std::io::Read;
 
-use super::{Damage, Fault, Record};
+use super::{Damage, Fault, Record, MAX_RECORD_BYTES};
 
 /// Bytes read from the input per call.
 const BLOCK: usize = 1 << 16;
@@ -66,9 +68,27 @@ impl<R: Read> Scanner<R> {
         Fault::at(message, self.line, self.col)
     }
 
-    /// Copies one JSON value's bytes into `out`, without parsing it.
-    fn capture(&mut self, out: &mut Vec<u8>) -> Result<(), Fault> {
-        out.clear();
+    /// Copies one JSON value's bytes into `out`, without parsing it. Past
+    /// [`MAX_RECORD_BYTES`] the bytes are scanned but not kept, and the
+    /// value's full length is returned as `Err`.
+    fn capture(&mut self, out: &mut Vec<u8>) -> Result<Result<(), u64>, Fault> {
+        let mut len = 0u64;
+        let result = self.scan(&mut |b| {
+            len += 1;
+            if out.len() < MAX_RECORD_BYTES {
+                out.push(b);
+            }
+        });
+        result?;
+        Ok(if len > MAX_RECORD_BYTES as u64 {
+            Err(len)
+        } else {
+            Ok(())
+        })
+    }
+
+    /// Passes one JSON value's bytes to `out`, without parsing it.
+    fn scan(&mut self, out: &mut dyn FnMut(u8)) -> Result<(), Fault> {
         let first = self.peek()?.expect("the caller saw a byte");
         if first == b'{' || first == b'[' {
             let mut depth = 0usize;
@@ -76,7 +96,7 @@ impl<R: Read> Scanner<R> {
             let mut escaped = false;
             while let Some(b) = self.peek()? {
                 self.bump();
-                out.push(b);
+                out(b);
                 if in_string {
                     match b {
                         _ if escaped => escaped = false,
@@ -101,11 +121,11 @@ impl<R: Read> Scanner<R> {
             Err(self.fault("the file ends inside a record (a `}` or `]` is missing)"))
         } else if first == b'"' {
             self.bump();
-            out.push(first);
+            out(first);
             let mut escaped = false;
             while let Some(b) = self.peek()? {
                 self.bump();
-                out.push(b);
+                out(b);
                 match b {
                     _ if escaped => escaped = false,
                     b'\\' => escaped = true,
@@ -120,7 +140,7 @@ impl<R: Read> Scanner<R> {
                     break;
                 }
                 self.bump();
-                out.push(b);
+                out(b);
             }
             Ok(())
         }
@@ -160,25 +180,32 @@ pub(super) fn read_array<R: Read>(reader: R, each: &mut dyn FnMut(Record)) -> Re
         None => return Err(s.fault("the file ends inside the array (a `]` is missing)")),
         Some(_) => loop {
             let (line, col) = (s.line, s.col);
-            s.capture(&mut element)?;
-            let item = match std::str::from_utf8(&element) {
-                Err(e) => Err(Damage::invalid_utf8(e.valid_up_to())),
-                Ok(text) => match serde_json::from_str(text) {
+            element.clear();
+            let captured = s.capture(&mut element)?;
+            let item = match (captured, std::str::from_utf8(&element)) {
+                (Err(len), _) => Err(Damage::too_long("record", len)),
+                (_, Err(e)) => Err(Damage::invalid_utf8(e.valid_up_to())),
+                (_, Ok(text)) => match serde_json::from_str(text) {
                     Ok(v) => Ok(v),
-                    Err(e) => {
-                        // the element's own line and column, counted from the file
-                        let l = line + e.line().saturating_sub(1);
-                        let c = if e.line() <= 1 {
-                            col + e.column().saturating_sub(1)
-                        } else {
-                            e.column()
-                        };
-                        return Err(Fault::at(
-                            format!("invalid JSON: {}", super::without_location(&e)),
-                            l,
-                            c.max(1),
-                        ));
-                    }
+                    Err(e) => match Damage::from_json_error(&e) {
+                        // too deep, a number too large: the element's bounds
+                        // are known, so the rest can still be read
+                        Some(damage) => Err(damage),
+                        None => {
+                            // the element's own line and column, counted from the file
+                            let l = line + e.line().saturating_sub(1);
+                            let c = if e.line() <= 1 {
+                                col + e.column().saturating_sub(1)
+                            } else {
+                                e.column()
+                            };
+                            return Err(Fault::at(
+                                format!("invalid JSON: {}", super::without_location(&e)),
+                                l,
+                                c.max(1),
+                            ));
+                        }
+                    },
                 },
             };
             each(Record {

@@ -71,11 +71,50 @@ impl Input {
     }
 }
 
+/// Largest record the readers hold, in bytes: one NDJSON line, one JSON
+/// array element, one CSV row. A creator record is a few KiB; a larger one
+/// is damage (a runaway field, a file missing its newlines), and holding it
+/// whole would take memory without bound. An NDJSON line or array element
+/// over it is skipped, unread, as a damaged record; a CSV row over it stops
+/// the run (the CSV reader cannot skip it).
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// Deepest nesting of lists and objects in a record that the JSON parser
+/// (serde_json) reads; a deeper record is damaged.
+pub const MAX_RECORD_DEPTH: usize = 127;
+
 /// Why a record could not be read (it becomes a creator with status `error`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Damage(pub String);
 
 impl Damage {
+    /// A record over [`MAX_RECORD_BYTES`], of `len` bytes (or more).
+    fn too_long(what: &str, len: u64) -> Self {
+        Damage(format!(
+            "the {what} is {} long, more than the {} a record may hold; it was skipped",
+            crate::syntax::human_size(len),
+            crate::syntax::human_size(MAX_RECORD_BYTES as u64)
+        ))
+    }
+
+    /// A JSON error that concerns this record alone, not the file's syntax:
+    /// too deep to read, or a number beyond a 64-bit float.
+    fn from_json_error(e: &serde_json::Error) -> Option<Self> {
+        let msg = e.to_string();
+        if msg.starts_with("recursion limit exceeded") {
+            Some(Damage(format!(
+                "nested more than {MAX_RECORD_DEPTH} levels deep (lists in lists, or objects in objects)"
+            )))
+        } else if msg.starts_with("number out of range") {
+            Some(Damage(format!(
+                "a number is too large for a 64-bit float (about 1.8e308) at column {}",
+                e.column()
+            )))
+        } else {
+            None
+        }
+    }
+
     fn invalid_utf8(valid_up_to: usize) -> Self {
         Damage(format!(
             "not UTF-8 text (invalid byte at {} in the record)",
