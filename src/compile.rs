@@ -132,6 +132,8 @@ pub struct Program {
     pub fields: Vec<Vec<String>>,
     /// The parsed file, kept for examples and tooling.
     pub ast: ast::RulesFile,
+    /// Operations in the program, which scales its evaluation budget.
+    pub(crate) size: u64,
 }
 
 impl Program {
@@ -154,6 +156,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
         fields: Vec::new(),
         field_index: HashMap::new(),
         scope: Vec::new(),
+        nodes: 0,
         lets: vec![None; declared.lets.len()],
         in_progress: vec![false; declared.lets.len()],
     };
@@ -204,7 +207,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
             value: node.expect("every let was lowered"),
         })
         .collect();
-    let fields = c.fields;
+    let (fields, size) = (c.fields, c.nodes);
     Program {
         name,
         file: file_name.to_string(),
@@ -218,6 +221,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
         limit,
         fields,
         ast: file,
+        size,
     }
 }
 
@@ -228,6 +232,8 @@ struct Lowering<'d, 'f> {
     /// compiles in linear time.
     field_index: HashMap<Vec<String>, u32>,
     scope: Vec<String>,
+    /// Nodes lowered (before folding): the size of the program.
+    nodes: u64,
     lets: Vec<Option<Node>>,
     in_progress: Vec<bool>,
 }
@@ -255,6 +261,7 @@ impl Lowering<'_, '_> {
     }
 
     fn lower(&mut self, e: &Expr) -> Node {
+        self.nodes += 1;
         let node = Node {
             op: self.lower_op(e),
             span: e.span,

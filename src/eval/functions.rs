@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::value::{parse_human_number, Kind, List, Missing, Value};
+use super::value::{parse_human_number, EqualityKey, Kind, List, Missing, Value};
 use super::EvalError;
 use crate::ast::Span;
 use crate::compile::{Node, Program};
@@ -333,10 +333,11 @@ pub(super) fn apply<'a>(
             // Distinct elements of `a` equal to some element of `b`. Keys
             // that match exactly when `==` holds make this linear in the two
             // lengths; comparing every pair would take their product.
-            let in_b: HashSet<String> = b.iter().filter_map(|y| y.equality_key()).collect();
-            let common: HashSet<String> = a
+            let in_b: HashSet<EqualityKey> =
+                b.iter().filter_map(Value::into_equality_key).collect();
+            let common: HashSet<EqualityKey> = a
                 .iter()
-                .filter_map(|x| x.equality_key())
+                .filter_map(Value::into_equality_key)
                 .filter(|k| in_b.contains(k))
                 .collect();
             Value::Number(common.len() as f64)

@@ -73,6 +73,9 @@ pub(crate) struct Frame<'a> {
     signals: Vec<Option<Value<'a>>>,
     score: Option<f64>,
     params: Vec<Value<'a>>,
+    /// Nodes evaluated so far, and how many this record may take.
+    steps: u64,
+    budget: u64,
 }
 
 impl<'a> Frame<'a> {
@@ -84,6 +87,8 @@ impl<'a> Frame<'a> {
             signals: vec![None; prog.signals.len()],
             score: None,
             params: Vec::new(),
+            steps: 0,
+            budget: u64::MAX,
         }
     }
 
@@ -219,6 +224,16 @@ impl<'a> Frame<'a> {
     /// has by default. When the stack runs low it is extended on the heap,
     /// so no embedder's thread overflows.
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
+        self.steps += 1;
+        if self.steps > self.budget {
+            return Err(EvalError {
+                message: format!(
+                    "evaluation stopped after {} steps, more than these rules may take for one creator: `any`, `all` or `count` nested in another runs for every pair of elements; avoid nesting them over long lists",
+                    self.budget
+                ),
+                span: n.span,
+            });
+        }
         stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n))
     }
 
@@ -591,6 +606,7 @@ impl Program {
             limit: None,
             fields: vec![],
             ast: Default::default(),
+            size: 0,
         }
     }
 
@@ -614,6 +630,7 @@ impl Program {
             );
         }
         let mut frame = Frame::new(self, record);
+        frame.budget = self.budget(record);
         match self.run(&mut frame) {
             Ok(mut v) => {
                 v.id = id;
@@ -622,6 +639,29 @@ impl Program {
             }
             Err((rule, e)) => Verdict::error(id, position, &rule, e.message),
         }
+    }
+
+    /// How many nodes one record may evaluate: enough for every node once
+    /// per element of the record's lists, and for the reasons of failed
+    /// requirements (which re-evaluate what they explain, at most once per
+    /// level of nesting). So evaluation takes time proportional to the size
+    /// of the rules times that of the record; only lambdas nested over long
+    /// lists would take longer, and they stop with an error instead.
+    fn budget(&self, record: &Json) -> u64 {
+        const PER_NODE_AND_VALUE: u64 = crate::syntax::MAX_DEPTH as u64 + 12;
+        let mut values = 0u64;
+        let mut stack = vec![record];
+        while let Some(j) = stack.pop() {
+            values += 1;
+            match j {
+                Json::Array(xs) => stack.extend(xs),
+                Json::Object(m) => stack.extend(m.values()),
+                _ => {}
+            }
+        }
+        PER_NODE_AND_VALUE
+            .saturating_mul(self.size + 1)
+            .saturating_mul(values + 1)
     }
 
     fn run<'a>(&'a self, frame: &mut Frame<'a>) -> Result<Verdict, (String, EvalError)> {

@@ -84,6 +84,19 @@ pub enum Value<'a> {
     Object(&'a serde_json::Map<String, Json>),
 }
 
+/// What [`Value::into_equality_key`] gives: equal keys for equal values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EqualityKey<'a> {
+    /// A number's bits (`-0` as `0`).
+    Number(u64),
+    /// A boolean.
+    Bool(bool),
+    /// A string.
+    Str(Cow<'a, str>),
+    /// A list or an object, written out.
+    Composite(String),
+}
+
 /// The kinds of value, as named in messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -203,9 +216,21 @@ impl<'a> Value<'a> {
     /// are equal; `None` for a value equal to nothing (missing, or a list
     /// holding a missing element). Lets `overlap` hash instead of comparing
     /// every pair.
-    pub fn equality_key(&self) -> Option<String> {
-        let mut key = String::new();
-        self.write_key(&mut key).then_some(key)
+    pub fn into_equality_key(self) -> Option<EqualityKey<'a>> {
+        Some(match self {
+            Value::Missing(_) => return None,
+            // -0 == 0, and numbers are finite, so their bits decide
+            Value::Number(n) => EqualityKey::Number((n + 0.0).to_bits()),
+            Value::Bool(b) => EqualityKey::Bool(b),
+            Value::Str(s) => EqualityKey::Str(s),
+            composite => {
+                let mut key = String::new();
+                if !composite.write_key(&mut key) {
+                    return None;
+                }
+                EqualityKey::Composite(key)
+            }
+        })
     }
 
     fn write_key(&self, out: &mut String) -> bool {
