@@ -3,6 +3,7 @@
 //! regexes compiled, constant lets and constant sub-expressions folded.
 //! Runs once per ruleset; records only ever meet the lowered form.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use regex::Regex;
@@ -164,6 +165,8 @@ pub struct Program {
     pub fields: Vec<Vec<String>>,
     /// The parsed file, kept for examples and tooling.
     pub ast: ast::RulesFile,
+    /// Operations in the program, which scales its evaluation budget.
+    pub(crate) size: u64,
 }
 
 impl Program {
@@ -199,7 +202,9 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
     let mut c = Lowering {
         declared: &declared,
         fields: Vec::new(),
+        field_index: HashMap::new(),
         scope: Vec::new(),
+        nodes: 0,
         lets: vec![None; declared.lets.len()],
         in_progress: vec![false; declared.lets.len()],
     };
@@ -250,7 +255,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
             value: node.expect("every let was lowered"),
         })
         .collect();
-    let fields = c.fields;
+    let (fields, size) = (c.fields, c.nodes);
     Program {
         name,
         file: file_name.to_string(),
@@ -264,13 +269,19 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
         limit,
         fields,
         ast: file,
+        size,
     }
 }
 
 struct Lowering<'d, 'f> {
     declared: &'d Declared<'f>,
     fields: Vec<Vec<String>>,
+    /// Path -> index in `fields`, so that a file reading many fields
+    /// compiles in linear time.
+    field_index: HashMap<Vec<String>, u32>,
     scope: Vec<String>,
+    /// Nodes lowered (before folding): the size of the program.
+    nodes: u64,
     lets: Vec<Option<Node>>,
     in_progress: Vec<bool>,
 }
@@ -289,17 +300,16 @@ impl Lowering<'_, '_> {
     }
 
     fn field(&mut self, path: Vec<String>) -> Op {
-        let i = match self.fields.iter().position(|p| *p == path) {
-            Some(i) => i,
-            None => {
-                self.fields.push(path);
-                self.fields.len() - 1
-            }
-        };
-        Op::Field(i as u32)
+        let next = self.fields.len() as u32;
+        let i = *self.field_index.entry(path.clone()).or_insert(next);
+        if i == next {
+            self.fields.push(path);
+        }
+        Op::Field(i)
     }
 
     fn lower(&mut self, e: &Expr) -> Node {
+        self.nodes += 1;
         let node = Node {
             op: self.lower_op(e),
             span: e.span,

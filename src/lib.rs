@@ -100,6 +100,19 @@ pub enum LoadError {
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
+    /// The file is larger than [`syntax::MAX_SOURCE_BYTES`]
+    /// (`influence-eval check creators.json`, a data export given as rules).
+    #[error("rules file {path} is {size}, more than the 1 MiB a rules file may hold")]
+    #[diagnostic(
+        code("influence::too-large"),
+        help("a rules file holds criteria, not data: check that this is the rules file and not a data export; keep long lists (of handles, say) in the creator data and test a field there")
+    )]
+    TooLarge {
+        /// The path given.
+        path: String,
+        /// Its size, as `100.0 MiB`, or `more than 1 MiB` when unknown (a pipe).
+        size: String,
+    },
     /// The file has errors.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -112,7 +125,9 @@ impl LoadError {
     pub fn to_json(&self) -> Vec<diagnostic::JsonDiagnostic> {
         match self {
             LoadError::Rules(e) => e.to_json(),
-            LoadError::Io { path, .. } | LoadError::Encoding { path, .. } => {
+            LoadError::Io { path, .. }
+            | LoadError::Encoding { path, .. }
+            | LoadError::TooLarge { path, .. } => {
                 vec![diagnostic::JsonDiagnostic::of(self).in_file(path)]
             }
         }
@@ -121,7 +136,14 @@ impl LoadError {
 
 impl Ruleset {
     /// Parses, checks and compiles rules text. `file` names it in diagnostics.
+    ///
+    /// Runs on a thread of its own with a deep stack, as the checks walk
+    /// the tree recursively (see [`syntax::on_deep_stack`]).
     pub fn compile(file: &str, src: &str) -> Result<Ruleset, RulesError> {
+        syntax::on_deep_stack(|| Self::compile_here(file, src))
+    }
+
+    fn compile_here(file: &str, src: &str) -> Result<Ruleset, RulesError> {
         let parsed = syntax::parse_recovering(src);
         let mut errors = parsed.errors;
         let Some(ast) = parsed.file else {
@@ -138,11 +160,31 @@ impl Ruleset {
 
     /// Reads and compiles a rules file.
     pub fn from_file(path: &Path) -> Result<Ruleset, LoadError> {
+        use std::io::Read;
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        let io = |source| LoadError::Io {
             path: name.clone(),
             source,
-        })?;
+        };
+        // read no more than the limit allows: the file may be a huge export,
+        // or endless (`/dev/zero`)
+        let file = std::fs::File::open(path).map_err(io)?;
+        let known_size = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        let mut bytes = Vec::new();
+        file.take(syntax::MAX_SOURCE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() > syntax::MAX_SOURCE_BYTES {
+            let size = match known_size {
+                Some(n) => syntax::human_size(n),
+                None => "more than 1 MiB".to_string(),
+            };
+            return Err(LoadError::TooLarge { path: name, size });
+        }
         let src = String::from_utf8(bytes).map_err(|e| LoadError::Encoding {
             path: name.clone(),
             offset: e.utf8_error().valid_up_to(),

@@ -330,3 +330,25 @@ fn check_with_data_reads_csv_headers_and_suggests() {
         stderr(&o)
     );
 }
+
+#[test]
+fn csv_lines_after_a_lone_carriage_return_and_an_unclosed_quote() {
+    // found by the records fuzz target: a lone CR ends a row mid-line, and
+    // a last row whose quote never closes runs on to the newline that ends
+    // the file; that newline was taken for the row's end, and its line
+    // counted one short, before the row above
+    let dir = scratch("lone-cr");
+    let rules = write(&dir, "r.rules", "require r: has(handle)\n");
+    let data = write(&dir, "d.csv", "handle,bio\nana,x\rben\n\"y\n");
+    let o = run(&[p(&rules), p(&data), "--format", "json", "--all"]);
+    let r = json_of(&o);
+    assert_eq!(r["creators"][0]["id"], "ana");
+    assert_eq!(
+        reasons(&r, 1),
+        "line 2: the row has 1 cell, the header has 2"
+    );
+    assert_eq!(
+        reasons(&r, 2),
+        "line 3: the row has 1 cell, the header has 2"
+    );
+}

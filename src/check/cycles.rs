@@ -5,6 +5,7 @@
 use super::Declared;
 use crate::ast::*;
 use crate::diagnostic::RuleDiagnostic;
+use crate::syntax::MAX_DEPTH;
 
 /// A node of the dependency graph.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -80,11 +81,13 @@ impl Graph<'_> {
     }
 }
 
+/// Checks the dependencies among lets, signals, `score` and `tier`, and
+/// returns the lets in dependency order (each after the lets it reads).
 pub(super) fn check_dependencies(
     file: &RulesFile,
     declared: &Declared,
     errors: &mut Vec<RuleDiagnostic>,
-) {
+) -> Vec<usize> {
     let n = declared.lets.len() + declared.signals.len() + 2;
     let mut g = Graph {
         declared,
@@ -108,6 +111,13 @@ pub(super) fn check_dependencies(
         }
     }
 
+    let (let_order, too_deep) = evaluation_depth(file, &g);
+    if let Some(d) = too_deep {
+        // the search for cycles below recurses along chains: stop here
+        errors.push(d);
+        return let_order;
+    }
+
     // Depth-first search; a reference back into the current path closes a cycle.
     let all: Vec<Dep> = (0..declared.lets.len())
         .map(Dep::Let)
@@ -121,7 +131,28 @@ pub(super) fn check_dependencies(
     }
 
     // Requirements and signals are computed for creators who may not be
-    // accepted, so they must not read `tier`, even through lets.
+    // accepted, so they must not read `tier`, even through lets. Which
+    // nodes reach `tier` (not through `score`, which never does) is worked
+    // out once, backwards from `tier`, so the check is linear in the file.
+    let mut readers_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (from, edges) in g.edges.iter().enumerate() {
+        if from != score {
+            for &(to, _) in edges {
+                readers_of[g.index(to)].push(from);
+            }
+        }
+    }
+    let mut reaches_tier = vec![false; n];
+    reaches_tier[tier] = true;
+    let mut stack = vec![tier];
+    while let Some(i) = stack.pop() {
+        for &r in &readers_of[i] {
+            if !reaches_tier[r] {
+                reaches_tier[r] = true;
+                stack.push(r);
+            }
+        }
+    }
     for decl in &file.decls {
         let (what, name, expr) = match &decl.kind {
             DeclKind::Require(r) => ("requirement", &r.name, &r.condition),
@@ -130,29 +161,190 @@ pub(super) fn check_dependencies(
         };
         let mut refs = Vec::new();
         references(expr, declared, &mut refs);
-        let mut seen = vec![false; n];
-        let mut stack = refs;
-        while let Some((d, _)) = stack.pop() {
-            let i = g.index(d);
-            if seen[i] || d == Dep::Score {
-                continue;
-            }
-            seen[i] = true;
-            if d == Dep::Tier {
-                errors.push(
-                    RuleDiagnostic::error(
-                        "influence::tier-in-require",
-                        expr.span,
-                        format!("{what} `{}` reads `tier`", name.name),
-                        "depends on the tier",
-                    )
-                    .with_help("tiers are given only to creators who pass every requirement, after scoring; read `tier` in `rank by`, and test `score` here instead"),
-                );
-                break;
-            }
-            stack.extend(g.edges[i].iter().copied());
+        if refs
+            .iter()
+            .any(|&(d, _)| d != Dep::Score && reaches_tier[g.index(d)])
+        {
+            errors.push(
+                RuleDiagnostic::error(
+                    "influence::tier-in-require",
+                    expr.span,
+                    format!("{what} `{}` reads `tier`", name.name),
+                    "depends on the tier",
+                )
+                .with_help("tiers are given only to creators who pass every requirement, after scoring; read `tier` in `rank by`, and test `score` here instead"),
+            );
         }
     }
+    let_order
+}
+
+/// How deep evaluation recurses. The evaluator walks an expression, and
+/// every let, signal, `score` and `tier` it reads, recursively; so a chain
+/// of lets each reading the next nests as deeply as one long expression,
+/// and must keep within the same [`MAX_DEPTH`] or it could exhaust the
+/// stack. Returns the lets in dependency order (found on the way, without
+/// recursing along chains) and the first declaration, in file order, that
+/// goes too deep.
+fn evaluation_depth(file: &RulesFile, g: &Graph) -> (Vec<usize>, Option<RuleDiagnostic>) {
+    let declared = g.declared;
+    let (lets, signals) = (declared.lets.len(), declared.signals.len());
+    let n = g.edges.len();
+    let dep_of = |i: usize| {
+        if i < lets {
+            Dep::Let(i)
+        } else if i < lets + signals {
+            Dep::Signal(i - lets)
+        } else if i == lets + signals {
+            Dep::Score
+        } else {
+            Dep::Tier
+        }
+    };
+    let mut depth = vec![0usize; n];
+    let mut state = vec![0u8; n]; // 0 new, 1 on the path (a cycle: counted 0), 2 done
+    let mut let_order = Vec::with_capacity(lets);
+    for start in 0..n {
+        if state[start] != 0 {
+            continue;
+        }
+        state[start] = 1;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.last_mut() {
+            let node = *node;
+            if let Some(&(to, _)) = g.edges[node].get(*next) {
+                *next += 1;
+                let j = g.index(to);
+                if state[j] == 0 {
+                    state[j] = 1;
+                    stack.push((j, 0));
+                }
+                continue;
+            }
+            stack.pop();
+            let known = |d: Dep| {
+                let j = g.index(d);
+                if state[j] == 2 {
+                    depth[j]
+                } else {
+                    0
+                }
+            };
+            depth[node] = match dep_of(node) {
+                Dep::Let(i) => expr_depth(&declared.lets[i].value, declared, &known),
+                Dep::Signal(i) => expr_depth(&declared.signals[i].value, declared, &known),
+                Dep::Score => {
+                    1 + (0..signals)
+                        .map(|i| known(Dep::Signal(i)))
+                        .max()
+                        .unwrap_or(0)
+                }
+                Dep::Tier => {
+                    1 + declared
+                        .tiers
+                        .iter()
+                        .filter_map(|t| t.condition.as_ref())
+                        .map(|c| expr_depth(c, declared, &known))
+                        .max()
+                        .unwrap_or(0)
+                }
+            };
+            state[node] = 2;
+            if node < lets {
+                let_order.push(node);
+            }
+        }
+    }
+    let known = |d: Dep| depth[g.index(d)];
+    for decl in &file.decls {
+        let (what, span, levels) = match &decl.kind {
+            DeclKind::Let(l) => (
+                format!("`{}`", l.name.name),
+                l.name.span,
+                known(Dep::Let(declared.let_index(&l.name.name).unwrap_or(0))),
+            ),
+            DeclKind::Signal(s) => (
+                format!("signal `{}`", s.name.name),
+                s.name.span,
+                known(Dep::Signal(
+                    declared.signal_index(&s.name.name).unwrap_or(0),
+                )),
+            ),
+            DeclKind::Require(r) => (
+                format!("requirement `{}`", r.name.name),
+                r.name.span,
+                expr_depth(&r.condition, declared, &known),
+            ),
+            DeclKind::Tier(t) => match &t.condition {
+                Some(c) => (
+                    format!("tier `{}`", t.name.name),
+                    t.name.span,
+                    expr_depth(c, declared, &known),
+                ),
+                None => continue,
+            },
+            DeclKind::Rank(r) => (
+                "`rank by`".to_string(),
+                r.key.span,
+                expr_depth(&r.key, declared, &known),
+            ),
+            _ => continue,
+        };
+        if levels > MAX_DEPTH {
+            let d = RuleDiagnostic::error(
+                "influence::too-deep",
+                span,
+                format!("{what} nests more than {MAX_DEPTH} levels deep, counting the lets and signals it reads"),
+                format!("{levels} levels deep"),
+            )
+            .with_help("a chain of lets, each reading the next, nests like one long expression: compute the value in fewer steps");
+            return (let_order, Some(d));
+        }
+    }
+    (let_order, None)
+}
+
+/// The depth of an expression, where reading a let, a signal, `score` or
+/// `tier` counts the depth of that (`known`) beneath it. Recursion is over
+/// the expression only, whose depth the parser already bounds.
+fn expr_depth(e: &Expr, declared: &Declared, known: &dyn Fn(Dep) -> usize) -> usize {
+    fn walk(
+        e: &Expr,
+        declared: &Declared,
+        known: &dyn Fn(Dep) -> usize,
+        scope: &mut Vec<String>,
+    ) -> usize {
+        let below = match &e.kind {
+            ExprKind::Name(n) if !scope.contains(&n.name) => {
+                if let Some(i) = declared.let_index(&n.name) {
+                    known(Dep::Let(i))
+                } else if let Some(i) = declared.signal_index(&n.name) {
+                    known(Dep::Signal(i))
+                } else if n.name == "score" {
+                    known(Dep::Score)
+                } else if n.name == "tier" {
+                    known(Dep::Tier)
+                } else {
+                    0
+                }
+            }
+            ExprKind::Lambda(p, body) => {
+                scope.push(p.name.clone());
+                let d = walk(body, declared, known, scope);
+                scope.pop();
+                d
+            }
+            ExprKind::Field(base, _) => walk(base, declared, known, scope),
+            _ => e
+                .children()
+                .into_iter()
+                .map(|c| walk(c, declared, known, scope))
+                .max()
+                .unwrap_or(0),
+        };
+        1 + below
+    }
+    walk(e, declared, known, &mut Vec::new())
 }
 
 fn dfs(

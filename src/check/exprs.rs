@@ -25,6 +25,7 @@ pub(super) fn check_expressions(
     src: &str,
     file: &RulesFile,
     declared: &Declared,
+    let_order: &[usize],
     errors: &mut Vec<RuleDiagnostic>,
 ) {
     let mut w = Walker {
@@ -35,10 +36,14 @@ pub(super) fn check_expressions(
         quiet: true,
         scope: Vec::new(),
     };
-    // Let types first, quietly, until they settle (lets may refer to later lets).
-    for _ in 0..declared.lets.len().max(1) {
+    // Let types first, quietly, in dependency order, so that each let's
+    // type is known before the lets that read it; one pass settles them.
+    // Only lets in a cycle (an error of its own) could change on a later
+    // pass, so a few passes are enough, and keep a large file linear.
+    for _ in 0..3 {
         let before = w.let_types.clone();
-        for l in &declared.lets {
+        for &i in let_order {
+            let l = declared.lets[i];
             let t = w.ty(&l.value);
             w.let_types.insert(l.name.name.clone(), t);
         }

@@ -7,7 +7,7 @@ mod cycles;
 mod exprs;
 pub mod fields;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::ast::*;
 use crate::diagnostic::{did_you_mean, RuleDiagnostic};
@@ -21,6 +21,13 @@ pub(crate) struct Declared<'f> {
     pub signals: Vec<&'f Signal>,
     pub requires: Vec<&'f Require>,
     pub tiers: Vec<&'f Tier>,
+    /// Name -> index of the first let / signal of that name. Every name in
+    /// every expression is looked up here, so a search through the list
+    /// would make a large file quadratic.
+    let_names: HashMap<&'f str, usize>,
+    signal_names: HashMap<&'f str, usize>,
+    pub require_names: HashSet<&'f str>,
+    pub tier_names: HashSet<&'f str>,
 }
 
 impl<'f> Declared<'f> {
@@ -30,6 +37,10 @@ impl<'f> Declared<'f> {
             signals: vec![],
             requires: vec![],
             tiers: vec![],
+            let_names: HashMap::new(),
+            signal_names: HashMap::new(),
+            require_names: HashSet::new(),
+            tier_names: HashSet::new(),
         };
         for decl in &file.decls {
             match &decl.kind {
@@ -40,17 +51,25 @@ impl<'f> Declared<'f> {
                 _ => {}
             }
         }
+        for (i, l) in d.lets.iter().enumerate().rev() {
+            d.let_names.insert(&l.name.name, i);
+        }
+        for (i, s) in d.signals.iter().enumerate().rev() {
+            d.signal_names.insert(&s.name.name, i);
+        }
+        d.require_names = d.requires.iter().map(|r| r.name.name.as_str()).collect();
+        d.tier_names = d.tiers.iter().map(|t| t.name.name.as_str()).collect();
         d
     }
 
     /// The first `let` of this name.
     pub fn let_index(&self, name: &str) -> Option<usize> {
-        self.lets.iter().position(|l| l.name.name == name)
+        self.let_names.get(name).copied()
     }
 
     /// The first `signal` of this name.
     pub fn signal_index(&self, name: &str) -> Option<usize> {
-        self.signals.iter().position(|s| s.name.name == name)
+        self.signal_names.get(name).copied()
     }
 }
 
@@ -59,8 +78,8 @@ pub fn check(src: &str, file: &RulesFile) -> Vec<RuleDiagnostic> {
     let declared = Declared::collect(file);
     let mut errors = Vec::new();
     check_declarations(file, &declared, &mut errors);
-    exprs::check_expressions(src, file, &declared, &mut errors);
-    cycles::check_dependencies(file, &declared, &mut errors);
+    let let_order = cycles::check_dependencies(file, &declared, &mut errors);
+    exprs::check_expressions(src, file, &declared, &let_order, &mut errors);
     errors
 }
 
@@ -74,6 +93,8 @@ fn check_declarations(file: &RulesFile, declared: &Declared, errors: &mut Vec<Ru
     let mut rank: Option<Span> = None;
     let mut limit: Option<Span> = None;
     let mut otherwise: Option<Span> = None;
+    let mut total_weight = 0.0f64;
+    let mut weights_overflowed = false;
 
     let duplicate = |what: &str, name: &str, span: Span, first: Span| {
         RuleDiagnostic::error(
@@ -140,6 +161,7 @@ fn check_declarations(file: &RulesFile, declared: &Declared, errors: &mut Vec<Ru
                     weight: Some(w), ..
                 }) = &decl.kind
                 {
+                    total_weight += w.value.max(0.0);
                     if w.value <= 0.0 {
                         errors.push(
                             RuleDiagnostic::error(
@@ -150,7 +172,21 @@ fn check_declarations(file: &RulesFile, declared: &Declared, errors: &mut Vec<Ru
                             )
                             .with_help("weights are positive numbers; remove the signal to stop it counting"),
                         );
+                    } else if !total_weight.is_finite() && !weights_overflowed {
+                        // the score divides by the sum: infinity would make it NaN
+                        weights_overflowed = true;
+                        errors.push(
+                            RuleDiagnostic::error(
+                                "influence::weight",
+                                w.span,
+                                "the signal weights add up to more than about 1.8e308",
+                                "the sum overflows here",
+                            )
+                            .with_help("only the ratios of weights matter: use small numbers such as 1 to 10"),
+                        );
                     }
+                } else if matches!(decl.kind, DeclKind::Signal(_)) {
+                    total_weight += 1.0;
                 }
             }
             DeclKind::Require(r) => {
@@ -218,8 +254,14 @@ fn check_declarations(file: &RulesFile, declared: &Declared, errors: &mut Vec<Ru
     }
 }
 
+/// Errors after which "did you mean" is no longer worked out: each search
+/// goes through every declared name, so a file with thousands of bad
+/// expectations would take quadratic time (the CLI shows the first 50).
+const SUGGESTIONS: usize = 100;
+
 fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnostic>) {
     literal_only(&ex.creator, errors);
+    let suggest = errors.len() < SUGGESTIONS;
     let unknown = |what: &str, code: &'static str, name: &Ident, known: Vec<&str>| {
         let mut d = RuleDiagnostic::error(
             code,
@@ -230,9 +272,13 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
             ),
             format!("no {what} of this name"),
         );
-        d = match did_you_mean(&name.name, known.iter().copied()) {
+        let guess = suggest
+            .then(|| did_you_mean(&name.name, known.iter().copied()))
+            .flatten();
+        d = match guess {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None if known.is_empty() => d.with_help(format!("the file declares no {what}")),
+            None if !suggest => d.with_help(format!("declare the {what}, or fix the name")),
             None => {
                 let mut names = known.clone();
                 names.dedup();
@@ -245,12 +291,12 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
         match &e.kind {
             ExpectKind::Rejected(names) => {
                 for n in names {
-                    let known: Vec<&str> = declared
-                        .requires
-                        .iter()
-                        .map(|r| r.name.name.as_str())
-                        .collect();
-                    if !known.contains(&n.name.as_str()) {
+                    if !declared.require_names.contains(n.name.as_str()) {
+                        let known: Vec<&str> = declared
+                            .requires
+                            .iter()
+                            .map(|r| r.name.name.as_str())
+                            .collect();
                         errors.push(unknown(
                             "requirement",
                             "influence::unknown-requirement",
@@ -261,22 +307,22 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
                 }
             }
             ExpectKind::Tier(n) => {
-                let known: Vec<&str> = declared
-                    .tiers
-                    .iter()
-                    .map(|t| t.name.name.as_str())
-                    .collect();
-                if !known.contains(&n.name.as_str()) {
+                if !declared.tier_names.contains(n.name.as_str()) {
+                    let known: Vec<&str> = declared
+                        .tiers
+                        .iter()
+                        .map(|t| t.name.name.as_str())
+                        .collect();
                     errors.push(unknown("tier", "influence::unknown-tier", n, known));
                 }
             }
             ExpectKind::Signal(n, _, _) => {
-                let known: Vec<&str> = declared
-                    .signals
-                    .iter()
-                    .map(|s| s.name.name.as_str())
-                    .collect();
-                if !known.contains(&n.name.as_str()) {
+                if declared.signal_index(&n.name).is_none() {
+                    let known: Vec<&str> = declared
+                        .signals
+                        .iter()
+                        .map(|s| s.name.name.as_str())
+                        .collect();
                     errors.push(unknown("signal", "influence::unknown-signal", n, known));
                 }
             }
@@ -289,8 +335,9 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
 /// each key once.
 fn literal_only(e: &Expr, errors: &mut Vec<RuleDiagnostic>) {
     if let ExprKind::Object(entries) = &e.kind {
-        for (i, (k, _)) in entries.iter().enumerate() {
-            if let Some((first, _)) = entries[..i].iter().find(|(f, _)| f.name == k.name) {
+        let mut first_given: HashMap<&str, Span> = HashMap::new();
+        for (k, _) in entries {
+            if let Some(first) = first_given.get(k.name.as_str()) {
                 errors.push(
                     RuleDiagnostic::error(
                         "influence::duplicate",
@@ -298,9 +345,11 @@ fn literal_only(e: &Expr, errors: &mut Vec<RuleDiagnostic>) {
                         format!("the key `{}` is given twice", k.name),
                         "given again here",
                     )
-                    .with_extra(first.span, "first given here")
+                    .with_extra(*first, "first given here")
                     .with_help("give each field of an example creator once"),
                 );
+            } else {
+                first_given.insert(&k.name, k.span);
             }
         }
     }

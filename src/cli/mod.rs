@@ -28,6 +28,11 @@ pub const EXIT_DATA: u8 = 2;
 /// `test` found a failed example; `fmt --check` found a file to reformat.
 pub const EXIT_TEST: u8 = 3;
 
+/// Diagnostics printed for one rules file. Each is drawn from the whole
+/// source, so thousands of them (a data file given as the rules) would take
+/// minutes and bury the first, which matter most; the rest are counted.
+const MAX_SHOWN: usize = 50;
+
 /// Writes diagnostics to standard error: miette's graphical report
 /// (coloured on a terminal, unless `NO_COLOR`), or one JSON object per line.
 pub struct Reporter {
@@ -58,10 +63,18 @@ impl Reporter {
     pub fn load(&self, e: &LoadError) {
         match e {
             LoadError::Rules(r) => {
-                for (d, j) in r.diagnostics.iter().zip(r.to_json()) {
-                    self.emit(d, &j);
+                // each diagnostic's line and column is found in the whole
+                // source: only for those shown
+                for d in r.diagnostics.iter().take(MAX_SHOWN) {
+                    self.emit(d, &d.to_json());
                 }
                 if !self.json {
+                    if r.diagnostics.len() > MAX_SHOWN {
+                        eprintln!(
+                            "... and {} more not shown: fix these first",
+                            r.diagnostics.len() - MAX_SHOWN
+                        );
+                    }
                     eprintln!("{r}");
                 }
             }

@@ -74,6 +74,10 @@ impl RawBatch {
         };
         match (sparse::decode(text, filter, unread), &it.kind) {
             (Ok(v), _) => Ok(record(Ok(v))),
+            // too deep, a number too large: this record alone is damaged
+            (Err(e), _) if Damage::from_json_error(&e).is_some() => Ok(record(Err(
+                Damage::from_json_error(&e).expect("just checked"),
+            ))),
             (Err(e), Kind::Element { column }) => {
                 // the element's own line and column, counted from the file
                 let line = it.line + e.line().saturating_sub(1);

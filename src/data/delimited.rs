@@ -5,30 +5,42 @@
 //! string. A row with the wrong number of cells, or invalid UTF-8, is a
 //! damaged record with its line number.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Read;
 
 use serde_json::{Map, Value as Json};
 
 use super::batch::Batcher;
-use super::{Damage, Fault};
+use super::{Damage, Fault, MAX_RECORD_BYTES};
 
-/// Counts the newlines that pass through it, so that a record's byte
+/// Counts the line ends that pass through it, so that a record's byte
 /// offset gives its line. (The csv crate's own line count skips blank
-/// lines.) Holds only the newlines read ahead of the current record.
+/// lines.) Holds only the line ends read ahead of the current record.
 struct LineCounter<R> {
     inner: R,
     offset: u64,
-    ahead: VecDeque<u64>,
+    /// Offsets of `\n` and of `\r` read but not yet passed.
+    newlines: VecDeque<u64>,
+    returns: VecDeque<u64>,
+    /// `\n` passed: the line of the current record is one more.
     behind: usize,
+    /// Where the last record read ended: the csv crate holds a row whole,
+    /// so reading stops once the one under way grows past [`MAX_RECORD_BYTES`].
+    row_start: u64,
 }
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.offset - self.row_start > MAX_RECORD_BYTES as u64 {
+            // the row under way comes after the last record read
+            return Err(std::io::Error::other(RowTooLong(self.behind + 2)));
+        }
         let n = self.inner.read(buf)?;
         for (i, b) in buf[..n].iter().enumerate() {
-            if *b == b'\n' {
-                self.ahead.push_back(self.offset + i as u64);
+            match b {
+                b'\n' => self.newlines.push_back(self.offset + i as u64),
+                b'\r' => self.returns.push_back(self.offset + i as u64),
+                _ => {}
             }
         }
         self.offset += n as u64;
@@ -37,15 +49,46 @@ impl<R: Read> Read for LineCounter<R> {
 }
 
 impl<R> LineCounter<R> {
-    /// The 1-based line of byte `offset`; offsets must not decrease.
-    fn line_at(&mut self, offset: u64) -> usize {
-        while self.ahead.front().is_some_and(|&nl| nl < offset) {
-            self.ahead.pop_front();
-            self.behind += 1;
+    /// The 1-based line of the record the csv reader began at byte `start`
+    /// (its position, which comes before the blank lines it skipped).
+    /// Starts must not decrease.
+    fn line_of_record(&mut self, start: u64) -> usize {
+        let mut first = start;
+        loop {
+            while self.newlines.front().is_some_and(|&nl| nl < first) {
+                self.newlines.pop_front();
+                self.behind += 1;
+            }
+            while self.returns.front().is_some_and(|&cr| cr < first) {
+                self.returns.pop_front();
+            }
+            // a line end here belongs to a blank line skipped before the record
+            if self.newlines.front() == Some(&first) || self.returns.front() == Some(&first) {
+                first += 1;
+            } else {
+                break;
+            }
         }
         self.behind + 1
     }
 }
+
+/// A row longer than [`MAX_RECORD_BYTES`], from about this line.
+#[derive(Debug)]
+struct RowTooLong(usize);
+
+impl std::fmt::Display for RowTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a row starting near line {} is longer than {}, more than a record may hold",
+            self.0,
+            crate::syntax::human_size(MAX_RECORD_BYTES as u64)
+        )
+    }
+}
+
+impl std::error::Error for RowTooLong {}
 
 /// Streams the rows of a delimited input to `each`. Returns how many there were.
 pub(super) fn read_rows<R: Read>(
@@ -56,8 +99,10 @@ pub(super) fn read_rows<R: Read>(
     let counter = LineCounter {
         inner: reader,
         offset: 0,
-        ahead: VecDeque::new(),
+        newlines: VecDeque::new(),
+        returns: VecDeque::new(),
         behind: 0,
+        row_start: 0,
     };
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -65,21 +110,32 @@ pub(super) fn read_rows<R: Read>(
         .flexible(true)
         .from_reader(counter);
     let mut row = csv::ByteRecord::new();
-    let csv_fault = |e: csv::Error| match e.kind() {
-        csv::ErrorKind::Io(_) => Fault::io(std::io::Error::other(e.to_string())),
+    let csv_fault = |e: csv::Error| {
+        match e.kind() {
+        csv::ErrorKind::Io(io) => match io.get_ref().and_then(|e| e.downcast_ref::<RowTooLong>()) {
+            Some(long) => Fault::plain(long.to_string()).with_help(
+                "a CSV row is held whole, so one this long stops the run; check the quoting near that line (an unclosed `\"` runs on to the end of the file)",
+            ),
+            None => Fault::io(std::io::Error::other(e.to_string())),
+        },
         _ => Fault::plain(format!("cannot read the table: {e}")),
+    }
     };
-    if !rdr.read_byte_record(&mut row).map_err(csv_fault)? {
+    // no header, or only blank lines: an empty file
+    if !rdr.read_byte_record(&mut row).map_err(csv_fault)?
+        || (row.len() == 1 && row[0].trim_ascii().is_empty())
+    {
         return Err(Fault::empty());
     }
+    rdr.get_mut().row_start = rdr.position().byte();
     let header = header_names(&row)?;
     let mut n = 0;
     while rdr.read_byte_record(&mut row).map_err(csv_fault)? {
-        // The line where the record starts: count back from its last byte
-        // (its position may point at blank lines skipped before it).
+        let start = row.position().map_or(0, |p| p.byte());
         let end = rdr.position().byte();
-        let inner_newlines = row.iter().flatten().filter(|&&b| b == b'\n').count();
-        let line = rdr.get_mut().line_at(end.saturating_sub(1)) - inner_newlines;
+        let counter = rdr.get_mut();
+        let line = counter.line_of_record(start);
+        counter.row_start = end;
         // a blank line is no record
         if row.len() == 1 && row[0].trim_ascii().is_empty() {
             continue;
@@ -105,6 +161,9 @@ pub(super) fn read_rows<R: Read>(
 
 fn header_names(row: &csv::ByteRecord) -> Result<Vec<String>, Fault> {
     let mut names: Vec<String> = Vec::with_capacity(row.len());
+    // a set beside the list: a header of 100,000 columns stays linear
+    let mut taken: HashSet<String> = HashSet::with_capacity(row.len());
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     for (i, cell) in row.iter().enumerate() {
         let text = std::str::from_utf8(cell)
             .map_err(|_| Fault::at(format!("header cell {} is not UTF-8 text", i + 1), 1, 1))?;
@@ -113,13 +172,16 @@ fn header_names(row: &csv::ByteRecord) -> Result<Vec<String>, Fault> {
             name = format!("column_{}", i + 1);
         }
         // a repeated header name gets a suffix, so no cell is lost
-        if names.contains(&name) {
-            let mut k = 2;
-            while names.contains(&format!("{name}_{k}")) {
-                k += 1;
+        if taken.contains(&name) {
+            // start from the last suffix this name was given
+            let next = next_suffix.entry(name.clone()).or_insert(2);
+            while taken.contains(&format!("{name}_{next}")) {
+                *next += 1;
             }
-            name = format!("{name}_{k}");
+            name = format!("{name}_{next}");
+            *next += 1;
         }
+        taken.insert(name.clone());
         names.push(name);
     }
     Ok(names)

@@ -2,12 +2,14 @@
 //! (tracking strings, escapes and nesting), so memory holds one element at a
 //! time and every element knows its line. Each element is then parsed with
 //! serde_json. A syntax error is fatal (the rest cannot be trusted); an
-//! element with invalid UTF-8 is a damaged record and the run goes on.
+//! element with invalid UTF-8, nested too deep, holding a number beyond a
+//! 64-bit float, or longer than [`MAX_RECORD_BYTES`] (skipped, not held) is
+//! a damaged record and the run goes on.
 
 use std::io::Read;
 
 use super::batch::Batcher;
-use super::Fault;
+use super::{Damage, Fault, MAX_RECORD_BYTES};
 
 /// Bytes read from the input per call.
 const BLOCK: usize = 1 << 16;
@@ -67,8 +69,28 @@ impl<R: Read> Scanner<R> {
         Fault::at(message, self.line, self.col)
     }
 
-    /// Appends one JSON value's bytes to `out`, without parsing it.
-    fn capture(&mut self, out: &mut Vec<u8>) -> Result<(), Fault> {
+    /// Appends one JSON value's bytes to `out`, without parsing it. Past
+    /// [`MAX_RECORD_BYTES`] the bytes are scanned but not kept, and the
+    /// value's full length is returned as `Err`.
+    fn capture(&mut self, out: &mut Vec<u8>) -> Result<Result<(), u64>, Fault> {
+        let start = out.len();
+        let mut len = 0u64;
+        self.scan(&mut |b| {
+            len += 1;
+            if out.len() - start < MAX_RECORD_BYTES {
+                out.push(b);
+            }
+        })?;
+        Ok(if len > MAX_RECORD_BYTES as u64 {
+            out.truncate(start);
+            Err(len)
+        } else {
+            Ok(())
+        })
+    }
+
+    /// Passes one JSON value's bytes to `out`, without parsing it.
+    fn scan<F: FnMut(u8)>(&mut self, out: &mut F) -> Result<(), Fault> {
         let first = self.peek()?.expect("the caller saw a byte");
         if first == b'{' || first == b'[' {
             let mut depth = 0usize;
@@ -76,7 +98,7 @@ impl<R: Read> Scanner<R> {
             let mut escaped = false;
             while let Some(b) = self.peek()? {
                 self.bump();
-                out.push(b);
+                out(b);
                 if in_string {
                     match b {
                         _ if escaped => escaped = false,
@@ -101,11 +123,11 @@ impl<R: Read> Scanner<R> {
             Err(self.fault("the file ends inside a record (a `}` or `]` is missing)"))
         } else if first == b'"' {
             self.bump();
-            out.push(first);
+            out(first);
             let mut escaped = false;
             while let Some(b) = self.peek()? {
                 self.bump();
-                out.push(b);
+                out(b);
                 match b {
                     _ if escaped => escaped = false,
                     b'\\' => escaped = true,
@@ -120,7 +142,7 @@ impl<R: Read> Scanner<R> {
                     break;
                 }
                 self.bump();
-                out.push(b);
+                out(b);
             }
             Ok(())
         }
@@ -160,8 +182,10 @@ pub(super) fn read_array<R: Read>(reader: R, out: &mut Batcher) -> Result<usize,
         Some(_) => loop {
             let (line, col) = (s.line, s.col);
             let start = out.text().len();
-            s.capture(out.text())?;
-            out.push_element(start, line, col);
+            match s.capture(out.text())? {
+                Ok(()) => out.push_element(start, line, col),
+                Err(len) => out.push_ready(Err(Damage::too_long("record", len)), line),
+            }
             if out.stopped {
                 return Ok(out.count());
             }

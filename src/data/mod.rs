@@ -108,11 +108,50 @@ impl<R: Read> Read for Counted<'_, R> {
     }
 }
 
+/// Largest record the readers hold, in bytes: one NDJSON line, one JSON
+/// array element, one CSV row. A creator record is a few KiB; a larger one
+/// is damage (a runaway field, a file missing its newlines), and holding it
+/// whole would take memory without bound. An NDJSON line or array element
+/// over it is skipped, unread, as a damaged record; a CSV row over it stops
+/// the run (the CSV reader cannot skip it).
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// Deepest nesting of lists and objects in a record that the JSON parser
+/// (serde_json) reads; a deeper record is damaged.
+pub const MAX_RECORD_DEPTH: usize = 127;
+
 /// Why a record could not be read (it becomes a creator with status `error`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Damage(pub String);
 
 impl Damage {
+    /// A record over [`MAX_RECORD_BYTES`], of `len` bytes (or more).
+    fn too_long(what: &str, len: u64) -> Self {
+        Damage(format!(
+            "the {what} is {} long, more than the {} a record may hold; it was skipped",
+            crate::syntax::human_size(len),
+            crate::syntax::human_size(MAX_RECORD_BYTES as u64)
+        ))
+    }
+
+    /// A JSON error that concerns this record alone, not the file's syntax:
+    /// too deep to read, or a number beyond a 64-bit float.
+    fn from_json_error(e: &serde_json::Error) -> Option<Self> {
+        let msg = e.to_string();
+        if msg.starts_with("recursion limit exceeded") {
+            Some(Damage(format!(
+                "nested more than {MAX_RECORD_DEPTH} levels deep (lists in lists, or objects in objects)"
+            )))
+        } else if msg.starts_with("number out of range") {
+            Some(Damage(format!(
+                "a number is too large for a 64-bit float (about 1.8e308) at column {}",
+                e.column()
+            )))
+        } else {
+            None
+        }
+    }
+
     fn invalid_utf8(valid_up_to: usize) -> Self {
         Damage(format!(
             "not UTF-8 text (invalid byte at {} in the record)",
@@ -199,16 +238,7 @@ pub fn read_counting(
     let all = sparse::FieldFilter::all();
     let mut fault = None;
     let n = read_batches(input, format, bytes, &mut |batch| {
-        for i in 0..batch.len() {
-            match batch.decode(i, &all, None) {
-                Ok(r) => each(r),
-                Err(f) => {
-                    fault = Some(f);
-                    return false;
-                }
-            }
-        }
-        true
+        decode_all(&batch, &all, &mut fault, each)
     })?;
     match fault {
         Some(f) => Err(fault_error(f, input)),
@@ -235,22 +265,74 @@ pub fn read_batches(
         inner: reader,
         bytes,
     };
+    read_stream(&name, input.file(), reader, format, emit)
+}
+
+/// Reads every record from any reader (an in-memory buffer, a socket), as
+/// [`read`] does a file: `format` chosen, or sniffed from the first bytes.
+/// `name` names the input in errors; faults carry a line and column but no
+/// snippet, since the input cannot be read again.
+pub fn read_from(
+    name: &str,
+    reader: impl Read,
+    format: Option<Format>,
+    each: &mut dyn FnMut(Record),
+) -> Result<usize, DataError> {
+    let all = sparse::FieldFilter::all();
+    let mut fault = None;
+    let n = read_stream(name, None, reader, format, &mut |batch| {
+        decode_all(&batch, &all, &mut fault, each)
+    })?;
+    match fault {
+        Some(f) => Err(fault_error_at(f, name, None)),
+        None => Ok(n),
+    }
+}
+
+/// Decodes every record of a batch in full and hands it on; a fault stops.
+fn decode_all(
+    batch: &RawBatch,
+    filter: &sparse::FieldFilter,
+    fault: &mut Option<Fault>,
+    each: &mut dyn FnMut(Record),
+) -> bool {
+    for i in 0..batch.len() {
+        match batch.decode(i, filter, None) {
+            Ok(r) => each(r),
+            Err(f) => {
+                *fault = Some(f);
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The body of [`read`] and [`read_from`]; `path` gives the extension and,
+/// for a fault, the lines around it.
+fn read_stream(
+    name: &str,
+    path: Option<&Path>,
+    reader: impl Read,
+    format: Option<Format>,
+    emit: &mut dyn FnMut(RawBatch) -> bool,
+) -> Result<usize, DataError> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     // the first bytes: a byte-order mark to drop, and what the data looks like
     let start = reader
         .fill_buf()
-        .map_err(|e| DataError::plain(&name, format!("cannot read: {e}"), None))?;
+        .map_err(|e| DataError::plain(name, format!("cannot read: {e}"), None))?;
     if start.starts_with(b"\xEF\xBB\xBF") {
         reader.consume(3);
     }
     let start = reader
         .fill_buf()
-        .map_err(|e| DataError::plain(&name, format!("cannot read: {e}"), None))?
+        .map_err(|e| DataError::plain(name, format!("cannot read: {e}"), None))?
         .to_vec();
     let format = match format {
         Some(f) => f,
-        None => detect(input, &start).map_err(|help| {
-            DataError::plain(&name, "cannot tell the format of the data", Some(help))
+        None => detect(path, &start).map_err(|help| {
+            DataError::plain(name, "cannot tell the format of the data", Some(help))
         })?,
     };
     let mut out = batch::Batcher::new(emit);
@@ -258,9 +340,9 @@ pub fn read_batches(
         Format::Json => json::read_array(reader, &mut out),
         Format::Ndjson => ndjson::read_lines(reader, &mut out),
         Format::Csv | Format::Tsv => {
-            let delimiter = match (format, input) {
+            let delimiter = match (format, path) {
                 (Format::Tsv, _) => b'\t',
-                (_, Input::Path(p)) if ext(p) == "csv" => b',',
+                (_, Some(p)) if ext(p) == "csv" => b',',
                 _ => {
                     let first_line = start.split(|&b| b == b'\n').next().unwrap_or(&[]);
                     delimited::sniff_delimiter(first_line)
@@ -270,23 +352,26 @@ pub fn read_batches(
         }
     };
     out.flush();
-    result.map_err(|f| fault_error(f, input))
+    result.map_err(|f| fault_error_at(f, name, path))
 }
 
 /// A fault found while reading or decoding `input`, as an error naming
 /// the file (and showing the lines around the fault when it has a place).
 pub fn fault_error(f: Fault, input: &Input) -> DataError {
-    let name = input.name();
-    match (f.location, input.file()) {
+    fault_error_at(f, &input.name(), input.file())
+}
+
+fn fault_error_at(f: Fault, name: &str, path: Option<&Path>) -> DataError {
+    match (f.location, path) {
         (Some((line, col)), Some(p)) => {
-            let mut e = DataError::at(p, &name, f.message, line, col);
+            let mut e = DataError::at(p, name, f.message, line, col);
             if f.help.is_some() {
                 e.help = f.help;
             }
             e
         }
         (location, _) => DataError {
-            file: name.clone(),
+            file: name.to_string(),
             message: f.message,
             location,
             help: f.help,
@@ -303,7 +388,7 @@ fn ext(p: &Path) -> String {
 }
 
 /// The format from the extension, else from the first bytes.
-fn detect(input: &Input, start: &[u8]) -> Result<Format, String> {
+fn detect(path: Option<&Path>, start: &[u8]) -> Result<Format, String> {
     let by_content = || {
         if start.contains(&0) {
             return None; // binary data: no format of ours
@@ -316,8 +401,8 @@ fn detect(input: &Input, start: &[u8]) -> Result<Format, String> {
             None => None,
         }
     };
-    let from_ext = match input {
-        Input::Path(p) => match ext(p).as_str() {
+    let from_ext = match path {
+        Some(p) => match ext(p).as_str() {
             "ndjson" | "jsonl" => Some(Format::Ndjson),
             "csv" => Some(Format::Csv),
             "tsv" => Some(Format::Tsv),
@@ -328,7 +413,7 @@ fn detect(input: &Input, start: &[u8]) -> Result<Format, String> {
             }),
             _ => None,
         },
-        Input::Stdin | Input::Spooled(_) => None,
+        None => None,
     };
     match from_ext.or_else(by_content) {
         Some(f) => Ok(f),

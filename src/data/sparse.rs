@@ -1,12 +1,14 @@
 //! Decoding only what the rules read: a record's top-level fields that no
-//! rule, id or report needs are skipped by the JSON parser without building
-//! anything, so a record costs a scan plus the few values the rules use.
+//! rule, id or report needs are parsed but not built (no allocation), so a
+//! record costs a scan plus the few values the rules use. Skipped values
+//! are parsed as strictly as decoded ones, so a verdict never depends on
+//! which fields were decoded.
 //! The result is an ordinary `serde_json` object holding just those fields,
 //! which the evaluator reads like any record.
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value as Json};
 
 /// The top-level fields to decode; `None` keeps every field.
@@ -89,7 +91,7 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
                 let v: Json = map.next_value()?;
                 out.insert(key.into_string(), v);
             } else {
-                map.next_value::<IgnoredAny>()?;
+                map.next_value_seed(Skip)?;
                 if let Some(unread) = self.unread.as_deref_mut() {
                     unread.push(key.into_string());
                 }
@@ -101,7 +103,7 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
     // A record that is not an object is an error whatever it holds: keep
     // its kind for the message, not its contents.
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        while seq.next_element_seed(Skip)?.is_some() {}
         Ok(Json::Array(Vec::new()))
     }
     fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
@@ -121,6 +123,54 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
     }
     fn visit_unit<E>(self) -> Result<Json, E> {
         Ok(Json::Null)
+    }
+}
+
+/// Skips a value without building it, but parses it as fully as decoding
+/// would (numbers converted, nesting counted), so that a record damaged in
+/// a field no rule reads is damaged all the same: the verdict never depends
+/// on which fields were decoded.
+struct Skip;
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(Skip)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(KeySeed)?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(())
     }
 }
 

@@ -3,8 +3,9 @@
 //! except in `has` and the lambda forms, which decide for themselves.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
-use super::value::{parse_human_number, Kind, List, Missing, Value};
+use super::value::{parse_human_number, EqualityKey, Kind, List, Missing, Value};
 use super::EvalError;
 use crate::ast::Span;
 use crate::compile::{Node, Program};
@@ -329,16 +330,17 @@ pub(super) fn apply<'a>(
         Overlap => {
             let a = want_list(&args[0], text(0), span)?.expect("missing handled above");
             let b = want_list(&args[1], text(1), span)?.expect("missing handled above");
-            let mut seen: Vec<Value<'a>> = Vec::new();
-            for x in a.iter() {
-                if x.is_missing() || seen.iter().any(|s| s.equals(&x) == Some(true)) {
-                    continue;
-                }
-                if b.iter().any(|y| x.equals(&y) == Some(true)) {
-                    seen.push(x);
-                }
-            }
-            Value::Number(seen.len() as f64)
+            // Distinct elements of `a` equal to some element of `b`. Keys
+            // that match exactly when `==` holds make this linear in the two
+            // lengths; comparing every pair would take their product.
+            let in_b: HashSet<EqualityKey> =
+                b.iter().filter_map(Value::into_equality_key).collect();
+            let common: HashSet<EqualityKey> = a
+                .iter()
+                .filter_map(Value::into_equality_key)
+                .filter(|k| in_b.contains(k))
+                .collect();
+            Value::Number(common.len() as f64)
         }
         Sum | Avg => {
             let xs = want_list(&args[0], text(0), span)?.expect("missing handled above");

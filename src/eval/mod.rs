@@ -82,6 +82,9 @@ pub(crate) struct Frame<'a> {
     signals: Vec<Option<Value<'a>>>,
     score: Option<f64>,
     params: Vec<Value<'a>>,
+    /// Nodes evaluated so far, and how many this record may take.
+    steps: u64,
+    budget: u64,
 }
 
 impl<'a> Frame<'a> {
@@ -94,6 +97,8 @@ impl<'a> Frame<'a> {
             signals: vec![None; prog.signals.len()],
             score: None,
             params: Vec::new(),
+            steps: 0,
+            budget: u64::MAX,
         }
     }
 
@@ -222,7 +227,27 @@ impl<'a> Frame<'a> {
     }
 
     /// Evaluates one node.
+    ///
+    /// Recursion is at most [`crate::syntax::MAX_DEPTH`] levels (counting
+    /// the lets and signals read), which takes about 0.5 MiB of stack in a
+    /// release build but some 7 MiB in a debug build: more than a thread
+    /// has by default. When the stack runs low it is extended on the heap,
+    /// so no embedder's thread overflows.
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
+        self.steps += 1;
+        if self.steps > self.budget {
+            return Err(EvalError {
+                message: format!(
+                    "evaluation stopped after {} steps, more than these rules may take for one creator: `any`, `all` or `count` nested in another runs for every pair of elements; avoid nesting them over long lists",
+                    self.budget
+                ),
+                span: n.span,
+            });
+        }
+        stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n))
+    }
+
+    fn eval_node(&mut self, n: &'a Node) -> Eval<'a> {
         Ok(match &n.op {
             Op::Const(v) => v.clone(),
             Op::Field(i) => match &self.fields[*i as usize] {

@@ -6,6 +6,9 @@ use super::value::{one_line, Missing, Value};
 use super::{EvalError, Frame};
 use crate::compile::{Node, Op, Program};
 
+/// Elements of a list named in a reason for `in`.
+const OPTIONS_SHOWN: usize = 10;
+
 /// Says what a missing value lacked.
 pub(crate) fn why_missing(prog: &Program, m: Missing) -> String {
     match m {
@@ -23,11 +26,19 @@ pub(crate) fn why_missing(prog: &Program, m: Missing) -> String {
 /// an `in` accepts (`"US", "CA"`).
 pub(crate) fn every_element(xs: &Value<'_>) -> String {
     match xs {
-        Value::List(items) => items
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        // a long list (an allow-list of handles) is named in part, or every
+        // rejected creator's reason would repeat it whole
+        Value::List(items) => {
+            let mut shown: Vec<String> = items
+                .iter()
+                .take(OPTIONS_SHOWN)
+                .map(|v| v.to_string())
+                .collect();
+            if items.len() > OPTIONS_SHOWN {
+                shown.push(format!("… {} more", items.len() - OPTIONS_SHOWN));
+            }
+            shown.join(", ")
+        }
         other => other.to_string(),
     }
 }

@@ -36,6 +36,7 @@ impl Program {
             limit: None,
             fields: vec![],
             ast: Default::default(),
+            size: 0,
         }
     }
 
@@ -72,6 +73,7 @@ impl Program {
             );
         }
         let mut frame = Frame::new(self, record);
+        frame.budget = self.budget(record);
         match self.run(&mut frame, reasons) {
             Ok(mut v) => {
                 v.id = id;
@@ -80,6 +82,29 @@ impl Program {
             }
             Err((rule, e)) => Verdict::error(id, position, &rule, e.message),
         }
+    }
+
+    /// How many nodes one record may evaluate: enough for every node once
+    /// per element of the record's lists, and for the reasons of failed
+    /// requirements (which re-evaluate what they explain, at most once per
+    /// level of nesting). So evaluation takes time proportional to the size
+    /// of the rules times that of the record; only lambdas nested over long
+    /// lists would take longer, and they stop with an error instead.
+    fn budget(&self, record: &Json) -> u64 {
+        const PER_NODE_AND_VALUE: u64 = crate::syntax::MAX_DEPTH as u64 + 12;
+        let mut values = 0u64;
+        let mut stack = vec![record];
+        while let Some(j) = stack.pop() {
+            values += 1;
+            match j {
+                Json::Array(xs) => stack.extend(xs),
+                Json::Object(m) => stack.extend(m.values()),
+                _ => {}
+            }
+        }
+        PER_NODE_AND_VALUE
+            .saturating_mul(self.size + 1)
+            .saturating_mul(values + 1)
     }
 
     pub(crate) fn run<'a>(

@@ -84,6 +84,19 @@ pub enum Value<'a> {
     Object(&'a serde_json::Map<String, Json>),
 }
 
+/// What [`Value::into_equality_key`] gives: equal keys for equal values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EqualityKey<'a> {
+    /// A number's bits (`-0` as `0`).
+    Number(u64),
+    /// A boolean.
+    Bool(bool),
+    /// A string.
+    Str(Cow<'a, str>),
+    /// A list or an object, written out.
+    Composite(String),
+}
+
 /// The kinds of value, as named in messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -199,6 +212,54 @@ impl<'a> Value<'a> {
         })
     }
 
+    /// A key that two values share exactly when [`Value::equals`] says they
+    /// are equal; `None` for a value equal to nothing (missing, or a list
+    /// holding a missing element). Lets `overlap` hash instead of comparing
+    /// every pair.
+    pub fn into_equality_key(self) -> Option<EqualityKey<'a>> {
+        Some(match self {
+            Value::Missing(_) => return None,
+            // -0 == 0, and numbers are finite, so their bits decide
+            Value::Number(n) => EqualityKey::Number((n + 0.0).to_bits()),
+            Value::Bool(b) => EqualityKey::Bool(b),
+            Value::Str(s) => EqualityKey::Str(s),
+            composite => {
+                let mut key = String::new();
+                if !composite.write_key(&mut key) {
+                    return None;
+                }
+                EqualityKey::Composite(key)
+            }
+        })
+    }
+
+    fn write_key(&self, out: &mut String) -> bool {
+        use std::fmt::Write;
+        match self {
+            Value::Missing(_) => return false,
+            // -0 == 0, and numbers are finite, so their bits decide
+            Value::Number(n) => {
+                let _ = write!(out, "n{:x};", (n + 0.0).to_bits());
+            }
+            Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            Value::Str(s) => {
+                let _ = write!(out, "s{}:{s}", s.len());
+            }
+            Value::List(xs) => {
+                let _ = write!(out, "l{}[", xs.len());
+                for x in xs.iter() {
+                    if !x.write_key(out) {
+                        return false;
+                    }
+                }
+                out.push(']');
+            }
+            // objects compare as JSON: keys in any order, `null` a value
+            Value::Object(m) => write_map_key(m, out),
+        }
+        true
+    }
+
     /// Ordering for `<`, `between`, and ranking: numbers with numbers,
     /// strings with strings. `Err` names the kinds that cannot be ordered.
     pub fn order(&self, other: &Value<'_>) -> Result<Ordering, (Kind, Kind)> {
@@ -213,6 +274,46 @@ impl<'a> Value<'a> {
             }
         }
     }
+}
+
+/// The key of a JSON value under JSON equality (objects and their
+/// contents): integers and floats differ, keys in any order.
+fn write_json_key(j: &Json, out: &mut String) {
+    use std::fmt::Write;
+    match j {
+        Json::Null => out.push('z'),
+        Json::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Json::Number(n) => {
+            let _ = match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => write!(out, "u{u};"),
+                (None, Some(i), _) => write!(out, "i{i};"),
+                (None, None, f) => write!(out, "d{:x};", (f.unwrap_or(0.0) + 0.0).to_bits()),
+            };
+        }
+        Json::String(s) => {
+            let _ = write!(out, "s{}:{s}", s.len());
+        }
+        Json::Array(xs) => {
+            let _ = write!(out, "a{}[", xs.len());
+            for x in xs {
+                write_json_key(x, out);
+            }
+            out.push(']');
+        }
+        Json::Object(m) => write_map_key(m, out),
+    }
+}
+
+fn write_map_key(m: &serde_json::Map<String, Json>, out: &mut String) {
+    use std::fmt::Write;
+    let mut entries: Vec<_> = m.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    let _ = write!(out, "o{}{{", entries.len());
+    for (k, v) in entries {
+        let _ = write!(out, "{}:{k}", k.len());
+        write_json_key(v, out);
+    }
+    out.push('}');
 }
 
 /// Source text on one line: runs of whitespace become one space.

@@ -24,8 +24,41 @@ use grammar::{Rule, RulesParser};
 pub const MAX_NESTING: usize = 100;
 
 /// Deepest expression tree accepted (a long chain `a + a + ... + a` nests
-/// one level per operator); evaluation recurses this deep at most.
+/// one level per operator); evaluation recurses this deep at most, counting
+/// the lets and signals an expression reads (see `check`).
 pub const MAX_DEPTH: usize = 500;
+
+/// Largest rules file accepted, in bytes. A ruleset is criteria, not data:
+/// the sample files are under 16 KiB, and 1 MiB still holds a list of some
+/// 50,000 handles. The parser takes about a second and 60 MB per MiB, so a
+/// bound keeps a runaway file (a data export passed as the rules) from
+/// taking minutes and gigabytes before it is refused.
+pub const MAX_SOURCE_BYTES: usize = 1 << 20;
+
+/// Stack for parsing, checking and compiling: pest and the tree walks
+/// recurse as deep as the input nests (bounded by the limits above), and a
+/// debug build needs several MiB at the limits. Committed lazily.
+const DEEP_STACK: usize = 256 << 20;
+const DEEP_THREAD: &str = "influence-eval-deep-stack";
+
+/// Runs `f` on a thread with [`DEEP_STACK`] bytes of stack (inline when
+/// already on one), so that no caller's stack size matters.
+pub fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if std::thread::current().name() == Some(DEEP_THREAD) {
+        return f();
+    }
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name(DEEP_THREAD.into())
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(scope, f)
+        {
+            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            // no thread to be had: the limits still keep a release build safe
+            Err(e) => panic!("cannot start a thread to parse on: {e}"),
+        }
+    })
+}
 
 /// The result of parsing: a tree when the file's structure could be read,
 /// and the errors found on the way.
@@ -53,20 +86,16 @@ pub fn parse(src: &str) -> Result<RulesFile, Vec<RuleDiagnostic>> {
 /// their errors too.
 ///
 /// pest's recursive descent needs a deep stack for nested input, so the
-/// parse runs on a thread of its own with 256 MiB of (lazily committed) stack.
+/// parse runs on a thread with 256 MiB of (lazily committed) stack.
 pub fn parse_recovering(src: &str) -> Parsed {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("parse".into())
-            .stack_size(256 << 20)
-            .spawn_scoped(scope, || parse_here(src))
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .unwrap_or_else(|_| parse_here(src))
-    })
+    on_deep_stack(|| parse_here(src))
 }
 
 fn parse_here(src: &str) -> Parsed {
     let fatal = |errors| Parsed { file: None, errors };
+    if src.len() > MAX_SOURCE_BYTES {
+        return fatal(vec![too_large(src.len())]);
+    }
     pest::set_error_detail(true);
     if let Some(d) = nesting_error(src) {
         return fatal(vec![d]);
@@ -115,6 +144,31 @@ fn parse_here(src: &str) -> Parsed {
             }
             fatal(all)
         }
+    }
+}
+
+/// The diagnostic for a source of `len` bytes, over [`MAX_SOURCE_BYTES`].
+pub fn too_large(len: usize) -> RuleDiagnostic {
+    RuleDiagnostic::error(
+        "influence::too-large",
+        Span::new(0, 0),
+        format!(
+            "the rules file is {}, more than the {} a rules file may hold",
+            human_size(len as u64),
+            human_size(MAX_SOURCE_BYTES as u64)
+        ),
+        "the file starts here",
+    )
+    .with_help("a rules file holds criteria, not data: check that this is the rules file and not a data export; keep long lists (of handles, say) in the creator data and test a field there")
+}
+
+/// `1.5 MiB`, `100.0 MiB`, `12 bytes`.
+pub fn human_size(n: u64) -> String {
+    match n {
+        0..1024 => format!("{n} bytes"),
+        1024..1_048_576 => format!("{:.1} KiB", n as f64 / 1024.0),
+        1_048_576..1_073_741_824 => format!("{:.1} MiB", n as f64 / 1_048_576.0),
+        _ => format!("{:.1} GiB", n as f64 / 1_073_741_824.0),
     }
 }
 

@@ -71,3 +71,26 @@ pub fn json_of(o: &Output) -> Value {
 pub fn p(path: &Path) -> &str {
     path.to_str().expect("UTF-8 temp path")
 }
+
+/// Writes `total` bytes made of `unit` repeated, in 1 MiB chunks.
+pub fn write_repeated(path: &Path, head: &[u8], unit: &[u8], total: usize, tail: &[u8]) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
+    f.write_all(head).expect("write");
+    let chunk: Vec<u8> = unit
+        .iter()
+        .copied()
+        .cycle()
+        .take((1 << 20) / unit.len() * unit.len())
+        .collect();
+    let mut written = 0;
+    while written + chunk.len() <= total {
+        f.write_all(&chunk).expect("write");
+        written += chunk.len();
+    }
+    while written + unit.len() <= total {
+        f.write_all(unit).expect("write");
+        written += unit.len();
+    }
+    f.write_all(tail).expect("write");
+    f.flush().expect("flush");
+}

@@ -1,0 +1,8 @@
+//! Any bytes as creator data in each format (see `checks::records`).
+#![no_main]
+
+#[allow(dead_code)] // each target uses one of the checks
+#[path = "../src/checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::records(data));

@@ -1,0 +1,136 @@
+//! What each fuzz target checks, shared with `tests/fuzz_regressions.rs`,
+//! which replays every input a fuzzer ever crashed on (kept under
+//! `tests/regressions/TARGET/`). Each function takes the fuzzer's bytes and
+//! panics when an invariant breaks.
+
+use std::sync::OnceLock;
+
+use influence_eval::data::{read_from, Format};
+use influence_eval::{diagnostic, Ruleset, RunOptions};
+
+/// Any text as a rules file: parse, check and compile never panic, every
+/// diagnostic points inside the file (on character boundaries) and renders,
+/// and a valid ruleset evaluates a few fixed creators with a score in [0, 1].
+pub fn rules(data: &[u8]) {
+    let src = String::from_utf8_lossy(data);
+    match Ruleset::compile("fuzz.rules", &src) {
+        Err(e) => {
+            assert!(!e.diagnostics.is_empty(), "an error without a diagnostic");
+            for d in &e.diagnostics {
+                for span in std::iter::once(d.span).chain(d.extra.iter().map(|(s, _)| *s)) {
+                    assert!(span.start <= span.end && span.end <= src.len(), "{d:?}");
+                    assert!(src.is_char_boundary(span.start), "{d:?}");
+                    assert!(src.is_char_boundary(span.end), "{d:?}");
+                }
+                let _ = d.line_col(&src);
+                let _ = diagnostic::render(d, false, Some(80));
+            }
+        }
+        Ok(rules) => {
+            let _ = rules.summary();
+            for record in [
+                serde_json::json!({}),
+                serde_json::json!({"handle": "ana", "followers": 5000, "engagement_rate": 0.05,
+                    "niches": ["beauty", "skincare"], "country": "US", "bio": "skincare, daily",
+                    "audience": {"female_share": 0.6}, "is_customer": true}),
+            ] {
+                let v = rules.evaluate(&record);
+                if let Some(s) = v.score {
+                    assert!((0.0..=1.0).contains(&s), "score {s} out of [0, 1]");
+                }
+                serde_json::to_string(&v).expect("a verdict serialises");
+            }
+        }
+    }
+}
+
+fn every_construct() -> &'static Ruleset {
+    static RULES: OnceLock<Ruleset> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let src = include_str!("../../tests/fixtures/every_construct.rules");
+        Ruleset::compile("every_construct.rules", src).expect("the fixture is valid")
+    })
+}
+
+/// Any bytes as creator data, the first byte choosing the format (sniffed,
+/// JSON array, NDJSON, CSV, TSV): the readers never panic, hand on every
+/// record exactly once, in order, with lines that never go back, and the
+/// report counts each once.
+pub fn records(data: &[u8]) {
+    let Some((&selector, bytes)) = data.split_first() else {
+        return;
+    };
+    let format = match selector % 5 {
+        0 => None,
+        1 => Some(Format::Json),
+        2 => Some(Format::Ndjson),
+        3 => Some(Format::Csv),
+        _ => Some(Format::Tsv),
+    };
+    let options = RunOptions {
+        all: true,
+        ..Default::default()
+    };
+    let mut screening = every_construct().screening(&options);
+    let mut seen = 0usize;
+    let mut last_line = 0usize;
+    let result = read_from("fuzz", bytes, format, &mut |record| {
+        assert_eq!(record.position, seen, "records come in order, each once");
+        assert!(
+            record.line >= 1 && record.line >= last_line,
+            "lines never go back"
+        );
+        seen += 1;
+        last_line = record.line;
+        screening.add_record(&record);
+    });
+    let report = screening.finish();
+    if let Ok(n) = result {
+        assert_eq!(n, seen);
+    }
+    assert_eq!(report.evaluated, seen);
+    assert_eq!(
+        report.accepted + report.rejected + report.errors + report.review,
+        seen
+    );
+    assert_eq!(report.creators.as_ref().map_or(0, Vec::len), seen);
+    serde_json::to_string(&report).expect("a report serialises");
+    if let Err(e) = result {
+        let _ = diagnostic::render(&e, false, Some(80));
+    }
+}
+
+/// Rules and records together: the bytes before the first NUL are a rules
+/// file, the rest NDJSON creators. Evaluation never panics, a score stays in
+/// [0, 1], and a creator evaluated twice gets the same verdict.
+pub fn evaluate(data: &[u8]) {
+    let split = data.iter().position(|&b| b == 0).unwrap_or(data.len());
+    let Ok(src) = std::str::from_utf8(&data[..split]) else {
+        return;
+    };
+    let Ok(rules) = Ruleset::compile("fuzz.rules", src) else {
+        return;
+    };
+    let records = data.get(split + 1..).unwrap_or(&[]);
+    let mut screening = rules.screening(&RunOptions {
+        all: true,
+        ..Default::default()
+    });
+    let _ = read_from("fuzz", records, Some(Format::Ndjson), &mut |record| {
+        if let Ok(value) = &record.item {
+            let once = rules.evaluate_at(value, record.position, None);
+            let twice = rules.evaluate_at(value, record.position, None);
+            assert_eq!(
+                serde_json::to_string(&once).expect("serialises"),
+                serde_json::to_string(&twice).expect("serialises"),
+                "evaluation is deterministic"
+            );
+            if let Some(s) = once.score {
+                assert!((0.0..=1.0).contains(&s), "score {s} out of [0, 1]");
+            }
+        }
+        screening.add_record(&record);
+    });
+    let report = screening.finish();
+    serde_json::to_string(&report).expect("a report serialises");
+}

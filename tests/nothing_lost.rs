@@ -1,0 +1,265 @@
+//! Nothing is lost: records of a large file are damaged at random places,
+//! and every input record must still appear exactly once, in order, in the
+//! `--all` output: as a verdict when it can still be read, or as a creator
+//! in error whose reason starts with its line. Run for NDJSON, a JSON array
+//! and CSV, each with the damage its format can take without making the
+//! rest unreadable (which stops a run by design).
+//!
+//! The damage is drawn from a seeded generator; the seed is printed, and
+//! `NOTHING_LOST_SEED=N cargo test --test nothing_lost` replays one.
+
+mod common;
+
+use std::path::Path;
+
+use common::{p, run, scratch, stderr, write};
+use serde_json::{json, Value};
+
+const RULES: &str = r#"
+require micro:   followers between 1k and 10k
+require engaged: engagement_rate >= 3% when missing review
+require niche:   overlap(niches, ["beauty", "skincare"]) >= 1
+signal engagement = engagement_rate / 8%
+"#;
+
+/// xorshift64*: small, seeded, enough to place damage.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+fn seed() -> u64 {
+    let seed = std::env::var("NOTHING_LOST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+                | 1
+        });
+    eprintln!("NOTHING_LOST_SEED={seed}");
+    seed
+}
+
+fn creator(rng: &mut Rng, i: usize) -> Value {
+    let niches = ["beauty", "skincare", "gaming", "food", "ünïcødé"];
+    json!({
+        "handle": format!("c{i}"),
+        "followers": rng.below(20_000),
+        "engagement_rate": rng.below(100) as f64 / 1000.0,
+        "niches": [niches[rng.below(5)], niches[rng.below(5)]],
+        "bio": "skincare, daily 🌿 — \"quoted\" \\ back",
+    })
+}
+
+/// Runs the rules over `data` with `--all`; the verdicts in input order.
+fn verdicts(data: &Path) -> Vec<Value> {
+    let dir = data.parent().expect("in a folder");
+    let rules = write(dir, "r.rules", RULES);
+    let o = run(&[p(&rules), p(data), "--format", "json", "--all"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&o.stdout).expect("a JSON report");
+    let creators = report["creators"].as_array().expect("--all").clone();
+    let counted = ["accepted", "rejected", "review", "errors"]
+        .iter()
+        .map(|k| report[k].as_u64().expect("a count"))
+        .sum::<u64>();
+    assert_eq!(counted, creators.len() as u64, "every creator counted once");
+    creators
+}
+
+/// What record `i` (at `line`) must have become.
+enum Expect {
+    /// Readable: a verdict with this id, not a damaged record.
+    Read(String),
+    /// Damaged: status `error`, reason starting `line N: `.
+    Damaged,
+}
+
+fn check(out: &[Value], expected: &[(usize, Expect)], format: &str) {
+    assert_eq!(
+        out.len(),
+        expected.len(),
+        "{format}: every record exactly once"
+    );
+    for (v, (line, e)) in out.iter().zip(expected) {
+        let reason = v["failed"][0]["reason"].as_str().unwrap_or("");
+        let damaged = v["status"] == "error" && v["failed"][0]["rule"] == "record";
+        match e {
+            Expect::Read(id) => {
+                assert!(!damaged, "{format} line {line}: read as damaged: {v}");
+                assert_eq!(v["id"], id.as_str(), "{format} line {line}: {v}");
+            }
+            Expect::Damaged => {
+                assert!(damaged, "{format} line {line}: should be damaged: {v}");
+                assert!(
+                    reason.starts_with(&format!("line {line}: ")),
+                    "{format} line {line}: {reason}"
+                );
+            }
+        }
+    }
+}
+
+/// The id a readable record gets, as the CLI names it.
+fn id_of(v: &Value, position: usize) -> Expect {
+    match v.get("handle") {
+        Some(Value::String(s)) if !s.is_empty() => Expect::Read(s.clone()),
+        _ if !v.is_object() => Expect::Damaged, // not an object: an error for its line
+        _ => Expect::Read(format!("#{}", position + 1)),
+    }
+}
+
+#[test]
+fn ndjson_records_damaged_at_random_are_each_reported_once() {
+    let mut rng = Rng(seed());
+    let dir = scratch("lost-ndjson");
+    let mut text = Vec::new();
+    let mut expected = Vec::new();
+    let mut line_no = 1;
+    let junk: &[&[u8]] = &[
+        b"\xff", b"\xc0", b"\"", b"{", b"}", b",", b":", b"\\", b"\x00", b"x", b"\r",
+    ];
+    let non_objects: &[&[u8]] = &[b"42", b"\"str\"", b"[]", b"null", b"true", b"[{}]"];
+    for i in 0..20_000 {
+        let mut line = creator(&mut rng, i).to_string().into_bytes();
+        if rng.chance(12) {
+            match rng.below(5) {
+                // cut short, keeping at least the opening brace
+                0 => line.truncate(1 + rng.below(line.len() - 1)),
+                // one byte replaced, even inside a multi-byte character
+                1 => {
+                    let at = rng.below(line.len());
+                    line[at] = junk[rng.below(junk.len())][0];
+                }
+                // bytes inserted
+                2 => {
+                    let at = rng.below(line.len());
+                    let bytes = junk[rng.below(junk.len())];
+                    line.splice(at..at, bytes.iter().copied());
+                }
+                // a value that is not an object
+                3 => line = non_objects[rng.below(non_objects.len())].to_vec(),
+                // two objects on one line
+                _ => line = [line.clone(), b" ".to_vec(), line].concat(),
+            }
+        }
+        if rng.chance(2) {
+            text.extend_from_slice(b"\n   \n"); // blank lines are no records
+            line_no += 2;
+        }
+        let e = match std::str::from_utf8(line.trim_ascii()).map(serde_json::from_str::<Value>) {
+            Ok(Ok(v)) => id_of(&v, expected.len()),
+            _ => Expect::Damaged,
+        };
+        expected.push((line_no, e));
+        text.extend_from_slice(&line);
+        text.extend_from_slice(if rng.chance(50) { b"\r\n" } else { b"\n" });
+        line_no += 1;
+    }
+    let data = write(&dir, "c.ndjson", &text);
+    check(&verdicts(&data), &expected, "ndjson");
+}
+
+#[test]
+fn array_elements_damaged_at_random_are_each_reported_once() {
+    // damage that leaves the array's syntax whole: bytes that are not
+    // UTF-8 inside strings, elements that are not objects, too deep, a
+    // number past f64 (a syntax error stops the run, by design)
+    let mut rng = Rng(seed());
+    let dir = scratch("lost-array");
+    let mut text = b"[\n".to_vec();
+    let mut expected = Vec::new();
+    let mut line_no = 2;
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    for i in 0..5_000 {
+        let mut element = creator(&mut rng, i).to_string().into_bytes();
+        let mut e = None;
+        if rng.chance(15) {
+            match rng.below(4) {
+                0 => {
+                    // inside the bio string
+                    let at = element.windows(5).position(|w| w == b"daily").expect("bio");
+                    element[at] = 0xff;
+                    e = Some(Expect::Damaged);
+                }
+                1 => {
+                    element = [&b"\"text\""[..], b"17", b"null", b"[1, 2]"][rng.below(4)].to_vec();
+                    e = Some(Expect::Damaged);
+                }
+                2 => {
+                    element = format!("{{\"handle\": \"c{i}\", \"x\": {deep}}}").into_bytes();
+                    e = Some(Expect::Damaged);
+                }
+                _ => {
+                    element =
+                        format!("{{\"handle\": \"c{i}\", \"followers\": 1e999}}").into_bytes();
+                    e = Some(Expect::Damaged);
+                }
+            }
+        }
+        if i > 0 {
+            text.extend_from_slice(b",\n");
+            line_no += 1;
+        }
+        let e = e.unwrap_or_else(|| Expect::Read(format!("c{i}")));
+        expected.push((line_no, e));
+        text.extend_from_slice(&element);
+    }
+    text.extend_from_slice(b"\n]\n");
+    let data = write(&dir, "c.json", &text);
+    check(&verdicts(&data), &expected, "json array");
+}
+
+#[test]
+fn csv_rows_damaged_at_random_are_each_reported_once() {
+    let mut rng = Rng(seed());
+    let dir = scratch("lost-csv");
+    let mut text = b"handle,followers,engagement_rate,niches\n".to_vec();
+    let mut expected = Vec::new();
+    for (i, line_no) in (0..5_000).zip(2..) {
+        let c = creator(&mut rng, i);
+        let mut cells: Vec<Vec<u8>> = vec![
+            format!("c{i}").into_bytes(),
+            c["followers"].to_string().into_bytes(),
+            c["engagement_rate"].to_string().into_bytes(),
+            "\"beauty, skincare\"".to_string().into_bytes(),
+        ];
+        let mut e = Expect::Read(format!("c{i}"));
+        if rng.chance(15) {
+            match rng.below(3) {
+                0 => {
+                    cells.remove(rng.below(cells.len()));
+                    e = Expect::Damaged;
+                }
+                1 => {
+                    cells.push(b"extra".to_vec());
+                    e = Expect::Damaged;
+                }
+                _ => {
+                    let cell = rng.below(3);
+                    cells[cell].push(0xff);
+                    e = Expect::Damaged;
+                }
+            }
+        }
+        expected.push((line_no, e));
+        text.extend_from_slice(&cells.join(&b","[..]));
+        text.push(b'\n');
+    }
+    let data = write(&dir, "c.csv", &text);
+    check(&verdicts(&data), &expected, "csv");
+}
