@@ -260,3 +260,27 @@ fn empty_data_files_and_directories_exit_2() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_fault_at_the_end_of_a_one_line_export_shows_a_window() {
+    // a minified export is one line; the lines around a fault are read as a
+    // window, the rest of a long line skipped rather than held
+    let dir = scratch("limits-one-line");
+    let data = dir.join("minified.json");
+    write_repeated(
+        &data,
+        b"[",
+        b"{\"handle\": \"a\", \"followers\": 5000},",
+        8 << 20,
+        b"{\"handle\": \"z\" \"followers\": 1}]",
+    );
+    let start = Instant::now();
+    let (code, report, e) = screen(&data, &[]);
+    let elapsed = start.elapsed();
+    std::fs::remove_file(&data).expect("clean up");
+    assert_eq!(code, EXIT_DATA, "{e}");
+    assert!(report.is_none());
+    assert!(e.contains("minified.json:1:"), "{e}");
+    assert!(e.contains("expected `,` or `}`"), "{e}");
+    assert!(elapsed < secs(60), "took {elapsed:?}");
+}

@@ -47,15 +47,23 @@ pub fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     if std::thread::current().name() == Some(DEEP_THREAD) {
         return f();
     }
+    // `f` is taken by whichever runs it: the thread, or this one when no
+    // thread can be had (the limits still keep a release build safe)
+    let slot = std::sync::Mutex::new(Some(f));
+    let take = || {
+        slot.lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .expect("run once")
+    };
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
             .name(DEEP_THREAD.into())
             .stack_size(DEEP_STACK)
-            .spawn_scoped(scope, f)
+            .spawn_scoped(scope, || take()())
         {
             Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            // no thread to be had: the limits still keep a release build safe
-            Err(e) => panic!("cannot start a thread to parse on: {e}"),
+            Err(_) => take()(),
         }
     })
 }
