@@ -505,6 +505,26 @@ proptest! {
         }
     }
 
+    /// `fmt` keeps meaning and is idempotent: parse(fmt(x)) equals
+    /// parse(x), spans aside, for random well-formed and mutated files.
+    #[test]
+    fn fmt_round_trips(
+        src in well_formed_rules(),
+        which in 0..6usize,
+        edits in prop::collection::vec(edit(), 0..4),
+    ) {
+        let sources = sample_sources();
+        let mutated = apply(sources[which % sources.len()].1.clone(), &edits);
+        for text in [src, mutated] {
+            let Ok(tree) = influence_eval::syntax::parse(&text) else { continue };
+            let once = influence_eval::fmt::format_source(&text).expect("a file that parses formats");
+            let again = influence_eval::syntax::parse(&once).expect("formatted text parses");
+            prop_assert_eq!(again, tree, "meaning changed:\n{}", once);
+            let twice = influence_eval::fmt::format_source(&once).expect("formats");
+            prop_assert_eq!(twice, once);
+        }
+    }
+
     #[test]
     fn well_formed_random_rules_evaluate_random_records(
         src in well_formed_rules(),
