@@ -228,7 +228,7 @@ fn long_rules_run(size: usize, budget: Duration) {
 
 #[test]
 fn a_long_rules_file_is_read_in_linear_time() {
-    // 256 KiB: some 10,000 handles and 1,500 requirements; a debug build
+    // 256 KiB: some 8,700 handles and 1,900 requirements; a debug build
     // parses about 100 KiB a second
     long_rules_run(256 << 10, secs(30));
 }
