@@ -143,10 +143,10 @@ impl Damage {
                 "nested more than {MAX_RECORD_DEPTH} levels deep (lists in lists, or objects in objects)"
             )))
         } else if msg.starts_with("number out of range") {
-            Some(Damage(format!(
-                "a number is too large for a 64-bit float (about 1.8e308) at column {}",
-                e.column()
-            )))
+            // (serde's column counts from the record's start, not the line's: left out)
+            Some(Damage(
+                "a number is too large for a 64-bit float (about 1.8e308)".to_string(),
+            ))
         } else {
             None
         }
