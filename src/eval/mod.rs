@@ -82,9 +82,13 @@ pub(crate) struct Frame<'a> {
     signals: Vec<Option<Value<'a>>>,
     score: Option<f64>,
     params: Vec<Value<'a>>,
-    /// Nodes evaluated so far, and how many this record may take.
+    /// Nodes evaluated so far, and how many this record may take. The
+    /// budget starts at what any record may take; only a record that
+    /// goes past it is measured for its own (larger) budget, so the usual
+    /// record is never walked for it.
     steps: u64,
-    budget: u64,
+    pub(crate) budget: u64,
+    budget_measured: bool,
 }
 
 impl<'a> Frame<'a> {
@@ -99,6 +103,7 @@ impl<'a> Frame<'a> {
             params: Vec::new(),
             steps: 0,
             budget: u64::MAX,
+            budget_measured: false,
         }
     }
 
@@ -235,6 +240,10 @@ impl<'a> Frame<'a> {
     /// so no embedder's thread overflows.
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
         self.steps += 1;
+        if self.steps > self.budget && !self.budget_measured {
+            self.budget_measured = true;
+            self.budget = self.budget.max(self.prog.budget(self.record));
+        }
         if self.steps > self.budget {
             return Err(EvalError {
                 message: format!(

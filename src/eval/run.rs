@@ -12,6 +12,9 @@ use super::{Failure, RankKey, SignalValue, Signals, Status, Verdict};
 use crate::ast::WhenMissing;
 use crate::compile::Program;
 
+/// Steps each program node may take per value in the record.
+const PER_NODE_AND_VALUE: u64 = crate::syntax::MAX_DEPTH as u64 + 12;
+
 /// What one requirement came to for one creator.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Outcome {
@@ -73,7 +76,7 @@ impl Program {
             );
         }
         let mut frame = Frame::new(self, record);
-        frame.budget = self.budget(record);
+        frame.budget = self.budget_floor();
         match self.run(&mut frame, reasons) {
             Ok(mut v) => {
                 v.id = id;
@@ -90,8 +93,7 @@ impl Program {
     /// level of nesting). So evaluation takes time proportional to the size
     /// of the rules times that of the record; only lambdas nested over long
     /// lists would take longer, and they stop with an error instead.
-    fn budget(&self, record: &Json) -> u64 {
-        const PER_NODE_AND_VALUE: u64 = crate::syntax::MAX_DEPTH as u64 + 12;
+    pub(crate) fn budget(&self, record: &Json) -> u64 {
         let mut values = 0u64;
         let mut stack = vec![record];
         while let Some(j) = stack.pop() {
@@ -105,6 +107,14 @@ impl Program {
         PER_NODE_AND_VALUE
             .saturating_mul(self.size + 1)
             .saturating_mul(values + 1)
+    }
+
+    /// The budget of the smallest record (one value): every record may take
+    /// at least this many steps, so none is measured until it goes past it.
+    fn budget_floor(&self) -> u64 {
+        PER_NODE_AND_VALUE
+            .saturating_mul(self.size + 1)
+            .saturating_mul(2)
     }
 
     pub(crate) fn run<'a>(
