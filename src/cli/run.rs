@@ -102,15 +102,13 @@ fn refuse_overwriting_an_input(a: &RunArgs, rep: &Reporter) -> Option<ExitCode> 
         return None;
     };
     let message = format!("{to} is {what}: writing the report there would destroy it");
-    rep.error(
-        "influence::output",
-        &message,
-        a.output
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .as_deref(),
-        Some("write the report to another file; nothing was written"),
-    );
+    let help = if a.output.is_some() {
+        "write the report to another file; nothing was written"
+    } else {
+        "redirect the report to another file; nothing was written (a `>` redirection has already emptied this one)"
+    };
+    let file = a.output.as_ref().map(|p| p.display().to_string());
+    rep.error("influence::output", &message, file.as_deref(), Some(help));
     Some(ExitCode::from(EXIT_DATA))
 }
 
