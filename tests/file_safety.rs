@@ -295,3 +295,59 @@ fn fmt_refuses_a_file_over_the_rules_size_limit_as_check_does() {
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), big);
 }
+
+#[test]
+fn a_killed_run_leaves_the_old_report_and_at_most_a_named_temporary_file() {
+    let (dir, rules, _) = fixture("killed");
+    let many: String = (0..60_000)
+        .map(|i| {
+            format!(
+                "{{\"handle\": \"c{i}\", \"followers\": {}}}\n",
+                500 + i % 9000
+            )
+        })
+        .collect();
+    let data = write(&dir, "many.ndjson", many);
+    let out = write(&dir, "report.json", "the previous report\n");
+    let mut child = Command::new(BIN)
+        .args([p(&rules), p(&data), "--format", "json", "--output", p(&out)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // kill it (SIGKILL, as a Ctrl-C that runs no clean-up) once its
+    // report is under way (the temporary file is made before the data is read)
+    let writing = |dir: &Path| {
+        std::fs::read_dir(dir).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".report.json.influence-eval-")
+        })
+    };
+    let start = std::time::Instant::now();
+    while !writing(&dir) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it was seen writing a temporary file"
+        );
+        assert!(start.elapsed().as_secs() < 60, "no temporary file seen");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "the previous report\n"
+    );
+    let left: Vec<String> = names(&dir)
+        .into_iter()
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+    let pid = child.id();
+    assert!(
+        left[0] == format!(".report.json.influence-eval-{pid}-0.tmp"),
+        "{left:?}"
+    );
+}
