@@ -134,6 +134,40 @@ impl LoadError {
     }
 }
 
+/// Reads a rules file's text, no more than [`syntax::MAX_SOURCE_BYTES`] of
+/// it: the file may be a huge export given by mistake, or endless
+/// (`/dev/zero`). Every command that reads rules (`run`, `check`, `test`,
+/// `fmt`, ...) reads them through here, so the limit is the same for all.
+pub fn read_rules_file(path: &Path) -> Result<String, LoadError> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let io = |source| LoadError::Io {
+        path: name.clone(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let known_size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let mut bytes = Vec::new();
+    file.take(syntax::MAX_SOURCE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() > syntax::MAX_SOURCE_BYTES {
+        let size = match known_size {
+            Some(n) => syntax::human_size(n),
+            None => "more than 1 MiB".to_string(),
+        };
+        return Err(LoadError::TooLarge { path: name, size });
+    }
+    String::from_utf8(bytes).map_err(|e| LoadError::Encoding {
+        path: name.clone(),
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
 impl Ruleset {
     /// Parses, checks and compiles rules text. `file` names it in diagnostics.
     ///
@@ -160,36 +194,8 @@ impl Ruleset {
 
     /// Reads and compiles a rules file.
     pub fn from_file(path: &Path) -> Result<Ruleset, LoadError> {
-        use std::io::Read;
-        let name = path.display().to_string();
-        let io = |source| LoadError::Io {
-            path: name.clone(),
-            source,
-        };
-        // read no more than the limit allows: the file may be a huge export,
-        // or endless (`/dev/zero`)
-        let file = std::fs::File::open(path).map_err(io)?;
-        let known_size = file
-            .metadata()
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|m| m.len());
-        let mut bytes = Vec::new();
-        file.take(syntax::MAX_SOURCE_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        if bytes.len() > syntax::MAX_SOURCE_BYTES {
-            let size = match known_size {
-                Some(n) => syntax::human_size(n),
-                None => "more than 1 MiB".to_string(),
-            };
-            return Err(LoadError::TooLarge { path: name, size });
-        }
-        let src = String::from_utf8(bytes).map_err(|e| LoadError::Encoding {
-            path: name.clone(),
-            offset: e.utf8_error().valid_up_to(),
-        })?;
-        Ok(Ruleset::compile(&name, &src)?)
+        let src = read_rules_file(path)?;
+        Ok(Ruleset::compile(&path.display().to_string(), &src)?)
     }
 
     /// The compiled program.

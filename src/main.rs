@@ -3,6 +3,7 @@
 
 mod cli;
 
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,8 +18,11 @@ use influence_eval::data;
     long_about = "Screen creators against brand rules: a ranked shortlist, a reason for every rejection, and a funnel.\n\n\
                   `influence-eval RULES DATA` is short for `influence-eval run RULES DATA`.",
     after_help = "Exit status: 0 ran; 1 the rules are invalid or unreadable; 2 the data could not be read, \
-                  a usage error, an unknown --id (or, with --strict, a creator is in error); \
-                  3 `test` found a failed example or `fmt --check` a file to reformat.\n\
+                  a usage error, an unknown --id, --output naming the rules or the data, the output \
+                  cannot be written (a full disk; a closed pipe is not an error), or, with --strict, \
+                  a creator is in error; 3 `test` found a failed example or `fmt --check` a file to reformat.\n\
+                  Files written (--output, fmt) are replaced whole or not at all: a temporary \
+                  .NAME.influence-eval-PID-N.tmp beside NAME is renamed over it when complete.\n\
                   Colour only on a terminal, never with NO_COLOR set (CLICOLOR_FORCE=1 forces it)."
 )]
 struct Cli {
@@ -45,7 +49,7 @@ enum Command {
     Explain(ExplainArgs),
     /// Run every `example` in the RULES files; exit 3 if an expectation fails.
     Test(TestArgs),
-    /// Rewrite rules files in the canonical layout (comments kept).
+    /// Rewrite rules files in the canonical layout (comments kept), each replaced whole or not at all.
     Fmt(FmtArgs),
     /// Show what changing OLD rules to NEW does to the results over DATA.
     Diff(DiffArgs),
@@ -115,7 +119,7 @@ struct RunArgs {
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output: to a temporary file beside it, renamed over FILE only when complete (a symbolic link is followed, FILE's permissions kept). FILE may not be the rules or the data.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Shortlist length, overriding the ruleset's `limit`.
@@ -133,8 +137,8 @@ struct RunArgs {
     /// Exit with status 2, after the report, if any creator is in error (a damaged record or a value of the wrong kind).
     #[arg(long)]
     strict: bool,
-    /// Threads that decode and evaluate records (table and json) [default: every core]. The report is the same for any number.
-    #[arg(long, value_name = "N")]
+    /// Threads that decode and evaluate records (table and json), 1 to 256; 0 means every core [default: every core, at most 256]. The report is the same for any number.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     threads: Option<usize>,
 }
 
@@ -217,8 +221,27 @@ struct DiffArgs {
     id_field: Option<String>,
 }
 
+/// The most threads `--threads` may ask for: more only costs memory and
+/// start-up time (each has its own batches in flight), and far more could
+/// not be started at all.
+pub const MAX_THREADS: usize = 256;
+
+/// `--threads N`: 0 (every core) or 1 to [`MAX_THREADS`].
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let range = format!("give 1 to {MAX_THREADS}, or 0 for every core");
+    match s.parse::<usize>() {
+        Ok(n) if n <= MAX_THREADS => Ok(n),
+        Ok(n) => Err(format!("{n} threads is more than {MAX_THREADS}: {range}")),
+        Err(_) => Err(format!("not a whole number: {range}")),
+    }
+}
+
 /// True for a subcommand's name or a flag that may stand before one.
-fn is_command(a: &str) -> bool {
+fn is_command(a: &OsStr) -> bool {
+    // a name that is not UTF-8 is no command: it is a rules file's path
+    let Some(a) = a.to_str() else {
+        return false;
+    };
     matches!(a, "help" | "--help" | "-h" | "--version" | "-V")
         || <Cli as clap::CommandFactory>::command()
             .get_subcommands()
@@ -226,19 +249,21 @@ fn is_command(a: &str) -> bool {
 }
 
 fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().collect();
+    // paths are any bytes the system allows, UTF-8 or not: never `args()`,
+    // which panics on the first one that is not
+    let mut args: Vec<OsString> = std::env::args_os().collect();
     // `influence-eval RULES DATA` means `influence-eval run RULES DATA`;
     // a leading `--error-format F` is skipped to find the command
     let mut i = 1;
     while let Some(a) = args.get(i) {
-        match a.as_str() {
-            "--error-format" => i += 2,
-            a if a.starts_with("--error-format=") => i += 1,
+        match a.to_str() {
+            Some("--error-format") => i += 2,
+            Some(a) if a.starts_with("--error-format=") => i += 1,
             _ => break,
         }
     }
     if args.get(i).is_some_and(|a| !is_command(a)) {
-        args.insert(i, "run".to_string());
+        args.insert(i, OsString::from("run"));
     }
     let json_errors = wants_json_errors(&args);
     let cli = match Cli::try_parse_from(&args) {
@@ -255,7 +280,7 @@ fn main() -> ExitCode {
             );
             return ExitCode::from(cli::EXIT_DATA);
         }
-        Err(e) => e.exit(),
+        Err(e) => return clap_message(&e),
     };
     let rep = cli::Reporter::new(cli.error_format == ErrorFormat::Json);
     match cli.command {
@@ -270,9 +295,24 @@ fn main() -> ExitCode {
 
 /// `--error-format json` anywhere in the arguments, read before the parser
 /// so that its own errors come as JSON too.
-fn wants_json_errors(args: &[String]) -> bool {
+fn wants_json_errors(args: &[OsString]) -> bool {
     args.iter().enumerate().any(|(i, a)| {
         a == "--error-format=json"
             || (a == "--error-format" && args.get(i + 1).is_some_and(|v| v == "json"))
     })
+}
+
+/// The parser's own output: `--help` and `--version` on standard output
+/// (exit 0), a usage error on standard error (exit 2). `Error::exit` would
+/// ignore a failed write; `--help > /dev/full` exits 2 as any command does.
+fn clap_message(e: &clap::Error) -> ExitCode {
+    let code = u8::try_from(e.exit_code()).unwrap_or(cli::EXIT_DATA);
+    match e.print() {
+        Err(failed) if !e.use_stderr() => {
+            let rep = cli::Reporter::new(false);
+            cli::write_failed(&failed, "standard output", &rep).unwrap_or(ExitCode::from(code))
+        }
+        // a usage error that standard error cannot take: the status tells
+        _ => ExitCode::from(code),
+    }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use influence_eval::check::fields::FieldCensus;
 use influence_eval::data::{self, Input, Record};
 
-use super::{load, Reporter, EXIT_DATA, EXIT_RULES};
+use super::{load, Lines, Reporter, EXIT_DATA, EXIT_RULES};
 use crate::CheckArgs;
 
 /// Runs `check`.
@@ -31,6 +31,11 @@ pub fn check(a: CheckArgs, rep: &Reporter) -> ExitCode {
             rep.warning("influence::unknown-field", &w, Some(&rules_file));
         }
     }
-    println!("ok: {}: {}", a.rules.display(), rules.summary());
-    ExitCode::SUCCESS
+    let mut out = Lines::new();
+    out.line(format_args!(
+        "ok: {}: {}",
+        a.rules.display(),
+        rules.summary()
+    ));
+    out.finish(rep).unwrap_or(ExitCode::SUCCESS)
 }

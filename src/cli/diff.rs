@@ -45,7 +45,9 @@ pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
             serde_json::to_string_pretty(&d).expect("a diff always serialises") + "\n"
         }
     };
-    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+    let written = super::output(None)
+        .and_then(|mut out| out.write_all(text.as_bytes()).and_then(|()| out.finish()));
+    if let Err(e) = written {
         if let Some(code) = super::write_failed(&e, "standard output", rep) {
             return code;
         }

@@ -72,10 +72,8 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
             s
         }
     };
-    let written = output(None).and_then(|mut out| {
-        out.write_all(text.as_bytes())?;
-        out.flush()
-    });
+    let written =
+        output(None).and_then(|mut out| out.write_all(text.as_bytes()).and_then(|()| out.finish()));
     if let Err(e) = written {
         if let Some(code) = write_failed(&e, "standard output", rep) {
             return code;

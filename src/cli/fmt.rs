@@ -1,55 +1,62 @@
-//! `influence-eval fmt RULES... [--check]`: the canonical layout.
+//! `influence-eval fmt RULES... [--check]`: the canonical layout. Each
+//! file is read as every command reads rules (at most 1 MiB) and replaced
+//! whole or not at all (see `files`).
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use influence_eval::{LoadError, RulesError};
+use influence_eval::{read_rules_file, LoadError, RulesError};
 
-use super::{Reporter, EXIT_RULES, EXIT_TEST};
+use super::files::AtomicFile;
+use super::{Lines, Reporter, EXIT_RULES, EXIT_TEST};
 use crate::FmtArgs;
 
-/// The .rules files named, folders expanded (sorted, not recursive).
-fn rules_files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+/// The .rules files named, folders expanded (sorted, not recursive). A
+/// folder that cannot be listed is reported, not taken as empty.
+fn rules_files(paths: &[PathBuf], rep: &Reporter) -> (Vec<PathBuf>, bool) {
+    let (mut out, mut failed) = (Vec::new(), false);
     for p in paths {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map(|entries| {
-                    entries
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|f| f.extension().is_some_and(|x| x == "rules"))
-                        .collect()
-                })
-                .unwrap_or_default();
-            found.sort();
-            out.extend(found);
-        } else {
+        if !p.is_dir() {
             out.push(p.clone());
+            continue;
+        }
+        let listed = std::fs::read_dir(p).and_then(|entries| {
+            entries
+                .map(|e| e.map(|e| e.path()))
+                .collect::<Result<Vec<PathBuf>, _>>()
+        });
+        match listed {
+            Ok(mut found) => {
+                found.retain(|f| f.extension().is_some_and(|x| x == "rules"));
+                found.sort();
+                out.extend(found);
+            }
+            Err(source) => {
+                rep.load(&LoadError::Io {
+                    path: p.display().to_string(),
+                    source,
+                });
+                failed = true;
+            }
         }
     }
-    out
+    (out, failed)
 }
 
 /// Rewrites each file that is not in the canonical layout (`--check`: only
-/// lists them and exits 3). A file that does not parse exits 1.
+/// lists them and exits 3). A file that does not parse, or cannot be read
+/// or written, exits 1; standard output that cannot be written exits 2.
 pub fn fmt(a: FmtArgs, rep: &Reporter) -> ExitCode {
-    let (mut changed, mut invalid) = (0, false);
-    for path in rules_files(&a.paths) {
+    let (files, mut invalid) = rules_files(&a.paths, rep);
+    let mut changed = 0;
+    let mut out = Lines::new();
+    for path in files {
         let name = path.display().to_string();
-        let src = match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(e) => {
-                    rep.load(&LoadError::Encoding {
-                        path: name,
-                        offset: e.utf8_error().valid_up_to(),
-                    });
-                    invalid = true;
-                    continue;
-                }
-            },
-            Err(source) => {
-                rep.load(&LoadError::Io { path: name, source });
+        let src = match read_rules_file(&path) {
+            Ok(src) => src,
+            Err(e) => {
+                rep.load(&e);
                 invalid = true;
                 continue;
             }
@@ -67,18 +74,21 @@ pub fn fmt(a: FmtArgs, rep: &Reporter) -> ExitCode {
         }
         changed += 1;
         if a.check {
-            println!("would reformat {name}");
-        } else if let Err(e) = std::fs::write(&path, formatted) {
+            out.line(format_args!("would reformat {name}"));
+        } else if let Err(e) = replace(&path, &formatted) {
             rep.error(
                 "influence::io",
-                &format!("cannot write {name}: {e}"),
+                &format!("cannot write {name}: {e}; the file is as it was"),
                 Some(&name),
                 None,
             );
             invalid = true;
         } else {
-            println!("formatted {name}");
+            out.line(format_args!("formatted {name}"));
         }
+    }
+    if let Some(code) = out.finish(rep) {
+        return code;
     }
     if invalid {
         ExitCode::from(EXIT_RULES)
@@ -87,4 +97,11 @@ pub fn fmt(a: FmtArgs, rep: &Reporter) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Replaces the file at `path` with `text`, whole or not at all.
+fn replace(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(text.as_bytes())?;
+    file.commit()
 }

@@ -1,11 +1,16 @@
 //! The command line's pieces, one file per command over the library's
 //! public API, and what they share: diagnostics on standard error
 //! (`--error-format`), terminal manners (colour, width, the progress line)
-//! and where reports go.
+//! and where reports go. Nothing here panics on a full or closed stream
+//! (`println!` would): a report that cannot be written exits 2 with a
+//! message, a closed pipe (`| head`) ends the output quietly, and a
+//! diagnostic that standard error cannot take is dropped (the exit status
+//! still tells).
 
 pub mod check;
 pub mod diff;
 pub mod explain;
+pub mod files;
 pub mod fmt;
 pub mod progress;
 pub mod run;
@@ -53,9 +58,9 @@ impl Reporter {
     pub fn emit(&self, d: &dyn Diagnostic, json: &JsonDiagnostic) {
         if self.json {
             let line = serde_json::to_string(json).expect("a diagnostic always serialises");
-            let _ = writeln!(io::stderr().lock(), "{line}");
+            to_stderr(&format!("{line}\n"));
         } else {
-            eprint!("{}", render(d, self.colour, None));
+            to_stderr(&render(d, self.colour, None));
         }
     }
 
@@ -70,12 +75,12 @@ impl Reporter {
                 }
                 if !self.json {
                     if r.diagnostics.len() > MAX_SHOWN {
-                        eprintln!(
-                            "... and {} more not shown: fix these first",
+                        to_stderr(&format!(
+                            "... and {} more not shown: fix these first\n",
                             r.diagnostics.len() - MAX_SHOWN
-                        );
+                        ));
                     }
-                    eprintln!("{r}");
+                    to_stderr(&format!("{r}\n"));
                 }
             }
             other => {
@@ -121,14 +126,22 @@ impl Reporter {
                 help: help.map(str::to_string),
             };
             let line = serde_json::to_string(&j).expect("a diagnostic always serialises");
-            let _ = writeln!(io::stderr().lock(), "{line}");
+            to_stderr(&format!("{line}\n"));
         } else {
-            eprintln!("{severity}: {message}");
+            let mut text = format!("{severity}: {message}\n");
             if let Some(h) = help {
-                eprintln!("  help: {h}");
+                text.push_str(&format!("  help: {h}\n"));
             }
+            to_stderr(&text);
         }
     }
+}
+
+/// Writes to standard error, in one piece. When even standard error cannot
+/// be written (`2>/dev/full`, a closed pipe) there is nowhere left to say
+/// so: the text is dropped and the exit status alone tells.
+fn to_stderr(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Loads rules, reporting every diagnostic; `None` means exit 1.
@@ -154,11 +167,90 @@ pub fn write_failed(e: &io::Error, to: &str, rep: &Reporter) -> Option<ExitCode>
 }
 
 /// Where a report goes: `--output FILE`, else standard output; buffered.
-pub fn output(path: Option<&Path>) -> io::Result<Box<dyn Write>> {
+/// A file is written beside its target and only renamed into place by
+/// [`Output::finish`] (see [`files`]); dropped unfinished, the target is
+/// left as it was.
+pub enum Output {
+    /// Standard output.
+    Stdout(io::BufWriter<io::Stdout>),
+    /// `--output FILE`.
+    File(files::AtomicFile),
+}
+
+impl Output {
+    /// Flushes the report and, for a file, renames it into place: the
+    /// report is complete at its path once this returns `Ok`, not before.
+    pub fn finish(self) -> io::Result<()> {
+        match self {
+            Output::Stdout(mut out) => out.flush(),
+            Output::File(file) => file.commit(),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Output::Stdout(out) => out.write(buf),
+            Output::File(file) => file.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Output::Stdout(out) => out.write_all(buf),
+            Output::File(file) => file.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::Stdout(out) => out.flush(),
+            Output::File(file) => file.flush(),
+        }
+    }
+}
+
+/// Opens where a report goes. A file that cannot be created (a folder that
+/// does not exist, a directory given as the file) fails here, at once.
+pub fn output(path: Option<&Path>) -> io::Result<Output> {
     Ok(match path {
-        Some(p) => Box::new(io::BufWriter::new(std::fs::File::create(p)?)),
-        None => Box::new(io::BufWriter::new(io::stdout())),
+        Some(p) => Output::File(files::AtomicFile::create(p)?),
+        None => Output::Stdout(io::BufWriter::new(io::stdout())),
     })
+}
+
+/// A command's lines on standard output (`check`, `test`, `fmt`). The
+/// first failed write is kept and later lines are skipped, so the command
+/// still finishes its work and its status; [`Lines::finish`] then reports
+/// the failure.
+pub struct Lines {
+    failed: Option<io::Error>,
+}
+
+impl Lines {
+    /// Lines to standard output.
+    pub fn new() -> Self {
+        Lines { failed: None }
+    }
+
+    /// Writes one line (unbuffered past the line, so that it comes before
+    /// any diagnostic written to standard error after it).
+    pub fn line(&mut self, text: std::fmt::Arguments) {
+        if self.failed.is_none() {
+            let mut out = io::stdout().lock();
+            if let Err(e) = out.write_fmt(text).and_then(|()| out.write_all(b"\n")) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    /// `None` if every line was written or the reader closed the pipe;
+    /// exit 2, with a message, for any other failure.
+    pub fn finish(self, rep: &Reporter) -> Option<ExitCode> {
+        let e = self.failed?;
+        write_failed(&e, "standard output", rep)
+    }
 }
 
 /// The name of where a report goes, for messages.

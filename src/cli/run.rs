@@ -13,12 +13,16 @@ use influence_eval::report::stream::{LineFormat, Ranking, VerdictWriter};
 use influence_eval::report::table;
 use influence_eval::{Ruleset, RunOptions, Status};
 
+use super::files::FileId;
 use super::progress::Progress;
 use super::{load, output, output_name, terminal, write_failed, Reporter, EXIT_DATA, EXIT_RULES};
-use crate::{Format, RunArgs};
+use crate::{Format, RunArgs, MAX_THREADS};
 
 /// Runs `run`.
 pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
+    if let Some(code) = refuse_overwriting_an_input(&a, rep) {
+        return code;
+    }
     let Some(rules) = load(&a.rules, rep) else {
         return ExitCode::from(EXIT_RULES);
     };
@@ -67,9 +71,50 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Every core the machine offers.
+/// Refuses, before anything is opened for writing, a report that would
+/// overwrite the rules or the data: `--output` (or standard output, as
+/// with `>> creators.ndjson`) naming the same file by any path, symbolic
+/// link or hard link. ndjson and csv would read a truncated input on
+/// their second pass; every format would destroy it.
+fn refuse_overwriting_an_input(a: &RunArgs, rep: &Reporter) -> Option<ExitCode> {
+    let (target, to) = match &a.output {
+        Some(path) => (
+            FileId::of_path(path)?,
+            format!("--output {}", path.display()),
+        ),
+        None => (
+            FileId::of_stream(std::os::fd::AsFd::as_fd(&io::stdout()))?,
+            "standard output".to_string(),
+        ),
+    };
+    let data = match Input::from_arg(&a.data) {
+        Input::Path(p) => FileId::of_path(&p),
+        _ => FileId::of_stream(std::os::fd::AsFd::as_fd(&io::stdin())),
+    };
+    let what = if FileId::of_path(&a.rules) == Some(target) {
+        format!("the rules file {}", a.rules.display())
+    } else if data == Some(target) {
+        match Input::from_arg(&a.data) {
+            Input::Path(p) => format!("the data file {}", p.display()),
+            _ => "the data file read as standard input".to_string(),
+        }
+    } else {
+        return None;
+    };
+    let message = format!("{to} is {what}: writing the report there would destroy it");
+    let help = if a.output.is_some() {
+        "write the report to another file; nothing was written"
+    } else {
+        "redirect the report to another file; nothing was written (a `>` redirection has already emptied this one)"
+    };
+    let file = a.output.as_ref().map(|p| p.display().to_string());
+    rep.error("influence::output", &message, file.as_deref(), Some(help));
+    Some(ExitCode::from(EXIT_DATA))
+}
+
+/// Every core the machine offers, up to [`MAX_THREADS`].
 fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
 }
 
 /// Reads every record with a progress line; a fatal data error is reported.
@@ -107,10 +152,19 @@ fn summary(
         id_field: a.id_field.clone(),
         near_misses: a.near_misses.unwrap_or(0),
     };
+    // opened before the long part: a report that cannot be created (a
+    // folder that does not exist) fails at once, not after the screening
+    let to = output_name(a.output.as_deref());
+    let mut out = output(a.output.as_deref())
+        .map_err(|e| write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS))?;
     let input = Input::from_arg(&a.data);
     let mut progress = Progress::new("screening", input.size());
     let bytes = progress.bytes();
-    let threads = a.threads.unwrap_or_else(default_threads).max(1);
+    // 0 (or none) is every core; clap has kept N within 0..=MAX_THREADS
+    let threads = match a.threads {
+        None | Some(0) => default_threads(),
+        Some(n) => n,
+    };
     let screened = rules.screen_input(
         &input,
         a.format_in.map(Into::into),
@@ -142,12 +196,8 @@ fn summary(
             s
         }
     };
-    let written = output(a.output.as_deref()).and_then(|mut out| {
-        out.write_all(text.as_bytes())?;
-        out.flush()
-    });
-    if let Err(e) = written {
-        if let Some(code) = write_failed(&e, &output_name(a.output.as_deref()), rep) {
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.finish()) {
+        if let Some(code) = write_failed(&e, &to, rep) {
             return Err(code);
         }
     }
@@ -192,9 +242,9 @@ fn stream(
     let mut ranks = ranking.finish();
 
     let to = output_name(a.output.as_deref());
-    let out = output(a.output.as_deref())
+    let mut out = output(a.output.as_deref())
         .map_err(|e| write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS))?;
-    let mut writer = match VerdictWriter::new(format, out, program) {
+    let mut writer = match VerdictWriter::new(format, &mut out, program) {
         Ok(w) => w,
         Err(e) => return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS)),
     };
@@ -216,7 +266,15 @@ fn stream(
             failed = Some(e);
         }
     })?;
-    if let Some(e) = failed.or_else(|| writer.finish().err()) {
+    // the file is renamed into place only once every line is written
+    let finished = match failed {
+        Some(e) => Err(e),
+        None => match writer.finish() {
+            Ok(()) => out.finish(),
+            Err(e) => Err(e),
+        },
+    };
+    if let Err(e) = finished {
         // a closed pipe (`| head`) ends the run quietly
         return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS));
     }

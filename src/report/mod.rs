@@ -198,7 +198,7 @@ impl<'p> Screening<'p> {
             // `limit` (and no more than twice that between trims), so memory
             // stays flat however many creators are accepted.
             if let Some(k) = self.shortlist_len() {
-                if self.accepted.len() >= 2 * k.max(512) {
+                if self.accepted.len() >= k.max(512).saturating_mul(2) {
                     self.trim_accepted(k);
                 }
             }
