@@ -55,9 +55,6 @@ pub enum Input {
     Path(PathBuf),
     /// Standard input (`-`).
     Stdin,
-    /// Standard input, saved to this file so that it can be read twice;
-    /// named `<stdin>` in messages, its format sniffed as stdin's is.
-    Spooled(PathBuf),
 }
 
 impl Input {
@@ -74,39 +71,93 @@ impl Input {
     pub fn name(&self) -> String {
         match self {
             Input::Path(p) => p.display().to_string(),
-            Input::Stdin | Input::Spooled(_) => "<stdin>".to_string(),
+            Input::Stdin => "<stdin>".to_string(),
         }
     }
 
     /// The size in bytes, when it is a file.
     pub fn size(&self) -> Option<u64> {
         match self {
-            Input::Path(p) | Input::Spooled(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Input::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
             Input::Stdin => None,
         }
     }
 
     fn file(&self) -> Option<&Path> {
         match self {
-            Input::Path(p) | Input::Spooled(p) => Some(p),
+            Input::Path(p) => Some(p),
             Input::Stdin => None,
         }
     }
 }
 
-/// Counts the bytes read through it, for a progress display.
+/// Counts the bytes read through it: in `bytes` for a progress display,
+/// in `total` to check against the file's length.
 struct Counted<'c, R> {
     inner: R,
     bytes: &'c AtomicU64,
+    total: u64,
 }
 
 impl<R: Read> Read for Counted<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        self.total += n as u64;
         Ok(n)
     }
 }
+
+/// A regular file's length and modification time when it was opened. A
+/// file still being written (an export in progress, a file rewritten in
+/// place) would give records of two versions, or lose some: reading it is
+/// refused. Pipes and terminals have no length to compare, and are read
+/// once anyway.
+struct Snapshot {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Snapshot {
+    fn of(file: &std::fs::File) -> Option<Snapshot> {
+        let m = file.metadata().ok().filter(|m| m.is_file())?;
+        Some(Snapshot {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+
+    /// Whether `file` changed since: its length or modification time now,
+    /// or the bytes `read` from it (when it was read to its end; any
+    /// count past the length at open is a change anyway).
+    fn changed(&self, file: &std::fs::File, read: u64, to_the_end: bool) -> Option<String> {
+        let now = Snapshot::of(file);
+        // exact: a few bytes appended are a change too
+        let size = |n: u64| format!("{} bytes", crate::human::count(n as usize));
+        let detail = match now {
+            Some(n) if n.len != self.len => format!(
+                "it was {} when opened and is {} now",
+                size(self.len),
+                size(n.len)
+            ),
+            Some(n) if n.modified != self.modified => format!(
+                "it was written to while it was read (still {})",
+                size(n.len)
+            ),
+            None => "it can no longer be examined".to_string(),
+            Some(_) if read > self.len || (to_the_end && read < self.len) => format!(
+                "it was {} when opened, and {} were read",
+                size(self.len),
+                size(read)
+            ),
+            Some(_) => return None,
+        };
+        Some(detail)
+    }
+}
+
+/// The message of a file that changed while it was read.
+const CHANGED: &str = "changed while it was read; run again on a copy that is not being written";
 
 /// Largest record the readers hold, in bytes: one NDJSON line, one JSON
 /// array element, one CSV row. A creator record is a few KiB; a larger one
@@ -257,15 +308,35 @@ pub fn read_batches(
     emit: &mut dyn FnMut(RawBatch) -> bool,
 ) -> Result<usize, DataError> {
     let name = input.name();
-    let reader: Box<dyn Read> = match input.file() {
-        Some(p) => Box::new(open(p)?),
+    let file = input.file().map(open).transpose()?;
+    let snapshot = file.as_ref().and_then(Snapshot::of);
+    let inner: Box<dyn Read + '_> = match &file {
+        Some(f) => Box::new(f),
         None => Box::new(std::io::stdin().lock()),
     };
-    let reader = Counted {
-        inner: reader,
+    let mut reader = Counted {
+        inner,
         bytes,
+        total: 0,
     };
-    read_stream(&name, input.file(), reader, format, emit)
+    let mut stopped = false;
+    let read = read_stream(&name, input.file(), &mut reader, format, &mut |batch| {
+        let go = emit(batch);
+        stopped |= !go;
+        go
+    });
+    // checked whatever the outcome: a fault may come from the change itself
+    // (a JSON array cut short), and the change is what to report then
+    if let (Some(snapshot), Some(f)) = (snapshot, &file) {
+        let to_the_end = read.is_ok() && !stopped;
+        if let Some(detail) = snapshot.changed(f, reader.total, to_the_end) {
+            let help = format!(
+                "{detail}: an export still being written, or a file rewritten in place; wait until it is finished, copy it, and run on the copy"
+            );
+            return Err(DataError::plain(&name, CHANGED, Some(help)));
+        }
+    }
+    read
 }
 
 /// Reads every record from any reader (an in-memory buffer, a socket), as
@@ -438,6 +509,13 @@ pub struct DataError {
 }
 
 impl DataError {
+    /// Whether the file changed while it was read (its length or
+    /// modification time moved): reported before any fault met while
+    /// reading it, which the change may have caused.
+    pub fn is_changed(&self) -> bool {
+        self.message == CHANGED
+    }
+
     /// An error without a place in the file (missing file, unreadable).
     pub fn plain(file: &str, message: impl Into<String>, help: Option<String>) -> Self {
         DataError {
@@ -476,6 +554,11 @@ impl DataError {
 /// Lines `line-2 ..= line+2` of the file (each cut to 400 characters), and
 /// the byte offset of `line`:`column` within them.
 fn window(path: &Path, line: usize, column: usize) -> Option<(String, usize, usize)> {
+    // only a regular file can be read again: opening a FIFO a second time
+    // waits for a writer that never comes, and a pipe's bytes are gone
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     let f = std::fs::File::open(path).ok()?;
     let mut r = BufReader::new(f.take(u64::MAX));
     let first = line.saturating_sub(2).max(1);
