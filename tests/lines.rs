@@ -209,6 +209,37 @@ fn a_fifo_dev_stdin_and_process_substitution_are_read_once() {
     }
 }
 
+/// A data error is shown without reading the input again: opening a FIFO a
+/// second time, to show the lines around the fault, waited for ever.
+#[cfg(unix)]
+#[test]
+fn a_data_error_in_a_fifo_is_reported_for_every_command() {
+    let dir = scratch("lines-fifo-error");
+    let rules = write(&dir, "r.rules", RULES);
+    let rules = p(&rules);
+    let commands: [&[&str]; 6] = [
+        &["run", rules, "FIFO", "--format", "json"],
+        &["run", rules, "FIFO", "--format", "ndjson"],
+        &["run", rules, "FIFO", "--format", "table"],
+        &["explain", rules, "FIFO", "--id", "a"],
+        &["check", rules, "--data", "FIFO"],
+        &["diff", rules, rules, "FIFO"],
+    ];
+    for (i, args) in commands.into_iter().enumerate() {
+        let fifo = dir.join(format!("fifo-{i}"));
+        let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+        assert!(made.success());
+        let mut cmd = Command::new(BIN);
+        cmd.args(args.iter().map(|a| if *a == "FIFO" { p(&fifo) } else { a }));
+        let to = fifo.clone();
+        let o = within(cmd, Duration::from_secs(60), move || {
+            let _ = std::fs::write(&to, "[\n  {\"handle\": \"a\"},,\n]\n");
+        });
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("JSON"), "{args:?}: {}", stderr(&o));
+    }
+}
+
 /// Every file in `dir`, by name.
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)

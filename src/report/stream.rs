@@ -293,3 +293,75 @@ fn frame(spool: &mut impl Write, bytes: &[u8], rank_follows: bool) -> io::Result
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::Ruleset;
+
+    fn written(format: LineFormat, records: &[serde_json::Value]) -> String {
+        let rules = Ruleset::compile(
+            "t.rules",
+            "require ok: x > 1\nsignal s = x / 10\nrank by x asc\n",
+        )
+        .expect("valid rules");
+        let mut spool =
+            LineSpool::new(format, rules.program(), Cursor::new(Vec::new())).expect("in memory");
+        for (i, r) in records.iter().enumerate() {
+            spool.add(rules.evaluate_at(r, i, None)).expect("in memory");
+        }
+        let mut out = Vec::new();
+        spool.finish(&mut out).expect("in memory");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn each_rank_goes_in_its_place() {
+        let records = [
+            json!({"handle": "a, \"b\"\nc", "x": 9}),
+            json!({"handle": "low", "x": 0}),
+            json!({"handle": "mid", "x": 5}),
+            json!({"handle": "tie", "x": 5}),
+            json!({"handle": "bad", "x": "text"}),
+            json!({"handle": "first", "x": 2}),
+        ];
+        assert_eq!(
+            written(LineFormat::Csv, &records),
+            "id,status,rank,score,tier,s,failed\n\
+             \"a, \"\"b\"\"\nc\",accepted,4,0.9,,0.9,\n\
+             low,rejected,,0.0,,0.0,ok\n\
+             mid,accepted,2,0.5,,0.5,\n\
+             tie,accepted,3,0.5,,0.5,\n\
+             bad,error,,,,,ok\n\
+             first,accepted,1,0.2,,0.2,\n"
+        );
+        let ranks: Vec<serde_json::Value> = written(LineFormat::Ndjson, &records)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON")["rank"].clone())
+            .collect();
+        assert_eq!(
+            ranks,
+            [
+                json!(4),
+                json!(null),
+                json!(2),
+                json!(3),
+                json!(null),
+                json!(1)
+            ]
+        );
+    }
+
+    #[test]
+    fn no_verdicts_is_the_header_alone() {
+        assert_eq!(
+            written(LineFormat::Csv, &[]),
+            "id,status,rank,score,tier,s,failed\n"
+        );
+        assert_eq!(written(LineFormat::Ndjson, &[]), "");
+    }
+}
