@@ -294,5 +294,15 @@ fn the_temporary_file_is_gone_after_every_run() {
             "{:?}",
             names(&out)
         );
+        // an output that is no regular file: the spool goes to the temporary folder
+        let o = run(&[
+            p(&rules),
+            p(&good),
+            "--format",
+            format,
+            "--output",
+            "/dev/null",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
 }

@@ -161,7 +161,13 @@ fn stream(
         rep.error("influence::output", &message, None, Some(help));
         ExitCode::from(EXIT_DATA)
     };
-    let file = spool_file(&dir).map_err(|e| spool_failed("cannot create", &e))?;
+    let to = output_name(a.output.as_deref());
+    let file = spool_file(&dir).map_err(|e| match a.output {
+        // beside the output: what fails here would fail for the output
+        // (a missing folder, no permission), and is said so
+        Some(_) => write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS),
+        None => spool_failed("cannot create", &e),
+    })?;
     let mut spool =
         LineSpool::new(format, program, file).map_err(|e| spool_failed("cannot write", &e))?;
 
@@ -204,7 +210,6 @@ fn stream(
         ExitCode::from(EXIT_DATA)
     })?;
 
-    let to = output_name(a.output.as_deref());
     let mut out = output(a.output.as_deref())
         .map_err(|e| write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS))?;
     match spool.finish(&mut out) {
@@ -222,12 +227,20 @@ fn stream(
     Ok(errors)
 }
 
-/// Where the spool goes: beside the output file, else the temporary folder.
+/// Where the spool goes: beside the output file (where there is room for
+/// the output), else the temporary folder; also for an output that is not
+/// a regular file (`--output /dev/null`, a FIFO), whose folder is no place
+/// for files.
 fn spool_dir(output: Option<&Path>) -> PathBuf {
-    match output.map(|p| p.parent().unwrap_or(Path::new(""))) {
-        Some(dir) if dir.as_os_str().is_empty() => PathBuf::from("."),
-        Some(dir) => dir.to_path_buf(),
-        None => std::env::temp_dir(),
+    let Some(path) = output else {
+        return std::env::temp_dir();
+    };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::env::temp_dir();
+    }
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 
