@@ -10,9 +10,12 @@ mod batch;
 mod delimited;
 mod json;
 mod ndjson;
+mod snapshot;
 pub mod sparse;
 
 pub use batch::RawBatch;
+
+use snapshot::{Snapshot, CHANGED};
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
@@ -109,57 +112,6 @@ impl<R: Read> Read for Counted<'_, R> {
         Ok(n)
     }
 }
-
-/// A regular file's length and modification time when it was opened. A
-/// file still being written (an export in progress, a file rewritten in
-/// place) would give records of two versions, or lose some: reading it is
-/// refused. Pipes and terminals have no length to compare, and are read
-/// once anyway.
-struct Snapshot {
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-}
-
-impl Snapshot {
-    fn of(file: &std::fs::File) -> Option<Snapshot> {
-        let m = file.metadata().ok().filter(|m| m.is_file())?;
-        Some(Snapshot {
-            len: m.len(),
-            modified: m.modified().ok(),
-        })
-    }
-
-    /// Whether `file` changed since: its length or modification time now,
-    /// or the bytes `read` from it (when it was read to its end; any
-    /// count past the length at open is a change anyway).
-    fn changed(&self, file: &std::fs::File, read: u64, to_the_end: bool) -> Option<String> {
-        let now = Snapshot::of(file);
-        // exact: a few bytes appended are a change too
-        let size = |n: u64| format!("{} bytes", crate::human::count(n as usize));
-        let detail = match now {
-            Some(n) if n.len != self.len => format!(
-                "it was {} when opened and is {} now",
-                size(self.len),
-                size(n.len)
-            ),
-            Some(n) if n.modified != self.modified => format!(
-                "it was written to while it was read (still {})",
-                size(n.len)
-            ),
-            None => "it can no longer be examined".to_string(),
-            Some(_) if read > self.len || (to_the_end && read < self.len) => format!(
-                "it was {} when opened, and {} were read",
-                size(self.len),
-                size(read)
-            ),
-            Some(_) => return None,
-        };
-        Some(detail)
-    }
-}
-
-/// The message of a file that changed while it was read.
-const CHANGED: &str = "changed while it was read; run again on a copy that is not being written";
 
 /// Largest record the readers hold, in bytes: one NDJSON line, one JSON
 /// array element, one CSV row. A creator record is a few KiB; a larger one
@@ -332,11 +284,8 @@ pub fn read_batches(
     // (a JSON array cut short), and the change is what to report then
     if let (Some(snapshot), Some(f)) = (snapshot, &file) {
         let to_the_end = read.is_ok() && !stopped;
-        if let Some(detail) = snapshot.changed(f, total.get(), to_the_end) {
-            let help = format!(
-                "{detail}: an export still being written, or a file rewritten in place; wait until it is finished, copy it, and run on the copy"
-            );
-            return Err(DataError::plain(&name, CHANGED, Some(help)));
+        if let Some(e) = snapshot.changed(f, total.get(), to_the_end, &name) {
+            return Err(e);
         }
     }
     read
