@@ -17,8 +17,8 @@ use influence_eval::data;
     about = "Screen creators against brand rules: a ranked shortlist, a reason for every rejection, and a funnel.",
     long_about = "Screen creators against brand rules: a ranked shortlist, a reason for every rejection, and a funnel.\n\n\
                   `influence-eval RULES DATA` is short for `influence-eval run RULES DATA`.",
-    after_help = "Exit status: 0 ran; 1 the rules are invalid or unreadable; 2 the data could not be read, \
-                  a usage error, an unknown --id, --output naming the rules or the data, the output \
+    after_help = "Exit status: 0 ran; 1 the rules are invalid or unreadable; 2 the data could not be read \
+                  (or changed while it was read), a usage error, an unknown --id, --output naming the rules or the data, the output \
                   cannot be written (a full disk; a closed pipe is not an error), or, with --strict, \
                   a creator is in error; 3 `test` found a failed example or `fmt --check` a file to reformat.\n\
                   Files written (--output, fmt) are replaced whole or not at all: a temporary \
@@ -69,9 +69,9 @@ enum Format {
     Table,
     /// One JSON object with every count, the funnel and the shortlist (default when piped).
     Json,
-    /// One verdict per line for every record, in input order, rank included; no summary. The input is read twice: once to rank, once to write each line as it is evaluated.
+    /// One verdict per line for every record, in input order, rank included; no summary. The input is read once; the lines wait in a temporary file until every creator is ranked.
     Ndjson,
-    /// One row per record: id, status, rank, score, tier, a column per signal, failed requirements joined by `;`. Read twice, as ndjson.
+    /// One row per record: id, status, rank, score, tier, a column per signal, failed requirements joined by `;`. Written as ndjson is.
     Csv,
 }
 
@@ -137,7 +137,7 @@ struct RunArgs {
     /// Exit with status 2, after the report, if any creator is in error (a damaged record or a value of the wrong kind).
     #[arg(long)]
     strict: bool,
-    /// Threads that decode and evaluate records (table and json), 1 to 256; 0 means every core [default: every core, at most 256]. The report is the same for any number.
+    /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
     #[arg(long, value_name = "N", value_parser = parse_threads)]
     threads: Option<usize>,
 }

@@ -112,18 +112,73 @@ impl Ruleset {
         bytes: &AtomicU64,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Report, DataError> {
-        let filter = self.field_filter(options.id_field.as_deref());
         let mut screening = Screening::new(self.program(), options.top, options.all)
             .with_near_misses(options.near_misses);
+        let read = self.pipeline(input, format, options, threads, bytes, progress, |v, d| {
+            if let (Some(d), Some(_)) = (d, screening.near_miss(&v)) {
+                screening.add_near_miss(&v, d);
+            }
+            screening.add(v);
+            true
+        });
+        let warnings = read?;
+        let mut report = screening.finish();
+        report.warnings = warnings;
+        Ok(report)
+    }
+
+    /// Screens every record of `input` as [`Ruleset::screen_input`] does,
+    /// handing each verdict, in input order, to `each` (which returns false
+    /// to stop reading) instead of building a report: the verdicts are
+    /// those of `--all`, ranks left out. Returns the warnings for fields no
+    /// record has.
+    #[allow(clippy::too_many_arguments)]
+    pub fn screen_each(
+        &self,
+        input: &Input,
+        format: Option<Format>,
+        options: &RunOptions,
+        threads: usize,
+        bytes: &AtomicU64,
+        progress: &mut dyn FnMut(usize),
+        mut each: impl FnMut(Verdict) -> bool,
+    ) -> Result<Vec<String>, DataError> {
+        self.pipeline(input, format, options, threads, bytes, progress, |v, _| {
+            each(v)
+        })
+    }
+
+    /// The one record loop: reads, decodes and evaluates on `threads`
+    /// threads and hands each verdict (with its distance to passing, for a
+    /// possible near miss) to `take` in input order; `take` returns false
+    /// to stop. Returns the field warnings (none for an input with no
+    /// records).
+    #[allow(clippy::too_many_arguments)]
+    fn pipeline<F>(
+        &self,
+        input: &Input,
+        format: Option<Format>,
+        options: &RunOptions,
+        threads: usize,
+        bytes: &AtomicU64,
+        progress: &mut dyn FnMut(usize),
+        mut each: F,
+    ) -> Result<Vec<String>, DataError>
+    where
+        F: FnMut(Verdict, Option<Vec<Distance>>) -> bool,
+    {
+        let filter = self.field_filter(options.id_field.as_deref());
         let mut census = FieldCensus::new(self.program());
         let mut fault = None;
-        let mut take = |done: Done, screening: &mut Screening, fault: &mut Option<Fault>| {
+        let mut stopped = false;
+        // false once a fault is met or `each` wants no more
+        let mut take = |done: Done, fault: &mut Option<Fault>, stopped: &mut bool| {
             progress(done.verdicts.len());
             for (v, distance) in done.verdicts {
-                if let (Some(d), Some(_)) = (distance, screening.near_miss(&v)) {
-                    screening.add_near_miss(&v, d);
+                if !each(v, distance) {
+                    *stopped = true;
+                    return false;
                 }
-                screening.add(v);
             }
             if done.fault.is_some() {
                 *fault = done.fault;
@@ -135,7 +190,7 @@ impl Ruleset {
             let mut worker = Worker::new(self, &filter, options);
             let n = data::read_batches(input, format, bytes, &mut |batch| {
                 let done = worker.work(&batch);
-                take(done, &mut screening, &mut fault)
+                take(done, &mut fault, &mut stopped)
             });
             census = worker.census;
             n
@@ -173,15 +228,17 @@ impl Ruleset {
                 // results come back in any order: keep them until their turn
                 let mut pending = BTreeMap::new();
                 let mut next = 0;
+                let mut going = true;
                 for (k, done) in results.iter() {
                     pending.insert(k, done);
                     while let Some(done) = pending.remove(&next) {
                         next += 1;
-                        if !take(done, &mut screening, &mut fault) {
+                        going = take(done, &mut fault, &mut stopped);
+                        if !going {
                             break;
                         }
                     }
-                    if fault.is_some() {
+                    if !going {
                         break;
                     }
                 }
@@ -192,16 +249,19 @@ impl Ruleset {
                 reader.join().expect("the reader does not panic")
             })
         };
-        // a fault inside a record comes before anything the reader met later
-        if let Some(f) = fault {
-            return Err(data::fault_error(f, input));
+        match (read, fault) {
+            // a file that changed while it was read: whatever else went
+            // wrong may come from the change
+            (Err(e), _) if e.is_changed() => Err(e),
+            // a fault inside a record comes before anything the reader met later
+            (_, Some(f)) => Err(data::fault_error(f, input)),
+            (Err(e), None) => Err(e),
+            (Ok(count), None) => Ok(if count > 0 && !stopped {
+                census.warnings()
+            } else {
+                Vec::new()
+            }),
         }
-        let count = read?;
-        let mut report = screening.finish();
-        if count > 0 {
-            report.warnings = census.warnings();
-        }
-        Ok(report)
     }
 }
 

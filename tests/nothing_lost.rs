@@ -5,12 +5,18 @@
 //! and CSV, each with the damage its format can take without making the
 //! rest unreadable (which stops a run by design).
 //!
+//! A file that changes while it is read (appended, cut short, rewritten in
+//! place) must be refused, exit 2, or read whole as it was at one moment:
+//! never records of two versions, never ranks that skip numbers.
+//!
 //! The damage is drawn from a seeded generator; the seed is printed, and
 //! `NOTHING_LOST_SEED=N cargo test --test nothing_lost` replays one.
 
 mod common;
 
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use common::{p, run, scratch, stderr, write};
 use serde_json::{json, Value};
@@ -262,4 +268,255 @@ fn csv_rows_damaged_at_random_are_each_reported_once() {
     }
     let data = write(&dir, "c.csv", &text);
     check(&verdicts(&data), &expected, "csv");
+}
+
+/// How the data file changes while the binary may be reading it.
+#[derive(Clone, Copy, Debug)]
+enum Change {
+    /// More records written at its end, a chunk at a time.
+    Append,
+    /// Cut to its first half.
+    Truncate,
+    /// Emptied and written again with other records (`> file`).
+    Rewrite,
+}
+
+/// Records with ids `{prefix}0`, `{prefix}1`, ..., each with a long bio so
+/// that reading takes a while.
+fn records(prefix: &str, n: usize) -> Vec<u8> {
+    let mut rng = Rng(7);
+    let mut text = Vec::new();
+    for i in 0..n {
+        let mut c = creator(&mut rng, i);
+        c["handle"] = json!(format!("{prefix}{i}"));
+        c["bio"] = json!("🌿 skincare ".repeat(120));
+        text.extend_from_slice(c.to_string().as_bytes());
+        text.push(b'\n');
+    }
+    text
+}
+
+const BEFORE: usize = 20_000;
+const AFTER: usize = 4_000;
+const CHUNK: usize = 1_000;
+
+/// Whether `ids`, as read, are the records of one moment of the file's
+/// history: never records of two versions, none lost.
+fn one_moment(ids: &[&str], change: Change) -> bool {
+    let a = ids
+        .iter()
+        .enumerate()
+        .take_while(|(i, id)| **id == format!("a{i}"))
+        .count();
+    let b = ids[a..]
+        .iter()
+        .enumerate()
+        .take_while(|(i, id)| **id == format!("b{i}"))
+        .count();
+    let whole_chunks = b % CHUNK == 0 || b == AFTER;
+    a + b == ids.len()
+        && match change {
+            Change::Append => a == BEFORE && whole_chunks,
+            Change::Truncate => b == 0 && (a == BEFORE || a == BEFORE / 2),
+            Change::Rewrite => (a == BEFORE && b == 0) || (a == 0 && whole_chunks),
+        }
+}
+
+fn apply(data: &Path, change: Change, before: &[u8], after: &[u8]) {
+    use std::io::Write;
+    let chunks = |f: &mut std::fs::File| {
+        for chunk in after
+            .split_inclusive(|&b| b == b'\n')
+            .collect::<Vec<_>>()
+            .chunks(CHUNK)
+        {
+            f.write_all(&chunk.concat()).expect("write");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    match change {
+        Change::Append => {
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(data)
+                .expect("open");
+            chunks(&mut f);
+        }
+        Change::Truncate => {
+            let half = before
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n')
+                .nth(BEFORE / 2 - 1)
+                .map_or(0, |(i, _)| i + 1);
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(data)
+                .expect("open");
+            f.set_len(half as u64).expect("truncate");
+        }
+        Change::Rewrite => chunks(&mut std::fs::File::create(data).expect("create")),
+    }
+}
+
+/// Ids and ranks of the output, in input order, as (id, status, rank).
+fn lines_of(format: &str, out: &[u8]) -> Vec<(String, String, Option<u64>)> {
+    let text = String::from_utf8_lossy(out);
+    let of_json = |v: &Value| {
+        (
+            v["id"].as_str().unwrap_or("?").to_string(),
+            v["status"].as_str().unwrap_or("?").to_string(),
+            v["rank"].as_u64(),
+        )
+    };
+    match format {
+        "json" => serde_json::from_str::<Value>(&text).expect("a JSON report")["creators"]
+            .as_array()
+            .expect("--all")
+            .iter()
+            .map(of_json)
+            .collect(),
+        "ndjson" => text
+            .lines()
+            .map(|l| of_json(&serde_json::from_str(l).expect("a JSON line")))
+            .collect(),
+        _ => csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|r| {
+                let r = r.expect("a CSV row");
+                (r[0].to_string(), r[1].to_string(), r[2].parse().ok())
+            })
+            .collect(),
+    }
+}
+
+/// The run's output is of one moment of the file, and every accepted
+/// creator, and no other, has a rank of 1..=A.
+fn whole(format: &str, out: &[u8], change: Change) {
+    if format == "table" {
+        // the first line counts the creators: `20,000 creators, ...`
+        let text = String::from_utf8_lossy(out);
+        let first = text.lines().next().unwrap_or("");
+        let n: usize = first
+            .split(" creators")
+            .next()
+            .and_then(|s| s.rsplit(' ').next())
+            .map(|s| s.replace(',', ""))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("a count: {first}"));
+        let ids: Vec<String> = (0..n).map(|i| format!("a{i}")).collect();
+        let bs: Vec<String> = (0..n).map(|i| format!("b{i}")).collect();
+        let a_ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let b_ids: Vec<&str> = bs.iter().map(String::as_str).collect();
+        let fits = one_moment(&a_ids, change)
+            || one_moment(&b_ids, change)
+            || (n > BEFORE && {
+                let mixed: Vec<String> = (0..BEFORE)
+                    .map(|i| format!("a{i}"))
+                    .chain((0..n - BEFORE).map(|i| format!("b{i}")))
+                    .collect();
+                one_moment(
+                    &mixed.iter().map(String::as_str).collect::<Vec<_>>(),
+                    change,
+                )
+            });
+        assert!(
+            fits,
+            "table, {change:?}: {n} creators is no moment of the file"
+        );
+        return;
+    }
+    let lines = lines_of(format, out);
+    let ids: Vec<&str> = lines.iter().map(|l| l.0.as_str()).collect();
+    assert!(
+        one_moment(&ids, change),
+        "{format}, {change:?}: {} records, not one moment of the file",
+        ids.len()
+    );
+    let mut ranks: Vec<u64> = lines.iter().filter_map(|l| l.2).collect();
+    ranks.sort_unstable();
+    let accepted = lines.iter().filter(|l| l.1 == "accepted").count() as u64;
+    assert_eq!(
+        ranks,
+        (1..=accepted).collect::<Vec<_>>(),
+        "{format}, {change:?}: the ranks are 1..={accepted}"
+    );
+}
+
+/// Waits until process `pid` has read `bytes` (Linux: `/proc/PID/io`),
+/// else for `fallback`.
+fn wait_until_read(pid: u32, bytes: f64, fallback: Duration) {
+    let io = format!("/proc/{pid}/io");
+    let start = Instant::now();
+    loop {
+        let Ok(text) = std::fs::read_to_string(&io) else {
+            // no /proc, or the process is gone
+            if start.elapsed() < fallback {
+                std::thread::sleep(fallback - start.elapsed());
+            }
+            return;
+        };
+        let read: f64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("rchar: "))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0.0);
+        if read >= bytes || start.elapsed() > Duration::from_secs(120) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn a_file_that_changes_while_it_is_read_is_refused_or_read_whole() {
+    let dir = scratch("lost-changing");
+    let rules = write(&dir, "r.rules", RULES);
+    let data = dir.join("c.ndjson");
+    let before = records("a", BEFORE);
+    let after = records("b", AFTER);
+    let args = |format: &'static str| {
+        let mut c = Command::new(common::BIN);
+        c.args([
+            p(&rules),
+            p(&data),
+            "--format",
+            format,
+            "--all",
+            "--threads",
+            "2",
+        ])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        c
+    };
+    // how long one run takes, to change the file while the next ones read it
+    std::fs::write(&data, &before).expect("write");
+    let start = Instant::now();
+    let o = args("json").output().expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let took = start.elapsed();
+    let changes = [Change::Append, Change::Truncate, Change::Rewrite];
+    for (f, format) in ["json", "ndjson", "csv", "table"].into_iter().enumerate() {
+        let mut refused = 0;
+        for (k, change) in changes.into_iter().enumerate() {
+            std::fs::write(&data, &before).expect("write");
+            let child = args(format).spawn().expect("run");
+            let share = 0.1 + 0.25 * ((f + k) % 3) as f64;
+            wait_until_read(child.id(), before.len() as f64 * share, took.mul_f64(share));
+            apply(&data, change, &before, &after);
+            let o = child.wait_with_output().expect("wait");
+            match o.status.code() {
+                Some(0) => whole(format, &o.stdout, change),
+                Some(2) if stderr(&o).contains("changed while it was read") => refused += 1,
+                // emptied, and read before it was written again: a moment of it
+                Some(2) if matches!(change, Change::Rewrite) && stderr(&o).contains("empty") => {}
+                _ => panic!("{format}, {change:?}: {:?}\n{}", o.status, stderr(&o)),
+            }
+        }
+        assert!(refused > 0, "{format}: no change was seen while reading");
+    }
+    let _ = std::fs::remove_dir_all(&dir); // tens of MB
 }

@@ -158,27 +158,3 @@ fn the_search_for_one_creator_through_the_api() {
         .expect_err("no records");
     assert!(err.closest.is_empty());
 }
-/// The first pass of ndjson and csv gives up on a creator at its first
-/// failed requirement; it must accept exactly whom a full evaluation does.
-#[test]
-fn the_ranking_pass_accepts_exactly_as_a_run_does() {
-    for rules in [
-        "rules/brand.rules",
-        "rules/outdoor_gear.rules",
-        "rules/minimal.rules",
-    ] {
-        let rules = Ruleset::from_file(rules.as_ref()).expect("sample rules");
-        let input = Input::from_arg("creators.json".as_ref());
-        data::read(&input, None, &mut |r| {
-            let v = rules.evaluate_record(&r, r.position, None);
-            let key = r
-                .item
-                .as_ref()
-                .ok()
-                .and_then(|x| rules.program().accepted_key(x));
-            let full = v.rank_key.filter(|_| v.status == Status::Accepted);
-            assert_eq!(key, full, "{}", v.id);
-        })
-        .expect("sample data");
-    }
-}

@@ -1,15 +1,15 @@
-//! `run RULES DATA`: every creator evaluated and reported. `table` and
-//! `json` collect a report (the shortlist, near misses, the funnel);
-//! `ndjson` and `csv` write one verdict per record as it is evaluated, in
-//! two passes so that each accepted creator's rank is known.
+//! `run RULES DATA`: every creator evaluated and reported, in one pass over
+//! the input. `table` and `json` collect a report (the shortlist, near
+//! misses, the funnel); `ndjson` and `csv` write one verdict per record,
+//! spooled until each accepted creator's rank is known.
 
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use influence_eval::check::fields::FieldCensus;
-use influence_eval::data::{self, DataError, Input, Record};
+use influence_eval::data::Input;
 use influence_eval::report::paint::Paint;
-use influence_eval::report::stream::{LineFormat, Ranking, VerdictWriter};
+use influence_eval::report::stream::{CopyError, LineFormat, LineSpool};
 use influence_eval::report::table;
 use influence_eval::{Ruleset, RunOptions, Status};
 
@@ -117,27 +117,6 @@ fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
 }
 
-/// Reads every record with a progress line; a fatal data error is reported.
-fn read_all(
-    input: &Input,
-    a: &RunArgs,
-    label: &str,
-    rep: &Reporter,
-    each: &mut dyn FnMut(&Record),
-) -> Result<(), ExitCode> {
-    let mut progress = Progress::new(label, input.size());
-    let bytes = progress.bytes();
-    let read = data::read_counting(input, a.format_in.map(Into::into), &bytes, &mut |r| {
-        each(&r);
-        progress.tick();
-    });
-    progress.finish();
-    read.map(|_| ()).map_err(|e: DataError| {
-        rep.data(&e);
-        ExitCode::from(EXIT_DATA)
-    })
-}
-
 /// `table` and `json`: one report. Returns the number of creators in error.
 fn summary(
     rules: &Ruleset,
@@ -211,104 +190,181 @@ fn summary(
     Ok(report.errors)
 }
 
-/// `ndjson` and `csv`: a first pass ranks the accepted creators, the
-/// second writes each verdict, with its rank, as it is evaluated. Standard
-/// input is saved to a temporary file to be read twice.
+/// `ndjson` and `csv`: the input is read once, through the same pipeline
+/// as `json`; each line is spooled to a temporary file as its verdict comes,
+/// and copied to the output with its rank once every creator is ranked.
 fn stream(
     rules: &Ruleset,
     a: &RunArgs,
     format: LineFormat,
     rep: &Reporter,
 ) -> Result<usize, ExitCode> {
-    let spool;
-    let input = match Input::from_arg(&a.data) {
-        Input::Stdin => {
-            spool = Spool::new().map_err(|e| {
-                let message = format!("cannot save standard input to a temporary file: {e}");
-                rep.error("influence::data", &message, Some("<stdin>"), None);
-                ExitCode::from(EXIT_DATA)
-            })?;
-            Input::Spooled(spool.path.clone())
-        }
-        other => other,
-    };
-    let id_field = a.id_field.as_deref();
     let program = rules.program();
-    let mut ranking = Ranking::new(program);
-    read_all(&input, a, "ranking", rep, &mut |r| {
-        let key = r.item.as_ref().ok().and_then(|x| program.accepted_key(x));
-        ranking.add(r.position, key);
-    })?;
-    let mut ranks = ranking.finish();
-
+    let dir = spool_dir(a.output.as_deref());
     let to = output_name(a.output.as_deref());
+    let spool_failed = |what: &str, e: &io::Error| {
+        // beside the output: what fails there (a full disk, a file size
+        // limit) would fail for the output, and is said so
+        if a.output.is_some() {
+            return write_failed(e, &to, rep).unwrap_or(ExitCode::from(EXIT_DATA));
+        }
+        let message = format!("{what} a temporary file in {}: {e}", dir.display());
+        let help = if a.output.is_some() {
+            "the lines wait there, about the size of the output, until every creator is ranked; write the output to a folder with room"
+        } else {
+            "the lines wait there, about the size of the output, until every creator is ranked; set TMPDIR to a folder with room"
+        };
+        rep.error("influence::output", &message, None, Some(help));
+        ExitCode::from(EXIT_DATA)
+    };
+    // opened first, so that a missing folder fails before the data is read;
+    // a file is renamed into place only once every line is written
     let mut out = output(a.output.as_deref())
         .map_err(|e| write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS))?;
-    let mut writer = match VerdictWriter::new(format, &mut out, program) {
-        Ok(w) => w,
-        Err(e) => return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS)),
+    let file = spool_file(&dir).map_err(|e| match a.output {
+        // beside the output: what fails here would fail for the output
+        // (a missing folder, no permission), and is said so
+        Some(_) => write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS),
+        None => spool_failed("cannot create", &e),
+    })?;
+    let mut spool =
+        LineSpool::new(format, program, file).map_err(|e| spool_failed("cannot write", &e))?;
+
+    let options = RunOptions {
+        // every verdict is written, with its reasons
+        all: true,
+        id_field: a.id_field.clone(),
+        ..RunOptions::default()
     };
-    let mut census = FieldCensus::new(program);
+    let input = Input::from_arg(&a.data);
+    let mut progress = Progress::new("screening", input.size());
+    let bytes = progress.bytes();
+    let threads = a.threads.unwrap_or_else(default_threads).max(1);
     let mut errors = 0;
     let mut failed: Option<io::Error> = None;
-    read_all(&input, a, "writing", rep, &mut |r| {
-        // once the output is gone (`| head`), reading on is all that is left
-        if failed.is_some() {
-            return;
-        }
-        if let Ok(record) = &r.item {
-            census.observe(record);
-        }
-        let mut v = rules.evaluate_record(r, r.position, id_field);
-        v.rank = ranks.rank_of(r.position);
-        errors += usize::from(v.status == Status::Error);
-        if let Err(e) = writer.write(&v) {
-            failed = Some(e);
-        }
-    })?;
-    // the file is renamed into place only once every line is written
-    let finished = match failed {
-        Some(e) => Err(e),
-        None => match writer.finish() {
-            Ok(()) => out.finish(),
-            Err(e) => Err(e),
+    let screened = rules.screen_each(
+        &input,
+        a.format_in.map(Into::into),
+        &options,
+        threads,
+        &bytes,
+        &mut |n| progress.advance(n),
+        |v| {
+            errors += usize::from(v.status == Status::Error);
+            match spool.add(v) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            }
         },
-    };
-    if let Err(e) = finished {
+    );
+    progress.finish();
+    if let Some(e) = failed {
+        return Err(spool_failed("cannot write", &e));
+    }
+    let warnings = screened.map_err(|e| {
+        rep.data(&e);
+        ExitCode::from(EXIT_DATA)
+    })?;
+
+    match spool.finish(&mut out).map(|()| out.finish()) {
+        Ok(Ok(())) => {}
         // a closed pipe (`| head`) ends the run quietly
-        return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS));
+        Ok(Err(e)) => return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS)),
+        Err(CopyError::Spool(e)) => return Err(spool_failed("cannot read back", &e)),
+        // a closed pipe (`| head`) ends the run quietly
+        Err(CopyError::Output(e)) => {
+            return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS))
+        }
     }
     let rules_file = a.rules.display().to_string();
-    for w in census.warnings() {
+    for w in warnings {
         rep.warning("influence::unknown-field", &w, Some(&rules_file));
     }
     Ok(errors)
 }
 
-/// Standard input saved to a temporary file, removed when dropped.
-struct Spool {
-    path: std::path::PathBuf,
+/// Where the spool goes: beside the output file (where there is room for
+/// the output), else the temporary folder; also for an output that is not
+/// a regular file (`--output /dev/null`, a FIFO), whose folder is no place
+/// for files.
+fn spool_dir(output: Option<&Path>) -> PathBuf {
+    let Some(path) = output else {
+        return std::env::temp_dir();
+    };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::env::temp_dir();
+    }
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
-impl Spool {
-    fn new() -> io::Result<Spool> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!("influence-eval-stdin-{}-{nanos}", std::process::id());
-        let path = std::env::temp_dir().join(name);
-        let mut file = std::fs::OpenOptions::new()
+/// A new temporary file in `dir`, read and written, that no exit path
+/// leaves behind: on Unix its name is removed as soon as it is created, so
+/// the file goes with the process however it ends (an error, Ctrl-C, a
+/// kill); where an open file cannot be removed, it is removed when dropped.
+fn spool_file(dir: &Path) -> io::Result<Spool> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut attempt = 0;
+    loop {
+        let name = format!(
+            ".influence-eval-{}-{nanos}-{attempt}.spool",
+            std::process::id()
+        );
+        let path = dir.join(name);
+        let opened = std::fs::OpenOptions::new()
+            .read(true)
             .write(true)
             .create_new(true)
-            .open(&path)?;
-        let spool = Spool { path };
-        io::copy(&mut io::stdin().lock(), &mut file)?;
-        Ok(spool)
+            .open(&path);
+        match opened {
+            Ok(file) => {
+                let path = std::fs::remove_file(&path).err().map(|_| path);
+                return Ok(Spool { file, path });
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The spool's file, and its name while it still has one.
+struct Spool {
+    file: std::fs::File,
+    path: Option<PathBuf>,
+}
+
+impl io::Read for Spool {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.file.read(buf)
+    }
+}
+
+impl io::Write for Spool {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl io::Seek for Spool {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        self.file.seek(to)
     }
 }
 
 impl Drop for Spool {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if let Some(path) = &self.path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }

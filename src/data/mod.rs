@@ -10,9 +10,12 @@ mod batch;
 mod delimited;
 mod json;
 mod ndjson;
+mod snapshot;
 pub mod sparse;
 
 pub use batch::RawBatch;
+
+use snapshot::{Snapshot, CHANGED};
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
@@ -55,9 +58,6 @@ pub enum Input {
     Path(PathBuf),
     /// Standard input (`-`).
     Stdin,
-    /// Standard input, saved to this file so that it can be read twice;
-    /// named `<stdin>` in messages, its format sniffed as stdin's is.
-    Spooled(PathBuf),
 }
 
 impl Input {
@@ -74,36 +74,41 @@ impl Input {
     pub fn name(&self) -> String {
         match self {
             Input::Path(p) => p.display().to_string(),
-            Input::Stdin | Input::Spooled(_) => "<stdin>".to_string(),
+            Input::Stdin => "<stdin>".to_string(),
         }
     }
 
     /// The size in bytes, when it is a file.
     pub fn size(&self) -> Option<u64> {
         match self {
-            Input::Path(p) | Input::Spooled(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Input::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
             Input::Stdin => None,
         }
     }
 
     fn file(&self) -> Option<&Path> {
         match self {
-            Input::Path(p) | Input::Spooled(p) => Some(p),
+            Input::Path(p) => Some(p),
             Input::Stdin => None,
         }
     }
 }
 
-/// Counts the bytes read through it, for a progress display.
+/// Counts the bytes read through it: in `bytes` for a progress display,
+/// in `total` to check against the file's length.
 struct Counted<'c, R> {
     inner: R,
     bytes: &'c AtomicU64,
+    // a cell, not a field read back: the reader is handed on by value, which
+    // keeps the readers' byte loops as fast as they were
+    total: &'c std::cell::Cell<u64>,
 }
 
 impl<R: Read> Read for Counted<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        self.total.set(self.total.get() + n as u64);
         Ok(n)
     }
 }
@@ -257,15 +262,33 @@ pub fn read_batches(
     emit: &mut dyn FnMut(RawBatch) -> bool,
 ) -> Result<usize, DataError> {
     let name = input.name();
-    let reader: Box<dyn Read> = match input.file() {
-        Some(p) => Box::new(open(p)?),
+    let file = input.file().map(open).transpose()?;
+    let snapshot = file.as_ref().and_then(Snapshot::of);
+    let inner: Box<dyn Read + '_> = match &file {
+        Some(f) => Box::new(f),
         None => Box::new(std::io::stdin().lock()),
     };
+    let total = std::cell::Cell::new(0);
     let reader = Counted {
-        inner: reader,
+        inner,
         bytes,
+        total: &total,
     };
-    read_stream(&name, input.file(), reader, format, emit)
+    let mut stopped = false;
+    let read = read_stream(&name, input.file(), reader, format, &mut |batch| {
+        let go = emit(batch);
+        stopped |= !go;
+        go
+    });
+    // checked whatever the outcome: a fault may come from the change itself
+    // (a JSON array cut short), and the change is what to report then
+    if let (Some(snapshot), Some(f)) = (snapshot, &file) {
+        let to_the_end = read.is_ok() && !stopped;
+        if let Some(e) = snapshot.changed(f, total.get(), to_the_end, &name) {
+            return Err(e);
+        }
+    }
+    read
 }
 
 /// Reads every record from any reader (an in-memory buffer, a socket), as
@@ -438,6 +461,13 @@ pub struct DataError {
 }
 
 impl DataError {
+    /// Whether the file changed while it was read (its length or
+    /// modification time moved): reported before any fault met while
+    /// reading it, which the change may have caused.
+    pub fn is_changed(&self) -> bool {
+        self.message == CHANGED
+    }
+
     /// An error without a place in the file (missing file, unreadable).
     pub fn plain(file: &str, message: impl Into<String>, help: Option<String>) -> Self {
         DataError {
@@ -476,6 +506,11 @@ impl DataError {
 /// Lines `line-2 ..= line+2` of the file (each cut to 400 characters), and
 /// the byte offset of `line`:`column` within them.
 fn window(path: &Path, line: usize, column: usize) -> Option<(String, usize, usize)> {
+    // only a regular file can be read again: opening a FIFO a second time
+    // waits for a writer that never comes, and a pipe's bytes are gone
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     let f = std::fs::File::open(path).ok()?;
     let mut r = BufReader::new(f.take(u64::MAX));
     let first = line.saturating_sub(2).max(1);

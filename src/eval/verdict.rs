@@ -4,10 +4,7 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value as Json;
 
-use super::value::{fmt_number, Value};
-use super::Frame;
-use crate::ast::WhenMissing;
-use crate::compile::Program;
+use super::value::fmt_number;
 
 /// A creator's status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -147,28 +144,6 @@ impl Verdict {
             position,
             rank_key: None,
         }
-    }
-}
-
-impl Program {
-    /// The `rank by` key of `record` when it is accepted, else `None`. It
-    /// stops at the first requirement that does not pass, without working
-    /// out reasons or signals: the first pass of `ndjson` and `csv`, where
-    /// only the accepted creators' keys are needed.
-    pub fn accepted_key(&self, record: &Json) -> Option<RankKey> {
-        if !record.is_object() {
-            return None;
-        }
-        let mut frame = Frame::new(self, record);
-        for req in &self.requirements {
-            match frame.eval(&req.condition) {
-                Ok(Value::Bool(true)) => {}
-                Ok(Value::Missing(_)) if req.when_missing == WhenMissing::Pass => {}
-                _ => return None,
-            }
-        }
-        let v = self.run(&mut frame, false).ok()?;
-        v.rank_key.filter(|_| v.status == Status::Accepted)
     }
 }
 

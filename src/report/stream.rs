@@ -1,23 +1,31 @@
-//! Verdicts written one per record, in input order, as they are evaluated:
-//! `ndjson` (one verdict object per line, the shape of `--all`'s
-//! `creators`) and `csv` (id, status, rank, score, tier, one column per
-//! signal, failed requirements joined by `;`).
+//! Verdicts written one per record, in input order: `ndjson` (one verdict
+//! object per line, the shape of `--all`'s `creators`) and `csv` (id,
+//! status, rank, score, tier, one column per signal, failed requirements
+//! joined by `;`).
 //!
-//! A creator's rank is known only once every creator is read, so the CLI
-//! reads its input twice: a first pass keeps just the rank key of each
-//! accepted creator ([`Ranking`], fed by `Program::accepted_key`, which
-//! gives up on a creator at the first requirement that does not pass), and
-//! the second writes each verdict with its rank as it is evaluated
-//! ([`Ranks`]). Memory holds one key per accepted creator, never the
-//! verdicts.
+//! A creator's rank is known only once every creator is read, and the input
+//! is read once (it may be a pipe). So each line is first written, as its
+//! verdict arrives, to a spool (a temporary file the caller provides) in two
+//! parts around the rank, while only the rank key of each accepted creator
+//! is kept in memory ([`Ranking`]); at the end the ranks are worked out and
+//! the spool is copied to the output with each rank filled in
+//! ([`LineSpool::finish`]). Memory holds one key per accepted creator,
+//! never the verdicts.
+//!
+//! The spool is a run of frames: a 4-byte little-endian header, whose top
+//! bit says that the next rank follows the frame, and whose other bits give
+//! the length of the bytes that come next. An accepted creator's line is two
+//! frames (before the rank, with the bit; after it), any other line one.
 
-use std::io::{self, Write};
+use std::cell::RefCell;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::rc::Rc;
 
 use super::compare_keys;
 use crate::compile::Program;
-use crate::eval::{RankKey, Verdict};
+use crate::eval::{RankKey, Status, Verdict};
 
-/// The rank keys of the accepted creators of a run, from a first pass.
+/// The rank keys of the accepted creators of a run, in input order.
 pub struct Ranking {
     order: crate::ast::Order,
     keys: Vec<(RankKey, usize)>,
@@ -32,56 +40,29 @@ impl Ranking {
         }
     }
 
-    /// Notes the creator at `position` (in input order) with its rank key
-    /// when it is accepted (from `Program::accepted_key`).
-    pub fn add(&mut self, position: usize, key: Option<RankKey>) {
-        if let Some(key) = key {
-            self.keys.push((key, position));
-        }
+    /// Notes the next accepted creator with its rank key (`None`: missing,
+    /// which ranks last, as in the report).
+    pub fn add(&mut self, key: Option<RankKey>) {
+        let n = self.keys.len();
+        self.keys.push((key.unwrap_or(RankKey::Missing), n));
     }
 
-    /// Every accepted creator's rank, ties in input order.
-    pub fn finish(mut self) -> Ranks {
+    /// The rank of each accepted creator, in input order; ties keep input
+    /// order, as the report's ranks do.
+    pub fn finish(mut self) -> Vec<usize> {
         let order = self.order;
         // stable: ties keep input order
         self.keys
             .sort_by(|(a, _), (b, _)| compare_keys(Some(a), Some(b), order));
-        let mut ranks: Vec<(usize, usize)> = self
-            .keys
-            .into_iter()
-            .enumerate()
-            .map(|(i, (_, position))| (position, i + 1))
-            .collect();
-        ranks.sort_unstable();
-        Ranks { ranks, next: 0 }
+        let mut ranks = vec![0; self.keys.len()];
+        for (i, (_, n)) in self.keys.into_iter().enumerate() {
+            ranks[n] = i + 1;
+        }
+        ranks
     }
 }
 
-/// Ranks by input position, read back in input order.
-pub struct Ranks {
-    ranks: Vec<(usize, usize)>,
-    next: usize,
-}
-
-impl Ranks {
-    /// The rank of the creator at `position`, if accepted. Positions must
-    /// be asked for in increasing order.
-    pub fn rank_of(&mut self, position: usize) -> Option<usize> {
-        while self
-            .ranks
-            .get(self.next)
-            .is_some_and(|(p, _)| *p < position)
-        {
-            self.next += 1;
-        }
-        match self.ranks.get(self.next) {
-            Some((p, rank)) if *p == position => Some(*rank),
-            _ => None,
-        }
-    }
-}
-
-/// A CSV error as the I/O error under it (a closed pipe stays one).
+/// A CSV error as the I/O error under it.
 fn csv_io(e: csv::Error) -> io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
@@ -98,67 +79,289 @@ pub enum LineFormat {
     Csv,
 }
 
-/// Writes verdicts one at a time.
-pub enum VerdictWriter<W: Write> {
-    /// NDJSON.
-    Ndjson(W),
-    /// CSV, with the number of signal columns.
-    Csv(Box<csv::Writer<W>>, usize),
+/// Bytes a CSV writer hands on, kept where the caller can take them: the
+/// csv crate's writer owns what it writes to.
+#[derive(Clone, Default)]
+struct Shared(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
-impl<W: Write> VerdictWriter<W> {
-    /// A writer in `format`; CSV starts with its header row.
-    pub fn new(format: LineFormat, out: W, program: &Program) -> io::Result<Self> {
-        Ok(match format {
-            LineFormat::Ndjson => VerdictWriter::Ndjson(out),
-            LineFormat::Csv => {
-                let mut w = csv::WriterBuilder::new()
-                    .terminator(csv::Terminator::Any(b'\n'))
-                    .from_writer(out);
-                let mut header = vec!["id", "status", "rank", "score", "tier"];
-                header.extend(program.signals.iter().map(|s| s.name.as_str()));
-                header.push("failed");
-                w.write_record(&header).map_err(csv_io)?;
-                VerdictWriter::Csv(Box::new(w), program.signals.len())
-            }
-        })
+/// One verdict as the bytes of its line, split where its rank goes.
+enum Lines {
+    Ndjson,
+    Csv {
+        writer: Box<csv::Writer<Shared>>,
+        bytes: Shared,
+        signals: usize,
+    },
+}
+
+impl Lines {
+    fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(out)
     }
 
-    /// Writes one verdict.
-    pub fn write(&mut self, v: &Verdict) -> io::Result<()> {
+    /// Appends `v`'s line (without its rank) to `out`; returns where the
+    /// rank goes when `v` is accepted.
+    fn line(&mut self, v: &Verdict, out: &mut Vec<u8>) -> io::Result<Option<usize>> {
+        let ranked = v.status == Status::Accepted;
         match self {
-            VerdictWriter::Ndjson(out) => {
+            Lines::Ndjson => {
                 serde_json::to_writer(&mut *out, v)?;
-                out.write_all(b"\n")
+                out.push(b'\n');
+                // `rank` is the last field, null until it is known: the
+                // null goes, and the rank is written in its place
+                const NULL: &[u8] = b"null}\n";
+                if !(ranked && out.ends_with(NULL)) {
+                    return Ok(None);
+                }
+                let at = out.len() - NULL.len();
+                out.truncate(at);
+                out.extend_from_slice(b"}\n");
+                Ok(Some(at))
             }
-            VerdictWriter::Csv(w, signals) => {
+            Lines::Csv {
+                writer,
+                bytes,
+                signals,
+            } => {
                 let number = |x: Option<f64>| {
                     x.and_then(serde_json::Number::from_f64)
                         .map_or_else(String::new, |n| n.to_string())
                 };
-                let mut row = vec![
-                    v.id.clone(),
-                    v.status.as_str().to_string(),
-                    v.rank.map_or_else(String::new, |r| r.to_string()),
-                    number(v.score),
-                    v.tier.clone().unwrap_or_default(),
-                ];
+                bytes.0.borrow_mut().clear();
+                writer.write_field(&v.id).map_err(csv_io)?;
+                writer.write_field(v.status.as_str()).map_err(csv_io)?;
+                // the rank's cell, empty: the rank is written at its end
+                writer.write_field("").map_err(csv_io)?;
+                writer.flush()?;
+                let at = bytes.0.borrow().len();
+                writer.write_field(number(v.score)).map_err(csv_io)?;
+                writer
+                    .write_field(v.tier.as_deref().unwrap_or(""))
+                    .map_err(csv_io)?;
                 // a creator in error has no signal values
-                row.extend(
-                    (0..*signals).map(|i| number(v.signals.0.get(i).and_then(|s| s.clamped()))),
-                );
+                for i in 0..*signals {
+                    let value = v.signals.0.get(i).and_then(|s| s.clamped());
+                    writer.write_field(number(value)).map_err(csv_io)?;
+                }
                 let failed: Vec<&str> = v.failed.iter().map(|f| f.rule.as_str()).collect();
-                row.push(failed.join(";"));
-                w.write_record(&row).map_err(csv_io)
+                writer.write_field(failed.join(";")).map_err(csv_io)?;
+                writer.write_record(None::<&[u8]>).map_err(csv_io)?;
+                writer.flush()?;
+                let start = out.len();
+                out.extend_from_slice(&bytes.0.borrow());
+                Ok(ranked.then_some(start + at))
             }
         }
     }
+}
 
-    /// Flushes what is buffered.
-    pub fn finish(self) -> io::Result<()> {
-        match self {
-            VerdictWriter::Ndjson(mut out) => out.flush(),
-            VerdictWriter::Csv(mut w, _) => w.flush(),
+/// The largest frame: the top bit of the header is the rank's.
+const MAX_FRAME: usize = (1 << 31) - 1;
+const RANK_FOLLOWS: u32 = 1 << 31;
+
+/// Verdicts written to a spool as they come, then copied out with ranks.
+pub struct LineSpool<S: Read + Write + Seek> {
+    spool: BufWriter<S>,
+    lines: Lines,
+    header: Vec<u8>,
+    ranking: Ranking,
+    line: Vec<u8>,
+}
+
+/// What failed while copying the spool out.
+#[derive(Debug)]
+pub enum CopyError {
+    /// Reading the spool back.
+    Spool(io::Error),
+    /// Writing the output (a closed pipe, a full disk).
+    Output(io::Error),
+}
+
+impl<S: Read + Write + Seek> LineSpool<S> {
+    /// Lines in `format` for `program`'s verdicts, spooled to `spool` (an
+    /// empty file, read and written).
+    pub fn new(format: LineFormat, program: &Program, spool: S) -> io::Result<Self> {
+        let mut header = Vec::new();
+        let lines = match format {
+            LineFormat::Ndjson => Lines::Ndjson,
+            LineFormat::Csv => {
+                let mut w = Lines::csv_writer(&mut header);
+                let mut names = vec!["id", "status", "rank", "score", "tier"];
+                names.extend(program.signals.iter().map(|s| s.name.as_str()));
+                names.push("failed");
+                w.write_record(&names).map_err(csv_io)?;
+                w.flush()?;
+                drop(w);
+                let bytes = Shared::default();
+                Lines::Csv {
+                    writer: Box::new(Lines::csv_writer(bytes.clone())),
+                    bytes,
+                    signals: program.signals.len(),
+                }
+            }
+        };
+        Ok(LineSpool {
+            spool: BufWriter::with_capacity(1 << 16, spool),
+            lines,
+            header,
+            ranking: Ranking::new(program),
+            line: Vec::new(),
+        })
+    }
+
+    /// Spools one verdict (in input order).
+    pub fn add(&mut self, mut v: Verdict) -> io::Result<()> {
+        self.line.clear();
+        let rank_at = self.lines.line(&v, &mut self.line)?;
+        match rank_at {
+            Some(at) => {
+                self.ranking.add(v.rank_key.take());
+                frame(&mut self.spool, &self.line[..at], true)?;
+                frame(&mut self.spool, &self.line[at..], false)
+            }
+            None => frame(&mut self.spool, &self.line, false),
         }
+    }
+
+    /// Ranks the accepted creators and copies every line to `out`, rank
+    /// filled in, after the CSV header.
+    pub fn finish<W: Write>(self, out: &mut W) -> Result<(), CopyError> {
+        let ranks = self.ranking.finish();
+        let mut spool = self
+            .spool
+            .into_inner()
+            .map_err(|e| CopyError::Spool(e.into_error()))?;
+        spool.seek(SeekFrom::Start(0)).map_err(CopyError::Spool)?;
+        let mut spool = BufReader::with_capacity(1 << 16, spool);
+        out.write_all(&self.header).map_err(CopyError::Output)?;
+        let mut ranks = ranks.into_iter();
+        let mut head = [0u8; 4];
+        let mut rank = String::new();
+        while !spool.fill_buf().map_err(CopyError::Spool)?.is_empty() {
+            spool.read_exact(&mut head).map_err(CopyError::Spool)?;
+            let head = u32::from_le_bytes(head);
+            let len = u64::from(head & !RANK_FOLLOWS);
+            let copied = io::copy(&mut (&mut spool).take(len), out);
+            // a short copy is the spool's fault, a failed write the output's
+            match copied {
+                Ok(n) if n == len => {}
+                Ok(_) => {
+                    let short = io::Error::from(io::ErrorKind::UnexpectedEof);
+                    return Err(CopyError::Spool(short));
+                }
+                Err(e) => return Err(CopyError::Output(e)),
+            }
+            if head & RANK_FOLLOWS != 0 {
+                rank.clear();
+                if let Some(r) = ranks.next() {
+                    rank.push_str(&r.to_string());
+                }
+                out.write_all(rank.as_bytes()).map_err(CopyError::Output)?;
+            }
+        }
+        out.flush().map_err(CopyError::Output)
+    }
+}
+
+/// Writes `bytes` as frames (more than one past [`MAX_FRAME`]); the last
+/// one carries `rank_follows`.
+fn frame(spool: &mut impl Write, bytes: &[u8], rank_follows: bool) -> io::Result<()> {
+    let mut chunks = bytes.chunks(MAX_FRAME).peekable();
+    if chunks.peek().is_none() {
+        let head = if rank_follows { RANK_FOLLOWS } else { 0 };
+        return spool.write_all(&head.to_le_bytes());
+    }
+    while let Some(chunk) = chunks.next() {
+        let mut head = u32::try_from(chunk.len()).expect("a chunk fits in 31 bits");
+        if rank_follows && chunks.peek().is_none() {
+            head |= RANK_FOLLOWS;
+        }
+        spool.write_all(&head.to_le_bytes())?;
+        spool.write_all(chunk)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::Ruleset;
+
+    fn written(format: LineFormat, records: &[serde_json::Value]) -> String {
+        let rules = Ruleset::compile(
+            "t.rules",
+            "require ok: x > 1\nsignal s = x / 10\nrank by x asc\n",
+        )
+        .expect("valid rules");
+        let mut spool =
+            LineSpool::new(format, rules.program(), Cursor::new(Vec::new())).expect("in memory");
+        for (i, r) in records.iter().enumerate() {
+            spool.add(rules.evaluate_at(r, i, None)).expect("in memory");
+        }
+        let mut out = Vec::new();
+        spool.finish(&mut out).expect("in memory");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn each_rank_goes_in_its_place() {
+        let records = [
+            json!({"handle": "a, \"b\"\nc", "x": 9}),
+            json!({"handle": "low", "x": 0}),
+            json!({"handle": "mid", "x": 5}),
+            json!({"handle": "tie", "x": 5}),
+            json!({"handle": "bad", "x": "text"}),
+            json!({"handle": "first", "x": 2}),
+        ];
+        assert_eq!(
+            written(LineFormat::Csv, &records),
+            "id,status,rank,score,tier,s,failed\n\
+             \"a, \"\"b\"\"\nc\",accepted,4,0.9,,0.9,\n\
+             low,rejected,,0.0,,0.0,ok\n\
+             mid,accepted,2,0.5,,0.5,\n\
+             tie,accepted,3,0.5,,0.5,\n\
+             bad,error,,,,,ok\n\
+             first,accepted,1,0.2,,0.2,\n"
+        );
+        let ranks: Vec<serde_json::Value> = written(LineFormat::Ndjson, &records)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON")["rank"].clone())
+            .collect();
+        assert_eq!(
+            ranks,
+            [
+                json!(4),
+                json!(null),
+                json!(2),
+                json!(3),
+                json!(null),
+                json!(1)
+            ]
+        );
+    }
+
+    #[test]
+    fn no_verdicts_is_the_header_alone() {
+        assert_eq!(
+            written(LineFormat::Csv, &[]),
+            "id,status,rank,score,tier,s,failed\n"
+        );
+        assert_eq!(written(LineFormat::Ndjson, &[]), "");
     }
 }
