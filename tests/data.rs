@@ -271,7 +271,7 @@ fn fatal_faults_exit_2_naming_file_line_and_column() {
             "no trailing comma",
         ),
         ("empty.json", b"", "holds no records: the file is empty"),
-        ("binary.bin", b"\x00\x01\x02\x03", "cannot tell the format"),
+        ("binary.bin", b"\x00\x01\x02\x03", "holds binary data: a NUL byte at byte 1"),
     ];
     for (name, bytes, needle) in cases {
         let data = write(&dir, name, bytes);
@@ -336,7 +336,8 @@ fn csv_lines_after_a_lone_carriage_return_and_an_unclosed_quote() {
     // found by the records fuzz target: a lone CR ends a row mid-line, and
     // a last row whose quote never closes runs on to the newline that ends
     // the file; that newline was taken for the row's end, and its line
-    // counted one short, before the row above
+    // counted one short, before the row above (now: a quote that never
+    // closes damages its row)
     let dir = scratch("lone-cr");
     let rules = write(&dir, "r.rules", "require r: has(handle)\n");
     let data = write(&dir, "d.csv", "handle,bio\nana,x\rben\n\"y\n");
@@ -349,6 +350,6 @@ fn csv_lines_after_a_lone_carriage_return_and_an_unclosed_quote() {
     );
     assert_eq!(
         reasons(&r, 2),
-        "line 3: the row has 1 cell, the header has 2"
+        "line 3: the quote that opens cell `handle` is never closed; the row was skipped and reading went on at the next line"
     );
 }

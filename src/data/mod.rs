@@ -7,8 +7,10 @@
 //! a window.
 
 mod batch;
+mod binary;
 mod delimited;
 mod json;
+mod lines;
 mod ndjson;
 pub mod sparse;
 
@@ -19,6 +21,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use binary::{Binary, NulGuard};
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 use serde_json::Value as Json;
 
@@ -142,6 +145,12 @@ impl Damage {
             Some(Damage(format!(
                 "nested more than {MAX_RECORD_DEPTH} levels deep (lists in lists, or objects in objects)"
             )))
+        } else if msg.starts_with(sparse::KEY_TWICE) && msg.contains(sparse::KEY_TWICE_END) {
+            // (the line is added by the caller, who knows the record's)
+            Some(Damage(format!(
+                "{}; keep one (JSON leaves open which value is meant)",
+                without_location(e)
+            )))
         } else if msg.starts_with("number out of range") {
             // (serde's column counts from the record's start, not the line's: left out)
             Some(Damage(
@@ -178,6 +187,9 @@ pub struct Fault {
     message: String,
     location: Option<(usize, usize)>,
     help: Option<String>,
+    /// The byte offset of the fault when its line is not known (binary
+    /// data, found below the readers): the line is counted from the file.
+    offset: Option<u64>,
 }
 
 impl Fault {
@@ -186,6 +198,7 @@ impl Fault {
             message: message.into(),
             location: Some((line, col)),
             help: None,
+            offset: None,
         }
     }
     fn plain(message: impl Into<String>) -> Self {
@@ -193,9 +206,22 @@ impl Fault {
             message: message.into(),
             location: None,
             help: None,
+            offset: None,
         }
     }
     fn io(e: std::io::Error) -> Self {
+        if let Some(&Binary(offset)) = e.get_ref().and_then(|e| e.downcast_ref::<Binary>()) {
+            return Fault {
+                offset: Some(offset),
+                ..Fault::plain(format!(
+                    "holds binary data: a NUL byte at byte {}, where a text export has none",
+                    offset + 1
+                ))
+                .with_help(
+                    "influence-eval reads a JSON array, NDJSON, CSV or TSV as UTF-8 text; a file saved as UTF-16 (\"Unicode text\") must be saved again as UTF-8",
+                )
+            };
+        }
         Fault::plain(format!("cannot read: {e}"))
     }
     fn empty() -> Self {
@@ -246,6 +272,28 @@ pub fn read_counting(
     }
 }
 
+/// [`read`], also returning notes on the data worth a warning that damage
+/// no record (a CSV header naming a column twice).
+pub fn read_noting(
+    input: &Input,
+    format: Option<Format>,
+    each: &mut dyn FnMut(Record),
+) -> Result<(usize, Vec<String>), DataError> {
+    let all = sparse::FieldFilter::all();
+    let mut fault = None;
+    let mut notes = Vec::new();
+    let reader: Box<dyn Read> = match input.file() {
+        Some(p) => Box::new(open(p)?),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let emit = &mut |batch: RawBatch| decode_all(&batch, &all, &mut fault, each);
+    let n = read_stream(&input.name(), input.file(), reader, format, emit, &mut notes)?;
+    match fault {
+        Some(f) => Err(fault_error(f, input)),
+        None => Ok((n, notes)),
+    }
+}
+
 /// Reads `input` in batches of undecoded records, in order, handing each to
 /// `emit` (which returns false to stop). Decoding a batch may then run on
 /// any thread ([`RawBatch::decode`]; a [`Fault`] it finds becomes an error
@@ -265,7 +313,7 @@ pub fn read_batches(
         inner: reader,
         bytes,
     };
-    read_stream(&name, input.file(), reader, format, emit)
+    read_stream(&name, input.file(), reader, format, emit, &mut Vec::new())
 }
 
 /// Reads every record from any reader (an in-memory buffer, a socket), as
@@ -280,9 +328,8 @@ pub fn read_from(
 ) -> Result<usize, DataError> {
     let all = sparse::FieldFilter::all();
     let mut fault = None;
-    let n = read_stream(name, None, reader, format, &mut |batch| {
-        decode_all(&batch, &all, &mut fault, each)
-    })?;
+    let emit = &mut |batch: RawBatch| decode_all(&batch, &all, &mut fault, each);
+    let n = read_stream(name, None, reader, format, emit, &mut Vec::new())?;
     match fault {
         Some(f) => Err(fault_error_at(f, name, None)),
         None => Ok(n),
@@ -316,18 +363,24 @@ fn read_stream(
     reader: impl Read,
     format: Option<Format>,
     emit: &mut dyn FnMut(RawBatch) -> bool,
+    notes: &mut Vec<String>,
 ) -> Result<usize, DataError> {
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let guard = NulGuard {
+        inner: reader,
+        offset: 0,
+        found: false,
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, guard);
     // the first bytes: a byte-order mark to drop, and what the data looks like
     let start = reader
         .fill_buf()
-        .map_err(|e| DataError::plain(name, format!("cannot read: {e}"), None))?;
+        .map_err(|e| fault_error_at(Fault::io(e), name, path))?;
     if start.starts_with(b"\xEF\xBB\xBF") {
         reader.consume(3);
     }
     let start = reader
         .fill_buf()
-        .map_err(|e| DataError::plain(name, format!("cannot read: {e}"), None))?
+        .map_err(|e| fault_error_at(Fault::io(e), name, path))?
         .to_vec();
     let format = match format {
         Some(f) => f,
@@ -348,7 +401,7 @@ fn read_stream(
                     delimited::sniff_delimiter(first_line)
                 }
             };
-            delimited::read_rows(reader, delimiter, &mut out)
+            delimited::read_rows(reader, delimiter, &mut out, notes)
         }
     };
     out.flush();
@@ -361,7 +414,10 @@ pub fn fault_error(f: Fault, input: &Input) -> DataError {
     fault_error_at(f, &input.name(), input.file())
 }
 
-fn fault_error_at(f: Fault, name: &str, path: Option<&Path>) -> DataError {
+fn fault_error_at(mut f: Fault, name: &str, path: Option<&Path>) -> DataError {
+    if let (Some(offset), Some(p)) = (f.offset, path) {
+        f.location = binary::line_and_column(p, offset);
+    }
     match (f.location, path) {
         (Some((line, col)), Some(p)) => {
             let mut e = DataError::at(p, name, f.message, line, col);
@@ -503,7 +559,8 @@ fn window(path: &Path, line: usize, column: usize) -> Option<(String, usize, usi
         }
         let s = String::from_utf8_lossy(&buf);
         let s = s.trim_end_matches(['\n', '\r']);
-        let shown: String = s.chars().take(400).collect();
+        // a NUL shown as a space: same width, and no control byte sent to a terminal
+        let shown: String = s.chars().take(400).map(|c| if c == '\0' { ' ' } else { c }).collect();
         if n == line {
             // columns count bytes, as serde_json's do
             let mut col_bytes = column.saturating_sub(1).min(shown.len());

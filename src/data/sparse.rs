@@ -5,10 +5,15 @@
 //! which fields were decoded.
 //! The result is an ordinary `serde_json` object holding just those fields,
 //! which the evaluator reads like any record.
+//!
+//! A key given twice in one object, at any depth and in decoded and skipped
+//! fields alike, makes the record an error: JSON leaves open which value is
+//! meant, and serde_json would keep the last one silently.
 
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value as Json};
 
 /// The top-level fields to decode; `None` keeps every field.
@@ -56,10 +61,12 @@ pub fn decode(
     filter: &FieldFilter,
     unread: Option<&mut Vec<String>>,
 ) -> Result<Json, serde_json::Error> {
-    if filter.keeps_all() {
-        return serde_json::from_str(text);
-    }
     let mut de = serde_json::Deserializer::from_str(text);
+    if filter.keeps_all() {
+        let v = Strict.deserialize(&mut de)?;
+        de.end()?;
+        return Ok(v);
+    }
     let v = Sparse { filter, unread }.deserialize(&mut de)?;
     de.end()?;
     Ok(v)
@@ -86,15 +93,26 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Json, A::Error> {
         let mut out = Map::new();
+        // the skipped keys, for one given twice (the kept ones are in `out`)
+        let mut skipped: Vec<Key<'de>> = Vec::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if self.filter.wants(key.as_str()) {
-                let v: Json = map.next_value()?;
-                out.insert(key.into_string(), v);
+                let v = map.next_value_seed(Strict)?;
+                match out.entry(key.into_string()) {
+                    Entry::Vacant(e) => {
+                        e.insert(v);
+                    }
+                    Entry::Occupied(e) => return Err(twice(e.key())),
+                }
             } else {
                 map.next_value_seed(Skip)?;
-                if let Some(unread) = self.unread.as_deref_mut() {
-                    unread.push(key.into_string());
+                if skipped.iter().any(|k| k.as_str() == key.as_str()) {
+                    return Err(twice(key.as_str()));
                 }
+                if let Some(unread) = self.unread.as_deref_mut() {
+                    unread.push(key.as_str().to_string());
+                }
+                skipped.push(key);
             }
         }
         Ok(Json::Object(out))
@@ -167,10 +185,87 @@ impl<'de> Visitor<'de> for Skip {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_key_seed(KeySeed)?.is_some() {
+        let mut seen: Vec<Key<'de>> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
             map.next_value_seed(Skip)?;
+            if seen.iter().any(|k| k.as_str() == key.as_str()) {
+                return Err(twice(key.as_str()));
+            }
+            seen.push(key);
         }
         Ok(())
+    }
+}
+
+/// The start of the message of a key given twice; [`super::Damage`] finds it.
+pub(crate) const KEY_TWICE: &str = "the key `";
+/// Its end.
+pub(crate) const KEY_TWICE_END: &str = "` appears twice in one object";
+
+/// The error for a key given twice (a long key cut short).
+fn twice<E: serde::de::Error>(key: &str) -> E {
+    let shown: String = key.chars().take(60).collect();
+    let cut = if shown.len() < key.len() { "…" } else { "" };
+    E::custom(format!("{KEY_TWICE}{shown}{cut}{KEY_TWICE_END}"))
+}
+
+/// A value decoded in full, as serde_json's own `Value` would be, except
+/// that a key given twice in an object is an error.
+struct Strict;
+
+impl<'de> DeserializeSeed<'de> for Strict {
+    type Value = Json;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(Strict)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict {
+    type Value = Json;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+        // finite always: serde_json refuses a number past f64
+        Ok(serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Json, E> {
+        Ok(Json::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(Strict)? {
+            out.push(v);
+        }
+        Ok(Json::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let v = map.next_value_seed(Strict)?;
+            match out.entry(key) {
+                Entry::Vacant(e) => {
+                    e.insert(v);
+                }
+                Entry::Occupied(e) => return Err(twice(e.key())),
+            }
+        }
+        Ok(Json::Object(out))
     }
 }
 
