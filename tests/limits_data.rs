@@ -167,7 +167,13 @@ fn a_csv_quote_running_past_the_record_limit_damages_one_row() {
     // and each line after it is read as a row of its own
     let mut unit = vec![b's'; 1023];
     unit.push(b'\n');
-    write_repeated(&data, b"handle,bio\nana,hi\nben,\"", &unit, 20 << 20, b"cat,ok\n");
+    write_repeated(
+        &data,
+        b"handle,bio\nana,hi\nben,\"",
+        &unit,
+        20 << 20,
+        b"cat,ok\n",
+    );
     let start = Instant::now();
     let (code, report, e) = screen(&data, &[]);
     assert_eq!(code, 0, "{e}");
@@ -181,7 +187,10 @@ fn a_csv_quote_running_past_the_record_limit_damages_one_row() {
     );
     let lines = 20 << 10;
     assert_eq!(report["evaluated"], lines + 3, "every line is a record");
-    assert_eq!(reason(&report, 2), "line 4: the row has 1 cell, the header has 2");
+    assert_eq!(
+        reason(&report, 2),
+        "line 4: the row has 1 cell, the header has 2"
+    );
     assert_eq!(report["creators"][lines + 2]["id"], "cat");
     assert!(start.elapsed() < secs(60), "took {:?}", start.elapsed());
 }
@@ -190,7 +199,13 @@ fn a_csv_quote_running_past_the_record_limit_damages_one_row() {
 fn a_csv_line_over_the_record_limit_is_skipped() {
     let dir = scratch("limits-long-line");
     let data = dir.join("long.csv");
-    write_repeated(&data, b"handle,bio\nana,hi\nben,", b"spam ", 20 << 20, b"\ncat,ok\n");
+    write_repeated(
+        &data,
+        b"handle,bio\nana,hi\nben,",
+        b"spam ",
+        20 << 20,
+        b"\ncat,ok\n",
+    );
     let (code, report, e) = screen(&data, &[]);
     assert_eq!(code, 0, "{e}");
     let report = report.expect("a report");

@@ -1,6 +1,6 @@
 //! `check RULES [--data FILE]`: the rules checked without data, and with
-//! `--data`, every field the rules read that no record has, and a CSV
-//! header naming a column twice.
+//! `--data`, every field the rules read that no record has, a CSV header
+//! naming a column twice, and CSV rows over several lines.
 
 use std::process::ExitCode;
 
@@ -31,7 +31,7 @@ pub fn check(a: CheckArgs, rep: &Reporter) -> ExitCode {
             }
         };
         for note in notes {
-            rep.warning("influence::duplicate-column", &note, Some(&input.name()));
+            rep.warning(note.code, &note.message, Some(&input.name()));
         }
         let rules_file = a.rules.display().to_string();
         for w in census.warnings() {

@@ -34,17 +34,14 @@ impl<R: Read> Read for NulGuard<R> {
             return Err(std::io::Error::other(Binary(self.offset)));
         }
         let n = self.inner.read(buf)?;
-        // `contains` on bytes is memchr: a fraction of the cost of reading
-        let n = match buf[..n].contains(&0) {
-            false => n,
-            true => match buf[..n].iter().position(|&b| b == 0) {
-                Some(0) => return Err(std::io::Error::other(Binary(self.offset))),
-                Some(i) => {
-                    self.found = true;
-                    i
-                }
-                None => n,
-            },
+        // memchr: a small fraction of the cost of reading the bytes
+        let n = match memchr::memchr(0, &buf[..n]) {
+            Some(0) => return Err(std::io::Error::other(Binary(self.offset))),
+            Some(i) => {
+                self.found = true;
+                i
+            }
+            None => n,
         };
         self.offset += n as u64;
         Ok(n)

@@ -8,11 +8,12 @@
 //! The unclosed quote: a quoted cell may run on over line ends, but not over
 //! a line that reads as a row of its own (the header's number of cells, two
 //! or more, and no quote out of place), nor to the end of the file, nor past
-//! [`MAX_RECORD_BYTES`]. Then the row the quote opened in is damaged, and
-//! reading resumes at the line after it; the lines it had taken are read
-//! one row per line (a quote in them may not run on), which keeps the work
-//! linear. So every line of data is a record or part of a quoted cell that
-//! closed.
+//! [`MAX_RECORD_BYTES`], and the row it makes must read right (the header's
+//! number of cells, no quote out of place after it). Otherwise the row the
+//! quote opened in is damaged, and reading resumes at the line after it.
+//! Lines are read again so at most 64 MiB in all; after that a row read
+//! again ends with its line, which keeps the work linear. So every line of
+//! data is a record or part of a quoted cell that closed.
 
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
@@ -21,7 +22,7 @@ use serde_json::{Map, Value as Json};
 
 use super::batch::Batcher;
 use super::lines::{End, Line, Lines};
-use super::{Damage, Fault, MAX_RECORD_BYTES};
+use super::{Damage, Fault, Note, MAX_RECORD_BYTES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -43,6 +44,8 @@ struct RowParser {
     stray_quote: bool,
     /// Line and 0-based cell where the open quote began.
     opened: (usize, usize),
+    /// The line fed last: where the row ends.
+    last_line: usize,
 }
 
 impl RowParser {
@@ -54,6 +57,7 @@ impl RowParser {
             state: State::FieldStart,
             stray_quote: false,
             opened: (0, 0),
+            last_line: 0,
         }
     }
 
@@ -65,6 +69,7 @@ impl RowParser {
     }
 
     fn feed(&mut self, bytes: &[u8], line: usize) {
+        self.last_line = line;
         for &b in bytes {
             match self.state {
                 State::FieldStart if b == b'"' => {
@@ -141,6 +146,8 @@ enum Unclosed {
     TooLong,
     /// A line handed back after an unclosed quote may not run on.
     OneLine,
+    /// It closes on this line into a row that does not read right.
+    BadRow(usize),
 }
 
 /// Reads one row starting with `first` into `parser`, taking more lines
@@ -159,10 +166,11 @@ fn gather<R: BufRead>(
         parser.finish();
         return Ok(None);
     }
-    if first.single {
+    if first.again && lines.again_budget == 0 {
         return Ok(Some(Unclosed::OneLine));
     }
     let mut taken: Vec<Line> = Vec::new();
+    let stray_before = parser.stray_quote;
     let mut size = first.bytes.len();
     let mut end = first.end;
     let unclosed = loop {
@@ -170,6 +178,11 @@ fn gather<R: BufRead>(
             break Unclosed::EndOfFile;
         };
         size += line.bytes.len() + 2;
+        if line.again {
+            lines.again_budget = lines
+                .again_budget
+                .saturating_sub(line.bytes.len() as u64 + 1);
+        }
         if line.too_long.is_some() || size > MAX_RECORD_BYTES {
             taken.push(line);
             break Unclosed::TooLong;
@@ -182,20 +195,34 @@ fn gather<R: BufRead>(
         parser.newline(end);
         parser.feed(&line.bytes, line.number);
         end = line.end;
+        let number = line.number;
         taken.push(line);
         if !parser.in_quotes() {
             parser.finish();
-            return Ok(None);
+            // a quote that closes into a row that does not read right (a
+            // quote out of place after it, a wrong cell count) was not the
+            // quote that opened the cell: more likely the next row's own
+            let wrong_count = cells.is_some_and(|n| n != parser.len());
+            if !wrong_count && (stray_before || !parser.stray_quote) {
+                return Ok(None);
+            }
+            break Unclosed::BadRow(number);
         }
     };
     lines.give_back(taken);
     Ok(Some(unclosed))
 }
 
-fn unclosed_damage(why: Unclosed, opened: (usize, usize), row_line: usize, header: &[String]) -> Damage {
-    let cell = header
-        .get(opened.1)
-        .map_or_else(|| format!("cell {}", opened.1 + 1), |h| format!("cell `{h}`"));
+fn unclosed_damage(
+    why: Unclosed,
+    opened: (usize, usize),
+    row_line: usize,
+    header: &[String],
+) -> Damage {
+    let cell = header.get(opened.1).map_or_else(
+        || format!("cell {}", opened.1 + 1),
+        |h| format!("cell `{h}`"),
+    );
     let place = if opened.0 == row_line {
         String::new()
     } else {
@@ -208,8 +235,11 @@ fn unclosed_damage(why: Unclosed, opened: (usize, usize), row_line: usize, heade
             "runs on for more than {} without closing",
             crate::syntax::human_size(MAX_RECORD_BYTES as u64)
         ),
+        Unclosed::BadRow(l) => format!(
+            "is closed only on line {l}, where the row it makes does not read right (a quote out of place, or the wrong number of cells)"
+        ),
         Unclosed::OneLine => {
-            "is not closed on its line (after an unclosed quote, the lines it ran over are read one row per line)".to_string()
+            "is not closed on its line (past 64 MiB of lines read again after unclosed quotes, a row read again ends with its line)".to_string()
         }
     };
     Damage(format!(
@@ -223,7 +253,7 @@ pub(super) fn read_rows<R: BufRead>(
     reader: R,
     delimiter: u8,
     out: &mut Batcher,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<usize, Fault> {
     let mut lines = Lines::new(reader);
     let mut parser = RowParser::new(delimiter);
@@ -253,13 +283,21 @@ pub(super) fn read_rows<R: BufRead>(
     }
     let header = header_names(&parser, notes)?;
     let mut n = 0;
+    // rows over several lines: how many, the first, the lines they hold
+    let (mut spanning, mut first_spanning, mut extra_lines) = (0usize, 0usize, 0usize);
     while let Some(line) = lines.next()? {
         let item = if let Some(len) = line.too_long {
             Err(Damage::too_long("row", len))
         } else if line.bytes.trim_ascii().is_empty() {
             continue; // a blank line is no record
         } else {
-            match gather(&mut lines, &mut parser, &mut probe, &line, Some(header.len()))? {
+            match gather(
+                &mut lines,
+                &mut parser,
+                &mut probe,
+                &line,
+                Some(header.len()),
+            )? {
                 Some(why) => Err(unclosed_damage(why, parser.opened, line.number, &header)),
                 None if parser.len() != header.len() => Err(Damage(format!(
                     "the row has {} cell{}, the header has {}",
@@ -270,11 +308,29 @@ pub(super) fn read_rows<R: BufRead>(
                 None => to_object(&header, parser.cells()),
             }
         };
+        if item.is_ok() && parser.last_line > line.number {
+            spanning += 1;
+            extra_lines += parser.last_line - line.number;
+            if first_spanning == 0 {
+                first_spanning = line.number;
+            }
+        }
         out.push_ready(item, line.number);
         if out.stopped {
             break;
         }
         n += 1;
+    }
+    if spanning > 0 {
+        notes.push(Note {
+            code: "influence::multi-line-rows",
+            message: format!(
+                "{spanning} row{} hold{} quoted cells with line breaks (the first at line {first_spanning}): {extra_lines} line{} of data continue the row before them, so the file has fewer records than lines",
+                if spanning == 1 { "" } else { "s" },
+                if spanning == 1 { "s" } else { "" },
+                if extra_lines == 1 { "" } else { "s" },
+            ),
+        });
     }
     Ok(n)
 }
@@ -282,7 +338,7 @@ pub(super) fn read_rows<R: BufRead>(
 /// The header's names. A name given twice keeps it the first time; a later
 /// one, and an empty one, gets a name no header cell has (`name_2`,
 /// `column_N`), so that no cell is lost and no real column is renamed.
-fn header_names(row: &RowParser, notes: &mut Vec<String>) -> Result<Vec<String>, Fault> {
+fn header_names(row: &RowParser, notes: &mut Vec<Note>) -> Result<Vec<String>, Fault> {
     let mut names: Vec<Option<String>> = Vec::with_capacity(row.len());
     for (i, cell) in row.cells().enumerate() {
         let text = std::str::from_utf8(cell)
@@ -322,12 +378,15 @@ fn header_names(row: &RowParser, notes: &mut Vec<String>) -> Result<Vec<String>,
                 let renamed = format!("{name}_{next}");
                 *next += 1;
                 if notes.len() < 20 {
-                    notes.push(format!(
-                        "the header names `{name}` twice (columns {} and {}); column {} is read as `{renamed}`",
-                        first + 1,
-                        i + 1,
-                        i + 1
-                    ));
+                    notes.push(Note {
+                        code: "influence::duplicate-column",
+                        message: format!(
+                            "the header names `{name}` twice (columns {} and {}); column {} is read as `{renamed}`",
+                            first + 1,
+                            i + 1,
+                            i + 1
+                        ),
+                    });
                 }
                 taken.insert(renamed.clone());
                 out.push(renamed);
@@ -337,10 +396,7 @@ fn header_names(row: &RowParser, notes: &mut Vec<String>) -> Result<Vec<String>,
     Ok(out)
 }
 
-fn to_object<'c>(
-    header: &[String],
-    cells: impl Iterator<Item = &'c [u8]>,
-) -> Result<Json, Damage> {
+fn to_object<'c>(header: &[String], cells: impl Iterator<Item = &'c [u8]>) -> Result<Json, Damage> {
     let mut m = Map::with_capacity(header.len());
     for (name, cell) in header.iter().zip(cells) {
         let text = std::str::from_utf8(cell).map_err(|e| {
@@ -438,7 +494,10 @@ mod tests {
     #[test]
     fn cells_become_typed_values() {
         assert_eq!(cell_value("12"), Json::from(12));
-        assert_eq!(cell_value("6812345678901234567"), Json::from(6812345678901234567u64));
+        assert_eq!(
+            cell_value("6812345678901234567"),
+            Json::from(6812345678901234567u64)
+        );
         assert_eq!(cell_value("-3.5"), Json::from(-3.5));
         assert_eq!(cell_value("1e3"), Json::from(1000.0));
         assert_eq!(cell_value("0.5"), Json::from(0.5));

@@ -2,8 +2,8 @@
 //! its 1-based number and how it ended, at most [`MAX_RECORD_BYTES`] held
 //! (a longer line is skipped, unread, and only its length kept). A lone
 //! `\r` ends a row as a line end does (old Mac exports), without starting
-//! a new line number. Lines can be handed back, to be read again one row
-//! per line after a quote that never closed.
+//! a new line number. Lines can be handed back, to be read again after a
+//! quote that never closed.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, Read};
@@ -40,9 +40,8 @@ pub(super) struct Line {
     pub end: End,
     /// Over [`MAX_RECORD_BYTES`]: skipped, this many bytes long; `bytes` is empty.
     pub too_long: Option<u64>,
-    /// Handed back after an unclosed quote: a quote in it may not run on
-    /// to the next line.
-    pub single: bool,
+    /// Handed back after an unclosed quote, to be read again.
+    pub again: bool,
 }
 
 pub(super) struct Lines<R> {
@@ -50,6 +49,10 @@ pub(super) struct Lines<R> {
     number: usize,
     queue: VecDeque<Line>,
     buf: Vec<u8>,
+    /// Bytes of lines read again that a quoted cell may still run over;
+    /// once spent, a row read again ends with its line, which keeps the
+    /// work linear in the file's size whatever its quotes.
+    pub again_budget: u64,
 }
 
 impl<R: BufRead> Lines<R> {
@@ -59,6 +62,7 @@ impl<R: BufRead> Lines<R> {
             number: 0,
             queue: VecDeque::new(),
             buf: Vec::new(),
+            again_budget: 4 * MAX_RECORD_BYTES as u64,
         }
     }
 
@@ -83,7 +87,7 @@ impl<R: BufRead> Lines<R> {
                 bytes: Vec::new(),
                 end: End::Lf,
                 too_long: Some((self.buf.len() + rest) as u64),
-                single: false,
+                again: false,
             }));
         }
         let mut body: &[u8] = &self.buf;
@@ -102,7 +106,7 @@ impl<R: BufRead> Lines<R> {
                 bytes: piece.to_vec(),
                 end: if last { end } else { End::Cr },
                 too_long: None,
-                single: false,
+                again: false,
             });
         }
         Ok(self.queue.pop_front())
@@ -111,7 +115,7 @@ impl<R: BufRead> Lines<R> {
     /// Puts `lines` back, in order, to be read next, one row per line.
     pub(super) fn give_back(&mut self, lines: Vec<Line>) {
         for mut l in lines.into_iter().rev() {
-            l.single = true;
+            l.again = true;
             self.queue.push_front(l);
         }
     }

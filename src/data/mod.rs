@@ -272,13 +272,23 @@ pub fn read_counting(
     }
 }
 
-/// [`read`], also returning notes on the data worth a warning that damage
-/// no record (a CSV header naming a column twice).
+/// Something about the data worth a warning that damages no record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    /// `influence::duplicate-column` (a CSV header naming a column twice)
+    /// or `influence::multi-line-rows` (quoted cells holding line breaks,
+    /// so fewer records than lines of data).
+    pub code: &'static str,
+    /// What, where, and what was done about it.
+    pub message: String,
+}
+
+/// [`read`], also returning the [`Note`]s on the data.
 pub fn read_noting(
     input: &Input,
     format: Option<Format>,
     each: &mut dyn FnMut(Record),
-) -> Result<(usize, Vec<String>), DataError> {
+) -> Result<(usize, Vec<Note>), DataError> {
     let all = sparse::FieldFilter::all();
     let mut fault = None;
     let mut notes = Vec::new();
@@ -287,7 +297,14 @@ pub fn read_noting(
         None => Box::new(std::io::stdin().lock()),
     };
     let emit = &mut |batch: RawBatch| decode_all(&batch, &all, &mut fault, each);
-    let n = read_stream(&input.name(), input.file(), reader, format, emit, &mut notes)?;
+    let n = read_stream(
+        &input.name(),
+        input.file(),
+        reader,
+        format,
+        emit,
+        &mut notes,
+    )?;
     match fault {
         Some(f) => Err(fault_error(f, input)),
         None => Ok((n, notes)),
@@ -363,7 +380,7 @@ fn read_stream(
     reader: impl Read,
     format: Option<Format>,
     emit: &mut dyn FnMut(RawBatch) -> bool,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<usize, DataError> {
     let guard = NulGuard {
         inner: reader,
@@ -560,7 +577,11 @@ fn window(path: &Path, line: usize, column: usize) -> Option<(String, usize, usi
         let s = String::from_utf8_lossy(&buf);
         let s = s.trim_end_matches(['\n', '\r']);
         // a NUL shown as a space: same width, and no control byte sent to a terminal
-        let shown: String = s.chars().take(400).map(|c| if c == '\0' { ' ' } else { c }).collect();
+        let shown: String = s
+            .chars()
+            .take(400)
+            .map(|c| if c == '\0' { ' ' } else { c })
+            .collect();
         if n == line {
             // columns count bytes, as serde_json's do
             let mut col_bytes = column.saturating_sub(1).min(shown.len());

@@ -10,9 +10,10 @@
 //! fields alike, makes the record an error: JSON leaves open which value is
 //! meant, and serde_json would keep the last one silently.
 
+use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
 use serde_json::map::Entry;
 use serde_json::{Map, Value as Json};
 
@@ -61,13 +62,44 @@ pub fn decode(
     filter: &FieldFilter,
     unread: Option<&mut Vec<String>>,
 ) -> Result<Json, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
     if filter.keeps_all() {
+        let mut de = serde_json::Deserializer::from_str(text);
         let v = Strict.deserialize(&mut de)?;
         de.end()?;
         return Ok(v);
     }
-    let v = Sparse { filter, unread }.deserialize(&mut de)?;
+    let mut unread = unread;
+    let before = unread.as_ref().map_or(0, |u| u.len());
+    match sparse(text, filter, unread.as_deref_mut(), true) {
+        Err(e) if e.to_string().starts_with(MAYBE_TWICE) => {
+            // two keys of one object hash alike: decode it all, which
+            // compares the keys themselves, then again without the hashes
+            let mut de = serde_json::Deserializer::from_str(text);
+            Strict.deserialize(&mut de)?;
+            if let Some(u) = unread.as_deref_mut() {
+                u.truncate(before);
+            }
+            sparse(text, filter, unread, false)
+        }
+        r => r,
+    }
+}
+
+/// Decodes the fields `filter` wants; `hashed` finds keys given twice by
+/// their hashes (else they go unchecked: the caller checked them).
+fn sparse(
+    text: &str,
+    filter: &FieldFilter,
+    unread: Option<&mut Vec<String>>,
+    hashed: bool,
+) -> Result<Json, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = Sparse {
+        filter,
+        unread,
+        hashed,
+    }
+    .deserialize(&mut de)?;
     de.end()?;
     Ok(v)
 }
@@ -75,6 +107,7 @@ pub fn decode(
 struct Sparse<'f, 'u> {
     filter: &'f FieldFilter,
     unread: Option<&'u mut Vec<String>>,
+    hashed: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Sparse<'_, '_> {
@@ -94,7 +127,7 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Json, A::Error> {
         let mut out = Map::new();
         // the skipped keys, for one given twice (the kept ones are in `out`)
-        let mut skipped: Vec<Key<'de>> = Vec::new();
+        let mut skipped = KeyHashes::new(self.hashed);
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if self.filter.wants(key.as_str()) {
                 let v = map.next_value_seed(Strict)?;
@@ -105,14 +138,13 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
                     Entry::Occupied(e) => return Err(twice(e.key())),
                 }
             } else {
-                map.next_value_seed(Skip)?;
-                if skipped.iter().any(|k| k.as_str() == key.as_str()) {
-                    return Err(twice(key.as_str()));
+                map.next_value_seed(Skip(self.hashed))?;
+                if !skipped.insert(key.as_str()) {
+                    return Err(A::Error::custom(MAYBE_TWICE));
                 }
                 if let Some(unread) = self.unread.as_deref_mut() {
-                    unread.push(key.as_str().to_string());
+                    unread.push(key.into_string());
                 }
-                skipped.push(key);
             }
         }
         Ok(Json::Object(out))
@@ -121,7 +153,7 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
     // A record that is not an object is an error whatever it holds: keep
     // its kind for the message, not its contents.
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
-        while seq.next_element_seed(Skip)?.is_some() {}
+        while seq.next_element_seed(Skip(self.hashed))?.is_some() {}
         Ok(Json::Array(Vec::new()))
     }
     fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
@@ -145,15 +177,16 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
 }
 
 /// Skips a value without building it, but parses it as fully as decoding
-/// would (numbers converted, nesting counted), so that a record damaged in
-/// a field no rule reads is damaged all the same: the verdict never depends
-/// on which fields were decoded.
-struct Skip;
+/// would (numbers converted, nesting counted, keys given twice found by
+/// their hashes when `.0`), so that a record damaged in a field no rule
+/// reads is damaged all the same: the verdict never depends on which
+/// fields were decoded.
+struct Skip(bool);
 
 impl<'de> DeserializeSeed<'de> for Skip {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(Skip)
+        d.deserialize_any(self)
     }
 }
 
@@ -181,20 +214,98 @@ impl<'de> Visitor<'de> for Skip {
         Ok(())
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(Skip)?.is_some() {}
+        while seq.next_element_seed(Skip(self.0))?.is_some() {}
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen: Vec<Key<'de>> = Vec::new();
+        let mut keys = KeyHashes::new(self.0);
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            map.next_value_seed(Skip)?;
-            if seen.iter().any(|k| k.as_str() == key.as_str()) {
-                return Err(twice(key.as_str()));
+            map.next_value_seed(Skip(self.0))?;
+            if !keys.insert(key.as_str()) {
+                return Err(A::Error::custom(MAYBE_TWICE));
             }
-            seen.push(key);
         }
         Ok(())
     }
+}
+
+/// The message of two keys in one object with the same hash, maybe the
+/// same key: [`decode`] then compares the keys themselves.
+const MAYBE_TWICE: &str = "\u{0}two keys hash alike";
+
+/// The keys of one object as 64-bit hashes, to find a key given twice
+/// without keeping the keys (or allocating, for up to 48 of them): the
+/// skipped fields of every record pass here. Equal hashes send the record
+/// to an exact check, so a collision costs time, never a wrong verdict.
+struct KeyHashes {
+    on: bool,
+    /// Open addressing, 0 for empty (every hash has its low bit set).
+    slots: [u64; 64],
+    used: usize,
+    /// Past 48 keys.
+    more: Option<HashSet<u64>>,
+}
+
+impl KeyHashes {
+    fn new(on: bool) -> Self {
+        KeyHashes {
+            on,
+            slots: [0; 64],
+            used: 0,
+            more: None,
+        }
+    }
+
+    /// False when a key with the same hash came before.
+    #[inline]
+    fn insert(&mut self, key: &str) -> bool {
+        if !self.on {
+            return true;
+        }
+        let h = key_hash(key) | 1;
+        if self.used >= 48 {
+            return self.insert_more(h);
+        }
+        let mut i = (h >> 58) as usize;
+        loop {
+            match self.slots[i] {
+                0 => {
+                    self.slots[i] = h;
+                    self.used += 1;
+                    return true;
+                }
+                s if s == h => return false,
+                _ => i = (i + 1) & 63,
+            }
+        }
+    }
+
+    /// Past 48 keys, a hash set: an object of a million keys stays linear.
+    #[cold]
+    fn insert_more(&mut self, h: u64) -> bool {
+        let slots = &self.slots;
+        let more = self
+            .more
+            .get_or_insert_with(|| slots.iter().copied().filter(|&s| s != 0).collect());
+        more.insert(h)
+    }
+}
+
+/// FxHash over 8 bytes at a time, with the length: fast on short keys.
+#[inline]
+fn key_hash(key: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = (key.len() as u64).wrapping_mul(K);
+    let mut chunks = key.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    let mut last = [0u8; 8];
+    let rest = chunks.remainder();
+    last[..rest.len()].copy_from_slice(rest);
+    h = (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(K);
+    h ^ (h >> 29)
 }
 
 /// The start of the message of a key given twice; [`super::Damage`] finds it.
@@ -347,5 +458,45 @@ mod tests {
             decode(r#"{"y": [1, }"#, &filter, None).is_err(),
             "skipped fields are still checked"
         );
+    }
+}
+
+#[cfg(test)]
+mod keys_twice {
+    use super::*;
+
+    fn many(n: usize, again: Option<usize>) -> String {
+        let mut keys: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
+        if let Some(i) = again {
+            keys.push(format!("\"k{i}\": 0"));
+        }
+        format!(
+            "{{\"handle\": \"a\", \"skipped\": {{{}}}}}",
+            keys.join(", ")
+        )
+    }
+
+    #[test]
+    fn a_key_given_twice_is_found_wherever_it_is() {
+        let filter = FieldFilter::only(["handle"]);
+        for n in [1, 47, 48, 49, 200] {
+            assert!(decode(&many(n, None), &filter, None).is_ok(), "{n} keys");
+            let e = decode(&many(n, Some(n / 2)), &filter, None).unwrap_err();
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("the key `k{}` appears twice", n / 2)),
+                "{n}: {e}"
+            );
+            let e = decode(&many(n, Some(n / 2)), &FieldFilter::all(), None).unwrap_err();
+            assert!(e.to_string().contains("appears twice"), "{e}");
+        }
+        // at the top level, read or skipped
+        for text in [
+            r#"{"handle": 1, "handle": 2}"#,
+            r#"{"bio": 1, "x": 0, "bio": 2}"#,
+        ] {
+            let e = decode(text, &filter, None).unwrap_err();
+            assert!(e.to_string().contains("appears twice in one object"), "{e}");
+        }
     }
 }
