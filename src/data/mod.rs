@@ -114,9 +114,9 @@ impl<R: Read> Read for Counted<'_, R> {
 /// Largest record the readers hold, in bytes: one NDJSON line, one JSON
 /// array element, one CSV row. A creator record is a few KiB; a larger one
 /// is damage (a runaway field, a file missing its newlines), and holding it
-/// whole would take memory without bound. An NDJSON line or array element
-/// over it is skipped, unread, as a damaged record; a CSV row over it stops
-/// the run (the CSV reader cannot skip it).
+/// whole would take memory without bound. An NDJSON line, array element or
+/// CSV line over it is skipped, unread, as a damaged record; a quoted CSV
+/// cell running on past it is taken as an unclosed quote.
 pub const MAX_RECORD_BYTES: usize = 16 << 20;
 
 /// Deepest nesting of lists and objects in a record that the JSON parser
@@ -563,9 +563,11 @@ fn window(path: &Path, line: usize, column: usize) -> Option<(String, usize, usi
         if read == 0 {
             break;
         }
+        // skipped, not kept: a minified export is one line of gigabytes;
+        // 16 MiB on, the window ends there (a file of zeros has no lines)
+        let mut last = false;
         if buf.last() != Some(&b'\n') && read == 1 << 20 {
-            // skipped, not read: a minified export is one line of gigabytes
-            let _ = r.skip_until(b'\n');
+            last = (&mut r).take(16 << 20).skip_until(b'\n').unwrap_or(0) == 16 << 20;
         }
         n += 1;
         if n < first {
@@ -592,6 +594,9 @@ fn window(path: &Path, line: usize, column: usize) -> Option<(String, usize, usi
         }
         text.push_str(&shown);
         text.push('\n');
+        if last {
+            break;
+        }
     }
     Some((text, offset, first))
 }
