@@ -512,6 +512,45 @@ mod tests {
     }
 
     #[test]
+    fn rows_split_as_the_csv_crate_splits_them() {
+        // random one-line rows of quotes, delimiters and text
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let alphabet = b"a,\" ;x";
+        let mut compared = 0;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 12) as usize;
+            let row: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let mut parser = RowParser::new(b',');
+            parser.feed(&row, 1);
+            if parser.in_quotes() || row.is_empty() {
+                continue;
+            }
+            parser.finish();
+            let ours: Vec<&[u8]> = parser.cells().collect();
+            let mut theirs = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&row[..]);
+            let mut record = csv::ByteRecord::new();
+            assert!(theirs.read_byte_record(&mut record).unwrap());
+            let theirs: Vec<&[u8]> = record.iter().collect();
+            assert_eq!(ours, theirs, "{:?}", String::from_utf8_lossy(&row));
+            compared += 1;
+        }
+        assert!(compared > 5_000, "{compared}");
+    }
+
+    #[test]
     fn delimiters_are_sniffed_from_the_header() {
         assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
         assert_eq!(sniff_delimiter(b"a,b,\"c\td\""), b',');
