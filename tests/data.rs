@@ -254,7 +254,7 @@ fn damaged_records_are_creators_in_error_with_their_line() {
 fn fatal_faults_exit_2_naming_file_line_and_column() {
     let dir = scratch("fatal");
     let rules = write(&dir, "r.rules", RULES);
-    let cases: [(&str, &[u8], &str); 5] = [
+    let cases: [(&str, &[u8], &str); 6] = [
         (
             "syntax.json",
             b"[\n  {\"handle\": \"a\"},\n  {\"handle\": \"b\" \"x\": 1}\n]\n",
@@ -275,6 +275,11 @@ fn fatal_faults_exit_2_naming_file_line_and_column() {
             "binary.bin",
             b"\x00\x01\x02\x03",
             "holds binary data: a NUL byte at byte 1",
+        ),
+        (
+            "header.csv",
+            b"handle,\"bio\nana,x\n",
+            "header.csv:1:1: the header's quote that opens here is never closed",
         ),
     ];
     for (name, bytes, needle) in cases {
