@@ -1,7 +1,7 @@
 //! Hostile creator data at and past every limit ends with a diagnostic and
 //! a documented exit status, never a crash or a hang (README, "Limits"):
 //! JSON nested 10,000 deep, numbers past f64, a 1 GB NDJSON line, array
-//! elements and CSV rows over the record limit, a CSV with 100,000
+//! elements, CSV lines and quoted cells over the record limit, a CSV with 100,000
 //! columns, empty files, directories. Large files are generated at test
 //! time, in chunks, and removed afterwards.
 
@@ -159,25 +159,63 @@ fn a_json_element_over_the_record_limit_is_skipped() {
 }
 
 #[test]
-fn a_csv_row_over_the_record_limit_stops_the_run() {
+fn a_csv_quote_running_past_the_record_limit_damages_one_row() {
     let dir = scratch("limits-big-row");
     let data = dir.join("big.csv");
-    // an unclosed quote runs on to the end of the file
+    // an unclosed quote runs on over 20 MiB of lines that read as no row
+    // (one cell where the header has two): the row it opens in is damaged
+    // and each line after it is read as a row of its own
+    let mut unit = vec![b's'; 1023];
+    unit.push(b'\n');
     write_repeated(
         &data,
         b"handle,bio\nana,hi\nben,\"",
-        b"spam,\n",
+        &unit,
         20 << 20,
-        b"",
+        b"cat,ok\n",
+    );
+    let start = Instant::now();
+    let (code, report, e) = screen(&data, &[]);
+    assert_eq!(code, 0, "{e}");
+    let report = report.expect("a report");
+    assert!(
+        reason(&report, 1).starts_with(
+            "line 3: the quote that opens cell `bio` runs on for more than 16.0 MiB without closing"
+        ),
+        "{}",
+        reason(&report, 1)
+    );
+    // the first unit is on ben's line
+    let lines = (20 << 10) - 1;
+    assert_eq!(report["evaluated"], lines + 3, "every line is a record");
+    assert_eq!(
+        reason(&report, 2),
+        "line 4: the row has 1 cell, the header has 2"
+    );
+    assert_eq!(report["creators"][lines + 2]["id"], "cat");
+    assert!(start.elapsed() < secs(60), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn a_csv_line_over_the_record_limit_is_skipped() {
+    let dir = scratch("limits-long-line");
+    let data = dir.join("long.csv");
+    write_repeated(
+        &data,
+        b"handle,bio\nana,hi\nben,",
+        b"spam ",
+        20 << 20,
+        b"\ncat,ok\n",
     );
     let (code, report, e) = screen(&data, &[]);
-    assert_eq!(code, EXIT_DATA, "{e}");
-    assert!(report.is_none());
+    assert_eq!(code, 0, "{e}");
+    let report = report.expect("a report");
     assert!(
-        e.contains("a row starting near line 3 is longer than 16.0 MiB"),
-        "{e}"
+        reason(&report, 1).starts_with("line 3: the row is 20.0 MiB long"),
+        "{}",
+        reason(&report, 1)
     );
-    assert!(e.contains("an unclosed `\"`"), "{e}");
+    assert_eq!(report["creators"][2]["id"], "cat");
 }
 
 #[test]

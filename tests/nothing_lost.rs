@@ -137,7 +137,7 @@ fn ndjson_records_damaged_at_random_are_each_reported_once() {
     let mut expected = Vec::new();
     let mut line_no = 1;
     let junk: &[&[u8]] = &[
-        b"\xff", b"\xc0", b"\"", b"{", b"}", b",", b":", b"\\", b"\x00", b"x", b"\r",
+        b"\xff", b"\xc0", b"\"", b"{", b"}", b",", b":", b"\\", b"x", b"\r",
     ];
     let non_objects: &[&[u8]] = &[b"42", b"\"str\"", b"[]", b"null", b"true", b"[{}]"];
     for i in 0..20_000 {
@@ -230,13 +230,18 @@ fn array_elements_damaged_at_random_are_each_reported_once() {
     check(&verdicts(&data), &expected, "json array");
 }
 
+/// CSV rows damaged at random: too few or too many cells, invalid UTF-8,
+/// a quote that never closes; among them rows whose quoted cell spans two
+/// lines, which stay one record.
 #[test]
 fn csv_rows_damaged_at_random_are_each_reported_once() {
     let mut rng = Rng(seed());
     let dir = scratch("lost-csv");
     let mut text = b"handle,followers,engagement_rate,niches\n".to_vec();
     let mut expected = Vec::new();
-    for (i, line_no) in (0..5_000).zip(2..) {
+    let mut line_no = 1;
+    for i in 0..5_000 {
+        line_no += 1;
         let c = creator(&mut rng, i);
         let mut cells: Vec<Vec<u8>> = vec![
             format!("c{i}").into_bytes(),
@@ -246,7 +251,7 @@ fn csv_rows_damaged_at_random_are_each_reported_once() {
         ];
         let mut e = Expect::Read(format!("c{i}"));
         if rng.chance(15) {
-            match rng.below(3) {
+            match rng.below(4) {
                 0 => {
                     cells.remove(rng.below(cells.len()));
                     e = Expect::Damaged;
@@ -255,15 +260,34 @@ fn csv_rows_damaged_at_random_are_each_reported_once() {
                     cells.push(b"extra".to_vec());
                     e = Expect::Damaged;
                 }
-                _ => {
+                2 => {
                     let cell = rng.below(3);
                     cells[cell].push(0xff);
                     e = Expect::Damaged;
                 }
+                // a quote that never closes, in any cell: its row alone is
+                // damaged, and reading resumes on the next line
+                _ => {
+                    let cell = rng.below(cells.len());
+                    if cell == 3 {
+                        cells[3].pop(); // `"beauty, skincare`
+                    } else {
+                        // and no quote after it that could close it
+                        cells[cell].insert(0, b'"');
+                        cells[3] = b"beauty".to_vec();
+                    }
+                    e = Expect::Damaged;
+                }
             }
         }
+        // now and then a row with a quoted cell over two lines, whole
+        if rng.chance(3) && matches!(e, Expect::Read(_)) {
+            cells[3] = b"\"beauty,\nskincare\"".to_vec();
+        }
         expected.push((line_no, e));
-        text.extend_from_slice(&cells.join(&b","[..]));
+        let row = cells.join(&b","[..]);
+        line_no += row.iter().filter(|&&b| b == b'\n').count();
+        text.extend_from_slice(&row);
         text.push(b'\n');
     }
     let data = write(&dir, "c.csv", &text);

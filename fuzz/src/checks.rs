@@ -55,7 +55,8 @@ fn every_construct() -> &'static Ruleset {
 /// Any bytes as creator data, the first byte choosing the format (sniffed,
 /// JSON array, NDJSON, CSV, TSV): the readers never panic, hand on every
 /// record exactly once, in order, with lines that never go back, and the
-/// report counts each once.
+/// report counts each once; a NUL byte is an error in every format, and a
+/// table without quotes gives one record for each line of data.
 pub fn records(data: &[u8]) {
     let Some((&selector, bytes)) = data.split_first() else {
         return;
@@ -95,6 +96,20 @@ pub fn records(data: &[u8]) {
     );
     assert_eq!(report.creators.as_ref().map_or(0, Vec::len), seen);
     serde_json::to_string(&report).expect("a report serialises");
+    // binary data stops the run, in every format
+    if bytes.contains(&0) {
+        assert!(result.is_err(), "a NUL byte is binary data");
+    }
+    // a table without quotes: one record for each line of data, never fewer
+    let table = matches!(format, Some(Format::Csv | Format::Tsv));
+    if table && result.is_ok() && !bytes.iter().any(|b| matches!(b, b'"' | b'\r' | 0)) {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut lines = bytes
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.trim_ascii().is_empty());
+        lines.next(); // the header
+        assert_eq!(seen, lines.count(), "every line of data is a record");
+    }
     if let Err(e) = result {
         let _ = diagnostic::render(&e, false, Some(80));
     }

@@ -1,5 +1,6 @@
 //! `check RULES [--data FILE]`: the rules checked without data, and with
-//! `--data`, every field the rules read that no record has.
+//! `--data`, every field the rules read that no record has, a CSV header
+//! naming a column twice, and CSV rows over several lines.
 
 use std::process::ExitCode;
 
@@ -22,9 +23,15 @@ pub fn check(a: CheckArgs, rep: &Reporter) -> ExitCode {
                 census.observe(v);
             }
         };
-        if let Err(e) = data::read(&input, a.format_in.map(Into::into), observe) {
-            rep.data(&e);
-            return ExitCode::from(EXIT_DATA);
+        let notes = match data::read_noting(&input, a.format_in.map(Into::into), observe) {
+            Ok((_, notes)) => notes,
+            Err(e) => {
+                rep.data(&e);
+                return ExitCode::from(EXIT_DATA);
+            }
+        };
+        for note in notes {
+            rep.warning(note.code, &note.message, Some(&input.name()));
         }
         let rules_file = a.rules.display().to_string();
         for w in census.warnings() {

@@ -75,9 +75,19 @@ impl RawBatch {
         match (sparse::decode(text, filter, unread), &it.kind) {
             (Ok(v), _) => Ok(record(Ok(v))),
             // too deep, a number too large: this record alone is damaged
-            (Err(e), _) if Damage::from_json_error(&e).is_some() => Ok(record(Err(
-                Damage::from_json_error(&e).expect("just checked"),
-            ))),
+            (Err(e), _) if Damage::from_json_error(&e).is_some() => {
+                let mut damage = Damage::from_json_error(&e).expect("just checked");
+                // in an element over several lines, the line it was found on
+                if e.line() > 1 && e.to_string().starts_with(sparse::KEY_TWICE) {
+                    let at = format!(
+                        "{} (the second at line {})",
+                        sparse::KEY_TWICE_END,
+                        it.line + e.line() - 1
+                    );
+                    damage.0 = damage.0.replacen(sparse::KEY_TWICE_END, &at, 1);
+                }
+                Ok(record(Err(damage)))
+            }
             (Err(e), Kind::Element { column }) => {
                 // the element's own line and column, counted from the file
                 let line = it.line + e.line().saturating_sub(1);

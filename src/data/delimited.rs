@@ -2,194 +2,403 @@
 //! newlines; header names are trimmed and their inner whitespace (a quoted
 //! header with a newline) becomes one space. A plain number becomes a number,
 //! `true`/`false` a bool, an empty cell missing (`null`), anything else a
-//! string. A row with the wrong number of cells, or invalid UTF-8, is a
-//! damaged record with its line number.
+//! string. A row with the wrong number of cells, invalid UTF-8, or a quote
+//! that never closes is a damaged record with its line number.
+//!
+//! The unclosed quote: a quoted cell may run on over line ends, but not over
+//! a line that reads as a row of its own (the header's number of cells, two
+//! or more, and no quote out of place), nor to the end of the file, nor past
+//! [`MAX_RECORD_BYTES`], and the row it makes must read right (the header's
+//! number of cells, no quote out of place after it). Otherwise the row the
+//! quote opened in is damaged, and reading resumes at the line after it.
+//! Lines are read again so at most 64 MiB in all; after that a row read
+//! again ends with its line, which keeps the work linear. So every line of
+//! data is a record or part of a quoted cell that closed.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::io::Read;
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
 
 use serde_json::{Map, Value as Json};
 
 use super::batch::Batcher;
-use super::{Damage, Fault, MAX_RECORD_BYTES};
+use super::lines::{End, Line, Lines};
+use super::{Damage, Fault, Note, MAX_RECORD_BYTES};
 
-/// Counts the line ends that pass through it, so that a record's byte
-/// offset gives its line. (The csv crate's own line count skips blank
-/// lines.) Holds only the line ends read ahead of the current record.
-struct LineCounter<R> {
-    inner: R,
-    offset: u64,
-    /// Offsets of `\n` and of `\r` read but not yet passed.
-    newlines: VecDeque<u64>,
-    returns: VecDeque<u64>,
-    /// `\n` passed: the line of the current record is one more.
-    behind: usize,
-    /// Where the last record read ended: the csv crate holds a row whole,
-    /// so reading stops once the one under way grows past [`MAX_RECORD_BYTES`].
-    row_start: u64,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    FieldStart,
+    InField,
+    Quoted,
+    /// A `"` inside a quoted cell: it closes the cell or, doubled, is one `"`.
+    QuoteInQuoted,
 }
 
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.offset - self.row_start > MAX_RECORD_BYTES as u64 {
-            // the row under way comes after the last record read
-            return Err(std::io::Error::other(RowTooLong(self.behind + 2)));
+/// Splits a row into cells, as the csv crate does (RFC 4180 quoting, a
+/// quote counted only at the start of a cell), one line at a time.
+struct RowParser {
+    delimiter: u8,
+    text: Vec<u8>,
+    ends: Vec<usize>,
+    state: State,
+    /// A `"` inside an unquoted cell, or after a closing quote.
+    stray_quote: bool,
+    /// Line and 0-based cell where the open quote began.
+    opened: (usize, usize),
+    /// The line fed last: where the row ends.
+    last_line: usize,
+}
+
+impl RowParser {
+    fn new(delimiter: u8) -> Self {
+        RowParser {
+            delimiter,
+            text: Vec::new(),
+            ends: Vec::new(),
+            state: State::FieldStart,
+            stray_quote: false,
+            opened: (0, 0),
+            last_line: 0,
         }
-        let n = self.inner.read(buf)?;
-        for (i, b) in buf[..n].iter().enumerate() {
-            match b {
-                b'\n' => self.newlines.push_back(self.offset + i as u64),
-                b'\r' => self.returns.push_back(self.offset + i as u64),
-                _ => {}
+    }
+
+    fn reset(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.state = State::FieldStart;
+        self.stray_quote = false;
+    }
+
+    fn feed(&mut self, bytes: &[u8], line: usize) {
+        self.last_line = line;
+        for &b in bytes {
+            match self.state {
+                State::FieldStart if b == b'"' => {
+                    self.state = State::Quoted;
+                    self.opened = (line, self.ends.len());
+                }
+                State::FieldStart | State::InField if b == self.delimiter => {
+                    self.ends.push(self.text.len());
+                    self.state = State::FieldStart;
+                }
+                State::FieldStart | State::InField => {
+                    self.stray_quote |= b == b'"';
+                    self.text.push(b);
+                    self.state = State::InField;
+                }
+                State::Quoted if b == b'"' => self.state = State::QuoteInQuoted,
+                State::Quoted => self.text.push(b),
+                State::QuoteInQuoted if b == b'"' => {
+                    self.text.push(b);
+                    self.state = State::Quoted;
+                }
+                State::QuoteInQuoted if b == self.delimiter => {
+                    self.ends.push(self.text.len());
+                    self.state = State::FieldStart;
+                }
+                State::QuoteInQuoted => {
+                    // `"ab"c`: read as `abc`, as the csv crate does
+                    self.stray_quote = true;
+                    self.text.push(b);
+                    self.state = State::InField;
+                }
             }
         }
-        self.offset += n as u64;
-        Ok(n)
+    }
+
+    fn in_quotes(&self) -> bool {
+        self.state == State::Quoted
+    }
+
+    /// A line end inside the open quoted cell.
+    fn newline(&mut self, end: End) {
+        self.text.extend_from_slice(end.bytes());
+    }
+
+    /// Ends the row (its last cell).
+    fn finish(&mut self) {
+        self.ends.push(self.text.len());
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn cells(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(s, &e)| &self.text[s..e])
+    }
+
+    /// True when `bytes`, read on its own, is a whole row of `cells` cells
+    /// with no quote out of place: the start of a new row, not the inside
+    /// of a quoted cell.
+    fn is_row(&mut self, bytes: &[u8], cells: usize) -> bool {
+        self.reset();
+        self.feed(bytes, 0);
+        !self.in_quotes() && !self.stray_quote && self.ends.len() + 1 == cells
     }
 }
 
-impl<R> LineCounter<R> {
-    /// The 1-based line of the record the csv reader began at byte `start`
-    /// (its position, which comes before the blank lines it skipped).
-    /// Starts must not decrease.
-    fn line_of_record(&mut self, start: u64) -> usize {
-        let mut first = start;
-        loop {
-            while self.newlines.front().is_some_and(|&nl| nl < first) {
-                self.newlines.pop_front();
-                self.behind += 1;
-            }
-            while self.returns.front().is_some_and(|&cr| cr < first) {
-                self.returns.pop_front();
-            }
-            // a line end here belongs to a blank line skipped before the record
-            if self.newlines.front() == Some(&first) || self.returns.front() == Some(&first) {
-                first += 1;
-            } else {
-                break;
-            }
-        }
-        self.behind + 1
-    }
+/// Why a quoted cell was taken as never closed.
+enum Unclosed {
+    /// This line reads as a row of its own.
+    NewRow(usize),
+    EndOfFile,
+    TooLong,
+    /// A line handed back after an unclosed quote may not run on.
+    OneLine,
+    /// It closes on this line into a row that does not read right.
+    BadRow(usize),
 }
 
-/// A row longer than [`MAX_RECORD_BYTES`], from about this line.
-#[derive(Debug)]
-struct RowTooLong(usize);
+/// Reads one row starting with `first` into `parser`, taking more lines
+/// while a quoted cell is open. `cells` is the header's cell count (none
+/// for the header itself). An unclosed quote hands back the lines it took.
+fn gather<R: BufRead>(
+    lines: &mut Lines<R>,
+    parser: &mut RowParser,
+    probe: &mut RowParser,
+    first: &Line,
+    cells: Option<usize>,
+) -> Result<Option<Unclosed>, Fault> {
+    parser.reset();
+    parser.feed(&first.bytes, first.number);
+    if !parser.in_quotes() {
+        parser.finish();
+        return Ok(None);
+    }
+    if first.again && lines.again_budget == 0 {
+        return Ok(Some(Unclosed::OneLine));
+    }
+    let mut taken: Vec<Line> = Vec::new();
+    let stray_before = parser.stray_quote;
+    let mut size = first.bytes.len();
+    let mut end = first.end;
+    let unclosed = loop {
+        let Some(line) = lines.next()? else {
+            break Unclosed::EndOfFile;
+        };
+        size += line.bytes.len() + 2;
+        if line.again {
+            lines.again_budget = lines
+                .again_budget
+                .saturating_sub(line.bytes.len() as u64 + 1);
+        }
+        if line.too_long.is_some() || size > MAX_RECORD_BYTES {
+            taken.push(line);
+            break Unclosed::TooLong;
+        }
+        if cells.is_some_and(|n| n >= 2 && probe.is_row(&line.bytes, n)) {
+            let number = line.number;
+            taken.push(line);
+            break Unclosed::NewRow(number);
+        }
+        parser.newline(end);
+        parser.feed(&line.bytes, line.number);
+        end = line.end;
+        let number = line.number;
+        taken.push(line);
+        if !parser.in_quotes() {
+            parser.finish();
+            // a quote that closes into a row that does not read right (a
+            // quote out of place after it, a wrong cell count) was not the
+            // quote that opened the cell: more likely the next row's own
+            let wrong_count = cells.is_some_and(|n| n != parser.len());
+            if !wrong_count && (stray_before || !parser.stray_quote) {
+                return Ok(None);
+            }
+            break Unclosed::BadRow(number);
+        }
+    };
+    lines.give_back(taken);
+    Ok(Some(unclosed))
+}
 
-impl std::fmt::Display for RowTooLong {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "a row starting near line {} is longer than {}, more than a record may hold",
-            self.0,
+fn unclosed_damage(
+    why: Unclosed,
+    opened: (usize, usize),
+    row_line: usize,
+    header: &[String],
+) -> Damage {
+    let cell = header.get(opened.1).map_or_else(
+        || format!("cell {}", opened.1 + 1),
+        |h| format!("cell `{h}`"),
+    );
+    let place = if opened.0 == row_line {
+        String::new()
+    } else {
+        format!(" on line {}", opened.0)
+    };
+    let why = match why {
+        Unclosed::NewRow(l) => format!("is not closed before line {l}, which reads as a row of its own"),
+        Unclosed::EndOfFile => "is never closed".to_string(),
+        Unclosed::TooLong => format!(
+            "runs on for more than {} without closing",
             crate::syntax::human_size(MAX_RECORD_BYTES as u64)
-        )
-    }
+        ),
+        Unclosed::BadRow(l) => format!(
+            "is closed only on line {l}, where the row it makes does not read right (a quote out of place, or the wrong number of cells)"
+        ),
+        Unclosed::OneLine => {
+            "is not closed on its line (past 64 MiB of lines read again after unclosed quotes, a row read again ends with its line)".to_string()
+        }
+    };
+    Damage(format!(
+        "the quote that opens {cell}{place} {why}; the row was skipped and reading went on at the next line"
+    ))
 }
 
-impl std::error::Error for RowTooLong {}
-
-/// Streams the rows of a delimited input to `each`. Returns how many there were.
-pub(super) fn read_rows<R: Read>(
+/// Streams the rows of a delimited input to `out`; a header name given
+/// twice is noted in `notes`. Returns how many rows there were.
+pub(super) fn read_rows<R: BufRead>(
     reader: R,
     delimiter: u8,
     out: &mut Batcher,
+    notes: &mut Vec<Note>,
 ) -> Result<usize, Fault> {
-    let counter = LineCounter {
-        inner: reader,
-        offset: 0,
-        newlines: VecDeque::new(),
-        returns: VecDeque::new(),
-        behind: 0,
-        row_start: 0,
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(counter);
-    let mut row = csv::ByteRecord::new();
-    let csv_fault = |e: csv::Error| {
-        match e.kind() {
-        csv::ErrorKind::Io(io) => match io.get_ref().and_then(|e| e.downcast_ref::<RowTooLong>()) {
-            Some(long) => Fault::plain(long.to_string()).with_help(
-                "a CSV row is held whole, so one this long stops the run; check the quoting near that line (an unclosed `\"` runs on to the end of the file)",
-            ),
-            None => Fault::io(std::io::Error::other(e.to_string())),
-        },
-        _ => Fault::plain(format!("cannot read the table: {e}")),
-    }
-    };
-    // no header, or only blank lines: an empty file
-    if !rdr.read_byte_record(&mut row).map_err(csv_fault)?
-        || (row.len() == 1 && row[0].trim_ascii().is_empty())
-    {
-        return Err(Fault::empty());
-    }
-    rdr.get_mut().row_start = rdr.position().byte();
-    let header = header_names(&row)?;
-    let mut n = 0;
-    while rdr.read_byte_record(&mut row).map_err(csv_fault)? {
-        let start = row.position().map_or(0, |p| p.byte());
-        let end = rdr.position().byte();
-        let counter = rdr.get_mut();
-        let line = counter.line_of_record(start);
-        counter.row_start = end;
-        // a blank line is no record
-        if row.len() == 1 && row[0].trim_ascii().is_empty() {
-            continue;
+    let mut lines = Lines::new(reader);
+    let mut parser = RowParser::new(delimiter);
+    let mut probe = RowParser::new(delimiter);
+    // the header: the first line that is not blank
+    let first = loop {
+        match lines.next()? {
+            None => return Err(Fault::empty()),
+            Some(l) if l.too_long.is_some() => {
+                return Err(Fault::at(
+                    "the header row is longer than a record may hold (16.0 MiB)",
+                    l.number,
+                    1,
+                ))
+            }
+            Some(l) if l.bytes.trim_ascii().is_empty() => continue,
+            Some(l) => break l,
         }
-        let item = if row.len() != header.len() {
-            Err(Damage(format!(
-                "the row has {} cell{}, the header has {}",
-                row.len(),
-                if row.len() == 1 { "" } else { "s" },
-                header.len()
-            )))
+    };
+    if gather(&mut lines, &mut parser, &mut probe, &first, None)?.is_some() {
+        return Err(Fault::at(
+            "the header's quote that opens here is never closed",
+            parser.opened.0,
+            1,
+        )
+        .with_help("close the quote (a `\"` inside a quoted name is written `\"\"`)"));
+    }
+    let header = header_names(&parser, notes)?;
+    let mut n = 0;
+    // rows over several lines: how many, the first, the lines they hold
+    let (mut spanning, mut first_spanning, mut extra_lines) = (0usize, 0usize, 0usize);
+    while let Some(line) = lines.next()? {
+        let item = if let Some(len) = line.too_long {
+            Err(Damage::too_long("row", len))
+        } else if line.bytes.trim_ascii().is_empty() {
+            continue; // a blank line is no record
         } else {
-            to_object(&header, &row)
+            match gather(
+                &mut lines,
+                &mut parser,
+                &mut probe,
+                &line,
+                Some(header.len()),
+            )? {
+                Some(why) => Err(unclosed_damage(why, parser.opened, line.number, &header)),
+                None if parser.len() != header.len() => Err(Damage(format!(
+                    "the row has {} cell{}, the header has {}",
+                    parser.len(),
+                    if parser.len() == 1 { "" } else { "s" },
+                    header.len()
+                ))),
+                None => to_object(&header, parser.cells()),
+            }
         };
-        out.push_ready(item, line);
+        if item.is_ok() && parser.last_line > line.number {
+            spanning += 1;
+            extra_lines += parser.last_line - line.number;
+            if first_spanning == 0 {
+                first_spanning = line.number;
+            }
+        }
+        out.push_ready(item, line.number);
         if out.stopped {
             break;
         }
         n += 1;
     }
+    if spanning > 0 {
+        notes.push(Note {
+            code: "influence::multi-line-rows",
+            message: format!(
+                "{spanning} row{} hold{} quoted cells with line breaks (the first at line {first_spanning}): {extra_lines} line{} of data continue the row before them, so the file has fewer records than lines",
+                if spanning == 1 { "" } else { "s" },
+                if spanning == 1 { "s" } else { "" },
+                if extra_lines == 1 { "" } else { "s" },
+            ),
+        });
+    }
     Ok(n)
 }
 
-fn header_names(row: &csv::ByteRecord) -> Result<Vec<String>, Fault> {
-    let mut names: Vec<String> = Vec::with_capacity(row.len());
-    // a set beside the list: a header of 100,000 columns stays linear
-    let mut taken: HashSet<String> = HashSet::with_capacity(row.len());
-    let mut next_suffix: HashMap<String, usize> = HashMap::new();
-    for (i, cell) in row.iter().enumerate() {
+/// The header's names. A name given twice keeps it the first time; a later
+/// one, and an empty one, gets a name no header cell has (`name_2`,
+/// `column_N`), so that no cell is lost and no real column is renamed.
+fn header_names(row: &RowParser, notes: &mut Vec<Note>) -> Result<Vec<String>, Fault> {
+    let mut names: Vec<Option<String>> = Vec::with_capacity(row.len());
+    for (i, cell) in row.cells().enumerate() {
         let text = std::str::from_utf8(cell)
             .map_err(|_| Fault::at(format!("header cell {} is not UTF-8 text", i + 1), 1, 1))?;
-        let mut name = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() {
-            name = format!("column_{}", i + 1);
-        }
-        // a repeated header name gets a suffix, so no cell is lost
-        if taken.contains(&name) {
-            // start from the last suffix this name was given
-            let next = next_suffix.entry(name.clone()).or_insert(2);
-            while taken.contains(&format!("{name}_{next}")) {
-                *next += 1;
-            }
-            name = format!("{name}_{next}");
-            *next += 1;
-        }
-        taken.insert(name.clone());
-        names.push(name);
+        let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        names.push((!name.is_empty()).then_some(name));
     }
-    Ok(names)
+    // every name written in the header is taken first; a set beside the
+    // list keeps a header of 100,000 columns linear
+    let mut taken: HashSet<String> = names.iter().flatten().cloned().collect();
+    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        let Some(name) = name else {
+            let mut candidate = format!("column_{}", i + 1);
+            let mut k = 2;
+            while taken.contains(&candidate) {
+                candidate = format!("column_{}_{k}", i + 1);
+                k += 1;
+            }
+            taken.insert(candidate.clone());
+            out.push(candidate);
+            continue;
+        };
+        match first_seen.get(name.as_str()) {
+            None => {
+                first_seen.insert(name, i);
+                out.push(name.clone());
+            }
+            Some(&first) => {
+                // start from the last suffix this name was given
+                let next = next_suffix.entry(name.clone()).or_insert(2);
+                while taken.contains(&format!("{name}_{next}")) {
+                    *next += 1;
+                }
+                let renamed = format!("{name}_{next}");
+                *next += 1;
+                if notes.len() < 20 {
+                    notes.push(Note {
+                        code: "influence::duplicate-column",
+                        message: format!(
+                            "the header names `{name}` twice (columns {} and {}); column {} is read as `{renamed}`",
+                            first + 1,
+                            i + 1,
+                            i + 1
+                        ),
+                    });
+                }
+                taken.insert(renamed.clone());
+                out.push(renamed);
+            }
+        }
+    }
+    Ok(out)
 }
 
-fn to_object(header: &[String], row: &csv::ByteRecord) -> Result<Json, Damage> {
+fn to_object<'c>(header: &[String], cells: impl Iterator<Item = &'c [u8]>) -> Result<Json, Damage> {
     let mut m = Map::with_capacity(header.len());
-    for (name, cell) in header.iter().zip(row.iter()) {
+    for (name, cell) in header.iter().zip(cells) {
         let text = std::str::from_utf8(cell).map_err(|e| {
             Damage(format!(
                 "the cell `{name}` is not UTF-8 text (invalid byte at {})",
@@ -213,6 +422,13 @@ pub(crate) fn cell_value(text: &str) -> Json {
         _ => {}
     }
     if is_plain_number(t) {
+        // an integer kept whole (an id past 2^53 is not a float's)
+        if let Ok(i) = t.parse::<i64>() {
+            return Json::from(i);
+        }
+        if let Ok(u) = t.parse::<u64>() {
+            return Json::from(u);
+        }
         if let Ok(f) = t.parse::<f64>() {
             if let Some(n) = serde_json::Number::from_f64(f) {
                 return Json::Number(n);
@@ -277,7 +493,11 @@ mod tests {
 
     #[test]
     fn cells_become_typed_values() {
-        assert_eq!(cell_value("12"), Json::from(12.0));
+        assert_eq!(cell_value("12"), Json::from(12));
+        assert_eq!(
+            cell_value("6812345678901234567"),
+            Json::from(6812345678901234567u64)
+        );
         assert_eq!(cell_value("-3.5"), Json::from(-3.5));
         assert_eq!(cell_value("1e3"), Json::from(1000.0));
         assert_eq!(cell_value("0.5"), Json::from(0.5));
@@ -289,6 +509,45 @@ mod tests {
         ] {
             assert_eq!(cell_value(s), Json::String(s.into()), "{s}");
         }
+    }
+
+    #[test]
+    fn rows_split_as_the_csv_crate_splits_them() {
+        // random one-line rows of quotes, delimiters and text
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let alphabet = b"a,\" ;x";
+        let mut compared = 0;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 12) as usize;
+            let row: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let mut parser = RowParser::new(b',');
+            parser.feed(&row, 1);
+            if parser.in_quotes() || row.is_empty() {
+                continue;
+            }
+            parser.finish();
+            let ours: Vec<&[u8]> = parser.cells().collect();
+            let mut theirs = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&row[..]);
+            let mut record = csv::ByteRecord::new();
+            assert!(theirs.read_byte_record(&mut record).unwrap());
+            let theirs: Vec<&[u8]> = record.iter().collect();
+            assert_eq!(ours, theirs, "{:?}", String::from_utf8_lossy(&row));
+            compared += 1;
+        }
+        assert!(compared > 5_000, "{compared}");
     }
 
     #[test]

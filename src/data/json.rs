@@ -149,7 +149,9 @@ impl<R: Read> Scanner<R> {
     }
 }
 
-/// Hands every element of the array to `out`, undecoded.
+/// Hands every element of the array to `out`, undecoded. (Kept out of its
+/// caller: inlined there, its byte loop compiled some 8% slower.)
+#[inline(never)]
 pub(super) fn read_array<R: Read>(reader: R, out: &mut Batcher) -> Result<usize, Fault> {
     let mut s = Scanner {
         reader,

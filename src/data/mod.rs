@@ -7,22 +7,25 @@
 //! a window.
 
 mod batch;
+mod binary;
 mod delimited;
+mod error;
 mod json;
+mod lines;
 mod ndjson;
 mod snapshot;
 pub mod sparse;
 
 pub use batch::RawBatch;
+pub use error::DataError;
 
-use snapshot::{Snapshot, CHANGED};
+use snapshot::Snapshot;
 
-use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use binary::{Binary, NulGuard};
 use serde_json::Value as Json;
 
 /// The data formats.
@@ -116,9 +119,9 @@ impl<R: Read> Read for Counted<'_, R> {
 /// Largest record the readers hold, in bytes: one NDJSON line, one JSON
 /// array element, one CSV row. A creator record is a few KiB; a larger one
 /// is damage (a runaway field, a file missing its newlines), and holding it
-/// whole would take memory without bound. An NDJSON line or array element
-/// over it is skipped, unread, as a damaged record; a CSV row over it stops
-/// the run (the CSV reader cannot skip it).
+/// whole would take memory without bound. An NDJSON line, array element or
+/// CSV line over it is skipped, unread, as a damaged record; a quoted CSV
+/// cell running on past it is taken as an unclosed quote.
 pub const MAX_RECORD_BYTES: usize = 16 << 20;
 
 /// Deepest nesting of lists and objects in a record that the JSON parser
@@ -146,6 +149,12 @@ impl Damage {
         if msg.starts_with("recursion limit exceeded") {
             Some(Damage(format!(
                 "nested more than {MAX_RECORD_DEPTH} levels deep (lists in lists, or objects in objects)"
+            )))
+        } else if msg.starts_with(sparse::KEY_TWICE) && msg.contains(sparse::KEY_TWICE_END) {
+            // (the line is added by the caller, who knows the record's)
+            Some(Damage(format!(
+                "{}; keep one (JSON leaves open which value is meant)",
+                without_location(e)
             )))
         } else if msg.starts_with("number out of range") {
             // (serde's column counts from the record's start, not the line's: left out)
@@ -183,6 +192,9 @@ pub struct Fault {
     message: String,
     location: Option<(usize, usize)>,
     help: Option<String>,
+    /// The byte offset of the fault when its line is not known (binary
+    /// data, found below the readers): the line is counted from the file.
+    offset: Option<u64>,
 }
 
 impl Fault {
@@ -191,6 +203,7 @@ impl Fault {
             message: message.into(),
             location: Some((line, col)),
             help: None,
+            offset: None,
         }
     }
     fn plain(message: impl Into<String>) -> Self {
@@ -198,9 +211,22 @@ impl Fault {
             message: message.into(),
             location: None,
             help: None,
+            offset: None,
         }
     }
     fn io(e: std::io::Error) -> Self {
+        if let Some(&Binary(offset)) = e.get_ref().and_then(|e| e.downcast_ref::<Binary>()) {
+            return Fault {
+                offset: Some(offset),
+                ..Fault::plain(format!(
+                    "holds binary data: a NUL byte at byte {}, where a text export has none",
+                    offset + 1
+                ))
+                .with_help(
+                    "influence-eval reads a JSON array, NDJSON, CSV or TSV as UTF-8 text; a file saved as UTF-16 (\"Unicode text\") must be saved again as UTF-8",
+                )
+            };
+        }
         Fault::plain(format!("cannot read: {e}"))
     }
     fn empty() -> Self {
@@ -251,6 +277,45 @@ pub fn read_counting(
     }
 }
 
+/// Something about the data worth a warning that damages no record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    /// `influence::duplicate-column` (a CSV header naming a column twice)
+    /// or `influence::multi-line-rows` (quoted cells holding line breaks,
+    /// so fewer records than lines of data).
+    pub code: &'static str,
+    /// What, where, and what was done about it.
+    pub message: String,
+}
+
+/// [`read`], also returning the [`Note`]s on the data.
+pub fn read_noting(
+    input: &Input,
+    format: Option<Format>,
+    each: &mut dyn FnMut(Record),
+) -> Result<(usize, Vec<Note>), DataError> {
+    let all = sparse::FieldFilter::all();
+    let mut fault = None;
+    let mut notes = Vec::new();
+    let reader: Box<dyn Read> = match input.file() {
+        Some(p) => Box::new(open(p)?),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let emit = &mut |batch: RawBatch| decode_all(&batch, &all, &mut fault, each);
+    let n = read_stream(
+        &input.name(),
+        input.file(),
+        reader,
+        format,
+        emit,
+        &mut notes,
+    )?;
+    match fault {
+        Some(f) => Err(fault_error(f, input)),
+        None => Ok((n, notes)),
+    }
+}
+
 /// Reads `input` in batches of undecoded records, in order, handing each to
 /// `emit` (which returns false to stop). Decoding a batch may then run on
 /// any thread ([`RawBatch::decode`]; a [`Fault`] it finds becomes an error
@@ -275,11 +340,19 @@ pub fn read_batches(
         total: &total,
     };
     let mut stopped = false;
-    let read = read_stream(&name, input.file(), reader, format, &mut |batch| {
+    let mut emit_watching = |batch| {
         let go = emit(batch);
         stopped |= !go;
         go
-    });
+    };
+    let read = read_stream(
+        &name,
+        input.file(),
+        reader,
+        format,
+        &mut emit_watching,
+        &mut Vec::new(),
+    );
     // checked whatever the outcome: a fault may come from the change itself
     // (a JSON array cut short), and the change is what to report then
     if let (Some(snapshot), Some(f)) = (snapshot, &file) {
@@ -303,9 +376,8 @@ pub fn read_from(
 ) -> Result<usize, DataError> {
     let all = sparse::FieldFilter::all();
     let mut fault = None;
-    let n = read_stream(name, None, reader, format, &mut |batch| {
-        decode_all(&batch, &all, &mut fault, each)
-    })?;
+    let emit = &mut |batch: RawBatch| decode_all(&batch, &all, &mut fault, each);
+    let n = read_stream(name, None, reader, format, emit, &mut Vec::new())?;
     match fault {
         Some(f) => Err(fault_error_at(f, name, None)),
         None => Ok(n),
@@ -339,18 +411,24 @@ fn read_stream(
     reader: impl Read,
     format: Option<Format>,
     emit: &mut dyn FnMut(RawBatch) -> bool,
+    notes: &mut Vec<Note>,
 ) -> Result<usize, DataError> {
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let guard = NulGuard {
+        inner: reader,
+        offset: 0,
+        found: false,
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, guard);
     // the first bytes: a byte-order mark to drop, and what the data looks like
     let start = reader
         .fill_buf()
-        .map_err(|e| DataError::plain(name, format!("cannot read: {e}"), None))?;
+        .map_err(|e| fault_error_at(Fault::io(e), name, path))?;
     if start.starts_with(b"\xEF\xBB\xBF") {
         reader.consume(3);
     }
     let start = reader
         .fill_buf()
-        .map_err(|e| DataError::plain(name, format!("cannot read: {e}"), None))?
+        .map_err(|e| fault_error_at(Fault::io(e), name, path))?
         .to_vec();
     let format = match format {
         Some(f) => f,
@@ -371,7 +449,7 @@ fn read_stream(
                     delimited::sniff_delimiter(first_line)
                 }
             };
-            delimited::read_rows(reader, delimiter, &mut out)
+            delimited::read_rows(reader, delimiter, &mut out, notes)
         }
     };
     out.flush();
@@ -384,7 +462,10 @@ pub fn fault_error(f: Fault, input: &Input) -> DataError {
     fault_error_at(f, &input.name(), input.file())
 }
 
-fn fault_error_at(f: Fault, name: &str, path: Option<&Path>) -> DataError {
+fn fault_error_at(mut f: Fault, name: &str, path: Option<&Path>) -> DataError {
+    if let (Some(offset), Some(p)) = (f.offset, path) {
+        f.location = binary::line_and_column(p, offset);
+    }
     match (f.location, path) {
         (Some((line, col)), Some(p)) => {
             let mut e = DataError::at(p, name, f.message, line, col);
@@ -442,157 +523,6 @@ fn detect(path: Option<&Path>, start: &[u8]) -> Result<Format, String> {
         Some(f) => Ok(f),
         None if !start.contains(&0) => Ok(Format::Json), // empty: the reader says so
         None => Err("the data looks binary; influence-eval reads a JSON array, NDJSON, CSV or TSV (pass --format-in to choose)".to_string()),
-    }
-}
-
-/// Data that could not be read: exit status 2.
-#[derive(Debug)]
-pub struct DataError {
-    /// The data file.
-    pub file: String,
-    /// What went wrong.
-    pub message: String,
-    /// 1-based line and column of the fault, when known.
-    pub location: Option<(usize, usize)>,
-    /// How to fix it.
-    pub help: Option<String>,
-    /// The lines around the fault and the fault's byte offset within them.
-    snippet: Option<Box<(NamedSource<String>, usize)>>,
-}
-
-impl DataError {
-    /// Whether the file changed while it was read (its length or
-    /// modification time moved): reported before any fault met while
-    /// reading it, which the change may have caused.
-    pub fn is_changed(&self) -> bool {
-        self.message == CHANGED
-    }
-
-    /// An error without a place in the file (missing file, unreadable).
-    pub fn plain(file: &str, message: impl Into<String>, help: Option<String>) -> Self {
-        DataError {
-            file: file.to_string(),
-            message: message.into(),
-            location: None,
-            help,
-            snippet: None,
-        }
-    }
-
-    /// An error at `line`:`column` of `path`; reads up to two lines on each
-    /// side of it to show, never the whole file.
-    pub fn at(
-        path: &Path,
-        file: &str,
-        message: impl Into<String>,
-        line: usize,
-        column: usize,
-    ) -> Self {
-        let snippet = window(path, line, column).map(|(text, offset, first_line)| {
-            let name = format!("{file}:{line}:{column}");
-            let _ = first_line;
-            Box::new((NamedSource::new(name, text), offset))
-        });
-        DataError {
-            file: file.to_string(),
-            message: message.into(),
-            location: Some((line, column)),
-            help: Some("fix the data at that place, or export the file again".into()),
-            snippet,
-        }
-    }
-}
-
-/// Lines `line-2 ..= line+2` of the file (each cut to 400 characters), and
-/// the byte offset of `line`:`column` within them.
-fn window(path: &Path, line: usize, column: usize) -> Option<(String, usize, usize)> {
-    // only a regular file can be read again: opening a FIFO a second time
-    // waits for a writer that never comes, and a pipe's bytes are gone
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return None;
-    }
-    let f = std::fs::File::open(path).ok()?;
-    let mut r = BufReader::new(f.take(u64::MAX));
-    let first = line.saturating_sub(2).max(1);
-    let mut text = String::new();
-    let mut offset = 0;
-    let mut buf = Vec::new();
-    let mut n = 0;
-    loop {
-        buf.clear();
-        // a line longer than 1 MiB is read in part: enough to show
-        let read = (&mut r).take(1 << 20).read_until(b'\n', &mut buf).ok()?;
-        if read == 0 {
-            break;
-        }
-        if buf.last() != Some(&b'\n') && read == 1 << 20 {
-            // skipped, not read: a minified export is one line of gigabytes
-            let _ = r.skip_until(b'\n');
-        }
-        n += 1;
-        if n < first {
-            continue;
-        }
-        if n > line + 2 {
-            break;
-        }
-        let s = String::from_utf8_lossy(&buf);
-        let s = s.trim_end_matches(['\n', '\r']);
-        let shown: String = s.chars().take(400).collect();
-        if n == line {
-            // columns count bytes, as serde_json's do
-            let mut col_bytes = column.saturating_sub(1).min(shown.len());
-            while !shown.is_char_boundary(col_bytes) {
-                col_bytes -= 1;
-            }
-            offset = text.len() + col_bytes;
-        }
-        text.push_str(&shown);
-        text.push('\n');
-    }
-    Some((text, offset, first))
-}
-
-impl DataError {
-    /// This error as JSON, at its line and column when known.
-    pub fn to_json(&self) -> crate::diagnostic::JsonDiagnostic {
-        let mut j = crate::diagnostic::JsonDiagnostic::of(self).in_file(&self.file);
-        j.message = self.message.clone();
-        if let Some((line, column)) = self.location {
-            j = j.at(line, column);
-        }
-        j
-    }
-}
-
-impl fmt::Display for DataError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.location {
-            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
-
-impl std::error::Error for DataError {}
-
-impl Diagnostic for DataError {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new("influence::data"))
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.snippet.as_ref().map(|b| &b.0 as &dyn SourceCode)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let offset = self.snippet.as_ref()?.1;
-        Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some("here".into()), (offset, 0)),
-        )))
     }
 }
 

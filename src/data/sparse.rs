@@ -5,10 +5,16 @@
 //! which fields were decoded.
 //! The result is an ordinary `serde_json` object holding just those fields,
 //! which the evaluator reads like any record.
+//!
+//! A key given twice in one object, at any depth and in decoded and skipped
+//! fields alike, makes the record an error: JSON leaves open which value is
+//! meant, and serde_json would keep the last one silently.
 
+use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value as Json};
 
 /// The top-level fields to decode; `None` keeps every field.
@@ -57,10 +63,43 @@ pub fn decode(
     unread: Option<&mut Vec<String>>,
 ) -> Result<Json, serde_json::Error> {
     if filter.keeps_all() {
-        return serde_json::from_str(text);
+        let mut de = serde_json::Deserializer::from_str(text);
+        let v = Strict.deserialize(&mut de)?;
+        de.end()?;
+        return Ok(v);
     }
+    let mut unread = unread;
+    let before = unread.as_ref().map_or(0, |u| u.len());
+    match sparse(text, filter, unread.as_deref_mut(), true) {
+        Err(e) if e.to_string().starts_with(MAYBE_TWICE) => {
+            // two keys of one object hash alike: decode it all, which
+            // compares the keys themselves, then again without the hashes
+            let mut de = serde_json::Deserializer::from_str(text);
+            Strict.deserialize(&mut de)?;
+            if let Some(u) = unread.as_deref_mut() {
+                u.truncate(before);
+            }
+            sparse(text, filter, unread, false)
+        }
+        r => r,
+    }
+}
+
+/// Decodes the fields `filter` wants; `hashed` finds keys given twice by
+/// their hashes (else they go unchecked: the caller checked them).
+fn sparse(
+    text: &str,
+    filter: &FieldFilter,
+    unread: Option<&mut Vec<String>>,
+    hashed: bool,
+) -> Result<Json, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let v = Sparse { filter, unread }.deserialize(&mut de)?;
+    let v = Sparse {
+        filter,
+        unread,
+        hashed,
+    }
+    .deserialize(&mut de)?;
     de.end()?;
     Ok(v)
 }
@@ -68,6 +107,7 @@ pub fn decode(
 struct Sparse<'f, 'u> {
     filter: &'f FieldFilter,
     unread: Option<&'u mut Vec<String>>,
+    hashed: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Sparse<'_, '_> {
@@ -86,12 +126,20 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Json, A::Error> {
         let mut out = Map::new();
+        // the skipped keys, for one given twice (the kept ones are in `out`)
+        let mut skipped = KeyHashes::new(self.hashed);
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if self.filter.wants(key.as_str()) {
-                let v: Json = map.next_value()?;
-                out.insert(key.into_string(), v);
+                let v = map.next_value_seed(Strict)?;
+                if out.insert(key.into_string(), v).is_some() {
+                    // given twice: the exact check names it
+                    return Err(A::Error::custom(MAYBE_TWICE));
+                }
             } else {
-                map.next_value_seed(Skip)?;
+                map.next_value_seed(Skip(self.hashed))?;
+                if !skipped.insert(key.as_str()) {
+                    return Err(A::Error::custom(MAYBE_TWICE));
+                }
                 if let Some(unread) = self.unread.as_deref_mut() {
                     unread.push(key.into_string());
                 }
@@ -103,7 +151,7 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
     // A record that is not an object is an error whatever it holds: keep
     // its kind for the message, not its contents.
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
-        while seq.next_element_seed(Skip)?.is_some() {}
+        while seq.next_element_seed(Skip(self.hashed))?.is_some() {}
         Ok(Json::Array(Vec::new()))
     }
     fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
@@ -127,15 +175,16 @@ impl<'de> Visitor<'de> for Sparse<'_, '_> {
 }
 
 /// Skips a value without building it, but parses it as fully as decoding
-/// would (numbers converted, nesting counted), so that a record damaged in
-/// a field no rule reads is damaged all the same: the verdict never depends
-/// on which fields were decoded.
-struct Skip;
+/// would (numbers converted, nesting counted, keys given twice found by
+/// their hashes when `.0`), so that a record damaged in a field no rule
+/// reads is damaged all the same: the verdict never depends on which
+/// fields were decoded.
+struct Skip(bool);
 
 impl<'de> DeserializeSeed<'de> for Skip {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(Skip)
+        d.deserialize_any(self)
     }
 }
 
@@ -163,14 +212,176 @@ impl<'de> Visitor<'de> for Skip {
         Ok(())
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(Skip)?.is_some() {}
+        while seq.next_element_seed(Skip(self.0))?.is_some() {}
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_key_seed(KeySeed)?.is_some() {
-            map.next_value_seed(Skip)?;
+        let mut keys = KeyHashes::new(self.0);
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            map.next_value_seed(Skip(self.0))?;
+            if !keys.insert(key.as_str()) {
+                return Err(A::Error::custom(MAYBE_TWICE));
+            }
         }
         Ok(())
+    }
+}
+
+/// The message of two keys in one object with the same hash, maybe the
+/// same key: [`decode`] then compares the keys themselves.
+const MAYBE_TWICE: &str = "\u{0}two keys hash alike";
+
+/// The keys of one object as 64-bit hashes, to find a key given twice
+/// without keeping the keys (or allocating, for up to 24 of them): the
+/// skipped fields of every record pass here. Equal hashes send the record
+/// to an exact check, so a collision costs time, never a wrong verdict.
+struct KeyHashes {
+    on: bool,
+    /// Open addressing, 0 for empty (every hash has its low bit set);
+    /// small, as it is made for every object (the bigger, the more to zero).
+    slots: [u64; 32],
+    used: usize,
+    /// Past 24 keys.
+    more: Option<HashSet<u64>>,
+}
+
+impl KeyHashes {
+    // built where it is used, not copied there
+    #[inline(always)]
+    fn new(on: bool) -> Self {
+        KeyHashes {
+            on,
+            slots: [0; 32],
+            used: 0,
+            more: None,
+        }
+    }
+
+    /// False when a key with the same hash came before.
+    #[inline]
+    fn insert(&mut self, key: &str) -> bool {
+        if !self.on {
+            return true;
+        }
+        let h = key_hash(key) | 1;
+        if self.used >= 24 {
+            return self.insert_more(h);
+        }
+        let mut i = (h >> 59) as usize;
+        loop {
+            match self.slots[i] {
+                0 => {
+                    self.slots[i] = h;
+                    self.used += 1;
+                    return true;
+                }
+                s if s == h => return false,
+                _ => i = (i + 1) & 31,
+            }
+        }
+    }
+
+    /// Past 24 keys, a hash set: an object of a million keys stays linear.
+    #[cold]
+    fn insert_more(&mut self, h: u64) -> bool {
+        let slots = &self.slots;
+        let more = self
+            .more
+            .get_or_insert_with(|| slots.iter().copied().filter(|&s| s != 0).collect());
+        more.insert(h)
+    }
+}
+
+/// FxHash over 8 bytes at a time, with the length: a few instructions
+/// for a short key, and every byte counts (keys that differ anywhere hash
+/// apart, so a schema never sends every record to the exact check).
+#[inline]
+fn key_hash(key: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = key.len() as u64;
+    let mut chunks = key.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+/// The start of the message of a key given twice; [`super::Damage`] finds it.
+pub(crate) const KEY_TWICE: &str = "the key `";
+/// Its end.
+pub(crate) const KEY_TWICE_END: &str = "` appears twice in one object";
+
+/// The error for a key given twice (a long key cut short).
+fn twice<E: serde::de::Error>(key: &str) -> E {
+    let shown: String = key.chars().take(60).collect();
+    let cut = if shown.len() < key.len() { "…" } else { "" };
+    E::custom(format!("{KEY_TWICE}{shown}{cut}{KEY_TWICE_END}"))
+}
+
+/// A value decoded in full, as serde_json's own `Value` would be, except
+/// that a key given twice in an object is an error.
+struct Strict;
+
+impl<'de> DeserializeSeed<'de> for Strict {
+    type Value = Json;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(Strict)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict {
+    type Value = Json;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+        // finite always: serde_json refuses a number past f64
+        Ok(serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Json, E> {
+        Ok(Json::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(Strict)? {
+            out.push(v);
+        }
+        Ok(Json::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let v = map.next_value_seed(Strict)?;
+            match out.entry(key) {
+                Entry::Vacant(e) => {
+                    e.insert(v);
+                }
+                Entry::Occupied(e) => return Err(twice(e.key())),
+            }
+        }
+        Ok(Json::Object(out))
     }
 }
 
@@ -252,5 +463,45 @@ mod tests {
             decode(r#"{"y": [1, }"#, &filter, None).is_err(),
             "skipped fields are still checked"
         );
+    }
+}
+
+#[cfg(test)]
+mod keys_twice {
+    use super::*;
+
+    fn many(n: usize, again: Option<usize>) -> String {
+        let mut keys: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
+        if let Some(i) = again {
+            keys.push(format!("\"k{i}\": 0"));
+        }
+        format!(
+            "{{\"handle\": \"a\", \"skipped\": {{{}}}}}",
+            keys.join(", ")
+        )
+    }
+
+    #[test]
+    fn a_key_given_twice_is_found_wherever_it_is() {
+        let filter = FieldFilter::only(["handle"]);
+        for n in [1, 23, 24, 25, 200] {
+            assert!(decode(&many(n, None), &filter, None).is_ok(), "{n} keys");
+            let e = decode(&many(n, Some(n / 2)), &filter, None).unwrap_err();
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("the key `k{}` appears twice", n / 2)),
+                "{n}: {e}"
+            );
+            let e = decode(&many(n, Some(n / 2)), &FieldFilter::all(), None).unwrap_err();
+            assert!(e.to_string().contains("appears twice"), "{e}");
+        }
+        // at the top level, read or skipped
+        for text in [
+            r#"{"handle": 1, "handle": 2}"#,
+            r#"{"bio": 1, "x": 0, "bio": 2}"#,
+        ] {
+            let e = decode(text, &filter, None).unwrap_err();
+            assert!(e.to_string().contains("appears twice in one object"), "{e}");
+        }
     }
 }

@@ -155,6 +155,8 @@ pub const ID_FIELDS: [&str; 4] = ["handle", "id", "username", "name"];
 pub fn creator_id(record: &Json, position: usize, id_field: Option<&str>) -> String {
     let text = |j: &Json| match j {
         Json::String(s) if !s.is_empty() => Some(s.clone()),
+        // an integer as written, never through a float (ids past 2^53 collapse)
+        Json::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
         Json::Number(n) => Some(n.as_f64().map_or_else(|| n.to_string(), fmt_number)),
         Json::Bool(b) => Some(b.to_string()),
         _ => None,

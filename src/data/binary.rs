@@ -1,0 +1,72 @@
+//! Binary data is refused in every format alike: a NUL byte is never in a
+//! text export (JSON escapes it, and CSV from a spreadsheet has none unless
+//! it was saved as UTF-16), so the first one stops the run, whatever the
+//! reader. Found here, below the readers, in one pass of `memchr` over each
+//! block read, and only then turned into a line and column.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+/// The error a [`NulGuard`] reads as: a NUL byte at this byte offset.
+#[derive(Debug)]
+pub(super) struct Binary(pub u64);
+
+impl std::fmt::Display for Binary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a NUL byte at byte {}", self.0 + 1)
+    }
+}
+
+impl std::error::Error for Binary {}
+
+/// Passes bytes through up to the first NUL, then fails with [`Binary`]:
+/// every record before it is read whole first.
+pub(super) struct NulGuard<R> {
+    pub inner: R,
+    /// Bytes passed so far.
+    pub offset: u64,
+    pub found: bool,
+}
+
+impl<R: Read> Read for NulGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.found {
+            return Err(std::io::Error::other(Binary(self.offset)));
+        }
+        let n = self.inner.read(buf)?;
+        // memchr: a small fraction of the cost of reading the bytes
+        let n = match memchr::memchr(0, &buf[..n]) {
+            Some(0) => return Err(std::io::Error::other(Binary(self.offset))),
+            Some(i) => {
+                self.found = true;
+                i
+            }
+            None => n,
+        };
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// The 1-based line and byte column of byte `offset` of the file.
+pub(super) fn line_and_column(path: &Path, offset: u64) -> Option<(usize, usize)> {
+    let f = std::fs::File::open(path).ok()?;
+    let mut r = BufReader::new(f.take(offset));
+    let (mut line, mut col) = (1, 1);
+    loop {
+        let buf = r.fill_buf().ok()?;
+        if buf.is_empty() {
+            return Some((line, col));
+        }
+        for &b in buf {
+            if b == b'\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+        }
+        let n = buf.len();
+        r.consume(n);
+    }
+}
