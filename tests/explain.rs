@@ -354,3 +354,62 @@ fn distances_past_twenty_are_counted() {
     assert_eq!(gaps[20]["bound"], 10);
     assert_eq!(gaps[20]["text"], "10 more not shown");
 }
+
+#[test]
+fn control_characters_in_ids_and_values_are_escaped_in_text() {
+    // ESC, BEL, CR and a newline in a handle, a value and a message reached
+    // the terminal raw in the table, explain and diff text
+    let dir = scratch("explain-control");
+    let rules = write(
+        &dir,
+        "t.rules",
+        "require small: followers < 10 else \"too big \\u{1b}[2J\"\nrequire bio_ok: not (bio contains \"x\")\n",
+    );
+    let looser = write(&dir, "u.rules", "require small: followers < 100000\n");
+    let data = write(
+        &dir,
+        "c.json",
+        r#"[{"handle": "ev\u001b[31mil\u0007\r\nx", "followers": 50, "bio": "a\u001b]0;t\u0007x"}]"#,
+    );
+    let id = "ev\u{1b}[31mil\u{7}\r\nx";
+    let clean = |what: &str, text: &str| {
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|c| c.is_control() && *c != '\n')
+            .collect();
+        assert!(bad.is_empty(), "{what}: {bad:?} in\n{text}");
+        assert!(
+            text.contains(r"ev\u{1b}[31mil\u{7}\r\nx"),
+            "{what}:\n{text}"
+        );
+    };
+    let o = run(&[
+        p(&rules),
+        p(&data),
+        "--format",
+        "table",
+        "--all",
+        "--near-misses",
+        "3",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    clean("table", &stdout(&o));
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        id,
+        "--format",
+        "text",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    clean("explain", &stdout(&o));
+    assert!(stdout(&o).contains(r"too big \u{1b}[2J"), "{}", stdout(&o));
+    let o = run(&["diff", p(&rules), p(&looser), p(&data), "--format", "table"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    clean("diff", &stdout(&o));
+    // JSON keeps the id exactly
+    let o = run(&[p(&rules), p(&data), "--format", "json", "--all"]);
+    assert_eq!(json_of(&o)["creators"][0]["id"], id);
+}

@@ -144,7 +144,7 @@ impl<'a> Frame<'a> {
             let mut weights = 0.0;
             for (i, def) in prog.signals.iter().enumerate() {
                 let v = match self.signal(i)? {
-                    Value::Number(n) => n.clamp(0.0, 1.0),
+                    Value::Number(n) => value::unit(n),
                     _ => 0.0,
                 };
                 total += def.weight * v;
@@ -276,7 +276,7 @@ impl<'a> Frame<'a> {
             }
             // a signal's name reads its clamped value, as the score does
             Op::Signal(i) => match self.signal(*i as usize)? {
-                Value::Number(v) => Value::Number(v.clamp(0.0, 1.0)),
+                Value::Number(v) => Value::Number(value::unit(v)),
                 other => other,
             },
             Op::Score => Value::Number(self.score()?),

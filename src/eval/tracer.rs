@@ -262,7 +262,7 @@ impl<'a> Tracer<'a> {
             Ok(Value::Number(n)) => Some(n),
             _ => None,
         };
-        let clamped = raw.map(|v| v.clamp(0.0, 1.0));
+        let clamped = raw.map(super::value::unit);
         let total: f64 = prog.signals.iter().map(|s| s.weight).sum();
         SignalTrace {
             name: def.name.clone(),
