@@ -23,6 +23,56 @@ pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
+/// A compiled `matches` pattern and what scanning one byte with it costs.
+#[derive(Debug)]
+pub(crate) struct Pattern {
+    regex: Regex,
+    /// States of its automaton, roughly: a regex runs in time up to the
+    /// bytes it scans times this (`Z.{600}q` is 602), which the evaluation
+    /// budget counts.
+    pub states: u64,
+}
+
+impl Pattern {
+    fn new(regex: Regex) -> Self {
+        // the pattern compiled, so it parses; a failure only loses the estimate
+        let states = regex_syntax::Parser::new()
+            .parse(regex.as_str())
+            .map_or(1, |h| hir_states(&h));
+        Pattern { regex, states }
+    }
+}
+
+impl std::ops::Deref for Pattern {
+    type Target = Regex;
+    fn deref(&self) -> &Regex {
+        &self.regex
+    }
+}
+
+/// The states a regex's automaton has, roughly: one per byte of a literal,
+/// class or assertion, repeats counted as many times as they may run.
+/// Recursion is bounded by the regex's nesting limit (250).
+fn hir_states(h: &regex_syntax::hir::Hir) -> u64 {
+    use regex_syntax::hir::{Class, HirKind};
+    let n = match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(l) => l.0.len() as u64,
+        // a Unicode class (`\w`) compiles to many states, not one
+        HirKind::Class(Class::Unicode(c)) => 1 + c.ranges().len() as u64 / 8,
+        HirKind::Class(Class::Bytes(_)) => 1,
+        HirKind::Repetition(r) => {
+            let times = r.max.unwrap_or(r.min).max(1);
+            hir_states(&r.sub).saturating_mul(u64::from(times))
+        }
+        HirKind::Capture(c) => hir_states(&c.sub),
+        HirKind::Concat(xs) | HirKind::Alternation(xs) => {
+            xs.iter().map(hir_states).fold(0u64, u64::saturating_add)
+        }
+    };
+    n.max(1)
+}
+
 /// A lowered expression with the place it came from.
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
@@ -57,7 +107,7 @@ pub(crate) enum Op {
     Between(Box<Node>, Box<Node>, Box<Node>),
     In(Box<Node>, Box<Node>, bool),
     Contains(Box<Node>, Box<Node>),
-    Matches(Box<Node>, Arc<Regex>),
+    Matches(Box<Node>, Arc<Pattern>),
     If(Box<Node>, Box<Node>, Box<Node>),
     List(Vec<Node>),
     Call(Builtin, Vec<Node>),
@@ -165,8 +215,8 @@ pub struct Program {
     pub fields: Vec<Vec<String>>,
     /// The parsed file, kept for examples and tooling.
     pub ast: ast::RulesFile,
-    /// Operations in the program, which scales its evaluation budget.
-    pub(crate) size: u64,
+    /// Steps one creator's evaluation may take (see [`crate::eval::DEFAULT_MAX_STEPS`]).
+    pub(crate) max_steps: u64,
 }
 
 impl Program {
@@ -204,7 +254,6 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
         fields: Vec::new(),
         field_index: HashMap::new(),
         scope: Vec::new(),
-        nodes: 0,
         lets: vec![None; declared.lets.len()],
         in_progress: vec![false; declared.lets.len()],
     };
@@ -242,7 +291,8 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
                 rank = Some(c.lower(&r.key));
                 order = r.order.unwrap_or_default();
             }
-            DeclKind::Limit(n) => limit = Some(n.value as usize),
+            // the checker refused any other number
+            DeclKind::Limit(n) => limit = crate::check::shortlist_length(n.value).ok(),
             DeclKind::Let(_) | DeclKind::Example(_) => {}
         }
     }
@@ -255,7 +305,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
             value: node.expect("every let was lowered"),
         })
         .collect();
-    let (fields, size) = (c.fields, c.nodes);
+    let fields = c.fields;
     Program {
         name,
         file: file_name.to_string(),
@@ -269,7 +319,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
         limit,
         fields,
         ast: file,
-        size,
+        max_steps: crate::eval::DEFAULT_MAX_STEPS,
     }
 }
 
@@ -280,8 +330,6 @@ struct Lowering<'d, 'f> {
     /// compiles in linear time.
     field_index: HashMap<Vec<String>, u32>,
     scope: Vec<String>,
-    /// Nodes lowered (before folding): the size of the program.
-    nodes: u64,
     lets: Vec<Option<Node>>,
     in_progress: Vec<bool>,
 }
@@ -309,7 +357,6 @@ impl Lowering<'_, '_> {
     }
 
     fn lower(&mut self, e: &Expr) -> Node {
-        self.nodes += 1;
         let node = Node {
             op: self.lower_op(e),
             span: e.span,
@@ -403,7 +450,7 @@ impl Lowering<'_, '_> {
                     unreachable!("the checker requires a constant pattern")
                 };
                 let re = build_regex(text).expect("the checker compiled this pattern");
-                Op::Matches(a, Arc::new(re))
+                Op::Matches(a, Arc::new(Pattern::new(re)))
             }
             E::If(c, a, b) => Op::If(self.bx(c), self.bx(a), self.bx(b)),
         }

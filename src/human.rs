@@ -63,7 +63,12 @@ pub fn percent(f: f64) -> String {
 
 /// A score or a signal value, to three places: `0.875`.
 pub fn score(f: f64) -> String {
-    format!("{f:.3}")
+    // a value that rounds to zero from below (`-0`, `-0.0001`) is 0.000
+    let s = format!("{f:.3}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => s,
+    }
 }
 
 /// `f` rounded to `digits` decimals, without trailing zeros.

@@ -198,6 +198,14 @@ impl Ruleset {
         Ok(Ruleset::compile(&path.display().to_string(), &src)?)
     }
 
+    /// The same rules, with one creator's evaluation allowed `steps` steps
+    /// instead of [`eval::DEFAULT_MAX_STEPS`]; past them that creator is
+    /// `error` (README, "Limits").
+    pub fn with_max_steps(mut self, steps: u64) -> Ruleset {
+        self.program.set_max_steps(steps);
+        self
+    }
+
     /// The compiled program.
     pub fn program(&self) -> &Program {
         &self.program

@@ -122,8 +122,8 @@ struct RunArgs {
     /// Write the report to FILE instead of standard output: to a temporary file beside it, renamed over FILE only when complete (a symbolic link is followed, FILE's permissions kept). FILE may not be the rules or the data.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Shortlist length, overriding the ruleset's `limit`.
-    #[arg(long, value_name = "N")]
+    /// Shortlist length, overriding the ruleset's `limit` (1 to 1,000,000,000, as `limit`).
+    #[arg(long, value_name = "N", value_parser = shortlist_arg)]
     top: Option<usize>,
     /// Include every creator's verdict, in input order (table and json; ndjson and csv always have every creator).
     #[arg(long)]
@@ -140,6 +140,25 @@ struct RunArgs {
     /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
     #[arg(long, value_name = "N", value_parser = parse_threads)]
     threads: Option<usize>,
+    #[command(flatten)]
+    budget: MaxSteps,
+}
+
+/// The evaluation budget of `run`, `explain` and `diff`.
+#[derive(clap::Args)]
+struct MaxSteps {
+    /// Steps one creator's evaluation may take before that creator is `error` (README, "Limits"); a step is one expression evaluated, and `in`, `matches` and functions also count the elements and bytes they scan. Raise it for rules that nest lambdas over long lists on purpose.
+    #[arg(long, value_name = "N", default_value_t = influence_eval::eval::DEFAULT_MAX_STEPS, value_parser = clap::value_parser!(u64).range(1..))]
+    max_steps: u64,
+}
+
+/// `--top N`: a shortlist length, by the rule `limit N` follows.
+fn shortlist_arg(s: &str) -> Result<usize, String> {
+    let n: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    influence_eval::check::shortlist_length(n).map_err(|e| e.to_string())
 }
 
 #[derive(clap::Args)]
@@ -172,9 +191,11 @@ struct ExplainArgs {
     /// The field holding each creator's id [default: the first of handle, id, username, name; else #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
-    /// Shortlist length for "in the shortlist", overriding the ruleset's `limit`.
-    #[arg(long, value_name = "N")]
+    /// Shortlist length for "in the shortlist", overriding the ruleset's `limit` (1 to 1,000,000,000).
+    #[arg(long, value_name = "N", value_parser = shortlist_arg)]
     top: Option<usize>,
+    #[command(flatten)]
+    budget: MaxSteps,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -219,6 +240,8 @@ struct DiffArgs {
     /// The field holding each creator's id.
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
+    #[command(flatten)]
+    budget: MaxSteps,
 }
 
 /// The most threads `--threads` may ask for: more only costs memory and

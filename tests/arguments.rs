@@ -136,14 +136,19 @@ fn the_largest_shortlist_length_is_no_overflow() {
         .map(|i| format!("{{\"handle\": \"c{i}\", \"followers\": 5000}}\n"))
         .collect();
     let data = write(&dir, "creators.ndjson", many);
+    // the largest length `limit` and `--top` allow: no overflow where the
+    // shortlist's capacity is worked out
     let o = run(&[
         p(&rules),
         p(&data),
         "--top",
-        "18446744073709551615",
+        "1000000000",
         "--format",
         "json",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(json_of(&o)["shortlist"].as_array().unwrap().len(), 1100);
+    // past it, a usage error rather than a wrapped or overflowing length
+    let o = run(&[p(&rules), p(&data), "--top", "18446744073709551615"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }

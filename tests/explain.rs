@@ -250,3 +250,166 @@ fn a_damaged_record_is_explained_by_its_damage() {
     assert!(t.contains("error in record: line 2:"), "{t}");
     assert!(t.contains("could not be evaluated at all"), "{t}");
 }
+
+/// A chain of lets, each reading the one before twice with `op`.
+fn doubling_lets(op: &str) -> String {
+    let mut src = String::from("let b0 = followers > 10\n");
+    for i in 1..24 {
+        src.push_str(&format!("let b{i} = b{} {op} b{}\n", i - 1, i - 1));
+    }
+    src.push_str("require big: b23\n");
+    src
+}
+
+#[test]
+fn a_let_read_twice_is_explained_once() {
+    // each let reads the one before twice: expanding them took 2^23 steps
+    // (20 s and 5 GB for one creator); a let already shown is named instead
+    let dir = scratch("explain-doubling");
+    let data = write(
+        &dir,
+        "c.json",
+        r#"[{"handle": "a", "followers": 5}, {"handle": "b", "followers": 50}]"#,
+    );
+    for op in ["and", "or"] {
+        let rules = write(&dir, &format!("{op}.rules"), doubling_lets(op));
+        let start = std::time::Instant::now();
+        let o = run(&[
+            "explain",
+            p(&rules),
+            p(&data),
+            "--id",
+            "a",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let t = json_of(&o);
+        let req = &t["requirements"][0];
+        assert_eq!(req["outcome"], "fail", "{op}");
+        let gaps = req["distance"].as_array().expect("distances");
+        assert_eq!(gaps.len(), 1, "{op}: {gaps:?}");
+        assert_eq!(gaps[0]["text"], "followers 5: needs more than 10, 5 short");
+        let reason = req["reason"].as_str().expect("a reason");
+        assert!(reason.len() < 2_000, "{op}: {} bytes", reason.len());
+        assert!(reason.contains("b22 is false"), "{reason}");
+        // the text form and near misses too
+        let o = run(&[
+            "explain",
+            p(&rules),
+            p(&data),
+            "--id",
+            "a",
+            "--format",
+            "text",
+        ]);
+        assert!(
+            stdout(&o).len() < 20_000,
+            "{op}: {} bytes",
+            stdout(&o).len()
+        );
+        let o = run(&[
+            p(&rules),
+            p(&data),
+            "--near-misses",
+            "5",
+            "--all",
+            "--format",
+            "json",
+        ]);
+        let r = json_of(&o);
+        assert_eq!(r["creators"][0]["status"], "rejected", "{op}: {r}");
+        assert_eq!(
+            r["near_misses"][0]["distance"].as_array().map(Vec::len),
+            Some(1)
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "{op}");
+    }
+}
+
+#[test]
+fn distances_past_twenty_are_counted() {
+    let dir = scratch("explain-many-gaps");
+    let terms: Vec<String> = (0..30).map(|i| format!("followers > {i}k")).collect();
+    let rules = write(
+        &dir,
+        "t.rules",
+        format!("require many: {}\n", terms.join(" and ")),
+    );
+    let data = write(&dir, "c.json", r#"[{"handle": "a", "followers": -1}]"#);
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "a",
+        "--format",
+        "json",
+    ]);
+    let gaps = json_of(&o)["requirements"][0]["distance"].clone();
+    let gaps = gaps.as_array().expect("distances");
+    // every false side of the `and` has a distance: 20 shown, 10 counted
+    assert_eq!(gaps.len(), 21, "{gaps:?}");
+    assert_eq!(gaps[20]["needs"], "more");
+    assert_eq!(gaps[20]["bound"], 10);
+    assert_eq!(gaps[20]["text"], "10 more not shown");
+}
+
+#[test]
+fn control_characters_in_ids_and_values_are_escaped_in_text() {
+    // ESC, BEL, CR and a newline in a handle, a value and a message reached
+    // the terminal raw in the table, explain and diff text
+    let dir = scratch("explain-control");
+    let rules = write(
+        &dir,
+        "t.rules",
+        "require small: followers < 10 else \"too big \\u{1b}[2J\"\nrequire bio_ok: not (bio contains \"x\")\n",
+    );
+    let looser = write(&dir, "u.rules", "require small: followers < 100000\n");
+    let data = write(
+        &dir,
+        "c.json",
+        r#"[{"handle": "ev\u001b[31mil\u0007\r\nx", "followers": 50, "bio": "a\u001b]0;t\u0007x"}]"#,
+    );
+    let id = "ev\u{1b}[31mil\u{7}\r\nx";
+    let clean = |what: &str, text: &str| {
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|c| c.is_control() && *c != '\n')
+            .collect();
+        assert!(bad.is_empty(), "{what}: {bad:?} in\n{text}");
+        assert!(
+            text.contains(r"ev\u{1b}[31mil\u{7}\r\nx"),
+            "{what}:\n{text}"
+        );
+    };
+    let o = run(&[
+        p(&rules),
+        p(&data),
+        "--format",
+        "table",
+        "--all",
+        "--near-misses",
+        "3",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    clean("table", &stdout(&o));
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        id,
+        "--format",
+        "text",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    clean("explain", &stdout(&o));
+    assert!(stdout(&o).contains(r"too big \u{1b}[2J"), "{}", stdout(&o));
+    let o = run(&["diff", p(&rules), p(&looser), p(&data), "--format", "table"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    clean("diff", &stdout(&o));
+    // JSON keeps the id exactly
+    let o = run(&[p(&rules), p(&data), "--format", "json", "--all"]);
+    assert_eq!(json_of(&o)["creators"][0]["id"], id);
+}

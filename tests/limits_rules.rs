@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{json_of, p, run, scratch, stderr, write, write_repeated};
+use common::{json_of, p, run, scratch, stderr, stdout, write, write_repeated};
 use influence_eval::Ruleset;
 
 const EXIT_RULES: i32 = 1;
@@ -398,4 +398,72 @@ fn a_regex_too_big_or_too_nested() {
         &["influence::regex", "maximum number of nested parentheses"],
         secs(20),
     );
+}
+
+#[test]
+fn a_shortlist_length_follows_one_rule_in_limit_and_top() {
+    let dir = scratch("limits-shortlist");
+    // it became 18446744073709551615 quietly
+    let huge = write(
+        &dir,
+        "huge.rules",
+        "limit 99999999999999999999999\nrequire a: true\n",
+    );
+    rules_refused(
+        &huge,
+        &[
+            "influence::number",
+            "too large for a shortlist",
+            "at most 1,000,000,000",
+        ],
+        secs(30),
+    );
+    let zero = write(&dir, "zero.rules", "limit 0\nrequire a: true\n");
+    rules_refused(&zero, &["influence::limit", "at least 1"], secs(30));
+    let ok = write(&dir, "ok.rules", "require a: true\n");
+    let data = creators(&dir);
+    for (top, needle) in [
+        ("0", "must be a whole number, at least 1"),
+        ("2.5", "must be a whole number, at least 1"),
+        ("1000000001", "at most 1,000,000,000 creators"),
+    ] {
+        for cmd in [
+            vec![p(&ok), p(&data)],
+            vec!["explain", p(&ok), p(&data), "--id", "ana"],
+        ] {
+            let mut args = cmd.clone();
+            args.extend(["--top", top]);
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "--top {top}");
+            assert!(stderr(&o).contains(needle), "{}", stderr(&o));
+        }
+    }
+    let o = run(&[p(&ok), p(&data), "--top", "1000000000", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn negative_zero_prints_as_zero() {
+    // a signal of -0 clamped to [0, 1] printed as -0.000 and -0.0
+    let dir = scratch("limits-negative-zero");
+    let rules = write(
+        &dir,
+        "z.rules",
+        "signal s = 0 * -1\nsignal t = -0\nrequire a: true\n",
+    );
+    let data = creators(&dir);
+    let o = run(&[p(&rules), p(&data), "--format", "table"]);
+    assert!(!stdout(&o).contains("-0"), "{}", stdout(&o));
+    let o = run(&[p(&rules), p(&data), "--format", "ndjson"]);
+    assert!(!stdout(&o).contains("-0"), "{}", stdout(&o));
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "ana",
+        "--format",
+        "text",
+    ]);
+    assert!(!stdout(&o).contains("-0."), "{}", stdout(&o));
 }

@@ -125,3 +125,149 @@ fn a_reason_names_a_long_list_in_part() {
         "handle is \"zed\", needs one of \"h0\", \"h1\", \"h2\", \"h3\", \"h4\", \"h5\", \"h6\", \"h7\", \"h8\", \"h9\", … 9990 more"
     );
 }
+
+/// The reason of a creator stopped by the step budget.
+fn stopped_reason(v: &influence_eval::Verdict) -> &str {
+    assert_eq!(v.status, Status::Error, "{:?}", v.failed);
+    &v.failed[0].reason
+}
+
+#[test]
+fn scans_count_in_a_budget_that_does_not_grow_with_the_record() {
+    // `in` over a long list inside a lambda over it: 1.6e9 comparisons,
+    // 12.5 s and never stopped; the budget once grew with the record
+    let xs: Vec<u32> = (0..40_000).collect();
+    let rules = Ruleset::compile("t.rules", "require r: count(xs, x => (x + 1) in xs) < 0\n")
+        .expect("valid");
+    within(Duration::from_secs(10), "in over 40,000 elements", || {
+        let v = rules.evaluate(&json!({"handle": "a", "xs": xs}));
+        let reason = stopped_reason(&v);
+        let fixed = format!(
+            "stopped after {} steps",
+            influence_eval::eval::DEFAULT_MAX_STEPS
+        );
+        assert!(reason.contains(&fixed), "{reason}");
+        assert!(
+            reason.contains("raise the limit with --max-steps"),
+            "{reason}"
+        );
+    });
+    // a short regex with a bounded repeat over a 15 MB bio: 58 s
+    let rules = Ruleset::compile("t.rules", "require r: not (bio matches \"(?s)Z.{600}q\")\n")
+        .expect("valid");
+    let bio = format!("Z{}", "a".repeat(15 << 20));
+    within(Duration::from_secs(10), "a regex over 15 MB", || {
+        let v = rules.evaluate(&json!({"handle": "a", "bio": bio}));
+        assert!(stopped_reason(&v).starts_with("evaluation stopped"));
+    });
+    // the same rules over short values pass as before
+    let v = rules.evaluate(&json!({"handle": "a", "bio": "Zq"}));
+    assert_eq!(v.status, Status::Accepted, "{:?}", v.failed);
+}
+
+#[test]
+fn the_step_budget_is_set_with_max_steps() {
+    let dir = scratch("totality-max-steps");
+    let rules = write(
+        &dir,
+        "t.rules",
+        "require some: count(xs, x => x > 0) > 1\n\
+         require pairs: not any(xs, a => any(xs, b => a + b < 0))\n",
+    );
+    let xs: Vec<u32> = (1..=300).collect();
+    let data = write(
+        &dir,
+        "c.ndjson",
+        format!("{}\n", json!({"handle": "a", "xs": xs})),
+    );
+    let status = |extra: &[&str]| {
+        let mut args = vec![p(&rules), p(&data), "--format", "json", "--all"];
+        args.extend(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        json_of(&o)["creators"][0].clone()
+    };
+    assert_eq!(status(&[])["status"], "accepted");
+    let low = status(&["--max-steps", "1000"]);
+    assert_eq!(low["status"], "error");
+    let reason = low["failed"][0]["reason"].as_str().expect("a reason");
+    assert!(
+        reason.starts_with("evaluation stopped after 1000 steps"),
+        "{reason}"
+    );
+    // explain and diff take the same option; explain stops too
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "a",
+        "--max-steps",
+        "1000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json_of(&o)["status"], "error");
+    let o = run(&[
+        "diff",
+        p(&rules),
+        p(&rules),
+        p(&data),
+        "--max-steps",
+        "1000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&[p(&rules), p(&data), "--max-steps", "0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn explain_and_near_misses_stay_within_the_budget() {
+    // the trace re-evaluates what it shows, and distances what they name:
+    // both ran without any budget
+    let dir = scratch("totality-explain-budget");
+    let rules = write(
+        &dir,
+        "t.rules",
+        "require pairs: any(xs, a => any(xs, b => any(xs, c => a + b + c < 0)))\n",
+    );
+    let xs: Vec<u32> = (0..2_000).collect();
+    let data = write(
+        &dir,
+        "c.ndjson",
+        format!("{}\n", json!({"handle": "a", "xs": xs})),
+    );
+    let start = Instant::now();
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "a",
+        "--max-steps",
+        "200000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json_of(&o)["status"], "error");
+    let o = run(&[
+        p(&rules),
+        p(&data),
+        "--max-steps",
+        "200000",
+        "--near-misses",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        start.elapsed()
+    );
+}

@@ -6,7 +6,18 @@
 use std::sync::OnceLock;
 
 use influence_eval::data::{read_from, Format};
+use influence_eval::report::{explain, paint::Paint, table};
 use influence_eval::{diagnostic, Ruleset, RunOptions};
+
+/// Steps one fuzzed creator may take: small, so that no input runs long,
+/// and every evaluation, trace and distance must stop within it.
+const FUZZ_STEPS: u64 = 200_000;
+
+/// Text for a terminal holds no control character but newlines.
+fn printable(what: &str, text: &str) {
+    let bad = text.chars().find(|c| c.is_control() && *c != '\n');
+    assert!(bad.is_none(), "{what} holds {bad:?}:\n{text}");
+}
 
 /// Any text as a rules file: parse, check and compile never panic, every
 /// diagnostic points inside the file (on character boundaries) and renders,
@@ -28,6 +39,14 @@ pub fn rules(data: &[u8]) {
         }
         Ok(rules) => {
             let _ = rules.summary();
+            // `limit` is a whole number from 1 to the maximum, never saturated
+            if let Some(n) = rules.program().limit {
+                assert!(
+                    n >= 1 && n as u64 <= influence_eval::check::MAX_SHORTLIST,
+                    "limit {n}"
+                );
+            }
+            let rules = rules.with_max_steps(FUZZ_STEPS);
             for record in [
                 serde_json::json!({}),
                 serde_json::json!({"handle": "ana", "followers": 5000, "engagement_rate": 0.05,
@@ -126,6 +145,7 @@ pub fn evaluate(data: &[u8]) {
     let Ok(rules) = Ruleset::compile("fuzz.rules", src) else {
         return;
     };
+    let rules = rules.with_max_steps(FUZZ_STEPS);
     let records = data.get(split + 1..).unwrap_or(&[]);
     let mut screening = rules.screening(&RunOptions {
         all: true,
@@ -143,9 +163,16 @@ pub fn evaluate(data: &[u8]) {
             if let Some(s) = once.score {
                 assert!((0.0..=1.0).contains(&s), "score {s} out of [0, 1]");
             }
+            // the trace and its distances stay within the budget and bounded
+            let trace = rules.program().trace(Some(value), &once);
+            for r in &trace.requirements {
+                assert!(r.distance.len() <= 21, "{} distances", r.distance.len());
+            }
+            printable("explain", &explain::render(&trace, Paint::PLAIN));
         }
         screening.add_record(&record);
     });
     let report = screening.finish();
     serde_json::to_string(&report).expect("a report serialises");
+    printable("the table", &table::render(&report));
 }

@@ -15,6 +15,32 @@ use crate::diagnostic::{did_you_mean, RuleDiagnostic};
 /// Names that the language gives a meaning of its own.
 pub const BUILT_IN_NAMES: [&str; 3] = ["score", "tier", "creator"];
 
+/// The longest shortlist `limit N` or `--top N` may ask for.
+pub const MAX_SHORTLIST: u64 = 1_000_000_000;
+
+/// Why a number is not a shortlist length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ShortlistError {
+    /// `limit 0`, `limit 2.5`, `--top 0`.
+    #[error("must be a whole number, at least 1")]
+    NotWhole,
+    /// `limit 99999999999999999999999`.
+    #[error("at most 1,000,000,000 creators")]
+    TooLarge,
+}
+
+/// A shortlist length, as `limit N` in a rules file and `--top N` take it:
+/// one rule for both, so neither rounds or saturates a number quietly.
+pub fn shortlist_length(n: f64) -> Result<usize, ShortlistError> {
+    if n.is_nan() || n < 1.0 || n.fract() != 0.0 {
+        Err(ShortlistError::NotWhole)
+    } else if n > MAX_SHORTLIST as f64 {
+        Err(ShortlistError::TooLarge)
+    } else {
+        Ok(n as usize)
+    }
+}
+
 /// Everything the file declares, by name.
 pub(crate) struct Declared<'f> {
     pub lets: Vec<&'f Let>,
@@ -228,7 +254,22 @@ fn check_declarations(file: &RulesFile, declared: &Declared, errors: &mut Vec<Ru
                     errors.push(duplicate("declaration", "limit", decl.span, first));
                 }
                 limit.get_or_insert(decl.span);
-                if n.value < 1.0 || n.value.fract() != 0.0 {
+                let length = shortlist_length(n.value);
+                // f64::MAX stands for a number past f64, refused already
+                if length == Err(ShortlistError::TooLarge) && n.value != f64::MAX {
+                    errors.push(
+                        RuleDiagnostic::error(
+                            "influence::number",
+                            n.span,
+                            format!(
+                                "the number `{}` is too large for a shortlist",
+                                crate::syntax::shorten(&n.raw)
+                            ),
+                            ShortlistError::TooLarge.to_string(),
+                        )
+                        .with_help("leave `limit` out to list every accepted creator"),
+                    );
+                } else if length == Err(ShortlistError::NotWhole) {
                     errors.push(
                         RuleDiagnostic::error(
                             "influence::limit",

@@ -15,6 +15,8 @@ pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
     let (Some(old), Some(new)) = (load(&a.old, rep), load(&a.new, rep)) else {
         return ExitCode::from(EXIT_RULES);
     };
+    let steps = a.budget.max_steps;
+    let (old, new) = (old.with_max_steps(steps), new.with_max_steps(steps));
     let options = RunOptions {
         all: true,
         id_field: a.id_field.clone(),

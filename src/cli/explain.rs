@@ -20,6 +20,7 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
     let Some(rules) = load(&a.rules, rep) else {
         return ExitCode::from(EXIT_RULES);
     };
+    let rules = rules.with_max_steps(a.budget.max_steps);
     let options = RunOptions {
         top: a.top,
         id_field: a.id_field.clone(),

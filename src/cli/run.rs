@@ -26,6 +26,7 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
     let Some(rules) = load(&a.rules, rep) else {
         return ExitCode::from(EXIT_RULES);
     };
+    let rules = rules.with_max_steps(a.budget.max_steps);
     let to_terminal = a.output.is_none() && terminal::stdout_is_terminal();
     let format = a.format.unwrap_or(if to_terminal {
         Format::Table

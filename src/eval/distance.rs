@@ -25,7 +25,8 @@ pub struct Distance {
     pub value: Json,
     /// What passes: `>=`, `<=`, `>`, `<`, `==`, `!=`, `between`, `in`,
     /// `not in`, `contains`, `not contains`, `matches`, `not matches`,
-    /// `true`, `false`, or `a value` (for a missing one).
+    /// `true`, `false`, or `a value` (for a missing one); `more` in a last
+    /// entry that counts, in `bound`, the distances past the first 20.
     pub needs: String,
     /// The bound: a number, `[lo, hi]`, the list of values, the pattern;
     /// `null` when there is none.
@@ -61,14 +62,58 @@ pub fn describe(gaps: &[Distance]) -> String {
 /// How to pass a condition that came out false or missing. Sub-expressions
 /// that fail with a wrong-kind error are left out: the verdict reports them.
 pub(crate) fn distances<'a>(f: &mut Frame<'a>, n: &'a Node) -> Vec<Distance> {
-    let mut out = Vec::new();
-    gaps(f, n, false, &mut out);
+    let mut g = Gaps {
+        out: Vec::new(),
+        more: 0,
+        seen: vec![[false; 2]; f.prog.lets.len()],
+    };
+    gaps(f, n, false, &mut g);
+    let mut out = g.out;
+    if g.more > 0 {
+        out.push(Distance {
+            expression: String::new(),
+            value: Json::Null,
+            needs: "more".into(),
+            bound: Json::from(g.more),
+            off_by: None,
+            alternative: false,
+            text: format!("{} more not shown", g.more),
+        });
+    }
     out
 }
 
+/// The distances of one requirement, as they are found.
+struct Gaps {
+    out: Vec<Distance>,
+    /// Distances past [`MAX_DISTANCES`], counted, not kept.
+    more: usize,
+    /// Lets whose gaps are listed already, as read plainly and under `not`:
+    /// a let read twice is listed once, so a chain of lets each reading the
+    /// one before twice takes linear time, not time doubling with each link.
+    seen: Vec<[bool; 2]>,
+}
+
+impl Gaps {
+    fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    fn push(&mut self, d: Distance) {
+        if self.out.len() < MAX_DISTANCES {
+            self.out.push(d);
+        } else {
+            self.more += 1;
+        }
+    }
+}
+
+/// Distances listed for one requirement; the rest are counted.
+const MAX_DISTANCES: usize = 20;
+
 /// Adds the gaps of `n`, which must come out true to pass. `negated`: it
 /// must come out false instead (under a `not`).
-fn gaps<'a>(f: &mut Frame<'a>, n: &'a Node, negated: bool, out: &mut Vec<Distance>) {
+fn gaps<'a>(f: &mut Frame<'a>, n: &'a Node, negated: bool, out: &mut Gaps) {
     let Ok(v) = f.eval(n) else { return };
     match v {
         Value::Bool(b) if b != negated => return,
@@ -124,10 +169,15 @@ fn gaps<'a>(f: &mut Frame<'a>, n: &'a Node, negated: bool, out: &mut Vec<Distanc
             let split = out.len();
             gaps(f, b, negated, out);
             if !both && split > before && out.len() > split {
-                out[split].alternative = true;
+                out.out[split].alternative = true;
             }
         }
-        Op::Let(i) => gaps(f, &prog.lets[*i as usize].value, negated, out),
+        Op::Let(i) => {
+            let seen = &mut out.seen[*i as usize][usize::from(negated)];
+            if !std::mem::replace(seen, true) {
+                gaps(f, &prog.lets[*i as usize].value, negated, out)
+            }
+        }
         _ => {
             let want = if negated { "false" } else { "true" };
             let words = format!("needs to be {want}");
@@ -205,7 +255,7 @@ fn number_style(f: &Frame<'_>, bounds: &[&Node]) -> fn(f64) -> String {
     }
 }
 
-fn compare<'a>(f: &mut Frame<'a>, op: CmpOp, a: &'a Node, b: &'a Node, out: &mut Vec<Distance>) {
+fn compare<'a>(f: &mut Frame<'a>, op: CmpOp, a: &'a Node, b: &'a Node, out: &mut Gaps) {
     // the creator's value on the left, the bound on the right
     let (op, value, bound) = if matches!(a.op, Op::Const(_)) && !matches!(b.op, Op::Const(_)) {
         (flip(op), b, a)
@@ -240,13 +290,7 @@ fn compare<'a>(f: &mut Frame<'a>, op: CmpOp, a: &'a Node, b: &'a Node, out: &mut
     out.push(g);
 }
 
-fn between<'a>(
-    f: &mut Frame<'a>,
-    x: &'a Node,
-    lo: &'a Node,
-    hi: &'a Node,
-    out: &mut Vec<Distance>,
-) {
+fn between<'a>(f: &mut Frame<'a>, x: &'a Node, lo: &'a Node, hi: &'a Node, out: &mut Gaps) {
     let (Ok(v), Ok(l), Ok(h)) = (f.eval(x), f.eval(lo), f.eval(hi)) else {
         return;
     };

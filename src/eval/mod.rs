@@ -3,6 +3,7 @@
 //! missing data follows the rules in [`value`]; a value of the wrong kind
 //! is an [`EvalError`] that makes this one creator's status `error`.
 
+mod budget;
 pub mod distance;
 pub mod functions;
 mod reasons;
@@ -19,6 +20,7 @@ use serde_json::Value as Json;
 
 use crate::ast::{ArithOp, Span};
 use crate::compile::{into_static, Node, Op, Program};
+pub use budget::DEFAULT_MAX_STEPS;
 pub use distance::Distance;
 use functions::{apply, want_number, Builtin};
 pub(crate) use run::Outcome;
@@ -82,13 +84,10 @@ pub(crate) struct Frame<'a> {
     signals: Vec<Option<Value<'a>>>,
     score: Option<f64>,
     params: Vec<Value<'a>>,
-    /// Nodes evaluated so far, and how many this record may take. The
-    /// budget starts at what any record may take; only a record that
-    /// goes past it is measured for its own (larger) budget, so the usual
-    /// record is never walked for it.
+    /// Steps taken so far, and how many this record may take: one per node
+    /// evaluated, plus the work of nodes that scan (see [`Frame::charge`]).
     steps: u64,
     pub(crate) budget: u64,
-    budget_measured: bool,
 }
 
 impl<'a> Frame<'a> {
@@ -102,8 +101,7 @@ impl<'a> Frame<'a> {
             score: None,
             params: Vec::new(),
             steps: 0,
-            budget: u64::MAX,
-            budget_measured: false,
+            budget: prog.max_steps,
         }
     }
 
@@ -146,7 +144,7 @@ impl<'a> Frame<'a> {
             let mut weights = 0.0;
             for (i, def) in prog.signals.iter().enumerate() {
                 let v = match self.signal(i)? {
-                    Value::Number(n) => n.clamp(0.0, 1.0),
+                    Value::Number(n) => value::unit(n),
                     _ => 0.0,
                 };
                 total += def.weight * v;
@@ -239,21 +237,19 @@ impl<'a> Frame<'a> {
     /// has by default. When the stack runs low it is extended on the heap,
     /// so no embedder's thread overflows.
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
-        self.steps += 1;
-        if self.steps > self.budget && !self.budget_measured {
-            self.budget_measured = true;
-            self.budget = self.budget.max(self.prog.budget(self.record));
-        }
-        if self.steps > self.budget {
-            return Err(EvalError {
-                message: format!(
-                    "evaluation stopped after {} steps, more than these rules may take for one creator: `any`, `all` or `count` nested in another runs for every pair of elements; avoid nesting them over long lists",
-                    self.budget
-                ),
-                span: n.span,
-            });
-        }
+        self.charge(1, n.span)?;
         stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n))
+    }
+
+    /// Counts `work` steps against the budget, before the work is done, so
+    /// that a scan too long for it is never started.
+    #[inline]
+    fn charge(&mut self, work: u64, span: Span) -> Result<(), EvalError> {
+        self.steps = self.steps.saturating_add(work);
+        if self.steps > self.budget {
+            return Err(budget::stopped(self.budget, span));
+        }
+        Ok(())
     }
 
     fn eval_node(&mut self, n: &'a Node) -> Eval<'a> {
@@ -280,7 +276,7 @@ impl<'a> Frame<'a> {
             }
             // a signal's name reads its clamped value, as the score does
             Op::Signal(i) => match self.signal(*i as usize)? {
-                Value::Number(v) => Value::Number(v.clamp(0.0, 1.0)),
+                Value::Number(v) => Value::Number(value::unit(v)),
                 other => other,
             },
             Op::Score => Value::Number(self.score()?),
@@ -398,6 +394,8 @@ impl<'a> Frame<'a> {
             Op::Compare(op, a, b) => {
                 let x = self.eval(a)?;
                 let y = self.eval(b)?;
+                // lists and objects compare element by element
+                self.charge(budget::arg(&x).min(budget::arg(&y)), n.span)?;
                 self.compare(*op, &x, &y, a, b)?
             }
             Op::Between(x, lo, hi) => {
@@ -419,6 +417,7 @@ impl<'a> Frame<'a> {
                     (Value::Missing(_), _) => x,
                     (_, Value::Missing(_)) => xs,
                     (_, Value::List(items)) => {
+                        self.charge(items.len() as u64, n.span)?;
                         // three-valued: not found among known elements, but a
                         // missing element might have matched
                         let mut unknown = None;
@@ -454,7 +453,10 @@ impl<'a> Frame<'a> {
                 match (&x, &y) {
                     (Value::Missing(_), _) => x,
                     (_, Value::Missing(_)) => y,
-                    (Value::Str(s), Value::Str(sub)) => Value::Bool(s.contains(sub.as_ref())),
+                    (Value::Str(s), Value::Str(sub)) => {
+                        self.charge(budget::text(s), n.span)?;
+                        Value::Bool(s.contains(sub.as_ref()))
+                    }
                     (Value::Str(_), other) => {
                         return Err(EvalError::wrong_kind(
                             other,
@@ -464,6 +466,7 @@ impl<'a> Frame<'a> {
                         ))
                     }
                     (Value::List(items), _) => {
+                        self.charge(items.len() as u64, n.span)?;
                         Value::Bool(items.iter().any(|v| v.equals(&y) == Some(true)))
                     }
                     (other, _) => {
@@ -477,7 +480,10 @@ impl<'a> Frame<'a> {
                 }
             }
             Op::Matches(a, re) => match self.eval(a)? {
-                Value::Str(s) => Value::Bool(re.is_match(&s)),
+                Value::Str(s) => {
+                    self.charge(budget::regex(&s, re.states), n.span)?;
+                    Value::Bool(re.is_match(&s))
+                }
                 m @ Value::Missing(_) => m,
                 other => {
                     return Err(EvalError::wrong_kind(
@@ -507,6 +513,7 @@ impl<'a> Frame<'a> {
                 let vals: Result<Vec<Value<'a>>, EvalError> =
                     args.iter().map(|x| self.eval(x)).collect();
                 let vals = vals?;
+                self.charge(vals.iter().map(budget::arg).sum(), n.span)?;
                 apply(*f, &vals, args, self.prog, n.span)?
             }
             Op::Lambda(f, list, body) => self.lambda(*f, list, body)?,

@@ -45,7 +45,20 @@ pub(crate) fn every_element(xs: &Value<'_>) -> String {
 
 /// Says why a condition that came out false is false, naming the values it
 /// compared. Re-evaluates sub-expressions (lets and signals are cached).
+/// A let is explained once; where it is read again the reason only names
+/// it, so a let read twice by each of a chain of lets takes linear time,
+/// not time doubling with each link.
 pub(crate) fn why_false<'a>(f: &mut Frame<'a>, n: &'a Node) -> Result<String, EvalError> {
+    let mut explained = vec![false; f.prog.lets.len()];
+    why_false_in(f, n, &mut explained)
+}
+
+fn why_false_in<'a>(
+    f: &mut Frame<'a>,
+    n: &'a Node,
+    explained: &mut [bool],
+) -> Result<String, EvalError> {
+    let why_false = |f: &mut Frame<'a>, n: &'a Node, e: &mut [bool]| why_false_in(f, n, e);
     let prog = f.prog;
     let t = |n: &Node| one_line(prog.text(n.span)).into_owned();
     Ok(match &n.op {
@@ -76,14 +89,22 @@ pub(crate) fn why_false<'a>(f: &mut Frame<'a>, n: &'a Node) -> Result<String, Ev
         Op::And(a, b) => {
             // explain the first operand that is false
             match f.eval(a)? {
-                Value::Bool(false) => why_false(f, a)?,
-                _ => why_false(f, b)?,
+                Value::Bool(false) => why_false(f, a, explained)?,
+                _ => why_false(f, b, explained)?,
             }
         }
-        Op::Or(a, b) => format!("neither holds: {}; {}", why_false(f, a)?, why_false(f, b)?),
+        Op::Or(a, b) => {
+            let left = why_false(f, a, explained)?;
+            format!("neither holds: {left}; {}", why_false(f, b, explained)?)
+        }
         Op::Let(i) => {
             let def = &prog.lets[*i as usize];
-            format!("{} is false ({})", def.name, why_false(f, &def.value)?)
+            if std::mem::replace(&mut explained[*i as usize], true) {
+                format!("{} is false", def.name)
+            } else {
+                let why = why_false(f, &def.value, explained)?;
+                format!("{} is false ({why})", def.name)
+            }
         }
         Op::Not(inner) => match &inner.op {
             Op::Compare(_, a, _)

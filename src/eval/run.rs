@@ -12,9 +12,6 @@ use super::{Failure, RankKey, SignalValue, Signals, Status, Verdict};
 use crate::ast::WhenMissing;
 use crate::compile::Program;
 
-/// Steps each program node may take per value in the record.
-const PER_NODE_AND_VALUE: u64 = crate::syntax::MAX_DEPTH as u64 + 12;
-
 /// What one requirement came to for one creator.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Outcome {
@@ -39,7 +36,7 @@ impl Program {
             limit: None,
             fields: vec![],
             ast: Default::default(),
-            size: 0,
+            max_steps: super::DEFAULT_MAX_STEPS,
         }
     }
 
@@ -76,7 +73,6 @@ impl Program {
             );
         }
         let mut frame = Frame::new(self, record);
-        frame.budget = self.budget_floor();
         match self.run(&mut frame, reasons) {
             Ok(mut v) => {
                 v.id = id;
@@ -87,34 +83,15 @@ impl Program {
         }
     }
 
-    /// How many nodes one record may evaluate: enough for every node once
-    /// per element of the record's lists, and for the reasons of failed
-    /// requirements (which re-evaluate what they explain, at most once per
-    /// level of nesting). So evaluation takes time proportional to the size
-    /// of the rules times that of the record; only lambdas nested over long
-    /// lists would take longer, and they stop with an error instead.
-    pub(crate) fn budget(&self, record: &Json) -> u64 {
-        let mut values = 0u64;
-        let mut stack = vec![record];
-        while let Some(j) = stack.pop() {
-            values += 1;
-            match j {
-                Json::Array(xs) => stack.extend(xs),
-                Json::Object(m) => stack.extend(m.values()),
-                _ => {}
-            }
-        }
-        PER_NODE_AND_VALUE
-            .saturating_mul(self.size + 1)
-            .saturating_mul(values + 1)
+    /// Sets how many steps one creator's evaluation may take (see
+    /// [`super::DEFAULT_MAX_STEPS`]).
+    pub fn set_max_steps(&mut self, steps: u64) {
+        self.max_steps = steps;
     }
 
-    /// The budget of the smallest record (one value): every record may take
-    /// at least this many steps, so none is measured until it goes past it.
-    fn budget_floor(&self) -> u64 {
-        PER_NODE_AND_VALUE
-            .saturating_mul(self.size + 1)
-            .saturating_mul(2)
+    /// How many steps one creator's evaluation may take.
+    pub fn max_steps(&self) -> u64 {
+        self.max_steps
     }
 
     pub(crate) fn run<'a>(

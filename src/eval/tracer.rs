@@ -16,6 +16,12 @@ use crate::diagnostic::line_col;
 /// How deep `parts` go below a declaration's expression.
 const MAX_DEPTH: usize = 6;
 
+/// How many times a run's step budget one trace may take: it evaluates
+/// expressions again to show their parts (lets and signals are cached, so
+/// only lambdas cost much more), and adds reasons and distances. A creator
+/// near the run's budget may show a part stopped by this one.
+const TRACE_BUDGET: u64 = 2;
+
 impl Program {
     /// Traces the evaluation of `record` that gave `verdict` (from
     /// [`Program::evaluate`]). `record` is `None` for a record that could
@@ -41,9 +47,9 @@ impl Program {
         let Some(record) = record.filter(|r| r.is_object()) else {
             return t;
         };
-        let mut tracer = Tracer {
-            frame: Frame::new(self, record),
-        };
+        let mut frame = Frame::new(self, record);
+        frame.budget = self.max_steps.saturating_mul(TRACE_BUDGET);
+        let mut tracer = Tracer { frame };
         let tr = &mut tracer;
         t.lets = (0..self.lets.len()).map(|i| tr.let_(i)).collect();
         t.requirements = (0..self.requirements.len())
@@ -256,7 +262,7 @@ impl<'a> Tracer<'a> {
             Ok(Value::Number(n)) => Some(n),
             _ => None,
         };
-        let clamped = raw.map(|v| v.clamp(0.0, 1.0));
+        let clamped = raw.map(super::value::unit);
         let total: f64 = prog.signals.iter().map(|s| s.weight).sum();
         SignalTrace {
             name: def.name.clone(),

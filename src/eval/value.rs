@@ -319,10 +319,36 @@ fn write_map_key(m: &serde_json::Map<String, Json>, out: &mut String) {
 /// Source text on one line: runs of whitespace become one space.
 pub fn one_line(s: &str) -> Cow<'_, str> {
     if s.contains(['\n', '\r', '\t']) || s.contains("  ") {
-        Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
+        let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        Cow::Owned(printable(&joined).into_owned())
     } else {
-        Cow::Borrowed(s)
+        printable(s)
     }
+}
+
+/// Text safe to print on a terminal: control characters (ESC, BEL, CR, a
+/// newline in a handle) escaped as a string's value is in a reason (`\u{1b}`,
+/// `\n`), everything else as it is. Every text renderer passes ids, values,
+/// names and reasons through this; JSON output escapes them itself.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A signal's value as the score uses it: clamped to [0, 1], and `-0`
+/// (from `-0` or `0 * -1`) made 0, so that it never prints as `-0.000`.
+pub fn unit(v: f64) -> f64 {
+    v.clamp(0.0, 1.0) + 0.0
 }
 
 /// Shortest text for a number: `1000`, `0.03`, `12.5`.

@@ -71,7 +71,7 @@ pub struct SignalValue {
 impl SignalValue {
     /// The value clamped to [0, 1]; `None` when missing.
     pub fn clamped(&self) -> Option<f64> {
-        self.raw.map(|v| v.clamp(0.0, 1.0))
+        self.raw.map(super::value::unit)
     }
 }
 

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::Report;
-use crate::eval::value::fmt_number;
+use crate::eval::value::{fmt_number, printable};
 use crate::eval::{Status, Verdict};
 
 /// One side of a change.
@@ -219,7 +219,9 @@ pub fn render(d: &Diff, old_file: &str, new_file: &str) -> String {
     let c = &d.counts;
     let _ = writeln!(
         out,
-        "{old_file} -> {new_file}: {} creators compared",
+        "{} -> {}: {} creators compared",
+        printable(old_file),
+        printable(new_file),
         c.evaluated
     );
     for (label, n) in [
@@ -256,12 +258,12 @@ pub fn render(d: &Diff, old_file: &str, new_file: &str) -> String {
             let _ = writeln!(
                 out,
                 "  {}: {} -> {}",
-                x.id,
+                printable(&x.id),
                 describe(&x.old),
                 describe(&x.new)
             );
             for cause in &x.causes {
-                let _ = writeln!(out, "      {cause}");
+                let _ = writeln!(out, "      {}", printable(cause));
             }
         }
     }

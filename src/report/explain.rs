@@ -13,7 +13,7 @@ use crate::eval::distance::describe;
 use crate::eval::trace::{
     Evaluated, Read, RequirementOutcome, SignalTrace, Step, TierOutcome, TierTrace,
 };
-use crate::eval::value::{Missing, Value};
+use crate::eval::value::{printable, Missing, Value};
 use crate::eval::{Status, Trace};
 use crate::human;
 
@@ -43,7 +43,7 @@ pub fn render(t: &Trace, paint: Paint) -> String {
             parts(&mut out, &l.value.parts, 0);
             // a constant says its value already
             if !(l.reads.is_empty() && l.source.ends_with(&value)) {
-                let _ = writeln!(out, "{}= {value}", pad());
+                let _ = writeln!(out, "{}= {}", pad(), printable(&value));
             }
         }
     }
@@ -77,9 +77,10 @@ pub fn render(t: &Trace, paint: Paint) -> String {
                 RequirementOutcome::Review => format!("→ missing, sent to review: {why}"),
                 RequirementOutcome::Error => format!("→ error: {why}"),
             };
-            let _ = writeln!(out, "{}{result}", pad());
+            let _ = writeln!(out, "{}{}", pad(), printable(&result));
             if !r.distance.is_empty() {
-                let _ = writeln!(out, "{}to pass: {}", pad(), describe(&r.distance));
+                let to_pass = describe(&r.distance);
+                let _ = writeln!(out, "{}to pass: {}", pad(), printable(&to_pass));
             }
         }
     }
@@ -112,7 +113,7 @@ pub fn render(t: &Trace, paint: Paint) -> String {
             reads(&mut out, &r.reads);
             parts(&mut out, &r.key.parts, 0);
         }
-        let _ = writeln!(out, "{}key = {}", pad(), shown(&r.key.result));
+        let _ = writeln!(out, "{}key = {}", pad(), printable(&shown(&r.key.result)));
         if let Some(line) = rank_line(t) {
             let _ = writeln!(out, "{}{line}", pad());
         }
@@ -130,18 +131,23 @@ fn verdict(out: &mut String, t: &Trace, paint: Paint) {
         } else {
             "because of"
         };
-        facts[0] = format!("{} {by} {}", facts[0], rules.join(", "));
+        facts[0] = format!("{} {by} {}", facts[0], printable(&rules.join(", ")));
     }
     if let Some(s) = t.score {
         facts.push(format!("score {}", human::score(s)));
     }
     if let Some(tier) = &t.tier {
-        facts.push(format!("tier {tier}"));
+        facts.push(format!("tier {}", printable(tier)));
     }
     if let Some(line) = rank_line(t) {
         facts.push(line);
     }
-    let _ = writeln!(out, "{}: {}", paint.bold(&t.id), facts.join(" · "));
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        paint.bold(&printable(&t.id)),
+        facts.join(" · ")
+    );
     let place = match t.line {
         Some(l) => format!("record {}, line {l} of the data", t.record),
         None => format!("record {}", t.record),
@@ -153,8 +159,8 @@ fn verdict(out: &mut String, t: &Trace, paint: Paint) {
                 out,
                 "  {} in {}: {}",
                 paint.error("error"),
-                f.rule,
-                f.reason
+                printable(&f.rule),
+                printable(&f.reason)
             );
         }
     }
@@ -190,7 +196,8 @@ fn declaration(out: &mut String, word: &str, source: &str, line: usize, paint: P
     };
     let _ = writeln!(
         out,
-        "  {word}{gap}{source}{}",
+        "  {word}{gap}{}{}",
+        printable(source),
         match line {
             0 => String::new(),
             n => format!("  {}", paint.dim(&format!("(line {n})"))),
@@ -221,7 +228,13 @@ fn reads(out: &mut String, reads: &[Read]) {
             }
             other => shown(other),
         };
-        let _ = writeln!(out, "{}{} = {value}", pad(), r.name);
+        let _ = writeln!(
+            out,
+            "{}{} = {}",
+            pad(),
+            printable(&r.name),
+            printable(&value)
+        );
     }
 }
 
@@ -230,10 +243,12 @@ fn parts(out: &mut String, parts: &[Step], depth: usize) {
         let indent = "  ".repeat(depth);
         match &p.result {
             Evaluated::Skipped(why) => {
-                let _ = writeln!(out, "{}{indent}{}: {why}", pad(), p.source);
+                let (source, why) = (printable(&p.source), printable(why));
+                let _ = writeln!(out, "{}{indent}{source}: {why}", pad());
             }
             r => {
-                let _ = writeln!(out, "{}{indent}{} = {}", pad(), p.source, shown(r));
+                let (source, value) = (printable(&p.source), shown(r));
+                let _ = writeln!(out, "{}{indent}{source} = {}", pad(), printable(&value));
             }
         }
         self::parts(out, &p.parts, depth + 1);
@@ -261,7 +276,7 @@ fn signal(out: &mut String, s: &SignalTrace, scored: bool, paint: Paint) {
         _ => "→ missing, counts 0".to_string(),
     };
     if !result.is_empty() {
-        let _ = writeln!(out, "{}{result}", pad());
+        let _ = writeln!(out, "{}{}", pad(), printable(&result));
     }
     if scored {
         let _ = writeln!(
@@ -317,7 +332,7 @@ fn tier_line(out: &mut String, t: &TierTrace, paint: Paint) {
             Evaluated::Missing(why) => format!("→ missing ({why}), which does not hold"),
             other => format!("→ {}", shown(other)),
         };
-        let _ = writeln!(out, "{}{result}", pad());
+        let _ = writeln!(out, "{}{}", pad(), printable(&result));
     } else if t.outcome == TierOutcome::NotTried {
         let _ = writeln!(out, "{}not tried: an earlier tier was chosen", pad());
     }

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use super::paint::Paint;
 use super::Report;
 use crate::eval::distance::describe;
+use crate::eval::value::printable;
 use crate::eval::Status;
 use crate::human;
 
@@ -49,7 +50,7 @@ impl Table {
         let mut widths: Vec<usize> = self.header.iter().map(|(h, _)| h.width()).collect();
         for r in &self.rows {
             for (w, cell) in widths.iter_mut().zip(r) {
-                *w = (*w).max(cell.width());
+                *w = (*w).max(printable(cell).width());
             }
         }
         let Some(max) = width else {
@@ -77,7 +78,7 @@ impl Table {
                     s.push_str("  ");
                 }
                 let cell = cells.get(i).map_or("", String::as_str);
-                let cell = truncate(cell, *w);
+                let cell = truncate(&printable(cell), *w);
                 let pad = " ".repeat(w.saturating_sub(cell.width()));
                 let shown = if header {
                     paint.bold(&cell)
@@ -169,7 +170,7 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
         Some(w) if title.width() + 2 + counts.len() > w => "\n  ",
         _ => ": ",
     };
-    let _ = writeln!(out, "{}{sep}{counts}", paint.bold(title));
+    let _ = writeln!(out, "{}{sep}{counts}", paint.bold(&printable(title)));
     out.push('\n');
 
     if report.shortlist.is_empty() {
@@ -339,7 +340,7 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
         out.push('\n');
         let _ = writeln!(out, "{}", paint.bold("Warnings"));
         for w in &report.warnings {
-            let _ = writeln!(out, "  {}: {w}", paint.warn("warning"));
+            let _ = writeln!(out, "  {}: {}", paint.warn("warning"), printable(w));
         }
     }
     out

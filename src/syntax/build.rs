@@ -489,7 +489,7 @@ fn cmp_op(s: &str) -> CmpOp {
 }
 
 /// At most 24 characters of a long literal, for messages.
-fn shorten(raw: &str) -> String {
+pub(crate) fn shorten(raw: &str) -> String {
     if raw.chars().count() <= 24 {
         raw.to_string()
     } else {

@@ -17,6 +17,7 @@ mod grammar {
     #[grammar = "../grammar/rules.pest"]
     pub struct RulesParser;
 }
+pub(crate) use build::shorten;
 use build::Builder;
 use grammar::{Rule, RulesParser};
 
