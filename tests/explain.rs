@@ -413,3 +413,44 @@ fn control_characters_in_ids_and_values_are_escaped_in_text() {
     let o = run(&[p(&rules), p(&data), "--format", "json", "--all"]);
     assert_eq!(json_of(&o)["creators"][0]["id"], id);
 }
+
+#[test]
+fn integer_fields_past_2_53_are_shown_as_written() {
+    // read as a float, 6812345678901234567 showed as 6,812,345,678,901,234,688
+    let dir = scratch("explain-big-integers");
+    let rules = write(&dir, "t.rules", "require small: reach < 10\n");
+    let data = write(
+        &dir,
+        "c.ndjson",
+        "{\"id\": 6812345678901234567, \"reach\": 6812345678901234567}\n",
+    );
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "6812345678901234567",
+        "--format",
+        "text",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("reach = 6812345678901234567"), "{text}");
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "6812345678901234567",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let trace = json_of(&o);
+    let read = &trace["requirements"][0]["reads"][0];
+    assert_eq!(read["value"].to_string(), "6812345678901234567", "{read}");
+    // and the reason a report gives
+    let o = run(&[p(&rules), p(&data), "--format", "json", "--all"]);
+    let reason = json_of(&o)["creators"][0]["failed"][0]["reason"].clone();
+    assert_eq!(reason, "reach is 6812345678901234567, needs < 10");
+}

@@ -53,6 +53,22 @@ pub(crate) fn why_false<'a>(f: &mut Frame<'a>, n: &'a Node) -> Result<String, Ev
     why_false_in(f, n, &mut explained)
 }
 
+/// A value as a reason shows it; an integer field past 2^53 as written in
+/// the data, not as the float nearest it (`6812345678901234567` would show
+/// as `6812345678901234688`).
+fn as_written(f: &Frame<'_>, n: &Node, v: &Value<'_>) -> String {
+    if let (Op::Field(i), Value::Number(x)) = (&n.op, v) {
+        if x.abs() >= 9_007_199_254_740_992.0 {
+            if let Some(serde_json::Value::Number(raw)) = f.lookup(*i) {
+                if raw.is_i64() || raw.is_u64() {
+                    return raw.to_string();
+                }
+            }
+        }
+    }
+    v.to_string()
+}
+
 fn why_false_in<'a>(
     f: &mut Frame<'a>,
     n: &'a Node,
@@ -64,14 +80,17 @@ fn why_false_in<'a>(
     Ok(match &n.op {
         Op::Compare(op, a, b) => {
             let (x, y) = (f.eval(a)?, f.eval(b)?);
+            let x = as_written(f, a, &x);
             format!("{} is {x}, needs {} {y}", t(a), op.as_str())
         }
         Op::Between(x, lo, hi) => {
             let (v, l, h) = (f.eval(x)?, f.eval(lo)?, f.eval(hi)?);
+            let v = as_written(f, x, &v);
             format!("{} is {v}, needs between {l} and {h}", t(x))
         }
         Op::In(item, list, negated) => {
             let (x, xs) = (f.eval(item)?, f.eval(list)?);
+            let x = as_written(f, item, &x);
             if *negated {
                 format!("{} is {x}, which is excluded", t(item))
             } else {

@@ -197,11 +197,17 @@ impl<'a> Tracer<'a> {
                     Op::Score => ("score".to_string(), "score"),
                     _ => ("tier".to_string(), "tier"),
                 };
-                Read {
-                    name,
-                    kind,
-                    result: self.eval(leaf),
+                let mut result = self.eval(leaf);
+                // an integer field is shown as written: past 2^53 the
+                // float it is read as would show another number
+                if let (Op::Field(i), Evaluated::Value(Json::Number(_))) = (&leaf.op, &result) {
+                    if let Some(raw @ Json::Number(n)) = self.frame.lookup(*i) {
+                        if n.is_i64() || n.is_u64() {
+                            result = Evaluated::Value(raw.clone());
+                        }
+                    }
                 }
+                Read { name, kind, result }
             })
             .collect()
     }

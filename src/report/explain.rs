@@ -352,6 +352,13 @@ fn shown(r: &Evaluated) -> String {
 fn json(v: &Json) -> String {
     match v {
         Json::Null => "missing".to_string(),
+        // an integer past 2^53 as written, not as the float nearest it
+        Json::Number(n)
+            if n.as_f64()
+                .is_some_and(|f| f.abs() >= 9_007_199_254_740_992.0) =>
+        {
+            n.to_string()
+        }
         Json::Number(n) => n.as_f64().map_or_else(|| n.to_string(), human::thousands),
         other => Value::from_json(other, Missing::Field(0)).to_string(),
     }
