@@ -13,6 +13,7 @@ mod error;
 mod json;
 mod lines;
 mod ndjson;
+mod sheet;
 mod snapshot;
 pub mod sparse;
 
@@ -27,6 +28,38 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use binary::{Binary, NulGuard};
 use serde_json::Value as Json;
+
+/// How delimited text and spreadsheets are read: `--delimiter`,
+/// `--decimal-comma`, `--sheet`. Set once for the process
+/// ([`set_read_options`]): `number()` reads decimal commas too, and it runs
+/// on the evaluating threads, far from any reader.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// The cell delimiter, instead of the one sniffed.
+    pub delimiter: Option<u8>,
+    /// `12.400` is 12400 and `4,2` is 4.2.
+    pub decimal_comma: bool,
+    /// The sheet of a workbook to read, instead of the first.
+    pub sheet: Option<String>,
+}
+
+static READ_OPTIONS: std::sync::OnceLock<ReadOptions> = std::sync::OnceLock::new();
+
+/// Sets the [`ReadOptions`] for the rest of the process; only the first
+/// call counts (the command line sets them once).
+pub fn set_read_options(options: ReadOptions) {
+    let _ = READ_OPTIONS.set(options);
+}
+
+/// The [`ReadOptions`] set, or the defaults.
+pub fn read_options() -> &'static ReadOptions {
+    static DEFAULT: ReadOptions = ReadOptions {
+        delimiter: None,
+        decimal_comma: false,
+        sheet: None,
+    };
+    READ_OPTIONS.get().unwrap_or(&DEFAULT)
+}
 
 /// The data formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -326,6 +359,17 @@ pub fn read_batches(
     bytes: &AtomicU64,
     emit: &mut dyn FnMut(RawBatch) -> bool,
 ) -> Result<usize, DataError> {
+    read_batches_noting(input, format, bytes, emit, &mut Vec::new())
+}
+
+/// [`read_batches`], adding the [`Note`]s on the data to `notes`.
+pub fn read_batches_noting(
+    input: &Input,
+    format: Option<Format>,
+    bytes: &AtomicU64,
+    emit: &mut dyn FnMut(RawBatch) -> bool,
+    notes: &mut Vec<Note>,
+) -> Result<usize, DataError> {
     let name = input.name();
     let file = input.file().map(open).transpose()?;
     let snapshot = file.as_ref().and_then(Snapshot::of);
@@ -351,7 +395,7 @@ pub fn read_batches(
         reader,
         format,
         &mut emit_watching,
-        &mut Vec::new(),
+        notes,
     );
     // checked whatever the outcome: a fault may come from the change itself
     // (a JSON array cut short), and the change is what to report then
@@ -413,6 +457,59 @@ fn read_stream(
     emit: &mut dyn FnMut(RawBatch) -> bool,
     notes: &mut Vec<Note>,
 ) -> Result<usize, DataError> {
+    // a look at the first bytes for compression and workbooks; reads of a
+    // block or more pass this buffer by, so plain text costs no copy
+    let mut raw = BufReader::with_capacity(1 << 16, reader);
+    let head = raw
+        .fill_buf()
+        .map_err(|e| fault_error_at(Fault::io(e), name, path))?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        // the inner format from the name without `.gz`, else sniffed; the
+        // lines around a fault cannot be shown from the compressed file
+        let inner = path.map(|p| p.with_extension(""));
+        let gz = flate2::bufread::MultiGzDecoder::new(raw);
+        let gz = BufReader::with_capacity(1 << 16, gz);
+        return read_plain(name, None, inner.as_deref(), gz, format, emit, notes);
+    }
+    read_plain(name, path, path, raw, format, emit, notes)
+}
+
+/// A workbook or text, told by `named`'s extension and the bytes `raw` holds.
+fn read_plain<R: BufRead>(
+    name: &str,
+    path: Option<&Path>,
+    named: Option<&Path>,
+    mut raw: R,
+    format: Option<Format>,
+    emit: &mut dyn FnMut(RawBatch) -> bool,
+    notes: &mut Vec<Note>,
+) -> Result<usize, DataError> {
+    let ext = named.map(ext);
+    // (filled already for plain data: no read, no copy beyond 8 bytes)
+    let head: Vec<u8> = match raw.fill_buf() {
+        Ok(b) => b.iter().take(8).copied().collect(),
+        Err(e) => return Err(fault_error_at(Fault::io(e), name, path)),
+    };
+    if format.is_none() && sheet::is_workbook(ext.as_deref(), &head) {
+        let mut out = batch::Batcher::new(emit);
+        let result = sheet::read_workbook(raw, &read_options().sheet, &mut out, notes);
+        out.flush();
+        return result.map_err(|f| fault_error_at(f, name, None));
+    }
+    read_text(name, path, named, raw, format, emit, notes)
+}
+
+/// Reads text data: `path` shows the lines around a fault, `named` gives
+/// the extension (the name of a compressed file without `.gz`).
+fn read_text(
+    name: &str,
+    path: Option<&Path>,
+    named: Option<&Path>,
+    reader: impl Read,
+    format: Option<Format>,
+    emit: &mut dyn FnMut(RawBatch) -> bool,
+    notes: &mut Vec<Note>,
+) -> Result<usize, DataError> {
     let guard = NulGuard {
         inner: reader,
         offset: 0,
@@ -432,7 +529,7 @@ fn read_stream(
         .to_vec();
     let format = match format {
         Some(f) => f,
-        None => detect(path, &start).map_err(|help| {
+        None => detect(named, &start).map_err(|help| {
             DataError::plain(name, "cannot tell the format of the data", Some(help))
         })?,
     };
@@ -441,15 +538,17 @@ fn read_stream(
         Format::Json => json::read_array(reader, &mut out),
         Format::Ndjson => ndjson::read_lines(reader, &mut out),
         Format::Csv | Format::Tsv => {
-            let delimiter = match (format, path) {
-                (Format::Tsv, _) => b'\t',
-                (_, Some(p)) if ext(p) == "csv" => b',',
-                _ => {
-                    let first_line = start.split(|&b| b == b'\n').next().unwrap_or(&[]);
-                    delimited::sniff_delimiter(first_line)
-                }
+            let options = read_options();
+            let delimiter = match (options.delimiter, format) {
+                (Some(d), _) => d,
+                (None, Format::Tsv) => b'\t',
+                (None, _) => delimited::sniff_delimiter(&start),
             };
-            delimited::read_rows(reader, delimiter, &mut out, notes)
+            let dialect = delimited::Dialect {
+                delimiter,
+                decimal_comma: options.decimal_comma,
+            };
+            delimited::read_rows(reader, dialect, &mut out, notes)
         }
     };
     out.flush();
