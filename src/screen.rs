@@ -288,7 +288,13 @@ impl Ruleset {
             (_, Some(f)) => Err(data::fault_error(f, input)),
             (Err(e), None) => Err(e),
             (Ok(count), None) => {
-                let mut warnings: Vec<String> = notes.into_iter().map(|n| n.message).collect();
+                // a run warns of what changes values read (the other notes,
+                // on the file's shape, are `check --data`'s)
+                let mut warnings: Vec<String> = notes
+                    .into_iter()
+                    .filter(|n| n.code == "influence::decimal-comma")
+                    .map(|n| n.message)
+                    .collect();
                 if count > 0 && !stopped {
                     warnings.extend(census.warnings());
                 }

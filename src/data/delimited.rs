@@ -337,7 +337,7 @@ pub(super) fn read_rows<R: BufRead>(
                 notes.push(Note {
                     code: "influence::decimal-comma",
                     message: format!(
-                        "line {}: the cell `{name}` reads `{}`, which looks like a number written with a decimal comma (the cells are split by `;`); it is read as text. Pass --decimal-comma to read `4,2` as 4.2 and `12.400` as 12400",
+                        "line {}: the cell `{name}` reads `{}`, which looks like a number written with a decimal comma (the cells are split by `;`): without --decimal-comma it is no number, and number() takes its comma for a thousands separator (`4,2` is 42). Pass --decimal-comma to read `4,2` as 4.2 and `12.400` as 12400",
                         line.number,
                         String::from_utf8_lossy(cell).trim()
                     ),
