@@ -457,65 +457,82 @@ fn read_stream(
     emit: &mut dyn FnMut(RawBatch) -> bool,
     notes: &mut Vec<Note>,
 ) -> Result<usize, DataError> {
-    // a look at the first bytes for compression and workbooks; reads of a
-    // block or more pass this buffer by, so plain text costs no copy
-    let mut raw = BufReader::with_capacity(1 << 16, reader);
-    let head = raw
-        .fill_buf()
-        .map_err(|e| fault_error_at(Fault::io(e), name, path))?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        // the inner format from the name without `.gz`, else sniffed; the
-        // lines around a fault cannot be shown from the compressed file
-        let inner = path.map(|p| p.with_extension(""));
-        let gz = flate2::bufread::MultiGzDecoder::new(raw);
-        let gz = BufReader::with_capacity(1 << 16, gz);
-        return read_plain(name, None, inner.as_deref(), gz, format, emit, notes);
+    let mut reader = NulGuard::buffered(reader);
+    let outer_ext = path.map(ext);
+    let workbook_ok = format.is_none();
+    match archive(&mut reader, outer_ext.as_deref(), true, workbook_ok)
+        .map_err(|e| fault_error_at(Fault::io(e), name, path))?
+    {
+        Some(Archive::Gzip) => {
+            // the inner format from the name without `.gz`, else sniffed;
+            // the lines around a fault cannot be shown from the compressed
+            // file. (gzip inside gzip is binary data: not undone twice)
+            let named = path.map(|p| p.with_extension(""));
+            let mut text = NulGuard::buffered(flate2::bufread::MultiGzDecoder::new(reader));
+            let inner_ext = named.as_deref().map(ext);
+            match archive(&mut text, inner_ext.as_deref(), false, workbook_ok)
+                .map_err(|e| fault_error_at(Fault::io(e), name, None))?
+            {
+                Some(Archive::Workbook) => read_sheet(name, text, emit, notes),
+                _ => read_text(name, None, named.as_deref(), text, format, emit, notes),
+            }
+        }
+        Some(Archive::Workbook) => read_sheet(name, reader, emit, notes),
+        None => read_text(name, path, path, reader, format, emit, notes),
     }
-    read_plain(name, path, path, raw, format, emit, notes)
 }
 
-/// A workbook or text, told by `named`'s extension and the bytes `raw` holds.
-fn read_plain<R: BufRead>(
+enum Archive {
+    Gzip,
+    Workbook,
+}
+
+/// Whether the data is gzipped (when `gzip_ok`) or a workbook (when
+/// `workbook_ok`: no format given), by its first bytes or extension; the guard against binary data
+/// is then lifted, a NUL being part of those formats.
+fn archive<R: Read>(
+    reader: &mut BufReader<NulGuard<R>>,
+    ext: Option<&str>,
+    gzip_ok: bool,
+    workbook_ok: bool,
+) -> std::io::Result<Option<Archive>> {
+    let head = reader.fill_buf()?;
+    let found = if gzip_ok && head.starts_with(&[0x1f, 0x8b]) {
+        Some(Archive::Gzip)
+    } else if workbook_ok && sheet::is_workbook(ext, head) {
+        Some(Archive::Workbook)
+    } else {
+        None
+    };
+    if found.is_some() {
+        reader.get_mut().disarm();
+    }
+    Ok(found)
+}
+
+fn read_sheet(
     name: &str,
-    path: Option<&Path>,
-    named: Option<&Path>,
-    mut raw: R,
-    format: Option<Format>,
+    reader: impl Read,
     emit: &mut dyn FnMut(RawBatch) -> bool,
     notes: &mut Vec<Note>,
 ) -> Result<usize, DataError> {
-    let ext = named.map(ext);
-    // (filled already for plain data: no read, no copy beyond 8 bytes)
-    let head: Vec<u8> = match raw.fill_buf() {
-        Ok(b) => b.iter().take(8).copied().collect(),
-        Err(e) => return Err(fault_error_at(Fault::io(e), name, path)),
-    };
-    if format.is_none() && sheet::is_workbook(ext.as_deref(), &head) {
-        let mut out = batch::Batcher::new(emit);
-        let result = sheet::read_workbook(raw, &read_options().sheet, &mut out, notes);
-        out.flush();
-        return result.map_err(|f| fault_error_at(f, name, None));
-    }
-    read_text(name, path, named, raw, format, emit, notes)
+    let mut out = batch::Batcher::new(emit);
+    let result = sheet::read_workbook(reader, &read_options().sheet, &mut out, notes);
+    out.flush();
+    result.map_err(|f| fault_error_at(f, name, None))
 }
 
 /// Reads text data: `path` shows the lines around a fault, `named` gives
 /// the extension (the name of a compressed file without `.gz`).
-fn read_text(
+fn read_text<R: Read>(
     name: &str,
     path: Option<&Path>,
     named: Option<&Path>,
-    reader: impl Read,
+    mut reader: BufReader<NulGuard<R>>,
     format: Option<Format>,
     emit: &mut dyn FnMut(RawBatch) -> bool,
     notes: &mut Vec<Note>,
 ) -> Result<usize, DataError> {
-    let guard = NulGuard {
-        inner: reader,
-        offset: 0,
-        found: false,
-    };
-    let mut reader = BufReader::with_capacity(1 << 16, guard);
     // the first bytes: a byte-order mark to drop, and what the data looks like
     let start = reader
         .fill_buf()
