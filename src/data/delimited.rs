@@ -515,8 +515,8 @@ pub(crate) fn comma_number(text: &str) -> Option<Json> {
     let first = groups.next()?;
     let grouped =
         (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3) && whole.contains('.');
-    if !(grouped || !whole.contains('.')) || !whole.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-    {
+    let digits_and_dots = whole.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    if (whole.contains('.') && !grouped) || !digits_and_dots {
         return None;
     }
     if frac.is_some_and(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit())) {
