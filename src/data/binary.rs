@@ -109,3 +109,32 @@ pub(super) fn line_and_column(path: &Path, offset: u64) -> Option<(usize, usize)
         r.consume(n);
     }
 }
+
+/// Binary by nature: the guard is lifted for them.
+pub(super) enum Archive {
+    Gzip,
+    Workbook,
+}
+
+/// Whether the data is gzipped (when `gzip_ok`) or a workbook (when
+/// `workbook_ok`: no format given), by its first bytes or extension; the guard against binary data
+/// is then lifted, a NUL being part of those formats.
+pub(super) fn archive<R: Read>(
+    reader: &mut BufReader<NulGuard<R>>,
+    ext: Option<&str>,
+    gzip_ok: bool,
+    workbook_ok: bool,
+) -> std::io::Result<Option<Archive>> {
+    let head = reader.fill_buf()?;
+    let found = if gzip_ok && head.starts_with(&[0x1f, 0x8b]) {
+        Some(Archive::Gzip)
+    } else if workbook_ok && super::sheet::is_workbook(ext, head) {
+        Some(Archive::Workbook)
+    } else {
+        None
+    };
+    if found.is_some() {
+        reader.get_mut().disarm();
+    }
+    Ok(found)
+}

@@ -9,6 +9,7 @@
 mod batch;
 mod binary;
 mod delimited;
+mod dialect;
 mod error;
 mod json;
 mod lines;
@@ -18,6 +19,7 @@ mod snapshot;
 pub mod sparse;
 
 pub use batch::RawBatch;
+pub use dialect::{read_options, set_read_options, ReadOptions};
 pub use error::DataError;
 
 use snapshot::Snapshot;
@@ -26,40 +28,8 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use binary::{Binary, NulGuard};
+use binary::{archive, Archive, Binary, NulGuard};
 use serde_json::Value as Json;
-
-/// How delimited text and spreadsheets are read: `--delimiter`,
-/// `--decimal-comma`, `--sheet`. Set once for the process
-/// ([`set_read_options`]): `number()` reads decimal commas too, and it runs
-/// on the evaluating threads, far from any reader.
-#[derive(Clone, Debug, Default)]
-pub struct ReadOptions {
-    /// The cell delimiter, instead of the one sniffed.
-    pub delimiter: Option<u8>,
-    /// `12.400` is 12400 and `4,2` is 4.2.
-    pub decimal_comma: bool,
-    /// The sheet of a workbook to read, instead of the first.
-    pub sheet: Option<String>,
-}
-
-static READ_OPTIONS: std::sync::OnceLock<ReadOptions> = std::sync::OnceLock::new();
-
-/// Sets the [`ReadOptions`] for the rest of the process; only the first
-/// call counts (the command line sets them once).
-pub fn set_read_options(options: ReadOptions) {
-    let _ = READ_OPTIONS.set(options);
-}
-
-/// The [`ReadOptions`] set, or the defaults.
-pub fn read_options() -> &'static ReadOptions {
-    static DEFAULT: ReadOptions = ReadOptions {
-        delimiter: None,
-        decimal_comma: false,
-        sheet: None,
-    };
-    READ_OPTIONS.get().unwrap_or(&DEFAULT)
-}
 
 /// The data formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -482,34 +452,6 @@ fn read_stream(
     }
 }
 
-enum Archive {
-    Gzip,
-    Workbook,
-}
-
-/// Whether the data is gzipped (when `gzip_ok`) or a workbook (when
-/// `workbook_ok`: no format given), by its first bytes or extension; the guard against binary data
-/// is then lifted, a NUL being part of those formats.
-fn archive<R: Read>(
-    reader: &mut BufReader<NulGuard<R>>,
-    ext: Option<&str>,
-    gzip_ok: bool,
-    workbook_ok: bool,
-) -> std::io::Result<Option<Archive>> {
-    let head = reader.fill_buf()?;
-    let found = if gzip_ok && head.starts_with(&[0x1f, 0x8b]) {
-        Some(Archive::Gzip)
-    } else if workbook_ok && sheet::is_workbook(ext, head) {
-        Some(Archive::Workbook)
-    } else {
-        None
-    };
-    if found.is_some() {
-        reader.get_mut().disarm();
-    }
-    Ok(found)
-}
-
 fn read_sheet(
     name: &str,
     reader: impl Read,
@@ -559,7 +501,7 @@ fn read_text<R: Read>(
             let delimiter = match (options.delimiter, format) {
                 (Some(d), _) => d,
                 (None, Format::Tsv) => b'\t',
-                (None, _) => delimited::sniff_delimiter(&start),
+                (None, _) => dialect::sniff_delimiter(&start),
             };
             let dialect = delimited::Dialect {
                 delimiter,
