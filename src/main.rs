@@ -107,15 +107,42 @@ impl From<FormatIn> for data::Format {
     }
 }
 
+/// How delimited text and workbooks are read (run, check, explain, diff).
+#[derive(clap::Args)]
+struct ReadArgs {
+    /// The cell delimiter of CSV or text data, one character (`,` `;` `|`, `tab` or `\t`) [default: sniffed from the first lines].
+    #[arg(long, value_name = "C", value_parser = parse_delimiter)]
+    delimiter: Option<u8>,
+    /// Numbers are written with a decimal comma (`4,2` is 4.2, `12.400` is 12400), in cells and in number().
+    #[arg(long)]
+    decimal_comma: bool,
+    /// The sheet of a workbook (.xlsx, .xls, .ods) to read [default: the first].
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+}
+
+/// `--delimiter C`: one ASCII character, or `tab`.
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" => Ok(s.as_bytes()[0]),
+        _ => Err(format!(
+            "`{s}` is not one character: give `,`, `;`, `|` or `tab`"
+        )),
+    }
+}
+
 #[derive(clap::Args)]
 struct RunArgs {
     /// The rules file (.rules).
     rules: PathBuf,
-    /// The creators: a JSON array, NDJSON (.ndjson, .jsonl), CSV or TSV with a header (.csv, .tsv, .txt), or - for standard input.
+    /// The creators: a JSON array, NDJSON (.ndjson, .jsonl), CSV or TSV with a header (.csv, .tsv, .txt), a workbook (.xlsx, .xlsm, .xls, .ods), any of them gzipped (.gz), or - for standard input.
     data: PathBuf,
     /// The data format [default: from the extension, else sniffed from the first bytes].
     #[arg(long, value_enum, value_name = "FORMAT")]
     format_in: Option<FormatIn>,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -171,6 +198,8 @@ struct CheckArgs {
     /// The format of --data [default: from the extension, else sniffed].
     #[arg(long, value_enum, value_name = "FORMAT")]
     format_in: Option<FormatIn>,
+    #[command(flatten)]
+    read: ReadArgs,
 }
 
 #[derive(clap::Args)]
@@ -188,6 +217,8 @@ struct ExplainArgs {
     /// The data format [default: from the extension, else sniffed from the first bytes].
     #[arg(long, value_enum, value_name = "FORMAT")]
     format_in: Option<FormatIn>,
+    #[command(flatten)]
+    read: ReadArgs,
     /// The field holding each creator's id [default: the first of handle, id, username, name; else #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
@@ -237,6 +268,8 @@ struct DiffArgs {
     /// The data format [default: from the extension, else sniffed].
     #[arg(long, value_enum, value_name = "FORMAT")]
     format_in: Option<FormatIn>,
+    #[command(flatten)]
+    read: ReadArgs,
     /// The field holding each creator's id.
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
@@ -306,6 +339,17 @@ fn main() -> ExitCode {
         Err(e) => return clap_message(&e),
     };
     let rep = cli::Reporter::new(cli.error_format == ErrorFormat::Json);
+    if let Command::Run(RunArgs { read, .. })
+    | Command::Check(CheckArgs { read, .. })
+    | Command::Explain(ExplainArgs { read, .. })
+    | Command::Diff(DiffArgs { read, .. }) = &cli.command
+    {
+        data::set_read_options(data::ReadOptions {
+            delimiter: read.delimiter,
+            decimal_comma: read.decimal_comma,
+            sheet: read.sheet.clone(),
+        });
+    }
     match cli.command {
         Command::Run(a) => cli::run::run(a, &rep),
         Command::Check(a) => cli::check::check(a, &rep),

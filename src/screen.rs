@@ -121,9 +121,10 @@ impl Ruleset {
             screening.add(v);
             true
         });
-        let warnings = read?;
+        let (warnings, skipped) = read?;
         let mut report = screening.finish();
         report.warnings = warnings;
+        (report.skipped, report.skipped_lines) = skipped;
         Ok(report)
     }
 
@@ -143,9 +144,22 @@ impl Ruleset {
         progress: &mut dyn FnMut(usize),
         mut each: impl FnMut(Verdict) -> bool,
     ) -> Result<Vec<String>, DataError> {
-        self.pipeline(input, format, options, threads, bytes, progress, |v, _| {
-            each(v)
-        })
+        let (mut warnings, (skipped, lines)) =
+            self.pipeline(input, format, options, threads, bytes, progress, |v, _| {
+                each(v)
+            })?;
+        if skipped > 0 {
+            let first: Vec<String> = lines.iter().take(10).map(|l| l.to_string()).collect();
+            warnings.push(format!(
+                "skipped {skipped} empty row{} (every cell blank), no creator{}: line{} {}{}",
+                if skipped == 1 { "" } else { "s" },
+                if skipped == 1 { "" } else { "s" },
+                if first.len() == 1 { "" } else { "s" },
+                first.join(", "),
+                if skipped > first.len() { ", ..." } else { "" }
+            ));
+        }
+        Ok(warnings)
     }
 
     /// The one record loop: reads, decodes and evaluates on `threads`
@@ -163,10 +177,12 @@ impl Ruleset {
         bytes: &AtomicU64,
         progress: &mut dyn FnMut(usize),
         mut each: F,
-    ) -> Result<Vec<String>, DataError>
+    ) -> Result<(Vec<String>, Skipped), DataError>
     where
         F: FnMut(Verdict, Option<Vec<Distance>>) -> bool,
     {
+        let mut notes = Vec::new();
+        let mut skipped: Skipped = (0, Vec::new());
         let filter = self.field_filter(options.id_field.as_deref());
         let mut census = FieldCensus::new(self.program());
         let mut fault = None;
@@ -188,10 +204,17 @@ impl Ruleset {
         };
         let read = if threads <= 1 {
             let mut worker = Worker::new(self, &filter, options);
-            let n = data::read_batches(input, format, bytes, &mut |batch| {
-                let done = worker.work(&batch);
-                take(done, &mut fault, &mut stopped)
-            });
+            let n = data::read_batches_noting(
+                input,
+                format,
+                bytes,
+                &mut |batch| {
+                    count_skipped(&batch, &mut skipped);
+                    let done = worker.work(&batch);
+                    take(done, &mut fault, &mut stopped)
+                },
+                &mut notes,
+            );
             census = worker.census;
             n
         } else {
@@ -218,12 +241,20 @@ impl Ruleset {
                 // only the workers hold the queue now: when they stop, the reader stops
                 drop(jobs);
                 drop(to_merger);
+                let (skipped, notes) = (&mut skipped, &mut notes);
                 let reader = scope.spawn(move || {
                     let mut k = 0;
-                    data::read_batches(input, format, bytes, &mut |batch| {
-                        k += 1;
-                        to_workers.send((k - 1, batch)).is_ok()
-                    })
+                    data::read_batches_noting(
+                        input,
+                        format,
+                        bytes,
+                        &mut |batch| {
+                            count_skipped(&batch, skipped);
+                            k += 1;
+                            to_workers.send((k - 1, batch)).is_ok()
+                        },
+                        notes,
+                    )
                 });
                 // results come back in any order: keep them until their turn
                 let mut pending = BTreeMap::new();
@@ -256,13 +287,30 @@ impl Ruleset {
             // a fault inside a record comes before anything the reader met later
             (_, Some(f)) => Err(data::fault_error(f, input)),
             (Err(e), None) => Err(e),
-            (Ok(count), None) => Ok(if count > 0 && !stopped {
-                census.warnings()
-            } else {
-                Vec::new()
-            }),
+            (Ok(count), None) => {
+                // a run warns of what changes values read (the other notes,
+                // on the file's shape, are `check --data`'s)
+                let mut warnings: Vec<String> = notes
+                    .into_iter()
+                    .filter(|n| n.code == "influence::decimal-comma")
+                    .map(|n| n.message)
+                    .collect();
+                if count > 0 && !stopped {
+                    warnings.extend(census.warnings());
+                }
+                Ok((warnings, skipped))
+            }
         }
     }
+}
+
+/// Rows skipped as empty: how many, and the first lines.
+type Skipped = (usize, Vec<usize>);
+
+fn count_skipped(batch: &RawBatch, skipped: &mut Skipped) {
+    skipped.0 += batch.skipped().len();
+    let room = crate::report::SKIPPED_LINES.saturating_sub(skipped.1.len());
+    skipped.1.extend(batch.skipped().iter().take(room));
 }
 
 fn next_job(jobs: &Mutex<Receiver<(usize, RawBatch)>>) -> Option<(usize, RawBatch)> {

@@ -1,9 +1,10 @@
 //! Nothing is lost: records of a large file are damaged at random places,
 //! and every input record must still appear exactly once, in order, in the
 //! `--all` output: as a verdict when it can still be read, or as a creator
-//! in error whose reason starts with its line. Run for NDJSON, a JSON array
-//! and CSV, each with the damage its format can take without making the
-//! rest unreadable (which stops a run by design).
+//! in error whose reason starts with its line. Run for NDJSON, a JSON array,
+//! CSV (with blank rows, skipped), the NDJSON and CSV gzipped, and an .xlsx
+//! sheet, each with the damage its format can take without making the rest
+//! unreadable (which stops a run by design).
 //!
 //! A file that changes while it is read (appended, cut short, rewritten in
 //! place) must be refused, exit 2, or read whole as it was at one moment:
@@ -178,6 +179,9 @@ fn ndjson_records_damaged_at_random_are_each_reported_once() {
     }
     let data = write(&dir, "c.ndjson", &text);
     check(&verdicts(&data), &expected, "ndjson");
+    // gzipped, under a name that does not say so: the same records
+    let data = write(&dir, "c-gz.ndjson", gzip(&text));
+    check(&verdicts(&data), &expected, "ndjson gzipped");
 }
 
 #[test]
@@ -284,6 +288,11 @@ fn csv_rows_damaged_at_random_are_each_reported_once() {
         if rng.chance(3) && matches!(e, Expect::Read(_)) {
             cells[3] = b"\"beauty,\nskincare\"".to_vec();
         }
+        // now and then a blank row from a spreadsheet: skipped, no record
+        if rng.chance(2) {
+            text.extend_from_slice(if rng.chance(50) { b",,,\n" } else { b" , ,,\n" });
+            line_no += 1;
+        }
         expected.push((line_no, e));
         let row = cells.join(&b","[..]);
         line_no += row.iter().filter(|&&b| b == b'\n').count();
@@ -292,6 +301,62 @@ fn csv_rows_damaged_at_random_are_each_reported_once() {
     }
     let data = write(&dir, "c.csv", &text);
     check(&verdicts(&data), &expected, "csv");
+    let data = write(&dir, "c.csv.gz", gzip(&text));
+    check(&verdicts(&data), &expected, "csv gzipped");
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).expect("gzip");
+    e.finish().expect("gzip")
+}
+
+/// Workbook rows: a cell holding an error (`#N/A`, `#DIV/0!`) damages its
+/// row alone; blank rows are skipped; every other row is a record.
+#[test]
+fn xlsx_rows_damaged_at_random_are_each_reported_once() {
+    use rust_xlsxwriter::{Formula, Workbook};
+    let mut rng = Rng(seed());
+    let dir = scratch("lost-xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = ["handle", "followers", "engagement_rate", "niches", "bio"];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write(0, c as u16, *h).expect("write");
+    }
+    let mut expected = Vec::new();
+    let mut row = 0u32;
+    for i in 0..3_000 {
+        row += 1;
+        if rng.chance(3) {
+            row += 1; // a blank row: skipped, no record
+        }
+        let c = creator(&mut rng, i);
+        sheet.write(row, 0, format!("c{i}")).expect("write");
+        sheet
+            .write(row, 1, c["followers"].as_f64().unwrap_or(0.0))
+            .expect("write");
+        sheet
+            .write(row, 2, c["engagement_rate"].as_f64().unwrap_or(0.0))
+            .expect("write");
+        sheet.write(row, 3, "beauty").expect("write");
+        sheet
+            .write(row, 4, c["bio"].as_str().unwrap_or(""))
+            .expect("write");
+        let mut e = Expect::Read(format!("c{i}"));
+        if rng.chance(10) {
+            let error = ["#N/A", "#DIV/0!", "#VALUE!", "#REF!"][rng.below(4)];
+            let col = 1 + rng.below(4) as u16;
+            let f = Formula::new("=NA()").set_result(error);
+            sheet.write_formula(row, col, f).expect("write");
+            e = Expect::Damaged;
+        }
+        expected.push(((row + 1) as usize, e));
+    }
+    let data = dir.join("c.xlsx");
+    book.save(&data).expect("save");
+    check(&verdicts(&data), &expected, "xlsx");
 }
 
 /// How the data file changes while the binary may be reading it.

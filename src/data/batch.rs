@@ -36,12 +36,19 @@ struct Item {
 pub struct RawBatch {
     text: Vec<u8>,
     items: Vec<Item>,
+    /// Lines of rows skipped as empty (every cell blank), no records.
+    skipped: Vec<usize>,
 }
 
 impl RawBatch {
     /// How many records it holds.
     pub fn len(&self) -> usize {
         self.items.len()
+    }
+
+    /// The lines of rows skipped among these records: every cell empty.
+    pub fn skipped(&self) -> &[usize] {
+        &self.skipped
     }
 
     /// True when it holds none.
@@ -157,6 +164,11 @@ impl<'a> Batcher<'a> {
         self.push(start, line, Kind::Ready(item));
     }
 
+    /// A row at `line` skipped: every cell empty, no record.
+    pub fn skip(&mut self, line: usize) {
+        self.batch.skipped.push(line);
+    }
+
     fn push(&mut self, start: usize, line: usize, kind: Kind) {
         let end = self.batch.text.len();
         self.batch.items.push(Item {
@@ -174,7 +186,7 @@ impl<'a> Batcher<'a> {
 
     /// Hands on what is gathered.
     pub fn flush(&mut self) {
-        if self.batch.items.is_empty() || self.stopped {
+        if (self.batch.items.is_empty() && self.batch.skipped.is_empty()) || self.stopped {
             return;
         }
         let full = std::mem::take(&mut self.batch);

@@ -1,4 +1,5 @@
-//! CSV and TSV with a header row. Quoted cells may hold delimiters and
+//! CSV and TSV with a header row, the delimiter (comma, semicolon, tab,
+//! pipe) sniffed from the first lines unless given. Quoted cells may hold delimiters and
 //! newlines; header names are trimmed and their inner whitespace (a quoted
 //! header with a newline) becomes one space. A plain number becomes a number,
 //! `true`/`false` a bool, an empty cell missing (`null`), anything else a
@@ -21,6 +22,7 @@ use std::io::BufRead;
 use serde_json::{Map, Value as Json};
 
 use super::batch::Batcher;
+use super::dialect::{comma_number, looks_decimal_comma};
 use super::lines::{End, Line, Lines};
 use super::{Damage, Fault, Note, MAX_RECORD_BYTES};
 
@@ -247,14 +249,27 @@ fn unclosed_damage(
     ))
 }
 
+/// How cells are split and read.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Dialect {
+    pub delimiter: u8,
+    /// `12.400` is 12400 and `4,2` is 4.2.
+    pub decimal_comma: bool,
+}
+
 /// Streams the rows of a delimited input to `out`; a header name given
-/// twice is noted in `notes`. Returns how many rows there were.
+/// twice is noted in `notes`, and so are numbers that look written with a
+/// decimal comma when `dialect` does not read them so. Returns how many
+/// rows there were.
 pub(super) fn read_rows<R: BufRead>(
     reader: R,
-    delimiter: u8,
+    dialect: Dialect,
     out: &mut Batcher,
     notes: &mut Vec<Note>,
 ) -> Result<usize, Fault> {
+    let delimiter = dialect.delimiter;
+    // looked for only where a decimal comma is likely: `;` between cells
+    let mut comma_watch = delimiter == b';' && !dialect.decimal_comma;
     let mut lines = Lines::new(reader);
     let mut parser = RowParser::new(delimiter);
     let mut probe = RowParser::new(delimiter);
@@ -305,9 +320,31 @@ pub(super) fn read_rows<R: BufRead>(
                     if parser.len() == 1 { "" } else { "s" },
                     header.len()
                 ))),
-                None => to_object(&header, parser.cells()),
+                None if parser.cells().all(|c| c.trim_ascii().is_empty()) => {
+                    // `,,,,` from a spreadsheet's blank row: no creator
+                    out.skip(line.number);
+                    continue;
+                }
+                None => to_object(&header, parser.cells(), dialect.decimal_comma),
             }
         };
+        if comma_watch {
+            if let Some((name, cell)) = header
+                .iter()
+                .zip(parser.cells())
+                .find(|(_, c)| looks_decimal_comma(c))
+            {
+                comma_watch = false;
+                notes.push(Note {
+                    code: "influence::decimal-comma",
+                    message: format!(
+                        "line {}: the cell `{name}` reads `{}`, which looks like a number written with a decimal comma (the cells are split by `;`): without --decimal-comma it is no number, and number() takes its comma for a thousands separator (`4,2` is 42). Pass --decimal-comma to read `4,2` as 4.2 and `12.400` as 12400",
+                        line.number,
+                        String::from_utf8_lossy(cell).trim()
+                    ),
+                });
+            }
+        }
         if item.is_ok() && parser.last_line > line.number {
             spanning += 1;
             extra_lines += parser.last_line - line.number;
@@ -396,7 +433,11 @@ fn header_names(row: &RowParser, notes: &mut Vec<Note>) -> Result<Vec<String>, F
     Ok(out)
 }
 
-fn to_object<'c>(header: &[String], cells: impl Iterator<Item = &'c [u8]>) -> Result<Json, Damage> {
+fn to_object<'c>(
+    header: &[String],
+    cells: impl Iterator<Item = &'c [u8]>,
+    decimal_comma: bool,
+) -> Result<Json, Damage> {
     let mut m = Map::with_capacity(header.len());
     for (name, cell) in header.iter().zip(cells) {
         let text = std::str::from_utf8(cell).map_err(|e| {
@@ -405,7 +446,12 @@ fn to_object<'c>(header: &[String], cells: impl Iterator<Item = &'c [u8]>) -> Re
                 e.valid_up_to() + 1
             ))
         })?;
-        m.insert(name.clone(), cell_value(text));
+        let value = if decimal_comma {
+            comma_number(text).unwrap_or_else(|| cell_value(text))
+        } else {
+            cell_value(text)
+        };
+        m.insert(name.clone(), value);
     }
     Ok(Json::Object(m))
 }
@@ -463,28 +509,6 @@ fn is_plain_number(t: &str) -> bool {
         }
     }
     seen_digit
-}
-
-/// The delimiter a header line most likely uses: tab, comma or semicolon.
-pub(crate) fn sniff_delimiter(first_line: &[u8]) -> u8 {
-    let mut counts = [(b'\t', 0), (b',', 0), (b';', 0)];
-    let mut in_quotes = false;
-    for &b in first_line {
-        if b == b'"' {
-            in_quotes = !in_quotes;
-        } else if !in_quotes {
-            for (d, n) in counts.iter_mut() {
-                if b == *d {
-                    *n += 1;
-                }
-            }
-        }
-    }
-    counts
-        .iter()
-        .max_by_key(|(_, n)| *n)
-        .filter(|(_, n)| *n > 0)
-        .map_or(b',', |(d, _)| *d)
 }
 
 #[cfg(test)]
@@ -548,13 +572,5 @@ mod tests {
             compared += 1;
         }
         assert!(compared > 5_000, "{compared}");
-    }
-
-    #[test]
-    fn delimiters_are_sniffed_from_the_header() {
-        assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
-        assert_eq!(sniff_delimiter(b"a,b,\"c\td\""), b',');
-        assert_eq!(sniff_delimiter(b"a;b;c"), b';');
-        assert_eq!(sniff_delimiter(b"single"), b',');
     }
 }

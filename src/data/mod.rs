@@ -9,14 +9,17 @@
 mod batch;
 mod binary;
 mod delimited;
+mod dialect;
 mod error;
 mod json;
 mod lines;
 mod ndjson;
+mod sheet;
 mod snapshot;
 pub mod sparse;
 
 pub use batch::RawBatch;
+pub use dialect::{read_options, set_read_options, ReadOptions};
 pub use error::DataError;
 
 use snapshot::Snapshot;
@@ -25,7 +28,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use binary::{Binary, NulGuard};
+use binary::{archive, Archive, Binary, NulGuard};
 use serde_json::Value as Json;
 
 /// The data formats.
@@ -326,6 +329,17 @@ pub fn read_batches(
     bytes: &AtomicU64,
     emit: &mut dyn FnMut(RawBatch) -> bool,
 ) -> Result<usize, DataError> {
+    read_batches_noting(input, format, bytes, emit, &mut Vec::new())
+}
+
+/// [`read_batches`], adding the [`Note`]s on the data to `notes`.
+pub fn read_batches_noting(
+    input: &Input,
+    format: Option<Format>,
+    bytes: &AtomicU64,
+    emit: &mut dyn FnMut(RawBatch) -> bool,
+    notes: &mut Vec<Note>,
+) -> Result<usize, DataError> {
     let name = input.name();
     let file = input.file().map(open).transpose()?;
     let snapshot = file.as_ref().and_then(Snapshot::of);
@@ -351,7 +365,7 @@ pub fn read_batches(
         reader,
         format,
         &mut emit_watching,
-        &mut Vec::new(),
+        notes,
     );
     // checked whatever the outcome: a fault may come from the change itself
     // (a JSON array cut short), and the change is what to report then
@@ -413,12 +427,54 @@ fn read_stream(
     emit: &mut dyn FnMut(RawBatch) -> bool,
     notes: &mut Vec<Note>,
 ) -> Result<usize, DataError> {
-    let guard = NulGuard {
-        inner: reader,
-        offset: 0,
-        found: false,
-    };
-    let mut reader = BufReader::with_capacity(1 << 16, guard);
+    let mut reader = NulGuard::buffered(reader);
+    let outer_ext = path.map(ext);
+    let workbook_ok = format.is_none();
+    match archive(&mut reader, outer_ext.as_deref(), true, workbook_ok)
+        .map_err(|e| fault_error_at(Fault::io(e), name, path))?
+    {
+        Some(Archive::Gzip) => {
+            // the inner format from the name without `.gz`, else sniffed;
+            // the lines around a fault cannot be shown from the compressed
+            // file. (gzip inside gzip is binary data: not undone twice)
+            let named = path.map(|p| p.with_extension(""));
+            let mut text = NulGuard::buffered(flate2::bufread::MultiGzDecoder::new(reader));
+            let inner_ext = named.as_deref().map(ext);
+            match archive(&mut text, inner_ext.as_deref(), false, workbook_ok)
+                .map_err(|e| fault_error_at(Fault::io(e), name, None))?
+            {
+                Some(Archive::Workbook) => read_sheet(name, text, emit, notes),
+                _ => read_text(name, None, named.as_deref(), text, format, emit, notes),
+            }
+        }
+        Some(Archive::Workbook) => read_sheet(name, reader, emit, notes),
+        None => read_text(name, path, path, reader, format, emit, notes),
+    }
+}
+
+fn read_sheet(
+    name: &str,
+    reader: impl Read,
+    emit: &mut dyn FnMut(RawBatch) -> bool,
+    notes: &mut Vec<Note>,
+) -> Result<usize, DataError> {
+    let mut out = batch::Batcher::new(emit);
+    let result = sheet::read_workbook(reader, &read_options().sheet, &mut out, notes);
+    out.flush();
+    result.map_err(|f| fault_error_at(f, name, None))
+}
+
+/// Reads text data: `path` shows the lines around a fault, `named` gives
+/// the extension (the name of a compressed file without `.gz`).
+fn read_text<R: Read>(
+    name: &str,
+    path: Option<&Path>,
+    named: Option<&Path>,
+    mut reader: BufReader<NulGuard<R>>,
+    format: Option<Format>,
+    emit: &mut dyn FnMut(RawBatch) -> bool,
+    notes: &mut Vec<Note>,
+) -> Result<usize, DataError> {
     // the first bytes: a byte-order mark to drop, and what the data looks like
     let start = reader
         .fill_buf()
@@ -432,7 +488,7 @@ fn read_stream(
         .to_vec();
     let format = match format {
         Some(f) => f,
-        None => detect(path, &start).map_err(|help| {
+        None => detect(named, &start).map_err(|help| {
             DataError::plain(name, "cannot tell the format of the data", Some(help))
         })?,
     };
@@ -441,15 +497,17 @@ fn read_stream(
         Format::Json => json::read_array(reader, &mut out),
         Format::Ndjson => ndjson::read_lines(reader, &mut out),
         Format::Csv | Format::Tsv => {
-            let delimiter = match (format, path) {
-                (Format::Tsv, _) => b'\t',
-                (_, Some(p)) if ext(p) == "csv" => b',',
-                _ => {
-                    let first_line = start.split(|&b| b == b'\n').next().unwrap_or(&[]);
-                    delimited::sniff_delimiter(first_line)
-                }
+            let options = read_options();
+            let delimiter = match (options.delimiter, format) {
+                (Some(d), _) => d,
+                (None, Format::Tsv) => b'\t',
+                (None, _) => dialect::sniff_delimiter(&start),
             };
-            delimited::read_rows(reader, delimiter, &mut out, notes)
+            let dialect = delimited::Dialect {
+                delimiter,
+                decimal_comma: options.decimal_comma,
+            };
+            delimited::read_rows(reader, dialect, &mut out, notes)
         }
     };
     out.flush();

@@ -425,6 +425,14 @@ pub fn parse_human_number(s: &str) -> Option<f64> {
         None => return None,
     };
     let body = body.trim();
+    // `--decimal-comma`: `4,2` is 4.2 and `12.400` is 12400
+    let swapped;
+    let body = if crate::data::read_options().decimal_comma {
+        swapped = body.replace('.', "").replace(',', ".");
+        swapped.as_str()
+    } else {
+        body
+    };
     let valid = !body.is_empty()
         && body.chars().enumerate().all(|(i, c)| {
             c.is_ascii_digit()

@@ -83,11 +83,25 @@ pub struct Report {
     /// requirement, best score first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub near_misses: Option<Vec<NearMiss>>,
+    /// Rows skipped as empty (every cell blank in a CSV or sheet), no
+    /// creators; left out when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: usize,
+    /// Their lines (sheet rows), the first [`SKIPPED_LINES`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_lines: Vec<usize>,
     /// Warnings about the run (fields no record has).
     pub warnings: Vec<String>,
     /// Every verdict in input order, with `--all`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creators: Option<Vec<Verdict>>,
+}
+
+/// How many skipped lines a report lists.
+pub const SKIPPED_LINES: usize = 1000;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Collects verdicts into a [`Report`]. Holds the accepted creators (to rank
@@ -279,6 +293,8 @@ impl<'p> Screening<'p> {
             failures,
             shortlist,
             near_misses: self.near.map(|n| n.kept),
+            skipped: 0,
+            skipped_lines: Vec::new(),
             warnings: Vec::new(),
             creators: self.keep_all.then_some(self.all),
         }

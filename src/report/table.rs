@@ -303,6 +303,27 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
         human::count(report.errors),
         human::count(report.evaluated)
     );
+    if report.skipped > 0 {
+        let lines: Vec<String> = report
+            .skipped_lines
+            .iter()
+            .take(10)
+            .map(|l| l.to_string())
+            .collect();
+        let more = if report.skipped > lines.len() {
+            ", ..."
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "skipped {} empty row{} (line{} {}{more})",
+            human::count(report.skipped),
+            if report.skipped == 1 { "" } else { "s" },
+            if lines.len() == 1 { "" } else { "s" },
+            lines.join(", ")
+        );
+    }
 
     if let Some(all) = &report.creators {
         out.push('\n');
