@@ -111,11 +111,14 @@ impl From<FormatIn> for data::Format {
 struct RunArgs {
     /// The rules file (.rules).
     rules: PathBuf,
-    /// The creators: a JSON array, NDJSON (.ndjson, .jsonl), CSV or TSV with a header (.csv, .tsv, .txt), or - for standard input.
+    /// The creators: a JSON array (or an object wrapping one: see --records), NDJSON (.ndjson, .jsonl), CSV or TSV with a header (.csv, .tsv, .txt), or - for standard input.
     data: PathBuf,
     /// The data format [default: from the extension, else sniffed from the first bytes].
     #[arg(long, value_enum, value_name = "FORMAT")]
     format_in: Option<FormatIn>,
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    records: Option<data::RecordsPath>,
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -152,6 +155,9 @@ struct CheckArgs {
     /// The format of --data [default: from the extension, else sniffed].
     #[arg(long, value_enum, value_name = "FORMAT")]
     format_in: Option<FormatIn>,
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    records: Option<data::RecordsPath>,
 }
 
 #[derive(clap::Args)]
@@ -169,6 +175,9 @@ struct ExplainArgs {
     /// The data format [default: from the extension, else sniffed from the first bytes].
     #[arg(long, value_enum, value_name = "FORMAT")]
     format_in: Option<FormatIn>,
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    records: Option<data::RecordsPath>,
     /// The field holding each creator's id [default: the first of handle, id, username, name; else #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
@@ -216,6 +225,9 @@ struct DiffArgs {
     /// The data format [default: from the extension, else sniffed].
     #[arg(long, value_enum, value_name = "FORMAT")]
     format_in: Option<FormatIn>,
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    records: Option<data::RecordsPath>,
     /// The field holding each creator's id.
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,

@@ -171,6 +171,7 @@ impl Ruleset {
         let mut census = FieldCensus::new(self.program());
         let mut fault = None;
         let mut stopped = false;
+        let mut notes = Vec::new();
         // false once a fault is met or `each` wants no more
         let mut take = |done: Done, fault: &mut Option<Fault>, stopped: &mut bool| {
             progress(done.verdicts.len());
@@ -188,10 +189,16 @@ impl Ruleset {
         };
         let read = if threads <= 1 {
             let mut worker = Worker::new(self, &filter, options);
-            let n = data::read_batches(input, format, bytes, &mut |batch| {
-                let done = worker.work(&batch);
-                take(done, &mut fault, &mut stopped)
-            });
+            let n = data::read_batches(
+                input,
+                format,
+                bytes,
+                &mut |batch| {
+                    let done = worker.work(&batch);
+                    take(done, &mut fault, &mut stopped)
+                },
+                &mut notes,
+            );
             census = worker.census;
             n
         } else {
@@ -220,10 +227,12 @@ impl Ruleset {
                 drop(to_merger);
                 let reader = scope.spawn(move || {
                     let mut k = 0;
-                    data::read_batches(input, format, bytes, &mut |batch| {
+                    let mut notes = Vec::new();
+                    let emit = &mut |batch| {
                         k += 1;
                         to_workers.send((k - 1, batch)).is_ok()
-                    })
+                    };
+                    data::read_batches(input, format, bytes, emit, &mut notes).map(|n| (n, notes))
                 });
                 // results come back in any order: keep them until their turn
                 let mut pending = BTreeMap::new();
@@ -246,7 +255,13 @@ impl Ruleset {
                 for w in workers {
                     census.merge(&w.join().expect("a worker does not panic"));
                 }
-                reader.join().expect("the reader does not panic")
+                reader
+                    .join()
+                    .expect("the reader does not panic")
+                    .map(|(n, found)| {
+                        notes = found;
+                        n
+                    })
             })
         };
         match (read, fault) {
@@ -256,11 +271,14 @@ impl Ruleset {
             // a fault inside a record comes before anything the reader met later
             (_, Some(f)) => Err(data::fault_error(f, input)),
             (Err(e), None) => Err(e),
-            (Ok(count), None) => Ok(if count > 0 && !stopped {
-                census.warnings()
-            } else {
-                Vec::new()
-            }),
+            (Ok(count), None) => {
+                // notes on the data first (where the records were found)
+                let mut warnings: Vec<String> = notes.into_iter().map(|n| n.message).collect();
+                if count > 0 && !stopped {
+                    warnings.extend(census.warnings());
+                }
+                Ok(warnings)
+            }
         }
     }
 }

@@ -21,7 +21,7 @@ pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
         ..Default::default()
     };
     let (mut before, mut after) = (old.screening(&options), new.screening(&options));
-    let input = Input::from_arg(&a.data);
+    let input = Input::from_arg(&a.data).with_records(a.records.clone());
     if let Err(e) = data::read(&input, a.format_in.map(Into::into), &mut |r| {
         before.add_record(&r);
         after.add_record(&r);

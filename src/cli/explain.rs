@@ -27,7 +27,7 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
     };
     let mut search = rules.explaining(&a.id, &options);
     let mut census = FieldCensus::new(rules.program());
-    let input = Input::from_arg(&a.data);
+    let input = Input::from_arg(&a.data).with_records(a.records.clone());
     let mut progress = Progress::new("reading", input.size());
     let bytes = progress.bytes();
     let read = data::read_counting(&input, a.format_in.map(Into::into), &bytes, &mut |r| {
