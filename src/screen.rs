@@ -41,7 +41,7 @@ impl<'r> Worker<'r> {
             options,
             // only verdicts that are shown need their reasons
             reasons: options.all || options.near_misses > 0,
-            census: FieldCensus::new(ruleset.program()),
+            census: FieldCensus::new(ruleset.program()).with_id_field(options.id_field.as_deref()),
         }
     }
 
@@ -93,11 +93,15 @@ impl Ruleset {
         if p.reads_whole_record() {
             return FieldFilter::all();
         }
-        let ids: Vec<&str> = match id_field {
-            Some(f) => vec![f],
-            None => ID_FIELDS.to_vec(),
-        };
-        FieldFilter::only(p.fields.iter().map(|f| f[0].as_str()).chain(ids))
+        let rules = p.fields.iter().map(|f| f[0].as_str());
+        match id_field {
+            // a dotted path's first key (or the whole, a key holding a dot)
+            Some(f) => FieldFilter::only(rules.chain([f, f.split('.').next().unwrap_or(f)])),
+            None => {
+                FieldFilter::only(rules.chain(ID_FIELDS.map(|f| f.split('.').next().unwrap_or(f))))
+                    .with_id_keys()
+            }
+        }
     }
 
     /// Screens every record of `input` on `threads` threads (1: all on the
@@ -124,6 +128,9 @@ impl Ruleset {
         let warnings = read?;
         let mut report = screening.finish();
         report.warnings = warnings;
+        if report.id_field.is_none() {
+            report.id_field = options.id_field.clone();
+        }
         Ok(report)
     }
 
@@ -168,7 +175,8 @@ impl Ruleset {
         F: FnMut(Verdict, Option<Vec<Distance>>) -> bool,
     {
         let filter = self.field_filter(options.id_field.as_deref());
-        let mut census = FieldCensus::new(self.program());
+        let mut census =
+            FieldCensus::new(self.program()).with_id_field(options.id_field.as_deref());
         let mut fault = None;
         let mut stopped = false;
         let mut notes = Vec::new();
@@ -272,6 +280,10 @@ impl Ruleset {
             (_, Some(f)) => Err(data::fault_error(f, input)),
             (Err(e), None) => Err(e),
             (Ok(count), None) => {
+                if let Some((message, help)) = census.id_missing().filter(|_| count > 0 && !stopped)
+                {
+                    return Err(DataError::plain(&input.name(), message, Some(help)));
+                }
                 // notes on the data first (where the records were found)
                 let mut warnings: Vec<String> = notes.into_iter().map(|n| n.message).collect();
                 if count > 0 && !stopped {

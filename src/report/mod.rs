@@ -83,8 +83,13 @@ pub struct Report {
     /// requirement, best score first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub near_misses: Option<Vec<NearMiss>>,
-    /// Warnings about the run (fields no record has).
+    /// Warnings about the run (where the records were found in a JSON
+    /// object, fields no record has).
     pub warnings: Vec<String>,
+    /// The field the ids came from: `--id-field`, else the first of the
+    /// default id fields a record had (matched loosely: `Handle` is
+    /// `handle`); `None` when every id is a position `#N`.
+    pub id_field: Option<String>,
     /// Every verdict in input order, with `--all`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creators: Option<Vec<Verdict>>,
@@ -103,6 +108,8 @@ pub struct Screening<'p> {
     accepted: Vec<Verdict>,
     all: Vec<Verdict>,
     near: Option<NearMisses>,
+    /// Which default id field the first id found came from.
+    id_from: Option<u8>,
 }
 
 /// The best near misses so far, best first.
@@ -127,6 +134,7 @@ impl<'p> Screening<'p> {
             accepted: Vec::new(),
             all: Vec::new(),
             near: None,
+            id_from: None,
         }
     }
 
@@ -179,6 +187,9 @@ impl<'p> Screening<'p> {
     /// Adds one verdict (in input order).
     pub fn add(&mut self, v: Verdict) {
         self.evaluated += 1;
+        if self.id_from.is_none() {
+            self.id_from = v.id_from;
+        }
         self.counts[v.status as usize] += 1;
         if v.status == Status::Rejected {
             let mut first = usize::MAX;
@@ -280,6 +291,10 @@ impl<'p> Screening<'p> {
             shortlist,
             near_misses: self.near.map(|n| n.kept),
             warnings: Vec::new(),
+            id_field: self
+                .id_from
+                .and_then(|i| crate::eval::ID_FIELDS.get(usize::from(i)))
+                .map(|f| f.to_string()),
             creators: self.keep_all.then_some(self.all),
         }
     }
