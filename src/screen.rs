@@ -284,8 +284,13 @@ impl Ruleset {
                 {
                     return Err(DataError::plain(&input.name(), message, Some(help)));
                 }
-                // notes on the data first (where the records were found)
-                let mut warnings: Vec<String> = notes.into_iter().map(|n| n.message).collect();
+                // where the records were found in a JSON object, first (the
+                // notes on CSV layout are for `check --data`)
+                let mut warnings: Vec<String> = notes
+                    .into_iter()
+                    .filter(|n| n.code == data::RECORDS_NOTE_CODE)
+                    .map(|n| n.message)
+                    .collect();
                 if count > 0 && !stopped {
                     warnings.extend(census.warnings());
                 }

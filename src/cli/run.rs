@@ -287,7 +287,7 @@ fn warn(warnings: &[String], a: &RunArgs, rep: &Reporter) {
     let data_file = a.data.display().to_string();
     for w in warnings {
         if w.starts_with(data::RECORDS_NOTE) {
-            rep.warning("influence::records-path", w, Some(&data_file));
+            rep.warning(data::RECORDS_NOTE_CODE, w, Some(&data_file));
         } else {
             rep.warning("influence::unknown-field", w, Some(&rules_file));
         }

@@ -19,7 +19,7 @@ mod wrapper;
 
 pub use batch::RawBatch;
 pub use error::DataError;
-pub use wrapper::{RecordsPath, RECORDS_NOTE};
+pub use wrapper::{RecordsPath, RECORDS_NOTE, RECORDS_NOTE_CODE};
 
 use snapshot::Snapshot;
 
@@ -288,9 +288,10 @@ pub fn read_counting(
 /// Something about the data worth a warning that damages no record.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Note {
-    /// `influence::duplicate-column` (a CSV header naming a column twice)
-    /// or `influence::multi-line-rows` (quoted cells holding line breaks,
-    /// so fewer records than lines of data).
+    /// `influence::duplicate-column` (a CSV header naming a column twice),
+    /// `influence::multi-line-rows` (quoted cells holding line breaks,
+    /// so fewer records than lines of data) or `influence::records-path`
+    /// (the records read from the one list inside a JSON object).
     pub code: &'static str,
     /// What, where, and what was done about it.
     pub message: String,

@@ -256,7 +256,7 @@ fn find_records<R: Read>(
                 list(&names)
             ))
             .with_help(
-                "a list deeper inside is read with --records PATH (`--records data.items`); one creator per line is NDJSON; several creators in a JSON file are an array `[{...}, ...]`",
+                "a list deeper inside is read with --records PATH (`--records data.items`); one creator object per line is NDJSON (name the file .ndjson or pass --format-in ndjson); several creators in a JSON file are an array `[{...}, ...]`",
             ))
         }
         (several, _) => {
@@ -269,7 +269,7 @@ fn find_records<R: Read>(
         }
     };
     notes.push(Note {
-        code: "influence::records-path",
+        code: RECORDS_NOTE_CODE,
         message: format!(
             "{RECORDS_NOTE}: its records were read from `{path}`, its one list of objects (pass --records {} to say so)",
             quoted(path)
@@ -277,6 +277,9 @@ fn find_records<R: Read>(
     });
     Ok(n)
 }
+
+/// The code of the note on where the records were found.
+pub const RECORDS_NOTE_CODE: &str = "influence::records-path";
 
 /// How the note on where the records were found begins.
 pub const RECORDS_NOTE: &str = "the data is an object";
