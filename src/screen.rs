@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use crate::check::fields::FieldCensus;
 use crate::data::sparse::FieldFilter;
 use crate::data::{self, DataError, Fault, Format, Input, RawBatch};
-use crate::eval::ID_FIELDS;
+use crate::eval::ID_KEYS;
 use crate::eval::{Distance, Status, Verdict};
 use crate::report::{Report, Screening};
 use crate::{Ruleset, RunOptions};
@@ -97,10 +97,7 @@ impl Ruleset {
         match id_field {
             // a dotted path's first key (or the whole, a key holding a dot)
             Some(f) => FieldFilter::only(rules.chain([f, f.split('.').next().unwrap_or(f)])),
-            None => {
-                FieldFilter::only(rules.chain(ID_FIELDS.map(|f| f.split('.').next().unwrap_or(f))))
-                    .with_id_keys()
-            }
+            None => FieldFilter::only(rules.chain(ID_KEYS)).with_id_keys(),
         }
     }
 

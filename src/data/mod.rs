@@ -461,7 +461,7 @@ fn read_stream(
     };
     let mut out = batch::Batcher::new(emit);
     let result = match format {
-        Format::Json => wrapper::read_json(reader, records, &mut out, notes),
+        Format::Json => json::read_array(reader, &mut out, records, notes),
         Format::Ndjson => ndjson::read_lines(reader, &mut out),
         Format::Csv | Format::Tsv => {
             let delimiter = match (format, path) {

@@ -8,7 +8,7 @@
 use std::io::Read;
 
 use super::batch::Batcher;
-use super::json::{read_array, Scanner, BLOCK};
+use super::json::{elements, Scanner, BLOCK};
 use super::{Fault, Note};
 
 /// Where the records are inside a top-level JSON object: `--records
@@ -99,35 +99,17 @@ pub(super) fn looks_wrapped(start: &[u8]) -> bool {
     array_of_objects
 }
 
-/// Reads a JSON document's records: a top-level array, or the list inside
-/// a top-level object (at `records`, else the one array of objects among
-/// its members, with a note naming it).
-pub(super) fn read_json<R: Read>(
-    reader: R,
-    records: Option<&super::RecordsPath>,
+/// Reads a JSON document that is not a plain top-level array (the scanner
+/// at its first byte, `{` or `[`): the list inside a top-level object (at
+/// `records`, else the one array of objects among its members, with a note
+/// naming it); a top-level array with `records` is an error.
+pub(super) fn read_wrapped<R: Read>(
+    mut s: Scanner<R>,
+    records: Option<&RecordsPath>,
     out: &mut Batcher,
     notes: &mut Vec<Note>,
 ) -> Result<usize, Fault> {
-    let mut s = Scanner {
-        reader,
-        buf: vec![0; BLOCK],
-        pos: 0,
-        len: 0,
-        line: 1,
-        col: 1,
-    };
-    let n = match (s.skip_ws()?, records) {
-        (Some(b'['), None) => {
-            s.bump();
-            read_array(&mut s, out)?
-        }
-        (Some(b'['), Some(path)) => {
-            return Err(s
-                .fault(format!(
-                    "--records {path} looks inside an object, but the data is an array"
-                ))
-                .with_help("drop --records: the array's elements are the records"))
-        }
+    let n = match (s.peek()?, records) {
         (Some(b'{'), Some(path)) => {
             s.bump();
             let mut n = 0;
@@ -138,16 +120,20 @@ pub(super) fn read_json<R: Read>(
             s.bump();
             find_records(&mut s, out, notes)?
         }
-        (Some(_), _) => {
-            return Err(s.fault("expected a JSON array of creator objects `[{...}, ...]`"))
+        (_, Some(path)) => {
+            return Err(s
+                .fault(format!(
+                    "--records {path} looks inside an object, but the data is an array"
+                ))
+                .with_help("drop --records: the array's elements are the records"))
         }
-        (None, _) => return Err(Fault::empty()),
+        (_, None) => return Err(s.fault("expected a JSON object")),
     };
     if out.stopped {
         return Ok(out.count());
     }
     if s.skip_ws()?.is_some() {
-        return Err(s.fault("unexpected data after the end of the JSON document"));
+        return Err(s.fault("unexpected data after the end of the JSON object"));
     }
     Ok(n)
 }
@@ -177,7 +163,7 @@ fn walk<R: Read>(
         match (s.peek()?, last) {
             (Some(b'['), true) => {
                 s.bump();
-                *n = read_array(s, out)?;
+                *n = elements(s, out)?;
                 Ok(!out.stopped)
             }
             (Some(b'{'), false) => {
@@ -235,7 +221,7 @@ fn find_records<R: Read>(
         match s.skip_ws()? {
             Some(b'{') if lists.is_empty() => {
                 lists.push(key);
-                n = read_array(s, out)?;
+                n = elements(s, out)?;
                 return Ok(!out.stopped);
             }
             Some(b'{') => lists.push(key),

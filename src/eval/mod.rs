@@ -26,6 +26,7 @@ pub use trace::Trace;
 use value::{Kind, List, Missing, Value};
 pub use verdict::{
     id_key_is, is_id_key, Failure, RankKey, SignalValue, Signals, Status, Verdict, ID_FIELDS,
+    ID_KEYS,
 };
 
 /// A value of the wrong kind met while evaluating one creator.

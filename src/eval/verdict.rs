@@ -170,14 +170,16 @@ pub fn id_key_is(key: &str, name: &str) -> bool {
     want.next().is_none()
 }
 
-/// True when `key` may name an id: matches the top-level key of one of
-/// [`ID_FIELDS`] (`profile` for `profile.username`).
+/// The top-level keys of [`ID_FIELDS`], the field filter's to keep.
+pub const ID_KEYS: [&str; 5] = ["handle", "id", "username", "name", "profile"];
+
+/// True when `key` may name an id: matches one of [`ID_KEYS`] loosely.
 pub fn is_id_key(key: &str) -> bool {
     // most keys are none of these: the first letter settles it
     match key.as_bytes().first().map(u8::to_ascii_lowercase) {
-        Some(b'h' | b'i' | b'u' | b'n' | b'p' | b' ' | b'_') => ID_FIELDS
-            .iter()
-            .any(|f| id_key_is(key, f.split('.').next().unwrap_or(f))),
+        Some(b'h' | b'i' | b'u' | b'n' | b'p' | b' ' | b'_') => {
+            ID_KEYS.iter().any(|f| id_key_is(key, f))
+        }
         _ => false,
     }
 }
