@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 use crate::check::fields::FieldCensus;
 use crate::data::sparse::FieldFilter;
 use crate::data::{self, DataError, Fault, Format, Input, RawBatch};
-use crate::eval::ID_KEYS;
 use crate::eval::{Distance, Status, Verdict};
 use crate::report::{Report, Screening};
 use crate::{Ruleset, RunOptions};
@@ -97,7 +96,9 @@ impl Ruleset {
         match id_field {
             // a dotted path's first key (or the whole, a key holding a dot)
             Some(f) => FieldFilter::only(rules.chain([f, f.split('.').next().unwrap_or(f)])),
-            None => FieldFilter::only(rules.chain(ID_KEYS)).with_id_keys(),
+            // the id keys are found by `is_id_key`, exactly written or not:
+            // a shorter list to scan for every other key
+            None => FieldFilter::only(rules).with_id_keys(),
         }
     }
 

@@ -174,14 +174,19 @@ pub fn id_key_is(key: &str, name: &str) -> bool {
 pub const ID_KEYS: [&str; 5] = ["handle", "id", "username", "name", "profile"];
 
 /// True when `key` may name an id: matches one of [`ID_KEYS`] loosely.
+/// Runs on every key of every record that the rules do not read.
 pub fn is_id_key(key: &str) -> bool {
-    // most keys are none of these: the first letter settles it
-    match key.as_bytes().first().map(u8::to_ascii_lowercase) {
-        Some(b'h' | b'i' | b'u' | b'n' | b'p' | b' ' | b'_') => {
-            ID_KEYS.iter().any(|f| id_key_is(key, f))
-        }
-        _ => false,
-    }
+    // the first letter picks the one name it may be (most keys: none)
+    let name = match key.as_bytes().first().map(u8::to_ascii_lowercase) {
+        Some(b'h') => "handle",
+        Some(b'i') => "id",
+        Some(b'u') => "username",
+        Some(b'n') => "name",
+        Some(b'p') => "profile",
+        Some(b' ' | b'_') => return ID_KEYS.iter().any(|f| id_key_is(key, f)),
+        _ => return false,
+    };
+    key.len() >= name.len() && id_key_is(key, name)
 }
 
 /// The value at `path` (dot-separated; a key holding a dot is tried whole
