@@ -385,10 +385,22 @@ pub fn read_from(
     format: Option<Format>,
     each: &mut dyn FnMut(Record),
 ) -> Result<usize, DataError> {
+    read_from_records(name, reader, format, None, each)
+}
+
+/// [`read_from`], the records being the list at `records` inside a
+/// top-level JSON object (`--records`).
+pub fn read_from_records(
+    name: &str,
+    reader: impl Read,
+    format: Option<Format>,
+    records: Option<&RecordsPath>,
+    each: &mut dyn FnMut(Record),
+) -> Result<usize, DataError> {
     let all = sparse::FieldFilter::all();
     let mut fault = None;
     let emit = &mut |batch: RawBatch| decode_all(&batch, &all, &mut fault, each);
-    let n = read_stream(name, None, reader, (format, None), emit, &mut Vec::new())?;
+    let n = read_stream(name, None, reader, (format, records), emit, &mut Vec::new())?;
     match fault {
         Some(f) => Err(fault_error_at(f, name, None)),
         None => Ok(n),

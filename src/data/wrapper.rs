@@ -409,3 +409,37 @@ fn skip_nested<R: Read>(s: &mut Scanner<R>, mut depth: usize) -> Result<(), Faul
     }
     Err(s.fault("the file ends inside the object (a `}` or `]` is missing)"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_dotted_or_pointers() {
+        let keys = |t: &str| RecordsPath::parse(t).map(|p| p.keys);
+        assert_eq!(keys("directs"), Ok(vec!["directs".to_string()]));
+        assert_eq!(keys("data.items"), keys("/data/items"));
+        assert_eq!(keys(".data.items[]"), keys("/data/items"));
+        assert_eq!(
+            keys("/a~1b/c~0d"),
+            Ok(vec!["a/b".to_string(), "c~d".to_string()])
+        );
+        assert!(keys("").is_err());
+        assert!(keys("a..b").is_err());
+        assert!(keys("/").is_err());
+    }
+
+    #[test]
+    fn a_wrapper_is_told_from_ndjson() {
+        assert!(looks_wrapped(b"{\n  \"directs\": []\n}\n"));
+        assert!(looks_wrapped(b"{\"total\": 2,\n \"directs\": [{}]}"));
+        assert!(looks_wrapped(b"{\"total\": 1, \"items\": [ {\"a\": 1}]}\n"));
+        assert!(!looks_wrapped(b"{\"a\": 1}\n{\"a\": 2}\n"));
+        assert!(!looks_wrapped(b"{\"a\": \"x\\n}\"}\n"));
+        // one line that is not the whole input: NDJSON, whatever it holds
+        assert!(!looks_wrapped(
+            b"{\"posts\": [{\"n\": 1}]}\n{\"posts\": []}\n"
+        ));
+        assert!(!looks_wrapped(b"{\"a\": 1}"));
+    }
+}
