@@ -302,12 +302,15 @@ fn kind(b: Option<u8>) -> &'static str {
     }
 }
 
+/// What [`members`] calls for each member: false stops reading.
+type Member<'m, R> = dyn FnMut(&mut Scanner<R>, String) -> Result<bool, Fault> + 'm;
+
 /// Calls `member` with each key of the object whose `{` was just read,
 /// the scanner at the value, which `member` reads; stops (leaving the
 /// object unfinished) when it returns false, else reads the closing `}`.
 fn members<R: Read>(
     s: &mut Scanner<R>,
-    member: &mut dyn FnMut(&mut Scanner<R>, String) -> Result<bool, Fault>,
+    member: &mut Member<'_, R>,
 ) -> Result<(), Fault> {
     if s.skip_ws()? == Some(b'}') {
         s.bump();
