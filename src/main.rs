@@ -134,7 +134,7 @@ struct RunArgs {
     /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table and json).
     #[arg(long, value_name = "N")]
     near_misses: Option<usize>,
-    /// The field holding each creator's id [default: the first of handle, id, username, name; else the position as #N].
+    /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
     /// Exit with status 2, after the report, if any creator is in error (a damaged record or a value of the wrong kind).
@@ -166,7 +166,7 @@ struct ExplainArgs {
     rules: PathBuf,
     /// The creators, as for `run` (all are read: the rank needs them).
     data: PathBuf,
-    /// The creator to explain, by id (as reports show it; `#N` for the N-th record without one).
+    /// The creator to explain, by id (as reports show it, case and a leading @ ignored; `#N` for the N-th record without one).
     #[arg(long, value_name = "ID")]
     id: String,
     /// Output format [default: text on a terminal, json otherwise].
@@ -178,7 +178,7 @@ struct ExplainArgs {
     /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
     #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
     records: Option<data::RecordsPath>,
-    /// The field holding each creator's id [default: the first of handle, id, username, name; else #N].
+    /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
     /// Shortlist length for "in the shortlist", overriding the ruleset's `limit`.
@@ -228,7 +228,7 @@ struct DiffArgs {
     /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
     #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
     records: Option<data::RecordsPath>,
-    /// The field holding each creator's id.
+    /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
 }

@@ -308,10 +308,7 @@ type Member<'m, R> = dyn FnMut(&mut Scanner<R>, String) -> Result<bool, Fault> +
 /// Calls `member` with each key of the object whose `{` was just read,
 /// the scanner at the value, which `member` reads; stops (leaving the
 /// object unfinished) when it returns false, else reads the closing `}`.
-fn members<R: Read>(
-    s: &mut Scanner<R>,
-    member: &mut Member<'_, R>,
-) -> Result<(), Fault> {
+fn members<R: Read>(s: &mut Scanner<R>, member: &mut Member<'_, R>) -> Result<(), Fault> {
     if s.skip_ws()? == Some(b'}') {
         s.bump();
         return Ok(());
