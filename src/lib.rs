@@ -409,6 +409,9 @@ impl RecordScreening<'_> {
         };
         let mut report = self.screening.finish();
         report.warnings = warnings;
+        if report.id_field.is_none() {
+            report.id_field = self.id_field;
+        }
         report
     }
 }

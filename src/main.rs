@@ -136,13 +136,16 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
 struct RunArgs {
     /// The rules file (.rules).
     rules: PathBuf,
-    /// The creators: a JSON array, NDJSON (.ndjson, .jsonl), CSV or TSV with a header (.csv, .tsv, .txt), a workbook (.xlsx, .xlsm, .xls, .ods), any of them gzipped (.gz), or - for standard input.
+    /// The creators: a JSON array (or an object wrapping one: see --records), NDJSON (.ndjson, .jsonl), CSV or TSV with a header (.csv, .tsv, .txt), a workbook (.xlsx, .xlsm, .xls, .ods), any of them gzipped (.gz), or - for standard input.
     data: PathBuf,
     /// The data format [default: from the extension, else sniffed from the first bytes].
     #[arg(long, value_enum, value_name = "FORMAT")]
     format_in: Option<FormatIn>,
     #[command(flatten)]
     read: ReadArgs,
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    records: Option<data::RecordsPath>,
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -158,7 +161,7 @@ struct RunArgs {
     /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table and json).
     #[arg(long, value_name = "N")]
     near_misses: Option<usize>,
-    /// The field holding each creator's id [default: the first of handle, id, username, name; else the position as #N].
+    /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
     /// Exit with status 2, after the report, if any creator is in error (a damaged record or a value of the wrong kind).
@@ -200,6 +203,9 @@ struct CheckArgs {
     format_in: Option<FormatIn>,
     #[command(flatten)]
     read: ReadArgs,
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    records: Option<data::RecordsPath>,
 }
 
 #[derive(clap::Args)]
@@ -208,7 +214,7 @@ struct ExplainArgs {
     rules: PathBuf,
     /// The creators, as for `run` (all are read: the rank needs them).
     data: PathBuf,
-    /// The creator to explain, by id (as reports show it; `#N` for the N-th record without one).
+    /// The creator to explain, by id (as reports show it, case and a leading @ ignored; `#N` for the N-th record without one).
     #[arg(long, value_name = "ID")]
     id: String,
     /// Output format [default: text on a terminal, json otherwise].
@@ -219,7 +225,10 @@ struct ExplainArgs {
     format_in: Option<FormatIn>,
     #[command(flatten)]
     read: ReadArgs,
-    /// The field holding each creator's id [default: the first of handle, id, username, name; else #N].
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    records: Option<data::RecordsPath>,
+    /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
     /// Shortlist length for "in the shortlist", overriding the ruleset's `limit` (1 to 1,000,000,000).
@@ -270,7 +279,10 @@ struct DiffArgs {
     format_in: Option<FormatIn>,
     #[command(flatten)]
     read: ReadArgs,
-    /// The field holding each creator's id.
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    records: Option<data::RecordsPath>,
+    /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
     #[command(flatten)]

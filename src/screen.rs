@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 use crate::check::fields::FieldCensus;
 use crate::data::sparse::FieldFilter;
 use crate::data::{self, DataError, Fault, Format, Input, RawBatch};
-use crate::eval::ID_FIELDS;
 use crate::eval::{Distance, Status, Verdict};
 use crate::report::{Report, Screening};
 use crate::{Ruleset, RunOptions};
@@ -41,7 +40,7 @@ impl<'r> Worker<'r> {
             options,
             // only verdicts that are shown need their reasons
             reasons: options.all || options.near_misses > 0,
-            census: FieldCensus::new(ruleset.program()),
+            census: FieldCensus::new(ruleset.program()).with_id_field(options.id_field.as_deref()),
         }
     }
 
@@ -93,11 +92,14 @@ impl Ruleset {
         if p.reads_whole_record() {
             return FieldFilter::all();
         }
-        let ids: Vec<&str> = match id_field {
-            Some(f) => vec![f],
-            None => ID_FIELDS.to_vec(),
-        };
-        FieldFilter::only(p.fields.iter().map(|f| f[0].as_str()).chain(ids))
+        let rules = p.fields.iter().map(|f| f[0].as_str());
+        match id_field {
+            // a dotted path's first key (or the whole, a key holding a dot)
+            Some(f) => FieldFilter::only(rules.chain([f, f.split('.').next().unwrap_or(f)])),
+            // the id keys are found by `is_id_key`, exactly written or not:
+            // a shorter list to scan for every other key
+            None => FieldFilter::only(rules).with_id_keys(),
+        }
     }
 
     /// Screens every record of `input` on `threads` threads (1: all on the
@@ -125,6 +127,9 @@ impl Ruleset {
         let mut report = screening.finish();
         report.warnings = warnings;
         (report.skipped, report.skipped_lines) = skipped;
+        if report.id_field.is_none() {
+            report.id_field = options.id_field.clone();
+        }
         Ok(report)
     }
 
@@ -184,7 +189,8 @@ impl Ruleset {
         let mut notes = Vec::new();
         let mut skipped: Skipped = (0, Vec::new());
         let filter = self.field_filter(options.id_field.as_deref());
-        let mut census = FieldCensus::new(self.program());
+        let mut census =
+            FieldCensus::new(self.program()).with_id_field(options.id_field.as_deref());
         let mut fault = None;
         let mut stopped = false;
         // false once a fault is met or `each` wants no more
@@ -204,7 +210,7 @@ impl Ruleset {
         };
         let read = if threads <= 1 {
             let mut worker = Worker::new(self, &filter, options);
-            let n = data::read_batches_noting(
+            let n = data::read_batches(
                 input,
                 format,
                 bytes,
@@ -244,7 +250,7 @@ impl Ruleset {
                 let (skipped, notes) = (&mut skipped, &mut notes);
                 let reader = scope.spawn(move || {
                     let mut k = 0;
-                    data::read_batches_noting(
+                    data::read_batches(
                         input,
                         format,
                         bytes,
@@ -288,11 +294,18 @@ impl Ruleset {
             (_, Some(f)) => Err(data::fault_error(f, input)),
             (Err(e), None) => Err(e),
             (Ok(count), None) => {
-                // a run warns of what changes values read (the other notes,
+                if let Some((message, help)) = census.id_missing().filter(|_| count > 0 && !stopped)
+                {
+                    return Err(DataError::plain(&input.name(), message, Some(help)));
+                }
+                // a run warns of where the records were found in a JSON
+                // object, and of what changes values read (the other notes,
                 // on the file's shape, are `check --data`'s)
                 let mut warnings: Vec<String> = notes
                     .into_iter()
-                    .filter(|n| n.code == "influence::decimal-comma")
+                    .filter(|n| {
+                        n.code == data::RECORDS_NOTE_CODE || n.code == "influence::decimal-comma"
+                    })
                     .map(|n| n.message)
                     .collect();
                 if count > 0 && !stopped {

@@ -64,7 +64,8 @@ fn run_json_has_exactly_the_design_fields() {
             "funnel",
             "failures",
             "shortlist",
-            "warnings"
+            "warnings",
+            "id_field"
         ]
     );
     assert_eq!(r["ruleset"], "test");

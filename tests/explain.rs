@@ -199,7 +199,7 @@ fn unknown_id_exits_2_with_the_closest_ids() {
         p(&rules),
         p(&data),
         "--id",
-        "ANA",
+        "anaa",
         "--error-format",
         "json",
     ]);

@@ -153,7 +153,8 @@ fn near_misses_list_creators_one_requirement_away() {
             "failures",
             "shortlist",
             "near_misses",
-            "warnings"
+            "warnings",
+            "id_field"
         ]
     );
     // ben (1.0) and fay (0.906) are one requirement away, hal two

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use influence_eval::data::{read_from, Format};
+use influence_eval::data::{read_from, read_from_records, Format, RecordsPath};
 use influence_eval::report::{explain, paint::Paint, table};
 use influence_eval::{diagnostic, Ruleset, RunOptions};
 
@@ -110,6 +110,12 @@ pub fn records(data: &[u8]) {
         3 => Some(Format::Csv),
         _ => Some(Format::Tsv),
     };
+    // the list inside a wrapping object, by path, or found (None)
+    let records = match (selector / 5) % 3 {
+        0 => None,
+        1 => RecordsPath::parse("directs").ok(),
+        _ => RecordsPath::parse("/data/items").ok(),
+    };
     let options = RunOptions {
         all: true,
         ..Default::default()
@@ -117,7 +123,7 @@ pub fn records(data: &[u8]) {
     let mut screening = every_construct().screening(&options);
     let mut seen = 0usize;
     let mut last_line = 0usize;
-    let result = read_from("fuzz", bytes, format, &mut |record| {
+    let result = read_from_records("fuzz", bytes, format, records.as_ref(), &mut |record| {
         assert_eq!(record.position, seen, "records come in order, each once");
         assert!(
             record.line >= 1 && record.line >= last_line,

@@ -17,6 +17,8 @@ pub struct FieldCensus {
     unfound: usize,
     /// Keys seen under each parent path that an unfound field hangs from.
     keys: HashMap<Vec<String>, BTreeSet<String>>,
+    /// The index in `paths` of `--id-field`'s path, checked on its own.
+    id_path: Option<usize>,
 }
 
 impl FieldCensus {
@@ -34,7 +36,51 @@ impl FieldCensus {
             found: vec![false; n],
             unfound: n,
             keys,
+            id_path: None,
         }
+    }
+
+    /// Also watches for `--id-field`'s dotted path ([`FieldCensus::id_missing`]).
+    pub fn with_id_field(mut self, id_field: Option<&str>) -> Self {
+        if let Some(f) = id_field {
+            let path: Vec<String> = f.split('.').map(str::to_string).collect();
+            self.keys
+                .entry(path[..path.len() - 1].to_vec())
+                .or_default();
+            self.id_path = Some(self.paths.len());
+            self.paths.push(path);
+            self.found.push(false);
+            self.unfound += 1;
+        }
+        self
+    }
+
+    /// When no record had `--id-field`: what to say, and the help naming
+    /// the closest field the records have.
+    pub fn id_missing(&self) -> Option<(String, String)> {
+        let i = self.id_path?;
+        if self.found[i] {
+            return None;
+        }
+        let p = &self.paths[i];
+        let seen = self.keys.get(&p[..p.len() - 1]);
+        let names = || seen.map(|s| s.iter().map(String::as_str));
+        let last = p.last().expect("paths are never empty");
+        let message = format!("no record has the id field `{}`", p.join("."));
+        let mut help = match names().and_then(|n| did_you_mean(last, n)) {
+            Some(close) => format!("did you mean `{close}`? "),
+            None => String::new(),
+        };
+        let some: Vec<&str> = names().map(|n| n.take(12).collect()).unwrap_or_default();
+        if some.is_empty() {
+            help.push_str("the records have no fields there");
+        } else {
+            help.push_str(&format!(
+                "the records' fields there include {}",
+                some.join(", ")
+            ));
+        }
+        Some((message, help))
     }
 
     /// Notes which fields one record has. Costs nothing once every field was seen.
@@ -101,7 +147,7 @@ impl FieldCensus {
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
         for (i, p) in self.paths.iter().enumerate() {
-            if self.found[i] {
+            if self.found[i] || self.id_path == Some(i) {
                 continue;
             }
             let name = path_syntax(p);

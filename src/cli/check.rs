@@ -17,7 +17,7 @@ pub fn check(a: CheckArgs, rep: &Reporter) -> ExitCode {
     };
     if let Some(data_path) = &a.data {
         let mut census = FieldCensus::new(rules.program());
-        let input = Input::from_arg(data_path);
+        let input = Input::from_arg(data_path).with_records(a.records.clone());
         let observe = &mut |r: Record| {
             if let Ok(v) = &r.item {
                 census.observe(v);

@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use influence_eval::check::fields::FieldCensus;
 use influence_eval::data::{self, Input};
 use influence_eval::report::diff;
 use influence_eval::RunOptions;
@@ -23,12 +24,21 @@ pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
         ..Default::default()
     };
     let (mut before, mut after) = (old.screening(&options), new.screening(&options));
-    let input = Input::from_arg(&a.data);
+    let input = Input::from_arg(&a.data).with_records(a.records.clone());
+    // only to say when no record has --id-field
+    let mut census = FieldCensus::new(old.program()).with_id_field(a.id_field.as_deref());
     if let Err(e) = data::read(&input, a.format_in.map(Into::into), &mut |r| {
+        if let (Ok(v), Some(_)) = (&r.item, &a.id_field) {
+            census.observe(v);
+        }
         before.add_record(&r);
         after.add_record(&r);
     }) {
         rep.data(&e);
+        return ExitCode::from(EXIT_DATA);
+    }
+    if let Some((message, help)) = census.id_missing() {
+        rep.data(&data::DataError::plain(&input.name(), message, Some(help)));
         return ExitCode::from(EXIT_DATA);
     }
     let d = diff::diff(&before.finish(), &after.finish());

@@ -27,8 +27,8 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
         ..Default::default()
     };
     let mut search = rules.explaining(&a.id, &options);
-    let mut census = FieldCensus::new(rules.program());
-    let input = Input::from_arg(&a.data);
+    let mut census = FieldCensus::new(rules.program()).with_id_field(a.id_field.as_deref());
+    let input = Input::from_arg(&a.data).with_records(a.records.clone());
     let mut progress = Progress::new("reading", input.size());
     let bytes = progress.bytes();
     let read = data::read_counting(&input, a.format_in.map(Into::into), &bytes, &mut |r| {
@@ -41,6 +41,10 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
     progress.finish();
     if let Err(e) = read {
         rep.data(&e);
+        return ExitCode::from(EXIT_DATA);
+    }
+    if let Some((message, help)) = census.id_missing() {
+        rep.data(&data::DataError::plain(&input.name(), message, Some(help)));
         return ExitCode::from(EXIT_DATA);
     }
     let explanation = match search.finish(&input.name()) {

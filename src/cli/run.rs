@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use influence_eval::data::Input;
+use influence_eval::data::{self, Input};
 use influence_eval::report::paint::Paint;
 use influence_eval::report::stream::{CopyError, LineFormat, LineSpool};
 use influence_eval::report::table;
@@ -88,16 +88,16 @@ fn refuse_overwriting_an_input(a: &RunArgs, rep: &Reporter) -> Option<ExitCode> 
             "standard output".to_string(),
         ),
     };
-    let data = match Input::from_arg(&a.data) {
-        Input::Path(p) => FileId::of_path(&p),
-        _ => FileId::of_stream(std::os::fd::AsFd::as_fd(&io::stdin())),
+    let data = match Input::from_arg(&a.data).file() {
+        Some(p) => FileId::of_path(p),
+        None => FileId::of_stream(std::os::fd::AsFd::as_fd(&io::stdin())),
     };
     let what = if FileId::of_path(&a.rules) == Some(target) {
         format!("the rules file {}", a.rules.display())
     } else if data == Some(target) {
-        match Input::from_arg(&a.data) {
-            Input::Path(p) => format!("the data file {}", p.display()),
-            _ => "the data file read as standard input".to_string(),
+        match Input::from_arg(&a.data).file() {
+            Some(p) => format!("the data file {}", p.display()),
+            None => "the data file read as standard input".to_string(),
         }
     } else {
         return None;
@@ -137,7 +137,7 @@ fn summary(
     let to = output_name(a.output.as_deref());
     let mut out = output(a.output.as_deref())
         .map_err(|e| write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS))?;
-    let input = Input::from_arg(&a.data);
+    let input = Input::from_arg(&a.data).with_records(a.records.clone());
     let mut progress = Progress::new("screening", input.size());
     let bytes = progress.bytes();
     // 0 (or none) is every core; clap has kept N within 0..=MAX_THREADS
@@ -183,10 +183,7 @@ fn summary(
     }
     // the table lists the warnings itself, on standard output
     if format != Format::Table || a.output.is_some() {
-        let rules_file = a.rules.display().to_string();
-        for w in &report.warnings {
-            rep.warning("influence::unknown-field", w, Some(&rules_file));
-        }
+        warn(&report.warnings, a, rep);
     }
     Ok(report.errors)
 }
@@ -237,7 +234,7 @@ fn stream(
         id_field: a.id_field.clone(),
         ..RunOptions::default()
     };
-    let input = Input::from_arg(&a.data);
+    let input = Input::from_arg(&a.data).with_records(a.records.clone());
     let mut progress = Progress::new("screening", input.size());
     let bytes = progress.bytes();
     let threads = a.threads.unwrap_or_else(default_threads).max(1);
@@ -280,11 +277,22 @@ fn stream(
             return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS))
         }
     }
-    let rules_file = a.rules.display().to_string();
-    for w in warnings {
-        rep.warning("influence::unknown-field", &w, Some(&rules_file));
-    }
+    warn(&warnings, a, rep);
     Ok(errors)
+}
+
+/// The run's warnings on standard error: where the records were found in
+/// the data, and fields no record has (a matter of the rules).
+fn warn(warnings: &[String], a: &RunArgs, rep: &Reporter) {
+    let rules_file = a.rules.display().to_string();
+    let data_file = a.data.display().to_string();
+    for w in warnings {
+        if w.starts_with(data::RECORDS_NOTE) {
+            rep.warning(data::RECORDS_NOTE_CODE, w, Some(&data_file));
+        } else {
+            rep.warning("influence::unknown-field", w, Some(&rules_file));
+        }
+    }
 }
 
 /// Where the spool goes: beside the output file (where there is room for

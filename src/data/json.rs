@@ -9,24 +9,24 @@
 use std::io::Read;
 
 use super::batch::Batcher;
-use super::{Damage, Fault, MAX_RECORD_BYTES};
+use super::{Damage, Fault, Note, RecordsPath, MAX_RECORD_BYTES};
 
 /// Bytes read from the input per call.
-const BLOCK: usize = 1 << 16;
+pub(super) const BLOCK: usize = 1 << 16;
 
-struct Scanner<R> {
-    reader: R,
-    buf: Vec<u8>,
-    pos: usize,
-    len: usize,
+pub(super) struct Scanner<R> {
+    pub(super) reader: R,
+    pub(super) buf: Vec<u8>,
+    pub(super) pos: usize,
+    pub(super) len: usize,
     /// 1-based line of the next byte.
-    line: usize,
+    pub(super) line: usize,
     /// 1-based byte column of the next byte.
-    col: usize,
+    pub(super) col: usize,
 }
 
 impl<R: Read> Scanner<R> {
-    fn peek(&mut self) -> Result<Option<u8>, Fault> {
+    pub(super) fn peek(&mut self) -> Result<Option<u8>, Fault> {
         if self.pos == self.len {
             self.len = loop {
                 match self.reader.read(&mut self.buf) {
@@ -43,7 +43,7 @@ impl<R: Read> Scanner<R> {
         Ok(Some(self.buf[self.pos]))
     }
 
-    fn bump(&mut self) -> Option<u8> {
+    pub(super) fn bump(&mut self) -> Option<u8> {
         let b = self.buf[self.pos];
         self.pos += 1;
         if b == b'\n' {
@@ -55,7 +55,7 @@ impl<R: Read> Scanner<R> {
         Some(b)
     }
 
-    fn skip_ws(&mut self) -> Result<Option<u8>, Fault> {
+    pub(super) fn skip_ws(&mut self) -> Result<Option<u8>, Fault> {
         while let Some(b) = self.peek()? {
             if !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
                 return Ok(Some(b));
@@ -65,13 +65,15 @@ impl<R: Read> Scanner<R> {
         Ok(None)
     }
 
-    fn fault(&self, message: impl Into<String>) -> Fault {
+    pub(super) fn fault(&self, message: impl Into<String>) -> Fault {
         Fault::at(message, self.line, self.col)
     }
 
     /// Appends one JSON value's bytes to `out`, without parsing it. Past
     /// [`MAX_RECORD_BYTES`] the bytes are scanned but not kept, and the
-    /// value's full length is returned as `Err`.
+    /// value's full length is returned as `Err`. (Inlined into the array
+    /// reader's loop, as it was before that loop was shared.)
+    #[inline(always)]
     fn capture(&mut self, out: &mut Vec<u8>) -> Result<Result<(), u64>, Fault> {
         let start = out.len();
         let mut len = 0u64;
@@ -90,7 +92,7 @@ impl<R: Read> Scanner<R> {
     }
 
     /// Passes one JSON value's bytes to `out`, without parsing it.
-    fn scan<F: FnMut(u8)>(&mut self, out: &mut F) -> Result<(), Fault> {
+    pub(super) fn scan<F: FnMut(u8)>(&mut self, out: &mut F) -> Result<(), Fault> {
         let first = self.peek()?.expect("the caller saw a byte");
         if first == b'{' || first == b'[' {
             let mut depth = 0usize;
@@ -149,10 +151,18 @@ impl<R: Read> Scanner<R> {
     }
 }
 
-/// Hands every element of the array to `out`, undecoded. (Kept out of its
-/// caller: inlined there, its byte loop compiled some 8% slower.)
+/// Hands every element of a top-level array to `out`, undecoded; an
+/// object wrapping the records goes to [`super::wrapper`]. (Kept out of
+/// its caller: inlined there, its byte loop compiled some 8% slower. The
+/// scanner is its own local, not borrowed or handed back, which keeps its
+/// fields in registers: otherwise the loop cost 3 to 8% more.)
 #[inline(never)]
-pub(super) fn read_array<R: Read>(reader: R, out: &mut Batcher) -> Result<usize, Fault> {
+pub(super) fn read_array<R: Read>(
+    reader: R,
+    out: &mut Batcher,
+    records: Option<&RecordsPath>,
+    notes: &mut Vec<Note>,
+) -> Result<usize, Fault> {
     let mut s = Scanner {
         reader,
         buf: vec![0; BLOCK],
@@ -162,19 +172,29 @@ pub(super) fn read_array<R: Read>(reader: R, out: &mut Batcher) -> Result<usize,
         col: 1,
     };
     match s.skip_ws()? {
-        Some(b'[') => {
+        Some(b'[') if records.is_none() => {
             s.bump();
         }
-        Some(b'{') => {
-            return Err(s
-                .fault("expected a JSON array `[...]`, found an object")
-                .with_help(
-                "one object per line is NDJSON: name the file .ndjson or pass --format-in ndjson",
-            ))
-        }
+        Some(b'[' | b'{') => return super::wrapper::read_wrapped(s, records, out, notes),
         Some(_) => return Err(s.fault("expected a JSON array of creator objects `[{...}, ...]`")),
         None => return Err(Fault::empty()),
     }
+    let n = elements(&mut s, out)?;
+    if out.stopped {
+        return Ok(n);
+    }
+    if s.skip_ws()?.is_some() {
+        return Err(s.fault("unexpected data after the end of the array"));
+    }
+    Ok(n)
+}
+
+/// Hands every element of the array to `out`, undecoded: the scanner is
+/// just past the array's `[`, and is left just past its `]` (or where
+/// `out` stopped, returning the records handed on). Always inlined, so
+/// that in [`read_array`] the scanner stays a local of the loop.
+#[inline(always)]
+pub(super) fn elements<R: Read>(s: &mut Scanner<R>, out: &mut Batcher) -> Result<usize, Fault> {
     let mut n = 0;
     match s.skip_ws()? {
         Some(b']') => {
@@ -215,9 +235,6 @@ pub(super) fn read_array<R: Read>(reader: R, out: &mut Batcher) -> Result<usize,
                 None => return Err(s.fault("the file ends inside the array (a `]` is missing)")),
             }
         },
-    }
-    if s.skip_ws()?.is_some() {
-        return Err(s.fault("unexpected data after the end of the array"));
     }
     Ok(n)
 }

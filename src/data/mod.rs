@@ -17,10 +17,12 @@ mod ndjson;
 mod sheet;
 mod snapshot;
 pub mod sparse;
+mod wrapper;
 
 pub use batch::RawBatch;
 pub use dialect::{read_options, set_read_options, ReadOptions};
 pub use error::DataError;
+pub use wrapper::{RecordsPath, RECORDS_NOTE, RECORDS_NOTE_CODE};
 
 use snapshot::Snapshot;
 
@@ -57,46 +59,48 @@ impl Format {
     }
 }
 
-/// Where records come from.
+/// Where records come from: a file or standard input, and, for a JSON
+/// object wrapping the list (an API response), where the list is.
 #[derive(Clone, Debug)]
-pub enum Input {
-    /// A file.
-    Path(PathBuf),
-    /// Standard input (`-`).
-    Stdin,
+pub struct Input {
+    file: Option<PathBuf>,
+    records: Option<RecordsPath>,
 }
 
 impl Input {
     /// `-` is standard input; anything else a path.
     pub fn from_arg(arg: &Path) -> Input {
-        if arg.as_os_str() == "-" {
-            Input::Stdin
-        } else {
-            Input::Path(arg.to_path_buf())
+        Input {
+            file: (arg.as_os_str() != "-").then(|| arg.to_path_buf()),
+            records: None,
         }
+    }
+
+    /// The records are the array at `path` inside the top-level object
+    /// (`--records`).
+    pub fn with_records(mut self, path: Option<RecordsPath>) -> Input {
+        self.records = path;
+        self
     }
 
     /// The name shown in messages.
     pub fn name(&self) -> String {
-        match self {
-            Input::Path(p) => p.display().to_string(),
-            Input::Stdin => "<stdin>".to_string(),
+        match &self.file {
+            Some(p) => p.display().to_string(),
+            None => "<stdin>".to_string(),
         }
     }
 
     /// The size in bytes, when it is a file.
     pub fn size(&self) -> Option<u64> {
-        match self {
-            Input::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-            Input::Stdin => None,
-        }
+        self.file
+            .as_ref()
+            .and_then(|p| std::fs::metadata(p).ok().map(|m| m.len()))
     }
 
-    fn file(&self) -> Option<&Path> {
-        match self {
-            Input::Path(p) => Some(p),
-            Input::Stdin => None,
-        }
+    /// The file, or `None` for standard input.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
     }
 }
 
@@ -271,9 +275,13 @@ pub fn read_counting(
 ) -> Result<usize, DataError> {
     let all = sparse::FieldFilter::all();
     let mut fault = None;
-    let n = read_batches(input, format, bytes, &mut |batch| {
-        decode_all(&batch, &all, &mut fault, each)
-    })?;
+    let n = read_batches(
+        input,
+        format,
+        bytes,
+        &mut |batch| decode_all(&batch, &all, &mut fault, each),
+        &mut Vec::new(),
+    )?;
     match fault {
         Some(f) => Err(fault_error(f, input)),
         None => Ok(n),
@@ -283,9 +291,10 @@ pub fn read_counting(
 /// Something about the data worth a warning that damages no record.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Note {
-    /// `influence::duplicate-column` (a CSV header naming a column twice)
-    /// or `influence::multi-line-rows` (quoted cells holding line breaks,
-    /// so fewer records than lines of data).
+    /// `influence::duplicate-column` (a CSV header naming a column twice),
+    /// `influence::multi-line-rows` (quoted cells holding line breaks,
+    /// so fewer records than lines of data) or `influence::records-path`
+    /// (the records read from the one list inside a JSON object).
     pub code: &'static str,
     /// What, where, and what was done about it.
     pub message: String,
@@ -309,7 +318,7 @@ pub fn read_noting(
         &input.name(),
         input.file(),
         reader,
-        format,
+        (format, input.records.as_ref()),
         emit,
         &mut notes,
     )?;
@@ -322,18 +331,9 @@ pub fn read_noting(
 /// Reads `input` in batches of undecoded records, in order, handing each to
 /// `emit` (which returns false to stop). Decoding a batch may then run on
 /// any thread ([`RawBatch::decode`]; a [`Fault`] it finds becomes an error
-/// with [`fault_error`]). Returns the number of records.
+/// with [`fault_error`]). Returns the number of records; `notes` receives
+/// the [`Note`]s on the data.
 pub fn read_batches(
-    input: &Input,
-    format: Option<Format>,
-    bytes: &AtomicU64,
-    emit: &mut dyn FnMut(RawBatch) -> bool,
-) -> Result<usize, DataError> {
-    read_batches_noting(input, format, bytes, emit, &mut Vec::new())
-}
-
-/// [`read_batches`], adding the [`Note`]s on the data to `notes`.
-pub fn read_batches_noting(
     input: &Input,
     format: Option<Format>,
     bytes: &AtomicU64,
@@ -363,7 +363,7 @@ pub fn read_batches_noting(
         &name,
         input.file(),
         reader,
-        format,
+        (format, input.records.as_ref()),
         &mut emit_watching,
         notes,
     );
@@ -388,10 +388,22 @@ pub fn read_from(
     format: Option<Format>,
     each: &mut dyn FnMut(Record),
 ) -> Result<usize, DataError> {
+    read_from_records(name, reader, format, None, each)
+}
+
+/// [`read_from`], the records being the list at `records` inside a
+/// top-level JSON object (`--records`).
+pub fn read_from_records(
+    name: &str,
+    reader: impl Read,
+    format: Option<Format>,
+    records: Option<&RecordsPath>,
+    each: &mut dyn FnMut(Record),
+) -> Result<usize, DataError> {
     let all = sparse::FieldFilter::all();
     let mut fault = None;
     let emit = &mut |batch: RawBatch| decode_all(&batch, &all, &mut fault, each);
-    let n = read_stream(name, None, reader, format, emit, &mut Vec::new())?;
+    let n = read_stream(name, None, reader, (format, records), emit, &mut Vec::new())?;
     match fault {
         Some(f) => Err(fault_error_at(f, name, None)),
         None => Ok(n),
@@ -418,12 +430,13 @@ fn decode_all(
 }
 
 /// The body of [`read`] and [`read_from`]; `path` gives the extension and,
-/// for a fault, the lines around it.
+/// for a fault, the lines around it; `records`, the list inside a JSON
+/// object to read.
 fn read_stream(
     name: &str,
     path: Option<&Path>,
     reader: impl Read,
-    format: Option<Format>,
+    (format, records): (Option<Format>, Option<&RecordsPath>),
     emit: &mut dyn FnMut(RawBatch) -> bool,
     notes: &mut Vec<Note>,
 ) -> Result<usize, DataError> {
@@ -444,11 +457,18 @@ fn read_stream(
                 .map_err(|e| fault_error_at(Fault::io(e), name, None))?
             {
                 Some(Archive::Workbook) => read_sheet(name, text, emit, notes),
-                _ => read_text(name, None, named.as_deref(), text, format, emit, notes),
+                _ => read_text(
+                    name,
+                    (None, named.as_deref()),
+                    text,
+                    (format, records),
+                    emit,
+                    notes,
+                ),
             }
         }
         Some(Archive::Workbook) => read_sheet(name, reader, emit, notes),
-        None => read_text(name, path, path, reader, format, emit, notes),
+        None => read_text(name, (path, path), reader, (format, records), emit, notes),
     }
 }
 
@@ -468,10 +488,9 @@ fn read_sheet(
 /// the extension (the name of a compressed file without `.gz`).
 fn read_text<R: Read>(
     name: &str,
-    path: Option<&Path>,
-    named: Option<&Path>,
+    (path, named): (Option<&Path>, Option<&Path>),
     mut reader: BufReader<NulGuard<R>>,
-    format: Option<Format>,
+    (format, records): (Option<Format>, Option<&RecordsPath>),
     emit: &mut dyn FnMut(RawBatch) -> bool,
     notes: &mut Vec<Note>,
 ) -> Result<usize, DataError> {
@@ -486,15 +505,26 @@ fn read_text<R: Read>(
         .fill_buf()
         .map_err(|e| fault_error_at(Fault::io(e), name, path))?
         .to_vec();
-    let format = match format {
-        Some(f) => f,
-        None => detect(named, &start).map_err(|help| {
+    let format = match (format, records) {
+        (Some(Format::Json) | None, Some(_)) => Format::Json,
+        (Some(f), Some(path)) => {
+            return Err(DataError::plain(
+                name,
+                format!(
+                    "--records {path} reads a JSON object, but --format-in says the data is {}",
+                    format!("{f:?}").to_lowercase()
+                ),
+                Some("drop --records, or --format-in".to_string()),
+            ))
+        }
+        (Some(f), None) => f,
+        (None, None) => detect(named, &start).map_err(|help| {
             DataError::plain(name, "cannot tell the format of the data", Some(help))
         })?,
     };
     let mut out = batch::Batcher::new(emit);
     let result = match format {
-        Format::Json => json::read_array(reader, &mut out),
+        Format::Json => json::read_array(reader, &mut out, records, notes),
         Format::Ndjson => ndjson::read_lines(reader, &mut out),
         Format::Csv | Format::Tsv => {
             let options = read_options();
@@ -558,6 +588,7 @@ fn detect(path: Option<&Path>, start: &[u8]) -> Result<Format, String> {
         let first = start.iter().copied().find(|b| !b.is_ascii_whitespace());
         match first {
             Some(b'[') => Some(Format::Json),
+            Some(b'{') if wrapper::looks_wrapped(start) => Some(Format::Json),
             Some(b'{') => Some(Format::Ndjson),
             Some(_) => Some(Format::Csv),
             None => None,

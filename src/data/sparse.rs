@@ -21,12 +21,17 @@ use serde_json::{Map, Value as Json};
 #[derive(Clone, Debug, Default)]
 pub struct FieldFilter {
     keys: Option<Vec<Box<str>>>,
+    /// Also keeps keys that may name an id, matched loosely (`Handle`).
+    id_keys: bool,
 }
 
 impl FieldFilter {
     /// Keeps every field (for rules that read the whole `creator`).
     pub fn all() -> Self {
-        FieldFilter { keys: None }
+        FieldFilter {
+            keys: None,
+            id_keys: false,
+        }
     }
 
     /// Keeps only these top-level fields.
@@ -37,7 +42,17 @@ impl FieldFilter {
             .collect();
         keys.sort();
         keys.dedup();
-        FieldFilter { keys: Some(keys) }
+        FieldFilter {
+            keys: Some(keys),
+            id_keys: false,
+        }
+    }
+
+    /// Also keeps the keys that may name an id, with case, spaces and
+    /// underscores ignored (`Handle`, `User_Name`).
+    pub fn with_id_keys(mut self) -> Self {
+        self.id_keys = true;
+        self
     }
 
     /// True when the field is kept.
@@ -45,7 +60,10 @@ impl FieldFilter {
         match &self.keys {
             None => true,
             // a handful of keys: a linear scan beats hashing
-            Some(keys) => keys.iter().any(|k| k.as_ref() == key),
+            Some(keys) => {
+                keys.iter().any(|k| k.as_ref() == key)
+                    || (self.id_keys && crate::eval::is_id_key(key))
+            }
         }
     }
 

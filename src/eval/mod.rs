@@ -26,7 +26,10 @@ use functions::{apply, want_number, Builtin};
 pub(crate) use run::Outcome;
 pub use trace::Trace;
 use value::{Kind, List, Missing, Value};
-pub use verdict::{Failure, RankKey, SignalValue, Signals, Status, Verdict, ID_FIELDS};
+pub use verdict::{
+    id_key_is, is_id_key, Failure, RankKey, SignalValue, Signals, Status, Verdict, ID_FIELDS,
+    ID_KEYS,
+};
 
 /// A value of the wrong kind met while evaluating one creator.
 #[derive(Debug, Clone, PartialEq)]

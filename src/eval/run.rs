@@ -56,7 +56,7 @@ impl Program {
         id_field: Option<&str>,
         reasons: bool,
     ) -> Verdict {
-        let id = verdict::creator_id(record, position, id_field);
+        let (id, id_from) = verdict::creator_id(record, position, id_field);
         if !record.is_object() {
             let kind = match record {
                 Json::Array(_) => "a list",
@@ -76,10 +76,14 @@ impl Program {
         match self.run(&mut frame, reasons) {
             Ok(mut v) => {
                 v.id = id;
+                v.id_from = id_from;
                 v.position = position;
                 v
             }
-            Err((rule, e)) => Verdict::error(id, position, &rule, e.message),
+            Err((rule, e)) => Verdict {
+                id_from,
+                ..Verdict::error(id, position, &rule, e.message)
+            },
         }
     }
 
@@ -181,6 +185,7 @@ impl Program {
             rank: None,
             position: 0,
             rank_key,
+            id_from: None,
         })
     }
 

@@ -123,6 +123,9 @@ pub struct Verdict {
     /// The `rank by` value, for accepted creators.
     #[serde(skip)]
     pub rank_key: Option<RankKey>,
+    /// Which of [`ID_FIELDS`] the id came from, when one did.
+    #[serde(skip)]
+    pub id_from: Option<u8>,
 }
 
 impl Verdict {
@@ -143,16 +146,72 @@ impl Verdict {
             rank: None,
             position,
             rank_key: None,
+            id_from: None,
         }
     }
 }
 
-/// The fields tried, in order, for a creator's id.
-pub const ID_FIELDS: [&str; 4] = ["handle", "id", "username", "name"];
+/// The fields tried, in order, for a creator's id; a key matches one
+/// with case, spaces and underscores ignored (`Handle`, `User Name`).
+pub const ID_FIELDS: [&str; 5] = ["handle", "id", "username", "name", "profile.username"];
 
-/// The creator's id: `id_field`, else the first of handle, id, username,
-/// name present, else `#N` (1-based position).
-pub fn creator_id(record: &Json, position: usize, id_field: Option<&str>) -> String {
+/// True when `key`, with case, spaces and underscores ignored, is `name`
+/// (lower case). Allocates nothing: it runs on keys of every record.
+pub fn id_key_is(key: &str, name: &str) -> bool {
+    let mut want = name.bytes();
+    for b in key.bytes() {
+        if b == b' ' || b == b'_' {
+            continue;
+        }
+        if want.next() != Some(b.to_ascii_lowercase()) {
+            return false;
+        }
+    }
+    want.next().is_none()
+}
+
+/// The top-level keys of [`ID_FIELDS`], the field filter's to keep.
+pub const ID_KEYS: [&str; 5] = ["handle", "id", "username", "name", "profile"];
+
+/// True when `key` may name an id: matches one of [`ID_KEYS`] loosely.
+/// Runs on every key of every record that the rules do not read.
+pub fn is_id_key(key: &str) -> bool {
+    // the first letter picks the one name it may be (most keys: none)
+    let name = match key.as_bytes().first().map(u8::to_ascii_lowercase) {
+        Some(b'h') => "handle",
+        Some(b'i') => "id",
+        Some(b'u') => "username",
+        Some(b'n') => "name",
+        Some(b'p') => "profile",
+        Some(b' ' | b'_') => return ID_KEYS.iter().any(|f| id_key_is(key, f)),
+        _ => return false,
+    };
+    key.len() >= name.len() && id_key_is(key, name)
+}
+
+/// The value at `path` (dot-separated; a key holding a dot is tried whole
+/// first), each key matched exactly, or loosely when `loose`.
+fn at_path<'j>(record: &'j Json, path: &str, loose: bool) -> Option<&'j Json> {
+    let get = |j: &'j Json, k: &str| -> Option<&'j Json> {
+        let m = j.as_object()?;
+        m.get(k).or_else(|| {
+            loose.then(|| m.iter().find(|(key, _)| id_key_is(key, k)).map(|(_, v)| v))?
+        })
+    };
+    if let Some(v) = get(record, path) {
+        return Some(v);
+    }
+    if !path.contains('.') {
+        return None;
+    }
+    path.split('.').try_fold(record, get)
+}
+
+/// The creator's id: `id_field` (a dotted path), else the first of
+/// [`ID_FIELDS`] present, else `#N` (1-based position). With it, the index
+/// in [`ID_FIELDS`] of the field the id came from (`None` for `id_field`
+/// or `#N`).
+pub fn creator_id(record: &Json, position: usize, id_field: Option<&str>) -> (String, Option<u8>) {
     let text = |j: &Json| match j {
         Json::String(s) if !s.is_empty() => Some(s.clone()),
         // an integer as written, never through a float (ids past 2^53 collapse)
@@ -162,8 +221,12 @@ pub fn creator_id(record: &Json, position: usize, id_field: Option<&str>) -> Str
         _ => None,
     };
     let found = match id_field {
-        Some(f) => record.get(f).and_then(text),
-        None => ID_FIELDS.iter().find_map(|f| record.get(f).and_then(text)),
+        Some(f) => at_path(record, f, false).and_then(text).map(|t| (t, None)),
+        None => ID_FIELDS.iter().enumerate().find_map(|(i, f)| {
+            // the exact key first: the common case, and no scan of the keys
+            let v = record.get(f).or_else(|| at_path(record, f, true))?;
+            text(v).map(|t| (t, Some(i as u8)))
+        }),
     };
-    found.unwrap_or_else(|| format!("#{}", position + 1))
+    found.unwrap_or_else(|| (format!("#{}", position + 1), None))
 }

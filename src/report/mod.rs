@@ -90,8 +90,13 @@ pub struct Report {
     /// Their lines (sheet rows), the first [`SKIPPED_LINES`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped_lines: Vec<usize>,
-    /// Warnings about the run (fields no record has).
+    /// Warnings about the run (where the records were found in a JSON
+    /// object, fields no record has).
     pub warnings: Vec<String>,
+    /// The field the ids came from: `--id-field`, else the first of the
+    /// default id fields a record had (matched loosely: `Handle` is
+    /// `handle`); `None` when every id is a position `#N`.
+    pub id_field: Option<String>,
     /// Every verdict in input order, with `--all`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creators: Option<Vec<Verdict>>,
@@ -117,6 +122,8 @@ pub struct Screening<'p> {
     accepted: Vec<Verdict>,
     all: Vec<Verdict>,
     near: Option<NearMisses>,
+    /// Which default id field the first id found came from.
+    id_from: Option<u8>,
 }
 
 /// The best near misses so far, best first.
@@ -141,6 +148,7 @@ impl<'p> Screening<'p> {
             accepted: Vec::new(),
             all: Vec::new(),
             near: None,
+            id_from: None,
         }
     }
 
@@ -193,6 +201,9 @@ impl<'p> Screening<'p> {
     /// Adds one verdict (in input order).
     pub fn add(&mut self, v: Verdict) {
         self.evaluated += 1;
+        if self.id_from.is_none() {
+            self.id_from = v.id_from;
+        }
         self.counts[v.status as usize] += 1;
         if v.status == Status::Rejected {
             let mut first = usize::MAX;
@@ -296,6 +307,10 @@ impl<'p> Screening<'p> {
             skipped: 0,
             skipped_lines: Vec::new(),
             warnings: Vec::new(),
+            id_field: self
+                .id_from
+                .and_then(|i| crate::eval::ID_FIELDS.get(usize::from(i)))
+                .map(|f| f.to_string()),
             creators: self.keep_all.then_some(self.all),
         }
     }

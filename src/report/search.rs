@@ -15,6 +15,11 @@ use crate::diagnostic::edit_distance;
 use crate::eval::{RankKey, Status, Trace, Verdict};
 use crate::{Ruleset, RunOptions};
 
+/// An id as `explain --id` compares it: lower case, without a leading `@`.
+fn loose(id: &str) -> String {
+    id.strip_prefix('@').unwrap_or(id).to_lowercase()
+}
+
 /// How many close ids an [`UnknownId`] offers.
 const CLOSEST: usize = 3;
 
@@ -69,7 +74,7 @@ impl<'r> Explaining<'r> {
             self.accepted += 1;
         }
         match &self.found {
-            Some(_) if v.id == self.wanted => self.same_id += 1,
+            Some(_) if self.is_wanted(&v.id) => self.same_id += 1,
             Some(f) => {
                 if v.status == Status::Accepted && f.verdict.status == Status::Accepted {
                     // read after the one found: ties rank below it
@@ -80,7 +85,7 @@ impl<'r> Explaining<'r> {
                     }
                 }
             }
-            None if v.id == self.wanted => {
+            None if self.is_wanted(&v.id) => {
                 let order = self.ruleset.program().order;
                 if v.status == Status::Accepted {
                     // read before it: ties rank above it
@@ -106,9 +111,20 @@ impl<'r> Explaining<'r> {
         }
     }
 
-    /// Keeps `id` if it is among the closest to the wanted one.
+    /// True when `id` is the one wanted, case ignored and with or without
+    /// a leading `@` on either (`@Ana` is `ana`).
+    fn is_wanted(&self, id: &str) -> bool {
+        id == self.wanted || loose(id) == loose(&self.wanted)
+    }
+
+    /// Keeps `id` if it is among the closest to the wanted one. A position
+    /// (`#3`, a record without an id) is offered only for a wanted `#N`.
     fn consider(&mut self, id: String) {
-        let d = edit_distance(&self.wanted.to_lowercase(), &id.to_lowercase());
+        let position = |i: &str| i.starts_with('#') && i[1..].bytes().all(|b| b.is_ascii_digit());
+        if position(&id) && !self.wanted.starts_with('#') {
+            return;
+        }
+        let d = edit_distance(&loose(&self.wanted), &loose(&id));
         if self.closest.len() == CLOSEST && self.closest[CLOSEST - 1].0 <= d {
             return;
         }
@@ -189,9 +205,9 @@ impl Diagnostic for UnknownId {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let ids: Vec<String> = self.closest.iter().map(|c| format!("`{c}`")).collect();
         Some(Box::new(match ids.len() {
-            0 => "the data holds no creators".to_string(),
+            0 => "no creator has an id like it: ids come from --id-field, else the first of handle, id, username, name, profile.username (case, spaces and underscores ignored), else #N (the record's place)".to_string(),
             _ => format!(
-                "the closest ids: {}; ids come from --id-field, else the first of handle, id, username, name, else #N (the record's place)",
+                "the closest ids: {}; ids come from --id-field, else the first of handle, id, username, name, profile.username (case, spaces and underscores ignored), else #N (the record's place)",
                 ids.join(", ")
             ),
         }))

@@ -357,6 +357,9 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
         t.render(&mut out, "  ", width, paint);
     }
 
+    if let Some(f) = &report.id_field {
+        let _ = writeln!(out, "\nIds from `{f}`.");
+    }
     if !report.warnings.is_empty() {
         out.push('\n');
         let _ = writeln!(out, "{}", paint.bold("Warnings"));
