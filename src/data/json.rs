@@ -69,6 +69,20 @@ impl<R: Read> Scanner<R> {
         Fault::at(message, self.line, self.col)
     }
 
+    /// Moves past the next `n` bytes of the buffer, keeping the line and
+    /// column as [`Scanner::bump`] would, byte by byte.
+    fn advance(&mut self, n: usize) {
+        let passed = &self.buf[self.pos..self.pos + n];
+        match memchr::memrchr(b'\n', passed) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', passed).count();
+                self.col = n - last;
+            }
+            None => self.col += n,
+        }
+        self.pos += n;
+    }
+
     /// Appends one JSON value's bytes to `out`, without parsing it. Past
     /// [`MAX_RECORD_BYTES`] the bytes are scanned but not kept, and the
     /// value's full length is returned as `Err`. (Inlined into the array
@@ -77,11 +91,10 @@ impl<R: Read> Scanner<R> {
     fn capture(&mut self, out: &mut Vec<u8>) -> Result<Result<(), u64>, Fault> {
         let start = out.len();
         let mut len = 0u64;
-        self.scan(&mut |b| {
-            len += 1;
-            if out.len() - start < MAX_RECORD_BYTES {
-                out.push(b);
-            }
+        self.scan(&mut |bytes: &[u8]| {
+            len += bytes.len() as u64;
+            let room = MAX_RECORD_BYTES.saturating_sub(out.len() - start);
+            out.extend_from_slice(&bytes[..bytes.len().min(room)]);
         })?;
         Ok(if len > MAX_RECORD_BYTES as u64 {
             out.truncate(start);
@@ -91,45 +104,57 @@ impl<R: Read> Scanner<R> {
         })
     }
 
-    /// Passes one JSON value's bytes to `out`, without parsing it.
-    pub(super) fn scan<F: FnMut(u8)>(&mut self, out: &mut F) -> Result<(), Fault> {
+    /// Passes one JSON value's bytes to `out`, in pieces, without parsing
+    /// it. An object or a list is scanned a buffer at a time: the bytes
+    /// are only classified, and the line and column are counted once per
+    /// piece ([`Scanner::advance`]), not byte by byte.
+    pub(super) fn scan<F: FnMut(&[u8])>(&mut self, out: &mut F) -> Result<(), Fault> {
         let first = self.peek()?.expect("the caller saw a byte");
         if first == b'{' || first == b'[' {
             let mut depth = 0usize;
             let mut in_string = false;
             let mut escaped = false;
-            while let Some(b) = self.peek()? {
-                self.bump();
-                out(b);
-                if in_string {
+            while self.peek()?.is_some() {
+                let piece = &self.buf[self.pos..self.len];
+                let mut end = None;
+                for (i, &b) in piece.iter().enumerate() {
+                    if in_string {
+                        match b {
+                            _ if escaped => escaped = false,
+                            b'\\' => escaped = true,
+                            b'"' => in_string = false,
+                            _ => {}
+                        }
+                        continue;
+                    }
                     match b {
-                        _ if escaped => escaped = false,
-                        b'\\' => escaped = true,
-                        b'"' => in_string = false,
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = Some(i + 1);
+                                break;
+                            }
+                        }
                         _ => {}
                     }
-                    continue;
                 }
-                match b {
-                    b'"' => in_string = true,
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Ok(());
-                        }
-                    }
-                    _ => {}
+                let n = end.unwrap_or(piece.len());
+                out(&piece[..n]);
+                self.advance(n);
+                if end.is_some() {
+                    return Ok(());
                 }
             }
             Err(self.fault("the file ends inside a record (a `}` or `]` is missing)"))
         } else if first == b'"' {
             self.bump();
-            out(first);
+            out(&[first]);
             let mut escaped = false;
             while let Some(b) = self.peek()? {
                 self.bump();
-                out(b);
+                out(&[b]);
                 match b {
                     _ if escaped => escaped = false,
                     b'\\' => escaped = true,
@@ -144,7 +169,7 @@ impl<R: Read> Scanner<R> {
                     break;
                 }
                 self.bump();
-                out(b);
+                out(&[b]);
             }
             Ok(())
         }

@@ -348,10 +348,9 @@ const MAX_KEY_BYTES: usize = 4096;
 fn read_key<R: Read>(s: &mut Scanner<R>) -> Result<String, Fault> {
     let (line, col) = (s.line, s.col);
     let mut raw = Vec::new();
-    s.scan(&mut |b| {
-        if raw.len() <= MAX_KEY_BYTES {
-            raw.push(b)
-        }
+    s.scan(&mut |bytes: &[u8]| {
+        let room = (MAX_KEY_BYTES + 1).saturating_sub(raw.len());
+        raw.extend_from_slice(&bytes[..bytes.len().min(room)]);
     })?;
     serde_json::from_slice(&raw).map_err(|_| {
         Fault::at(
@@ -365,7 +364,7 @@ fn read_key<R: Read>(s: &mut Scanner<R>) -> Result<String, Fault> {
 /// Scans past one value without keeping it.
 fn skip_value<R: Read>(s: &mut Scanner<R>) -> Result<(), Fault> {
     match s.peek()? {
-        Some(b'{' | b'[' | b'"') => s.scan(&mut |_| {}),
+        Some(b'{' | b'[' | b'"') => s.scan(&mut |_: &[u8]| {}),
         _ => {
             // a number, true, false or null: up to the next delimiter
             while let Some(b) = s.peek()? {
