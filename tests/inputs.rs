@@ -58,6 +58,22 @@ fn a_european_csv_is_sniffed_and_warned_about() {
     );
     assert!(warnings.contains("--decimal-comma"), "{warnings}");
     assert_eq!(warnings.matches("decimal comma").count(), 1, "{warnings}");
+    // on standard error with its own code, naming the data file
+    let o = run(&[
+        p(&rules),
+        p(&data),
+        "--format",
+        "json",
+        "--error-format",
+        "json",
+    ]);
+    let err = stderr(&o);
+    let line = err
+        .lines()
+        .find(|l| l.contains("decimal comma"))
+        .unwrap_or_else(|| panic!("no warning in {err}"));
+    let w: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(w["code"], "influence::decimal-comma", "{line}");
     // with it: 12.400 is 12400, 4,2% is 4.2%, 1.234.567 is 1234567
     let o = run(&[
         p(&rules),
