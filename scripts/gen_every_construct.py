@@ -4,7 +4,7 @@
 Writes, from tests/fixtures/every_construct.rules:
 
   tests/fixtures/every_construct_creators.json   about 3000 creator records
-  tests/fixtures/every_construct_expected.json   what DESIGN.md says the rules give
+  tests/fixtures/every_construct_expected.json   what docs/language.md says the rules give
 
 The records are varied on purpose: boundaries (exactly 1000 and 10000
 followers, 3% engagement, a 35% or 70% audience share, 30 days since the
@@ -14,12 +14,12 @@ text, nested objects, odd keys ("follower count (text)"), lists with nulls
 and wrong kinds, records that are not objects, duplicated records (rank ties).
 
 The expected results come from the evaluator in this file: a second,
-independent implementation of the language written from DESIGN.md (it
-shares no code with the Rust crate). Where DESIGN.md is silent the choices
+independent implementation of the language written from docs/language.md (it
+shares no code with the Rust crate). Where docs/language.md is silent the choices
 made here are listed in SILENT below. A few corners of the language where
-DESIGN.md is silent and a reasonable implementation could go either way are
+docs/language.md is silent and a reasonable implementation could go either way are
 detected while evaluating (`Ctx.flag`); a generated record that reaches one
-is replaced by another, so the fixture tests only behaviour that DESIGN.md
+is replaced by another, so the fixture tests only behaviour that docs/language.md
 pins down (or that SILENT settles).
 
 Python 3 standard library only; deterministic (fixed seed): rerunning it
@@ -39,7 +39,7 @@ from decimal import Decimal
 SEED = 20260415
 COUNT = 3000
 
-# Choices made here where DESIGN.md is silent (the corners that Ctx.flag
+# Choices made here where docs/language.md is silent (the corners that Ctx.flag
 # reports are avoided instead: the fixture takes no side on them):
 SILENT = """
 - Evaluation is left to right; `and`, `or`, `any`, `all`, `if` and `??` stop
@@ -64,7 +64,7 @@ SILENT = """
 - Ties in rank keep input order, and -0 equals 0.
 - The error's cause, for a creator in error, is one of the requirements or
   signals that fail with a wrong type (which one depends on evaluation
-  order, which DESIGN.md does not fix); the test accepts any of them.
+  order, which docs/language.md does not fix); the test accepts any of them.
 """
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -143,7 +143,7 @@ def tokenize(src):
 
 
 class Parser:
-    """Recursive descent over DESIGN.md's precedence: or; and; not;
+    """Recursive descent over docs/language.md's precedence: or; and; not;
     comparisons (not chained); ??; + -; * /; unary -; postfix; primaries."""
 
     def __init__(self, src):
@@ -499,7 +499,7 @@ class Ctx:
         self.signal_names = {s["name"]: s for s in rs["signals"]}
 
     def flag(self, what):
-        """A corner where DESIGN.md is silent: the generator avoids it."""
+        """A corner where docs/language.md is silent: the generator avoids it."""
         self.flags.append(what)
 
     # -- names

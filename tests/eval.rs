@@ -1,5 +1,5 @@
 //! One-line evaluation tests for every operator and built-in function of the
-//! rules language (DESIGN.md, "The language"), in the style of jaq's
+//! rules language (docs/language.md), in the style of jaq's
 //! `tests/common`: `give(record, "expression")` says what the expression came
 //! to for that record.
 //!
@@ -151,7 +151,7 @@ fn number_literals() {
 
 #[test]
 fn number_suffixes_are_exact_decimals() {
-    // DESIGN: `3%` is 0.03, so `70%` is 0.7; `engagement_rate >= 70%` must
+    // docs/language.md: `3%` is 0.03, so `70%` is 0.7; `engagement_rate >= 70%` must
     // accept a creator whose rate is exactly 0.7.
     assert_eq!(lit("70%"), Num(0.7));
     assert_eq!(lit("57%"), Num(0.57));
@@ -524,7 +524,7 @@ fn equality_of_objects() {
 
 #[test]
 fn a_path_through_a_non_object_is_an_error() {
-    // DESIGN: a value of the wrong type is an error for that creator; a
+    // docs/language.md: a value of the wrong type is an error for that creator; a
     // computed path (`posts[0].likes` with posts[0] = 5) is one already.
     assert_eq!(
         give(json!({"posts": [5]}), "posts[0].likes"),
@@ -929,7 +929,7 @@ fn lambdas_with_missing_elements() {
 
 #[test]
 fn a_missing_list_element_is_named_in_the_reason() {
-    // DESIGN: a requirement that comes out missing names what is missing.
+    // docs/language.md: a requirement that comes out missing names what is missing.
     let named = |o: Out| matches!(&o, Missing(why) if why == "an element of xs is missing");
     let r = json!({"xs": [null, 1]});
     assert!(
@@ -1390,7 +1390,7 @@ fn else_message_replaces_the_reason() {
 
 #[test]
 fn else_message_with_a_missing_result_keeps_what_was_missing() {
-    // DESIGN is silent on how `else` and a missing field combine; the
+    // docs/language.md is silent on how `else` and a missing field combine; the
     // implementation keeps both, which honours "its reason names the missing field".
     let decl = r#"country in ["US"] else "US only""#;
     assert_eq!(

@@ -6,7 +6,7 @@
 //! the failure counts.
 //!
 //! The fixtures come from `scripts/gen_every_construct.py`, which holds its
-//! own evaluator written from DESIGN.md; rerun it after changing
+//! own evaluator written from docs/language.md; rerun it after changing
 //! `tests/fixtures/every_construct.rules`.
 
 use std::collections::BTreeMap;
@@ -158,7 +158,7 @@ fn compare_creator(
     }
     if v.status == Status::Error {
         // Which wrong-typed requirement or signal is reported first depends
-        // on evaluation order, which DESIGN.md leaves open: any of them will do.
+        // on evaluation order, which docs/language.md leaves open: any of them will do.
         let causes = as_str_list(&e["error_causes"]);
         let rules: Vec<&str> = v.failed.iter().map(|f| f.rule.as_str()).collect();
         if rules.len() != 1 || !causes.iter().any(|c| c == rules[0]) {

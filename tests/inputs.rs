@@ -163,6 +163,20 @@ fn blank_rows_are_skipped_and_counted_nothing_else() {
         "{}",
         stderr(&o)
     );
+    // under its own code
+    let o = run(&[
+        p(&rules),
+        p(&data),
+        "--format",
+        "ndjson",
+        "--error-format",
+        "json",
+    ]);
+    assert!(
+        stderr(&o).contains("\"code\":\"influence::skipped-rows\""),
+        "{}",
+        stderr(&o)
+    );
     // no blank row: no figure
     let data = write(&dir, "c.csv", "handle,followers\nann,5000\n");
     let report = json_of(&run(&[p(&rules), p(&data), "--format", "json"]));

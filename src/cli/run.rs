@@ -291,6 +291,8 @@ fn warn(warnings: &[String], a: &RunArgs, rep: &Reporter) {
             rep.warning(data::RECORDS_NOTE_CODE, w, Some(&data_file));
         } else if w.contains("Pass --decimal-comma") {
             rep.warning("influence::decimal-comma", w, Some(&data_file));
+        } else if w.starts_with("skipped ") {
+            rep.warning("influence::skipped-rows", w, Some(&data_file));
         } else {
             rep.warning("influence::unknown-field", w, Some(&rules_file));
         }

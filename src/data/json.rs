@@ -25,6 +25,50 @@ pub(super) struct Scanner<R> {
     pub(super) col: usize,
 }
 
+/// Where a scan is inside nested JSON: the brackets open, and whether it
+/// is inside a string (just after a `\\`). Strings are followed so that
+/// a bracket in one does not count.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Nesting {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Nesting {
+    /// Inside `depth` brackets, after the last one's opening byte.
+    pub(super) fn inside(depth: usize) -> Self {
+        Nesting {
+            depth,
+            ..Nesting::default()
+        }
+    }
+
+    /// Takes one byte; true when it closes the outermost bracket.
+    #[inline(always)]
+    pub(super) fn closes(&mut self, b: u8) -> bool {
+        if self.in_string {
+            match b {
+                _ if self.escaped => self.escaped = false,
+                b'\\' => self.escaped = true,
+                b'"' => self.in_string = false,
+                _ => {}
+            }
+            return false;
+        }
+        match b {
+            b'"' => self.in_string = true,
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' => {
+                self.depth -= 1;
+                return self.depth == 0;
+            }
+            _ => {}
+        }
+        false
+    }
+}
+
 impl<R: Read> Scanner<R> {
     pub(super) fn peek(&mut self) -> Result<Option<u8>, Fault> {
         if self.pos == self.len {
@@ -104,48 +148,35 @@ impl<R: Read> Scanner<R> {
         })
     }
 
+    /// Passes bytes to `out`, in pieces, until `at` closes its outermost
+    /// bracket (true) or the input ends (false). The bytes are classified a
+    /// buffer at a time, and the line and column counted once per piece
+    /// ([`Scanner::advance`]), not byte by byte.
+    pub(super) fn scan_nested<F: FnMut(&[u8])>(
+        &mut self,
+        mut at: Nesting,
+        out: &mut F,
+    ) -> Result<bool, Fault> {
+        while self.peek()?.is_some() {
+            let piece = &self.buf[self.pos..self.len];
+            let end = piece.iter().position(|&b| at.closes(b)).map(|i| i + 1);
+            let n = end.unwrap_or(piece.len());
+            out(&piece[..n]);
+            self.advance(n);
+            if end.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Passes one JSON value's bytes to `out`, in pieces, without parsing
-    /// it. An object or a list is scanned a buffer at a time: the bytes
-    /// are only classified, and the line and column are counted once per
-    /// piece ([`Scanner::advance`]), not byte by byte.
+    /// it; an object or a list through [`Scanner::scan_nested`].
     pub(super) fn scan<F: FnMut(&[u8])>(&mut self, out: &mut F) -> Result<(), Fault> {
         let first = self.peek()?.expect("the caller saw a byte");
         if first == b'{' || first == b'[' {
-            let mut depth = 0usize;
-            let mut in_string = false;
-            let mut escaped = false;
-            while self.peek()?.is_some() {
-                let piece = &self.buf[self.pos..self.len];
-                let mut end = None;
-                for (i, &b) in piece.iter().enumerate() {
-                    if in_string {
-                        match b {
-                            _ if escaped => escaped = false,
-                            b'\\' => escaped = true,
-                            b'"' => in_string = false,
-                            _ => {}
-                        }
-                        continue;
-                    }
-                    match b {
-                        b'"' => in_string = true,
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                end = Some(i + 1);
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                let n = end.unwrap_or(piece.len());
-                out(&piece[..n]);
-                self.advance(n);
-                if end.is_some() {
-                    return Ok(());
-                }
+            if self.scan_nested(Nesting::default(), out)? {
+                return Ok(());
             }
             Err(self.fault("the file ends inside a record (a `}` or `]` is missing)"))
         } else if first == b'"' {

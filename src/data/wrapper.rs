@@ -8,7 +8,7 @@
 use std::io::Read;
 
 use super::batch::Batcher;
-use super::json::{elements, Scanner, BLOCK};
+use super::json::{elements, Nesting, Scanner, BLOCK};
 use super::{Fault, Note};
 
 /// Where the records are inside a top-level JSON object: `--records
@@ -379,32 +379,10 @@ fn skip_value<R: Read>(s: &mut Scanner<R>) -> Result<(), Fault> {
 }
 
 /// Scans past the rest of an array or object `depth` levels deep (its
-/// opening bracket already read). The array reader's own scan starts at a
-/// bracket; this one is kept apart so that loop stays as it is.
-fn skip_nested<R: Read>(s: &mut Scanner<R>, mut depth: usize) -> Result<(), Fault> {
-    let (mut in_string, mut escaped) = (false, false);
-    while let Some(b) = s.peek()? {
-        s.bump();
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Ok(());
-                }
-            }
-            _ => {}
-        }
+/// opening bracket already read).
+fn skip_nested<R: Read>(s: &mut Scanner<R>, depth: usize) -> Result<(), Fault> {
+    if s.scan_nested(Nesting::inside(depth), &mut |_: &[u8]| {})? {
+        return Ok(());
     }
     Err(s.fault("the file ends inside the object (a `}` or `]` is missing)"))
 }

@@ -1,5 +1,5 @@
 //! What the evaluator says about one creator: the [`Verdict`], with the
-//! field names DESIGN.md gives for `--all` and `--format json`.
+//! field names the README ("Output") gives for `--all` and `--format json`.
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value as Json;

@@ -58,7 +58,7 @@ pub struct NearMiss {
     pub distance: Vec<Distance>,
 }
 
-/// The whole result of a run, with the field names of DESIGN.md.
+/// The whole result of a run, with the field names the README ("Output") gives.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
     /// The `ruleset` name.
