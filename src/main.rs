@@ -73,6 +73,8 @@ enum Format {
     Ndjson,
     /// One row per record: id, status, rank, score, tier, a column per signal, failed requirements joined by `;`. Written as ndjson is.
     Csv,
+    /// One self-contained HTML page for people (charts, sortable shortlist, near misses, the rules): needs --output FILE, or standard output that is not a terminal.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
