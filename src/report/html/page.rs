@@ -5,6 +5,9 @@ use std::fmt::Write;
 use super::{esc, fixed, svg, table, Page, ROW_CAP};
 use crate::human::count;
 
+/// The page may fetch nothing (no network, even if some text slipped
+/// through unescaped): only its own inline style and scripts run.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
 /// The page's style: plain, black on white, and a print style.
 const STYLE: &str = include_str!("style.css");
 /// Collects script errors into the page (`data-errors` on `<html>`), so a
@@ -25,6 +28,7 @@ pub fn render(p: &Page) -> String {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"generator\" content=\"influence-eval {}\">\
          <title>{}</title><script>{ERRORS}</script><style>{STYLE}</style></head><body>\n",
