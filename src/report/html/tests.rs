@@ -319,3 +319,70 @@ fn rows_past_the_cap_are_left_out_with_a_note() {
     assert!(html.contains("<td class=\"reasons\" data-v=\"big: followers 3 &lt; 10\">"));
     assert!(html.contains("<td class=\"num sig missing\">missing</td>"));
 }
+
+#[test]
+fn the_score_spread_bins_each_score_once_and_ranges_each_tier() {
+    let mut spread = ScoreSpread {
+        tiers: vec![TierSpread::default(); 2],
+        ..ScoreSpread::default()
+    };
+    for (score, tier) in [
+        (0.0, Some(1)),
+        (0.049, Some(1)),
+        (0.05, Some(0)),
+        (0.5, Some(0)),
+        (1.0, None),
+    ] {
+        spread.add(score, tier);
+    }
+    assert_eq!(spread.bins[0], 2);
+    assert_eq!(spread.bins[1], 1);
+    assert_eq!(spread.bins[10], 1);
+    assert_eq!(spread.bins[SCORE_BINS - 1], 1);
+    assert_eq!(spread.bins.iter().sum::<usize>(), 5);
+    assert_eq!(
+        spread.tiers[0],
+        TierSpread {
+            count: 2,
+            range: Some((0.05, 0.5))
+        }
+    );
+    assert_eq!(
+        spread.tiers[1],
+        TierSpread {
+            count: 2,
+            range: Some((0.0, 0.049))
+        }
+    );
+    assert_eq!(
+        spread.untiered,
+        TierSpread {
+            count: 1,
+            range: Some((1.0, 1.0))
+        }
+    );
+}
+
+#[test]
+fn the_report_counts_every_accepted_creator_past_the_shortlist() {
+    // `limit 1`: the shortlist holds one, the histogram and tiers all three
+    let rules = format!("{RULES}limit 1\n");
+    let (report, _) = report_of(
+        &rules,
+        vec![
+            json!({"handle": "a", "followers": 90}),
+            json!({"handle": "b", "followers": 30}),
+            json!({"handle": "c", "followers": 20}),
+        ],
+    );
+    assert_eq!(report.shortlist.len(), 1);
+    assert_eq!(report.scores.bins.iter().sum::<usize>(), 3);
+    assert_eq!(report.scores.tiers[0].count, 1);
+    assert_eq!(
+        report.scores.tiers[1],
+        TierSpread {
+            count: 2,
+            range: Some((0.2, 0.3))
+        }
+    );
+}
