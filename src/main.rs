@@ -73,6 +73,8 @@ enum Format {
     Ndjson,
     /// One row per record: id, status, rank, score, tier, a column per signal, failed requirements joined by `;`. Written as ndjson is.
     Csv,
+    /// One self-contained HTML page for people (charts, sortable shortlist, near misses, the rules): needs --output FILE, or standard output that is not a terminal.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -158,7 +160,7 @@ struct RunArgs {
     /// Include every creator's verdict, in input order (table and json; ndjson and csv always have every creator).
     #[arg(long)]
     all: bool,
-    /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table and json).
+    /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table, json and html; html lists 10 when not given).
     #[arg(long, value_name = "N")]
     near_misses: Option<usize>,
     /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].

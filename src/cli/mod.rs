@@ -12,6 +12,7 @@ pub mod diff;
 pub mod explain;
 pub mod files;
 pub mod fmt;
+pub mod html;
 pub mod progress;
 pub mod run;
 pub mod terminal;

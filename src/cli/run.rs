@@ -28,6 +28,9 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
     };
     let rules = rules.with_max_steps(a.budget.max_steps);
     let to_terminal = a.output.is_none() && terminal::stdout_is_terminal();
+    if a.format == Some(Format::Html) && to_terminal {
+        return super::html::refuse_terminal(rep);
+    }
     let format = a.format.unwrap_or(if to_terminal {
         Format::Table
     } else {
@@ -36,7 +39,7 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
     let lines = match format {
         Format::Ndjson => Some(LineFormat::Ndjson),
         Format::Csv => Some(LineFormat::Csv),
-        Format::Table | Format::Json => None,
+        Format::Table | Format::Json | Format::Html => None,
     };
     if let (Some(_), Some(_)) = (lines, a.near_misses) {
         rep.error(
@@ -130,7 +133,11 @@ fn summary(
         top: a.top,
         all: a.all,
         id_field: a.id_field.clone(),
-        near_misses: a.near_misses.unwrap_or(0),
+        near_misses: a.near_misses.unwrap_or(if format == Format::Html {
+            super::html::NEAR_MISSES
+        } else {
+            0
+        }),
     };
     // opened before the long part: a report that cannot be created (a
     // folder that does not exist) fails at once, not after the screening
@@ -170,6 +177,7 @@ fn summary(
             };
             table::render_styled(&report, paint, width)
         }
+        Format::Html => super::html::page(&report, rules, a),
         _ => {
             let mut s = serde_json::to_string_pretty(&report).expect("a report always serialises");
             s.push('\n');

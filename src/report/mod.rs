@@ -5,6 +5,7 @@
 
 pub mod diff;
 pub mod explain;
+pub mod html;
 pub mod paint;
 pub mod search;
 pub mod stream;
@@ -100,6 +101,63 @@ pub struct Report {
     /// Every verdict in input order, with `--all`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creators: Option<Vec<Verdict>>,
+    /// The scores of every accepted creator, binned, and each tier's
+    /// count and score range (the HTML report's charts); not in JSON.
+    #[serde(skip)]
+    pub scores: ScoreSpread,
+}
+
+/// How many equal bins [`ScoreSpread`] cuts the scores (0 to 1) into.
+pub const SCORE_BINS: usize = 20;
+
+/// The scores of the accepted creators, gathered as they come: a
+/// histogram of [`SCORE_BINS`] bins over 0 to 1 (a score is a weighted
+/// mean of values clamped to 0..1) and each tier's count and range. Its
+/// size does not grow with the number of creators.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScoreSpread {
+    /// How many accepted creators scored in each bin; bin `i` holds
+    /// scores from `i / SCORE_BINS` up to (not including) the next bin's
+    /// start; a score of 1 is in the last bin.
+    pub bins: [usize; SCORE_BINS],
+    /// Per tier, in file order: accepted creators in it, lowest and
+    /// highest score (`None` when it has none).
+    pub tiers: Vec<TierSpread>,
+    /// Accepted creators in no tier (a ruleset without tiers, or without
+    /// `otherwise`), with their range.
+    pub untiered: TierSpread,
+}
+
+/// One tier's share of the accepted creators.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TierSpread {
+    /// How many accepted creators are in it.
+    pub count: usize,
+    /// Their lowest and highest score.
+    pub range: Option<(f64, f64)>,
+}
+
+impl TierSpread {
+    fn add(&mut self, score: f64) {
+        self.count += 1;
+        self.range = Some(match self.range {
+            None => (score, score),
+            Some((lo, hi)) => (lo.min(score), hi.max(score)),
+        });
+    }
+}
+
+impl ScoreSpread {
+    /// Notes an accepted creator's score and tier (by its index in file order).
+    pub fn add(&mut self, score: f64, tier: Option<usize>) {
+        // NaN never comes (values are finite); it would land in bin 0
+        let bin = (score.clamp(0.0, 1.0) * SCORE_BINS as f64) as usize;
+        self.bins[bin.min(SCORE_BINS - 1)] += 1;
+        match tier.and_then(|t| self.tiers.get_mut(t)) {
+            Some(t) => t.add(score),
+            None => self.untiered.add(score),
+        }
+    }
 }
 
 /// How many skipped lines a report lists.
@@ -122,6 +180,7 @@ pub struct Screening<'p> {
     accepted: Vec<Verdict>,
     all: Vec<Verdict>,
     near: Option<NearMisses>,
+    scores: ScoreSpread,
     /// Which default id field the first id found came from.
     id_from: Option<u8>,
 }
@@ -148,6 +207,10 @@ impl<'p> Screening<'p> {
             accepted: Vec::new(),
             all: Vec::new(),
             near: None,
+            scores: ScoreSpread {
+                tiers: vec![TierSpread::default(); program.tiers.len()],
+                ..ScoreSpread::default()
+            },
             id_from: None,
         }
     }
@@ -214,6 +277,15 @@ impl<'p> Screening<'p> {
             if first != usize::MAX {
                 self.removed[first] += 1;
             }
+        }
+        if v.status == Status::Accepted {
+            // a few tiers: a scan of their names is cheaper than a map
+            let tiers = &self.program.tiers;
+            let tier = v
+                .tier
+                .as_deref()
+                .and_then(|t| tiers.iter().position(|d| d.name == t));
+            self.scores.add(v.score.unwrap_or(0.0), tier);
         }
         if self.keep_all {
             self.all.push(v);
@@ -312,6 +384,7 @@ impl<'p> Screening<'p> {
                 .and_then(|i| crate::eval::ID_FIELDS.get(usize::from(i)))
                 .map(|f| f.to_string()),
             creators: self.keep_all.then_some(self.all),
+            scores: self.scores,
         }
     }
 }
