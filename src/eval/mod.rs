@@ -6,6 +6,7 @@
 mod budget;
 pub mod distance;
 pub mod functions;
+pub(crate) mod lists;
 mod reasons;
 mod run;
 pub mod trace;
@@ -204,6 +205,13 @@ impl<'a> Frame<'a> {
                     None => return Ok(Value::Missing(Missing::Field(i))),
                 },
                 Json::Null => return Ok(Value::Missing(Missing::Field(i))),
+                Json::Array(_) => {
+                    // `recentPosts.likes` over a list of posts: say how
+                    let parent = path[..depth].join(".");
+                    let help = lists::each_element_help(&parent, key);
+                    let message = format!("{parent} is a list, which has no fields; {help}");
+                    return Err(EvalError { message, span });
+                }
                 other => {
                     let parent = path[..depth].join(".");
                     let v = Value::from_json(other, Missing::Field(i));
@@ -293,6 +301,11 @@ impl<'a> Frame<'a> {
                     None => Value::Missing(Missing::Element(n.span)),
                 },
                 m @ Value::Missing(_) => m,
+                Value::List(_) => {
+                    let help = lists::each_element_help(self.text(base), key);
+                    let message = format!("{} is a list, which has no fields; {help}", self.text(base));
+                    return Err(EvalError { message, span: base.span });
+                }
                 other => {
                     return Err(EvalError::wrong_kind(
                         &other,
@@ -520,6 +533,7 @@ impl<'a> Frame<'a> {
                 apply(*f, &vals, args, self.prog, n.span)?
             }
             Op::Lambda(f, list, body) => self.lambda(*f, list, body)?,
+            Op::Each(f, list, body, site) => self.each(*f, list, body.as_deref(), *site, n.span)?,
         })
     }
 
