@@ -188,7 +188,10 @@ impl Walker<'_, '_, '_> {
                             (Kind::List, Field(_, key)) => {
                                 crate::eval::lists::each_element_help(&text, &key.name)
                             }
-                            _ => "`.name` reads a field of an object such as `creator` or `audience`".into(),
+                            _ => {
+                                "`.name` reads a field of an object such as `creator` or `audience`"
+                                    .into()
+                            }
                         };
                         self.type_error(
                             e,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::functions::Builtin;
 use super::value::{one_line, Kind, List, Missing, Value};
-use super::{EvalError, Eval, Frame};
+use super::{Eval, EvalError, Frame};
 use crate::ast::Span;
 use crate::compile::{Node, Program};
 
@@ -53,7 +53,8 @@ pub(crate) fn no_match(prog: &Program, site: u32) -> String {
         Some(s) => format!(
             "no element of {} meets {}",
             one_line(prog.text(s.list)),
-            s.lambda.map_or("the condition".into(), |l| one_line(prog.text(l)))
+            s.lambda
+                .map_or("the condition".into(), |l| one_line(prog.text(l)))
         ),
         None => "no element meets the condition".into(),
     }
@@ -216,12 +217,9 @@ impl<'a> Frame<'a> {
             Builtin::Sum => Value::number(numbers.iter().sum(), span),
             Builtin::Avg => Value::number(numbers.iter().sum::<f64>() / n, span),
             Builtin::Min => Value::Number(numbers.iter().copied().fold(f64::INFINITY, f64::min)),
-            Builtin::Max => Value::Number(
-                numbers
-                    .iter()
-                    .copied()
-                    .fold(f64::NEG_INFINITY, f64::max),
-            ),
+            Builtin::Max => {
+                Value::Number(numbers.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+            }
             _ => {
                 numbers.sort_by(f64::total_cmp);
                 let mid = numbers.len() / 2;

@@ -303,8 +303,12 @@ impl<'a> Frame<'a> {
                 m @ Value::Missing(_) => m,
                 Value::List(_) => {
                     let help = lists::each_element_help(self.text(base), key);
-                    let message = format!("{} is a list, which has no fields; {help}", self.text(base));
-                    return Err(EvalError { message, span: base.span });
+                    let message =
+                        format!("{} is a list, which has no fields; {help}", self.text(base));
+                    return Err(EvalError {
+                        message,
+                        span: base.span,
+                    });
                 }
                 other => {
                     return Err(EvalError::wrong_kind(

@@ -24,7 +24,10 @@ pub(crate) fn why_missing(prog: &Program, m: Missing) -> String {
             crate::diagnostic::line_col(&prog.source, s.start).0
         ),
         Missing::AtElement { site, index } => {
-            format!("{} is missing", super::lists::element_name(prog, site, index))
+            format!(
+                "{} is missing",
+                super::lists::element_name(prog, site, index)
+            )
         }
         Missing::NoMatch(site) => super::lists::no_match(prog, site),
     }

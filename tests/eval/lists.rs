@@ -20,7 +20,10 @@ fn platform() -> Json {
 fn map_gives_the_body_for_each_element_in_order() {
     let r = platform();
     assert_eq!(
-        give(r.clone(), "map(recentPosts, p => p.likes) == [100, 300, 200, 50]"),
+        give(
+            r.clone(),
+            "map(recentPosts, p => p.likes) == [100, 300, 200, 50]"
+        ),
         Bool(true)
     );
     assert_eq!(give(r.clone(), "len(map(recentPosts, p => 1))"), Num(4.0));
@@ -55,20 +58,32 @@ fn map_gives_the_body_for_each_element_in_order() {
 fn filter_keeps_the_elements_whose_condition_is_true() {
     let r = platform();
     assert_eq!(
-        give(r.clone(), r#"len(filter(audience.geo, g => g.code in ["US", "CA", "GB"]))"#),
+        give(
+            r.clone(),
+            r#"len(filter(audience.geo, g => g.code in ["US", "CA", "GB"]))"#
+        ),
         Num(3.0)
     );
     assert_eq!(
-        give(r.clone(), "filter(map(recentPosts, p => p.likes), x => x > 90) == [100, 300, 200]"),
+        give(
+            r.clone(),
+            "filter(map(recentPosts, p => p.likes), x => x > 90) == [100, 300, 200]"
+        ),
         Bool(true)
     );
     assert_eq!(lit("filter([], x => true) == []"), Bool(true));
     // a condition that is missing drops the element, as `count` does
     assert_eq!(
-        give(json!({"xs": [{"a": 1}, {}, {"a": 3}]}), "len(filter(xs, x => x.a > 0))"),
+        give(
+            json!({"xs": [{"a": 1}, {}, {"a": 3}]}),
+            "len(filter(xs, x => x.a > 0))"
+        ),
         Num(2.0)
     );
-    assert_eq!(give(json!({}), "filter(xs, x => true)"), missing("xs is missing"));
+    assert_eq!(
+        give(json!({}), "filter(xs, x => true)"),
+        missing("xs is missing")
+    );
     assert_eq!(
         give(json!({"xs": "abc"}), "filter(xs, x => true)"),
         error(r#"xs is "abc", a string, where a list is needed"#)
@@ -83,7 +98,10 @@ fn filter_keeps_the_elements_whose_condition_is_true() {
 fn first_is_the_first_element_that_passes() {
     let r = platform();
     assert_eq!(
-        give(r.clone(), r#"first(audience.genders, g => g.code == "FEMALE").weight"#),
+        give(
+            r.clone(),
+            r#"first(audience.genders, g => g.code == "FEMALE").weight"#
+        ),
         Num(0.7)
     );
     assert_eq!(
@@ -91,14 +109,20 @@ fn first_is_the_first_element_that_passes() {
         Num(300.0)
     );
     assert_eq!(
-        give(r.clone(), r#"first(audience.genders, g => g.code == "OTHER").weight"#),
+        give(
+            r.clone(),
+            r#"first(audience.genders, g => g.code == "OTHER").weight"#
+        ),
         missing(r#"no element of audience.genders meets g => g.code == "OTHER""#)
     );
     assert_eq!(
         lit("first([], x => true)"),
         missing("no element of [] meets x => true")
     );
-    assert_eq!(give(json!({}), "first(xs, x => true)"), missing("xs is missing"));
+    assert_eq!(
+        give(json!({}), "first(xs, x => true)"),
+        missing("xs is missing")
+    );
     assert_eq!(
         give(json!({"xs": {"a": 1}}), "first(xs, x => true)"),
         error("xs is {1 field}, an object, where a list is needed")
@@ -113,11 +137,23 @@ fn first_is_the_first_element_that_passes() {
 #[test]
 fn aggregates_with_a_lambda() {
     let r = platform();
-    assert_eq!(give(r.clone(), "sum(recentPosts, p => p.likes)"), Num(650.0));
-    assert_eq!(give(r.clone(), "avg(recentPosts, p => p.likes)"), Num(162.5));
+    assert_eq!(
+        give(r.clone(), "sum(recentPosts, p => p.likes)"),
+        Num(650.0)
+    );
+    assert_eq!(
+        give(r.clone(), "avg(recentPosts, p => p.likes)"),
+        Num(162.5)
+    );
     assert_eq!(give(r.clone(), "min(recentPosts, p => p.likes)"), Num(50.0));
-    assert_eq!(give(r.clone(), "max(recentPosts, p => p.likes)"), Num(300.0));
-    assert_eq!(give(r.clone(), "median(recentPosts, p => p.likes)"), Num(150.0));
+    assert_eq!(
+        give(r.clone(), "max(recentPosts, p => p.likes)"),
+        Num(300.0)
+    );
+    assert_eq!(
+        give(r.clone(), "median(recentPosts, p => p.likes)"),
+        Num(150.0)
+    );
     approx(
         r.clone(),
         r#"sum(filter(audience.geo, g => g.code in ["US", "CA", "GB"]), g => g.weight)"#,
@@ -164,7 +200,10 @@ fn aggregates_over_a_missing_or_wrong_kind_list() {
             missing("xs is missing"),
             "{f}"
         );
-        assert_eq!(give(json!({}), &format!("{f}(xs)")), missing("xs is missing"));
+        assert_eq!(
+            give(json!({}), &format!("{f}(xs)")),
+            missing("xs is missing")
+        );
         assert_eq!(
             give(json!({"xs": "12"}), &format!("{f}(xs, x => x)")),
             error(r#"xs is "12", a string, where a list is needed"#),
@@ -189,13 +228,22 @@ fn a_missing_element_makes_an_aggregate_missing_and_is_named() {
         );
     }
     // the idioms: a default inside the lambda, or filter first
-    assert_eq!(give(r.clone(), "avg(recentPosts, p => p.likes ?? 0)"), Num(1.5));
     assert_eq!(
-        give(r.clone(), "avg(filter(recentPosts, p => has(p.likes)), p => p.likes)"),
+        give(r.clone(), "avg(recentPosts, p => p.likes ?? 0)"),
+        Num(1.5)
+    );
+    assert_eq!(
+        give(
+            r.clone(),
+            "avg(filter(recentPosts, p => has(p.likes)), p => p.likes)"
+        ),
         Num(2.0)
     );
     assert_eq!(
-        give(r.clone(), "avg(filter(recentPosts, p => p.likes >= 0), p => p.likes)"),
+        give(
+            r.clone(),
+            "avg(filter(recentPosts, p => p.likes >= 0), p => p.likes)"
+        ),
         Num(2.0)
     );
     // a body that is not a path on the parameter is named with its element
@@ -206,7 +254,11 @@ fn a_missing_element_makes_an_aggregate_missing_and_is_named() {
     // without a lambda the element itself is named
     let r = json!({"xs": [1, null, 3]});
     for f in ["sum", "avg", "min", "max", "median"] {
-        assert_eq!(give(r.clone(), &format!("{f}(xs)")), missing("xs[1] is missing"), "{f}");
+        assert_eq!(
+            give(r.clone(), &format!("{f}(xs)")),
+            missing("xs[1] is missing"),
+            "{f}"
+        );
     }
 }
 
@@ -215,7 +267,9 @@ fn a_wrong_kind_element_is_an_error_naming_it() {
     let r = json!({"recentPosts": [{"likes": 1}, {"likes": "2k"}]});
     assert_eq!(
         give(r.clone(), "sum(recentPosts, p => p.likes)"),
-        error(r#"recentPosts[1].likes is "2k", a string, where a number is needed; write `sum(recentPosts, p => number(p.likes))` to read it as a number"#)
+        error(
+            r#"recentPosts[1].likes is "2k", a string, where a number is needed; write `sum(recentPosts, p => number(p.likes))` to read it as a number"#
+        )
     );
     assert_eq!(
         give(json!({"xs": [1, true]}), "median(xs)"),
@@ -235,7 +289,10 @@ fn median_is_the_middle_value() {
     assert_eq!(lit("median([7])"), Num(7.0));
     assert_eq!(lit("median([-1, -5, 10, 10])"), Num(4.5));
     assert_eq!(
-        give(json!({"xs": [{"v": 9}, {"v": 1}, {"v": 5}]}), "median(xs, x => x.v)"),
+        give(
+            json!({"xs": [{"v": 9}, {"v": 1}, {"v": 5}]}),
+            "median(xs, x => x.v)"
+        ),
         Num(5.0)
     );
 }
@@ -249,7 +306,10 @@ fn lambdas_nest_and_their_parameter_is_scoped() {
         Num(20.0)
     );
     assert_eq!(
-        give(r.clone(), "map(groups, g => len(filter(g.xs, x => x > 1))) == [1, 1]"),
+        give(
+            r.clone(),
+            "map(groups, g => len(filter(g.xs, x => x > 1))) == [1, 1]"
+        ),
         Bool(true)
     );
     // the parameter shadows the field `x` only inside the lambda
@@ -278,16 +338,25 @@ fn lambdas_nest_and_their_parameter_is_scoped() {
 fn missing_is_a_value() {
     assert!(is_missing(&lit("missing")));
     assert_eq!(lit("missing ?? 3"), Num(3.0));
-    assert_eq!(give(json!({"f": true}), "if f then 1 else missing"), Num(1.0));
+    assert_eq!(
+        give(json!({"f": true}), "if f then 1 else missing"),
+        Num(1.0)
+    );
     assert_eq!(
         give(json!({"f": false}), "if f then 1 else missing"),
         missing("the rules say `missing` (line 1)")
     );
-    assert_eq!(lit("sum([1, missing])"), missing("[1, missing][1] is missing"));
+    assert_eq!(
+        lit("sum([1, missing])"),
+        missing("[1, missing][1] is missing")
+    );
     assert_eq!(lit("missing + 1 ?? 0"), Num(0.0));
     // a field called `missing` is read through `creator`
     assert_eq!(give(json!({"missing": 4}), "creator.missing"), Num(4.0));
-    assert_eq!(give(json!({"missing": 4}), r#"creator["missing"]"#), Num(4.0));
+    assert_eq!(
+        give(json!({"missing": 4}), r#"creator["missing"]"#),
+        Num(4.0)
+    );
 }
 
 #[test]
