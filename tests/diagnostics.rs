@@ -99,6 +99,7 @@ snapshot!(
     aggregate_second_argument_not_a_lambda,
     "signal s = sum(recentPosts, 5)\nrequire r: filter(recentPosts) != []\n"
 );
+snapshot!(missing_is_a_reserved_word, "let missing = 3\n");
 snapshot!(
     field_of_a_list,
     "require r: filter(recentPosts, p => p.likes > 0).likes > 100\n"
