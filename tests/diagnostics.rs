@@ -99,6 +99,10 @@ snapshot!(
     aggregate_second_argument_not_a_lambda,
     "signal s = sum(recentPosts, 5)\nrequire r: filter(recentPosts) != []\n"
 );
+snapshot!(
+    lambda_body_of_the_wrong_kind,
+    "signal s = sum(recentPosts, p => p.likes > 0)\nrequire r: len(filter(recentPosts, p => p.likes + 1)) > 0\n"
+);
 snapshot!(missing_is_a_reserved_word, "let missing = 3\n");
 snapshot!(
     field_of_a_list,

@@ -514,7 +514,8 @@ impl Walker<'_, '_, '_> {
             if p == Param::Lambda {
                 if let ExprKind::Lambda(param, body) = &a.kind {
                     self.scope.push(param.name.clone());
-                    self.ty(body);
+                    let t = self.ty(body);
+                    self.lambda_body(f, body, t);
                     self.scope.pop();
                     continue;
                 }
@@ -544,6 +545,19 @@ impl Walker<'_, '_, '_> {
             }
         }
         f.returns()
+    }
+
+    /// The body of a list function's lambda gives what the function needs:
+    /// a number to aggregate, a condition to filter by. (`any`, `all` and
+    /// `count` are left as they were: their bodies are checked at run time.)
+    fn lambda_body(&mut self, f: Builtin, body: &Expr, t: Option<Kind>) {
+        use Builtin::*;
+        let want = match f {
+            Sum | Avg | Min | Max | Median => Kind::Number,
+            Filter | First => Kind::Bool,
+            _ => return,
+        };
+        self.expect(body, t, want, &format!("the lambda of `{}`", f.name()));
     }
 
     fn quiet_ty(&mut self, e: &Expr) -> Option<Kind> {
