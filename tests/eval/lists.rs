@@ -372,3 +372,33 @@ fn a_dot_after_a_list_says_how_to_read_each_element() {
         error("first(gs, g => true) is a list, which has no fields; to read `a` of each element write `map(first(gs, g => true), f => f.a)`, or aggregate it: `sum(first(gs, g => true), f => f.a)`")
     );
 }
+
+proptest::proptest! {
+    /// Identities between the list functions, over random lists of numbers
+    /// (a few of them null): each holds, or both sides are missing.
+    #[test]
+    fn the_list_functions_agree_with_each_other(
+        xs in proptest::collection::vec(
+            proptest::option::weighted(0.9, -1000i32..1000),
+            0..30,
+        ),
+    ) {
+        let rules = compile(
+            "require sum_map: sum(xs, x => x) == sum(map(xs, x => x)) when missing review\n\
+             require sum_avg: abs(avg(xs) * len(xs) - sum(xs)) < 0.000001 when missing review\n\
+             require median_between: median(xs) between min(xs) and max(xs) when missing review\n\
+             require partition: len(filter(xs, x => x > 0)) + len(filter(xs, x => x <= 0)) + count(xs, x => not has(x)) == len(xs)\n\
+             require count_filter: count(xs, x => x > 0) == len(filter(xs, x => x > 0))\n\
+             require first_filter: first(xs, x => x > 0) == filter(xs, x => x > 0)[0] when missing review\n",
+        );
+        let values: Vec<Json> = xs.iter().map(|x| x.map_or(Json::Null, Json::from)).collect();
+        let v = rules.evaluate(&json!({"xs": values}));
+        let wrong: Vec<_> = v.failed.iter().filter(|f| !f.review).collect();
+        proptest::prop_assert!(wrong.is_empty(), "{:?} for {:?}", wrong, xs);
+        proptest::prop_assert!(v.status != Status::Error, "{:?}", v.failed);
+        // a null element makes the aggregates missing, and only then
+        let any_null = xs.iter().any(Option::is_none);
+        let reviewed = v.failed.iter().any(|f| f.rule == "sum_map");
+        proptest::prop_assert_eq!(reviewed, any_null);
+    }
+}
