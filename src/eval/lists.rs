@@ -1,6 +1,6 @@
-//! The list functions that `Op::Each` runs: `map`, `filter`, `first`, and
-//! the aggregates `sum`, `avg`, `min`, `max`, `median` over one list, with
-//! or without a lambda (docs/language.md, section 10). A missing list is
+//! The list functions: `any`, `all`, `count` (`Op::Lambda`), and those
+//! that `Op::Each` runs: `map`, `filter`, `first`, and the aggregates `sum`,
+//! `avg`, `min`, `max`, `median` over one list, with or without a lambda (docs/language.md, section 10). A missing list is
 //! missing, anything else that is not a list an error; a missing element
 //! value makes an aggregate missing, its reason naming the element
 //! (`recentPosts[3].likes is missing`); a non-number element is an error
@@ -61,6 +61,51 @@ pub(crate) fn no_match(prog: &Program, site: u32) -> String {
 }
 
 impl<'a> Frame<'a> {
+    /// `any`, `all` or `count` of `body` over the list `list`.
+    pub(super) fn lambda(&mut self, f: Builtin, list: &'a Node, body: &'a Node) -> Eval<'a> {
+        let xs = match self.eval(list)? {
+            Value::List(xs) => xs,
+            m @ Value::Missing(_) => return Ok(m),
+            other => {
+                return Err(EvalError::wrong_kind(
+                    &other,
+                    Kind::List,
+                    self.text(list),
+                    list.span,
+                ))
+            }
+        };
+        let mut count = 0usize;
+        let mut missing: Option<Missing> = None;
+        for item in xs.iter() {
+            self.params.push(item.in_list(list.span));
+            let r = self.boolean(body, f.name());
+            self.params.pop();
+            match r? {
+                Ok(true) => {
+                    count += 1;
+                    if f == Builtin::Any {
+                        return Ok(Value::Bool(true));
+                    }
+                }
+                Ok(false) => {
+                    if f == Builtin::All {
+                        return Ok(Value::Bool(false));
+                    }
+                }
+                Err(m) => missing = missing.or(Some(m)),
+            }
+        }
+        Ok(match f {
+            Builtin::Count => Value::Number(count as f64),
+            // no element decided it: unknown if any element was unknown
+            _ => match missing {
+                Some(m) => Value::Missing(m),
+                None => Value::Bool(f == Builtin::All),
+            },
+        })
+    }
+
     /// `body` with the lambda's parameter bound to `item`.
     pub(crate) fn with_param(&mut self, body: &'a Node, item: Value<'a>) -> Eval<'a> {
         self.params.push(item);

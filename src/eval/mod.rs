@@ -23,7 +23,7 @@ use crate::ast::{ArithOp, Span};
 use crate::compile::{into_static, Node, Op, Program};
 pub use budget::DEFAULT_MAX_STEPS;
 pub use distance::Distance;
-use functions::{apply, want_number, Builtin};
+use functions::{apply, want_number};
 pub(crate) use run::Outcome;
 pub use trace::Trace;
 use value::{Kind, List, Missing, Value};
@@ -589,50 +589,6 @@ impl<'a> Frame<'a> {
                 }
             },
         }))
-    }
-
-    fn lambda(&mut self, f: Builtin, list: &'a Node, body: &'a Node) -> Eval<'a> {
-        let xs = match self.eval(list)? {
-            Value::List(xs) => xs,
-            m @ Value::Missing(_) => return Ok(m),
-            other => {
-                return Err(EvalError::wrong_kind(
-                    &other,
-                    Kind::List,
-                    self.text(list),
-                    list.span,
-                ))
-            }
-        };
-        let mut count = 0usize;
-        let mut missing: Option<Missing> = None;
-        for item in xs.iter() {
-            self.params.push(item.in_list(list.span));
-            let r = self.boolean(body, f.name());
-            self.params.pop();
-            match r? {
-                Ok(true) => {
-                    count += 1;
-                    if f == Builtin::Any {
-                        return Ok(Value::Bool(true));
-                    }
-                }
-                Ok(false) => {
-                    if f == Builtin::All {
-                        return Ok(Value::Bool(false));
-                    }
-                }
-                Err(m) => missing = missing.or(Some(m)),
-            }
-        }
-        Ok(match f {
-            Builtin::Count => Value::Number(count as f64),
-            // no element decided it: unknown if any element was unknown
-            _ => match missing {
-                Some(m) => Value::Missing(m),
-                None => Value::Bool(f == Builtin::All),
-            },
-        })
     }
 }
 
