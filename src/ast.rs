@@ -339,8 +339,11 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     /// `f(args)`
     Call(Ident, Vec<Expr>),
-    /// `x => body`, only as an argument of `any`, `all`, `count`.
+    /// `x => body`, only as the last argument of a list function
+    /// ([`crate::eval::functions::Builtin::takes_lambda`]).
     Lambda(Ident, Box<Expr>),
+    /// `missing`: a missing value, written on purpose.
+    Missing,
     /// `not x`
     Not(Box<Expr>),
     /// `-x`
@@ -394,7 +397,7 @@ impl Expr {
     pub fn children(&self) -> Vec<&Expr> {
         use ExprKind::*;
         match &self.kind {
-            Number(_) | String(_) | Bool(_) | Name(_) => vec![],
+            Number(_) | String(_) | Bool(_) | Name(_) | Missing => vec![],
             List(xs) | Call(_, xs) => xs.iter().collect(),
             Object(entries) => entries.iter().map(|(_, e)| e).collect(),
             Field(x, _) | Lambda(_, x) | Not(x) | Neg(x) | Paren(x) => vec![x],

@@ -11,7 +11,7 @@ use regex::Regex;
 use crate::ast::{self, ArithOp, CmpOp, DeclKind, Expr, ExprKind, Order, Span, WhenMissing};
 use crate::check::Declared;
 use crate::eval::functions::Builtin;
-use crate::eval::value::{List, Value};
+use crate::eval::value::{List, Missing, Value};
 
 /// Regexes bigger than this (compiled) are refused with a diagnostic.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -114,6 +114,24 @@ pub(crate) enum Op {
     Has(Box<Node>),
     /// `any`, `all` or `count` over a list with a body that reads `Param`.
     Lambda(Builtin, Box<Node>, Box<Node>),
+    /// `map`, `filter`, `first` and the aggregates (`sum`, `avg`, `min`,
+    /// `max`, `median`) over one list, with the lambda's body if written,
+    /// and the index of the call's entry in `Program::sites`.
+    Each(Builtin, Box<Node>, Option<Box<Node>>, u32),
+}
+
+/// A list function's call as written, to name an element in a reason:
+/// `recentPosts[3].likes is missing`.
+#[derive(Debug, Clone)]
+pub(crate) struct ListSite {
+    /// The list argument.
+    pub list: Span,
+    /// The lambda (`p => p.likes`), if written.
+    pub lambda: Option<Span>,
+    /// Its body (`p.likes`).
+    pub body: Option<Span>,
+    /// What follows the parameter when the body is a path on it (`.likes`).
+    pub path: Option<String>,
 }
 
 impl Node {
@@ -137,7 +155,9 @@ impl Node {
             | Op::Compare(_, a, b)
             | Op::In(a, b, _)
             | Op::Contains(a, b)
-            | Op::Lambda(_, a, b) => vec![a, b],
+            | Op::Lambda(_, a, b)
+            | Op::Each(_, a, Some(b), _) => vec![a, b],
+            Op::Each(_, a, None, _) => vec![a],
             Op::Between(a, b, c) | Op::If(a, b, c) => vec![a, b, c],
             Op::List(xs) | Op::Call(_, xs) => xs.iter().collect(),
         }
@@ -217,6 +237,8 @@ pub struct Program {
     pub ast: ast::RulesFile,
     /// Steps one creator's evaluation may take (see [`crate::eval::DEFAULT_MAX_STEPS`]).
     pub(crate) max_steps: u64,
+    /// The list functions' calls, which `Missing::AtElement` points into.
+    pub(crate) sites: Vec<ListSite>,
 }
 
 impl Program {
@@ -250,6 +272,8 @@ impl Program {
 pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Program {
     let declared = Declared::collect(&file);
     let mut c = Lowering {
+        src,
+        sites: Vec::new(),
         declared: &declared,
         fields: Vec::new(),
         field_index: HashMap::new(),
@@ -306,6 +330,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
         })
         .collect();
     let fields = c.fields;
+    let sites = c.sites;
     Program {
         name,
         file: file_name.to_string(),
@@ -320,10 +345,13 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
         fields,
         ast: file,
         max_steps: crate::eval::DEFAULT_MAX_STEPS,
+        sites,
     }
 }
 
 struct Lowering<'d, 'f> {
+    src: &'d str,
+    sites: Vec<ListSite>,
     declared: &'d Declared<'f>,
     fields: Vec<Vec<String>>,
     /// Path -> index in `fields`, so that a file reading many fields
@@ -425,10 +453,12 @@ impl Lowering<'_, '_> {
                         self.scope.pop();
                         Op::Lambda(f, list, body)
                     }
+                    _ if is_list_form(f, args) => self.each(f, args),
                     _ => Op::Call(f, args.iter().map(|a| self.lower(a)).collect()),
                 }
             }
-            E::Lambda(..) => unreachable!("the checker allows lambdas only in any/all/count"),
+            E::Lambda(..) => unreachable!("the checker allows lambdas only in list functions"),
+            E::Missing => Op::Const(Value::Missing(Missing::Written(e.span))),
             E::Not(x) => Op::Not(self.bx(x)),
             E::Neg(x) => Op::Neg(self.bx(x)),
             E::And(a, b) => Op::And(self.bx(a), self.bx(b)),
@@ -456,6 +486,29 @@ impl Lowering<'_, '_> {
         }
     }
 
+    /// A list function's call: the list, the lambda's body under its
+    /// parameter, and a site that names its elements in reasons.
+    fn each(&mut self, f: Builtin, args: &[Expr]) -> Op {
+        let list = self.bx(&args[0]);
+        let (lambda, body, path) = match args.get(1).map(|a| (a, &a.kind)) {
+            Some((a, ExprKind::Lambda(param, body))) => {
+                self.scope.push(param.name.clone());
+                let node = self.bx(body);
+                self.scope.pop();
+                let path = param_path(self.src, &param.name, body);
+                (Some(a.span), Some(node), path)
+            }
+            _ => (None, None, None),
+        };
+        self.sites.push(ListSite {
+            list: args[0].span,
+            lambda,
+            body: body.as_ref().map(|b| b.span),
+            path,
+        });
+        Op::Each(f, list, body, (self.sites.len() - 1) as u32)
+    }
+
     /// `x.key`: a longer field path when `x` is one, else a lookup.
     fn extend_path(&mut self, base: Node, key: &str) -> Op {
         match base.op {
@@ -468,6 +521,44 @@ impl Lowering<'_, '_> {
             _ => Op::Get(Box::new(base), key.to_string()),
         }
     }
+}
+
+/// True for a call that `Op::Each` runs: `map`, `filter`, `first`, and an
+/// aggregate over one list, with or without a lambda (`min(a, b)` of two
+/// numbers stays a plain call).
+fn is_list_form(f: Builtin, args: &[Expr]) -> bool {
+    use Builtin::*;
+    let lambda_last = args
+        .last()
+        .is_some_and(|a| matches!(a.kind, ExprKind::Lambda(..)));
+    match f {
+        Map | Filter | First => true,
+        Sum | Avg | Median => true,
+        Min | Max => args.len() == 1 || (args.len() == 2 && lambda_last),
+        _ => false,
+    }
+}
+
+/// What follows the parameter when `body` is a field path on it:
+/// `.likes` for `p => p.likes`, `["Like Count"]` for `p => p["Like Count"]`.
+fn param_path(src: &str, param: &str, body: &Expr) -> Option<String> {
+    let mut e = body.unparen();
+    loop {
+        match &e.kind {
+            ExprKind::Name(n) if n.name == param => break,
+            ExprKind::Field(base, _) => e = base.unparen(),
+            ExprKind::Index(base, i)
+                if matches!(i.unparen().kind, ExprKind::String(_) | ExprKind::Number(_)) =>
+            {
+                e = base.unparen()
+            }
+            _ => return None,
+        }
+    }
+    let body = body.unparen();
+    let text = src.get(body.span.start..body.span.end)?;
+    let rest = text.strip_prefix(param)?;
+    (!rest.is_empty()).then(|| rest.trim().to_string())
 }
 
 /// Replaces an operation whose operands are all constants by its value.
@@ -483,6 +574,7 @@ fn fold(node: Node) -> Node {
         | Op::Or(a, b) => is_const(a) && is_const(b),
         Op::Between(a, b, c) | Op::If(a, b, c) => is_const(a) && is_const(b) && is_const(c),
         Op::In(a, b, _) | Op::Contains(a, b) => is_const(a) && is_const(b),
+        Op::Each(_, a, None, _) => is_const(a),
         _ => false,
     };
     if !foldable {

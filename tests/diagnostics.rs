@@ -90,6 +90,28 @@ snapshot!(
 );
 snapshot!(ruleset_not_first, "require a: true\nruleset \"late\"\n");
 snapshot!(lambda_outside_any, "let f = x => x > 1\n");
+// the list functions (docs/language.md, section 10)
+snapshot!(
+    lambda_in_a_function_without_one,
+    "signal s = round(followers, x => x)\n"
+);
+snapshot!(
+    aggregate_second_argument_not_a_lambda,
+    "signal s = sum(recentPosts, 5)\nrequire r: filter(recentPosts) != []\n"
+);
+snapshot!(
+    lambda_body_of_the_wrong_kind,
+    "signal s = sum(recentPosts, p => p.likes > 0)\nrequire r: len(filter(recentPosts, p => p.likes + 1)) > 0\n"
+);
+snapshot!(missing_is_a_reserved_word, "let missing = 3\n");
+snapshot!(
+    field_of_a_list,
+    "require r: filter(recentPosts, p => p.likes > 0).likes > 100\n"
+);
+snapshot!(
+    aggregate_of_a_number,
+    "signal s = max(5) / 10\nsignal t = median(\"12\", x => x)\n"
+);
 snapshot!(object_outside_example, "let o = { a: 1 }\n");
 snapshot!(limit_not_whole, "limit 2.5\n");
 snapshot!(

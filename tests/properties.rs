@@ -414,7 +414,7 @@ fn expr() -> impl Strategy<Value = String> {
             "\"US\"", "\"\"", "\"beauty\"", "\"3.3k\"", "\"a\\\"b\\\\c\\n\\t\\u{1F600}\"", "\"é\"",
         ])
         .prop_map(String::from),
-        1 => select(vec!["true", "false", "[\"beauty\", \"skincare\"]", "[1, 2, 3]", "[]"])
+        1 => select(vec!["true", "false", "[\"beauty\", \"skincare\"]", "[1, 2, 3]", "[]", "missing"])
             .prop_map(String::from),
     ];
     leaf.prop_recursive(5, 40, 3, |e| {
@@ -432,7 +432,7 @@ fn expr() -> impl Strategy<Value = String> {
                 .prop_map(|(a, b, c)| format!("(if {a} then {b} else {c})")),
             2 => (select(vec![
                 "len", "lower", "upper", "trim", "abs", "round", "floor", "ceil", "sqrt", "log10",
-                "ln", "number", "sum", "avg", "min", "max",
+                "ln", "number", "sum", "avg", "min", "max", "median",
             ]), e.clone())
                 .prop_map(|(f, a)| format!("{f}({a})")),
             1 => (select(vec!["overlap", "round", "min", "max"]), e.clone(), e.clone())
@@ -441,6 +441,11 @@ fn expr() -> impl Strategy<Value = String> {
                 .prop_map(|(a, b, c)| format!("clamp({a}, {b}, {c})")),
             1 => (select(vec!["any", "all", "count"]), e.clone(), e.clone())
                 .prop_map(|(f, xs, body)| format!("{f}({xs}, x => {body})")),
+            // the list functions, their bodies reading the parameter
+            1 => (select(vec![
+                "map", "filter", "first", "sum", "avg", "min", "max", "median",
+            ]), e.clone(), e.clone())
+                .prop_map(|(f, xs, body)| format!("{f}({xs}, x => ({body}) ?? x.female_share)")),
             1 => (e.clone(), e.clone()).prop_map(|(a, i)| format!("({a})[{i}]")),
             1 => e.clone().prop_map(|a| format!("({a}).female_share")),
             1 => e.clone().prop_map(|a| format!("({a} matches \"^[a-z]+\\\\d?$\")")),

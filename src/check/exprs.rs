@@ -151,6 +151,8 @@ impl Walker<'_, '_, '_> {
             Number(_) => Some(Kind::Number),
             String(_) => Some(Kind::String),
             Bool(_) => Some(Kind::Bool),
+            // missing has no kind; `if`, `??` take the other side's
+            Missing => None,
             List(xs) => {
                 for x in xs {
                     self.ty(x);
@@ -181,11 +183,21 @@ impl Walker<'_, '_, '_> {
                 if let Some(k) = t {
                     if k != Kind::Object {
                         let text = self.text(base).to_string();
+                        let help = match (k, &e.kind) {
+                            // the message says it is a list
+                            (Kind::List, Field(_, key)) => {
+                                crate::eval::lists::each_element_help(&text, &key.name)
+                            }
+                            _ => {
+                                "`.name` reads a field of an object such as `creator` or `audience`"
+                                    .into()
+                            }
+                        };
                         self.type_error(
                             e,
                             format!("`{text}` is {}, which has no fields", kind_name(k)),
                             "no field here".into(),
-                            "`.name` reads a field of an object such as `creator` or `audience`",
+                            &help,
                         );
                     }
                 }
@@ -216,10 +228,14 @@ impl Walker<'_, '_, '_> {
                     RuleDiagnostic::error(
                         "influence::lambda",
                         e.span,
-                        format!("`{} => ...` is only allowed as the second argument of any, all or count", param.name),
+                        format!(
+                            "`{} => ...` is only allowed as the last argument of {}",
+                            param.name,
+                            lambda_functions()
+                        ),
                         "not allowed here",
                     )
-                    .with_help("write e.g. `any(niches, n => n in beauty)`"),
+                    .with_help("write e.g. `any(niches, n => n in beauty)` or `sum(recentPosts, p => p.likes ?? 0)`"),
                 );
                 self.scope.push(param.name.clone());
                 self.ty(body);
@@ -256,11 +272,7 @@ impl Walker<'_, '_, '_> {
             }
             Coalesce(a, b) => {
                 let (ta, tb) = (self.ty(a), self.ty(b));
-                if ta == tb {
-                    ta
-                } else {
-                    None
-                }
+                either(a, ta, b, tb)
             }
             Compare(op, a, b) => {
                 let (ta, tb) = (self.ty(a), self.ty(b));
@@ -311,11 +323,7 @@ impl Walker<'_, '_, '_> {
                 let tc = self.ty(c);
                 self.expect(c, tc, Kind::Bool, "`if`");
                 let (ta, tb) = (self.ty(a), self.ty(b));
-                if ta == tb {
-                    ta
-                } else {
-                    None
-                }
+                either(a, ta, b, tb)
             }
         }
     }
@@ -488,12 +496,26 @@ impl Walker<'_, '_, '_> {
             );
         }
         let list_kind = args.first().map(|a| (a, f.param(0)));
+        let lambda_last = args
+            .last()
+            .is_some_and(|a| matches!(a.kind, ExprKind::Lambda(..)));
         for (i, a) in args.iter().enumerate() {
-            let p = f.param(i);
+            let p = match f {
+                // `min(list)`, `min(list, x => e)`; else numbers (below)
+                Builtin::Min | Builtin::Max if args.len() == 1 || lambda_last => {
+                    if i == 0 {
+                        Param::Is(Kind::List)
+                    } else {
+                        Param::Lambda
+                    }
+                }
+                _ => f.param(i),
+            };
             if p == Param::Lambda {
                 if let ExprKind::Lambda(param, body) = &a.kind {
                     self.scope.push(param.name.clone());
-                    self.ty(body);
+                    let t = self.ty(body);
+                    self.lambda_body(f, body, t);
                     self.scope.pop();
                     continue;
                 }
@@ -516,13 +538,26 @@ impl Walker<'_, '_, '_> {
         }
         let _ = list_kind;
         // min/max with one argument take a list, else numbers
-        if matches!(f, Builtin::Min | Builtin::Max) && args.len() > 1 {
+        if matches!(f, Builtin::Min | Builtin::Max) && args.len() > 1 && !lambda_last {
             for a in args {
                 let t = self.quiet_ty(a);
                 self.expect(a, t, Kind::Number, &format!("`{}`", f.name()));
             }
         }
         f.returns()
+    }
+
+    /// The body of a list function's lambda gives what the function needs:
+    /// a number to aggregate, a condition to filter by. (`any`, `all` and
+    /// `count` are left as they were: their bodies are checked at run time.)
+    fn lambda_body(&mut self, f: Builtin, body: &Expr, t: Option<Kind>) {
+        use Builtin::*;
+        let want = match f {
+            Sum | Avg | Min | Max | Median => Kind::Number,
+            Filter | First => Kind::Bool,
+            _ => return,
+        };
+        self.expect(body, t, want, &format!("the lambda of `{}`", f.name()));
     }
 
     fn quiet_ty(&mut self, e: &Expr) -> Option<Kind> {
@@ -568,6 +603,28 @@ impl Walker<'_, '_, '_> {
                 }
             }
         }
+    }
+}
+
+/// The functions that take `x => ...`, for messages: "any, all, ... or median".
+fn lambda_functions() -> String {
+    let names: Vec<&str> = Builtin::TAKE_LAMBDA.iter().map(|f| f.name()).collect();
+    match names.split_last() {
+        Some((last, init)) => format!("{} or {last}", init.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The kind of `a ?? b` or of the branches of an `if`: the same kind on
+/// both sides, or one side's when the other is the literal `missing`.
+fn either(a: &Expr, ta: Option<Kind>, b: &Expr, tb: Option<Kind>) -> Option<Kind> {
+    let is_missing = |e: &Expr| matches!(e.unparen().kind, ExprKind::Missing);
+    if is_missing(a) {
+        tb
+    } else if is_missing(b) || ta == tb {
+        ta
+    } else {
+        None
     }
 }
 

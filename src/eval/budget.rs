@@ -27,7 +27,7 @@ const REGEX_WORK_PER_STEP: u64 = 4;
 pub(crate) fn stopped(budget: u64, span: Span) -> EvalError {
     EvalError {
         message: format!(
-            "evaluation stopped after {budget} steps, the most one creator may take: a lambda (`any`, `all`, `count`) nested in another, or one that scans a long list (`in`) or long text (`matches`) for each element, multiplies the work; avoid nesting them over long lists, or raise the limit with --max-steps"
+            "evaluation stopped after {budget} steps, the most one creator may take: a lambda (`any`, `count`, `filter`, `sum(xs, x => ...)`, ...) nested in another, or one that scans a long list (`in`) or long text (`matches`) for each element, multiplies the work; avoid nesting them over long lists, or raise the limit with --max-steps"
         ),
         span,
     }

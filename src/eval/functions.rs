@@ -57,6 +57,14 @@ pub enum Builtin {
     All,
     /// `count(xs, x => ...)`
     Count,
+    /// `map(xs, x => ...)`
+    Map,
+    /// `filter(xs, x => ...)`
+    Filter,
+    /// `first(xs, x => ...)`
+    First,
+    /// `median(list)` or `median(xs, x => ...)`
+    Median,
 }
 
 /// What a function's argument must be, for the checker.
@@ -79,7 +87,7 @@ pub type Returns = Option<Kind>;
 
 impl Builtin {
     /// Every function, with its name.
-    pub const ALL: [(&'static str, Builtin); 22] = [
+    pub const ALL: [(&'static str, Builtin); 26] = [
         ("len", Builtin::Len),
         ("lower", Builtin::Lower),
         ("upper", Builtin::Upper),
@@ -102,6 +110,10 @@ impl Builtin {
         ("any", Builtin::Any),
         ("all", Builtin::All),
         ("count", Builtin::Count),
+        ("map", Builtin::Map),
+        ("filter", Builtin::Filter),
+        ("first", Builtin::First),
+        ("median", Builtin::Median),
     ];
 
     /// Looks a function up by name.
@@ -125,8 +137,8 @@ impl Builtin {
             Builtin::Lower => "lower(text)",
             Builtin::Upper => "upper(text)",
             Builtin::Trim => "trim(text)",
-            Builtin::Min => "min(a, b, ...) or min(list)",
-            Builtin::Max => "max(a, b, ...) or max(list)",
+            Builtin::Min => "min(a, b, ...), min(list) or min(list, x => number)",
+            Builtin::Max => "max(a, b, ...), max(list) or max(list, x => number)",
             Builtin::Clamp => "clamp(x, lo, hi)",
             Builtin::Abs => "abs(x)",
             Builtin::Round => "round(x) or round(x, digits)",
@@ -138,11 +150,15 @@ impl Builtin {
             Builtin::Has => "has(field)",
             Builtin::Number => "number(text)",
             Builtin::Overlap => "overlap(list, list)",
-            Builtin::Sum => "sum(list)",
-            Builtin::Avg => "avg(list)",
+            Builtin::Sum => "sum(list) or sum(list, x => number)",
+            Builtin::Avg => "avg(list) or avg(list, x => number)",
             Builtin::Any => "any(list, x => condition)",
             Builtin::All => "all(list, x => condition)",
             Builtin::Count => "count(list, x => condition)",
+            Builtin::Map => "map(list, x => value)",
+            Builtin::Filter => "filter(list, x => condition)",
+            Builtin::First => "first(list, x => condition)",
+            Builtin::Median => "median(list) or median(list, x => number)",
         }
     }
 
@@ -153,6 +169,8 @@ impl Builtin {
             Builtin::Clamp => (3, Some(3)),
             Builtin::Round => (1, Some(2)),
             Builtin::Overlap | Builtin::Any | Builtin::All | Builtin::Count => (2, Some(2)),
+            Builtin::Map | Builtin::Filter | Builtin::First => (2, Some(2)),
+            Builtin::Sum | Builtin::Avg | Builtin::Median => (1, Some(2)),
             _ => (1, Some(1)),
         }
     }
@@ -166,11 +184,34 @@ impl Builtin {
             (Min | Max, _) => Param::Any,
             (Has, _) => Param::Path,
             (Number, _) => Param::Any,
-            (Overlap | Sum | Avg, _) => Param::Is(Kind::List),
-            (Any | All | Count, 0) => Param::Is(Kind::List),
-            (Any | All | Count, _) => Param::Lambda,
+            (Overlap, _) => Param::Is(Kind::List),
+            (Any | All | Count | Map | Filter | First | Sum | Avg | Median, 0) => {
+                Param::Is(Kind::List)
+            }
+            (Any | All | Count | Map | Filter | First | Sum | Avg | Median, _) => Param::Lambda,
             _ => Param::Is(Kind::Number),
         }
+    }
+
+    /// The functions whose last argument may be (or must be) `x => ...`,
+    /// in the order the docs list them.
+    pub const TAKE_LAMBDA: [Builtin; 11] = [
+        Builtin::Any,
+        Builtin::All,
+        Builtin::Count,
+        Builtin::Map,
+        Builtin::Filter,
+        Builtin::First,
+        Builtin::Sum,
+        Builtin::Avg,
+        Builtin::Min,
+        Builtin::Max,
+        Builtin::Median,
+    ];
+
+    /// True when the last argument may be `x => ...`.
+    pub fn takes_lambda(self) -> bool {
+        Self::TAKE_LAMBDA.contains(&self)
     }
 
     /// What it returns.
@@ -179,6 +220,9 @@ impl Builtin {
         Some(match self {
             Lower | Upper | Trim => Kind::String,
             Has | Any | All => Kind::Bool,
+            Map | Filter => Kind::List,
+            // an element, of whatever kind the list holds
+            First => return None,
             _ => Kind::Number,
         })
     }
@@ -226,8 +270,8 @@ fn first_missing<'a>(args: &[Value<'a>]) -> Option<Value<'a>> {
     args.iter().find(|v| v.is_missing()).cloned()
 }
 
-/// Applies a function (not `has` or the lambda forms, which the evaluator
-/// handles) to evaluated arguments. `nodes` are the arguments as written,
+/// Applies a function (not `has`, the lambda forms or the aggregates over
+/// one list, which the evaluator handles) to evaluated arguments. `nodes` are the arguments as written,
 /// used to name them in messages.
 pub(super) fn apply<'a>(
     f: Builtin,
@@ -238,24 +282,14 @@ pub(super) fn apply<'a>(
 ) -> Result<Value<'a>, EvalError> {
     use Builtin::*;
     let text = |i: usize| nodes.get(i).map_or("argument", |n| prog.text(n.span));
-    // min/max over one list argument work on its elements
+    // min/max of several numbers (over one list they run as `Op::Each`)
     if matches!(f, Min | Max) {
-        let list_span = nodes.first().map_or(span, |n| n.span);
-        let (items, one_list): (Vec<Value<'a>>, bool) = match args {
-            [Value::List(xs)] => (xs.iter().map(|v| v.in_list(list_span)).collect(), true),
-            _ => (args.to_vec(), false),
-        };
-        if let Some(m) = first_missing(&items) {
+        if let Some(m) = first_missing(args) {
             return Ok(m);
         }
         let mut best: Option<f64> = None;
-        for (i, v) in items.iter().enumerate() {
-            let what = if one_list {
-                format!("an element of {}", text(0))
-            } else {
-                text(i).to_string()
-            };
-            let n = want_number(v, &what, span)?.expect("missing handled above");
+        for (i, v) in args.iter().enumerate() {
+            let n = want_number(v, text(i), span)?.expect("missing handled above");
             best = Some(match best {
                 None => n,
                 Some(b) if f == Min => b.min(n),
@@ -342,24 +376,9 @@ pub(super) fn apply<'a>(
                 .collect();
             Value::Number(common.len() as f64)
         }
-        Sum | Avg => {
-            let xs = want_list(&args[0], text(0), span)?.expect("missing handled above");
-            let mut total = 0.0;
-            for x in xs.iter() {
-                match want_number(&x, &format!("an element of {}", text(0)), span)? {
-                    Some(n) => total += n,
-                    None => return Ok(x.in_list(nodes[0].span)),
-                }
-            }
-            if f == Avg {
-                if xs.is_empty() {
-                    return Ok(Value::Missing(Missing::Empty(span)));
-                }
-                total /= xs.len() as f64;
-            }
-            Value::number(total, span)
-        }
         Min | Max | Has | Any | All | Count => unreachable!("handled by the caller"),
+        // the list functions run as `Op::Each` (src/eval/lists.rs)
+        Sum | Avg | Map | Filter | First | Median => unreachable!("lowered to Op::Each"),
     };
     Ok(v)
 }

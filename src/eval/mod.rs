@@ -6,6 +6,7 @@
 mod budget;
 pub mod distance;
 pub mod functions;
+pub(crate) mod lists;
 mod reasons;
 mod run;
 pub mod trace;
@@ -22,7 +23,7 @@ use crate::ast::{ArithOp, Span};
 use crate::compile::{into_static, Node, Op, Program};
 pub use budget::DEFAULT_MAX_STEPS;
 pub use distance::Distance;
-use functions::{apply, want_number, Builtin};
+use functions::{apply, want_number};
 pub(crate) use run::Outcome;
 pub use trace::Trace;
 use value::{Kind, List, Missing, Value};
@@ -204,6 +205,13 @@ impl<'a> Frame<'a> {
                     None => return Ok(Value::Missing(Missing::Field(i))),
                 },
                 Json::Null => return Ok(Value::Missing(Missing::Field(i))),
+                Json::Array(_) => {
+                    // `recentPosts.likes` over a list of posts: say how
+                    let parent = path[..depth].join(".");
+                    let help = lists::each_element_help(&parent, key);
+                    let message = format!("{parent} is a list, which has no fields; {help}");
+                    return Err(EvalError { message, span });
+                }
                 other => {
                     let parent = path[..depth].join(".");
                     let v = Value::from_json(other, Missing::Field(i));
@@ -293,6 +301,15 @@ impl<'a> Frame<'a> {
                     None => Value::Missing(Missing::Element(n.span)),
                 },
                 m @ Value::Missing(_) => m,
+                Value::List(_) => {
+                    let help = lists::each_element_help(self.text(base), key);
+                    let message =
+                        format!("{} is a list, which has no fields; {help}", self.text(base));
+                    return Err(EvalError {
+                        message,
+                        span: base.span,
+                    });
+                }
                 other => {
                     return Err(EvalError::wrong_kind(
                         &other,
@@ -520,6 +537,7 @@ impl<'a> Frame<'a> {
                 apply(*f, &vals, args, self.prog, n.span)?
             }
             Op::Lambda(f, list, body) => self.lambda(*f, list, body)?,
+            Op::Each(f, list, body, site) => self.each(*f, list, body.as_deref(), *site, n.span)?,
         })
     }
 
@@ -571,50 +589,6 @@ impl<'a> Frame<'a> {
                 }
             },
         }))
-    }
-
-    fn lambda(&mut self, f: Builtin, list: &'a Node, body: &'a Node) -> Eval<'a> {
-        let xs = match self.eval(list)? {
-            Value::List(xs) => xs,
-            m @ Value::Missing(_) => return Ok(m),
-            other => {
-                return Err(EvalError::wrong_kind(
-                    &other,
-                    Kind::List,
-                    self.text(list),
-                    list.span,
-                ))
-            }
-        };
-        let mut count = 0usize;
-        let mut missing: Option<Missing> = None;
-        for item in xs.iter() {
-            self.params.push(item.in_list(list.span));
-            let r = self.boolean(body, f.name());
-            self.params.pop();
-            match r? {
-                Ok(true) => {
-                    count += 1;
-                    if f == Builtin::Any {
-                        return Ok(Value::Bool(true));
-                    }
-                }
-                Ok(false) => {
-                    if f == Builtin::All {
-                        return Ok(Value::Bool(false));
-                    }
-                }
-                Err(m) => missing = missing.or(Some(m)),
-            }
-        }
-        Ok(match f {
-            Builtin::Count => Value::Number(count as f64),
-            // no element decided it: unknown if any element was unknown
-            _ => match missing {
-                Some(m) => Value::Missing(m),
-                None => Value::Bool(f == Builtin::All),
-            },
-        })
     }
 }
 

@@ -19,6 +19,17 @@ pub(crate) fn why_missing(prog: &Program, m: Missing) -> String {
         Missing::NoResult(s) => format!("{} has no result", one_line(prog.text(s))),
         Missing::InList(s) => format!("an element of {} is missing", one_line(prog.text(s))),
         Missing::Empty(s) => format!("{} has no elements to work on", one_line(prog.text(s))),
+        Missing::Written(s) => format!(
+            "the rules say `missing` (line {})",
+            crate::diagnostic::line_col(&prog.source, s.start).0
+        ),
+        Missing::AtElement { site, index } => {
+            format!(
+                "{} is missing",
+                super::lists::element_name(prog, site, index)
+            )
+        }
+        Missing::NoMatch(site) => super::lists::no_match(prog, site),
     }
 }
 

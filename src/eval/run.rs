@@ -37,6 +37,7 @@ impl Program {
             fields: vec![],
             ast: Default::default(),
             max_steps: super::DEFAULT_MAX_STEPS,
+            sites: vec![],
         }
     }
 

@@ -6,6 +6,7 @@
 use serde_json::Value as Json;
 
 use super::distance::distances;
+use super::lists::element_name;
 use super::trace::*;
 use super::value::{one_line, Value};
 use super::{Frame, Outcome, Status, Verdict};
@@ -15,6 +16,9 @@ use crate::diagnostic::line_col;
 
 /// How deep `parts` go below a declaration's expression.
 const MAX_DEPTH: usize = 6;
+
+/// Elements of a list whose lambda's results `explain` shows.
+const ELEMENTS_SHOWN: usize = 10;
 
 /// How many times a run's step budget one trace may take: it evaluates
 /// expressions again to show their parts (lets and signals are cached, so
@@ -155,10 +159,17 @@ impl<'a> Tracer<'a> {
                     self.push(&mut out, b, s);
                 }
             }
-            // the body runs once per element: its result is the call's
-            Op::Lambda(_, list, _) => {
+            // the body runs once per element: the list, then what the body
+            // gave for its first elements
+            Op::Lambda(_, list, body) => {
                 let s = self.step(list, depth);
                 self.push(&mut out, list, s);
+                self.elements(&mut out, list, body, None);
+            }
+            Op::Each(_, list, Some(body), site) => {
+                let s = self.step(list, depth);
+                self.push(&mut out, list, s);
+                self.elements(&mut out, list, body, Some(*site));
             }
             _ => {
                 for x in n.children() {
@@ -168,6 +179,55 @@ impl<'a> Tracer<'a> {
             }
         }
         out
+    }
+
+    /// What a lambda's body gave for each of the first [`ELEMENTS_SHOWN`]
+    /// elements of its list, one step each (`recentPosts[0].likes = 120`),
+    /// then the first missing or wrong value past them, which decides an
+    /// aggregate, and how many more there are: a long list is never shown
+    /// whole.
+    fn elements(&mut self, out: &mut Vec<Step>, list: &'a Node, body: &'a Node, site: Option<u32>) {
+        let Ok(Value::List(xs)) = self.frame.eval(list) else {
+            return;
+        };
+        let prog = self.prog();
+        let mut shown = 0;
+        let mut odd_shown = false;
+        for (i, item) in xs.iter().enumerate() {
+            let r = self.frame.with_param(body, item.in_list(list.span));
+            let result = Evaluated::of(prog, r);
+            let odd = matches!(result, Evaluated::Missing(_) | Evaluated::Error(_));
+            if i >= ELEMENTS_SHOWN && (odd_shown || !odd) {
+                continue;
+            }
+            odd_shown |= odd;
+            shown += 1;
+            let mut step = self.step_with(body, result, Vec::new());
+            step.source = match site {
+                Some(site) => element_name(prog, site, i as u32),
+                None => format!(
+                    "{} for {}[{i}]",
+                    one_line(prog.text(body.span)),
+                    one_line(prog.text(list.span))
+                ),
+            };
+            out.push(step);
+            // nothing past the first odd element beyond the shown ones is needed
+            if i >= ELEMENTS_SHOWN {
+                break;
+            }
+        }
+        if xs.len() > shown {
+            let more = xs.len() - shown;
+            let why = format!(
+                "{more} more element{} of {}, not shown",
+                if more == 1 { "" } else { "s" },
+                one_line(prog.text(list.span))
+            );
+            let mut step = self.step_with(body, Evaluated::Skipped(why), Vec::new());
+            step.source = "…".into();
+            out.push(step);
+        }
     }
 
     /// Keeps a part unless it is a literal or a plain read (shown as reads).

@@ -29,6 +29,19 @@ pub enum Missing {
     Empty(Span),
     /// A `null` element of a list; the span is the list's expression, once known.
     InList(Span),
+    /// `missing`, written in the rules.
+    Written(Span),
+    /// Element `index` of the list a list function works on, or the value
+    /// its lambda gave for it (`recentPosts[3].likes`); `site` indexes
+    /// the program's list sites, which hold the text to name it by.
+    AtElement {
+        /// Index into `Program::sites`.
+        site: u32,
+        /// The element's position, from 0.
+        index: u32,
+    },
+    /// `first(xs, x => c)` found no element for which `c` holds.
+    NoMatch(u32),
 }
 
 /// A list: borrowed from the record, or built by the rules.

@@ -431,6 +431,7 @@ impl<'s> Formatter<'s> {
             Number(n) => n.raw.clone(),
             String(_) => self.text(e.span).to_string(),
             Bool(b) => b.to_string(),
+            Missing => "missing".into(),
             List(xs) => format!("[{}]", join(xs)),
             Object(entries) if entries.is_empty() => "{}".into(),
             Object(entries) => {

@@ -94,3 +94,15 @@ fn formatting_keeps_meaning_and_is_idempotent_over_the_corpus() {
 fn files_that_do_not_parse_are_not_formatted() {
     assert!(format_source("require r followers > 1").is_err());
 }
+
+#[test]
+fn list_functions_and_missing() {
+    let src = "let a=if x then 1 else   missing\nrequire geo:sum(filter(audience.geo,g=>g.code in [\"US\",\"CA\"]),g=>g.weight)>=50%\nsignal f=first(audience.genders,g=>g.code==\"FEMALE\").weight??missing\nlet m=median(map(posts,p=>p[\"Like Count\"]))\n";
+    let out = fmt(src);
+    assert_eq!(
+        out,
+        "let a = if x then 1 else missing\nrequire geo: sum(filter(audience.geo, g => g.code in [\"US\", \"CA\"]), g => g.weight) >= 50%\nsignal f = first(audience.genders, g => g.code == \"FEMALE\").weight ?? missing\nlet m = median(map(posts, p => p[\"Like Count\"]))\n"
+    );
+    assert_eq!(fmt(&out), out);
+    assert_eq!(parse(&out).ok(), parse(src).ok());
+}

@@ -384,6 +384,10 @@ impl Builder<'_> {
                 kind: ExprKind::Bool(p.as_str() == "true"),
                 span,
             },
+            Rule::missing_lit => Expr {
+                kind: ExprKind::Missing,
+                span,
+            },
             Rule::list => Expr {
                 kind: ExprKind::List(p.into_inner().map(|e| self.expr_from(e)).collect()),
                 span,

@@ -136,9 +136,9 @@ fn found_token(src: &str, pos: usize) -> &str {
 }
 
 /// Words that can never be names.
-const RESERVED: [&str; 13] = [
+const RESERVED: [&str; 14] = [
     "and", "or", "not", "in", "between", "contains", "matches", "if", "then", "else", "true",
-    "false", "when",
+    "false", "when", "missing",
 ];
 
 fn join_or(items: &[&str]) -> String {
@@ -176,6 +176,7 @@ fn help_for(expected: &[&str], found: &str) -> String {
                 | "true"
                 | "false"
                 | "when"
+                | "missing"
         )
     {
         return format!("`{found}` is a reserved word; choose another name, or write `creator[\"{found}\"]` for a field of that name");
@@ -206,7 +207,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         ident | field_name => "a name",
         expr | or_expr | and_expr | not_expr | cmp_expr | coalesce | sum | product | unary
         | postfix | number | string | boolean | list | object | if_expr | call | paren | not_op
-        | neg | kw_if | kw_true | kw_false | kw_not | lambda => "an expression",
+        | neg | kw_if | kw_true | kw_false | kw_not | lambda | missing_lit => "an expression",
         signed_number => "a number",
         cmp_op | op_tail | chained_cmp => "a comparison operator",
         between_tail | kw_between => "`between`",

@@ -33,6 +33,7 @@ fn show(e: &Expr) -> String {
         Number(n) => crate::eval::value::fmt_number(n.value),
         String(s) => format!("{s:?}"),
         Bool(b) => b.to_string(),
+        Missing => "missing".into(),
         List(xs) => format!("[{}]", xs.iter().map(show).collect::<Vec<_>>().join(", ")),
         Object(es) => format!(
             "{{{}}}",

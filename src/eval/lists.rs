@@ -1,0 +1,279 @@
+//! The list functions: `any`, `all`, `count` (`Op::Lambda`), and those
+//! that `Op::Each` runs: `map`, `filter`, `first`, and the aggregates `sum`,
+//! `avg`, `min`, `max`, `median` over one list, with or without a lambda (docs/language.md, section 10). A missing list is
+//! missing, anything else that is not a list an error; a missing element
+//! value makes an aggregate missing, its reason naming the element
+//! (`recentPosts[3].likes is missing`); a non-number element is an error
+//! naming it. An error in any element wins over a missing one, as in `a + b`.
+
+use std::sync::Arc;
+
+use super::functions::Builtin;
+use super::value::{one_line, Kind, List, Missing, Value};
+use super::{Eval, EvalError, Frame};
+use crate::ast::Span;
+use crate::compile::{Node, Program};
+
+/// How element `index` of the list at `site` is named in reasons:
+/// `recentPosts[3].likes`, `p.likes * 2 for recentPosts[3]`, `xs[3]`.
+pub(crate) fn element_name(prog: &Program, site: u32, index: u32) -> String {
+    let Some(s) = prog.sites.get(site as usize) else {
+        return format!("element {index} of a list");
+    };
+    let list = one_line(prog.text(s.list));
+    match (&s.path, s.body) {
+        (Some(path), _) => format!("{list}[{index}]{path}"),
+        (None, Some(body)) => format!("{} for {list}[{index}]", one_line(prog.text(body))),
+        (None, None) => format!("{list}[{index}]"),
+    }
+}
+
+/// How to read `key` of every element of the list written `list`: the
+/// help for `recentPosts.likes` when `recentPosts` is a list.
+pub(crate) fn each_element_help(list: &str, key: &str) -> String {
+    let p = list
+        .chars()
+        .find(|c| c.is_ascii_alphabetic())
+        .map_or('x', |c| c.to_ascii_lowercase());
+    let simple = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    let read = if simple {
+        format!("{p}.{key}")
+    } else {
+        format!("{p}[{key:?}]")
+    };
+    format!(
+        "to read `{key}` of each element write `map({list}, {p} => {read})`, or aggregate it: `sum({list}, {p} => {read})`"
+    )
+}
+
+/// Why `first(xs, x => c)` is missing: no element met `c`.
+pub(crate) fn no_match(prog: &Program, site: u32) -> String {
+    match prog.sites.get(site as usize) {
+        Some(s) => format!(
+            "no element of {} meets {}",
+            one_line(prog.text(s.list)),
+            s.lambda
+                .map_or("the condition".into(), |l| one_line(prog.text(l)))
+        ),
+        None => "no element meets the condition".into(),
+    }
+}
+
+impl<'a> Frame<'a> {
+    /// `any`, `all` or `count` of `body` over the list `list`.
+    pub(super) fn lambda(&mut self, f: Builtin, list: &'a Node, body: &'a Node) -> Eval<'a> {
+        let xs = match self.eval(list)? {
+            Value::List(xs) => xs,
+            m @ Value::Missing(_) => return Ok(m),
+            other => {
+                return Err(EvalError::wrong_kind(
+                    &other,
+                    Kind::List,
+                    self.text(list),
+                    list.span,
+                ))
+            }
+        };
+        let mut count = 0usize;
+        let mut missing: Option<Missing> = None;
+        for item in xs.iter() {
+            self.params.push(item.in_list(list.span));
+            let r = self.boolean(body, f.name());
+            self.params.pop();
+            match r? {
+                Ok(true) => {
+                    count += 1;
+                    if f == Builtin::Any {
+                        return Ok(Value::Bool(true));
+                    }
+                }
+                Ok(false) => {
+                    if f == Builtin::All {
+                        return Ok(Value::Bool(false));
+                    }
+                }
+                Err(m) => missing = missing.or(Some(m)),
+            }
+        }
+        Ok(match f {
+            Builtin::Count => Value::Number(count as f64),
+            // no element decided it: unknown if any element was unknown
+            _ => match missing {
+                Some(m) => Value::Missing(m),
+                None => Value::Bool(f == Builtin::All),
+            },
+        })
+    }
+
+    /// `body` with the lambda's parameter bound to `item`.
+    pub(crate) fn with_param(&mut self, body: &'a Node, item: Value<'a>) -> Eval<'a> {
+        self.params.push(item);
+        let r = self.eval(body);
+        self.params.pop();
+        r
+    }
+
+    /// Runs `f` over the list `list` (see the module's doc); `span` is the call's.
+    pub(super) fn each(
+        &mut self,
+        f: Builtin,
+        list: &'a Node,
+        body: Option<&'a Node>,
+        site: u32,
+        span: Span,
+    ) -> Eval<'a> {
+        let xs = match self.eval(list)? {
+            Value::List(xs) => xs,
+            m @ Value::Missing(_) => return Ok(m),
+            other => {
+                return Err(EvalError::wrong_kind(
+                    &other,
+                    Kind::List,
+                    self.text(list),
+                    list.span,
+                ))
+            }
+        };
+        self.charge(xs.len() as u64, span)?;
+        let at = |i: usize| Missing::AtElement {
+            site,
+            index: i as u32,
+        };
+        match (f, body) {
+            (Builtin::Map, Some(body)) => {
+                let mut out = Vec::with_capacity(xs.len());
+                for (i, item) in xs.iter().enumerate() {
+                    let v = self.with_param(body, item.in_list(list.span))?;
+                    out.push(match v {
+                        Value::Missing(_) => Value::Missing(at(i)),
+                        v => v,
+                    });
+                }
+                Ok(Value::List(List::Built(Arc::from(out))))
+            }
+            (Builtin::Filter | Builtin::First, Some(body)) => {
+                let mut out = Vec::new();
+                for item in xs.iter() {
+                    let item = item.in_list(list.span);
+                    self.params.push(item.clone());
+                    let keep = self.boolean(body, f.name());
+                    self.params.pop();
+                    if keep? == Ok(true) {
+                        if f == Builtin::First {
+                            return Ok(item);
+                        }
+                        out.push(item);
+                    }
+                }
+                Ok(match f {
+                    Builtin::First => Value::Missing(Missing::NoMatch(site)),
+                    _ => Value::List(List::Built(Arc::from(out))),
+                })
+            }
+            _ => self.aggregate(f, &xs, list, body, site, span),
+        }
+    }
+
+    /// The error for element `i` whose value `v` is not a number; for text
+    /// that reads as one, how to read it inside the lambda.
+    fn not_a_number(
+        &self,
+        f: Builtin,
+        v: &Value<'_>,
+        list: &Node,
+        body: Option<&Node>,
+        site: u32,
+        i: usize,
+    ) -> EvalError {
+        let what = element_name(self.prog, site, i as u32);
+        let kind = v.kind().map_or("missing", Kind::article);
+        let mut message = format!("{what} is {v}, {kind}, where a number is needed");
+        if let Value::Str(s) = v {
+            if super::value::parse_human_number(s).is_some() {
+                let list_text = one_line(self.text(list));
+                let lambda = match self.prog.sites.get(site as usize).and_then(|s| s.lambda) {
+                    Some(l) => {
+                        let l = one_line(self.prog.text(l)).into_owned();
+                        match l.split_once("=>") {
+                            Some((p, b)) => format!("{}=> number({})", p, b.trim()),
+                            None => l,
+                        }
+                    }
+                    None => "x => number(x)".into(),
+                };
+                message.push_str(&format!(
+                    "; write `{}({list_text}, {lambda})` to read it as a number",
+                    f.name()
+                ));
+            }
+        }
+        EvalError {
+            message,
+            span: body.map_or(list.span, |b| b.span),
+        }
+    }
+
+    /// `sum`, `avg`, `min`, `max` or `median` of the elements of `xs`, or
+    /// of what `body` gives for each.
+    fn aggregate(
+        &mut self,
+        f: Builtin,
+        xs: &List<'a>,
+        list: &'a Node,
+        body: Option<&'a Node>,
+        site: u32,
+        span: Span,
+    ) -> Eval<'a> {
+        let mut numbers = Vec::with_capacity(xs.len());
+        let mut missing: Option<Missing> = None;
+        for (i, item) in xs.iter().enumerate() {
+            let item = item.in_list(list.span);
+            let at = Missing::AtElement {
+                site,
+                index: i as u32,
+            };
+            let v = match body {
+                Some(b) => self.with_param(b, item)?,
+                None => item,
+            };
+            match v {
+                Value::Number(n) => numbers.push(n),
+                Value::Missing(m) => {
+                    // an element's own reason is kept when it names more
+                    // than its place (`b is missing` in `sum([a, b])`)
+                    let why = match (body, m) {
+                        (None, Missing::Field(_) | Missing::AtElement { .. }) => m,
+                        _ => at,
+                    };
+                    missing = missing.or(Some(why));
+                }
+                other => return Err(self.not_a_number(f, &other, list, body, site, i)),
+            }
+        }
+        if let Some(m) = missing {
+            return Ok(Value::Missing(m));
+        }
+        if numbers.is_empty() && f != Builtin::Sum {
+            return Ok(Value::Missing(Missing::Empty(span)));
+        }
+        let n = numbers.len() as f64;
+        Ok(match f {
+            Builtin::Sum => Value::number(numbers.iter().sum(), span),
+            Builtin::Avg => Value::number(numbers.iter().sum::<f64>() / n, span),
+            Builtin::Min => Value::Number(numbers.iter().copied().fold(f64::INFINITY, f64::min)),
+            Builtin::Max => {
+                Value::Number(numbers.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+            }
+            _ => {
+                numbers.sort_by(f64::total_cmp);
+                let mid = numbers.len() / 2;
+                if numbers.len() % 2 == 1 {
+                    Value::Number(numbers[mid])
+                } else {
+                    Value::number((numbers[mid - 1] + numbers[mid]) / 2.0, span)
+                }
+            }
+        })
+    }
+}
