@@ -110,7 +110,7 @@ snapshot!(
 );
 snapshot!(
     aggregate_of_a_number,
-    "signal s = max(5) / 10\nsignal t = median(\"12\", x => x)\n"
+    "signal s = sum(5) / 10\nsignal t = median(\"12\", x => x)\n"
 );
 snapshot!(object_outside_example, "let o = { a: 1 }\n");
 snapshot!(limit_not_whole, "limit 2.5\n");

@@ -630,10 +630,12 @@ fn min_and_max_of_several_arguments() {
     assert_eq!(lit("min(3, 1, 2)"), Num(1.0));
     assert_eq!(lit("max(3, 1, 2)"), Num(3.0));
     assert_eq!(lit("min(-1, 1)"), Num(-1.0));
-    // one argument is a list (docs/language.md, section 10): a number is an error
+    // one number is returned as is (docs/language.md, section 10); other kinds need a list
+    assert_eq!(lit("max(7)"), Num(7.0));
+    assert_eq!(give(json!({"a": 7}), "min(a)"), Num(7.0));
     assert_eq!(
-        give(json!({"a": 7}), "max(a)"),
-        error("a is 7, a number, where a list is needed")
+        give(json!({"a": "7"}), "max(a)"),
+        error(r#"a is "7", a string, where a list is needed"#)
     );
     assert_eq!(give(json!({"a": 4, "b": 9}), "max(a, b, 5)"), Num(9.0));
     assert_eq!(give(json!({"a": 4}), "min(a, b)"), missing("b is missing"));

@@ -501,8 +501,10 @@ impl Walker<'_, '_, '_> {
             .is_some_and(|a| matches!(a.kind, ExprKind::Lambda(..)));
         for (i, a) in args.iter().enumerate() {
             let p = match f {
-                // `min(list)`, `min(list, x => e)`; else numbers (below)
-                Builtin::Min | Builtin::Max if args.len() == 1 || lambda_last => {
+                // `min(list)` (or one number, returned as is): checked at
+                // run time; `min(list, x => e)`; else numbers (below)
+                Builtin::Min | Builtin::Max if args.len() == 1 && !lambda_last => Param::Any,
+                Builtin::Min | Builtin::Max if lambda_last => {
                     if i == 0 {
                         Param::Is(Kind::List)
                     } else {

@@ -126,6 +126,11 @@ impl<'a> Frame<'a> {
         let xs = match self.eval(list)? {
             Value::List(xs) => xs,
             m @ Value::Missing(_) => return Ok(m),
+            // `min(7)` and `max(7)` are 7, as documented before the list
+            // forms existed: one number is its own smallest and largest.
+            n @ Value::Number(_) if body.is_none() && matches!(f, Builtin::Min | Builtin::Max) => {
+                return Ok(n)
+            }
             other => {
                 return Err(EvalError::wrong_kind(
                     &other,
