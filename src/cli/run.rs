@@ -26,7 +26,10 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
     let Some(rules) = load(&a.rules, rep) else {
         return ExitCode::from(EXIT_RULES);
     };
-    let rules = rules.with_max_steps(a.budget.max_steps);
+    let mut rules = rules.with_max_steps(a.budget.max_steps);
+    if let Some(d) = a.date.today {
+        rules = rules.with_today(d);
+    }
     let to_terminal = a.output.is_none() && terminal::stdout_is_terminal();
     let format = a.format.unwrap_or(if to_terminal {
         Format::Table
@@ -131,6 +134,7 @@ fn summary(
         all: a.all,
         id_field: a.id_field.clone(),
         near_misses: a.near_misses.unwrap_or(0),
+        today: a.date.today,
     };
     // opened before the long part: a report that cannot be created (a
     // folder that does not exist) fails at once, not after the screening

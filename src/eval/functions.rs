@@ -57,6 +57,21 @@ pub enum Builtin {
     All,
     /// `count(xs, x => ...)`
     Count,
+    // text, yes/no and dates (convert.rs)
+    /// `split(s, sep)`
+    Split,
+    /// `starts_with(s, prefix)`
+    StartsWith,
+    /// `ends_with(s, suffix)`
+    EndsWith,
+    /// `replace(s, from, to)`
+    Replace,
+    /// `bool(x)`
+    Bool,
+    /// `date(x)`
+    Date,
+    /// `days_since(x)`
+    DaysSince,
 }
 
 /// What a function's argument must be, for the checker.
@@ -79,7 +94,7 @@ pub type Returns = Option<Kind>;
 
 impl Builtin {
     /// Every function, with its name.
-    pub const ALL: [(&'static str, Builtin); 22] = [
+    pub const ALL: [(&'static str, Builtin); 29] = [
         ("len", Builtin::Len),
         ("lower", Builtin::Lower),
         ("upper", Builtin::Upper),
@@ -102,6 +117,13 @@ impl Builtin {
         ("any", Builtin::Any),
         ("all", Builtin::All),
         ("count", Builtin::Count),
+        ("split", Builtin::Split),
+        ("starts_with", Builtin::StartsWith),
+        ("ends_with", Builtin::EndsWith),
+        ("replace", Builtin::Replace),
+        ("bool", Builtin::Bool),
+        ("date", Builtin::Date),
+        ("days_since", Builtin::DaysSince),
     ];
 
     /// Looks a function up by name.
@@ -136,13 +158,20 @@ impl Builtin {
             Builtin::Log10 => "log10(x)",
             Builtin::Ln => "ln(x)",
             Builtin::Has => "has(field)",
-            Builtin::Number => "number(text)",
+            Builtin::Number => "number(text) or number(text, \",\")",
             Builtin::Overlap => "overlap(list, list)",
             Builtin::Sum => "sum(list)",
             Builtin::Avg => "avg(list)",
             Builtin::Any => "any(list, x => condition)",
             Builtin::All => "all(list, x => condition)",
             Builtin::Count => "count(list, x => condition)",
+            Builtin::Split => "split(text, \",\")",
+            Builtin::StartsWith => "starts_with(text, prefix)",
+            Builtin::EndsWith => "ends_with(text, suffix)",
+            Builtin::Replace => "replace(text, from, to)",
+            Builtin::Bool => "bool(text)",
+            Builtin::Date => "date(text)",
+            Builtin::DaysSince => "days_since(date)",
         }
     }
 
@@ -153,6 +182,9 @@ impl Builtin {
             Builtin::Clamp => (3, Some(3)),
             Builtin::Round => (1, Some(2)),
             Builtin::Overlap | Builtin::Any | Builtin::All | Builtin::Count => (2, Some(2)),
+            Builtin::Number => (1, Some(2)),
+            Builtin::Split | Builtin::StartsWith | Builtin::EndsWith => (2, Some(2)),
+            Builtin::Replace => (3, Some(3)),
             _ => (1, Some(1)),
         }
     }
@@ -165,7 +197,10 @@ impl Builtin {
             (Lower | Upper | Trim, _) => Param::Is(Kind::String),
             (Min | Max, _) => Param::Any,
             (Has, _) => Param::Path,
-            (Number, _) => Param::Any,
+            (Number, 0) => Param::Any,
+            (Number, _) => Param::Is(Kind::String),
+            (Split | StartsWith | EndsWith | Replace, _) => Param::Is(Kind::String),
+            (Bool | Date | DaysSince, _) => Param::Any,
             (Overlap | Sum | Avg, _) => Param::Is(Kind::List),
             (Any | All | Count, 0) => Param::Is(Kind::List),
             (Any | All | Count, _) => Param::Lambda,
@@ -179,6 +214,10 @@ impl Builtin {
         Some(match self {
             Lower | Upper | Trim => Kind::String,
             Has | Any | All => Kind::Bool,
+            Split => Kind::List,
+            StartsWith | EndsWith | Bool => Kind::Bool,
+            Replace => Kind::String,
+            Date => Kind::Date,
             _ => Kind::Number,
         })
     }
@@ -266,6 +305,14 @@ pub(super) fn apply<'a>(
     }
     if let Some(m) = first_missing(args) {
         return Ok(m);
+    }
+    if matches!(
+        f,
+        Split | StartsWith | EndsWith | Replace | Bool | Date | DaysSince
+    ) || (f == Number && args.len() == 2)
+    {
+        let arg_text = |i: usize| text(i).to_string();
+        return super::convert::apply(f, args, &arg_text, prog.text(span), span, prog.today);
     }
     let num = |i: usize| -> Result<f64, EvalError> {
         Ok(want_number(&args[i], text(i), span)?.expect("missing handled above"))
@@ -360,6 +407,9 @@ pub(super) fn apply<'a>(
             Value::number(total, span)
         }
         Min | Max | Has | Any | All | Count => unreachable!("handled by the caller"),
+        Split | StartsWith | EndsWith | Replace | Bool | Date | DaysSince => {
+            unreachable!("handled by convert.rs above")
+        }
     };
     Ok(v)
 }

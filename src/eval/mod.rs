@@ -4,6 +4,8 @@
 //! is an [`EvalError`] that makes this one creator's status `error`.
 
 mod budget;
+mod convert;
+pub mod dates;
 pub mod distance;
 pub mod functions;
 mod reasons;
@@ -517,6 +519,17 @@ impl<'a> Frame<'a> {
                     args.iter().map(|x| self.eval(x)).collect();
                 let vals = vals?;
                 self.charge(vals.iter().map(budget::arg).sum(), n.span)?;
+                if let (Builtin::Replace, [Value::Str(s), Value::Str(from), Value::Str(to)]) =
+                    (f, vals.as_slice())
+                {
+                    // the result may be far longer than the arguments
+                    let times = if from.is_empty() {
+                        0
+                    } else {
+                        s.matches(from.as_ref()).count()
+                    };
+                    self.charge(budget::text(to) * times as u64, n.span)?;
+                }
                 apply(*f, &vals, args, self.prog, n.span)?
             }
             Op::Lambda(f, list, body) => self.lambda(*f, list, body)?,
@@ -551,7 +564,7 @@ impl<'a> Frame<'a> {
                     // between a number and text, the text (a number written
                     // as "3.3k" is the usual culprit); else whichever side
                     // cannot be ordered at all.
-                    let orderable = |k: Kind| matches!(k, Kind::Number | Kind::String);
+                    let orderable = |k: Kind| matches!(k, Kind::Number | Kind::String | Kind::Date);
                     let blame_right = if matches!(a.op, Op::Const(_)) {
                         true
                     } else if matches!(b.op, Op::Const(_)) {

@@ -19,6 +19,7 @@ pub(crate) fn why_missing(prog: &Program, m: Missing) -> String {
         Missing::NoResult(s) => format!("{} has no result", one_line(prog.text(s))),
         Missing::InList(s) => format!("an element of {} is missing", one_line(prog.text(s))),
         Missing::Empty(s) => format!("{} has no elements to work on", one_line(prog.text(s))),
+        Missing::Blank(s) => format!("{} reads empty text", one_line(prog.text(s))),
     }
 }
 
