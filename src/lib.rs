@@ -338,19 +338,27 @@ impl Ruleset {
             .as_ref()
             .map(|n| format!("{n:?}: "))
             .unwrap_or_default();
-        let order = match p.order {
+        let order = |o: ast::Order| match o {
             ast::Order::Asc => "asc",
             ast::Order::Desc => "desc",
         };
-        let rank = p
+        let first = p
             .rank
             .as_ref()
             .map_or("score".to_string(), |r| p.text(r.span).to_string());
+        let rank = std::iter::once(format!("{first} {}", order(p.order)))
+            .chain(
+                p.tie_breaks
+                    .iter()
+                    .map(|(k, o)| format!("{} {}", p.text(k.span), order(*o))),
+            )
+            .collect::<Vec<_>>()
+            .join(", ");
         let limit = p
             .limit
             .map_or("no limit".to_string(), |l| format!("limit {l}"));
         format!(
-            "{name}{}, {}, {}, {}, {}; rank by {rank} {order}, {limit}",
+            "{name}{}, {}, {}, {}, {}; rank by {rank}, {limit}",
             plural(p.lets.len(), "let"),
             plural(p.requirements.len(), "requirement"),
             plural(p.signals.len(), "signal"),
