@@ -1,6 +1,7 @@
 //! `--today` and the run's date through the built binary: the json
 //! report's `today`, the table's header, `test` with an example's own
-//! `today`, the warning for examples without one, and a bad value.
+//! `today`, the warning for examples without one, and a bad value; and
+//! `number(x, mark)` beside `--decimal-comma`.
 
 mod common;
 
@@ -133,9 +134,15 @@ fn explain_and_diff_take_today() {
         "mid",
         "--today",
         "2026-12-02",
+        "--format",
+        "text",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("28"), "{}", stdout(&o));
+    let text = stdout(&o);
+    // 2026-11-03T23:30:00-02:00 is 2026-11-04 in UTC: 28 days before the run's date
+    assert!(text.contains("days_since(last_post_at) = 28"), "{text}");
+    assert!(text.contains("key = \"2026-11-04T01:30:00Z\""), "{text}");
+    assert!(text.contains("then handle = \"mid\""), "{text}");
     let o = run(&[
         "diff",
         p(&rules),
@@ -204,4 +211,27 @@ fn fmt_keeps_today_and_several_rank_keys() {
         out,
         "rank by score desc, followers\nexample \"e\" {\n  creator { a: 1 }\n  today \"2026-12-02\"\n  expect accepted\n}\n"
     );
+}
+
+#[test]
+fn an_explicit_decimal_mark_wins_over_decimal_comma() {
+    let dir = scratch("decimal-mark");
+    let rules = write(
+        &dir,
+        "m.rules",
+        "signal plain = number(p) * 10\nsignal point = number(p, \".\") * 10\nsignal comma = number(p, \",\") * 10\n",
+    );
+    let data = write(&dir, "c.json", r#"[{"handle": "a", "p": "4,2%"}]"#);
+    let signals = |extra: &[&str]| {
+        let mut args = vec!["run", p(&rules), p(&data), "--format", "json"];
+        args.extend(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let s = json_of(&o)["shortlist"][0]["signals"].clone();
+        let round = |k: &str| (s[k].as_f64().expect("a number") * 1000.0).round() / 1000.0;
+        (round("plain"), round("point"), round("comma"))
+    };
+    // `4,2%` with a point: 42% (the comma separates thousands)
+    assert_eq!(signals(&[]), (1.0, 1.0, 0.42));
+    assert_eq!(signals(&["--decimal-comma"]), (0.42, 1.0, 0.42));
 }

@@ -198,7 +198,8 @@ impl Builtin {
             (Min | Max, _) => Param::Any,
             (Has, _) => Param::Path,
             (Number, 0) => Param::Any,
-            (Number, _) => Param::Is(Kind::String),
+            // constant_args.rs says what the mark must be
+            (Number, _) => Param::Any,
             (Split | StartsWith | EndsWith | Replace, _) => Param::Is(Kind::String),
             (Bool | Date | DaysSince, _) => Param::Any,
             (Overlap | Sum | Avg, _) => Param::Is(Kind::List),

@@ -333,6 +333,11 @@ impl<'a> Tracer<'a> {
                     order,
                     reads: self.reads(key),
                     key: self.step(key, 0),
+                    then: prog
+                        .tie_breaks
+                        .iter()
+                        .map(|(k, _)| self.step(k, 0))
+                        .collect(),
                 }
             }
             None => {
@@ -349,6 +354,7 @@ impl<'a> Tracer<'a> {
                         result: score,
                         parts: Vec::new(),
                     },
+                    then: Vec::new(),
                 }
             }
         }
