@@ -40,3 +40,7 @@ snapshot!(
     example_today_not_a_date,
     "require active: days_since(last_post_at) <= 30\nexample \"e\" {\n  creator { last_post_at: \"2026-11-20\" }\n  today \"2026-02-30\"\n  today \"2026-12-02\"\n  expect accepted\n}\n"
 );
+snapshot!(
+    date_of_a_list,
+    "require recent: days_since([last_post_at]) <= 30\n"
+);

@@ -226,6 +226,8 @@ fn bool_missing_blank_and_wrong() {
     assert!(matches!(give(json!({"b": ["yes"]}), "bool(b)"), Error(_)));
     assert!(matches!(give(json!({"b": {"a": 1}}), "bool(b)"), Error(_)));
     assert_eq!(codes("let x = bool()"), ["influence::arity"]);
+    assert_eq!(codes("let x = bool([1])"), ["influence::type"]);
+    assert_eq!(codes("let x = bool(date(t))"), ["influence::type"]);
     assert_eq!(codes("let x = bool(b) + 1"), ["influence::type"]);
 }
 
@@ -332,6 +334,8 @@ fn date_refuses_every_other_form() {
     assert!(matches!(give(json!({"d": {"a": 1}}), "date(d)"), Error(_)));
     assert!(matches!(give(json!({"d": 1e300}), "date(d)"), Error(_)));
     assert_eq!(give(json!({}), "date(d)"), missing("d is missing"));
+    assert_eq!(codes("let x = date(true)"), ["influence::type"]);
+    assert_eq!(codes("let x = days_since([1])"), ["influence::type"]);
 }
 
 #[test]

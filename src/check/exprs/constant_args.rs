@@ -6,6 +6,7 @@ use super::Walker;
 use crate::ast::{Expr, ExprKind};
 use crate::diagnostic::RuleDiagnostic;
 use crate::eval::functions::Builtin;
+use crate::eval::value::Kind;
 
 impl Walker<'_, '_, '_> {
     /// Checks the arguments of `f` that have a rule of their own.
@@ -20,8 +21,42 @@ impl Walker<'_, '_, '_> {
                 "replace(handle, \"@\", \"\")",
             ),
             (Builtin::Number, [_, mark]) => self.decimal_mark(mark),
+            (Builtin::Date | Builtin::DaysSince, [x]) => self.readable(
+                f,
+                x,
+                &[Kind::String, Kind::Number, Kind::Date],
+                "text such as \"2026-11-03\", Unix seconds or a date",
+            ),
+            (Builtin::Bool, [x]) => self.readable(
+                f,
+                x,
+                &[Kind::String, Kind::Number, Kind::Bool],
+                "a yes/no word such as \"Yes\", 1 or 0, or true/false",
+            ),
             _ => {}
         }
+    }
+
+    /// An argument of `date`, `days_since` or `bool` of a kind it never reads.
+    fn readable(&mut self, f: Builtin, x: &Expr, reads: &[Kind], what: &str) {
+        let Some(k) = self.quiet_ty(x) else { return };
+        if reads.contains(&k) {
+            return;
+        }
+        let text = self.text(x).to_string();
+        self.push(
+            RuleDiagnostic::error(
+                "influence::type",
+                x.span,
+                format!(
+                    "`{}` reads {what}, but `{text}` is {}",
+                    f.name(),
+                    k.article()
+                ),
+                format!("{} here", k.article()),
+            )
+            .with_help(format!("call it as `{}`", f.usage())),
+        );
     }
 
     /// An empty constant text where text is needed to cut or replace.
