@@ -484,3 +484,21 @@ fn rank_by_a_date_orders_chronologically() {
     assert_eq!(ranked("rank by date(t) asc, id", people), ["c", "a", "b"]);
     assert_eq!(codes("rank by score desc, [1]"), ["influence::type"]);
 }
+
+#[test]
+fn replace_pays_for_the_text_it_writes() {
+    let rules =
+        compile("let v = len(replace(s, \"a\", t))\nrequire r: v > 0").with_max_steps(1_000);
+    let rec = json!({"s": "a".repeat(10_000), "t": "b".repeat(100)});
+    let v = rules.evaluate(&rec);
+    assert_eq!(v.status, Status::Error, "{v:?}");
+    assert!(
+        v.failed[0]
+            .reason
+            .starts_with("evaluation stopped after 1000 steps"),
+        "{v:?}"
+    );
+    // the same with a short replacement fits
+    let v = rules.evaluate(&json!({"s": "a".repeat(10_000), "t": ""}));
+    assert_eq!(v.status, Status::Rejected, "{v:?}");
+}

@@ -519,17 +519,7 @@ impl<'a> Frame<'a> {
                     args.iter().map(|x| self.eval(x)).collect();
                 let vals = vals?;
                 self.charge(vals.iter().map(budget::arg).sum(), n.span)?;
-                if let (Builtin::Replace, [Value::Str(s), Value::Str(from), Value::Str(to)]) =
-                    (f, vals.as_slice())
-                {
-                    // the result may be far longer than the arguments
-                    let times = if from.is_empty() {
-                        0
-                    } else {
-                        s.matches(from.as_ref()).count()
-                    };
-                    self.charge(budget::text(to) * times as u64, n.span)?;
-                }
+                self.charge(budget::result(*f, &vals), n.span)?;
                 apply(*f, &vals, args, self.prog, n.span)?
             }
             Op::Lambda(f, list, body) => self.lambda(*f, list, body)?,
