@@ -183,9 +183,20 @@ pub enum Order {
     Desc,
 }
 
-/// `rank by EXPR [asc|desc]`
+/// `rank by EXPR [asc|desc], EXPR [asc|desc] ...`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rank {
+    /// The key.
+    pub key: Expr,
+    /// The order, if written.
+    pub order: Option<Order>,
+    /// The keys after the first, each breaking the ties of those before it.
+    pub then: Vec<RankBy>,
+}
+
+/// A key of `rank by` after the first: `followers asc`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RankBy {
     /// The key.
     pub key: Expr,
     /// The order, if written.
@@ -201,6 +212,9 @@ pub struct Example {
     pub creator: Expr,
     /// The expectations, in order.
     pub expects: Vec<Expect>,
+    /// `today "YYYY-MM-DD"`, the run's date for this example, as written
+    /// (the checker allows one).
+    pub today: Vec<StringLit>,
 }
 
 /// One `expect` line of an example.

@@ -229,6 +229,8 @@ pub struct Program {
     pub(crate) rank: Option<Node>,
     /// The ranking direction.
     pub order: Order,
+    /// The keys of `rank by` after the first, each with its direction.
+    pub(crate) tie_breaks: Vec<(Node, Order)>,
     /// `limit N`.
     pub limit: Option<usize>,
     /// Every field path the rules read, such as `["audience", "female_share"]`.
@@ -239,6 +241,8 @@ pub struct Program {
     pub(crate) max_steps: u64,
     /// The list functions' calls, which `Missing::AtElement` points into.
     pub(crate) sites: Vec<ListSite>,
+    /// The run's date, days since 1970-01-01 (UTC), that `days_since` counts to.
+    pub(crate) today: i64,
 }
 
 impl Program {
@@ -260,6 +264,29 @@ impl Program {
                 .filter_map(|t| t.condition.as_ref())
                 .any(|c| c.any(&whole))
             || self.rank.as_ref().is_some_and(|r| r.any(&whole))
+            || self.tie_breaks.iter().any(|(k, _)| k.any(&whole))
+    }
+
+    /// The direction of each `rank by` key, in order.
+    pub(crate) fn rank_orders(&self) -> Vec<Order> {
+        std::iter::once(self.order)
+            .chain(self.tie_breaks.iter().map(|(_, o)| *o))
+            .collect()
+    }
+
+    /// True when some rule calls `days_since`, whose value depends on the run's date.
+    pub fn uses_days_since(&self) -> bool {
+        let dated = |op: &Op| matches!(op, Op::Call(Builtin::DaysSince, _));
+        self.lets.iter().any(|l| l.value.any(&dated))
+            || self.requirements.iter().any(|r| r.condition.any(&dated))
+            || self.signals.iter().any(|s| s.value.any(&dated))
+            || self
+                .tiers
+                .iter()
+                .filter_map(|t| t.condition.as_ref())
+                .any(|c| c.any(&dated))
+            || self.rank.as_ref().is_some_and(|r| r.any(&dated))
+            || self.tie_breaks.iter().any(|(k, _)| k.any(&dated))
     }
 
     /// A field path as written, `audience.female_share`.
@@ -289,6 +316,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
     let mut tiers = Vec::new();
     let mut rank = None;
     let mut order = Order::Desc;
+    let mut tie_breaks = Vec::new();
     let mut limit = None;
     let mut name = None;
     for decl in &file.decls {
@@ -314,6 +342,11 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
             DeclKind::Rank(r) => {
                 rank = Some(c.lower(&r.key));
                 order = r.order.unwrap_or_default();
+                tie_breaks = r
+                    .then
+                    .iter()
+                    .map(|k| (c.lower(&k.key), k.order.unwrap_or_default()))
+                    .collect();
             }
             // the checker refused any other number
             DeclKind::Limit(n) => limit = crate::check::shortlist_length(n.value).ok(),
@@ -341,11 +374,14 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
         lets,
         rank,
         order,
+        tie_breaks,
         limit,
         fields,
         ast: file,
         max_steps: crate::eval::DEFAULT_MAX_STEPS,
         sites,
+        // read once per compiled ruleset: the date does not change mid-run
+        today: crate::eval::dates::day_number(crate::eval::dates::today_utc()),
     }
 }
 
@@ -565,6 +601,8 @@ fn param_path(src: &str, param: &str, body: &Expr) -> Option<String> {
 fn fold(node: Node) -> Node {
     let foldable = match &node.op {
         Op::Const(_) => return node,
+        // the run's date is not known yet
+        Op::Call(Builtin::DaysSince, _) => false,
         Op::List(xs) | Op::Call(_, xs) => xs.iter().all(is_const),
         Op::Not(a) | Op::Neg(a) => is_const(a),
         Op::Arith(_, a, b)
@@ -605,5 +643,6 @@ pub(crate) fn into_static(v: Value<'_>) -> Option<Value<'static>> {
             Value::List(List::Built(items?.into()))
         }
         Value::Object(_) => return None,
+        Value::Date(secs) => Value::Date(secs),
     })
 }

@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 
 use crate::ast::{CmpOp, DeclKind, Example, Expect, ExpectKind, Expr, ExprKind};
 use crate::diagnostic::RuleDiagnostic;
+use crate::eval::dates::read_day;
 use crate::eval::value::fmt_number;
 use crate::eval::{Status, Verdict};
 use crate::Ruleset;
@@ -56,6 +57,29 @@ pub fn uncovered(ruleset: &Ruleset, results: &[ExampleResult]) -> (Vec<String>, 
     (requirements, tiers)
 }
 
+/// Examples without `today` in a ruleset that uses `days_since`: their
+/// outcome depends on the day they run (`check` and `test` warn).
+pub fn undated(ruleset: &Ruleset) -> Vec<String> {
+    if !ruleset.program().uses_days_since() {
+        return Vec::new();
+    }
+    ruleset
+        .program()
+        .ast
+        .decls
+        .iter()
+        .filter_map(|d| match &d.kind {
+            DeclKind::Example(ex) if ex.today.is_empty() => Some(ex.name.value.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The warning for an example that [`undated`] lists.
+pub fn undated_warning(name: &str) -> String {
+    format!("example {name:?} has no `today`, and the rules use `days_since`: its outcome depends on the day it runs; add `today \"YYYY-MM-DD\"` after its creator")
+}
+
 impl Ruleset {
     /// Runs every example of the ruleset, in file order.
     pub fn run_examples(&self) -> Vec<ExampleResult> {
@@ -70,7 +94,11 @@ impl Ruleset {
             })
             .map(|ex| {
                 let creator = to_json(&ex.creator);
-                let verdict = self.evaluate(&creator);
+                // the checker accepted the date; without one, the run's date
+                let verdict = match ex.today.first().and_then(|t| read_day(&t.value)) {
+                    Some(d) => self.clone().with_today(d).evaluate(&creator),
+                    None => self.evaluate(&creator),
+                };
                 let failures = ex
                     .expects
                     .iter()

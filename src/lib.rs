@@ -57,6 +57,8 @@ use serde_json::Value as Json;
 pub use compile::Program;
 pub use diagnostic::{RuleDiagnostic, RulesError};
 pub use eval::{Failure, Status, Verdict};
+/// The date crate of [`RunOptions::today`] and [`Ruleset::with_today`].
+pub use jiff;
 pub use report::{Report, Screening};
 
 /// How a batch of records is screened.
@@ -71,6 +73,13 @@ pub struct RunOptions {
     /// How many near misses to list (creators rejected by exactly one
     /// requirement, best score first); 0 for none.
     pub near_misses: usize,
+    /// The run's date, that `days_since` counts to (`--today`); `None`:
+    /// the ruleset's own ([`Ruleset::with_today`], else today in UTC, read
+    /// by the clock once when the ruleset is compiled). [`Ruleset::screen`]
+    /// honours it; [`Ruleset::screening`] and [`Ruleset::explaining`]
+    /// borrow the ruleset and use its date, so set it there with
+    /// [`Ruleset::with_today`].
+    pub today: Option<jiff::civil::Date>,
 }
 
 /// A compiled ruleset.
@@ -206,6 +215,13 @@ impl Ruleset {
         self
     }
 
+    /// The same rules, with `today` as the run's date that `days_since`
+    /// counts to, instead of the clock's date in UTC.
+    pub fn with_today(mut self, today: jiff::civil::Date) -> Ruleset {
+        self.program.set_today(today);
+        self
+    }
+
     /// The compiled program.
     pub fn program(&self) -> &Program {
         &self.program
@@ -277,6 +293,9 @@ impl Ruleset {
 
     /// Evaluates many records into a report.
     pub fn screen<I: IntoIterator<Item = Json>>(&self, records: I, options: &RunOptions) -> Report {
+        if let Some(d) = options.today.filter(|d| *d != self.program.today()) {
+            return self.clone().with_today(d).screen(records, options);
+        }
         let mut s = self.screening(options);
         for r in records {
             s.add(&r);
@@ -319,19 +338,27 @@ impl Ruleset {
             .as_ref()
             .map(|n| format!("{n:?}: "))
             .unwrap_or_default();
-        let order = match p.order {
+        let order = |o: ast::Order| match o {
             ast::Order::Asc => "asc",
             ast::Order::Desc => "desc",
         };
-        let rank = p
+        let first = p
             .rank
             .as_ref()
             .map_or("score".to_string(), |r| p.text(r.span).to_string());
+        let rank = std::iter::once(format!("{first} {}", order(p.order)))
+            .chain(
+                p.tie_breaks
+                    .iter()
+                    .map(|(k, o)| format!("{} {}", p.text(k.span), order(*o))),
+            )
+            .collect::<Vec<_>>()
+            .join(", ");
         let limit = p
             .limit
             .map_or("no limit".to_string(), |l| format!("limit {l}"));
         format!(
-            "{name}{}, {}, {}, {}, {}; rank by {rank} {order}, {limit}",
+            "{name}{}, {}, {}, {}, {}; rank by {rank}, {limit}",
             plural(p.lets.len(), "let"),
             plural(p.requirements.len(), "requirement"),
             plural(p.signals.len(), "signal"),

@@ -174,6 +174,23 @@ struct RunArgs {
     threads: Option<usize>,
     #[command(flatten)]
     budget: MaxSteps,
+    #[command(flatten)]
+    date: RunDate,
+}
+
+/// The run's date of `run`, `explain`, `diff` and `test`.
+#[derive(clap::Args)]
+struct RunDate {
+    /// The run's date, that `days_since` counts to, as YYYY-MM-DD [default: today in UTC]; an example's own `today "YYYY-MM-DD"` still wins for that example.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    today: Option<influence_eval::jiff::civil::Date>,
+}
+
+/// `--today YYYY-MM-DD`.
+fn parse_today(s: &str) -> Result<influence_eval::jiff::civil::Date, String> {
+    influence_eval::eval::dates::read_day(s.trim()).ok_or_else(|| {
+        format!("`{s}` is not a date: write the year, month and day as YYYY-MM-DD, e.g. 2026-12-02")
+    })
 }
 
 /// The evaluation budget of `run`, `explain` and `diff`.
@@ -238,6 +255,8 @@ struct ExplainArgs {
     top: Option<usize>,
     #[command(flatten)]
     budget: MaxSteps,
+    #[command(flatten)]
+    date: RunDate,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -253,6 +272,8 @@ struct TestArgs {
     /// The rules files whose examples to run.
     #[arg(required = true)]
     rules: Vec<PathBuf>,
+    #[command(flatten)]
+    date: RunDate,
 }
 
 #[derive(clap::Args)]
@@ -289,6 +310,8 @@ struct DiffArgs {
     id_field: Option<String>,
     #[command(flatten)]
     budget: MaxSteps,
+    #[command(flatten)]
+    date: RunDate,
 }
 
 /// The most threads `--threads` may ask for: more only costs memory and

@@ -56,6 +56,7 @@ fn run_json_has_exactly_the_design_fields() {
         keys,
         [
             "ruleset",
+            "today",
             "evaluated",
             "accepted",
             "rejected",

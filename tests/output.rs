@@ -144,6 +144,7 @@ fn near_misses_list_creators_one_requirement_away() {
         keys,
         [
             "ruleset",
+            "today",
             "evaluated",
             "accepted",
             "rejected",

@@ -113,6 +113,7 @@ fn token() -> impl Strategy<Value = String> {
             "missing", "fail", "pass", "otherwise", "asc", "desc", "and", "or", "not", "in",
             "between", "contains", "matches", "if", "then", "else", "true", "false", "len",
             "overlap", "any", "count", "has", "number", "round", "clamp", "min",
+            "split", "replace", "bool", "date", "days_since", "today",
         ])
         .prop_map(String::from),
         4 => select(vec![

@@ -286,7 +286,11 @@ fn evaluation_depth(file: &RulesFile, g: &Graph) -> (Vec<usize>, Option<RuleDiag
             DeclKind::Rank(r) => (
                 "`rank by`".to_string(),
                 r.key.span,
-                expr_depth(&r.key, declared, &known),
+                std::iter::once(&r.key)
+                    .chain(r.then.iter().map(|k| &k.key))
+                    .map(|k| expr_depth(k, declared, &known))
+                    .max()
+                    .unwrap_or(0),
             ),
             _ => continue,
         };

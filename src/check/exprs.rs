@@ -11,6 +11,8 @@ use crate::diagnostic::{did_you_mean, RuleDiagnostic};
 use crate::eval::functions::{Builtin, Param};
 use crate::eval::value::Kind;
 
+mod constant_args;
+
 /// Where an expression stands, for messages and for what it must yield.
 #[derive(Clone, Copy, PartialEq)]
 enum Place {
@@ -60,7 +62,12 @@ pub(super) fn check_expressions(
             DeclKind::Tier(Tier {
                 condition: Some(c), ..
             }) => w.top(c, Place::Tier),
-            DeclKind::Rank(r) => w.top(&r.key, Place::Rank),
+            DeclKind::Rank(r) => {
+                w.top(&r.key, Place::Rank);
+                for k in &r.then {
+                    w.top(&k.key, Place::Rank);
+                }
+            }
             _ => {}
         }
     }
@@ -104,8 +111,8 @@ impl Walker<'_, '_, '_> {
             Place::Tier => (&[Kind::Bool], "a tier condition must be true or false"),
             Place::Signal => (&[Kind::Number], "a signal must be a number"),
             Place::Rank => (
-                &[Kind::Number, Kind::String],
-                "`rank by` needs a number or a string",
+                &[Kind::Number, Kind::String, Kind::Date],
+                "`rank by` needs a number, a string or a date",
             ),
         };
         if let Some(k) = t {
@@ -356,13 +363,13 @@ impl Walker<'_, '_, '_> {
         if ordering {
             if let Some((x, k)) = known
                 .iter()
-                .find(|(_, k)| !matches!(k, Kind::Number | Kind::String))
+                .find(|(_, k)| !matches!(k, Kind::Number | Kind::String | Kind::Date))
             {
                 let text = self.text(x).to_string();
                 self.type_error(
                     x,
                     format!(
-                        "`{op}` compares numbers or text, but `{text}` is {}",
+                        "`{op}` compares numbers, text or dates, but `{text}` is {}",
                         kind_name(*k)
                     ),
                     format!("{} here", kind_name(*k)),
@@ -387,7 +394,9 @@ impl Walker<'_, '_, '_> {
                 format!("`{text}` compares {} with {}", kind_name(*k0), kind_name(*k)),
                 format!("`{first}` is {}, `{other}` is {}", kind_name(*k0), kind_name(*k)),
             )
-            .with_help(if *k == Kind::String || *k0 == Kind::String {
+            .with_help(if *k == Kind::Date || *k0 == Kind::Date {
+                "compare a date with a date, e.g. `date(posted_at) >= date(\"2026-01-01\")`, or count days with `days_since(posted_at) <= 30`"
+            } else if *k == Kind::String || *k0 == Kind::String {
                 "quote both sides or neither: `\"US\" == country`, `followers > 3`; `number(...)` reads text such as \"3.3k\" as a number"
             } else {
                 "compare values of the same kind"
@@ -539,6 +548,7 @@ impl Walker<'_, '_, '_> {
             self.arg(a, p);
         }
         let _ = list_kind;
+        self.constant_args(f, args);
         // min/max with one argument take a list, else numbers
         if matches!(f, Builtin::Min | Builtin::Max) && args.len() > 1 && !lambda_last {
             for a in args {

@@ -302,6 +302,7 @@ const SUGGESTIONS: usize = 100;
 
 fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnostic>) {
     literal_only(&ex.creator, errors);
+    check_today(ex, errors);
     let suggest = errors.len() < SUGGESTIONS;
     let unknown = |what: &str, code: &'static str, name: &Ident, known: Vec<&str>| {
         let mut d = RuleDiagnostic::error(
@@ -411,5 +412,32 @@ fn literal_only(e: &Expr, errors: &mut Vec<RuleDiagnostic>) {
                 "write the value itself: a number, a string, true/false, null, a list or an object",
             ),
         ),
+    }
+}
+
+/// An example's `today "YYYY-MM-DD"`: a real date, given once.
+fn check_today(ex: &Example, errors: &mut Vec<RuleDiagnostic>) {
+    for (i, t) in ex.today.iter().enumerate() {
+        if i > 0 {
+            errors.push(
+                RuleDiagnostic::error(
+                    "influence::example-today",
+                    t.span,
+                    format!("example {:?} gives `today` twice", ex.name.value),
+                    "a second date",
+                )
+                .with_help("keep one `today \"YYYY-MM-DD\"` per example"),
+            );
+        } else if crate::eval::dates::read_day(&t.value).is_none() {
+            errors.push(
+                RuleDiagnostic::error(
+                    "influence::example-today",
+                    t.span,
+                    format!("{:?} is not a date", t.value),
+                    "not a YYYY-MM-DD date",
+                )
+                .with_help("write the example's date as `today \"2026-12-02\"` (year, month, day)"),
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use influence_eval::check::fields::FieldCensus;
 use influence_eval::data::{self, Input, Record};
+use influence_eval::examples::{undated, undated_warning};
 
 use super::{load, Lines, Reporter, EXIT_DATA, EXIT_RULES};
 use crate::CheckArgs;
@@ -37,6 +38,14 @@ pub fn check(a: CheckArgs, rep: &Reporter) -> ExitCode {
         for w in census.warnings() {
             rep.warning("influence::unknown-field", &w, Some(&rules_file));
         }
+    }
+    let file = a.rules.display().to_string();
+    for name in undated(&rules) {
+        rep.warning(
+            "influence::example-today",
+            &undated_warning(&name),
+            Some(&file),
+        );
     }
     let mut out = Lines::new();
     out.line(format_args!(

@@ -17,7 +17,10 @@ pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
         return ExitCode::from(EXIT_RULES);
     };
     let steps = a.budget.max_steps;
-    let (old, new) = (old.with_max_steps(steps), new.with_max_steps(steps));
+    let (mut old, mut new) = (old.with_max_steps(steps), new.with_max_steps(steps));
+    if let Some(d) = a.date.today {
+        (old, new) = (old.with_today(d), new.with_today(d));
+    }
     let options = RunOptions {
         all: true,
         id_field: a.id_field.clone(),

@@ -20,7 +20,10 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
     let Some(rules) = load(&a.rules, rep) else {
         return ExitCode::from(EXIT_RULES);
     };
-    let rules = rules.with_max_steps(a.budget.max_steps);
+    let mut rules = rules.with_max_steps(a.budget.max_steps);
+    if let Some(d) = a.date.today {
+        rules = rules.with_today(d);
+    }
     let options = RunOptions {
         top: a.top,
         id_field: a.id_field.clone(),

@@ -26,7 +26,10 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
     let Some(rules) = load(&a.rules, rep) else {
         return ExitCode::from(EXIT_RULES);
     };
-    let rules = rules.with_max_steps(a.budget.max_steps);
+    let mut rules = rules.with_max_steps(a.budget.max_steps);
+    if let Some(d) = a.date.today {
+        rules = rules.with_today(d);
+    }
     let to_terminal = a.output.is_none() && terminal::stdout_is_terminal();
     if a.format == Some(Format::Html) && to_terminal {
         return super::html::refuse_terminal(rep);
@@ -138,6 +141,7 @@ fn summary(
         } else {
             0
         }),
+        today: a.date.today,
     };
     // opened before the long part: a report that cannot be created (a
     // folder that does not exist) fails at once, not after the screening

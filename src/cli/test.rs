@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use influence_eval::examples::uncovered;
+use influence_eval::examples::{uncovered, undated, undated_warning};
 use influence_eval::RulesError;
 
 use super::{load, Lines, Reporter, EXIT_RULES, EXIT_TEST};
@@ -17,10 +17,21 @@ pub fn test(a: TestArgs, rep: &Reporter) -> ExitCode {
     let (mut passed, mut failed, mut invalid) = (0, 0, false);
     let mut out = Lines::new();
     for path in &a.rules {
-        let Some(rules) = load(path, rep) else {
+        let Some(mut rules) = load(path, rep) else {
             invalid = true;
             continue;
         };
+        if let Some(d) = a.date.today {
+            rules = rules.with_today(d);
+        }
+        let file = path.display().to_string();
+        for name in undated(&rules) {
+            rep.warning(
+                "influence::example-today",
+                &undated_warning(&name),
+                Some(&file),
+            );
+        }
         let results = rules.run_examples();
         if results.is_empty() {
             out.line(format_args!("{}: no examples", path.display()));

@@ -54,3 +54,19 @@ pub(crate) fn arg(v: &Value<'_>) -> u64 {
         _ => 0,
     }
 }
+
+/// Steps to build a result far longer than the arguments: `replace(s,
+/// from, to)` writes `to` once per occurrence of `from` (a long `to` for a
+/// one-letter `from` over a long text would otherwise take gigabytes in a
+/// few steps).
+pub(crate) fn result(f: super::functions::Builtin, args: &[Value<'_>]) -> u64 {
+    match (f, args) {
+        (super::functions::Builtin::Replace, [Value::Str(s), Value::Str(from), Value::Str(to)])
+            if !from.is_empty() =>
+        {
+            let times = s.matches(from.as_ref()).count() as u64;
+            times.saturating_mul(to.len() as u64) / BYTES_PER_STEP
+        }
+        _ => 0,
+    }
+}

@@ -65,6 +65,21 @@ pub enum Builtin {
     First,
     /// `median(list)` or `median(xs, x => ...)`
     Median,
+    // text, yes/no and dates (convert.rs)
+    /// `split(s, sep)`
+    Split,
+    /// `starts_with(s, prefix)`
+    StartsWith,
+    /// `ends_with(s, suffix)`
+    EndsWith,
+    /// `replace(s, from, to)`
+    Replace,
+    /// `bool(x)`
+    Bool,
+    /// `date(x)`
+    Date,
+    /// `days_since(x)`
+    DaysSince,
 }
 
 /// What a function's argument must be, for the checker.
@@ -87,7 +102,7 @@ pub type Returns = Option<Kind>;
 
 impl Builtin {
     /// Every function, with its name.
-    pub const ALL: [(&'static str, Builtin); 26] = [
+    pub const ALL: [(&'static str, Builtin); 33] = [
         ("len", Builtin::Len),
         ("lower", Builtin::Lower),
         ("upper", Builtin::Upper),
@@ -114,6 +129,13 @@ impl Builtin {
         ("filter", Builtin::Filter),
         ("first", Builtin::First),
         ("median", Builtin::Median),
+        ("split", Builtin::Split),
+        ("starts_with", Builtin::StartsWith),
+        ("ends_with", Builtin::EndsWith),
+        ("replace", Builtin::Replace),
+        ("bool", Builtin::Bool),
+        ("date", Builtin::Date),
+        ("days_since", Builtin::DaysSince),
     ];
 
     /// Looks a function up by name.
@@ -148,7 +170,7 @@ impl Builtin {
             Builtin::Log10 => "log10(x)",
             Builtin::Ln => "ln(x)",
             Builtin::Has => "has(field)",
-            Builtin::Number => "number(text)",
+            Builtin::Number => "number(text) or number(text, \",\")",
             Builtin::Overlap => "overlap(list, list)",
             Builtin::Sum => "sum(list) or sum(list, x => number)",
             Builtin::Avg => "avg(list) or avg(list, x => number)",
@@ -159,6 +181,13 @@ impl Builtin {
             Builtin::Filter => "filter(list, x => condition)",
             Builtin::First => "first(list, x => condition)",
             Builtin::Median => "median(list) or median(list, x => number)",
+            Builtin::Split => "split(text, \",\")",
+            Builtin::StartsWith => "starts_with(text, prefix)",
+            Builtin::EndsWith => "ends_with(text, suffix)",
+            Builtin::Replace => "replace(text, from, to)",
+            Builtin::Bool => "bool(text)",
+            Builtin::Date => "date(text)",
+            Builtin::DaysSince => "days_since(date)",
         }
     }
 
@@ -171,6 +200,9 @@ impl Builtin {
             Builtin::Overlap | Builtin::Any | Builtin::All | Builtin::Count => (2, Some(2)),
             Builtin::Map | Builtin::Filter | Builtin::First => (2, Some(2)),
             Builtin::Sum | Builtin::Avg | Builtin::Median => (1, Some(2)),
+            Builtin::Number => (1, Some(2)),
+            Builtin::Split | Builtin::StartsWith | Builtin::EndsWith => (2, Some(2)),
+            Builtin::Replace => (3, Some(3)),
             _ => (1, Some(1)),
         }
     }
@@ -183,8 +215,12 @@ impl Builtin {
             (Lower | Upper | Trim, _) => Param::Is(Kind::String),
             (Min | Max, _) => Param::Any,
             (Has, _) => Param::Path,
+            (Number, 0) => Param::Any,
+            // constant_args.rs says what the mark must be
             (Number, _) => Param::Any,
             (Overlap, _) => Param::Is(Kind::List),
+            (Split | StartsWith | EndsWith | Replace, _) => Param::Is(Kind::String),
+            (Bool | Date | DaysSince, _) => Param::Any,
             (Any | All | Count | Map | Filter | First | Sum | Avg | Median, 0) => {
                 Param::Is(Kind::List)
             }
@@ -223,6 +259,10 @@ impl Builtin {
             Map | Filter => Kind::List,
             // an element, of whatever kind the list holds
             First => return None,
+            Split => Kind::List,
+            StartsWith | EndsWith | Bool => Kind::Bool,
+            Replace => Kind::String,
+            Date => Kind::Date,
             _ => Kind::Number,
         })
     }
@@ -300,6 +340,14 @@ pub(super) fn apply<'a>(
     }
     if let Some(m) = first_missing(args) {
         return Ok(m);
+    }
+    if matches!(
+        f,
+        Split | StartsWith | EndsWith | Replace | Bool | Date | DaysSince
+    ) || (f == Number && args.len() == 2)
+    {
+        let arg_text = |i: usize| text(i).to_string();
+        return super::convert::apply(f, args, &arg_text, prog.text(span), span, prog.today);
     }
     let num = |i: usize| -> Result<f64, EvalError> {
         Ok(want_number(&args[i], text(i), span)?.expect("missing handled above"))
@@ -379,6 +427,9 @@ pub(super) fn apply<'a>(
         Min | Max | Has | Any | All | Count => unreachable!("handled by the caller"),
         // the list functions run as `Op::Each` (src/eval/lists.rs)
         Sum | Avg | Map | Filter | First | Median => unreachable!("lowered to Op::Each"),
+        Split | StartsWith | EndsWith | Replace | Bool | Date | DaysSince => {
+            unreachable!("handled by convert.rs above")
+        }
     };
     Ok(v)
 }

@@ -4,6 +4,8 @@
 //! is an [`EvalError`] that makes this one creator's status `error`.
 
 mod budget;
+mod convert;
+pub mod dates;
 pub mod distance;
 pub mod functions;
 pub(crate) mod lists;
@@ -534,6 +536,7 @@ impl<'a> Frame<'a> {
                     args.iter().map(|x| self.eval(x)).collect();
                 let vals = vals?;
                 self.charge(vals.iter().map(budget::arg).sum(), n.span)?;
+                self.charge(budget::result(*f, &vals), n.span)?;
                 apply(*f, &vals, args, self.prog, n.span)?
             }
             Op::Lambda(f, list, body) => self.lambda(*f, list, body)?,
@@ -569,7 +572,7 @@ impl<'a> Frame<'a> {
                     // between a number and text, the text (a number written
                     // as "3.3k" is the usual culprit); else whichever side
                     // cannot be ordered at all.
-                    let orderable = |k: Kind| matches!(k, Kind::Number | Kind::String);
+                    let orderable = |k: Kind| matches!(k, Kind::Number | Kind::String | Kind::Date);
                     let blame_right = if matches!(a.op, Op::Const(_)) {
                         true
                     } else if matches!(b.op, Op::Const(_)) {

@@ -30,6 +30,7 @@ pub(crate) fn why_missing(prog: &Program, m: Missing) -> String {
             )
         }
         Missing::NoMatch(site) => super::lists::no_match(prog, site),
+        Missing::Blank(s) => format!("{} reads empty text", one_line(prog.text(s))),
     }
 }
 

@@ -10,7 +10,7 @@ use super::value::Value;
 use super::{reasons, verdict, EvalError, Frame};
 use super::{Failure, RankKey, SignalValue, Signals, Status, Verdict};
 use crate::ast::WhenMissing;
-use crate::compile::Program;
+use crate::compile::{Node, Program};
 
 /// What one requirement came to for one creator.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,11 +33,13 @@ impl Program {
             lets: vec![],
             rank: None,
             order: crate::ast::Order::Desc,
+            tie_breaks: vec![],
             limit: None,
             fields: vec![],
             ast: Default::default(),
             max_steps: super::DEFAULT_MAX_STEPS,
             sites: vec![],
+            today: 0,
         }
     }
 
@@ -92,6 +94,19 @@ impl Program {
     /// [`super::DEFAULT_MAX_STEPS`]).
     pub fn set_max_steps(&mut self, steps: u64) {
         self.max_steps = steps;
+    }
+
+    /// Sets the run's date, that `days_since` counts to.
+    pub fn set_today(&mut self, today: jiff::civil::Date) {
+        self.today = super::dates::day_number(today);
+    }
+
+    /// The run's date (UTC), that `days_since` counts to.
+    pub fn today(&self) -> jiff::civil::Date {
+        let secs = self.today.saturating_mul(86_400);
+        jiff::Timestamp::from_second(secs)
+            .map(|t| jiff::tz::Offset::UTC.to_datetime(t).date())
+            .unwrap_or(jiff::civil::Date::MIN)
     }
 
     /// How many steps one creator's evaluation may take.
@@ -158,22 +173,14 @@ impl Program {
                 .map(|i| self.tiers[i].name.clone());
             rank_key = Some(match &self.rank {
                 None => RankKey::Number(score),
-                Some(node) => match frame.eval(node).map_err(|e| ("rank by".to_string(), e))? {
-                    Value::Number(n) => RankKey::Number(n),
-                    Value::Str(s) => RankKey::Text(s.into_owned()),
-                    Value::Missing(_) => RankKey::Missing,
-                    other => {
-                        return Err((
-                            "rank by".to_string(),
-                            EvalError::wrong(
-                                &other,
-                                "a number or a string",
-                                self.text(node.span),
-                                node.span,
-                            ),
-                        ))
+                Some(node) if self.tie_breaks.is_empty() => self.rank_key(frame, node)?,
+                Some(node) => {
+                    let mut keys = vec![self.rank_key(frame, node)?];
+                    for (k, _) in &self.tie_breaks {
+                        keys.push(self.rank_key(frame, k)?);
                     }
-                },
+                    RankKey::Keys(keys.into())
+                }
             });
         }
         Ok(Verdict {
@@ -188,6 +195,33 @@ impl Program {
             rank_key,
             id_from: None,
         })
+    }
+
+    /// The value of one `rank by` key: a number, text or a date.
+    fn rank_key<'a>(
+        &'a self,
+        frame: &mut Frame<'a>,
+        node: &'a Node,
+    ) -> Result<RankKey, (String, EvalError)> {
+        Ok(
+            match frame.eval(node).map_err(|e| ("rank by".to_string(), e))? {
+                Value::Number(n) => RankKey::Number(n),
+                Value::Str(s) => RankKey::Text(s.into_owned()),
+                Value::Date(secs) => RankKey::Date(secs),
+                Value::Missing(_) => RankKey::Missing,
+                other => {
+                    return Err((
+                        "rank by".to_string(),
+                        EvalError::wrong(
+                            &other,
+                            "a number, a string or a date",
+                            self.text(node.span),
+                            node.span,
+                        ),
+                    ))
+                }
+            },
+        )
     }
 
     /// Evaluates requirement `i` and, when `explain`, says why it failed.

@@ -228,6 +228,10 @@ pub struct RankTrace {
     pub reads: Vec<Read>,
     /// The key and its sub-results.
     pub key: Step,
+    /// The keys after the first (`rank by score desc, followers asc`),
+    /// each with its sub-results; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub then: Vec<Step>,
 }
 
 /// One creator's whole evaluation.

@@ -393,6 +393,11 @@ impl<'a> Tracer<'a> {
                     order,
                     reads: self.reads(key),
                     key: self.step(key, 0),
+                    then: prog
+                        .tie_breaks
+                        .iter()
+                        .map(|(k, _)| self.step(k, 0))
+                        .collect(),
                 }
             }
             None => {
@@ -409,6 +414,7 @@ impl<'a> Tracer<'a> {
                         result: score,
                         parts: Vec::new(),
                     },
+                    then: Vec::new(),
                 }
             }
         }

@@ -42,6 +42,8 @@ pub enum Missing {
     },
     /// `first(xs, x => c)` found no element for which `c` holds.
     NoMatch(u32),
+    /// `bool(" ")`: empty text, which is neither yes nor no.
+    Blank(Span),
 }
 
 /// A list: borrowed from the record, or built by the rules.
@@ -95,6 +97,8 @@ pub enum Value<'a> {
     List(List<'a>),
     /// An object of the record.
     Object(&'a serde_json::Map<String, Json>),
+    /// A date or date-time: Unix seconds, UTC (`date(x)`; docs/language.md, "Dates").
+    Date(i64),
 }
 
 /// What [`Value::into_equality_key`] gives: equal keys for equal values.
@@ -108,6 +112,8 @@ pub enum EqualityKey<'a> {
     Str(Cow<'a, str>),
     /// A list or an object, written out.
     Composite(String),
+    /// A date's Unix seconds.
+    Date(i64),
 }
 
 /// The kinds of value, as named in messages.
@@ -123,6 +129,8 @@ pub enum Kind {
     List,
     /// object
     Object,
+    /// date
+    Date,
 }
 
 impl Kind {
@@ -134,6 +142,7 @@ impl Kind {
             Kind::Bool => "a true/false value",
             Kind::List => "a list",
             Kind::Object => "an object",
+            Kind::Date => "a date",
         }
     }
 }
@@ -172,6 +181,7 @@ impl<'a> Value<'a> {
             Value::Str(_) => Kind::String,
             Value::List(_) => Kind::List,
             Value::Object(_) => Kind::Object,
+            Value::Date(_) => Kind::Date,
         })
     }
 
@@ -197,6 +207,7 @@ impl<'a> Value<'a> {
             Value::Str(s) => Json::String(s.to_string()),
             Value::List(xs) => Json::Array(xs.iter().map(|v| v.to_json()).collect()),
             Value::Object(m) => Json::Object((*m).clone()),
+            Value::Date(secs) => Json::String(super::dates::iso(*secs)),
         }
     }
 
@@ -221,6 +232,7 @@ impl<'a> Value<'a> {
                 true
             }
             (Value::Object(a), Value::Object(b)) => a == b,
+            (Value::Date(a), Value::Date(b)) => a == b,
             _ => false,
         })
     }
@@ -236,6 +248,7 @@ impl<'a> Value<'a> {
             Value::Number(n) => EqualityKey::Number((n + 0.0).to_bits()),
             Value::Bool(b) => EqualityKey::Bool(b),
             Value::Str(s) => EqualityKey::Str(s),
+            Value::Date(secs) => EqualityKey::Date(secs),
             composite => {
                 let mut key = String::new();
                 if !composite.write_key(&mut key) {
@@ -258,6 +271,9 @@ impl<'a> Value<'a> {
             Value::Str(s) => {
                 let _ = write!(out, "s{}:{s}", s.len());
             }
+            Value::Date(secs) => {
+                let _ = write!(out, "d{secs};");
+            }
             Value::List(xs) => {
                 let _ = write!(out, "l{}[", xs.len());
                 for x in xs.iter() {
@@ -274,12 +290,13 @@ impl<'a> Value<'a> {
     }
 
     /// Ordering for `<`, `between`, and ranking: numbers with numbers,
-    /// strings with strings. `Err` names the kinds that cannot be ordered.
+    /// strings with strings, dates with dates. `Err` names the kinds that cannot be ordered.
     pub fn order(&self, other: &Value<'_>) -> Result<Ordering, (Kind, Kind)> {
         match (self, other) {
             // values are always finite, and -0 must equal 0
             (Value::Number(a), Value::Number(b)) => Ok(a.partial_cmp(b).unwrap_or(Ordering::Equal)),
             (Value::Str(a), Value::Str(b)) => Ok(a.cmp(b)),
+            (Value::Date(a), Value::Date(b)) => Ok(a.cmp(b)),
             _ => {
                 let a = self.kind().unwrap_or(Kind::Number);
                 let b = other.kind().unwrap_or(Kind::Number);
@@ -414,6 +431,7 @@ impl fmt::Display for Value<'_> {
                 1 => f.write_str("{1 field}"),
                 n => write!(f, "{{{n} fields}}"),
             },
+            Value::Date(secs) => f.write_str(&super::dates::iso(*secs)),
         }
     }
 }
@@ -421,6 +439,12 @@ impl fmt::Display for Value<'_> {
 /// Reads a human-written number: `8,421`, `3.3m`, `12.5K`, `2.1b`,
 /// `1.39%`, `$1,200`, ` 42 `. `None` for anything else (`NaN%`, `n/a`, `-`, empty).
 pub fn parse_human_number(s: &str) -> Option<f64> {
+    parse_number_with_mark(s, crate::data::read_options().decimal_comma)
+}
+
+/// As [`parse_human_number`], with the decimal mark given: `comma` reads
+/// `4,2` as 4.2 and `12.400` as 12400 (`number(x, ",")`, `--decimal-comma`).
+pub fn parse_number_with_mark(s: &str, comma: bool) -> Option<f64> {
     let t = s.trim();
     let t = t.strip_prefix('$').unwrap_or(t).trim();
     if t.is_empty() {
@@ -438,9 +462,9 @@ pub fn parse_human_number(s: &str) -> Option<f64> {
         None => return None,
     };
     let body = body.trim();
-    // `--decimal-comma`: `4,2` is 4.2 and `12.400` is 12400
+    // a decimal comma: `4,2` is 4.2 and `12.400` is 12400
     let swapped;
-    let body = if crate::data::read_options().decimal_comma {
+    let body = if comma {
         swapped = body.replace('.', "").replace(',', ".");
         swapped.as_str()
     } else {
@@ -480,6 +504,13 @@ mod tests {
         for bad in ["NaN%", "n/a", "-", "", "abc", "1.2.3x", "%", "k"] {
             assert_eq!(parse_human_number(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_value_stays_small() {
+        // every record's fields and intermediate results are values: a
+        // date is Unix seconds so that its kind does not grow them
+        assert_eq!(std::mem::size_of::<Value>(), 32);
     }
 
     #[test]

@@ -98,6 +98,10 @@ pub enum RankKey {
     Text(String),
     /// Missing: ranks after every other creator.
     Missing,
+    /// A date, as Unix seconds.
+    Date(i64),
+    /// The values of the keys of `rank by a, b, ...`, in order.
+    Keys(Box<[RankKey]>),
 }
 
 /// One creator's result.

@@ -232,12 +232,18 @@ impl<'s> Formatter<'s> {
                 None => format!("tier {}{sp} otherwise", t.name.name),
             },
             DeclKind::Rank(r) => {
-                let order = match r.order {
+                let order = |o: Option<Order>| match o {
                     Some(Order::Asc) => " asc",
                     Some(Order::Desc) => " desc",
                     None => "",
                 };
-                format!("rank by {}{order}", self.expr(&r.key))
+                let mut keys = vec![format!("{}{}", self.expr(&r.key), order(r.order))];
+                keys.extend(
+                    r.then
+                        .iter()
+                        .map(|k| format!("{}{}", self.expr(&k.key), order(k.order))),
+                );
+                format!("rank by {}", keys.join(", "))
             }
             DeclKind::Limit(n) => format!("limit {}", n.raw),
             DeclKind::Example(ex) => self.example(ex, d.span.end),
@@ -370,6 +376,9 @@ impl<'s> Formatter<'s> {
             out.push_str(&format!("  {}", c.text(self.src)));
         }
         out.push('\n');
+        for t in &ex.today {
+            out.push_str(&format!("  today {}\n", self.text(t.span)));
+        }
         for (i, e) in ex.expects.iter().enumerate() {
             let prev_end = if i == 0 {
                 creator_end

@@ -114,6 +114,16 @@ pub fn render(t: &Trace, paint: Paint) -> String {
             parts(&mut out, &r.key.parts, 0);
         }
         let _ = writeln!(out, "{}key = {}", pad(), printable(&shown(&r.key.result)));
+        // the keys that break ties, each by its source
+        for k in &r.then {
+            let _ = writeln!(
+                out,
+                "{}then {} = {}",
+                pad(),
+                printable(&k.source),
+                printable(&shown(&k.result))
+            );
+        }
         if let Some(line) = rank_line(t) {
             let _ = writeln!(out, "{}{line}", pad());
         }

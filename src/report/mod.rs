@@ -64,6 +64,11 @@ pub struct NearMiss {
 pub struct Report {
     /// The `ruleset` name.
     pub ruleset: Option<String>,
+    /// The run's date, `YYYY-MM-DD`, that `days_since` counted to.
+    pub today: String,
+    /// True when the rules use `days_since`: the table then shows the date.
+    #[serde(skip)]
+    pub dated: bool,
     /// Records read.
     pub evaluated: usize,
     /// Accepted creators.
@@ -309,15 +314,15 @@ impl<'p> Screening<'p> {
     /// Sorts the kept accepted creators best first and keeps `k`. The sort
     /// is stable and they were kept in input order, so ties keep input order.
     fn trim_accepted(&mut self, k: usize) {
-        let order = self.program.order;
+        let orders = self.program.rank_orders();
         self.accepted
-            .sort_by(|a, b| compare_keys(a.rank_key.as_ref(), b.rank_key.as_ref(), order));
+            .sort_by(|a, b| compare_keys(a.rank_key.as_ref(), b.rank_key.as_ref(), &orders));
         self.accepted.truncate(k);
     }
 
     /// Ranks the accepted creators and builds the report.
     pub fn finish(mut self) -> Report {
-        let order = self.program.order;
+        let orders = self.program.rank_orders();
         let limit = self.shortlist_len().unwrap_or(usize::MAX);
         let mut ranked: Vec<&mut Verdict> = if self.keep_all {
             self.all
@@ -328,7 +333,7 @@ impl<'p> Screening<'p> {
             self.accepted.iter_mut().collect()
         };
         // stable: ties keep input order
-        ranked.sort_by(|a, b| compare_keys(a.rank_key.as_ref(), b.rank_key.as_ref(), order));
+        ranked.sort_by(|a, b| compare_keys(a.rank_key.as_ref(), b.rank_key.as_ref(), &orders));
         let mut shortlist = Vec::new();
         for (i, v) in ranked.into_iter().enumerate() {
             v.rank = Some(i + 1);
@@ -367,6 +372,8 @@ impl<'p> Screening<'p> {
             .collect();
         Report {
             ruleset: self.program.name.clone(),
+            today: self.program.today().to_string(),
+            dated: self.program.uses_days_since(),
             evaluated: self.evaluated,
             accepted: self.counts[Status::Accepted as usize],
             rejected: self.counts[Status::Rejected as usize],
@@ -389,16 +396,40 @@ impl<'p> Screening<'p> {
     }
 }
 
-/// Best first; a missing key ranks last whatever the order.
+/// Best first, by the keys of `rank by` in turn, each in its direction
+/// (`orders`, from [`Program::rank_orders`]); a missing key ranks last
+/// whatever the order.
 pub(crate) fn compare_keys(
     a: Option<&RankKey>,
     b: Option<&RankKey>,
-    order: Order,
+    orders: &[Order],
 ) -> std::cmp::Ordering {
+    let a = a.unwrap_or(&RankKey::Missing);
+    let b = b.unwrap_or(&RankKey::Missing);
+    let first = orders.first().copied().unwrap_or_default();
+    if let (RankKey::Keys(xs), RankKey::Keys(ys)) = (a, b) {
+        for ((x, y), o) in xs.iter().zip(ys.iter()).zip(orders) {
+            let c = compare_key(x, y, *o);
+            if c.is_ne() {
+                return c;
+            }
+        }
+        return std::cmp::Ordering::Equal;
+    }
+    compare_key(a, b, first)
+}
+
+/// One key: numbers before dates before text (ascending), missing last.
+fn compare_key(a: &RankKey, b: &RankKey, order: Order) -> std::cmp::Ordering {
     use std::cmp::Ordering::*;
     use RankKey::*;
-    let a = a.unwrap_or(&Missing);
-    let b = b.unwrap_or(&Missing);
+    let class = |k: &RankKey| match k {
+        Number(_) => 0,
+        Date(_) => 1,
+        Text(_) => 2,
+        Keys(_) => 3,
+        Missing => 4,
+    };
     let asc = match (a, b) {
         (Missing, Missing) => return Equal,
         (Missing, _) => return Greater,
@@ -406,9 +437,10 @@ pub(crate) fn compare_keys(
         // values are finite; -0 ties with 0
         (Number(x), Number(y)) => x.partial_cmp(y).unwrap_or(Equal),
         (Text(x), Text(y)) => x.cmp(y),
-        // numbers before text
-        (Number(_), Text(_)) => Less,
-        (Text(_), Number(_)) => Greater,
+        (Date(x), Date(y)) => x.cmp(y),
+        // numbers before dates before text; a creator's keys are all of
+        // the same arity, so `Keys` never meets another kind
+        _ => class(a).cmp(&class(b)),
     };
     match order {
         Order::Asc => asc,

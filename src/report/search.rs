@@ -78,21 +78,24 @@ impl<'r> Explaining<'r> {
             Some(f) => {
                 if v.status == Status::Accepted && f.verdict.status == Status::Accepted {
                     // read after the one found: ties rank below it
-                    let order = self.ruleset.program().order;
-                    let ord = compare_keys(v.rank_key.as_ref(), f.verdict.rank_key.as_ref(), order);
+                    let orders = self.ruleset.program().rank_orders();
+                    let ord =
+                        compare_keys(v.rank_key.as_ref(), f.verdict.rank_key.as_ref(), &orders);
                     if ord.is_lt() {
                         self.above += 1;
                     }
                 }
             }
             None if self.is_wanted(&v.id) => {
-                let order = self.ruleset.program().order;
+                let orders = self.ruleset.program().rank_orders();
                 if v.status == Status::Accepted {
                     // read before it: ties rank above it
                     self.above = self
                         .pending
                         .iter()
-                        .filter(|(k, _)| compare_keys(Some(k), v.rank_key.as_ref(), order).is_le())
+                        .filter(|(k, _)| {
+                            compare_keys(Some(k), v.rank_key.as_ref(), &orders).is_le()
+                        })
                         .count();
                 }
                 self.pending = Vec::new();

@@ -27,7 +27,7 @@ use crate::eval::{RankKey, Status, Verdict};
 
 /// The rank keys of the accepted creators of a run, in input order.
 pub struct Ranking {
-    order: crate::ast::Order,
+    orders: Vec<crate::ast::Order>,
     keys: Vec<(RankKey, usize)>,
 }
 
@@ -35,7 +35,7 @@ impl Ranking {
     /// An empty ranking for `program`'s `rank by`.
     pub fn new(program: &Program) -> Self {
         Ranking {
-            order: program.order,
+            orders: program.rank_orders(),
             keys: Vec::new(),
         }
     }
@@ -50,10 +50,10 @@ impl Ranking {
     /// The rank of each accepted creator, in input order; ties keep input
     /// order, as the report's ranks do.
     pub fn finish(mut self) -> Vec<usize> {
-        let order = self.order;
+        let orders = std::mem::take(&mut self.orders);
         // stable: ties keep input order
         self.keys
-            .sort_by(|(a, _), (b, _)| compare_keys(Some(a), Some(b), order));
+            .sort_by(|(a, _), (b, _)| compare_keys(Some(a), Some(b), &orders));
         let mut ranks = vec![0; self.keys.len()];
         for (i, (_, n)) in self.keys.into_iter().enumerate() {
             ranks[n] = i + 1;

@@ -157,6 +157,13 @@ pub fn render(report: &Report) -> String {
 pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> String {
     let mut out = String::new();
     let title = report.ruleset.as_deref().unwrap_or("influence-eval");
+    // the date matters only to rules that count days
+    let title = if report.dated {
+        format!("{title} (as of {})", report.today)
+    } else {
+        title.to_string()
+    };
+    let title = title.as_str();
     let counts = format!(
         "{} creators, {} accepted, {} review, {} rejected, {} errors",
         human::count(report.evaluated),

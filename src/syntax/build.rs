@@ -93,23 +93,41 @@ impl Builder<'_> {
             }
             Rule::rank_decl => {
                 inner.next(); // `by`
-                let key = self.expr(inner.next().expect("key"));
-                let order = inner.next().map(|o| match o.as_str() {
-                    "asc" => Order::Asc,
-                    _ => Order::Desc,
+                let mut keys = inner.map(|k| {
+                    let mut parts = k.into_inner();
+                    let key = self.expr(parts.next().expect("key"));
+                    let order = parts.next().map(|o| match o.as_str() {
+                        "asc" => Order::Asc,
+                        _ => Order::Desc,
+                    });
+                    RankBy { key, order }
                 });
-                DeclKind::Rank(Rank { key, order })
+                let first = keys.next().expect("the grammar needs one key");
+                DeclKind::Rank(Rank {
+                    key: first.key,
+                    order: first.order,
+                    then: keys.collect(),
+                })
             }
             Rule::limit_decl => DeclKind::Limit(self.number(inner.next().expect("n"))),
             Rule::example_decl => {
                 let name = self.string(inner.next().expect("name"));
                 let creator_block = inner.next().expect("creator");
                 let creator = self.expr_from(creator_block.into_inner().nth(1).expect("obj"));
-                let expects = inner.map(|p| self.expect(p)).collect();
+                let mut expects = Vec::new();
+                let mut today = Vec::new();
+                for p in inner {
+                    if p.as_rule() == Rule::today_clause {
+                        today.push(self.string(p.into_inner().nth(1).expect("date")));
+                    } else {
+                        expects.push(self.expect(p));
+                    }
+                }
                 DeclKind::Example(Example {
                     name,
                     creator,
                     expects,
+                    today,
                 })
             }
             r => unreachable!("declaration {r:?}"),

@@ -225,6 +225,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         weight_clause | kw_weight => "`weight`",
         kw_otherwise => "`otherwise`",
         kw_by => "`by`",
+        rank_key => "a key to rank by",
+        today_clause | kw_today => "`today`",
         order | kw_asc | kw_desc => "`asc` or `desc`",
         creator_block | kw_creator => "`creator`",
         expect | kw_expect => "`expect`",

@@ -278,7 +278,9 @@ fn too_deep(file: &RulesFile) -> Option<RuleDiagnostic> {
         DeclKind::Require(r) => vec![&r.condition],
         DeclKind::Signal(s) => vec![&s.value],
         DeclKind::Tier(t) => t.condition.iter().collect(),
-        DeclKind::Rank(r) => vec![&r.key],
+        DeclKind::Rank(r) => std::iter::once(&r.key)
+            .chain(r.then.iter().map(|k| &k.key))
+            .collect(),
         DeclKind::Example(ex) => vec![&ex.creator],
         _ => vec![],
     });

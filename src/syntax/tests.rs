@@ -288,3 +288,27 @@ fn long_operator_chains_are_refused_past_the_depth_limit() {
     let errs = parse(&chain(5000)).expect_err("too deep");
     assert_eq!(errs[0].code, "influence::too-deep");
 }
+
+#[test]
+fn rank_by_several_keys_and_an_example_date() {
+    let d = decls(
+        "rank by score desc, followers asc, handle\nexample \"e\" {\n  creator { a: 1 }\n  expect accepted\n  today \"2026-12-02\"\n}\n",
+    );
+    let DeclKind::Rank(r) = &d[0] else { panic!() };
+    assert_eq!(r.order, Some(Order::Desc));
+    let then: Vec<(String, Option<Order>)> =
+        r.then.iter().map(|k| (show(&k.key), k.order)).collect();
+    assert_eq!(
+        then,
+        [
+            ("followers".to_string(), Some(Order::Asc)),
+            ("handle".to_string(), None)
+        ]
+    );
+    let DeclKind::Example(ex) = &d[1] else {
+        panic!()
+    };
+    assert_eq!(ex.expects.len(), 1);
+    let dates: Vec<&str> = ex.today.iter().map(|t| t.value.as_str()).collect();
+    assert_eq!(dates, ["2026-12-02"]);
+}

@@ -1,0 +1,124 @@
+//! Dates (docs/language.md, "Dates"): reading ISO 8601 text and Unix
+//! seconds into a date value, printing it back, and the run's date that
+//! `days_since` counts to. A date value is Unix seconds in UTC, so that a
+//! [`super::value::Value`] stays as small as it was; jiff does the calendar.
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::Offset;
+use jiff::Timestamp;
+
+const DAY: i64 = 86_400;
+
+/// The forms `date(x)` accepts, for reasons and help.
+pub const ACCEPTED: &str = "a date 2026-11-03, a date-time 2026-11-03T10:00:00Z or with an offset such as +02:00, or Unix seconds";
+
+/// A date printed in ISO form: `2026-11-03` at midnight UTC, else the
+/// date-time in UTC, `2026-11-03T10:00:00Z`.
+pub fn iso(secs: i64) -> String {
+    match Timestamp::from_second(secs) {
+        Ok(t) if secs.rem_euclid(DAY) == 0 => Offset::UTC.to_datetime(t).date().to_string(),
+        Ok(t) => t.to_string(),
+        // values are made by `read_text` and `from_unix`, which keep to the range
+        Err(_) => secs.to_string(),
+    }
+}
+
+/// Reads ISO 8601 text: a date (midnight UTC), a date-time with `Z` or an
+/// offset, or a date-time without either (read as UTC). Fractional seconds
+/// are dropped. `None` for any other text.
+pub fn read_text(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if let Some(d) = read_day(t) {
+        return Some(day_start(d));
+    }
+    // a date-time must start with a whole date; jiff reads the rest
+    read_day(t.get(..10)?)?;
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        return Some(ts.as_second());
+    }
+    let dt: DateTime = t.parse().ok()?;
+    Offset::UTC.to_timestamp(dt).ok().map(Timestamp::as_second)
+}
+
+/// Reads Unix seconds (a fraction is dropped); `None` outside the years
+/// -9999 to 9999.
+pub fn from_unix(secs: f64) -> Option<i64> {
+    let whole = secs.floor();
+    if !(-4e11..4e11).contains(&whole) {
+        return None;
+    }
+    let s = whole as i64;
+    Timestamp::from_second(s).ok().map(|_| s)
+}
+
+/// Reads exactly `YYYY-MM-DD` (`--today`, an example's `today`).
+pub fn read_day(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Days since 1970-01-01 of a date.
+pub fn day_number(d: Date) -> i64 {
+    day_start(d).div_euclid(DAY)
+}
+
+/// The UTC calendar day (days since 1970-01-01) of a date value.
+pub fn day_of(secs: i64) -> i64 {
+    secs.div_euclid(DAY)
+}
+
+/// Today's date in UTC, from the clock.
+pub fn today_utc() -> Date {
+    Offset::UTC.to_datetime(Timestamp::now()).date()
+}
+
+fn day_start(d: Date) -> i64 {
+    // midnight of a valid civil date is always a valid UTC instant
+    Offset::UTC
+        .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+        .map_or(0, Timestamp::as_second)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_prints() {
+        let d = read_text("2026-11-03").expect("a date");
+        assert_eq!(iso(d), "2026-11-03");
+        let t = read_text("2026-11-03T23:30:00-02:00").expect("a date-time");
+        assert_eq!(iso(t), "2026-11-04T01:30:00Z");
+        assert_eq!(day_of(t), day_of(d) + 1);
+        assert_eq!(
+            read_text("2026-11-03T10:00:00"),
+            read_text("2026-11-03T10:00:00Z")
+        );
+        assert_eq!(
+            read_text("2026-11-03T10:00:00.750Z"),
+            read_text("2026-11-03T10:00:00Z")
+        );
+        for bad in [
+            "",
+            "03/11/2026",
+            "2026-13-01",
+            "2026-02-30",
+            "yesterday",
+            "2026-11-03Tx",
+        ] {
+            assert_eq!(read_text(bad), None, "{bad}");
+        }
+        assert_eq!(from_unix(0.0), Some(0));
+        assert_eq!(from_unix(1e18), None);
+        assert_eq!(read_day("2026-12-02").map(day_number), Some(20_789));
+    }
+}
