@@ -25,7 +25,13 @@ made here are listed in SILENT below. A few corners of the language where
 docs/language.md is silent and a reasonable implementation could go either way are
 detected while evaluating (`Ctx.flag`); a generated record that reaches one
 is replaced by another, so the fixture tests only behaviour that docs/language.md
-pins down (or that SILENT settles).
+pins down (or that SILENT settles). The examples docs/language.md gives for
+the newer constructs are checked first (SPEC_EXAMPLES). Each construct is one
+method of `Ctx` (`fn_map`, `fn_filter`, `aggregate` and `agg_*`, `fn_bool`,
+`fn_date`, ...), and the ranking is `rank`, so a reading of docs/language.md
+can be changed in one place.
+
+The run's date is TODAY (tests/every_construct.rs passes the same date).
 
 Python 3 standard library only; deterministic (fixed seed): rerunning it
 reproduces both files byte for byte.
@@ -1017,6 +1023,11 @@ class Ctx:
 
     def aggregate(self, fn, args):
         """sum/avg/min/max/median over a list, or over map(list, lambda)."""
+        if fn in ("min", "max") and len(args) == 1:
+            x = self.ev(args[0])
+            if is_num(x):
+                return x  # min(5) is 5, as before lists
+            args = [("lit", x)]
         xs = self.list_arg(args[0], fn)
         if xs is None:
             return MISSING
@@ -1660,11 +1671,79 @@ def make_creators(rs, rng):
     return creators, rerolled
 
 
+# The examples docs/language.md gives for the newer constructs, checked before
+# anything is generated: (expression, record, expected value; "error" for a
+# wrong-kind error). The run's date is TODAY unless the record says `_today`.
+SPEC_EXAMPLES = [
+    ('split(" a, b,,c ", ",")', {}, ["a", "b", "c"]),
+    ('split(s, ",")', {}, MISSING),
+    ('split(5, ",")', {}, "error"),
+    ('split("a", "")', {}, "error"),
+    ('starts_with("Skincare", "Skin")', {}, True),
+    ('starts_with("skincare", "Skin")', {}, False),
+    ('ends_with(s, "x")', {}, MISSING),
+    ('replace("a-b-c", "-", "+")', {}, "a+b+c"),
+    ('replace("aaa", "aa", "b")', {}, "ba"),
+    ('replace("a", "", "b")', {}, "error"),
+    ('bool(" YES ")', {}, True), ('bool("✓")', {}, True), ('bool("x")', {}, True),
+    ('bool("-")', {}, False), ('bool("n")', {}, False), ('bool("  ")', {}, MISSING),
+    ('bool("maybe")', {}, "error"), ('bool(1)', {}, True), ('bool(0)', {}, False),
+    ('bool(2)', {}, "error"), ('bool(b)', {"b": [True]}, "error"), ('bool(b)', {}, MISSING),
+    ('number("12.400", ",")', {}, 12400.0), ('number("4,2%", ",")', {}, 0.042),
+    ('number("3,3k", ",")', {}, 3300.0), ('number("12.400")', {}, 12.4),
+    ('days_since("2026-11-03")', {"_today": "2026-12-02"}, 29.0),
+    ('days_since("2026-12-05")', {"_today": "2026-12-02"}, -3.0),
+    ('days_since("2026-11-03T23:30:00-02:00")', {"_today": "2026-12-02"}, 28.0),
+    ('days_since(1700000000)', {"_today": "2023-11-15"}, 1.0),
+    ('date("2026-11-03") < date("2026-11-04T00:00:00Z")', {}, True),
+    ('date("03/11/2026")', {}, "error"), ('date(true)', {}, "error"), ('date(d)', {}, MISSING),
+    ('map(xs, x => x.a)', {"xs": [{"a": 1}, {}]}, [1.0, MISSING]),
+    ('map(xs, x => x.a)', {"xs": "no"}, "error"),
+    ('filter(xs, x => x > 1)', {"xs": [1, None, 3, 2]}, [3.0, 2.0]),
+    ('filter(xs, x => x)', {"xs": [1]}, "error"),
+    ('first(xs, x => x.c == "F").w', {"xs": [{"c": "M", "w": 1}, {"c": "F", "w": 2}]}, 2.0),
+    ('first(xs, x => x > 5)', {"xs": [1, 2]}, MISSING),
+    ('sum([])', {}, 0.0), ('avg([])', {}, MISSING), ('median([])', {}, MISSING),
+    ('min(xs, x => x.a)', {"xs": []}, MISSING),
+    ('median([3, 1, 2])', {}, 2.0), ('median([4, 1, 3, 2])', {}, 2.5),
+    ('sum(xs, x => x.likes)', {"xs": [{"likes": 1}, {}]}, MISSING),
+    ('sum(xs, x => x.likes ?? 0)', {"xs": [{"likes": 1}, {}]}, 1.0),
+    ('avg(xs, x => x.likes)', {"xs": [{"likes": 1}, {"likes": "2"}]}, "error"),
+    ('max(xs, x => x.v)', {"xs": [{"v": 1}, {"v": 7}]}, 7.0),
+    ('min(3, 2)', {}, 2.0), ('sum(xs)', {}, MISSING), ('sum(5)', {}, "error"),
+    ('sum(xs, x => sum(x.ys, y => y * x.k))', {"xs": [{"k": 2, "ys": [1, 2]}, {"k": 1, "ys": []}]}, 6.0),
+    ('if true then missing else 1', {}, MISSING), ('missing ?? 4', {}, 4.0),
+    ('creator.missing', {"missing": 3}, 3.0),
+]
+
+
+def check_spec_examples():
+    global TODAY
+    rs = Parser("").file()
+    saved = TODAY
+    try:
+        for text, record, want in SPEC_EXAMPLES:
+            TODAY = datetime.date.fromisoformat(record.get("_today", saved.isoformat()))
+            ctx = Ctx(rs, as_read({k: v for k, v in record.items() if k != "_today"}))
+            try:
+                got = ctx.ev(Parser(text).expr())
+            except EvalError:
+                got = "error"
+            if isinstance(want, list):
+                ok = isinstance(got, list) and [from_json(x) for x in got] == want
+            else:
+                ok = got is want if want is MISSING else got == want and type(got) is type(want)
+            assert ok and not ctx.flags, f"{text} with {record}: {got!r}, not {want!r} {ctx.flags}"
+    finally:
+        TODAY = saved
+
+
 def to_json(x):
     return json.dumps(x, ensure_ascii=False, separators=(",", ":"))
 
 
 def main():
+    check_spec_examples()
     with open(RULES, encoding="utf-8") as f:
         rs = Parser(f.read()).file()
     rng = random.Random(SEED)
