@@ -11,7 +11,12 @@ followers, 3% engagement, a 35% or 70% audience share, 30 days since the
 last post, -0.0), absent fields, nulls, zero denominators, overflow, strings
 where numbers belong, human-written numbers ("8,421", "3.3m"), non-ASCII
 text, nested objects, odd keys ("follower count (text)"), lists with nulls
-and wrong kinds, records that are not objects, duplicated records (rank ties).
+and wrong kinds, records that are not objects, duplicated records (rank ties);
+lists of objects (`audience.geo`, `audience.genders` as [{code, weight}] in
+any order, with missing, null and wrong-kind weights), `recent_posts` dated
+relative to the run's date (2026-06-15) in every form `date` reads and some
+it does not, yes/no cells ("Yes", "✓", "-", "maybe"), comma-separated niches
+with blanks, and numbers written the European way ("12.400", "4,2%").
 
 The expected results come from the evaluator in this file: a second,
 independent implementation of the language written from docs/language.md (it
@@ -20,7 +25,13 @@ made here are listed in SILENT below. A few corners of the language where
 docs/language.md is silent and a reasonable implementation could go either way are
 detected while evaluating (`Ctx.flag`); a generated record that reaches one
 is replaced by another, so the fixture tests only behaviour that docs/language.md
-pins down (or that SILENT settles).
+pins down (or that SILENT settles). The examples docs/language.md gives for
+the newer constructs are checked first (SPEC_EXAMPLES). Each construct is one
+method of `Ctx` (`fn_map`, `fn_filter`, `aggregate` and `agg_*`, `fn_bool`,
+`fn_date`, ...), and the ranking is `rank`, so a reading of docs/language.md
+can be changed in one place.
+
+The run's date is TODAY (tests/every_construct.rs passes the same date).
 
 Python 3 standard library only; deterministic (fixed seed): rerunning it
 reproduces both files byte for byte.
@@ -28,6 +39,7 @@ reproduces both files byte for byte.
     python3 scripts/gen_every_construct.py
 """
 
+import datetime
 import json
 import math
 import os
@@ -35,9 +47,12 @@ import random
 import re
 import sys
 from decimal import Decimal
+from fractions import Fraction
 
 SEED = 20260415
 COUNT = 3000
+# The run's date (`--today 2026-06-15`, `RunOptions::today`): `days_since` counts to it.
+TODAY = datetime.date(2026, 6, 15)
 
 # Choices made here where docs/language.md is silent (the corners that Ctx.flag
 # reports are avoided instead: the fixture takes no side on them):
@@ -62,6 +77,32 @@ SILENT = """
 - A signal whose value is not a number, a requirement or tier condition that
   is not true/false, a rank key that is not a number or string: error.
 - Ties in rank keep input order, and -0 equals 0.
+- Lambdas (`map`, `filter`, `first`, the aggregates): the body runs for every
+  element in order. `first` looks at the whole list, as `filter` does (an
+  error past the element found is flagged: an implementation that stops at
+  its answer would not see it).
+- `sum/avg/min/max/median(xs, x => e)` is the aggregate over map(xs, x => e):
+  an error in e for any element is an error, even after a missing element;
+  a missing element value and a non-number one together: flagged.
+- `median` of an even count is (a + b) / 2 of the middle two (flagged when
+  a + (b - a) / 2 would round differently; never with the fixture's data).
+- `bool(-0)` is flagged (0 is false; -0 is not said).
+- `number(x, ",")` reads as number() does with the roles of "," and "."
+  swapped; the fixture has no "$", signs or two decimal commas with it.
+- Dates: a `date` value is an instant, `date("2026-11-03")` being midnight
+  UTC; `<`, `==` ... compare instants. Two different instants of the same
+  UTC day are never compared (flagged), so an implementation comparing
+  calendar dates agrees. `date("")` and `date("1781481600")` (text) are
+  errors, as is any text but `YYYY-MM-DD` and
+  `YYYY-MM-DDTHH:MM:SS[.fraction][Z|+HH:MM|-HH:MM]` (the fixture has no
+  space separator, lower-case `t`/`z`, missing seconds or `+0200`); Unix
+  seconds are whole numbers (fractional ones flagged); `date` of a date is
+  flagged.
+- Text functions (`split`, `starts_with`, `ends_with`, `replace`): a wrong
+  kind together with a missing argument is flagged; the fixture's
+  separators and patterns are constants.
+- `rank by` with several keys: a record whose key is of a wrong kind (bool,
+  list, object, date) in any key is an error.
 - The error's cause, for a creator in error, is one of the requirements or
   signals that fail with a wrong type (which one depends on evaluation
   order, which docs/language.md does not fix); the test accepts any of them.
@@ -288,6 +329,10 @@ class Parser:
             return ("lit", t[1])
         if self.at("true") or self.at("false"):
             return ("lit", self.next()[1] == "true")
+        if self.at("missing"):
+            # the `missing` literal; a field called `missing` is `creator.missing`
+            self.next()
+            return ("lit", MISSING)
         if self.at("("):
             self.next()
             e = self.expr()
@@ -327,7 +372,7 @@ class Parser:
 
     def file(self):
         rs = {"name": None, "lets": {}, "requires": [], "signals": [], "tiers": [],
-              "rank": (("name", "score"), "desc"), "limit": None}
+              "rank": [(("name", "score"), "desc")], "limit": None}
         if self.at("ruleset"):
             self.next()
             rs["name"] = self.next()[1]
@@ -367,12 +412,18 @@ class Parser:
                     self.eat("when")
                     rs["tiers"].append((n, self.expr()))
             elif kw == "rank":
+                # `rank by k1 [asc|desc], k2 [asc|desc], ...`: each key its own order
                 self.eat("by")
-                key = self.expr()
-                order = "desc"
-                if self.at("asc") or self.at("desc"):
-                    order = self.next()[1]
-                rs["rank"] = (key, order)
+                rs["rank"] = []
+                while True:
+                    key = self.expr()
+                    order = "desc"
+                    if self.at("asc") or self.at("desc"):
+                        order = self.next()[1]
+                    rs["rank"].append((key, order))
+                    if not self.at(","):
+                        break
+                    self.next()
             elif kw == "limit":
                 rs["limit"] = int(self.next()[1])
             elif kw == "example":
@@ -433,7 +484,61 @@ def kind(x):
         return "list"
     if isinstance(x, dict):
         return "object"
+    if isinstance(x, DateVal):
+        return "date"
     raise AssertionError(repr(x))
+
+
+class DateVal:
+    """A value of kind `date`: an instant (Unix seconds, exact) and its UTC
+    calendar date. `date("2026-11-03")` is midnight UTC of that day."""
+
+    def __init__(self, seconds, date_only):
+        self.seconds = seconds
+        self.date_only = date_only
+        self.day = datetime.date(1970, 1, 1) + datetime.timedelta(days=math.floor(seconds / 86400))
+
+    def __repr__(self):
+        return f"date({self.day.isoformat()}, {self.seconds})"
+
+
+EPOCH_DAY = datetime.date(1970, 1, 1).toordinal()
+ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+ISO_DATE_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
+                           r"(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?")
+
+
+def parse_date_text(text):
+    """`2026-11-03`, `2026-11-03T10:00:00Z`, `...+02:00`, `...T10:00:00.250Z`,
+    `...T10:00:00` (read as UTC): a DateVal, or None for any other text
+    (including an impossible day such as 2026-02-30)."""
+    m = ISO_DATE.fullmatch(text)
+    if m:
+        try:
+            d = datetime.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+        return DateVal(Fraction((d.toordinal() - EPOCH_DAY) * 86400), True)
+    m = ISO_DATE_TIME.fullmatch(text)
+    if not m:
+        return None
+    try:
+        d = datetime.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+    h, mi, sec = int(m[4]), int(m[5]), int(m[6])
+    if h > 23 or mi > 59 or sec > 59:
+        return None
+    seconds = Fraction((d.toordinal() - EPOCH_DAY) * 86400 + h * 3600 + mi * 60 + sec)
+    if m[7]:
+        seconds += Fraction(m[7][1:]) / 10 ** (len(m[7]) - 1)
+    if m[8] and m[8] != "Z":
+        oh, om = int(m[8][1:3]), int(m[8][4:6])
+        if oh > 23 or om > 59:
+            return None
+        offset = (oh * 3600 + om * 60) * (1 if m[8][0] == "+" else -1)
+        seconds -= offset
+    return DateVal(seconds, False)
 
 
 def from_json(x):
@@ -460,6 +565,8 @@ def equals(a, b):
             if r is not True:
                 return r
         return True
+    if ka == "date":
+        return a.seconds == b.seconds
     return a == b
 
 
@@ -473,6 +580,12 @@ def human_number(s):
              "b": 10 ** 9, "B": 10 ** 9, "%": Decimal("0.01")}[m.group(2)]
     v = float(Decimal(m.group(1).replace(",", "")) * scale)
     return v if math.isfinite(v) else None
+
+
+def decimal_comma(s):
+    """number(s, ","): the comma is the decimal mark and "." separates
+    thousands, so "12.400" reads as "12,400" does with the default mark."""
+    return s.translate({ord(","): ".", ord("."): ","})
 
 
 def round_half_away(x):
@@ -608,9 +721,18 @@ class Ctx:
     def order(self, op, a, b):
         if a is MISSING or b is MISSING:
             return MISSING
-        if not ((is_num(a) and is_num(b)) or (isinstance(a, str) and isinstance(b, str))):
+        if isinstance(a, DateVal) and isinstance(b, DateVal):
+            self.same_day(a, b)
+            a, b = a.seconds, b.seconds
+        elif not ((is_num(a) and is_num(b)) or (isinstance(a, str) and isinstance(b, str))):
             raise EvalError(f"cannot order {a!r} {op} {b!r}")
         return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+    def same_day(self, a, b):
+        """Two different instants of the same UTC day: one implementation may
+        compare instants, another calendar dates."""
+        if a.day == b.day and a.seconds != b.seconds:
+            self.flag("dates of the same day at different times compared")
 
     def member(self, x, xs, what):
         """x among the elements of xs (a list): True/False."""
@@ -621,6 +743,8 @@ class Ctx:
         return found
 
     def equals(self, a, b):
+        if isinstance(a, DateVal) and isinstance(b, DateVal):
+            self.same_day(a, b)
         r = equals(a, b)
         if r is None and a is not MISSING and b is not MISSING:
             self.flag("equality of lists with missing elements")
@@ -745,6 +869,11 @@ class Ctx:
     def call(self, fn, args):
         if fn == "has":
             return self.present(args[0])
+        if fn in AGGREGATES and (fn in ("sum", "avg", "median") or len(args) == 1
+                                 or args[-1][0] == "lambda"):
+            return self.aggregate(fn, args)
+        if fn in NEW_FUNCTIONS:
+            return getattr(self, "fn_" + fn)(args)
         if fn in ("any", "all", "count"):
             xs = self.ev(args[0])
             if xs is MISSING:
@@ -773,27 +902,11 @@ class Ctx:
             return MISSING if unknown else fn == "all"
         vs = [self.ev(a) for a in args]
         if fn in ("min", "max"):
-            items = [from_json(x) for x in vs[0]] if len(vs) == 1 and isinstance(vs[0], list) else vs
-            items = self.numbers(items, fn)
-            if not items:
-                return MISSING
-            return min(items) if fn == "min" else max(items)
-        if fn in ("sum", "avg"):
-            if vs[0] is MISSING:
-                return MISSING
-            if not isinstance(vs[0], list):
-                raise EvalError(f"{fn} of {vs[0]!r}")
-            items = self.numbers([from_json(x) for x in vs[0]], fn)
+            # two or more arguments: the smallest / largest of those numbers
+            items = self.numbers(vs, fn)
             if items is None:
                 return MISSING
-            total = 0.0
-            for x in items:
-                total += x
-            if fn == "avg":
-                if not items:
-                    return MISSING
-                total /= len(items)
-            return finite(total)
+            return min(items) if fn == "min" else max(items)
         if fn in ("len", "lower", "upper", "trim", "number", "overlap"):
             bad = [v for v in vs if v is not MISSING and not self.fits(fn, v)]
             if bad and MISSING in vs:
@@ -814,7 +927,8 @@ class Ctx:
             if fn == "number":
                 if is_num(x):
                     return x
-                v = human_number(x)
+                mark = vs[1] if len(vs) > 1 else "."
+                v = human_number(decimal_comma(x) if mark == "," else x)
                 return MISSING if v is None else v
             seen = []
             for a in (from_json(y) for y in vs[0]):
@@ -852,6 +966,199 @@ class Ctx:
             return MISSING if x <= 0 else math.log(x)
         raise AssertionError(fn)
 
+    # -- lambdas and aggregates over lists
+    def each(self, lam, x):
+        """The body of the lambda `lam` for the element x (JSON null: missing)."""
+        _, param, body = lam
+        self.scopes.append({param: from_json(x)})
+        try:
+            return self.ev(body)
+        finally:
+            self.scopes.pop()
+
+    def list_arg(self, e, fn):
+        """The list argument: None when missing, an error when not a list."""
+        xs = self.ev(e)
+        if xs is MISSING:
+            return None
+        if not isinstance(xs, list):
+            raise EvalError(f"{fn} over {xs!r}")
+        return xs
+
+    def fn_map(self, args):
+        xs = self.list_arg(args[0], "map")
+        if xs is None:
+            return MISSING
+        # an element whose value is missing stays in the list as a missing element
+        return [self.each(args[1], x) for x in xs]
+
+    def kept(self, lam, x, fn):
+        c = self.boolean(self.each(lam, x), fn)
+        return c is True
+
+    def fn_filter(self, args):
+        xs = self.list_arg(args[0], "filter")
+        if xs is None:
+            return MISSING
+        return [x for x in xs if self.kept(args[1], x, "filter")]
+
+    def fn_first(self, args):
+        """The first element of filter(xs, lambda). The whole list is looked at,
+        as filter does; an error past the element found is flagged (an
+        implementation that stops at the answer would not see it)."""
+        xs = self.list_arg(args[0], "first")
+        if xs is None:
+            return MISSING
+        found = None
+        for x in xs:
+            try:
+                keep = self.kept(args[1], x, "first")
+            except EvalError:
+                if found is not None:
+                    self.flag("first: an error after the element found")
+                raise
+            if keep and found is None:
+                found = (x,)
+        return MISSING if found is None else from_json(found[0])
+
+    def aggregate(self, fn, args):
+        """sum/avg/min/max/median over a list, or over map(list, lambda)."""
+        if fn in ("min", "max") and len(args) == 1:
+            x = self.ev(args[0])
+            if is_num(x):
+                return x  # min(5) is 5, as before lists
+            args = [("lit", x)]
+        xs = self.list_arg(args[0], fn)
+        if xs is None:
+            return MISSING
+        if len(args) == 2:
+            values = [self.each(args[1], x) for x in xs]
+        else:
+            values = [from_json(x) for x in xs]
+        items = self.numbers(values, fn)
+        if items is None:
+            return MISSING
+        if not items:
+            return 0.0 if fn == "sum" else MISSING
+        return AGGREGATES[fn](self, items)
+
+    def agg_sum(self, items):
+        total = 0.0
+        for x in items:
+            total += x
+        return finite(total)
+
+    def agg_avg(self, items):
+        total = self.agg_sum(items)
+        return total if total is MISSING else finite(total / len(items))
+
+    def agg_min(self, items):
+        return min(items)
+
+    def agg_max(self, items):
+        return max(items)
+
+    def agg_median(self, items):
+        xs = sorted(items)
+        n = len(xs)
+        if n % 2:
+            return xs[n // 2]
+        a, b = xs[n // 2 - 1], xs[n // 2]
+        m = (a + b) / 2
+        if not math.isfinite(m) or m != a + (b - a) / 2:
+            # (a + b) / 2 and a + (b - a) / 2 round differently: not said which
+            self.flag("median: the mean of the middle two depends on the formula")
+        return finite(m)
+
+    # -- text
+    def texts(self, fn, vs):
+        """Arguments that must all be text: missing when one is missing, an
+        error when one is of another kind (both at once: flagged)."""
+        bad = [v for v in vs if v is not MISSING and not isinstance(v, str)]
+        if bad and MISSING in vs:
+            self.flag(f"{fn}: wrong kind and missing together")
+        if bad:
+            raise EvalError(f"{fn} of {bad[0]!r}")
+        return None if MISSING in vs else vs
+
+    def fn_split(self, args):
+        vs = self.texts("split", [self.ev(a) for a in args])
+        if vs is None:
+            return MISSING
+        s, sep = vs
+        if sep == "":
+            raise EvalError("split with an empty separator")
+        return [p.strip() for p in s.split(sep) if p.strip()]
+
+    def fn_starts_with(self, args):
+        vs = self.texts("starts_with", [self.ev(a) for a in args])
+        return MISSING if vs is None else vs[0].startswith(vs[1])
+
+    def fn_ends_with(self, args):
+        vs = self.texts("ends_with", [self.ev(a) for a in args])
+        return MISSING if vs is None else vs[0].endswith(vs[1])
+
+    def fn_replace(self, args):
+        vs = self.texts("replace", [self.ev(a) for a in args])
+        if vs is None:
+            return MISSING
+        s, old, new = vs
+        if old == "":
+            raise EvalError("replace of an empty text")
+        return s.replace(old, new)
+
+    # -- yes/no
+    def fn_bool(self, args):
+        x = self.ev(args[0])
+        if x is MISSING or isinstance(x, bool):
+            return x
+        if is_num(x):
+            if x == 1:
+                return True
+            if x == 0:
+                if math.copysign(1, x) < 0:
+                    self.flag("bool(-0)")
+                return False
+            raise EvalError(f"bool of {x!r}")
+        if isinstance(x, str):
+            word = x.strip().lower()
+            if word == "":
+                return MISSING
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+            raise EvalError(f"bool of {x!r}")
+        raise EvalError(f"bool of {x!r}")
+
+    # -- dates
+    def to_date(self, x, fn):
+        if x is MISSING or isinstance(x, DateVal):
+            return x
+        if is_num(x):
+            if x != math.floor(x) or abs(x) > 1e11:
+                self.flag(f"{fn}: fractional or huge Unix seconds")
+                raise EvalError(f"{fn} of {x!r}")
+            return DateVal(Fraction(int(x)), False)
+        if isinstance(x, str):
+            d = parse_date_text(x)
+            if d is None:
+                raise EvalError(f"{fn} of {x!r}")
+            return d
+        raise EvalError(f"{fn} of {x!r}")
+
+    def fn_date(self, args):
+        x = self.ev(args[0])
+        if isinstance(x, DateVal):
+            self.flag("date of a date")
+        return self.to_date(x, "date")
+
+    def fn_days_since(self, args):
+        d = self.to_date(self.ev(args[0]), "days_since")
+        if d is MISSING:
+            return MISSING
+        return float((TODAY - d.day).days)
+
     @staticmethod
     def fits(fn, v):
         if fn == "len":
@@ -862,6 +1169,13 @@ class Ctx:
             return isinstance(v, str) or is_num(v)
         return isinstance(v, list)
 
+
+AGGREGATES = {"sum": Ctx.agg_sum, "avg": Ctx.agg_avg, "min": Ctx.agg_min,
+              "max": Ctx.agg_max, "median": Ctx.agg_median}
+NEW_FUNCTIONS = {"map", "filter", "first", "split", "starts_with", "ends_with", "replace",
+                 "bool", "date", "days_since"}
+TRUE_WORDS = {"true", "yes", "y", "1", "x", "✓"}
+FALSE_WORDS = {"false", "no", "n", "0", "-"}
 
 ID_FIELDS = ("handle", "id", "username", "name")
 
@@ -920,11 +1234,10 @@ def evaluate(rs, record, position):
             causes.append("tier")
         ctx.tier = MISSING if tier is None else tier
         try:
-            rank_key = ctx.ev(rs["rank"][0])
-            if rank_key is not MISSING and not (is_num(rank_key) or isinstance(rank_key, str)):
-                raise EvalError("rank key")
-            if isinstance(rank_key, str):
-                ctx.flag("text rank key")
+            rank_key = [ctx.ev(key) for key, _ in rs["rank"]]
+            for k in rank_key:
+                if k is not MISSING and not (is_num(k) or isinstance(k, str)):
+                    raise EvalError("rank key")
         except EvalError:
             causes.append("rank by")
         if causes:
@@ -938,19 +1251,29 @@ def evaluate(rs, record, position):
     return out, ctx.flags
 
 
+def rank(keys, accepted):
+    """Sorts by the first key, ties by the second, ...; ties after the last
+    key keep input order. Per key: numbers by value (-0 with 0), strings by
+    code point, numbers before strings in `asc` (after them in `desc`), a
+    missing key after every present one in either direction."""
+    ranked = list(accepted)
+    # stable sorts from the last key to the first give the lexicographic order
+    for i in reversed(range(len(keys))):
+        desc = keys[i][1] == "desc"
+        present = [v for v in ranked if v["rank_key"][i] is not MISSING]
+        absent = [v for v in ranked if v["rank_key"][i] is MISSING]
+
+        def key(v):
+            k = v["rank_key"][i]
+            return (0, k + 0.0, "") if is_num(k) else (1, 0.0, k)
+
+        ranked = sorted(present, key=key, reverse=desc) + absent
+    return ranked
+
+
 def screen(rs, records):
     verdicts = [evaluate(rs, r, i)[0] for i, r in enumerate(records)]
-    accepted = [v for v in verdicts if v["status"] == "accepted"]
-    desc = rs["rank"][1] == "desc"
-
-    def key(v):
-        k = v["rank_key"]
-        if k is MISSING:
-            return (1, 0.0)
-        k = k + 0.0  # -0 ranks with 0
-        return (0, -k if desc else k)
-
-    ranked = sorted(accepted, key=key)  # stable: ties keep input order
+    ranked = rank(rs["rank"], [v for v in verdicts if v["status"] == "accepted"])
     for i, v in enumerate(ranked):
         v["rank"] = i + 1
     limit = rs["limit"] if rs["limit"] is not None else len(ranked)
@@ -973,6 +1296,7 @@ def screen(rs, records):
         creators.append(c)
     return {
         "ruleset": rs["name"],
+        "today": TODAY.isoformat(),
         "evaluated": len(verdicts),
         "accepted": counts["accepted"],
         "rejected": counts["rejected"],
@@ -999,6 +1323,82 @@ TAGS = ["ad", "gifted", "spf", "routine", "glow", "spam", "haul", "grwm", "über
         "a-very-long-tag-over-twenty", "日本語のタグはとても長くて二十文字を超えますよね",
         "短い"]
 PLATFORM_NAMES = ["instagram", "tiktok", "youtube", "pinterest"]
+
+
+GEO_CODES = ["US", "CA", "GB", "DE", "FR", "BR", "IN"]
+DAY = 86400
+TODAY_SECONDS = (TODAY.toordinal() - EPOCH_DAY) * DAY
+
+
+def iso(seconds, offset_minutes=0, fraction="", zone="Z"):
+    """The UTC instant `seconds` written as local time at the offset."""
+    t = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=seconds + offset_minutes * 60)
+    text = t.strftime("%Y-%m-%dT%H:%M:%S") + fraction
+    if zone == "offset":
+        sign = "+" if offset_minutes >= 0 else "-"
+        m = abs(offset_minutes)
+        return text + f"{sign}{m // 60:02d}:{m % 60:02d}"
+    return text + zone
+
+
+def posted_at(rng, days_ago):
+    """A post `days_ago` days before the run's date, in one of the forms `date`
+    reads: a date, a date-time with Z, with an offset, with fractional seconds,
+    without offset (UTC), or Unix seconds. Times keep the UTC day."""
+    day = TODAY_SECONDS - days_ago * DAY
+    at = day + rng.randint(0, DAY - 1)
+    form = rng.randrange(6)
+    if form == 0:
+        return (TODAY - datetime.timedelta(days=days_ago)).isoformat()
+    if form == 1:
+        return iso(at)
+    if form == 2:
+        return iso(at, rng.choice([-300, -60, 60, 120, 330, 540]), zone="offset")
+    if form == 3:
+        return iso(at, fraction="." + str(rng.randint(0, 999)).zfill(3))
+    if form == 4:
+        return iso(at, zone="")
+    return at
+
+
+def recent_post(rng, days_ago):
+    post = {"posted_at": posted_at(rng, days_ago), "likes": rng.randint(0, 5000),
+            "comments": rng.randint(0, 120)}
+    if rng.random() < 0.6:
+        post["views"] = rng.randint(0, 40000)
+    if rng.random() < 0.06:
+        # a post whose likes are hidden: absent or null
+        if rng.random() < 0.5:
+            del post["likes"]
+        else:
+            post["likes"] = None
+    if rng.random() < 0.03:
+        post["comments"] = None
+    return post
+
+
+def geo_list(rng):
+    codes = [rng.choice(GEO_CODES[:3])] + rng.sample(GEO_CODES[3:], rng.randint(1, 3))
+    rng.shuffle(codes)
+    raw = [rng.uniform(2, 6) if c in ("US", "CA", "GB") else rng.uniform(0.2, 2) for c in codes]
+    total = sum(raw)
+    return [{"code": c, "weight": round(w / total, 3)} for c, w in zip(codes, raw)]
+
+
+def genders_list(rng):
+    f = round(rng.uniform(0.3, 0.9), 3)
+    out = [{"code": rng.choice(["FEMALE", "FEMALE", "female"]), "weight": f},
+           {"code": "MALE", "weight": round(1 - f, 3)}]
+    rng.shuffle(out)
+    return out
+
+
+EU_NUMBERS = ["12.400", "4,2k", "1.234.567", "3,3k", "850", " 7.500 ", "2,1M", "12.400,50",
+              "1,5", "9.999", "10.001", "0,5k", "n/a", "", "12 k"]
+YES_NO = ["Yes", "Yes", "No", "yes ", " NO", "Y", "Y", "n", "x", "X", "✓", "✓", "-", "true",
+          "FALSE", "0", "1", "1", "", "  "]
+NICHE_TEXTS = ["skincare, makeup", " skincare ,, beauty,", "Skincare Addict, travel",
+               "beauty", "food, fitness", "skin-care,wellness", "makeup ,yoga , ", ","]
 
 
 def base_record(rng, n):
@@ -1036,6 +1436,23 @@ def base_record(rng, n):
                           for _ in range(rng.randint(1, 3))]
     if rng.random() < 0.4:
         r["tags"] = rng.sample(TAGS[:5], rng.randint(0, 3))
+    if rng.random() < 0.85:
+        r["audience"]["geo"] = geo_list(rng)
+    if rng.random() < 0.8:
+        r["audience"]["genders"] = genders_list(rng)
+    if rng.random() < 0.85:
+        # distinct days (0 to 40 days ago, a few in the future), so that two
+        # posts are never compared within one day
+        days = rng.sample(range(-2, 41), rng.randint(0, 5))
+        r["recent_posts"] = [recent_post(rng, d) for d in days]
+    if rng.random() < 0.7:
+        r["has_bought"] = rng.choice(YES_NO)
+    if rng.random() < 0.7:
+        r["niche_text"] = rng.choice(NICHE_TEXTS)
+    if rng.random() < 0.5:
+        r["followers (eu)"] = rng.choice(EU_NUMBERS)
+    if rng.random() < 0.2:
+        r["missing"] = rng.randint(0, 5)
     return r
 
 
@@ -1083,6 +1500,64 @@ VARIANTS = {
                   [{"followers": 5000}] * 7, "instagram"],
     "tags": [[], ["spam"], ["a-very-long-tag-over-twenty"], ["日本語のタグはとても長くて二十文字を超えますよね"],
              ["短い", "über"], [None], [5], None, ["ad", None, "spam"], "ad"],
+    "audience.geo": [[], None, DELETE, "US", [None], [5],
+                     [{"code": "US", "weight": None}, {"code": "CA", "weight": 0.4}],
+                     [{"code": "US"}], [{"code": "US", "weight": "45%"}],
+                     [{"code": "us", "weight": 0.6}], [{"weight": 0.9}],
+                     [{"code": "GB", "weight": 0.3}], [{"code": "GB", "weight": 0.2999}],
+                     [{"code": 1, "weight": 0.5}, {"code": "US", "weight": 0.5}],
+                     [{"code": "DE", "weight": 0.9}, {"code": "US", "weight": 0.1}],
+                     [{"code": "FR", "weight": 0.7}, {"code": "US", "weight": 0.25},
+                      {"code": "CA", "weight": 0.05}],
+                     [{"code": "CA", "weight": 0.1}, {"code": "US", "weight": 0.2}],
+                     [{"code": "US", "weight": 0.2}, {"code": "GB", "weight": True}]],
+    "audience.genders": [[], None, DELETE, "FEMALE", [None], [{"code": "MALE", "weight": 1}],
+                         [{"code": "female", "weight": 0.7}, {"code": "MALE", "weight": 0.3}],
+                         [{"code": "FEMALE"}], [{"code": "FEMALE", "weight": "70%"}],
+                         [{"code": 5, "weight": 0.5}], [None, {"code": "FEMALE", "weight": 0.4}],
+                         [{"code": "MALE", "weight": 0.4}, {"code": "FEMALE", "weight": 0.2},
+                          {"code": "FEMALE", "weight": 0.9}],
+                         [7, {"code": "FEMALE", "weight": 0.6}]],
+    "recent_posts": [[], None, DELETE, "none", [None], [5],
+                     [{"posted_at": "2026-06-15", "likes": 10, "comments": 1}],
+                     [{"posted_at": "2026-05-16", "likes": 300, "comments": 4, "views": 900}],
+                     [{"posted_at": "2026-05-15", "likes": 300, "comments": 4}],
+                     [{"posted_at": "2026-05-16T01:00:00+02:00", "likes": 50, "comments": 2}],
+                     [{"posted_at": "2026-05-15T23:30:00-01:00", "likes": 50, "comments": 2}],
+                     [{"posted_at": "2026-06-14T23:59:59.999Z", "likes": 8, "comments": 0}],
+                     [{"posted_at": "2026-06-20", "likes": 8, "comments": 0}],
+                     [{"posted_at": 1781481600, "likes": 8, "comments": 0}],
+                     [{"posted_at": 1778889600, "likes": 8, "comments": 0}],
+                     [{"posted_at": "2026-06-01", "likes": 40, "comments": 3},
+                      {"posted_at": "2026-06-03", "comments": 3},
+                      {"posted_at": "2026-06-05", "likes": 60, "comments": 3}],
+                     [{"posted_at": "2026-06-01", "likes": None, "comments": 3}],
+                     [{"posted_at": "2026-06-01", "likes": "1.2k", "comments": 3}],
+                     [{"posted_at": "2026-06-01", "likes": 5}],
+                     [{"likes": 5, "comments": 1}, {"posted_at": "2026-06-02", "likes": 7, "comments": 1}],
+                     [{"posted_at": None, "likes": 5, "comments": 1}],
+                     [{"posted_at": "03/06/2026", "likes": 5, "comments": 1}],
+                     [{"posted_at": "yesterday", "likes": 5, "comments": 1}],
+                     [{"posted_at": "2026-02-30", "likes": 5, "comments": 1}],
+                     [{"posted_at": "2026-13-01", "likes": 5, "comments": 1}],
+                     [{"posted_at": "2026-6-1", "likes": 5, "comments": 1}],
+                     [{"posted_at": "", "likes": 5, "comments": 1}],
+                     [{"posted_at": "1781481600", "likes": 5, "comments": 1}],
+                     [{"posted_at": True, "likes": 5, "comments": 1}],
+                     [{"posted_at": ["2026-06-01"], "likes": 5, "comments": 1}],
+                     [{"posted_at": "2024-02-29T12:00:00Z", "likes": 5, "comments": 1}],
+                     [{"posted_at": "2026-06-10", "likes": 100, "comments": 2, "views": 10},
+                      {"posted_at": "2026-06-11", "likes": 300, "comments": 2, "views": 30},
+                      {"posted_at": "2026-06-12", "likes": 200, "comments": 2, "views": 20},
+                      {"posted_at": "2026-06-13", "likes": 400, "comments": 2, "views": 40}]],
+    "has_bought": ["Yes", "No", "", "  ", "yes ", " NO", "Y", "n", "x", "X", "✓", "-", "true",
+                   "FALSE", "0", "1", 1, 0, 2, 0.5, True, False, "maybe", "oui", "✗", None,
+                   DELETE, ["Yes"], {"answer": "Yes"}],
+    "niche_text": ["skincare, makeup", " skincare ,, beauty,", "", ",", " , ", "food",
+                   "Skincare Addict, travel", 42, None, DELETE, ["skincare"], "skin"],
+    "followers (eu)": ["12.400", "4,2%", "1.234,5", "3,3k", "12,5 %", "n/a", "", "850",
+                       "1,000", 12400, True, ["1"], None, "  9.999 "],
+    "missing": [0, 3, 10, None, "2", DELETE],
     "handle": ["Upper_Case", "ok.handle", "ab", "with space", "héllo", "a" * 31, "x" * 30,
                None, DELETE, 12345, "emoji✨", "trailing\n"],
 }
@@ -1102,13 +1577,23 @@ def id_variant(rng, r, n):
     # choice 3: no id field at all, so the id is the position
 
 
+def set_field(r, field, v):
+    """Sets (or, for DELETE, removes) `field`; `audience.geo` is the key `geo`
+    of the object `audience`, left alone when `audience` is not an object."""
+    if "." in field:
+        parent, field = field.split(".")
+        r = r.get(parent)
+        if not isinstance(r, dict):
+            return
+    if v is DELETE:
+        r.pop(field, None)
+    else:
+        r[field] = json.loads(json.dumps(v))
+
+
 def perturb(rng, r, n, k):
     for field in rng.sample(sorted(VARIANTS), k):
-        v = rng.choice(VARIANTS[field])
-        if v is DELETE:
-            r.pop(field, None)
-        else:
-            r[field] = json.loads(json.dumps(v))
+        set_field(r, field, rng.choice(VARIANTS[field]))
     if rng.random() < 0.04:
         id_variant(rng, r, n)
     return r
@@ -1119,9 +1604,18 @@ def hand_made():
     base = {"handle": "base", "followers": 5000, "engagement_rate": 0.05, "country": "US",
             "niches": ["skincare"], "conversions_30d": 10, "link_clicks_30d": 100,
             "is_customer": False, "days_since_post": 3, "posts_per_week": 5,
-            "audience": {"female_share": 0.5}, "authenticity_score": 0.9,
+            "audience": {"female_share": 0.5,
+                         "geo": [{"code": "DE", "weight": 0.2}, {"code": "US", "weight": 0.5},
+                                 {"code": "GB", "weight": 0.3}],
+                         "genders": [{"code": "MALE", "weight": 0.4},
+                                     {"code": "FEMALE", "weight": 0.6}]},
+            "authenticity_score": 0.9,
             "recent_views": [100, 400], "recent_likes": [10, 30], "tags": ["spf"],
-            "platforms": [{"name": "instagram", "followers": 5000}]}
+            "platforms": [{"name": "instagram", "followers": 5000}],
+            "recent_posts": [{"posted_at": "2026-06-10T18:30:00Z", "likes": 120, "comments": 9,
+                              "views": 3000},
+                             {"posted_at": "2026-05-28", "likes": 80, "comments": 4}],
+            "has_bought": "Yes", "niche_text": "skincare, makeup", "followers (eu)": "5.000"}
     out = []
     for field in sorted(VARIANTS):
         for i, v in enumerate(VARIANTS[field]):
@@ -1129,10 +1623,7 @@ def hand_made():
             r["handle"] = f"edge.{re.sub('[^a-z0-9]', '_', field.lower())}.{i}"
             if field == "handle":
                 r["id"] = 800000 + len(out)
-            if v is DELETE:
-                r.pop(field, None)
-            else:
-                r[field] = json.loads(json.dumps(v))
+            set_field(r, field, v)
             out.append(r)
     return out
 
@@ -1144,6 +1635,9 @@ def as_read(record):
 
 # records that are not objects: each is a creator in error (cause `record`)
 NOT_OBJECTS = {400: None, 1200: 42, 2222: "just a string", 2900: [1, 2, 3]}
+
+
+FLAGGED = set()  # the silent corners met by rerolled records, for the summary
 
 
 def make_creators(rs, rng):
@@ -1169,6 +1663,7 @@ def make_creators(rs, rng):
             if not flags:
                 break
             rerolled += 1
+            FLAGGED.update(flags)
         creators.append(r)
     for i, r in enumerate(creators):
         _, flags = evaluate(rs, as_read(r), i)
@@ -1176,11 +1671,79 @@ def make_creators(rs, rng):
     return creators, rerolled
 
 
+# The examples docs/language.md gives for the newer constructs, checked before
+# anything is generated: (expression, record, expected value; "error" for a
+# wrong-kind error). The run's date is TODAY unless the record says `_today`.
+SPEC_EXAMPLES = [
+    ('split(" a, b,,c ", ",")', {}, ["a", "b", "c"]),
+    ('split(s, ",")', {}, MISSING),
+    ('split(5, ",")', {}, "error"),
+    ('split("a", "")', {}, "error"),
+    ('starts_with("Skincare", "Skin")', {}, True),
+    ('starts_with("skincare", "Skin")', {}, False),
+    ('ends_with(s, "x")', {}, MISSING),
+    ('replace("a-b-c", "-", "+")', {}, "a+b+c"),
+    ('replace("aaa", "aa", "b")', {}, "ba"),
+    ('replace("a", "", "b")', {}, "error"),
+    ('bool(" YES ")', {}, True), ('bool("✓")', {}, True), ('bool("x")', {}, True),
+    ('bool("-")', {}, False), ('bool("n")', {}, False), ('bool("  ")', {}, MISSING),
+    ('bool("maybe")', {}, "error"), ('bool(1)', {}, True), ('bool(0)', {}, False),
+    ('bool(2)', {}, "error"), ('bool(b)', {"b": [True]}, "error"), ('bool(b)', {}, MISSING),
+    ('number("12.400", ",")', {}, 12400.0), ('number("4,2%", ",")', {}, 0.042),
+    ('number("3,3k", ",")', {}, 3300.0), ('number("12.400")', {}, 12.4),
+    ('days_since("2026-11-03")', {"_today": "2026-12-02"}, 29.0),
+    ('days_since("2026-12-05")', {"_today": "2026-12-02"}, -3.0),
+    ('days_since("2026-11-03T23:30:00-02:00")', {"_today": "2026-12-02"}, 28.0),
+    ('days_since(1700000000)', {"_today": "2023-11-15"}, 1.0),
+    ('date("2026-11-03") < date("2026-11-04T00:00:00Z")', {}, True),
+    ('date("03/11/2026")', {}, "error"), ('date(true)', {}, "error"), ('date(d)', {}, MISSING),
+    ('map(xs, x => x.a)', {"xs": [{"a": 1}, {}]}, [1.0, MISSING]),
+    ('map(xs, x => x.a)', {"xs": "no"}, "error"),
+    ('filter(xs, x => x > 1)', {"xs": [1, None, 3, 2]}, [3.0, 2.0]),
+    ('filter(xs, x => x)', {"xs": [1]}, "error"),
+    ('first(xs, x => x.c == "F").w', {"xs": [{"c": "M", "w": 1}, {"c": "F", "w": 2}]}, 2.0),
+    ('first(xs, x => x > 5)', {"xs": [1, 2]}, MISSING),
+    ('sum([])', {}, 0.0), ('avg([])', {}, MISSING), ('median([])', {}, MISSING),
+    ('min(xs, x => x.a)', {"xs": []}, MISSING),
+    ('median([3, 1, 2])', {}, 2.0), ('median([4, 1, 3, 2])', {}, 2.5),
+    ('sum(xs, x => x.likes)', {"xs": [{"likes": 1}, {}]}, MISSING),
+    ('sum(xs, x => x.likes ?? 0)', {"xs": [{"likes": 1}, {}]}, 1.0),
+    ('avg(xs, x => x.likes)', {"xs": [{"likes": 1}, {"likes": "2"}]}, "error"),
+    ('max(xs, x => x.v)', {"xs": [{"v": 1}, {"v": 7}]}, 7.0),
+    ('min(3, 2)', {}, 2.0), ('sum(xs)', {}, MISSING), ('sum(5)', {}, "error"),
+    ('sum(xs, x => sum(x.ys, y => y * x.k))', {"xs": [{"k": 2, "ys": [1, 2]}, {"k": 1, "ys": []}]}, 6.0),
+    ('if true then missing else 1', {}, MISSING), ('missing ?? 4', {}, 4.0),
+    ('creator.missing', {"missing": 3}, 3.0),
+]
+
+
+def check_spec_examples():
+    global TODAY
+    rs = Parser("").file()
+    saved = TODAY
+    try:
+        for text, record, want in SPEC_EXAMPLES:
+            TODAY = datetime.date.fromisoformat(record.get("_today", saved.isoformat()))
+            ctx = Ctx(rs, as_read({k: v for k, v in record.items() if k != "_today"}))
+            try:
+                got = ctx.ev(Parser(text).expr())
+            except EvalError:
+                got = "error"
+            if isinstance(want, list):
+                ok = isinstance(got, list) and [from_json(x) for x in got] == want
+            else:
+                ok = got is want if want is MISSING else got == want and type(got) is type(want)
+            assert ok and not ctx.flags, f"{text} with {record}: {got!r}, not {want!r} {ctx.flags}"
+    finally:
+        TODAY = saved
+
+
 def to_json(x):
     return json.dumps(x, ensure_ascii=False, separators=(",", ":"))
 
 
 def main():
+    check_spec_examples()
     with open(RULES, encoding="utf-8") as f:
         rs = Parser(f.read()).file()
     rng = random.Random(SEED)
@@ -1202,6 +1765,7 @@ def main():
     print(f"{len(creators)} creators ({len(text.encode()) / 1e6:.2f} MB, {rerolled} rerolled): "
           f"{c['accepted']} accepted, {c['review']} review, {c['rejected']} rejected, "
           f"{c['errors']} errors; shortlist {len(c['shortlist'])}", file=sys.stderr)
+    print("corners avoided: " + "; ".join(sorted(FLAGGED)), file=sys.stderr)
 
 
 if __name__ == "__main__":
