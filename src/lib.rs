@@ -71,6 +71,12 @@ pub struct RunOptions {
     /// How many near misses to list (creators rejected by exactly one
     /// requirement, best score first); 0 for none.
     pub near_misses: usize,
+    /// The creator's own fields each verdict carries for a report's rows
+    /// (`--columns`); a column no record has is an error.
+    pub columns: Vec<report::rows::Column>,
+    /// Work out every verdict's reasons, also of verdicts not kept in the
+    /// report (rows that list rejected or review creators).
+    pub reasons: bool,
 }
 
 /// A compiled ruleset.

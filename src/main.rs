@@ -69,10 +69,34 @@ enum Format {
     Table,
     /// One JSON object with every count, the funnel and the shortlist (default when piped).
     Json,
-    /// One verdict per line for every record, in input order, rank included; no summary. The input is read once; the lines wait in a temporary file until every creator is ranked.
+    /// One verdict per line (every record in input order by default, see --rows), rank included; no summary. The input is read once; with --rows all the lines wait in a temporary file until every creator is ranked.
     Ndjson,
-    /// One row per record: id, status, rank, score, tier, a column per signal, failed requirements joined by `;`. Written as ndjson is.
+    /// One row per creator (the shortlist by default, see --rows): id, status, rank, score, tier, the --columns, a column per signal, failed requirements joined by `;`, their reasons. Scores rounded to 4 places, formulas defused.
     Csv,
+    /// An Excel workbook (needs --output FILE.xlsx): the rows (see --rows), the funnel, the near misses (--near-misses N) and the run.
+    Xlsx,
+}
+
+/// `--rows`: which creators csv, ndjson and xlsx list.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Rows {
+    /// The ranked shortlist, `limit` / --top applied, in rank order.
+    Shortlist,
+    /// Every accepted creator in rank order, then those sent to review.
+    Accepted,
+    /// Every record in input order.
+    All,
+}
+
+impl From<Rows> for influence_eval::report::rows::RowSet {
+    fn from(r: Rows) -> Self {
+        use influence_eval::report::rows::RowSet;
+        match r {
+            Rows::Shortlist => RowSet::Shortlist,
+            Rows::Accepted => RowSet::Accepted,
+            Rows::All => RowSet::All,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -155,9 +179,18 @@ struct RunArgs {
     /// Shortlist length, overriding the ruleset's `limit` (1 to 1,000,000,000, as `limit`).
     #[arg(long, value_name = "N", value_parser = shortlist_arg)]
     top: Option<usize>,
-    /// Include every creator's verdict, in input order (table and json; ndjson and csv always have every creator).
+    /// Include every creator's verdict, in input order (table and json; for csv, ndjson and xlsx it means --rows all).
     #[arg(long)]
     all: bool,
+    /// The rows of csv, ndjson and xlsx: shortlist (ranked, `limit` / --top applied), accepted (rank order, then review), all (every record, input order) [default: shortlist for csv and xlsx, all for ndjson].
+    #[arg(long, value_enum, value_name = "ROWS")]
+    rows: Option<Rows>,
+    /// The creator's own fields to add to csv, ndjson and xlsx rows, after id, status, rank, score, tier: names separated by commas, dotted paths for nested ones (`followers,country,profile.email`), brackets for names with a comma, dot or bracket (`["Follower Count"]`). A name no record has exits 2.
+    #[arg(long, value_name = "NAMES")]
+    columns: Option<String>,
+    /// Start a csv report with a UTF-8 byte-order mark, so that Excel reads non-ASCII text correctly (csv only).
+    #[arg(long)]
+    bom: bool,
     /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table and json).
     #[arg(long, value_name = "N")]
     near_misses: Option<usize>,

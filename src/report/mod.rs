@@ -6,9 +6,11 @@
 pub mod diff;
 pub mod explain;
 pub mod paint;
+pub mod rows;
 pub mod search;
 pub mod stream;
 pub mod table;
+pub mod xlsx;
 
 use serde::Serialize;
 
