@@ -71,7 +71,8 @@ impl<'r> Worker<'r> {
                 .ruleset
                 .verdict_of(&record, record.position, id_field, self.reasons);
             let mut distance = None;
-            let mut columns = Vec::new();
+            // a damaged record has no values: one null per column
+            let mut columns = vec![Json::Null; self.options.columns.len()];
             if let Ok(r) = &record.item {
                 if !self.options.columns.is_empty() {
                     columns = Column::values(&self.options.columns, r);
