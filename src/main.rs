@@ -18,7 +18,7 @@ use influence_eval::data;
     long_about = "Screen creators against brand rules: a ranked shortlist, a reason for every rejection, and a funnel.\n\n\
                   `influence-eval RULES DATA` is short for `influence-eval run RULES DATA`.",
     after_help = "Exit status: 0 ran; 1 the rules are invalid or unreadable; 2 the data could not be read \
-                  (or changed while it was read), a usage error, an unknown --id, --output naming the rules or the data, the output \
+                  (or changed while it was read), a usage error, an unknown --id, a --columns name no record has, --output naming the rules or the data, the output \
                   cannot be written (a full disk; a closed pipe is not an error), or, with --strict, \
                   a creator is in error; 3 `test` found a failed example or `fmt --check` a file to reformat.\n\
                   Files written (--output, fmt) are replaced whole or not at all: a temporary \
