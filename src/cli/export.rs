@@ -101,8 +101,10 @@ fn options(a: &RunArgs, choice: &Choice) -> RunOptions {
     }
 }
 
-/// Screens the whole input into a report, keeping the chosen rows.
-fn screen(
+/// Screens the whole input into a report, keeping the chosen rows (for
+/// every format that lists rows in memory: csv and ndjson without
+/// `--rows all`, xlsx, and any other report drawn from rows).
+pub fn screen(
     rules: &Ruleset,
     a: &RunArgs,
     choice: &Choice,
