@@ -480,3 +480,48 @@ fn xlsx_has_the_rows_the_funnel_the_near_misses_and_the_run() {
     assert_eq!(value("errors"), Data::Float(1.0));
     assert!(text(&value("date")).ends_with('Z'));
 }
+
+/// One part of a workbook (a zip archive), as text.
+fn part(path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let file = std::fs::File::open(path).expect("the workbook");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip archive");
+    let mut text = String::new();
+    zip.by_name(name)
+        .expect("the part")
+        .read_to_string(&mut text)
+        .expect("UTF-8 XML");
+    text
+}
+
+#[test]
+fn xlsx_rows_sheet_has_a_frozen_header_a_filter_fitted_widths_and_tier_fills() {
+    let (dir, rules, data) = fixture("rows-xlsx-look");
+    let out = dir.join("look.xlsx");
+    let o = run(&[
+        p(&rules),
+        p(&data),
+        "--format",
+        "xlsx",
+        "--output",
+        p(&out),
+        "--rows",
+        "accepted",
+        "--columns",
+        COLUMNS,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let sheet = part(&out, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains(r#"state="frozen""#), "{sheet}");
+    // 13 columns (A to M), the header and 6 rows
+    assert!(sheet.contains(r#"<autoFilter ref="A1:M7"/>"#), "{sheet}");
+    assert!(
+        sheet.contains("customWidth=\"1\""),
+        "widths fitted: {sheet}"
+    );
+    let styles = part(&out, "xl/styles.xml");
+    assert!(styles.contains(r#"formatCode="0.0000""#), "{styles}");
+    // gold and silver, the first two tiers
+    assert!(styles.contains("FFC6EFCE"), "{styles}");
+    assert!(styles.contains("FFDDEBF7"), "{styles}");
+}
