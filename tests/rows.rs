@@ -254,6 +254,42 @@ fn shortlist_and_accepted_are_the_same_whatever_the_threads() {
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(want.len(), 700);
+    // every accepted creator, spooled and ranked at the end, then review
+    let all = common::json_of(&run(&[
+        p(&rules),
+        p(&data_many),
+        "--format",
+        "json",
+        "--all",
+    ]));
+    let mut ranked: Vec<(u64, String)> = all["creators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| Some((v["rank"].as_u64()?, v["id"].as_str()?.to_string())))
+        .collect();
+    ranked.sort();
+    assert_eq!(
+        ranked[..700].iter().map(|r| &r.1).collect::<Vec<_>>(),
+        want.iter().collect::<Vec<_>>()
+    );
+    for threads in ["1", "3"] {
+        let o = run(&[
+            p(&rules),
+            p(&data_many),
+            "--format",
+            "csv",
+            "--rows",
+            "accepted",
+            "--threads",
+            threads,
+        ]);
+        let got: Vec<(u64, String)> = csv_records(&stdout(&o))[1..]
+            .iter()
+            .map(|r| (r[2].parse().expect("a rank"), r[0].clone()))
+            .collect();
+        assert_eq!(got, ranked, "--rows accepted, --threads {threads}");
+    }
     for threads in ["1", "3"] {
         let o = run(&[
             p(&rules),
@@ -524,4 +560,45 @@ fn xlsx_rows_sheet_has_a_frozen_header_a_filter_fitted_widths_and_tier_fills() {
     // gold and silver, the first two tiers
     assert!(styles.contains("FFC6EFCE"), "{styles}");
     assert!(styles.contains("FFDDEBF7"), "{styles}");
+}
+
+#[test]
+fn a_shortlist_of_no_length_is_every_accepted_creator_in_rank_order() {
+    let (dir, _rules, data) = fixture("rows-no-limit");
+    let rules = write(&dir, "nolimit.rules", RULES.replace("limit 2\n", ""));
+    let accepted = &expected_ids("accepted")[..5];
+    for format in ["csv", "ndjson"] {
+        let text = run_rows(&rules, &data, format, "shortlist", Some(COLUMNS));
+        let ids: Vec<String> = if format == "csv" {
+            csv_records(&text)[1..]
+                .iter()
+                .map(|r| undefused(&r[0]).to_string())
+                .collect()
+        } else {
+            text.lines()
+                .map(|l| {
+                    serde_json::from_str::<Value>(l).unwrap()["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect()
+        };
+        assert_eq!(ids, accepted, "{format}");
+        let with_review = run_rows(&rules, &data, format, "accepted", Some(COLUMNS));
+        let lines = if format == "csv" { 7 } else { 6 };
+        assert_eq!(
+            with_review.lines().count(),
+            lines,
+            "{format}: {with_review}"
+        );
+        assert!(
+            with_review.lines().last().unwrap().contains("dan"),
+            "{format}"
+        );
+    }
+    // the csv of a shortlist of no length is the first rows of `accepted`
+    let short = run_rows(&rules, &data, "csv", "shortlist", None);
+    let acc = run_rows(&rules, &data, "csv", "accepted", None);
+    assert!(acc.starts_with(&short), "{short}\n{acc}");
 }

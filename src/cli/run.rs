@@ -53,9 +53,14 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
+    // a shortlist of a known length is held (N rows); any other rows are
+    // spooled to disk as they come, and only their ranks held
+    let length = a.top.or(rules.program().limit);
     let errors = match (lines, format) {
-        (Some(f), _) if choice.rows == RowSet::All => stream(&rules, &a, f, &choice, rep),
-        (Some(f), _) => export::lines(&rules, &a, f, &choice, rep),
+        (Some(f), _) if choice.rows == RowSet::Shortlist && length.is_some() => {
+            export::lines(&rules, &a, f, &choice, rep)
+        }
+        (Some(f), _) => stream(&rules, &a, f, &choice, rep),
         (None, Format::Xlsx) => export::workbook(&rules, &a, &choice, rep),
         (None, _) => summary(&rules, &a, format, to_terminal, rep),
     };
@@ -197,9 +202,10 @@ fn summary(
     Ok(report.errors)
 }
 
-/// `ndjson` and `csv`: the input is read once, through the same pipeline
-/// as `json`; each line is spooled to a temporary file as its verdict comes,
-/// and copied to the output with its rank once every creator is ranked.
+/// `ndjson` and `csv` with `--rows all`, `accepted`, or a shortlist of no
+/// length: the input is read once, through the same pipeline as `json`;
+/// each line is spooled to a temporary file as its verdict comes, and
+/// copied to the output with its rank once every creator is ranked.
 fn stream(
     rules: &Ruleset,
     a: &RunArgs,
@@ -236,11 +242,12 @@ fn stream(
         None => spool_failed("cannot create", &e),
     })?;
     let mut spool = LineSpool::new(format, program, &choice.columns, file)
-        .map_err(|e| spool_failed("cannot write", &e))?;
+        .map_err(|e| spool_failed("cannot write", &e))?
+        .ranked(choice.rows, a.top.or(program.limit));
 
     let options = RunOptions {
-        // every verdict is written, with its reasons
-        all: true,
+        // the verdicts written, with their reasons (a shortlist has none)
+        all: choice.rows != RowSet::Shortlist,
         id_field: a.id_field.clone(),
         columns: choice.columns.clone(),
         ..RunOptions::default()

@@ -26,7 +26,7 @@ use std::rc::Rc;
 use serde_json::Value as Json;
 
 use super::compare_keys;
-use super::rows::{self, Column, Row};
+use super::rows::{self, Column, Row, RowSet};
 use crate::compile::Program;
 use crate::eval::{RankKey, Status, Verdict};
 
@@ -239,6 +239,27 @@ pub struct LineSpool<S: Read + Write + Seek> {
     header: Vec<u8>,
     ranking: Ranking,
     line: Vec<u8>,
+    /// Only some rows, in rank order ([`LineSpool::ranked`]).
+    picked: Option<Picked>,
+}
+
+/// The rows of `--rows accepted` (or of a shortlist of no length), each
+/// line spooled whole, without frames, and found again by its place.
+struct Picked {
+    set: RowSet,
+    limit: Option<usize>,
+    written: u64,
+    /// Accepted rows, in input order (as the ranking's keys).
+    accepted: Vec<Placed>,
+    /// Review rows, for `accepted`, in input order.
+    review: Vec<Placed>,
+}
+
+/// Where a line lies in the spool, and where its rank goes in it.
+struct Placed {
+    offset: u64,
+    len: usize,
+    at: usize,
 }
 
 /// What failed while copying the spool out.
@@ -266,12 +287,52 @@ impl<S: Read + Write + Seek> LineSpool<S> {
             header,
             ranking: Ranking::new(program),
             line: Vec::new(),
+            picked: None,
         })
+    }
+
+    /// Keeps only the rows of `set` (accepted creators, and for
+    /// `accepted` those in review), written in rank order (review after,
+    /// in input order), the first `limit` for a shortlist. Memory holds
+    /// the rank key and place of each accepted creator, never a row.
+    pub fn ranked(mut self, set: RowSet, limit: Option<usize>) -> Self {
+        if set != RowSet::All {
+            self.picked = Some(Picked {
+                set,
+                limit: limit.filter(|_| set == RowSet::Shortlist),
+                written: 0,
+                accepted: Vec::new(),
+                review: Vec::new(),
+            });
+        }
+        self
     }
 
     /// Spools one verdict (in input order) with its `columns` values.
     pub fn add(&mut self, v: Verdict, columns: Vec<Json>) -> io::Result<()> {
         self.line.clear();
+        if let Some(p) = &mut self.picked {
+            let accepted = v.status == Status::Accepted;
+            if !(accepted || (v.status == Status::Review && p.set == RowSet::Accepted)) {
+                return Ok(());
+            }
+            let mut row = Row::from_verdict(v, columns);
+            let at = self.lines.line(&row, &mut self.line)?;
+            self.spool.write_all(&self.line)?;
+            let placed = Placed {
+                offset: p.written,
+                len: self.line.len(),
+                at: at.unwrap_or(self.line.len()),
+            };
+            p.written += self.line.len() as u64;
+            if accepted {
+                self.ranking.add(row.take_rank_key());
+                p.accepted.push(placed);
+            } else {
+                p.review.push(placed);
+            }
+            return Ok(());
+        }
         let mut row = Row::from_verdict(v, columns);
         let rank_at = self.lines.line(&row, &mut self.line)?;
         match rank_at {
@@ -286,7 +347,10 @@ impl<S: Read + Write + Seek> LineSpool<S> {
 
     /// Ranks the accepted creators and copies every line to `out`, rank
     /// filled in, after the CSV header.
-    pub fn finish<W: Write>(self, out: &mut W) -> Result<(), CopyError> {
+    pub fn finish<W: Write>(mut self, out: &mut W) -> Result<(), CopyError> {
+        if let Some(p) = self.picked.take() {
+            return self.finish_picked(p, out);
+        }
         let ranks = self.ranking.finish();
         let mut spool = self
             .spool
@@ -322,6 +386,53 @@ impl<S: Read + Write + Seek> LineSpool<S> {
         }
         out.flush().map_err(CopyError::Output)
     }
+}
+
+impl<S: Read + Write + Seek> LineSpool<S> {
+    /// [`LineSpool::finish`] for [`LineSpool::ranked`]: each accepted
+    /// row read back from its place, in rank order, its rank filled in.
+    fn finish_picked<W: Write>(self, p: Picked, out: &mut W) -> Result<(), CopyError> {
+        let ranks = self.ranking.finish();
+        // the accepted rows (their index in input order) by rank
+        let mut order = vec![0; ranks.len()];
+        for (i, r) in ranks.iter().enumerate() {
+            order[r - 1] = i;
+        }
+        order.truncate(p.limit.unwrap_or(usize::MAX));
+        let mut spool = self
+            .spool
+            .into_inner()
+            .map_err(|e| CopyError::Spool(e.into_error()))?;
+        out.write_all(&self.header).map_err(CopyError::Output)?;
+        let mut line = Vec::new();
+        for (k, &i) in order.iter().enumerate() {
+            let placed = &p.accepted[i];
+            read_back(&mut spool, placed, &mut line)?;
+            let rank = (k + 1).to_string();
+            out.write_all(&line[..placed.at])
+                .and_then(|()| out.write_all(rank.as_bytes()))
+                .and_then(|()| out.write_all(&line[placed.at..]))
+                .map_err(CopyError::Output)?;
+        }
+        for placed in &p.review {
+            read_back(&mut spool, placed, &mut line)?;
+            out.write_all(&line).map_err(CopyError::Output)?;
+        }
+        out.flush().map_err(CopyError::Output)
+    }
+}
+
+/// The line at `placed` in the spool, into `line`.
+fn read_back<S: Read + Seek>(
+    spool: &mut S,
+    placed: &Placed,
+    line: &mut Vec<u8>,
+) -> Result<(), CopyError> {
+    line.resize(placed.len, 0);
+    spool
+        .seek(SeekFrom::Start(placed.offset))
+        .and_then(|_| spool.read_exact(line))
+        .map_err(CopyError::Spool)
 }
 
 /// Writes `bytes` as frames (more than one past [`MAX_FRAME`]); the last
