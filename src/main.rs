@@ -69,7 +69,7 @@ enum Format {
     Table,
     /// One JSON object with every count, the funnel and the shortlist (default when piped).
     Json,
-    /// One verdict per line (every record in input order by default, see --rows), rank included; no summary. The input is read once; with --rows all the lines wait in a temporary file until every creator is ranked.
+    /// One verdict per line (every record in input order by default, see --rows), rank included; no summary. The input is read once; the lines wait in a temporary file until every creator is ranked (a shortlist of a known length is held in memory).
     Ndjson,
     /// One row per creator (the shortlist by default, see --rows): id, status, rank, score, tier, the --columns, a column per signal, failed requirements joined by `;`, their reasons. Scores rounded to 4 places, formulas defused.
     Csv,
@@ -191,7 +191,7 @@ struct RunArgs {
     /// Start a csv report with a UTF-8 byte-order mark, so that Excel reads non-ASCII text correctly (csv only).
     #[arg(long)]
     bom: bool,
-    /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table and json).
+    /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table, json and xlsx).
     #[arg(long, value_name = "N")]
     near_misses: Option<usize>,
     /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
