@@ -80,6 +80,12 @@ pub struct RunOptions {
     /// borrow the ruleset and use its date, so set it there with
     /// [`Ruleset::with_today`].
     pub today: Option<jiff::civil::Date>,
+    /// The creator's own fields each verdict carries for a report's rows
+    /// (`--columns`); a column no record has is an error.
+    pub columns: Vec<report::rows::Column>,
+    /// Work out every verdict's reasons, also of verdicts not kept in the
+    /// report (rows that list rejected or review creators).
+    pub reasons: bool,
 }
 
 /// A compiled ruleset.

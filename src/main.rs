@@ -18,7 +18,7 @@ use influence_eval::data;
     long_about = "Screen creators against brand rules: a ranked shortlist, a reason for every rejection, and a funnel.\n\n\
                   `influence-eval RULES DATA` is short for `influence-eval run RULES DATA`.",
     after_help = "Exit status: 0 ran; 1 the rules are invalid or unreadable; 2 the data could not be read \
-                  (or changed while it was read), a usage error, an unknown --id, --output naming the rules or the data, the output \
+                  (or changed while it was read), a usage error, an unknown --id, a --columns name no record has, --output naming the rules or the data, the output \
                   cannot be written (a full disk; a closed pipe is not an error), or, with --strict, \
                   a creator is in error; 3 `test` found a failed example or `fmt --check` a file to reformat.\n\
                   Files written (--output, fmt) are replaced whole or not at all: a temporary \
@@ -69,12 +69,36 @@ enum Format {
     Table,
     /// One JSON object with every count, the funnel and the shortlist (default when piped).
     Json,
-    /// One verdict per line for every record, in input order, rank included; no summary. The input is read once; the lines wait in a temporary file until every creator is ranked.
+    /// One verdict per line (every record in input order by default, see --rows), rank included; no summary. The input is read once; the lines wait in a temporary file until every creator is ranked (a shortlist of a known length is held in memory).
     Ndjson,
-    /// One row per record: id, status, rank, score, tier, a column per signal, failed requirements joined by `;`. Written as ndjson is.
+    /// One row per creator (the shortlist by default, see --rows): id, status, rank, score, tier, the --columns, a column per signal, failed requirements joined by `;`, their reasons. Scores rounded to 4 places, formulas defused.
     Csv,
     /// One self-contained HTML page for people (charts, sortable shortlist, near misses, the rules): needs --output FILE, or standard output that is not a terminal.
     Html,
+    /// An Excel workbook (needs --output FILE.xlsx): the rows (see --rows), the funnel, the near misses (--near-misses N) and the run.
+    Xlsx,
+}
+
+/// `--rows`: which creators csv, ndjson, xlsx and html list.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Rows {
+    /// The ranked shortlist, `limit` / --top applied, in rank order.
+    Shortlist,
+    /// Every accepted creator in rank order, then those sent to review.
+    Accepted,
+    /// Every record in input order.
+    All,
+}
+
+impl From<Rows> for influence_eval::report::rows::RowSet {
+    fn from(r: Rows) -> Self {
+        use influence_eval::report::rows::RowSet;
+        match r {
+            Rows::Shortlist => RowSet::Shortlist,
+            Rows::Accepted => RowSet::Accepted,
+            Rows::All => RowSet::All,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -157,10 +181,19 @@ struct RunArgs {
     /// Shortlist length, overriding the ruleset's `limit` (1 to 1,000,000,000, as `limit`).
     #[arg(long, value_name = "N", value_parser = shortlist_arg)]
     top: Option<usize>,
-    /// Include every creator's verdict, in input order (table and json; ndjson and csv always have every creator).
+    /// Include every creator's verdict, in input order (table and json; for csv, ndjson and xlsx it means --rows all).
     #[arg(long)]
     all: bool,
-    /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table, json and html; html lists 10 when not given).
+    /// The rows of csv, ndjson, xlsx and html: shortlist (ranked, `limit` / --top applied), accepted (rank order, then review), all (every record, input order) [default: shortlist for csv, xlsx and html, all for ndjson].
+    #[arg(long, value_enum, value_name = "ROWS")]
+    rows: Option<Rows>,
+    /// The creator's own fields to add to csv, ndjson, xlsx and html rows, after id, status, rank, score, tier: names separated by commas, dotted paths for nested ones (`followers,country,profile.email`), brackets for names with a comma, dot or bracket (`["Follower Count"]`). A name no record has exits 2.
+    #[arg(long, value_name = "NAMES")]
+    columns: Option<String>,
+    /// Start a csv report with a UTF-8 byte-order mark, so that Excel reads non-ASCII text correctly (csv only).
+    #[arg(long)]
+    bom: bool,
+    /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table, json, xlsx and html; html lists 10 when not given).
     #[arg(long, value_name = "N")]
     near_misses: Option<usize>,
     /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].

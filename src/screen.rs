@@ -9,16 +9,21 @@ use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 
+use serde_json::Value as Json;
+
 use crate::check::fields::FieldCensus;
 use crate::data::sparse::FieldFilter;
 use crate::data::{self, DataError, Fault, Format, Input, RawBatch};
 use crate::eval::{Distance, Status, Verdict};
+use crate::report::rows::Column;
 use crate::report::{Report, Screening};
 use crate::{Ruleset, RunOptions};
 
 /// What a worker made of one batch.
 struct Done {
-    verdicts: Vec<(Verdict, Option<Vec<Distance>>)>,
+    /// Each verdict with its distance to passing (a possible near miss)
+    /// and its `--columns` values.
+    verdicts: Vec<(Verdict, Option<Vec<Distance>>, Vec<Json>)>,
     /// A syntax error inside a JSON array, after the verdicts above.
     fault: Option<Fault>,
 }
@@ -39,8 +44,10 @@ impl<'r> Worker<'r> {
             filter,
             options,
             // only verdicts that are shown need their reasons
-            reasons: options.all || options.near_misses > 0,
-            census: FieldCensus::new(ruleset.program()).with_id_field(options.id_field.as_deref()),
+            reasons: options.all || options.reasons || options.near_misses > 0,
+            census: FieldCensus::new(ruleset.program())
+                .with_id_field(options.id_field.as_deref())
+                .with_columns(&options.columns),
         }
     }
 
@@ -64,7 +71,12 @@ impl<'r> Worker<'r> {
                 .ruleset
                 .verdict_of(&record, record.position, id_field, self.reasons);
             let mut distance = None;
+            // a damaged record has no values: one null per column
+            let mut columns = vec![Json::Null; self.options.columns.len()];
             if let Ok(r) = &record.item {
+                if !self.options.columns.is_empty() {
+                    columns = Column::values(&self.options.columns, r);
+                }
                 self.census.observe(r);
                 self.census.observe_unread(&unread);
                 // a creator rejected by exactly one requirement may be a near miss
@@ -75,7 +87,7 @@ impl<'r> Worker<'r> {
                     distance = Some(self.ruleset.program().distance(r, v.failed[0].requirement));
                 }
             }
-            verdicts.push((v, distance));
+            verdicts.push((v, distance, columns));
         }
         Done {
             verdicts,
@@ -88,11 +100,23 @@ impl Ruleset {
     /// The top-level fields a run needs: those the rules read and those an
     /// id may come from; every field when a rule reads the whole `creator`.
     pub fn field_filter(&self, id_field: Option<&str>) -> FieldFilter {
+        self.field_filter_with(id_field, &[])
+    }
+
+    /// [`Ruleset::field_filter`], also keeping the fields `columns` read.
+    pub fn field_filter_with(&self, id_field: Option<&str>, columns: &[Column]) -> FieldFilter {
         let p = self.program();
         if p.reads_whole_record() {
             return FieldFilter::all();
         }
-        let rules = p.fields.iter().map(|f| f[0].as_str());
+        let wanted = columns.iter().flat_map(|c| {
+            // a dotted name may be one key (`whole`) or a path
+            c.whole
+                .iter()
+                .map(String::as_str)
+                .chain(c.path.first().map(String::as_str))
+        });
+        let rules = p.fields.iter().map(|f| f[0].as_str()).chain(wanted);
         match id_field {
             // a dotted path's first key (or the whole, a key holding a dot)
             Some(f) => FieldFilter::only(rules.chain([f, f.split('.').next().unwrap_or(f)])),
@@ -116,13 +140,65 @@ impl Ruleset {
     ) -> Result<Report, DataError> {
         let mut screening = Screening::new(self.program(), options.top, options.all)
             .with_near_misses(options.near_misses);
-        let read = self.pipeline(input, format, options, threads, bytes, progress, |v, d| {
-            if let (Some(d), Some(_)) = (d, screening.near_miss(&v)) {
-                screening.add_near_miss(&v, d);
-            }
-            screening.add(v);
-            true
-        });
+        let read = self.pipeline(
+            input,
+            format,
+            options,
+            threads,
+            bytes,
+            progress,
+            |v, d, _| {
+                if let (Some(d), Some(_)) = (d, screening.near_miss(&v)) {
+                    screening.add_near_miss(&v, d);
+                }
+                screening.add(v);
+                true
+            },
+        );
+        let (warnings, skipped) = read?;
+        let mut report = screening.finish();
+        report.warnings = warnings;
+        (report.skipped, report.skipped_lines) = skipped;
+        if report.id_field.is_none() {
+            report.id_field = options.id_field.clone();
+        }
+        Ok(report)
+    }
+
+    /// Screens every record of `input` into a report, as
+    /// [`Ruleset::screen_input`] does, also showing `each` every verdict
+    /// (in input order, before the report takes it) with the values of
+    /// `options.columns` in its record: the rows of a report are chosen so
+    /// ([`crate::report::rows::Picker`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn screen_rows(
+        &self,
+        input: &Input,
+        format: Option<Format>,
+        options: &RunOptions,
+        threads: usize,
+        bytes: &AtomicU64,
+        progress: &mut dyn FnMut(usize),
+        mut each: impl FnMut(&Verdict, &[Json]),
+    ) -> Result<Report, DataError> {
+        let mut screening = Screening::new(self.program(), options.top, options.all)
+            .with_near_misses(options.near_misses);
+        let read = self.pipeline(
+            input,
+            format,
+            options,
+            threads,
+            bytes,
+            progress,
+            |v, d, c| {
+                each(&v, &c);
+                if let (Some(d), Some(_)) = (d, screening.near_miss(&v)) {
+                    screening.add_near_miss(&v, d);
+                }
+                screening.add(v);
+                true
+            },
+        );
         let (warnings, skipped) = read?;
         let mut report = screening.finish();
         report.warnings = warnings;
@@ -149,10 +225,33 @@ impl Ruleset {
         progress: &mut dyn FnMut(usize),
         mut each: impl FnMut(Verdict) -> bool,
     ) -> Result<Vec<String>, DataError> {
-        let (mut warnings, (skipped, lines)) =
-            self.pipeline(input, format, options, threads, bytes, progress, |v, _| {
-                each(v)
-            })?;
+        self.screen_lines(input, format, options, threads, bytes, progress, |v, _| {
+            each(v)
+        })
+    }
+
+    /// [`Ruleset::screen_each`], each verdict handed on with the values of
+    /// `options.columns` in its record (empty without columns).
+    #[allow(clippy::too_many_arguments)]
+    pub fn screen_lines(
+        &self,
+        input: &Input,
+        format: Option<Format>,
+        options: &RunOptions,
+        threads: usize,
+        bytes: &AtomicU64,
+        progress: &mut dyn FnMut(usize),
+        mut each: impl FnMut(Verdict, Vec<Json>) -> bool,
+    ) -> Result<Vec<String>, DataError> {
+        let (mut warnings, (skipped, lines)) = self.pipeline(
+            input,
+            format,
+            options,
+            threads,
+            bytes,
+            progress,
+            |v, _, c| each(v, c),
+        )?;
         if skipped > 0 {
             let first: Vec<String> = lines.iter().take(10).map(|l| l.to_string()).collect();
             warnings.push(format!(
@@ -184,20 +283,21 @@ impl Ruleset {
         mut each: F,
     ) -> Result<(Vec<String>, Skipped), DataError>
     where
-        F: FnMut(Verdict, Option<Vec<Distance>>) -> bool,
+        F: FnMut(Verdict, Option<Vec<Distance>>, Vec<Json>) -> bool,
     {
         let mut notes = Vec::new();
         let mut skipped: Skipped = (0, Vec::new());
-        let filter = self.field_filter(options.id_field.as_deref());
-        let mut census =
-            FieldCensus::new(self.program()).with_id_field(options.id_field.as_deref());
+        let filter = self.field_filter_with(options.id_field.as_deref(), &options.columns);
+        let mut census = FieldCensus::new(self.program())
+            .with_id_field(options.id_field.as_deref())
+            .with_columns(&options.columns);
         let mut fault = None;
         let mut stopped = false;
         // false once a fault is met or `each` wants no more
         let mut take = |done: Done, fault: &mut Option<Fault>, stopped: &mut bool| {
             progress(done.verdicts.len());
-            for (v, distance) in done.verdicts {
-                if !each(v, distance) {
+            for (v, distance, columns) in done.verdicts {
+                if !each(v, distance, columns) {
                     *stopped = true;
                     return false;
                 }
@@ -295,6 +395,11 @@ impl Ruleset {
             (Err(e), None) => Err(e),
             (Ok(count), None) => {
                 if let Some((message, help)) = census.id_missing().filter(|_| count > 0 && !stopped)
+                {
+                    return Err(DataError::plain(&input.name(), message, Some(help)));
+                }
+                if let Some((message, help)) =
+                    census.columns_missing().filter(|_| count > 0 && !stopped)
                 {
                     return Err(DataError::plain(&input.name(), message, Some(help)));
                 }

@@ -143,7 +143,7 @@ fn standard_output_appending_to_the_data_is_refused() {
 fn a_failed_report_write_leaves_the_old_report_and_no_temporary_file() {
     let (dir, rules, data) = fixture("full-output");
     let out = write(&dir, "report.csv", "the previous report\n");
-    for format in ["ndjson", "csv", "json", "table"] {
+    for format in ["ndjson", "csv", "json", "table", "xlsx"] {
         let o = run_with_file_size_limit(
             4,
             &[p(&rules), p(&data), "--format", format, "--output", p(&out)],
@@ -165,7 +165,16 @@ fn a_failed_report_write_leaves_the_old_report_and_no_temporary_file() {
         );
     }
     // with room enough, the same run replaces it whole
-    let o = run(&[p(&rules), p(&data), "--format", "csv", "--output", p(&out)]);
+    let o = run(&[
+        p(&rules),
+        p(&data),
+        "--format",
+        "csv",
+        "--rows",
+        "all",
+        "--output",
+        p(&out),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 401);
 }

@@ -124,7 +124,16 @@ fn json_ndjson_and_csv_agree_on_every_creators_rank() {
         assert_eq!(nd.status.code(), Some(0), "{}", stderr(&nd));
         // each line is the verdict of `--all`, byte for byte as JSON values
         assert_eq!(ndjson_lines(&nd), creators, "ndjson, --threads {threads}");
-        let csv = run(&[p(&rules), p(&data), "--format", "csv", "--threads", threads]);
+        let csv = run(&[
+            p(&rules),
+            p(&data),
+            "--format",
+            "csv",
+            "--rows",
+            "all",
+            "--threads",
+            threads,
+        ]);
         assert_eq!(csv.status.code(), Some(0), "{}", stderr(&csv));
         assert_eq!(
             csv_rows(&stdout(&csv)),

@@ -91,25 +91,43 @@ fn ndjson_has_every_record_in_input_order_with_ranks() {
 }
 
 #[test]
-fn csv_has_one_row_per_record_in_input_order() {
+fn csv_rows_all_has_one_row_per_record_in_input_order() {
     let (dir, rules, data) = fixture("csv");
     let out = dir.join("out.csv");
-    let o = run(&[p(&rules), p(&data), "--format", "csv", "--output", p(&out)]);
+    let all = ["--format", "csv", "--rows", "all"];
+    let o = run(&[&[p(&rules), p(&data), "--output", p(&out)][..], &all].concat());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(&out).unwrap();
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(
         rows[0],
-        "id,status,rank,score,tier,engagement,customer,failed"
+        "id,status,rank,score,tier,engagement,customer,failed,reasons"
     );
     assert_eq!(rows.len(), 9, "{text}");
-    assert_eq!(rows[1], "ana,accepted,2,0.375,silver,0.5,0.0,");
-    assert_eq!(rows[2], "ben,rejected,,1.0,,1.0,1.0,micro");
-    assert_eq!(rows[4], "#4,error,,,,,,record");
-    assert!(rows[5].starts_with("eve,error,,,,,,micro"), "{}", rows[5]);
-    assert_eq!(rows[8], "hal,rejected,,0.1875,,0.25,0.0,micro;engaged");
+    assert_eq!(rows[1], "ana,accepted,2,0.375,silver,0.5,0,,");
+    assert_eq!(
+        rows[2],
+        "ben,rejected,,1,,1,1,micro,\"micro: followers is 512, needs between 1000 and 10000\""
+    );
+    assert!(
+        rows[4].starts_with("#4,error,,,,,,record,record: "),
+        "{}",
+        rows[4]
+    );
+    assert!(rows[5].starts_with("eve,error,,,,,,micro,"), "{}", rows[5]);
+    assert!(
+        rows[8].starts_with("hal,rejected,,0.1875,,0.25,0,micro;engaged,\"micro: followers is 900"),
+        "{}",
+        rows[8]
+    );
+    // `--all` is `--rows all`
+    let o = run(&[p(&rules), p(&data), "--format", "csv", "--all"]);
+    assert_eq!(stdout(&o), text);
     // the same rows from standard input, read once like any input
-    let piped = run_with_stdin(&[p(&rules), "-", "--format", "csv"], Some(DATA.as_bytes()));
+    let piped = run_with_stdin(
+        &[&[p(&rules), "-"][..], &all].concat(),
+        Some(DATA.as_bytes()),
+    );
     assert_eq!(piped.status.code(), Some(0), "{}", stderr(&piped));
     assert_eq!(stdout(&piped), text);
 }
@@ -122,7 +140,7 @@ fn csv_quotes_what_needs_quoting() {
     let o = run(&[p(&rules), p(&data), "--format", "csv"]);
     assert_eq!(
         stdout(&o),
-        "id,status,rank,score,tier,failed\n\"a, \"\"b\"\"\",accepted,1,1.0,,\n"
+        "id,status,rank,score,tier,failed,reasons\n\"a, \"\"b\"\"\",accepted,1,1,,,\n"
     );
 }
 
@@ -212,7 +230,7 @@ fn near_misses_list_creators_one_requirement_away() {
         "5",
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--near-misses is shown in the table and json formats"));
+    assert!(stderr(&o).contains("--near-misses is shown in the table, json and xlsx formats"));
 }
 
 /// Every line of standard error, each parsed as one JSON diagnostic.

@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 
 use crate::compile::Program;
 use crate::diagnostic::did_you_mean;
+use crate::report::rows::Column;
 
 /// Watches records go by and remembers which field paths were ever present.
 #[derive(Debug, Default)]
@@ -19,6 +20,9 @@ pub struct FieldCensus {
     keys: HashMap<Vec<String>, BTreeSet<String>>,
     /// The index in `paths` of `--id-field`'s path, checked on its own.
     id_path: Option<usize>,
+    /// The indices in `paths` of the `--columns`, checked on their own,
+    /// each with its name and the whole name tried as one key first.
+    columns: Vec<(usize, String, Option<String>)>,
 }
 
 impl FieldCensus {
@@ -37,7 +41,67 @@ impl FieldCensus {
             unfound: n,
             keys,
             id_path: None,
+            columns: Vec::new(),
         }
+    }
+
+    /// Also watches for the `--columns` ([`FieldCensus::columns_missing`]).
+    pub fn with_columns(mut self, columns: &[Column]) -> Self {
+        for c in columns {
+            self.keys
+                .entry(c.path[..c.path.len() - 1].to_vec())
+                .or_default();
+            self.columns
+                .push((self.paths.len(), c.name.clone(), c.whole.clone()));
+            self.paths.push(c.path.clone());
+            self.found.push(false);
+            self.unfound += 1;
+        }
+        self
+    }
+
+    /// When some `--columns` name a field no record has: what to say, and
+    /// the help naming, for each, the closest fields the records have.
+    pub fn columns_missing(&self) -> Option<(String, String)> {
+        let missing: Vec<&(usize, String, Option<String>)> =
+            self.columns.iter().filter(|c| !self.found[c.0]).collect();
+        if missing.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = missing.iter().map(|c| format!("`{}`", c.1)).collect();
+        let message = format!(
+            "no record has the column{} {}",
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        );
+        let mut help = Vec::new();
+        for (i, name, _) in missing {
+            let p = &self.paths[*i];
+            let parent = &p[..p.len() - 1];
+            let last = p.last().expect("paths are never empty");
+            let seen = self.keys.get(parent);
+            let near = seen.and_then(|s| did_you_mean(last, s.iter().map(String::as_str)));
+            let mut some: Vec<String> = seen
+                .map(|s| s.iter().take(12).map(|k| prefixed(parent, k)).collect())
+                .unwrap_or_default();
+            if let Some(n) = near {
+                some.retain(|k| *k != prefixed(parent, n));
+                some.insert(0, prefixed(parent, n));
+            }
+            help.push(match (near, some.is_empty()) {
+                (Some(n), _) => format!(
+                    "for `{name}`, did you mean `{}`? the records' fields there include {}",
+                    prefixed(parent, n),
+                    some.join(", ")
+                ),
+                (None, false) => format!(
+                    "for `{name}`, the records' fields there include {}",
+                    some.join(", ")
+                ),
+                (None, true) => format!("for `{name}`, the records have no fields there"),
+            });
+        }
+        Some((message, help.join("; ")))
     }
 
     /// Also watches for `--id-field`'s dotted path ([`FieldCensus::id_missing`]).
@@ -89,7 +153,15 @@ impl FieldCensus {
             return;
         }
         for (i, p) in self.paths.iter().enumerate() {
-            if !self.found[i] && lookup(record, p).is_some_and(|v| !v.is_null()) {
+            let whole = || {
+                self.columns
+                    .iter()
+                    .find(|c| c.0 == i)
+                    .and_then(|c| c.2.as_deref())
+                    .and_then(|w| record.get(w))
+            };
+            let present = |v: Option<&Json>| v.is_some_and(|v| !v.is_null());
+            if !self.found[i] && (present(lookup(record, p)) || present(whole())) {
                 self.found[i] = true;
                 self.unfound -= 1;
             }
@@ -147,7 +219,7 @@ impl FieldCensus {
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
         for (i, p) in self.paths.iter().enumerate() {
-            if self.found[i] || self.id_path == Some(i) {
+            if self.found[i] || self.id_path == Some(i) || self.columns.iter().any(|c| c.0 == i) {
                 continue;
             }
             let name = path_syntax(p);
@@ -196,4 +268,11 @@ fn lookup<'j>(record: &'j Json, path: &[String]) -> Option<&'j Json> {
         cur = cur.get(k)?;
     }
     Some(cur)
+}
+
+/// A key under `parent`, written as a `--columns` name (`profile.email`).
+fn prefixed(parent: &[String], key: &str) -> String {
+    let mut path = parent.to_vec();
+    path.push(key.to_string());
+    path.join(".")
 }

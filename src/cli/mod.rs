@@ -10,6 +10,7 @@
 pub mod check;
 pub mod diff;
 pub mod explain;
+pub mod export;
 pub mod files;
 pub mod fmt;
 pub mod html;

@@ -9,10 +9,12 @@ use std::process::ExitCode;
 
 use influence_eval::data::{self, Input};
 use influence_eval::report::paint::Paint;
+use influence_eval::report::rows::RowSet;
 use influence_eval::report::stream::{CopyError, LineFormat, LineSpool};
 use influence_eval::report::table;
 use influence_eval::{Ruleset, RunOptions, Status};
 
+use super::export::{self, Choice, BOM};
 use super::files::FileId;
 use super::progress::Progress;
 use super::{load, output, output_name, terminal, write_failed, Reporter, EXIT_DATA, EXIT_RULES};
@@ -42,20 +44,32 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
     let lines = match format {
         Format::Ndjson => Some(LineFormat::Ndjson),
         Format::Csv => Some(LineFormat::Csv),
-        Format::Table | Format::Json | Format::Html => None,
+        Format::Table | Format::Json | Format::Html | Format::Xlsx => None,
     };
     if let (Some(_), Some(_)) = (lines, a.near_misses) {
         rep.error(
             "influence::usage",
-            "--near-misses is shown in the table and json formats, not in ndjson or csv",
+            "--near-misses is shown in the table, json and xlsx formats, not in ndjson or csv",
             None,
-            Some("run again with --format table or --format json"),
+            Some("run again with --format table, --format json or --format xlsx"),
         );
         return ExitCode::from(EXIT_DATA);
     }
-    let errors = match lines {
-        Some(f) => stream(&rules, &a, f, rep),
-        None => summary(&rules, &a, format, to_terminal, rep),
+    let choice = match export::choose(&a, format, rep) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    // a shortlist of a known length is held (N rows); any other rows are
+    // spooled to disk as they come, and only their ranks held
+    let length = a.top.or(rules.program().limit);
+    let errors = match (lines, format) {
+        (Some(f), _) if choice.rows == RowSet::Shortlist && length.is_some() => {
+            export::lines(&rules, &a, f, &choice, rep)
+        }
+        (Some(f), _) => stream(&rules, &a, f, &choice, rep),
+        (None, Format::Xlsx) => export::workbook(&rules, &a, &choice, rep),
+        (None, Format::Html) => super::html::write(&rules, &a, &choice, rep),
+        (None, _) => summary(&rules, &a, format, to_terminal, rep),
     };
     let errors = match errors {
         Ok(n) => n,
@@ -120,7 +134,7 @@ fn refuse_overwriting_an_input(a: &RunArgs, rep: &Reporter) -> Option<ExitCode> 
 }
 
 /// Every core the machine offers, up to [`MAX_THREADS`].
-fn default_threads() -> usize {
+pub(super) fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
 }
 
@@ -136,12 +150,9 @@ fn summary(
         top: a.top,
         all: a.all,
         id_field: a.id_field.clone(),
-        near_misses: a.near_misses.unwrap_or(if format == Format::Html {
-            super::html::NEAR_MISSES
-        } else {
-            0
-        }),
+        near_misses: a.near_misses.unwrap_or(0),
         today: a.date.today,
+        ..RunOptions::default()
     };
     // opened before the long part: a report that cannot be created (a
     // folder that does not exist) fails at once, not after the screening
@@ -181,7 +192,6 @@ fn summary(
             };
             table::render_styled(&report, paint, width)
         }
-        Format::Html => super::html::page(&report, rules, a),
         _ => {
             let mut s = serde_json::to_string_pretty(&report).expect("a report always serialises");
             s.push('\n');
@@ -200,13 +210,15 @@ fn summary(
     Ok(report.errors)
 }
 
-/// `ndjson` and `csv`: the input is read once, through the same pipeline
-/// as `json`; each line is spooled to a temporary file as its verdict comes,
-/// and copied to the output with its rank once every creator is ranked.
+/// `ndjson` and `csv` with `--rows all`, `accepted`, or a shortlist of no
+/// length: the input is read once, through the same pipeline as `json`;
+/// each line is spooled to a temporary file as its verdict comes, and
+/// copied to the output with its rank once every creator is ranked.
 fn stream(
     rules: &Ruleset,
     a: &RunArgs,
     format: LineFormat,
+    choice: &Choice,
     rep: &Reporter,
 ) -> Result<usize, ExitCode> {
     let program = rules.program();
@@ -237,13 +249,15 @@ fn stream(
         Some(_) => write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS),
         None => spool_failed("cannot create", &e),
     })?;
-    let mut spool =
-        LineSpool::new(format, program, file).map_err(|e| spool_failed("cannot write", &e))?;
+    let mut spool = LineSpool::new(format, program, &choice.columns, file)
+        .map_err(|e| spool_failed("cannot write", &e))?
+        .ranked(choice.rows, a.top.or(program.limit));
 
     let options = RunOptions {
-        // every verdict is written, with its reasons
-        all: true,
+        // the verdicts written, with their reasons (a shortlist has none)
+        all: choice.rows != RowSet::Shortlist,
         id_field: a.id_field.clone(),
+        columns: choice.columns.clone(),
         ..RunOptions::default()
     };
     let input = Input::from_arg(&a.data).with_records(a.records.clone());
@@ -252,16 +266,16 @@ fn stream(
     let threads = a.threads.unwrap_or_else(default_threads).max(1);
     let mut errors = 0;
     let mut failed: Option<io::Error> = None;
-    let screened = rules.screen_each(
+    let screened = rules.screen_lines(
         &input,
         a.format_in.map(Into::into),
         &options,
         threads,
         &bytes,
         &mut |n| progress.advance(n),
-        |v| {
+        |v, columns| {
             errors += usize::from(v.status == Status::Error);
-            match spool.add(v) {
+            match spool.add(v, columns) {
                 Ok(()) => true,
                 Err(e) => {
                     failed = Some(e);
@@ -279,6 +293,11 @@ fn stream(
         ExitCode::from(EXIT_DATA)
     })?;
 
+    if a.bom {
+        if let Err(e) = out.write_all(BOM) {
+            return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS));
+        }
+    }
     match spool.finish(&mut out).map(|()| out.finish()) {
         Ok(Ok(())) => {}
         // a closed pipe (`| head`) ends the run quietly
@@ -295,7 +314,7 @@ fn stream(
 
 /// The run's warnings on standard error: where the records were found in
 /// the data, and fields no record has (a matter of the rules).
-fn warn(warnings: &[String], a: &RunArgs, rep: &Reporter) {
+pub(super) fn warn(warnings: &[String], a: &RunArgs, rep: &Reporter) {
     let rules_file = a.rules.display().to_string();
     let data_file = a.data.display().to_string();
     for w in warnings {

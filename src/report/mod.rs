@@ -7,9 +7,11 @@ pub mod diff;
 pub mod explain;
 pub mod html;
 pub mod paint;
+pub mod rows;
 pub mod search;
 pub mod stream;
 pub mod table;
+pub mod xlsx;
 
 use serde::Serialize;
 

@@ -1,7 +1,9 @@
-//! Verdicts written one per record, in input order: `ndjson` (one verdict
-//! object per line, the shape of `--all`'s `creators`) and `csv` (id,
-//! status, rank, score, tier, one column per signal, failed requirements
-//! joined by `;`).
+//! Rows written one per line: `ndjson` (one verdict object per line, the
+//! shape of `--all`'s `creators`, with a `columns` object for `--columns`)
+//! and `csv` (the columns of [`rows::header`], numbers rounded for people,
+//! formulas defused). [`write_rows`] writes rows already chosen and ranked
+//! ([`rows::Picker`]); [`LineSpool`] writes every record (`--rows all`) in
+//! input order:
 //!
 //! A creator's rank is known only once every creator is read, and the input
 //! is read once (it may be a pipe). So each line is first written, as its
@@ -21,7 +23,10 @@ use std::cell::RefCell;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::rc::Rc;
 
+use serde_json::Value as Json;
+
 use super::compare_keys;
+use super::rows::{self, Column, Row, RowSet};
 use crate::compile::Program;
 use crate::eval::{RankKey, Status, Verdict};
 
@@ -94,9 +99,11 @@ impl Write for Shared {
     }
 }
 
-/// One verdict as the bytes of its line, split where its rank goes.
+/// One row as the bytes of its line, split where its rank goes.
 enum Lines {
-    Ndjson,
+    Ndjson {
+        columns: Vec<Column>,
+    },
     Csv {
         writer: Box<csv::Writer<Shared>>,
         bytes: Shared,
@@ -111,13 +118,42 @@ impl Lines {
             .from_writer(out)
     }
 
-    /// Appends `v`'s line (without its rank) to `out`; returns where the
-    /// rank goes when `v` is accepted.
-    fn line(&mut self, v: &Verdict, out: &mut Vec<u8>) -> io::Result<Option<usize>> {
-        let ranked = v.status == Status::Accepted;
+    /// Lines in `format`, and the CSV header (empty for ndjson).
+    fn new(
+        format: LineFormat,
+        program: &Program,
+        columns: &[Column],
+    ) -> io::Result<(Lines, Vec<u8>)> {
+        let mut header = Vec::new();
+        let lines = match format {
+            LineFormat::Ndjson => Lines::Ndjson {
+                columns: columns.to_vec(),
+            },
+            LineFormat::Csv => {
+                let mut w = Lines::csv_writer(&mut header);
+                let names = rows::header(program, columns);
+                w.write_record(names.iter().map(|n| rows::defuse(n).into_owned()))
+                    .map_err(csv_io)?;
+                w.flush()?;
+                drop(w);
+                let bytes = Shared::default();
+                Lines::Csv {
+                    writer: Box::new(Lines::csv_writer(bytes.clone())),
+                    bytes,
+                    signals: program.signals.len(),
+                }
+            }
+        };
+        Ok((lines, header))
+    }
+
+    /// Appends `row`'s line to `out`. For a row without its rank yet,
+    /// returns where the rank goes when the row is accepted.
+    fn line(&mut self, row: &Row, out: &mut Vec<u8>) -> io::Result<Option<usize>> {
+        let ranked = row.status == Status::Accepted && row.rank.is_none();
         match self {
-            Lines::Ndjson => {
-                serde_json::to_writer(&mut *out, v)?;
+            Lines::Ndjson { columns } => {
+                serde_json::to_writer(&mut *out, &row.json(columns))?;
                 out.push(b'\n');
                 // `rank` is the last field, null until it is known: the
                 // null goes, and the rank is written in its place
@@ -135,36 +171,61 @@ impl Lines {
                 bytes,
                 signals,
             } => {
-                let number = |x: Option<f64>| {
-                    x.and_then(serde_json::Number::from_f64)
-                        .map_or_else(String::new, |n| n.to_string())
-                };
                 bytes.0.borrow_mut().clear();
-                writer.write_field(&v.id).map_err(csv_io)?;
-                writer.write_field(v.status.as_str()).map_err(csv_io)?;
-                // the rank's cell, empty: the rank is written at its end
-                writer.write_field("").map_err(csv_io)?;
-                writer.flush()?;
-                let at = bytes.0.borrow().len();
-                writer.write_field(number(v.score)).map_err(csv_io)?;
-                writer
-                    .write_field(v.tier.as_deref().unwrap_or(""))
-                    .map_err(csv_io)?;
-                // a creator in error has no signal values
-                for i in 0..*signals {
-                    let value = v.signals.0.get(i).and_then(|s| s.clamped());
-                    writer.write_field(number(value)).map_err(csv_io)?;
+                for cell in rows::cells(row, *signals) {
+                    writer.write_field(&*rows::defuse(&cell)).map_err(csv_io)?;
                 }
-                let failed: Vec<&str> = v.failed.iter().map(|f| f.rule.as_str()).collect();
-                writer.write_field(failed.join(";")).map_err(csv_io)?;
                 writer.write_record(None::<&[u8]>).map_err(csv_io)?;
                 writer.flush()?;
                 let start = out.len();
-                out.extend_from_slice(&bytes.0.borrow());
+                let bytes = bytes.0.borrow();
+                out.extend_from_slice(&bytes);
+                // the rank is the third cell, empty until it is known
+                let at = rank_offset(&bytes);
                 Ok(ranked.then_some(start + at))
             }
         }
     }
+}
+
+/// Where the rank's (empty) cell starts in a CSV line: after the second
+/// field separator outside quotes.
+fn rank_offset(line: &[u8]) -> usize {
+    let mut quoted = false;
+    let mut commas = 0;
+    for (i, &b) in line.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => {
+                commas += 1;
+                if commas == 2 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    line.len()
+}
+
+/// Writes rows already chosen and ranked (`--rows shortlist` or
+/// `accepted`) to `out` in `format`, after the CSV header.
+pub fn write_rows<W: Write>(
+    format: LineFormat,
+    program: &Program,
+    columns: &[Column],
+    rows: &[Row],
+    out: &mut W,
+) -> io::Result<()> {
+    let (mut lines, header) = Lines::new(format, program, columns)?;
+    out.write_all(&header)?;
+    let mut line = Vec::new();
+    for row in rows {
+        line.clear();
+        lines.line(row, &mut line)?;
+        out.write_all(&line)?;
+    }
+    out.flush()
 }
 
 /// The largest frame: the top bit of the header is the rank's.
@@ -178,6 +239,27 @@ pub struct LineSpool<S: Read + Write + Seek> {
     header: Vec<u8>,
     ranking: Ranking,
     line: Vec<u8>,
+    /// Only some rows, in rank order ([`LineSpool::ranked`]).
+    picked: Option<Picked>,
+}
+
+/// The rows of `--rows accepted` (or of a shortlist of no length), each
+/// line spooled whole, without frames, and found again by its place.
+struct Picked {
+    set: RowSet,
+    limit: Option<usize>,
+    written: u64,
+    /// Accepted rows, in input order (as the ranking's keys).
+    accepted: Vec<Placed>,
+    /// Review rows, for `accepted`, in input order.
+    review: Vec<Placed>,
+}
+
+/// Where a line lies in the spool, and where its rank goes in it.
+struct Placed {
+    offset: u64,
+    len: usize,
+    at: usize,
 }
 
 /// What failed while copying the spool out.
@@ -190,44 +272,72 @@ pub enum CopyError {
 }
 
 impl<S: Read + Write + Seek> LineSpool<S> {
-    /// Lines in `format` for `program`'s verdicts, spooled to `spool` (an
-    /// empty file, read and written).
-    pub fn new(format: LineFormat, program: &Program, spool: S) -> io::Result<Self> {
-        let mut header = Vec::new();
-        let lines = match format {
-            LineFormat::Ndjson => Lines::Ndjson,
-            LineFormat::Csv => {
-                let mut w = Lines::csv_writer(&mut header);
-                let mut names = vec!["id", "status", "rank", "score", "tier"];
-                names.extend(program.signals.iter().map(|s| s.name.as_str()));
-                names.push("failed");
-                w.write_record(&names).map_err(csv_io)?;
-                w.flush()?;
-                drop(w);
-                let bytes = Shared::default();
-                Lines::Csv {
-                    writer: Box::new(Lines::csv_writer(bytes.clone())),
-                    bytes,
-                    signals: program.signals.len(),
-                }
-            }
-        };
+    /// Lines in `format` for `program`'s verdicts, with the values of
+    /// `columns`, spooled to `spool` (an empty file, read and written).
+    pub fn new(
+        format: LineFormat,
+        program: &Program,
+        columns: &[Column],
+        spool: S,
+    ) -> io::Result<Self> {
+        let (lines, header) = Lines::new(format, program, columns)?;
         Ok(LineSpool {
             spool: BufWriter::with_capacity(1 << 16, spool),
             lines,
             header,
             ranking: Ranking::new(program),
             line: Vec::new(),
+            picked: None,
         })
     }
 
-    /// Spools one verdict (in input order).
-    pub fn add(&mut self, mut v: Verdict) -> io::Result<()> {
+    /// Keeps only the rows of `set` (accepted creators, and for
+    /// `accepted` those in review), written in rank order (review after,
+    /// in input order), the first `limit` for a shortlist. Memory holds
+    /// the rank key and place of each accepted creator, never a row.
+    pub fn ranked(mut self, set: RowSet, limit: Option<usize>) -> Self {
+        if set != RowSet::All {
+            self.picked = Some(Picked {
+                set,
+                limit: limit.filter(|_| set == RowSet::Shortlist),
+                written: 0,
+                accepted: Vec::new(),
+                review: Vec::new(),
+            });
+        }
+        self
+    }
+
+    /// Spools one verdict (in input order) with its `columns` values.
+    pub fn add(&mut self, v: Verdict, columns: Vec<Json>) -> io::Result<()> {
         self.line.clear();
-        let rank_at = self.lines.line(&v, &mut self.line)?;
+        if let Some(p) = &mut self.picked {
+            let accepted = v.status == Status::Accepted;
+            if !(accepted || (v.status == Status::Review && p.set == RowSet::Accepted)) {
+                return Ok(());
+            }
+            let mut row = Row::from_verdict(v, columns);
+            let at = self.lines.line(&row, &mut self.line)?;
+            self.spool.write_all(&self.line)?;
+            let placed = Placed {
+                offset: p.written,
+                len: self.line.len(),
+                at: at.unwrap_or(self.line.len()),
+            };
+            p.written += self.line.len() as u64;
+            if accepted {
+                self.ranking.add(row.take_rank_key());
+                p.accepted.push(placed);
+            } else {
+                p.review.push(placed);
+            }
+            return Ok(());
+        }
+        let mut row = Row::from_verdict(v, columns);
+        let rank_at = self.lines.line(&row, &mut self.line)?;
         match rank_at {
             Some(at) => {
-                self.ranking.add(v.rank_key.take());
+                self.ranking.add(row.take_rank_key());
                 frame(&mut self.spool, &self.line[..at], true)?;
                 frame(&mut self.spool, &self.line[at..], false)
             }
@@ -237,7 +347,10 @@ impl<S: Read + Write + Seek> LineSpool<S> {
 
     /// Ranks the accepted creators and copies every line to `out`, rank
     /// filled in, after the CSV header.
-    pub fn finish<W: Write>(self, out: &mut W) -> Result<(), CopyError> {
+    pub fn finish<W: Write>(mut self, out: &mut W) -> Result<(), CopyError> {
+        if let Some(p) = self.picked.take() {
+            return self.finish_picked(p, out);
+        }
         let ranks = self.ranking.finish();
         let mut spool = self
             .spool
@@ -275,6 +388,53 @@ impl<S: Read + Write + Seek> LineSpool<S> {
     }
 }
 
+impl<S: Read + Write + Seek> LineSpool<S> {
+    /// [`LineSpool::finish`] for [`LineSpool::ranked`]: each accepted
+    /// row read back from its place, in rank order, its rank filled in.
+    fn finish_picked<W: Write>(self, p: Picked, out: &mut W) -> Result<(), CopyError> {
+        let ranks = self.ranking.finish();
+        // the accepted rows (their index in input order) by rank
+        let mut order = vec![0; ranks.len()];
+        for (i, r) in ranks.iter().enumerate() {
+            order[r - 1] = i;
+        }
+        order.truncate(p.limit.unwrap_or(usize::MAX));
+        let mut spool = self
+            .spool
+            .into_inner()
+            .map_err(|e| CopyError::Spool(e.into_error()))?;
+        out.write_all(&self.header).map_err(CopyError::Output)?;
+        let mut line = Vec::new();
+        for (k, &i) in order.iter().enumerate() {
+            let placed = &p.accepted[i];
+            read_back(&mut spool, placed, &mut line)?;
+            let rank = (k + 1).to_string();
+            out.write_all(&line[..placed.at])
+                .and_then(|()| out.write_all(rank.as_bytes()))
+                .and_then(|()| out.write_all(&line[placed.at..]))
+                .map_err(CopyError::Output)?;
+        }
+        for placed in &p.review {
+            read_back(&mut spool, placed, &mut line)?;
+            out.write_all(&line).map_err(CopyError::Output)?;
+        }
+        out.flush().map_err(CopyError::Output)
+    }
+}
+
+/// The line at `placed` in the spool, into `line`.
+fn read_back<S: Read + Seek>(
+    spool: &mut S,
+    placed: &Placed,
+    line: &mut Vec<u8>,
+) -> Result<(), CopyError> {
+    line.resize(placed.len, 0);
+    spool
+        .seek(SeekFrom::Start(placed.offset))
+        .and_then(|_| spool.read_exact(line))
+        .map_err(CopyError::Spool)
+}
+
 /// Writes `bytes` as frames (more than one past [`MAX_FRAME`]); the last
 /// one carries `rank_follows`.
 fn frame(spool: &mut impl Write, bytes: &[u8], rank_follows: bool) -> io::Result<()> {
@@ -309,10 +469,12 @@ mod tests {
             "require ok: x > 1\nsignal s = x / 10\nrank by x asc\n",
         )
         .expect("valid rules");
-        let mut spool =
-            LineSpool::new(format, rules.program(), Cursor::new(Vec::new())).expect("in memory");
+        let mut spool = LineSpool::new(format, rules.program(), &[], Cursor::new(Vec::new()))
+            .expect("in memory");
         for (i, r) in records.iter().enumerate() {
-            spool.add(rules.evaluate_at(r, i, None)).expect("in memory");
+            spool
+                .add(rules.evaluate_at(r, i, None), Vec::new())
+                .expect("in memory");
         }
         let mut out = Vec::new();
         spool.finish(&mut out).expect("in memory");
@@ -331,13 +493,13 @@ mod tests {
         ];
         assert_eq!(
             written(LineFormat::Csv, &records),
-            "id,status,rank,score,tier,s,failed\n\
-             \"a, \"\"b\"\"\nc\",accepted,4,0.9,,0.9,\n\
-             low,rejected,,0.0,,0.0,ok\n\
-             mid,accepted,2,0.5,,0.5,\n\
-             tie,accepted,3,0.5,,0.5,\n\
-             bad,error,,,,,ok\n\
-             first,accepted,1,0.2,,0.2,\n"
+            "id,status,rank,score,tier,s,failed,reasons\n\
+             \"a, \"\"b\"\"\nc\",accepted,4,0.9,,0.9,,\n\
+             low,rejected,,0,,0,ok,\"ok: x is 0, needs > 1\"\n\
+             mid,accepted,2,0.5,,0.5,,\n\
+             tie,accepted,3,0.5,,0.5,,\n\
+             bad,error,,,,,ok,\"ok: x is \"\"text\"\", a string, where a number is needed\"\n\
+             first,accepted,1,0.2,,0.2,,\n"
         );
         let ranks: Vec<serde_json::Value> = written(LineFormat::Ndjson, &records)
             .lines()
@@ -360,7 +522,7 @@ mod tests {
     fn no_verdicts_is_the_header_alone() {
         assert_eq!(
             written(LineFormat::Csv, &[]),
-            "id,status,rank,score,tier,s,failed\n"
+            "id,status,rank,score,tier,s,failed,reasons\n"
         );
         assert_eq!(written(LineFormat::Ndjson, &[]), "");
     }

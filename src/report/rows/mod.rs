@@ -1,0 +1,568 @@
+//! The rows of a file for people (`--rows`, `--columns`): which creators a
+//! csv, ndjson, xlsx or html report lists, in which order, and how each
+//! cell is written. [`Picker`] chooses the rows while the verdicts stream
+//! by; [`Row`] is one of them; the cell helpers ([`round`], [`cell_text`],
+//! [`reasons`], [`defuse`]) make their values readable and safe.
+//!
+//! - `shortlist`: the ranked shortlist, `limit` / `--top` applied, in rank
+//!   order. With a length, only that many candidates are held, however
+//!   many creators are accepted.
+//! - `accepted`: every accepted creator in rank order, then those sent to
+//!   review in input order (held in memory).
+//! - `all`: every record in input order, accepted ones with their rank.
+
+use std::borrow::Cow;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value as Json;
+
+use super::compare_keys;
+use crate::ast::Order;
+use crate::compile::Program;
+use crate::eval::{Failure, RankKey, Signals, Status, Verdict};
+
+/// Which creators a report lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowSet {
+    /// The ranked shortlist, `limit` / `--top` applied.
+    Shortlist,
+    /// Accepted creators in rank order, then review in input order.
+    Accepted,
+    /// Every record in input order.
+    All,
+}
+
+impl RowSet {
+    /// The name `--rows` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowSet::Shortlist => "shortlist",
+            RowSet::Accepted => "accepted",
+            RowSet::All => "all",
+        }
+    }
+}
+
+/// One of the creator's own fields a report adds (`--columns`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// The column's header: the name as given.
+    pub name: String,
+    /// The keys from the record down to the value.
+    pub path: Vec<String>,
+    /// A dotted name given without brackets is first tried as one key
+    /// (a CSV header `profile.email`), as `--id-field` is.
+    pub whole: Option<String>,
+}
+
+impl Column {
+    /// The columns of `--columns`: names separated by commas, each a key,
+    /// a dotted path (`profile.email`), or keys in brackets for names that
+    /// hold a comma, a dot or a bracket (`["Follower Count"]`,
+    /// `profile["e-mail"]`).
+    pub fn parse_list(text: &str) -> Result<Vec<Column>, String> {
+        let mut columns = Vec::new();
+        let mut chars = text.chars().peekable();
+        loop {
+            let mut path = Vec::new();
+            let mut name = String::new();
+            let mut key = String::new();
+            let mut bracketed = false;
+            let mut closed = false;
+            while let Some(&c) = chars.peek() {
+                match c {
+                    ',' => break,
+                    '.' => {
+                        chars.next();
+                        name.push(c);
+                        // `a..b`, `.a`: an empty key (after `]` a dot is fine)
+                        if key.trim().is_empty() && !closed {
+                            path.push(String::new());
+                        } else if !key.trim().is_empty() {
+                            path.push(std::mem::take(&mut key).trim().to_string());
+                        }
+                        closed = false;
+                    }
+                    '[' => {
+                        chars.next();
+                        name.push(c);
+                        bracketed = true;
+                        if !key.trim().is_empty() {
+                            path.push(std::mem::take(&mut key).trim().to_string());
+                        }
+                        path.push(bracket_key(&mut chars, &mut name)?);
+                        closed = true;
+                    }
+                    _ => {
+                        chars.next();
+                        name.push(c);
+                        key.push(c);
+                        closed = false;
+                    }
+                }
+            }
+            let key = key.trim();
+            if !key.is_empty() {
+                path.push(key.to_string());
+            }
+            let name = name.trim().to_string();
+            if path.is_empty() || path.iter().any(String::is_empty) {
+                return Err(if name.is_empty() {
+                    "an empty column name: give names separated by commas, as `followers,profile.email`".to_string()
+                } else {
+                    format!("`{name}` is not a field name: give a key, a dotted path (`profile.email`) or a key in brackets (`[\"Follower Count\"]`)")
+                });
+            }
+            let whole = (!bracketed && path.len() > 1).then(|| name.clone());
+            columns.push(Column { name, path, whole });
+            if chars.next().is_none() {
+                return Ok(columns);
+            }
+        }
+    }
+
+    /// This column's value in `record`, if it has one.
+    pub fn value<'j>(&self, record: &'j Json) -> Option<&'j Json> {
+        if let Some(w) = &self.whole {
+            if let Some(v) = record.get(w) {
+                return Some(v);
+            }
+        }
+        self.path.iter().try_fold(record, |j, k| j.get(k))
+    }
+
+    /// The record's values for `columns` (null for one it lacks).
+    pub fn values(columns: &[Column], record: &Json) -> Vec<Json> {
+        columns
+            .iter()
+            .map(|c| c.value(record).cloned().unwrap_or(Json::Null))
+            .collect()
+    }
+}
+
+/// The key inside `[...]`, after the `[`: quoted (`"a \"b\""`) or as written.
+fn bracket_key(
+    chars: &mut std::iter::Peekable<std::str::Chars>,
+    name: &mut String,
+) -> Result<String, String> {
+    let mut key = String::new();
+    let quoted = chars.peek() == Some(&'"');
+    if quoted {
+        name.push('"');
+        chars.next();
+    }
+    loop {
+        let Some(c) = chars.next() else {
+            return Err(format!(
+                "`{name}` has no closing {}: write a bracketed name as [\"Follower Count\"]",
+                if quoted { "quote" } else { "`]`" }
+            ));
+        };
+        name.push(c);
+        match c {
+            '\\' if quoted => {
+                if let Some(n) = chars.next() {
+                    name.push(n);
+                    key.push(n);
+                }
+            }
+            '"' if quoted => {
+                if chars.next() != Some(']') {
+                    return Err(format!(
+                        "`{name}`: a quoted name ends with `\"]`, as [\"Follower Count\"]"
+                    ));
+                }
+                name.push(']');
+                return Ok(key);
+            }
+            ']' if !quoted => return Ok(key.trim().to_string()),
+            _ => key.push(c),
+        }
+    }
+}
+
+/// One row of a report: a creator's verdict and the values of the
+/// `--columns` asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The creator's id.
+    pub id: String,
+    /// accepted, review, rejected or error.
+    pub status: Status,
+    /// Rank among accepted creators (1 is best).
+    pub rank: Option<usize>,
+    /// The weighted score; `None` for errors.
+    pub score: Option<f64>,
+    /// The tier, for accepted creators.
+    pub tier: Option<String>,
+    /// Signal values (clamped with [`crate::eval::SignalValue::clamped`]).
+    pub signals: Signals,
+    /// Failed requirements with their reasons (for review: those that came
+    /// out missing; for errors: the cause).
+    pub failed: Vec<Failure>,
+    /// The `--columns` values, in the order asked; null where missing.
+    pub columns: Vec<Json>,
+    /// 0-based position in the input.
+    pub position: usize,
+    rank_key: Option<RankKey>,
+}
+
+impl Row {
+    /// The row of `v`, with its column values.
+    pub fn new(v: &Verdict, columns: &[Json]) -> Row {
+        Row {
+            id: v.id.clone(),
+            status: v.status,
+            rank: v.rank,
+            score: v.score,
+            tier: v.tier.clone(),
+            signals: v.signals.clone(),
+            failed: v.failed.clone(),
+            columns: columns.to_vec(),
+            position: v.position,
+            rank_key: v.rank_key.clone(),
+        }
+    }
+
+    /// The row of `v`, taken whole.
+    pub fn from_verdict(v: Verdict, columns: Vec<Json>) -> Row {
+        Row {
+            id: v.id,
+            status: v.status,
+            rank: v.rank,
+            score: v.score,
+            tier: v.tier,
+            signals: v.signals,
+            failed: v.failed,
+            columns,
+            position: v.position,
+            rank_key: v.rank_key,
+        }
+    }
+
+    /// The key the row is ranked by (taken: it is needed once).
+    pub fn take_rank_key(&mut self) -> Option<RankKey> {
+        self.rank_key.take()
+    }
+
+    /// The row as the JSON object of ndjson: the verdict's fields in the
+    /// verdict's order, `columns` (name to value as read) when asked, and
+    /// `rank` last.
+    pub fn json<'a>(&'a self, columns: &'a [Column]) -> RowJson<'a> {
+        RowJson {
+            id: &self.id,
+            status: self.status,
+            failed: &self.failed,
+            score: self.score,
+            tier: self.tier.as_deref(),
+            signals: &self.signals,
+            columns: Named {
+                columns,
+                values: &self.columns,
+            },
+            rank: self.rank,
+        }
+    }
+}
+
+/// A row in ndjson's shape (see [`Row::json`]).
+#[derive(serde::Serialize)]
+pub struct RowJson<'a> {
+    /// The id.
+    pub id: &'a str,
+    /// The status.
+    pub status: Status,
+    /// Failed requirements with reasons.
+    pub failed: &'a [Failure],
+    /// The score.
+    pub score: Option<f64>,
+    /// The tier.
+    pub tier: Option<&'a str>,
+    /// The signals.
+    pub signals: &'a Signals,
+    /// The `--columns` values, left out without `--columns`.
+    #[serde(skip_serializing_if = "Named::is_empty")]
+    pub columns: Named<'a>,
+    /// Last: the line writers put it in place once ranks are known.
+    pub rank: Option<usize>,
+}
+
+/// Column names with their values, serialised as one object.
+pub struct Named<'a> {
+    columns: &'a [Column],
+    values: &'a [Json],
+}
+
+impl<'a> Named<'a> {
+    /// The values of `columns`, in order.
+    pub fn new(columns: &'a [Column], values: &'a [Json]) -> Self {
+        Named { columns, values }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+}
+
+impl Serialize for Named<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.columns.len()))?;
+        for (i, c) in self.columns.iter().enumerate() {
+            m.serialize_entry(&c.name, self.values.get(i).unwrap_or(&Json::Null))?;
+        }
+        m.end()
+    }
+}
+
+/// Chooses the rows of a report from verdicts given in input order.
+pub struct Picker {
+    set: RowSet,
+    /// Each rank key's direction.
+    order: Vec<Order>,
+    /// The shortlist's length (`--top`, else `limit`), if any.
+    limit: Option<usize>,
+    /// Accepted rows (every row for `all`), in input order until
+    /// [`Picker::finish`]; for a shortlist with a length, the best so far.
+    kept: Vec<Row>,
+    /// Review rows, for `accepted`.
+    review: Vec<Row>,
+    /// Once the shortlist is full and trimmed: the key a row must beat.
+    cut: Option<Option<RankKey>>,
+}
+
+impl Picker {
+    /// Rows of `set` for `program`'s ranking; `top` overrides its `limit`.
+    pub fn new(program: &Program, set: RowSet, top: Option<usize>) -> Self {
+        Picker {
+            set,
+            order: program.rank_orders(),
+            limit: top.or(program.limit),
+            kept: Vec::new(),
+            review: Vec::new(),
+            cut: None,
+        }
+    }
+
+    /// True when `v` would be kept: callers that must copy the record's
+    /// values for it do so only then.
+    pub fn wants(&self, v: &Verdict) -> bool {
+        match (self.set, v.status) {
+            (RowSet::All, _) => true,
+            (RowSet::Accepted, Status::Review) => true,
+            (_, Status::Accepted) => match &self.cut {
+                // a later row must rank strictly better: ties keep input order
+                Some(cut) => compare_keys(v.rank_key.as_ref(), cut.as_ref(), &self.order).is_lt(),
+                None => true,
+            },
+            _ => false,
+        }
+    }
+
+    /// Notes one verdict (in input order) with its column values.
+    pub fn add(&mut self, v: &Verdict, columns: &[Json]) {
+        if !self.wants(v) {
+            return;
+        }
+        let row = Row::new(v, columns);
+        if row.status == Status::Review && self.set == RowSet::Accepted {
+            self.review.push(row);
+            return;
+        }
+        self.kept.push(row);
+        if self.set != RowSet::Shortlist {
+            return;
+        }
+        // held: at most twice the shortlist (and 1024) between trims
+        if let Some(k) = self.limit {
+            if self.kept.len() >= k.max(512).saturating_mul(2) {
+                self.trim(k);
+            }
+        }
+    }
+
+    /// Best first, `k` kept; the sort is stable and rows came in input
+    /// order, so ties keep input order.
+    fn trim(&mut self, k: usize) {
+        let order = &self.order;
+        self.kept
+            .sort_by(|a, b| compare_keys(a.rank_key.as_ref(), b.rank_key.as_ref(), order));
+        self.kept.truncate(k);
+        if self.kept.len() == k {
+            self.cut = self.kept.last().map(|r| r.rank_key.clone());
+        }
+    }
+
+    /// The rows, ranks filled in, in the order of the row set.
+    pub fn finish(mut self) -> Vec<Row> {
+        let order = &self.order;
+        match self.set {
+            RowSet::All => {
+                let mut accepted: Vec<&mut Row> = self
+                    .kept
+                    .iter_mut()
+                    .filter(|r| r.status == Status::Accepted)
+                    .collect();
+                accepted
+                    .sort_by(|a, b| compare_keys(a.rank_key.as_ref(), b.rank_key.as_ref(), order));
+                for (i, r) in accepted.into_iter().enumerate() {
+                    r.rank = Some(i + 1);
+                }
+                self.kept
+            }
+            RowSet::Shortlist | RowSet::Accepted => {
+                let k = match self.set {
+                    RowSet::Shortlist => self.limit.unwrap_or(usize::MAX),
+                    _ => usize::MAX,
+                };
+                self.trim(k);
+                for (i, r) in self.kept.iter_mut().enumerate() {
+                    r.rank = Some(i + 1);
+                }
+                self.kept.append(&mut self.review);
+                self.kept
+            }
+        }
+    }
+}
+
+/// The header of a table of rows: id, status, rank, score, tier, the
+/// `--columns`, one column per signal, failed, reasons.
+pub fn header(program: &Program, columns: &[Column]) -> Vec<String> {
+    let mut names: Vec<String> = ["id", "status", "rank", "score", "tier"]
+        .map(String::from)
+        .to_vec();
+    names.extend(columns.iter().map(|c| c.name.clone()));
+    names.extend(program.signals.iter().map(|s| s.name.clone()));
+    names.push("failed".to_string());
+    names.push("reasons".to_string());
+    names
+}
+
+/// Decimal places a score or signal is rounded to for people.
+pub const PLACES: i32 = 4;
+
+/// `x` rounded to [`PLACES`] places, half away from zero, without the
+/// noise of binary fractions: 0.46249999999999997 is 0.4625.
+pub fn round(x: f64) -> f64 {
+    let scale = 10f64.powi(PLACES);
+    let r = (x * scale).round() / scale;
+    if r.is_finite() {
+        r
+    } else {
+        x
+    }
+}
+
+/// A rounded score or signal as text (`0.4625`, `1`, `0`).
+pub fn number_text(x: f64) -> String {
+    let r = round(x);
+    if r == r.trunc() && r.abs() < 1e15 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r}")
+    }
+}
+
+/// An input value as a cell: text as read, a number as written in the
+/// data, true/false, empty for null or missing, a list's items joined by
+/// `; `, an object as compact JSON.
+pub fn cell_text(v: &Json) -> String {
+    match v {
+        Json::Null => String::new(),
+        Json::String(s) => s.clone(),
+        Json::Array(items) => items.iter().map(cell_text).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// The failed requirements' names, joined by `;` (as csv always wrote them).
+pub fn failed_names(failed: &[Failure]) -> String {
+    failed
+        .iter()
+        .map(|f| f.rule.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Each failed requirement with its reason, `name: reason`, joined by `; `.
+pub fn reasons(failed: &[Failure]) -> String {
+    failed
+        .iter()
+        .map(|f| format!("{}: {}", f.rule, f.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A CSV cell that a spreadsheet would run as a formula (it starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return) prefixed with `'`, so
+/// that it shows as text; a plain number (`-12`, `-0.5`, `+3`) is left as
+/// it is, since a spreadsheet reads it as that number and runs nothing.
+pub fn defuse(cell: &str) -> Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_plain_number(cell) => {
+            Cow::Owned(format!("'{cell}"))
+        }
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// `[+-]digits[.digits][e[+-]digits]`, nothing else.
+fn is_plain_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    if !digits(&mut i) {
+        return false;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// The cells of `row` in [`header`]'s order, for people: score and
+/// signals rounded, input values as read, nothing defused (the CSV writer
+/// defuses; a workbook types its cells).
+/// `signals` is the ruleset's number of signals (a creator in error has
+/// no values: empty cells).
+pub fn cells(row: &Row, signals: usize) -> Vec<String> {
+    let mut out = vec![
+        row.id.clone(),
+        row.status.as_str().to_string(),
+        row.rank.map_or_else(String::new, |r| r.to_string()),
+        row.score.map_or_else(String::new, number_text),
+        row.tier.clone().unwrap_or_default(),
+    ];
+    out.extend(row.columns.iter().map(cell_text));
+    out.extend((0..signals).map(|i| {
+        row.signals
+            .0
+            .get(i)
+            .and_then(|s| s.clamped())
+            .map_or_else(String::new, number_text)
+    }));
+    out.push(failed_names(&row.failed));
+    out.push(reasons(&row.failed));
+    out
+}
+
+#[cfg(test)]
+mod tests;
