@@ -244,6 +244,11 @@ impl<'a> Frame<'a> {
         stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n))
     }
 
+    /// True once the step budget is spent: every later step fails alike.
+    pub(crate) fn exhausted(&self) -> bool {
+        self.steps > self.budget
+    }
+
     /// Counts `work` steps against the budget, before the work is done, so
     /// that a scan too long for it is never started.
     #[inline]

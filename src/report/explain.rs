@@ -125,7 +125,13 @@ pub fn render(t: &Trace, paint: Paint) -> String {
 fn verdict(out: &mut String, t: &Trace, paint: Paint) {
     let mut facts = vec![paint.status(t.status)];
     if t.status == Status::Rejected || t.status == Status::Review {
-        let rules: Vec<&str> = t.failed.iter().map(|f| f.rule.as_str()).collect();
+        // errors listed beside the failures are shown below, as errors
+        let rules: Vec<&str> = t
+            .failed
+            .iter()
+            .filter(|f| !f.error)
+            .map(|f| f.rule.as_str())
+            .collect();
         let by = if t.status == Status::Rejected {
             "by"
         } else {
@@ -153,8 +159,8 @@ fn verdict(out: &mut String, t: &Trace, paint: Paint) {
         None => format!("record {}", t.record),
     };
     let _ = writeln!(out, "  {}", paint.dim(&place));
-    if t.status == Status::Error {
-        for f in &t.failed {
+    {
+        for f in t.failed.iter().filter(|f| f.error) {
             let _ = writeln!(
                 out,
                 "  {} in {}: {}",

@@ -207,7 +207,7 @@ impl<'p> Screening<'p> {
         self.counts[v.status as usize] += 1;
         if v.status == Status::Rejected {
             let mut first = usize::MAX;
-            for f in v.failed.iter().filter(|f| !f.review) {
+            for f in v.failed.iter().filter(|f| !f.review && !f.error) {
                 self.failures[f.requirement] += 1;
                 first = first.min(f.requirement);
             }
