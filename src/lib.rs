@@ -69,7 +69,7 @@ pub struct RunOptions {
     /// The field that holds each creator's id.
     pub id_field: Option<String>,
     /// How many near misses to list (creators rejected by exactly one
-    /// requirement, best score first); 0 for none.
+    /// requirement, nearest to passing first); 0 for none.
     pub near_misses: usize,
 }
 

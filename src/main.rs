@@ -158,7 +158,7 @@ struct RunArgs {
     /// Include every creator's verdict, in input order (table and json; ndjson and csv always have every creator).
     #[arg(long)]
     all: bool,
-    /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table and json).
+    /// List up to N creators rejected by exactly one requirement, nearest to passing first (the gap relative to the bound, then the score), with how far each is from passing (table and json).
     #[arg(long, value_name = "N")]
     near_misses: Option<usize>,
     /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
