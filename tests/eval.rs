@@ -1811,3 +1811,45 @@ fn errors_listed_with_failures_count_in_neither_funnel_nor_failures() {
     assert_eq!(report.failures["a"], 1);
     assert_eq!(report.failures["b"], 0);
 }
+
+#[test]
+fn a_constant_in_the_creators_list_names_the_list() {
+    let rec = json!({"niches": ["parenting"]});
+    assert_eq!(
+        require(rec.clone(), r#""skincare" in niches"#),
+        r_fails(
+            Status::Rejected,
+            r#"niches is ["parenting"], needs to contain "skincare""#
+        )
+    );
+    let rec2 = json!({"niches": ["skincare", "food"]});
+    assert_eq!(
+        require(rec2.clone(), r#""skincare" not in niches"#),
+        r_fails(
+            Status::Rejected,
+            r#"niches is ["skincare", "food"], which contains "skincare""#
+        )
+    );
+    assert_eq!(
+        require(rec2, r#"not ("skincare" in niches)"#),
+        r_fails(
+            Status::Rejected,
+            r#"niches is ["skincare", "food"], so ("skincare" in niches) holds"#
+        )
+    );
+    // and the line saying what passes
+    let rules = compile(r#"require r: "skincare" in niches"#);
+    let d = rules.program().distance(&rec, 0);
+    assert_eq!(
+        influence_eval::eval::distance::describe(&d),
+        r#"niches ["parenting"]: needs to contain "skincare""#
+    );
+    let rules = compile(r#"require r: "skincare" not in niches"#);
+    let d = rules
+        .program()
+        .distance(&json!({"niches": ["skincare"]}), 0);
+    assert_eq!(
+        influence_eval::eval::distance::describe(&d),
+        r#"niches ["skincare"]: needs not to contain "skincare""#
+    );
+}

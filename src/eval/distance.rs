@@ -175,6 +175,16 @@ fn gaps<'a>(f: &mut Frame<'a>, n: &'a Node, negated: bool, out: &mut Gaps) {
             compare(f, op, a, b, out)
         }
         Op::Between(x, lo, hi) if !negated => between(f, x, lo, hi, out),
+        Op::In(item, list, not_in) if super::reasons::constant_in(item, list) => {
+            // `"skincare" in niches`: the creator's list must contain it
+            let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
+                return;
+            };
+            let not = if *not_in != negated { "not " } else { "" };
+            let words = format!("needs {not}to contain {x}");
+            let g = Distance::new(&text(list), &xs, &format!("{not}contains"), to_json(&x));
+            out.push(g.says(&xs.to_string(), &words));
+        }
         Op::In(item, list, not_in) => {
             let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
                 return;

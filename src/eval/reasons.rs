@@ -88,6 +88,15 @@ fn why_false_in<'a>(
             let v = as_written(f, x, &v);
             format!("{} is {v}, needs between {l} and {h}", t(x))
         }
+        // a constant looked for in the creator's list: the list is the value
+        Op::In(item, list, negated) if constant_in(item, list) => {
+            let (x, xs) = (f.eval(item)?, f.eval(list)?);
+            if *negated {
+                format!("{} is {xs}, which contains {x}", t(list))
+            } else {
+                format!("{} is {xs}, needs to contain {x}", t(list))
+            }
+        }
         Op::In(item, list, negated) => {
             let (x, xs) = (f.eval(item)?, f.eval(list)?);
             let x = as_written(f, item, &x);
@@ -126,6 +135,10 @@ fn why_false_in<'a>(
             }
         }
         Op::Not(inner) => match &inner.op {
+            Op::In(item, list, _) if constant_in(item, list) => {
+                let xs = f.eval(list)?;
+                format!("{} is {xs}, so {} holds", t(list), t(inner))
+            }
             Op::Compare(_, a, _)
             | Op::Between(a, ..)
             | Op::In(a, ..)
@@ -138,4 +151,10 @@ fn why_false_in<'a>(
         },
         _ => format!("{} is false", t(n)),
     })
+}
+
+/// True for `"skincare" in niches`: a constant on the left of `in` and the
+/// creator's value on the right, which reasons then name.
+pub(crate) fn constant_in(item: &Node, list: &Node) -> bool {
+    matches!(item.op, Op::Const(_)) && !matches!(list.op, Op::Const(_))
 }
