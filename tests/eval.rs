@@ -1853,3 +1853,35 @@ fn a_constant_in_the_creators_list_names_the_list() {
         r#"niches ["skincare"]: needs not to contain "skincare""#
     );
 }
+
+#[test]
+fn the_number_hint_is_given_for_every_form_of_field_path() {
+    let hint = |path: &str, rec: Json| {
+        let v = verdict(&format!("require r: {path} >= 1k"), rec);
+        assert_eq!(v.status, Status::Error);
+        v.failed[0].reason.clone()
+    };
+    assert_eq!(
+        hint(
+            r#"creator["Follower Count"]"#,
+            json!({"Follower Count": "8,420"})
+        ),
+        r#"creator["Follower Count"] is "8,420", a string, where a number is needed; write number(creator["Follower Count"]) to read it as a number"#
+    );
+    assert_eq!(
+        hint("posts[0].likes", json!({"posts": [{"likes": "1.2k"}]})),
+        r#"posts[0].likes is "1.2k", a string, where a number is needed; write number(posts[0].likes) to read it as a number"#
+    );
+    assert_eq!(
+        hint(
+            r#"profile["stats.v2"].followers"#,
+            json!({"profile": {"stats.v2": {"followers": "3k"}}})
+        ),
+        r#"profile["stats.v2"].followers is "3k", a string, where a number is needed; write number(profile["stats.v2"].followers) to read it as a number"#
+    );
+    // not a field path: number(...) of it is not the fix
+    assert_eq!(
+        hint("(x ?? 0)", json!({"x": "5"})),
+        r#"(x ?? 0) is "5", a string, where a number is needed"#
+    );
+}
