@@ -96,6 +96,23 @@ snapshot!(
     too_deep,
     &format!("let x = {}1{}\n", "(".repeat(150), ")".repeat(150))
 );
+snapshot!(
+    signal_hides_the_field_it_reads,
+    "signal audience = sum(audience.geo) / 100\nrequire us: audience.geo[0].code == \"US\"\n"
+);
+snapshot!(
+    let_hides_the_field_it_reads,
+    "let engagement_rate = engagement_rate / 8%\nrequire r: engagement_rate > 0.5\n"
+);
+
+#[test]
+fn a_name_hiding_the_field_it_reads_is_one_error_at_the_declaration() {
+    // not a cycle, nor a wrong kind at each `audience.geo` of the file
+    let src = "signal audience = sum(audience.geo) / 100\nrequire us: audience.geo[0].code == \"US\"\nrequire two: audience.geo[1].weight > 0.1\ntier t when audience.x > 1\n";
+    assert_eq!(codes(src), ["influence::hides-field"]);
+    // a lambda parameter of that name is not the declaration
+    assert!(Ruleset::compile("t.rules", "signal g = count(geo, g => g > 1)\n").is_ok());
+}
 
 #[test]
 fn every_error_of_a_file_in_one_pass() {

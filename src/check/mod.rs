@@ -54,6 +54,10 @@ pub(crate) struct Declared<'f> {
     signal_names: HashMap<&'f str, usize>,
     pub require_names: HashSet<&'f str>,
     pub tier_names: HashSet<&'f str>,
+    /// Lets and signals whose definition reads their own name: meant as
+    /// the field of that name ([`cycles::hidden_fields`]), so their kind is
+    /// left unknown and the self-reference is no cycle.
+    pub hiding: HashSet<&'f str>,
 }
 
 impl<'f> Declared<'f> {
@@ -67,6 +71,7 @@ impl<'f> Declared<'f> {
             signal_names: HashMap::new(),
             require_names: HashSet::new(),
             tier_names: HashSet::new(),
+            hiding: HashSet::new(),
         };
         for decl in &file.decls {
             match &decl.kind {
@@ -101,8 +106,9 @@ impl<'f> Declared<'f> {
 
 /// Checks a whole file; returns every error found (empty when it is valid).
 pub fn check(src: &str, file: &RulesFile) -> Vec<RuleDiagnostic> {
-    let declared = Declared::collect(file);
+    let mut declared = Declared::collect(file);
     let mut errors = Vec::new();
+    declared.hiding = cycles::hidden_fields(&declared, &mut errors);
     check_declarations(file, &declared, &mut errors);
     let let_order = cycles::check_dependencies(file, &declared, &mut errors);
     exprs::check_expressions(src, file, &declared, &let_order, &mut errors);
