@@ -77,6 +77,8 @@ pub struct RunOptions {
 #[derive(Debug, Clone)]
 pub struct Ruleset {
     program: Program,
+    /// Warnings about the file ([`check::warnings`]), each with its source.
+    warnings: Vec<diagnostic::RuleDiagnostic>,
 }
 
 /// A rules file that could not be loaded: unreadable, or invalid.
@@ -187,9 +189,18 @@ impl Ruleset {
         if !errors.is_empty() {
             return Err(RulesError::new(file, src, errors));
         }
+        let warnings = RulesError::new(file, src, check::warnings(&ast)).diagnostics;
         Ok(Ruleset {
             program: compile::compile(file, src, ast),
+            warnings,
         })
+    }
+
+    /// Warnings about a valid file, such as a bare name read as a field that
+    /// looks like a typo of a let (docs/language.md, section 13); each
+    /// carries the source it points into, for rendering.
+    pub fn warnings(&self) -> &[diagnostic::RuleDiagnostic] {
+        &self.warnings
     }
 
     /// Reads and compiles a rules file.

@@ -114,6 +114,37 @@ fn a_name_hiding_the_field_it_reads_is_one_error_at_the_declaration() {
     assert!(Ruleset::compile("t.rules", "signal g = count(geo, g => g > 1)\n").is_ok());
 }
 
+/// Compiles `src` (which must be valid) and renders every warning.
+fn warnings(src: &str) -> String {
+    let rules = Ruleset::compile("test.rules", src).expect("these rules are valid");
+    let mut out = format!("--- source ---\n{src}\n--- warnings ---\n");
+    for d in rules.warnings() {
+        out.push_str(&render(d, false, Some(80)));
+    }
+    out
+}
+
+#[test]
+fn a_field_like_a_typo_of_a_let_is_warned_about() {
+    insta::assert_snapshot!(
+        "field_like_a_let",
+        warnings("let beauty = [\"skincare\", \"beauty\"]\nsignal engagement = engagement_rate / 8%\nrequire fit: any(niches, n => n in beuaty)\ntier top when engagment > 0.5\ntier rest otherwise\n")
+    );
+}
+
+#[test]
+fn fields_named_like_a_let_on_purpose_are_not_warned_about() {
+    // a plural, a short name two edits away, `creator.NAME`, a parameter
+    let src = "signal niche = count(niches, n => n == \"beauty\") / 3\nlet fit = 1\nlet beauty = [\"a\"]\nrequire r: bio != \"\" and creator.beuaty == 1 and any(xs, beuaty => beuaty > 1)\n";
+    let rules = Ruleset::compile("t.rules", src).expect("valid");
+    let found: Vec<&str> = rules
+        .warnings()
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(found.is_empty(), "{found:?}");
+}
+
 #[test]
 fn every_error_of_a_file_in_one_pass() {
     let src = "let a = [1]\nlet a = [2]\nsignal s weight 0 = lenn(x)\nrequire r: \"US\" > 3\nrequire v: bio matches \"(\"\ntier t otherwise\ntier u when true\n";

@@ -6,6 +6,7 @@
 mod cycles;
 mod exprs;
 pub mod fields;
+mod names;
 
 use std::collections::{HashMap, HashSet};
 
@@ -113,6 +114,13 @@ pub fn check(src: &str, file: &RulesFile) -> Vec<RuleDiagnostic> {
     let let_order = cycles::check_dependencies(file, &declared, &mut errors);
     exprs::check_expressions(src, file, &declared, &let_order, &mut errors);
     errors
+}
+
+/// Warnings about a file that is valid (empty when there is nothing to
+/// say): bare names read as fields that look like a typo of a let or signal.
+pub fn warnings(file: &RulesFile) -> Vec<RuleDiagnostic> {
+    let declared = Declared::collect(file);
+    names::fields_close_to_declared(file, &declared)
 }
 
 fn check_declarations(file: &RulesFile, declared: &Declared, errors: &mut Vec<RuleDiagnostic>) {
