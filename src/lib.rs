@@ -185,7 +185,7 @@ impl Ruleset {
         let Some(ast) = parsed.file else {
             return Err(RulesError::new(file, src, errors));
         };
-        errors.extend(check::check(src, &ast));
+        errors.extend(check::check_recovered(src, &ast, &parsed.broken));
         if !errors.is_empty() {
             return Err(RulesError::new(file, src, errors));
         }

@@ -56,6 +56,23 @@ snapshot!(
     "require a followers > 1\nrequire b: x >\nsignal c = 1\nlet = 2\n"
 );
 snapshot!(
+    syntax_capital_and,
+    "require micro: followers > 1k AND followers < 10k\n"
+);
+snapshot!(syntax_capital_not, "require r: NOT is_customer\n");
+snapshot!(
+    syntax_comparison_without_left_side,
+    "require micro: followers >= 1k and <= 10k\n"
+);
+snapshot!(
+    syntax_unclosed_string,
+    "require market: country == \"US\nrequire engaged: engagement_rate >= 3%\nsignal reach = followers / 1M\n"
+);
+snapshot!(
+    unknown_function_by_prefix,
+    "require short: lenght(bio) < 150\n"
+);
+snapshot!(
     duplicate_names,
     "let beauty = [\"a\"]\nlet beauty = [\"b\"]\nrequire r: true\nrequire r: false\n"
 );
@@ -173,6 +190,23 @@ fn local_syntax_errors_and_check_errors_come_together() {
             "influence::unknown-function",
         ]
     );
+}
+
+#[test]
+fn a_syntax_error_does_not_hide_the_checks_of_the_other_declarations() {
+    // the broken `micro` is not reported again as unknown by the example
+    let src = "let a = len(5)\nrequire micro followers > 1\nsignal c = lenght(x)\nrequire b: \"US\" > 3\nexample \"e\" {\n  creator { x: 1 }\n  expect rejected by micro\n  expect rejected by nope\n}\n";
+    assert_eq!(
+        codes(src),
+        [
+            "influence::type",
+            "influence::parse",
+            "influence::unknown-function",
+            "influence::type",
+            "influence::unknown-requirement",
+        ]
+    );
+    insta::assert_snapshot!("syntax_and_check_errors_in_one_pass", diagnose(src));
 }
 
 #[test]

@@ -59,6 +59,9 @@ pub(crate) struct Declared<'f> {
     /// the field of that name ([`cycles::hidden_fields`]), so their kind is
     /// left unknown and the self-reference is no cycle.
     pub hiding: HashSet<&'f str>,
+    /// Names of declarations that could not be parsed: an example may
+    /// expect them without being told they do not exist.
+    pub broken: HashSet<&'f str>,
 }
 
 impl<'f> Declared<'f> {
@@ -73,6 +76,7 @@ impl<'f> Declared<'f> {
             require_names: HashSet::new(),
             tier_names: HashSet::new(),
             hiding: HashSet::new(),
+            broken: HashSet::new(),
         };
         for decl in &file.decls {
             match &decl.kind {
@@ -107,7 +111,19 @@ impl<'f> Declared<'f> {
 
 /// Checks a whole file; returns every error found (empty when it is valid).
 pub fn check(src: &str, file: &RulesFile) -> Vec<RuleDiagnostic> {
+    check_recovered(src, file, &[])
+}
+
+/// Checks the declarations of a file that could be parsed, when those
+/// named `broken` could not (their syntax errors are reported already):
+/// nothing is reported for referring to them.
+pub fn check_recovered<'f>(
+    src: &str,
+    file: &'f RulesFile,
+    broken: &'f [String],
+) -> Vec<RuleDiagnostic> {
     let mut declared = Declared::collect(file);
+    declared.broken = broken.iter().map(String::as_str).collect();
     let mut errors = Vec::new();
     declared.hiding = cycles::hidden_fields(&declared, &mut errors);
     check_declarations(file, &declared, &mut errors);
@@ -346,7 +362,9 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
         match &e.kind {
             ExpectKind::Rejected(names) => {
                 for n in names {
-                    if !declared.require_names.contains(n.name.as_str()) {
+                    if !declared.require_names.contains(n.name.as_str())
+                        && !declared.broken.contains(n.name.as_str())
+                    {
                         let known: Vec<&str> = declared
                             .requires
                             .iter()
@@ -362,7 +380,9 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
                 }
             }
             ExpectKind::Tier(n) => {
-                if !declared.tier_names.contains(n.name.as_str()) {
+                if !declared.tier_names.contains(n.name.as_str())
+                    && !declared.broken.contains(n.name.as_str())
+                {
                     let known: Vec<&str> = declared
                         .tiers
                         .iter()
@@ -372,7 +392,9 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
                 }
             }
             ExpectKind::Signal(n, _, _) => {
-                if declared.signal_index(&n.name).is_none() {
+                if declared.signal_index(&n.name).is_none()
+                    && !declared.broken.contains(n.name.as_str())
+                {
                     let known: Vec<&str> = declared
                         .signals
                         .iter()
