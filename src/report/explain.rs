@@ -297,7 +297,12 @@ fn signal(out: &mut String, s: &SignalTrace, scored: bool, paint: Paint) {
 
 fn score(out: &mut String, t: &Trace) {
     let Some(score) = t.score else {
-        let _ = writeln!(out, "  score: none (a creator in error has no score)");
+        let why = if t.status == Status::Error {
+            "a creator in error has no score"
+        } else {
+            "a signal in error leaves it unknown"
+        };
+        let _ = writeln!(out, "  score: none ({why})");
         return;
     };
     let total: f64 = t.signals.iter().map(|s| s.weight).sum();
