@@ -47,7 +47,7 @@ impl EvalError {
         let kind = v.kind().map_or("missing", Kind::article);
         let mut message = format!("{what} is {v}, {kind}, where {need} is needed");
         // suggest number(...) only for a field path, where it is the fix
-        if need == Kind::Number.article() && is_path_text(what) {
+        if need == Kind::Number.article() && reasons::is_path_text(what) {
             if let Value::Str(s) = v {
                 if value::parse_human_number(s).is_some() {
                     message.push_str(&format!("; write number({what}) to read it as a number"));
@@ -61,60 +61,6 @@ impl EvalError {
     pub fn wrong_kind(v: &Value<'_>, need: Kind, what: &str, span: Span) -> Self {
         Self::wrong(v, need.article(), what, span)
     }
-}
-
-/// True when `what` is written as a field path: a name followed by
-/// `.name`, `[N]` or `["any key"]` steps (`followers`, `profile.stats.followers`,
-/// `posts[0].likes`, `creator["Follower Count"]`), where `number(...)` is
-/// the fix for text that reads as a number.
-fn is_path_text(what: &str) -> bool {
-    let name_len = |s: &str| {
-        s.find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(s.len())
-    };
-    let mut rest = what;
-    let first = name_len(rest);
-    if first == 0 {
-        return false;
-    }
-    rest = &rest[first..];
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix('.') {
-            let n = name_len(r);
-            if n == 0 {
-                return false;
-            }
-            rest = &r[n..];
-        } else if let Some(r) = rest.strip_prefix("[\"") {
-            // a quoted key, escapes included, up to its closing quote
-            let mut end = None;
-            let mut escaped = false;
-            for (i, c) in r.char_indices() {
-                match c {
-                    _ if escaped => escaped = false,
-                    '\\' => escaped = true,
-                    '"' => {
-                        end = Some(i);
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-            let Some(r) = end.and_then(|e| r[e + 1..].strip_prefix(']')) else {
-                return false;
-            };
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix('[') {
-            let n = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
-            let Some(r) = (n > 0).then(|| r[n..].strip_prefix(']')).flatten() else {
-                return false;
-            };
-            rest = r;
-        } else {
-            return false;
-        }
-    }
-    true
 }
 
 type Eval<'a> = Result<Value<'a>, EvalError>;

@@ -158,3 +158,57 @@ fn why_false_in<'a>(
 pub(crate) fn constant_in(item: &Node, list: &Node) -> bool {
     matches!(item.op, Op::Const(_)) && !matches!(list.op, Op::Const(_))
 }
+
+/// True when `what` is written as a field path: a name followed by
+/// `.name`, `[N]` or `["any key"]` steps (`followers`, `profile.stats.followers`,
+/// `posts[0].likes`, `creator["Follower Count"]`), where `number(...)` is
+/// the fix for text that reads as a number.
+pub(crate) fn is_path_text(what: &str) -> bool {
+    let name_len = |s: &str| {
+        s.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(s.len())
+    };
+    let mut rest = what;
+    let first = name_len(rest);
+    if first == 0 {
+        return false;
+    }
+    rest = &rest[first..];
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let n = name_len(r);
+            if n == 0 {
+                return false;
+            }
+            rest = &r[n..];
+        } else if let Some(r) = rest.strip_prefix("[\"") {
+            // a quoted key, escapes included, up to its closing quote
+            let mut end = None;
+            let mut escaped = false;
+            for (i, c) in r.char_indices() {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => {
+                        end = Some(i);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let Some(r) = end.and_then(|e| r[e + 1..].strip_prefix(']')) else {
+                return false;
+            };
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let n = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+            let Some(r) = (n > 0).then(|| r[n..].strip_prefix(']')).flatten() else {
+                return false;
+            };
+            rest = r;
+        } else {
+            return false;
+        }
+    }
+    true
+}
