@@ -1216,13 +1216,32 @@ def evaluate(rs, record, position):
             continue
         failed.append(req["name"])
     signals = {}
+    signal_causes = []
     for s in rs["signals"]:
         try:
             v = ctx.signal(s["name"])
             signals[s["name"]] = None if v is MISSING else min(1.0, max(0.0, v))
         except EvalError:
-            causes.append("signal " + s["name"])
-    status = "error" if causes else "rejected" if failed else "review" if review else "accepted"
+            signals[s["name"]] = None
+            signal_causes.append("signal " + s["name"])
+    # docs/language.md section 12: a failed requirement rejects whatever
+    # errors were met elsewhere (they are listed with the failures); an
+    # error in a requirement otherwise leaves the verdict undecided; review
+    # is decided by the requirements alone (signal errors listed with it)
+    rejected_by = failed
+    if failed:
+        status = "rejected"
+        failed = failed + causes + signal_causes
+    elif causes:
+        status = "error"
+    elif review:
+        status = "review"
+        review = review + signal_causes
+    else:
+        status = "accepted"
+    causes += signal_causes
+    if status == "accepted" and causes:
+        status = "error"
     tier, rank_key = None, MISSING
     if status == "accepted":
         try:
@@ -1246,8 +1265,10 @@ def evaluate(rs, record, position):
         out.update(status="error", failed=[], error_causes=sorted(causes), signals=None,
                    score=None, tier=None, rank_key=MISSING)
         return out, ctx.flags
+    score = None if signal_causes else ctx.get_score()
     out.update(status=status, failed=sorted(review if status == "review" else failed),
-               signals=signals, score=ctx.get_score(), tier=tier, rank_key=rank_key)
+               signals=signals, score=score, tier=tier, rank_key=rank_key,
+               rejected_by=rejected_by)
     return out, ctx.flags
 
 
@@ -1282,11 +1303,11 @@ def screen(rs, records):
     remaining = len(verdicts) - counts["error"]
     funnel = []
     for i, n in enumerate(names):
-        removed = sum(1 for v in verdicts if v["status"] == "rejected" and v["failed"]
-                      and min(names.index(f) for f in v["failed"]) == i)
+        removed = sum(1 for v in verdicts if v["status"] == "rejected"
+                      and min(names.index(f) for f in v["rejected_by"]) == i)
         remaining -= removed
         funnel.append({"rule": n, "removed": removed, "remaining": remaining})
-    failures = {n: sum(1 for v in verdicts if v["status"] == "rejected" and n in v["failed"]) for n in names}
+    failures = {n: sum(1 for v in verdicts if v["status"] == "rejected" and n in v["rejected_by"]) for n in names}
     creators = []
     for v in verdicts:
         c = {"id": v["id"], "status": v["status"], "failed": v["failed"]}

@@ -313,44 +313,67 @@ pub fn render(d: &dyn Diagnostic, colour: bool, width: Option<usize>) -> String 
     out
 }
 
-/// The closest of `candidates` to `name`, for "did you mean": at most one
-/// edit for names of up to two letters, else two; case is ignored first.
+/// The closest of `candidates` to `name`, for "did you mean": case is
+/// ignored first; then at most one edit for names of up to two letters,
+/// else two, a swap of two neighbouring letters counting one (`beuaty`,
+/// `lenght`); then, failing that, a candidate of three letters or more
+/// that begins `name` (`lenght` -> `len`), or that `name` begins
+/// (`medi` -> `median`).
 pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
     let lower = name.to_lowercase();
     let max = if name.chars().count() <= 2 { 1 } else { 2 };
+    // (rank, candidate): the edit distance, or max + 1 for a prefix
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         if c == name {
             continue;
         }
-        let d = if c.to_lowercase() == lower {
+        let lc = c.to_lowercase();
+        let d = if lc == lower {
             0
         } else {
-            edit_distance(&lower, &c.to_lowercase())
+            edit_distance(&lower, &lc)
         };
-        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
+        let prefix =
+            |short: &str, long: &str| short.chars().count() >= 3 && long.starts_with(short);
+        let rank = if d <= max {
+            d
+        } else if prefix(&lc, &lower) || prefix(&lower, &lc) {
+            max + 1
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(br, _)| rank < br) {
+            best = Some((rank, c));
         }
     }
     best.map(|(_, c)| c)
 }
 
-/// Levenshtein distance over characters (used for "did you mean" and for
-/// the closest ids `explain` offers).
+/// Edit distance over characters, a swap of two neighbouring characters
+/// counting one edit (optimal string alignment); used for "did you mean"
+/// and for the closest ids `explain` offers.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    // three rows: two back for a swap
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            let mut d = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
@@ -370,6 +393,22 @@ mod tests {
         assert_eq!(did_you_mean("Followers", names), Some("followers"));
         assert_eq!(did_you_mean("country", names), None);
         assert_eq!(did_you_mean("ab", ["xy", "ac"]), Some("ac"));
+    }
+
+    #[test]
+    fn swaps_count_one_edit_and_prefixes_are_tried_last() {
+        assert_eq!(edit_distance("beuaty", "beauty"), 1);
+        assert_eq!(edit_distance("lenght", "length"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        let functions = ["len", "lower", "log", "median", "max"];
+        assert_eq!(did_you_mean("lenght", functions), Some("len"));
+        assert_eq!(did_you_mean("lenn", functions), Some("len"));
+        assert_eq!(did_you_mean("medi", functions), Some("median"));
+        // two letters are no prefix to go by
+        assert_eq!(did_you_mean("mxyzw", ["mx"]), None);
+        // an edit beats a prefix
+        assert_eq!(did_you_mean("lowr", ["low_tide", "lower"]), Some("lower"));
     }
 
     #[test]

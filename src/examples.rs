@@ -153,7 +153,10 @@ pub fn describe_verdict(v: &Verdict) -> String {
         let reasons: Vec<String> = v
             .failed
             .iter()
-            .map(|f| format!("{} ({})", f.rule, f.reason))
+            .map(|f| match f.error && v.status != Status::Error {
+                true => format!("error in {} ({})", f.rule, f.reason),
+                false => format!("{} ({})", f.rule, f.reason),
+            })
             .collect();
         parts.push(format!("{label}: {}", reasons.join("; ")));
     }
@@ -183,7 +186,7 @@ fn check_expect(ex: &Example, e: &Expect, v: &Verdict) -> Option<RuleDiagnostic>
     let failed_rules: Vec<&str> = v
         .failed
         .iter()
-        .filter(|f| !f.review)
+        .filter(|f| !f.review && !f.error)
         .map(|f| f.rule.as_str())
         .collect();
     let expected: String = match &e.kind {

@@ -71,7 +71,7 @@ pub struct RunOptions {
     /// The field that holds each creator's id.
     pub id_field: Option<String>,
     /// How many near misses to list (creators rejected by exactly one
-    /// requirement, best score first); 0 for none.
+    /// requirement, nearest to passing first); 0 for none.
     pub near_misses: usize,
     /// The run's date, that `days_since` counts to (`--today`); `None`:
     /// the ruleset's own ([`Ruleset::with_today`], else today in UTC, read
@@ -92,6 +92,8 @@ pub struct RunOptions {
 #[derive(Debug, Clone)]
 pub struct Ruleset {
     program: Program,
+    /// Warnings about the file ([`check::warnings`]), each with its source.
+    warnings: Vec<diagnostic::RuleDiagnostic>,
 }
 
 /// A rules file that could not be loaded: unreadable, or invalid.
@@ -198,13 +200,22 @@ impl Ruleset {
         let Some(ast) = parsed.file else {
             return Err(RulesError::new(file, src, errors));
         };
-        errors.extend(check::check(src, &ast));
+        errors.extend(check::check_recovered(src, &ast, &parsed.broken));
         if !errors.is_empty() {
             return Err(RulesError::new(file, src, errors));
         }
+        let warnings = RulesError::new(file, src, check::warnings(&ast)).diagnostics;
         Ok(Ruleset {
             program: compile::compile(file, src, ast),
+            warnings,
         })
+    }
+
+    /// Warnings about a valid file, such as a bare name read as a field that
+    /// looks like a typo of a let (docs/language.md, section 13); each
+    /// carries the source it points into, for rendering.
+    pub fn warnings(&self) -> &[diagnostic::RuleDiagnostic] {
+        &self.warnings
     }
 
     /// Reads and compiles a rules file.

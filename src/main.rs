@@ -193,7 +193,7 @@ struct RunArgs {
     /// Start a csv report with a UTF-8 byte-order mark, so that Excel reads non-ASCII text correctly (csv only).
     #[arg(long)]
     bom: bool,
-    /// List up to N creators rejected by exactly one requirement, best score first, with how far each is from passing (table, json, xlsx and html; html lists 10 when not given).
+    /// List up to N creators rejected by exactly one requirement, nearest to passing first (the gap relative to the bound, then the score), with how far each is from passing (table, json, xlsx and html; html lists 10 when not given).
     #[arg(long, value_name = "N")]
     near_misses: Option<usize>,
     /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{json_of, run, scratch, stderr, stdout, write};
+use common::{json_of, p, run, scratch, stderr, stdout, write};
 use serde_json::{json, Value};
 
 const RULES: &str = r#"ruleset "test"
@@ -406,4 +406,39 @@ fn shipped_sample_runs_verbatim() {
         let o = run(&["check", rules]);
         assert_eq!(o.status.code(), Some(0), "{rules}: {}", stderr(&o));
     }
+}
+
+#[test]
+fn check_warns_of_a_field_that_looks_like_a_typo_of_a_let_unless_the_data_has_it() {
+    let dir = scratch("field-like-let");
+    let rules = write(
+        &dir,
+        "typo.rules",
+        "let beauty = [\"skincare\"]\nrequire fit: any(niches, n => n in beuaty)\n",
+    );
+    let o = run(&["check", p(&rules)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("influence::field-like-name"), "{err}");
+    assert!(
+        err.contains("`beuaty` is no let or signal, so it is read as a field; did you mean the let `beauty`?"),
+        "{err}"
+    );
+    // run says it too
+    let data = write(
+        &dir,
+        "d.json",
+        r#"[{"handle": "a", "niches": ["skincare"]}]"#,
+    );
+    let o = run(&[p(&rules), p(&data)]);
+    assert!(stderr(&o).contains("did you mean the let `beauty`?"));
+    // a record that has the field answers it
+    let data = write(
+        &dir,
+        "has.json",
+        r#"[{"handle": "a", "niches": ["x"], "beuaty": ["x"]}]"#,
+    );
+    let o = run(&["check", p(&rules), "--data", p(&data)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("field-like-name"), "{}", stderr(&o));
 }

@@ -56,6 +56,23 @@ snapshot!(
     "require a followers > 1\nrequire b: x >\nsignal c = 1\nlet = 2\n"
 );
 snapshot!(
+    syntax_capital_and,
+    "require micro: followers > 1k AND followers < 10k\n"
+);
+snapshot!(syntax_capital_not, "require r: NOT is_customer\n");
+snapshot!(
+    syntax_comparison_without_left_side,
+    "require micro: followers >= 1k and <= 10k\n"
+);
+snapshot!(
+    syntax_unclosed_string,
+    "require market: country == \"US\nrequire engaged: engagement_rate >= 3%\nsignal reach = followers / 1M\n"
+);
+snapshot!(
+    unknown_function_by_prefix,
+    "require short: lenght(bio) < 150\n"
+);
+snapshot!(
     duplicate_names,
     "let beauty = [\"a\"]\nlet beauty = [\"b\"]\nrequire r: true\nrequire r: false\n"
 );
@@ -118,6 +135,54 @@ snapshot!(
     too_deep,
     &format!("let x = {}1{}\n", "(".repeat(150), ")".repeat(150))
 );
+snapshot!(
+    signal_hides_the_field_it_reads,
+    "signal audience = sum(audience.geo) / 100\nrequire us: audience.geo[0].code == \"US\"\n"
+);
+snapshot!(
+    let_hides_the_field_it_reads,
+    "let engagement_rate = engagement_rate / 8%\nrequire r: engagement_rate > 0.5\n"
+);
+
+#[test]
+fn a_name_hiding_the_field_it_reads_is_one_error_at_the_declaration() {
+    // not a cycle, nor a wrong kind at each `audience.geo` of the file
+    let src = "signal audience = sum(audience.geo) / 100\nrequire us: audience.geo[0].code == \"US\"\nrequire two: audience.geo[1].weight > 0.1\ntier t when audience.x > 1\n";
+    assert_eq!(codes(src), ["influence::hides-field"]);
+    // a lambda parameter of that name is not the declaration
+    assert!(Ruleset::compile("t.rules", "signal g = count(geo, g => g > 1)\n").is_ok());
+}
+
+/// Compiles `src` (which must be valid) and renders every warning.
+fn warnings(src: &str) -> String {
+    let rules = Ruleset::compile("test.rules", src).expect("these rules are valid");
+    let mut out = format!("--- source ---\n{src}\n--- warnings ---\n");
+    for d in rules.warnings() {
+        out.push_str(&render(d, false, Some(80)));
+    }
+    out
+}
+
+#[test]
+fn a_field_like_a_typo_of_a_let_is_warned_about() {
+    insta::assert_snapshot!(
+        "field_like_a_let",
+        warnings("let beauty = [\"skincare\", \"beauty\"]\nsignal engagement = engagement_rate / 8%\nrequire fit: any(niches, n => n in beuaty)\ntier top when engagment > 0.5\ntier rest otherwise\n")
+    );
+}
+
+#[test]
+fn fields_named_like_a_let_on_purpose_are_not_warned_about() {
+    // a plural, a short name two edits away, `creator.NAME`, a parameter
+    let src = "signal niche = count(niches, n => n == \"beauty\") / 3\nlet fit = 1\nlet beauty = [\"a\"]\nrequire r: bio != \"\" and creator.beuaty == 1 and any(xs, beuaty => beuaty > 1)\n";
+    let rules = Ruleset::compile("t.rules", src).expect("valid");
+    let found: Vec<&str> = rules
+        .warnings()
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(found.is_empty(), "{found:?}");
+}
 
 #[test]
 fn every_error_of_a_file_in_one_pass() {
@@ -147,6 +212,23 @@ fn local_syntax_errors_and_check_errors_come_together() {
             "influence::unknown-function",
         ]
     );
+}
+
+#[test]
+fn a_syntax_error_does_not_hide_the_checks_of_the_other_declarations() {
+    // the broken `micro` is not reported again as unknown by the example
+    let src = "let a = len(5)\nrequire micro followers > 1\nsignal c = lenght(x)\nrequire b: \"US\" > 3\nexample \"e\" {\n  creator { x: 1 }\n  expect rejected by micro\n  expect rejected by nope\n}\n";
+    assert_eq!(
+        codes(src),
+        [
+            "influence::type",
+            "influence::parse",
+            "influence::unknown-function",
+            "influence::type",
+            "influence::unknown-requirement",
+        ]
+    );
+    insta::assert_snapshot!("syntax_and_check_errors_in_one_pass", diagnose(src));
 }
 
 #[test]

@@ -1733,3 +1733,157 @@ example "a tiny account is turned away" {
 // Lambdas over lists of objects, `median`, `missing`: tests/eval/lists.rs.
 #[path = "eval/lists.rs"]
 mod lists;
+// docs/language.md section 12: a wrong-kind value makes a creator `error`
+// only when it could change the verdict.
+
+#[test]
+fn a_total_row_rejected_by_a_requirement_is_rejected_with_the_error_listed() {
+    let src = "require real_row: handle != \"TOTAL\"\nsignal engagement = engagement_rate / 8%";
+    let v = verdict(src, json!({"handle": "TOTAL", "engagement_rate": "n/a"}));
+    assert_eq!(v.status, Status::Rejected);
+    assert_eq!(
+        failed(&v),
+        [
+            ("real_row", r#"handle is "TOTAL", needs != "TOTAL""#),
+            (
+                "signal engagement",
+                r#"engagement_rate is "n/a", a string, where a number is needed"#
+            )
+        ]
+    );
+    let errors: Vec<bool> = v.failed.iter().map(|f| f.error).collect();
+    assert_eq!(errors, [false, true]);
+    // the signal in error is unknown, and so is the score
+    assert_eq!(v.signals.0[0].raw, None);
+    assert_eq!(v.score, None);
+}
+
+#[test]
+fn an_error_in_one_requirement_does_not_hide_a_failure_in_a_later_one() {
+    let src = "require a: followers > 1k\nrequire b: country == \"US\"";
+    let v = verdict(src, json!({"followers": "3.3k", "country": "DE"}));
+    assert_eq!(v.status, Status::Rejected);
+    let rules: Vec<(&str, bool)> = v
+        .failed
+        .iter()
+        .map(|f| (f.rule.as_str(), f.error))
+        .collect();
+    assert_eq!(rules, [("a", true), ("b", false)]);
+    // no failure: the requirement in error could have rejected or not
+    let v = verdict(src, json!({"followers": "3.3k", "country": "US"}));
+    assert_eq!(v.status, Status::Error);
+    assert_eq!(failed(&v).len(), 1);
+    assert_eq!(v.failed[0].rule, "a");
+}
+
+#[test]
+fn a_signal_error_of_a_creator_otherwise_accepted_is_an_error() {
+    let v = verdict("require r: x > 1\nsignal s = y", json!({"x": 2, "y": "a"}));
+    assert_eq!(v.status, Status::Error);
+    assert_eq!(v.failed[0].rule, "signal s");
+    assert_eq!(v.score, None);
+}
+
+#[test]
+fn a_creator_in_review_stays_in_review_with_a_signal_error_listed() {
+    let src = "require r: x > 1 when missing review\nsignal s = y";
+    let v = verdict(src, json!({"y": "a"}));
+    assert_eq!(v.status, Status::Review);
+    let rules: Vec<(&str, bool)> = v
+        .failed
+        .iter()
+        .map(|f| (f.rule.as_str(), f.error))
+        .collect();
+    assert_eq!(rules, [("r", false), ("signal s", true)]);
+    assert_eq!(v.score, None);
+}
+
+#[test]
+fn errors_listed_with_failures_count_in_neither_funnel_nor_failures() {
+    let rules = compile("require a: x > 1\nrequire b: y > 1\nrequire c: z > 1");
+    let records = vec![
+        json!({"x": 0, "y": "text", "z": 5}),
+        json!({"x": 5, "y": 5, "z": "text"}),
+        json!({"x": 5, "y": 5, "z": 5}),
+    ];
+    let report = rules.screen(records, &RunOptions::default());
+    assert_eq!((report.accepted, report.rejected, report.errors), (1, 1, 1));
+    let removed: Vec<usize> = report.funnel.iter().map(|f| f.removed).collect();
+    assert_eq!(removed, [1, 0, 0]);
+    assert_eq!(report.failures["a"], 1);
+    assert_eq!(report.failures["b"], 0);
+}
+
+#[test]
+fn a_constant_in_the_creators_list_names_the_list() {
+    let rec = json!({"niches": ["parenting"]});
+    assert_eq!(
+        require(rec.clone(), r#""skincare" in niches"#),
+        r_fails(
+            Status::Rejected,
+            r#"niches is ["parenting"], needs to contain "skincare""#
+        )
+    );
+    let rec2 = json!({"niches": ["skincare", "food"]});
+    assert_eq!(
+        require(rec2.clone(), r#""skincare" not in niches"#),
+        r_fails(
+            Status::Rejected,
+            r#"niches is ["skincare", "food"], which contains "skincare""#
+        )
+    );
+    assert_eq!(
+        require(rec2, r#"not ("skincare" in niches)"#),
+        r_fails(
+            Status::Rejected,
+            r#"niches is ["skincare", "food"], so ("skincare" in niches) holds"#
+        )
+    );
+    // and the line saying what passes
+    let rules = compile(r#"require r: "skincare" in niches"#);
+    let d = rules.program().distance(&rec, 0);
+    assert_eq!(
+        influence_eval::eval::distance::describe(&d),
+        r#"niches ["parenting"]: needs to contain "skincare""#
+    );
+    let rules = compile(r#"require r: "skincare" not in niches"#);
+    let d = rules
+        .program()
+        .distance(&json!({"niches": ["skincare"]}), 0);
+    assert_eq!(
+        influence_eval::eval::distance::describe(&d),
+        r#"niches ["skincare"]: needs not to contain "skincare""#
+    );
+}
+
+#[test]
+fn the_number_hint_is_given_for_every_form_of_field_path() {
+    let hint = |path: &str, rec: Json| {
+        let v = verdict(&format!("require r: {path} >= 1k"), rec);
+        assert_eq!(v.status, Status::Error);
+        v.failed[0].reason.clone()
+    };
+    assert_eq!(
+        hint(
+            r#"creator["Follower Count"]"#,
+            json!({"Follower Count": "8,420"})
+        ),
+        r#"creator["Follower Count"] is "8,420", a string, where a number is needed; write number(creator["Follower Count"]) to read it as a number"#
+    );
+    assert_eq!(
+        hint("posts[0].likes", json!({"posts": [{"likes": "1.2k"}]})),
+        r#"posts[0].likes is "1.2k", a string, where a number is needed; write number(posts[0].likes) to read it as a number"#
+    );
+    assert_eq!(
+        hint(
+            r#"profile["stats.v2"].followers"#,
+            json!({"profile": {"stats.v2": {"followers": "3k"}}})
+        ),
+        r#"profile["stats.v2"].followers is "3k", a string, where a number is needed; write number(profile["stats.v2"].followers) to read it as a number"#
+    );
+    // not a field path: number(...) of it is not the fix
+    assert_eq!(
+        hint("(x ?? 0)", json!({"x": "5"})),
+        r#"(x ?? 0) is "5", a string, where a number is needed"#
+    );
+}

@@ -454,3 +454,61 @@ fn integer_fields_past_2_53_are_shown_as_written() {
     let reason = json_of(&o)["creators"][0]["failed"][0]["reason"].clone();
     assert_eq!(reason, "reach is 6812345678901234567, needs < 10");
 }
+
+#[test]
+fn a_rejected_creator_shows_the_errors_listed_beside_its_failures() {
+    let dir = scratch("explain-total-row");
+    let rules = write(
+        &dir,
+        "t.rules",
+        "require real_row: handle != \"TOTAL\"\nsignal engagement = engagement_rate / 8%\n",
+    );
+    let data = write(
+        &dir,
+        "d.json",
+        r#"[{"handle": "ana", "engagement_rate": 0.04}, {"handle": "TOTAL", "engagement_rate": "n/a"}]"#,
+    );
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "TOTAL",
+        "--format",
+        "text",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("TOTAL: rejected by real_row"), "{text}");
+    assert!(
+        text.contains(r#"error in signal engagement: engagement_rate is "n/a", a string, where a number is needed"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("score: none (a signal in error leaves it unknown)"),
+        "{text}"
+    );
+    let j = json_of(&run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "TOTAL",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(j["status"], "rejected");
+    assert_eq!(
+        j["failed"],
+        json!([
+            {"rule": "real_row", "reason": "handle is \"TOTAL\", needs != \"TOTAL\""},
+            {"rule": "signal engagement", "reason": "engagement_rate is \"n/a\", a string, where a number is needed", "error": true}
+        ])
+    );
+    // and a run counts it rejected, not in error
+    let r = json_of(&run(&[p(&rules), p(&data), "--format", "json"]));
+    assert_eq!(
+        (r["rejected"].clone(), r["errors"].clone()),
+        (json!(1), json!(0))
+    );
+}

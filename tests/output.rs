@@ -176,24 +176,27 @@ fn near_misses_list_creators_one_requirement_away() {
             "id_field"
         ]
     );
-    // ben (1.0) and fay (0.906) are one requirement away, hal two
+    // ben (1.0) and fay (0.906) are one requirement away, hal two; fay is
+    // nearer: 412 over 10,000 (0.0412) against 488 under 1,000 (0.488)
     let near = r["near_misses"].as_array().unwrap();
-    assert_eq!(ids(near), ["ben", "fay"]);
-    assert_eq!(near[1]["rule"], "micro");
+    assert_eq!(ids(near), ["fay", "ben"]);
+    assert_eq!(near[0]["rule"], "micro");
     assert_eq!(
-        near[1]["reason"],
+        near[0]["reason"],
         "followers is 10412, needs between 1000 and 10000"
     );
     assert_eq!(
-        near[1]["distance"][0]["text"],
+        near[0]["distance"][0]["text"],
         "followers 10,412: 412 above the maximum 10,000"
     );
-    assert_eq!(near[1]["distance"][0]["off_by"], 412.0);
+    assert_eq!(near[0]["distance"][0]["off_by"], 412.0);
+    assert_eq!(near[0]["gap"], 0.0412);
     assert_eq!(
-        near[0]["distance"][0]["text"],
+        near[1]["distance"][0]["text"],
         "followers 512: 488 below the minimum 1,000"
     );
-    // at most N, best score first
+    assert_eq!(near[1]["gap"], 0.488);
+    // at most N, nearest first
     let one = json_of(&run(&[
         p(&rules),
         p(&data),
@@ -202,7 +205,7 @@ fn near_misses_list_creators_one_requirement_away() {
         "--near-misses",
         "1",
     ]));
-    assert_eq!(ids(one["near_misses"].as_array().unwrap()), ["ben"]);
+    assert_eq!(ids(one["near_misses"].as_array().unwrap()), ["fay"]);
     // and in the table
     let t = stdout(&run(&[
         p(&rules),
@@ -441,4 +444,40 @@ fn nothing_but_diagnostics_on_stderr_in_pipes() {
         assert!(!stderr(&o).contains('\r'), "{}", stderr(&o));
         assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     }
+}
+
+#[test]
+fn near_misses_are_ordered_by_the_gap_relative_to_the_bound_then_score() {
+    let dir = scratch("near-order");
+    let rules = write(
+        &dir,
+        "n.rules",
+        "require small: followers <= 10k\nsignal s = engagement_rate / 8%\n",
+    );
+    let data = write(
+        &dir,
+        "d.ndjson",
+        concat!(
+            r#"{"handle": "far", "followers": 108193, "engagement_rate": 0.08}"#,
+            "\n",
+            r#"{"handle": "close_low", "followers": 10020, "engagement_rate": 0.02}"#,
+            "\n",
+            r#"{"handle": "close_high", "followers": 10020, "engagement_rate": 0.06}"#,
+            "\n",
+            r#"{"handle": "closer_later", "followers": 10005, "engagement_rate": 0.01}"#,
+            "\n",
+        ),
+    );
+    let r = json_of(&run(&[
+        p(&rules),
+        p(&data),
+        "--format",
+        "json",
+        "--near-misses",
+        "3",
+    ]));
+    let near = r["near_misses"].as_array().unwrap();
+    // 5 over 10,000 first; 20 over: the better score first; 98,193 over is left out
+    assert_eq!(ids(near), ["closer_later", "close_high", "close_low"]);
+    assert_eq!(near[1]["gap"], near[2]["gap"]);
 }

@@ -34,7 +34,8 @@ fn no_io_and_no_recursion() {
         );
     }
     // a let or signal cannot call itself, directly or through others
-    assert_eq!(compile_err("let a = a + 1"), ["influence::cycle"]);
+    // (reading its own name, it is refused as hiding the field of that name)
+    assert_eq!(compile_err("let a = a + 1"), ["influence::hides-field"]);
     assert_eq!(
         compile_err("let a = b\nlet b = c\nlet c = a"),
         ["influence::cycle"]

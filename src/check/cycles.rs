@@ -55,6 +55,52 @@ pub(crate) fn references(e: &Expr, declared: &Declared, out: &mut Vec<(Dep, Span
     walk(e, declared, &mut Vec::new(), out);
 }
 
+/// Lets and signals that read their own name, as `signal audience =
+/// sum(audience.geo, g => g.weight)`: inside its definition the name means
+/// the declaration itself, so this is always a field hidden by the
+/// declaration's name. One error at the declaration says so, instead of a
+/// cycle and a wrong kind at every `audience.geo` of the file. Returns
+/// their names.
+pub(super) fn hidden_fields<'f>(
+    declared: &Declared<'f>,
+    errors: &mut Vec<RuleDiagnostic>,
+) -> std::collections::HashSet<&'f str> {
+    let mut hiding = std::collections::HashSet::new();
+    let lets = declared.lets.iter().enumerate().map(|(i, l)| {
+        let first = declared.let_index(&l.name.name) == Some(i);
+        ("let", Dep::Let(i), &l.name, &l.value, first)
+    });
+    let signals = declared.signals.iter().enumerate().map(|(i, s)| {
+        let first = declared.signal_index(&s.name.name) == Some(i);
+        ("signal", Dep::Signal(i), &s.name, &s.value, first)
+    });
+    // a name declared twice is reported as such; its later declarations
+    // refer to the first, so only the first can read itself
+    for (what, me, name, value, first) in lets.chain(signals) {
+        let mut refs = Vec::new();
+        references(value, declared, &mut refs);
+        let Some(&(_, at)) = refs.iter().find(|(d, _)| *d == me) else {
+            continue;
+        };
+        if !first {
+            continue;
+        }
+        let n = &name.name;
+        hiding.insert(n.as_str());
+        errors.push(
+            RuleDiagnostic::error(
+                "influence::hides-field",
+                name.span,
+                format!("the {what} `{n}` hides the field `{n}` it reads; rename it, or read the field as `creator.{n}`"),
+                format!("named like the field `{n}`"),
+            )
+            .with_extra(at, format!("here `{n}` means the {what} itself, not the field"))
+            .with_help(format!("a bare name means the let or signal of that name wherever it is read, its own definition included: `{what} {n}_score = ...` keeps both")),
+        );
+    }
+    hiding
+}
+
 struct Graph<'d> {
     declared: &'d Declared<'d>,
     edges: Vec<Vec<(Dep, Span)>>,
@@ -99,6 +145,18 @@ pub(super) fn check_dependencies(
     for (i, s) in declared.signals.iter().enumerate() {
         let at = g.index(Dep::Signal(i));
         references(&s.value, declared, &mut g.edges[at]);
+    }
+    // a declaration reading its own name is reported by `hidden_fields`
+    for (i, l) in declared.lets.iter().enumerate() {
+        if declared.hiding.contains(l.name.name.as_str()) {
+            g.edges[i].retain(|(d, _)| *d != Dep::Let(i));
+        }
+    }
+    for (i, s) in declared.signals.iter().enumerate() {
+        if declared.hiding.contains(s.name.name.as_str()) {
+            let at = g.index(Dep::Signal(i));
+            g.edges[at].retain(|(d, _)| *d != Dep::Signal(i));
+        }
     }
     let score = g.index(Dep::Score);
     g.edges[score] = (0..declared.signals.len())
@@ -370,10 +428,7 @@ fn dfs(
             let from = path.iter().position(|d| *d == next).expect("on the path");
             let mut names: Vec<String> = path[from..].iter().map(|d| g.name(*d)).collect();
             names.push(g.name(next));
-            let help = if let (Dep::Let(i), true) = (next, names.len() == 2) {
-                let name = &g.declared.lets[i].name.name;
-                format!("inside its own definition `{name}` means this let; read the field as `creator.{name}`, or give the let another name")
-            } else if names.iter().any(|n| n == "score") && node != Dep::Tier {
+            let help = if names.iter().any(|n| n == "score") && node != Dep::Tier {
                 "`score` is computed from the signals, so no signal may read it".to_string()
             } else {
                 "break the cycle: compute one of these from fields only".to_string()

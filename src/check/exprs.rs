@@ -336,7 +336,8 @@ impl Walker<'_, '_, '_> {
     }
 
     fn name_type(&self, name: &str) -> Option<Kind> {
-        if self.scope.iter().any(|p| p == name) {
+        // a let or signal hiding the field it reads: its kind is moot
+        if self.scope.iter().any(|p| p == name) || self.declared.hiding.contains(name) {
             return None;
         }
         if let Some(t) = self.let_types.get(name) {

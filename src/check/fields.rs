@@ -180,6 +180,15 @@ impl FieldCensus {
         }
     }
 
+    /// True when some record had the top-level field `name` (one the rules
+    /// read), not null.
+    pub fn has_field(&self, name: &str) -> bool {
+        self.paths
+            .iter()
+            .zip(&self.found)
+            .any(|(p, &found)| found && p.len() == 1 && p[0] == name)
+    }
+
     /// True while some field has not been seen: only then do the names of
     /// a record's other fields matter (for "did you mean").
     pub fn wants_keys(&self) -> bool {

@@ -6,6 +6,7 @@
 mod cycles;
 mod exprs;
 pub mod fields;
+mod names;
 
 use std::collections::{HashMap, HashSet};
 
@@ -54,6 +55,13 @@ pub(crate) struct Declared<'f> {
     signal_names: HashMap<&'f str, usize>,
     pub require_names: HashSet<&'f str>,
     pub tier_names: HashSet<&'f str>,
+    /// Lets and signals whose definition reads their own name: meant as
+    /// the field of that name ([`cycles::hidden_fields`]), so their kind is
+    /// left unknown and the self-reference is no cycle.
+    pub hiding: HashSet<&'f str>,
+    /// Names of declarations that could not be parsed: an example may
+    /// expect them without being told they do not exist.
+    pub broken: HashSet<&'f str>,
 }
 
 impl<'f> Declared<'f> {
@@ -67,6 +75,8 @@ impl<'f> Declared<'f> {
             signal_names: HashMap::new(),
             require_names: HashSet::new(),
             tier_names: HashSet::new(),
+            hiding: HashSet::new(),
+            broken: HashSet::new(),
         };
         for decl in &file.decls {
             match &decl.kind {
@@ -101,12 +111,32 @@ impl<'f> Declared<'f> {
 
 /// Checks a whole file; returns every error found (empty when it is valid).
 pub fn check(src: &str, file: &RulesFile) -> Vec<RuleDiagnostic> {
-    let declared = Declared::collect(file);
+    check_recovered(src, file, &[])
+}
+
+/// Checks the declarations of a file that could be parsed, when those
+/// named `broken` could not (their syntax errors are reported already):
+/// nothing is reported for referring to them.
+pub fn check_recovered<'f>(
+    src: &str,
+    file: &'f RulesFile,
+    broken: &'f [String],
+) -> Vec<RuleDiagnostic> {
+    let mut declared = Declared::collect(file);
+    declared.broken = broken.iter().map(String::as_str).collect();
     let mut errors = Vec::new();
+    declared.hiding = cycles::hidden_fields(&declared, &mut errors);
     check_declarations(file, &declared, &mut errors);
     let let_order = cycles::check_dependencies(file, &declared, &mut errors);
     exprs::check_expressions(src, file, &declared, &let_order, &mut errors);
     errors
+}
+
+/// Warnings about a file that is valid (empty when there is nothing to
+/// say): bare names read as fields that look like a typo of a let or signal.
+pub fn warnings(file: &RulesFile) -> Vec<RuleDiagnostic> {
+    let declared = Declared::collect(file);
+    names::fields_close_to_declared(file, &declared)
 }
 
 fn check_declarations(file: &RulesFile, declared: &Declared, errors: &mut Vec<RuleDiagnostic>) {
@@ -333,7 +363,9 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
         match &e.kind {
             ExpectKind::Rejected(names) => {
                 for n in names {
-                    if !declared.require_names.contains(n.name.as_str()) {
+                    if !declared.require_names.contains(n.name.as_str())
+                        && !declared.broken.contains(n.name.as_str())
+                    {
                         let known: Vec<&str> = declared
                             .requires
                             .iter()
@@ -349,7 +381,9 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
                 }
             }
             ExpectKind::Tier(n) => {
-                if !declared.tier_names.contains(n.name.as_str()) {
+                if !declared.tier_names.contains(n.name.as_str())
+                    && !declared.broken.contains(n.name.as_str())
+                {
                     let known: Vec<&str> = declared
                         .tiers
                         .iter()
@@ -359,7 +393,9 @@ fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnos
                 }
             }
             ExpectKind::Signal(n, _, _) => {
-                if declared.signal_index(&n.name).is_none() {
+                if declared.signal_index(&n.name).is_none()
+                    && !declared.broken.contains(n.name.as_str())
+                {
                     let known: Vec<&str> = declared
                         .signals
                         .iter()

@@ -8,16 +8,27 @@ use influence_eval::check::fields::FieldCensus;
 use influence_eval::data::{self, Input, Record};
 use influence_eval::examples::{undated, undated_warning};
 
-use super::{load, Lines, Reporter, EXIT_DATA, EXIT_RULES};
+use super::{load_quiet, Lines, Reporter, EXIT_DATA, EXIT_RULES};
 use crate::CheckArgs;
 
 /// Runs `check`.
 pub fn check(a: CheckArgs, rep: &Reporter) -> ExitCode {
-    let Some(rules) = load(&a.rules, rep) else {
+    let Some(rules) = load_quiet(&a.rules, rep) else {
         return ExitCode::from(EXIT_RULES);
     };
+    // a name read as a field that looks like a typo of a let: unless a
+    // record (with --data) has that field
+    let mut census: Option<FieldCensus> = None;
+    let warn = |census: Option<&FieldCensus>| {
+        for w in rules.warnings() {
+            let name = rules.program().text(w.span);
+            if !census.is_some_and(|c| c.has_field(name)) {
+                rep.emit(w, &w.to_json());
+            }
+        }
+    };
     if let Some(data_path) = &a.data {
-        let mut census = FieldCensus::new(rules.program());
+        let census = census.insert(FieldCensus::new(rules.program()));
         let input = Input::from_arg(data_path).with_records(a.records.clone());
         let observe = &mut |r: Record| {
             if let Ok(v) = &r.item {
@@ -47,6 +58,7 @@ pub fn check(a: CheckArgs, rep: &Reporter) -> ExitCode {
             Some(&file),
         );
     }
+    warn(census.as_ref());
     let mut out = Lines::new();
     out.line(format_args!(
         "ok: {}: {}",

@@ -148,6 +148,16 @@ fn to_stderr(text: &str) {
 
 /// Loads rules, reporting every diagnostic; `None` means exit 1.
 pub fn load(path: &Path, rep: &Reporter) -> Option<Ruleset> {
+    let rules = load_quiet(path, rep)?;
+    for w in rules.warnings() {
+        rep.emit(w, &w.to_json());
+    }
+    Some(rules)
+}
+
+/// As [`load`], leaving the file's warnings to the caller (`check --data`
+/// drops those the data answers).
+pub fn load_quiet(path: &Path, rep: &Reporter) -> Option<Ruleset> {
     match Ruleset::from_file(path) {
         Ok(r) => Some(r),
         Err(e) => {

@@ -59,6 +59,52 @@ pub fn describe(gaps: &[Distance]) -> String {
     out
 }
 
+/// How far from passing, relative to the bounds, as near misses are ordered
+/// (README, "Near misses"): a numeric gap over the absolute value of the
+/// bound it misses (the end of a `between` crossed; the gap itself when
+/// that bound is 0), 1 for a distance without a number (`in`, `contains`,
+/// a missing value). The distances are read as they are written, `A; and
+/// B; or C`: each `or` starts another way to pass, whose gaps add up, and
+/// the nearest way counts. 0 when nothing is listed.
+pub fn relative_gap(gaps: &[Distance]) -> f64 {
+    let mut best = f64::INFINITY;
+    let mut way = 0.0;
+    for (i, g) in gaps.iter().filter(|g| g.needs != "more").enumerate() {
+        if i > 0 && g.alternative {
+            best = best.min(way);
+            way = 0.0;
+        }
+        way += g.relative();
+    }
+    best.min(way)
+}
+
+impl Distance {
+    /// This distance's gap over its bound (see [`relative_gap`]).
+    fn relative(&self) -> f64 {
+        let Some(off) = self.off_by else { return 1.0 };
+        let bound = match (&self.bound, self.value.as_f64()) {
+            (Json::Array(ends), Some(v)) => match (ends.first(), ends.get(1)) {
+                (Some(lo), Some(hi)) => {
+                    let lo = lo.as_f64().unwrap_or(0.0);
+                    if v < lo {
+                        lo
+                    } else {
+                        hi.as_f64().unwrap_or(0.0)
+                    }
+                }
+                _ => 0.0,
+            },
+            (b, _) => b.as_f64().unwrap_or(0.0),
+        };
+        if bound == 0.0 {
+            off
+        } else {
+            off / bound.abs()
+        }
+    }
+}
+
 /// How to pass a condition that came out false or missing. Sub-expressions
 /// that fail with a wrong-kind error are left out: the verdict reports them.
 pub(crate) fn distances<'a>(f: &mut Frame<'a>, n: &'a Node) -> Vec<Distance> {
@@ -129,6 +175,16 @@ fn gaps<'a>(f: &mut Frame<'a>, n: &'a Node, negated: bool, out: &mut Gaps) {
             compare(f, op, a, b, out)
         }
         Op::Between(x, lo, hi) if !negated => between(f, x, lo, hi, out),
+        Op::In(item, list, not_in) if super::reasons::constant_in(item, list) => {
+            // `"skincare" in niches`: the creator's list must contain it
+            let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
+                return;
+            };
+            let not = if *not_in != negated { "not " } else { "" };
+            let words = format!("needs {not}to contain {x}");
+            let g = Distance::new(&text(list), &xs, &format!("{not}contains"), to_json(&x));
+            out.push(g.says(&xs.to_string(), &words));
+        }
         Op::In(item, list, not_in) => {
             let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
                 return;

@@ -50,10 +50,7 @@ impl EvalError {
         let kind = v.kind().map_or("missing", Kind::article);
         let mut message = format!("{what} is {v}, {kind}, where {need} is needed");
         // suggest number(...) only for a field path, where it is the fix
-        let is_path = what
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '"'));
-        if need == Kind::Number.article() && is_path {
+        if need == Kind::Number.article() && reasons::is_path_text(what) {
             if let Value::Str(s) = v {
                 if value::parse_human_number(s).is_some() {
                     message.push_str(&format!("; write number({what}) to read it as a number"));
@@ -252,6 +249,11 @@ impl<'a> Frame<'a> {
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
         self.charge(1, n.span)?;
         stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n))
+    }
+
+    /// True once the step budget is spent: every later step fails alike.
+    pub(crate) fn exhausted(&self) -> bool {
+        self.steps > self.budget
     }
 
     /// Counts `work` steps against the budget, before the work is done, so

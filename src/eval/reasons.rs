@@ -100,6 +100,15 @@ fn why_false_in<'a>(
             let v = as_written(f, x, &v);
             format!("{} is {v}, needs between {l} and {h}", t(x))
         }
+        // a constant looked for in the creator's list: the list is the value
+        Op::In(item, list, negated) if constant_in(item, list) => {
+            let (x, xs) = (f.eval(item)?, f.eval(list)?);
+            if *negated {
+                format!("{} is {xs}, which contains {x}", t(list))
+            } else {
+                format!("{} is {xs}, needs to contain {x}", t(list))
+            }
+        }
         Op::In(item, list, negated) => {
             let (x, xs) = (f.eval(item)?, f.eval(list)?);
             let x = as_written(f, item, &x);
@@ -138,6 +147,10 @@ fn why_false_in<'a>(
             }
         }
         Op::Not(inner) => match &inner.op {
+            Op::In(item, list, _) if constant_in(item, list) => {
+                let xs = f.eval(list)?;
+                format!("{} is {xs}, so {} holds", t(list), t(inner))
+            }
             Op::Compare(_, a, _)
             | Op::Between(a, ..)
             | Op::In(a, ..)
@@ -150,4 +163,64 @@ fn why_false_in<'a>(
         },
         _ => format!("{} is false", t(n)),
     })
+}
+
+/// True for `"skincare" in niches`: a constant on the left of `in` and the
+/// creator's value on the right, which reasons then name.
+pub(crate) fn constant_in(item: &Node, list: &Node) -> bool {
+    matches!(item.op, Op::Const(_)) && !matches!(list.op, Op::Const(_))
+}
+
+/// True when `what` is written as a field path: a name followed by
+/// `.name`, `[N]` or `["any key"]` steps (`followers`, `profile.stats.followers`,
+/// `posts[0].likes`, `creator["Follower Count"]`), where `number(...)` is
+/// the fix for text that reads as a number.
+pub(crate) fn is_path_text(what: &str) -> bool {
+    let name_len = |s: &str| {
+        s.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(s.len())
+    };
+    let mut rest = what;
+    let first = name_len(rest);
+    if first == 0 {
+        return false;
+    }
+    rest = &rest[first..];
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let n = name_len(r);
+            if n == 0 {
+                return false;
+            }
+            rest = &r[n..];
+        } else if let Some(r) = rest.strip_prefix("[\"") {
+            // a quoted key, escapes included, up to its closing quote
+            let mut end = None;
+            let mut escaped = false;
+            for (i, c) in r.char_indices() {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => {
+                        end = Some(i);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let Some(r) = end.and_then(|e| r[e + 1..].strip_prefix(']')) else {
+                return false;
+            };
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let n = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+            let Some(r) = (n > 0).then(|| r[n..].strip_prefix(']')).flatten() else {
+                return false;
+            };
+            rest = r;
+        } else {
+            return false;
+        }
+    }
+    true
 }

@@ -114,51 +114,92 @@ impl Program {
         self.max_steps
     }
 
+    /// The verdict rule (docs/language.md, section 12): a wrong-kind value
+    /// makes the creator `error` only when it could change the verdict.
+    /// Every requirement is evaluated, so one that fails on its values
+    /// rejects the creator whatever went wrong elsewhere; an error in a
+    /// requirement is then listed beside the failures, as is one in a
+    /// signal (whose value and the score are then unknown). An error in a
+    /// requirement of a creator that no requirement rejects, or in a signal,
+    /// the tier or the rank key of a creator otherwise accepted, leaves the
+    /// verdict undecided: `error`, with that cause alone.
     pub(crate) fn run<'a>(
         &'a self,
         frame: &mut Frame<'a>,
         reasons: bool,
     ) -> Result<Verdict, (String, EvalError)> {
-        let mut failed = Vec::new();
+        // failed requirements and requirements in error, in file order
+        let mut failed: Vec<Failure> = Vec::new();
         let mut reviews = Vec::new();
+        let mut first_error: Option<(String, EvalError)> = None;
         for (i, req) in self.requirements.iter().enumerate() {
-            match self
-                .requirement(frame, i, reasons)
-                .map_err(|e| (req.name.clone(), e))?
-            {
-                Outcome::Pass => {}
-                Outcome::Fail(reason) => failed.push(Failure {
-                    rule: req.name.clone(),
-                    reason,
-                    requirement: i,
-                    review: false,
-                }),
-                Outcome::Review(reason) => reviews.push(Failure {
-                    rule: req.name.clone(),
-                    reason,
-                    requirement: i,
-                    review: true,
-                }),
+            let failure = |reason: String, error: bool, review: bool| Failure {
+                rule: req.name.clone(),
+                reason,
+                error,
+                requirement: i,
+                review,
+            };
+            match self.requirement(frame, i, reasons) {
+                Ok(Outcome::Pass) => {}
+                Ok(Outcome::Fail(reason)) => failed.push(failure(reason, false, false)),
+                Ok(Outcome::Review(reason)) => reviews.push(failure(reason, false, true)),
+                Err(e) => {
+                    failed.push(failure(e.message.clone(), true, false));
+                    first_error.get_or_insert((req.name.clone(), e));
+                    // past the step budget every later step fails alike
+                    if frame.exhausted() {
+                        break;
+                    }
+                }
             }
         }
+        let rejected = failed.iter().any(|f| !f.error);
+        if let (Some(e), false) = (first_error, rejected) {
+            // that requirement could have failed or passed: no verdict
+            return Err(e);
+        }
+        let decided = rejected || !reviews.is_empty();
         let mut signals = Vec::with_capacity(self.signals.len());
+        // a spent budget is listed once, where it ran out
+        let mut stopped = frame.exhausted();
+        let mut signal_error = stopped;
         for (i, s) in self.signals.iter().enumerate() {
-            let raw = match frame
-                .signal(i)
-                .map_err(|e| (format!("signal {}", s.name), e))?
-            {
-                Value::Number(n) => Some(n),
-                _ => None,
+            let value = if stopped { None } else { Some(frame.signal(i)) };
+            let raw = match value {
+                None => None,
+                Some(Ok(Value::Number(n))) => Some(n),
+                Some(Ok(_)) => None,
+                Some(Err(e)) if decided => {
+                    signal_error = true;
+                    stopped = frame.exhausted();
+                    failed.push(Failure {
+                        rule: format!("signal {}", s.name),
+                        reason: e.message,
+                        error: true,
+                        requirement: usize::MAX,
+                        review: false,
+                    });
+                    None
+                }
+                Some(Err(e)) => return Err((format!("signal {}", s.name), e)),
             };
             signals.push(SignalValue {
                 name: s.name.clone(),
                 raw,
             });
         }
-        let score = frame.score().map_err(|e| ("score".to_string(), e))?;
-        let status = if !failed.is_empty() {
+        // the score reads every signal: unknown when one is in error
+        let score = if signal_error {
+            None
+        } else {
+            Some(frame.score().map_err(|e| ("score".to_string(), e))?)
+        };
+        let status = if rejected {
             Status::Rejected
         } else if !reviews.is_empty() {
+            // a signal in error is listed after the requirements in review
+            reviews.append(&mut failed);
             failed = reviews;
             Status::Review
         } else {
@@ -171,6 +212,7 @@ impl Program {
                 .tier()
                 .map_err(|e| ("tier".to_string(), e))?
                 .map(|i| self.tiers[i].name.clone());
+            let score = score.expect("an accepted creator has no signal in error");
             rank_key = Some(match &self.rank {
                 None => RankKey::Number(score),
                 Some(node) if self.tie_breaks.is_empty() => self.rank_key(frame, node)?,
@@ -187,7 +229,7 @@ impl Program {
             id: String::new(),
             status,
             failed,
-            score: Some(score),
+            score,
             tier,
             signals: Signals(signals),
             rank: None,

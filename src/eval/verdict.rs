@@ -14,9 +14,11 @@ pub enum Status {
     Accepted,
     /// No requirement failed, but one came out missing with `when missing review`.
     Review,
-    /// At least one requirement failed.
+    /// At least one requirement failed (even when another part of the
+    /// evaluation met a value of the wrong kind: it is listed too).
     Rejected,
-    /// The record could not be evaluated (a value of the wrong kind, or a damaged record).
+    /// The verdict could not be decided: a value of the wrong kind that
+    /// could change it, or a damaged record.
     Error,
 }
 
@@ -44,13 +46,20 @@ impl Status {
     }
 }
 
-/// One requirement a creator did not meet, or the cause of an error.
+/// One requirement a creator did not meet, or a wrong-kind value met while
+/// evaluating it (docs/language.md, section 12).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Failure {
-    /// The requirement's name (or `record`, `signal NAME`, `tier`, `rank by` for errors).
+    /// The requirement's name (or `record`, `signal NAME`, `score`, `tier`, `rank by` for errors).
     pub rule: String,
     /// Why, naming the values.
     pub reason: String,
+    /// True when this is a wrong-kind value rather than a requirement not
+    /// met: the cause of an `error`, or an error listed beside the failed
+    /// requirements of a creator whose verdict it could not change.
+    /// Written to JSON only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub error: bool,
     /// Index of the requirement in file order.
     #[serde(skip)]
     pub requirement: usize,
@@ -141,6 +150,7 @@ impl Verdict {
             failed: vec![Failure {
                 rule: rule.to_string(),
                 reason,
+                error: true,
                 requirement: usize::MAX,
                 review: false,
             }],

@@ -150,7 +150,12 @@ fn causes(o: &Verdict, n: &Verdict) -> Vec<String> {
     };
     for f in &n.failed {
         if n.status != Status::Error && !o.failed.iter().any(|g| g.rule == f.rule) {
-            out.push(format!("now {} {}: {}", kind(n), f.rule, f.reason));
+            let k = if f.error {
+                "meets an error in"
+            } else {
+                kind(n)
+            };
+            out.push(format!("now {k} {}: {}", f.rule, f.reason));
         }
     }
     for f in &o.failed {

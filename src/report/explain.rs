@@ -135,7 +135,13 @@ pub fn render(t: &Trace, paint: Paint) -> String {
 fn verdict(out: &mut String, t: &Trace, paint: Paint) {
     let mut facts = vec![paint.status(t.status)];
     if t.status == Status::Rejected || t.status == Status::Review {
-        let rules: Vec<&str> = t.failed.iter().map(|f| f.rule.as_str()).collect();
+        // errors listed beside the failures are shown below, as errors
+        let rules: Vec<&str> = t
+            .failed
+            .iter()
+            .filter(|f| !f.error)
+            .map(|f| f.rule.as_str())
+            .collect();
         let by = if t.status == Status::Rejected {
             "by"
         } else {
@@ -163,8 +169,8 @@ fn verdict(out: &mut String, t: &Trace, paint: Paint) {
         None => format!("record {}", t.record),
     };
     let _ = writeln!(out, "  {}", paint.dim(&place));
-    if t.status == Status::Error {
-        for f in &t.failed {
+    {
+        for f in t.failed.iter().filter(|f| f.error) {
             let _ = writeln!(
                 out,
                 "  {} in {}: {}",
@@ -301,7 +307,12 @@ fn signal(out: &mut String, s: &SignalTrace, scored: bool, paint: Paint) {
 
 fn score(out: &mut String, t: &Trace) {
     let Some(score) = t.score else {
-        let _ = writeln!(out, "  score: none (a creator in error has no score)");
+        let why = if t.status == Status::Error {
+            "a creator in error has no score"
+        } else {
+            "a signal in error leaves it unknown"
+        };
+        let _ = writeln!(out, "  score: none ({why})");
         return;
     };
     let total: f64 = t.signals.iter().map(|s| s.weight).sum();

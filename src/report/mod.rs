@@ -53,6 +53,9 @@ pub struct NearMiss {
     pub id: String,
     /// The weighted score.
     pub score: f64,
+    /// How far from passing, relative to the bounds
+    /// ([`crate::eval::distance::relative_gap`]): the list is ordered by it.
+    pub gap: f64,
     /// The one requirement that rejected them.
     pub rule: String,
     /// Why, as in `failed`.
@@ -88,7 +91,7 @@ pub struct Report {
     /// The ranked shortlist.
     pub shortlist: Vec<ShortlistEntry>,
     /// With `--near-misses N`: up to N creators rejected by exactly one
-    /// requirement, best score first.
+    /// requirement, nearest to passing first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub near_misses: Option<Vec<NearMiss>>,
     /// Rows skipped as empty (every cell blank in a CSV or sheet), no
@@ -231,35 +234,40 @@ impl<'p> Screening<'p> {
         self
     }
 
-    /// The requirement that alone rejected `v`, if `v` would enter the
-    /// near misses: rejected by exactly one requirement, and a better
-    /// score than the last one kept (ties keep input order).
+    /// The requirement that alone rejected `v`, if `v` may enter the near
+    /// misses: rejected by exactly one requirement (an error listed beside
+    /// it rules it out). Whether it enters depends on its distance.
     pub fn near_miss(&self, v: &Verdict) -> Option<usize> {
-        let near = self.near.as_ref()?;
-        if v.status != Status::Rejected || v.failed.len() != 1 {
+        self.near.as_ref()?;
+        if v.status != Status::Rejected || v.failed.len() != 1 || v.failed[0].error {
             return None;
         }
-        let score = v.score?;
-        let full = near.kept.len() == near.wanted;
-        if full && near.kept.last().is_some_and(|last| score <= last.score) {
-            return None;
-        }
+        v.score?;
         Some(v.failed[0].requirement)
     }
 
     /// Adds `v`, which [`Screening::near_miss`] let in, with its distance
-    /// to passing.
+    /// to passing: the nearest first (by [`crate::eval::distance::relative_gap`]),
+    /// the better score breaking ties, then input order.
     pub fn add_near_miss(&mut self, v: &Verdict, distance: Vec<Distance>) {
         let Some(near) = self.near.as_mut() else {
             return;
         };
         let score = v.score.unwrap_or(0.0);
-        let at = near.kept.partition_point(|k| k.score >= score);
+        let gap = crate::eval::distance::relative_gap(&distance);
+        // verdicts come in input order: a tie goes after those kept
+        let at = near
+            .kept
+            .partition_point(|k| k.gap < gap || (k.gap == gap && k.score >= score));
+        if at >= near.wanted {
+            return;
+        }
         near.kept.insert(
             at,
             NearMiss {
                 id: v.id.clone(),
                 score,
+                gap,
                 rule: v.failed[0].rule.clone(),
                 reason: v.failed[0].reason.clone(),
                 distance,
@@ -277,7 +285,7 @@ impl<'p> Screening<'p> {
         self.counts[v.status as usize] += 1;
         if v.status == Status::Rejected {
             let mut first = usize::MAX;
-            for f in v.failed.iter().filter(|f| !f.review) {
+            for f in v.failed.iter().filter(|f| !f.review && !f.error) {
                 self.failures[f.requirement] += 1;
                 first = first.min(f.requirement);
             }

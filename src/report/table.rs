@@ -236,7 +236,7 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
         let _ = writeln!(
             out,
             "{}",
-            paint.bold("Near misses (rejected by one requirement only, best score first)")
+            paint.bold("Near misses (rejected by one requirement only, nearest first)")
         );
         if near.is_empty() {
             out.push_str("  no creator was rejected by exactly one requirement\n");

@@ -4,6 +4,7 @@
 
 mod build;
 mod errors;
+mod hints;
 
 use pest::Parser as _;
 
@@ -77,9 +78,15 @@ pub struct Parsed {
     /// The tree; `None` when the file's structure could not be read.
     pub file: Option<RulesFile>,
     /// Every syntax error. With a tree, they are local (an invalid escape, a
-    /// number too large, a chained comparison) and the tree can still be
-    /// checked, so that all of a file's errors are reported in one pass.
+    /// number too large, a chained comparison), or the tree holds only the
+    /// declarations that could be read ([`Parsed::broken`] names the others);
+    /// either way it can still be checked, so that all of a file's errors
+    /// are reported in one pass.
     pub errors: Vec<RuleDiagnostic>,
+    /// The names of declarations left out of the tree because they could
+    /// not be read (`require micro followers > 1` gives `micro`): what
+    /// refers to them is not reported as referring to nothing.
+    pub broken: Vec<String>,
 }
 
 /// Parses a whole rules file; any syntax error is an `Err`.
@@ -102,7 +109,11 @@ pub fn parse_recovering(src: &str) -> Parsed {
 }
 
 fn parse_here(src: &str) -> Parsed {
-    let fatal = |errors| Parsed { file: None, errors };
+    let fatal = |errors| Parsed {
+        file: None,
+        errors,
+        broken: Vec::new(),
+    };
     if src.len() > MAX_SOURCE_BYTES {
         return fatal(vec![too_large(src.len())]);
     }
@@ -132,29 +143,92 @@ fn parse_here(src: &str) -> Parsed {
             Parsed {
                 file: Some(file),
                 errors: b.errors,
+                broken: Vec::new(),
             }
         }
-        Err(e) => {
-            let first = errors::from_pest(src, &e, 0);
-            let mut all = vec![first];
-            let failed_at = all[0].span.start;
-            let starts = decl_starts(src);
-            for (i, &start) in starts.iter().enumerate() {
-                let end = starts.get(i + 1).copied().unwrap_or(src.len());
-                if end <= failed_at {
-                    continue;
-                }
-                if start <= failed_at {
-                    continue; // the chunk holding the first error
-                }
-                let chunk = &src[start..end];
-                if let Err(e) = RulesParser::parse(Rule::single_decl, chunk) {
-                    all.push(errors::from_pest(src, &e, start));
+        Err(e) => recover(src, syntax_error(src, &e, 0, src.len())),
+    }
+}
+
+/// After a syntax error (`first`), parses each declaration on its own (from
+/// a line that begins with a declaration keyword to the next), so that the
+/// errors of every broken declaration are found, and the others make a
+/// tree that is checked too: one pass shows every problem of the file.
+fn recover(src: &str, first: RuleDiagnostic) -> Parsed {
+    let mut errors = vec![first];
+    let mut b = Builder {
+        src,
+        errors: Vec::new(),
+        base: 0,
+    };
+    let mut decls = Vec::new();
+    let mut broken = Vec::new();
+    let starts = decl_starts(src);
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(src.len());
+        let chunk = &src[start..end];
+        match RulesParser::parse(Rule::single_decl, chunk) {
+            Ok(mut pairs) => {
+                let decl = pairs
+                    .next()
+                    .and_then(|p| p.into_inner().find(|p| p.as_rule() != Rule::EOI));
+                if let Some(p) = decl {
+                    decls.push(b.decl(p, start));
                 }
             }
-            fatal(all)
+            Err(e) => {
+                // the chunk holding the first error finds it again
+                let d = syntax_error(src, &e, start, end);
+                let known = errors
+                    .iter()
+                    .any(|k| k.span.start == d.span.start && k.message == d.message);
+                if !known {
+                    errors.push(d);
+                }
+                broken.extend(declared_name(chunk));
+            }
         }
     }
+    let file = RulesFile { decls };
+    if let Some(d) = too_deep(&file) {
+        errors.push(d);
+        return Parsed {
+            file: None,
+            errors,
+            broken,
+        };
+    }
+    errors.append(&mut b.errors);
+    Parsed {
+        file: Some(file),
+        errors,
+        broken,
+    }
+}
+
+/// The diagnostic for a syntax error pest found in `src[start..end]`: in
+/// the words of a common slip when it is one ([`hints`]), else pest's
+/// reworded.
+fn syntax_error(
+    src: &str,
+    e: &pest::error::Error<Rule>,
+    start: usize,
+    end: usize,
+) -> RuleDiagnostic {
+    let d = errors::from_pest(src, e, start);
+    hints::common_slip(src, start, end, d.span.start).unwrap_or(d)
+}
+
+/// The name a declaration that could not be read gives (`micro` in
+/// `require micro followers > 1`), when it gets that far.
+fn declared_name(chunk: &str) -> Option<String> {
+    let mut words = chunk.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+    let keyword = words.find(|w| !w.is_empty())?;
+    if !matches!(keyword, "let" | "require" | "signal" | "tier") {
+        return None;
+    }
+    let name = words.find(|w| !w.is_empty())?;
+    Some(name.to_string())
 }
 
 /// The diagnostic for a source of `len` bytes, over [`MAX_SOURCE_BYTES`].

@@ -1,0 +1,96 @@
+//! Warnings about bare names: a name that is no let, no signal and no
+//! built-in is read as a field, so a typo of a let (`beuaty` for `beauty`)
+//! silently reads a field that no record has and rejects everyone. A name
+//! a slip of the keys from a let or signal is pointed out before any
+//! record is read.
+
+use super::Declared;
+use crate::ast::*;
+use crate::diagnostic::{did_you_mean, edit_distance, RuleDiagnostic};
+
+/// One warning per place a bare name close to a let or signal is read as
+/// a field (`creator.NAME` says a field is meant, and is never warned about).
+pub(super) fn fields_close_to_declared(
+    file: &RulesFile,
+    declared: &Declared,
+) -> Vec<RuleDiagnostic> {
+    let mut out = Vec::new();
+    if declared.lets.is_empty() && declared.signals.is_empty() {
+        return out;
+    }
+    for decl in &file.decls {
+        let expr = match &decl.kind {
+            DeclKind::Let(l) => &l.value,
+            DeclKind::Require(r) => &r.condition,
+            DeclKind::Signal(s) => &s.value,
+            DeclKind::Tier(Tier {
+                condition: Some(c), ..
+            }) => c,
+            DeclKind::Rank(r) => &r.key,
+            _ => continue,
+        };
+        walk(expr, declared, &mut Vec::new(), &mut out);
+    }
+    out
+}
+
+fn walk(e: &Expr, declared: &Declared, scope: &mut Vec<String>, out: &mut Vec<RuleDiagnostic>) {
+    match &e.kind {
+        ExprKind::Name(n) => {
+            let name = n.name.as_str();
+            let known = scope.iter().any(|p| p == name)
+                || declared.let_index(name).is_some()
+                || declared.signal_index(name).is_some()
+                || super::BUILT_IN_NAMES.contains(&name);
+            if !known {
+                if let Some(w) = warning(n, declared) {
+                    out.push(w);
+                }
+            }
+        }
+        ExprKind::Lambda(p, body) => {
+            scope.push(p.name.clone());
+            walk(body, declared, scope, out);
+            scope.pop();
+        }
+        // `.key` names a field of the value, never a let
+        ExprKind::Field(base, _) => walk(base, declared, scope, out),
+        _ => {
+            for c in e.children() {
+                walk(c, declared, scope, out);
+            }
+        }
+    }
+}
+
+fn warning(n: &Ident, declared: &Declared) -> Option<RuleDiagnostic> {
+    let lets = declared.lets.iter().map(|l| l.name.name.as_str());
+    let signals = declared.signals.iter().map(|s| s.name.name.as_str());
+    let close = did_you_mean(&n.name, lets.chain(signals))?;
+    // Fields are often named like a let or signal on purpose (a field
+    // `niches` beside a signal `niche`, `bio` and a let `fit`): warn only for
+    // what looks like a slip of the keys, one edit (a swap counts one) in
+    // names of up to six letters, two beyond, and never a name that merely
+    // extends or shortens the other.
+    let (a, b) = (n.name.to_lowercase(), close.to_lowercase());
+    let limit = if a.chars().count() <= 6 { 1 } else { 2 };
+    if a.starts_with(&b) || b.starts_with(&a) || edit_distance(&a, &b) > limit {
+        return None;
+    }
+    let what = if declared.let_index(close).is_some() {
+        "let"
+    } else {
+        "signal"
+    };
+    let name = &n.name;
+    Some(
+        RuleDiagnostic::error(
+            "influence::field-like-name",
+            n.span,
+            format!("`{name}` is no let or signal, so it is read as a field; did you mean the {what} `{close}`?"),
+            format!("read as the field `{name}`"),
+        )
+        .with_help(format!("write `{close}` for the {what}; if the records do have a field `{name}`, write `creator.{name}` to say so"))
+        .warning(),
+    )
+}
