@@ -224,5 +224,7 @@ pub fn workbook(
 
 /// Now, in UTC, as ISO 8601 to the second (`2026-12-02T03:50:00Z`).
 fn utc_now() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }

@@ -242,7 +242,8 @@ fn rows(out: &mut String, p: &Page) {
 fn near_misses(out: &mut String, p: &Page) {
     out.push_str(
         "<section id=\"near\"><h2>Near misses</h2><p class=\"note\">Rejected by one requirement \
-         only, best score first, with what would make each pass.</p>",
+         only, nearest to passing first (the gap relative to the bound, then the score), with \
+         what would make each pass.</p>",
     );
     match &p.report.near_misses {
         None => out.push_str("<p>Not listed: run with --near-misses N.</p>"),

@@ -176,7 +176,7 @@ fn row_cell(out: &mut String, r: &Row, cell: &Cell) {
     }
 }
 
-/// The near misses, best score first, with what would make each pass.
+/// The near misses, nearest to passing first, with what would make each pass.
 pub fn near_misses(out: &mut String, near: &[NearMiss]) {
     out.push_str(
         "<div class=\"scroll\"><table class=\"data\" id=\"near-misses\"><thead><tr>\
