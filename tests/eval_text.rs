@@ -356,6 +356,20 @@ fn dates_compare_with_dates_only() {
         give(json!({"a": "2026-11-03", "n": 3}), "date(a) > n"),
         error("date(a) is 2026-11-03, a date, where a number is needed")
     );
+    // a field of date text compared with a date: the fix is named
+    assert_eq!(
+        give(
+            json!({"posted": "2026-03-01"}),
+            r#"posted > date("2026-01-01")"#
+        ),
+        error(
+            r#"posted is "2026-03-01", a string, where a date is needed; write date(posted) to read it as a date"#
+        )
+    );
+    assert_eq!(
+        give(json!({"posted": "soon"}), r#"posted > date("2026-01-01")"#),
+        error(r#"posted is "soon", a string, where a date is needed"#)
+    );
     assert_eq!(
         codes(r#"let x = date(a) > "2026-01-01""#),
         ["influence::type"]

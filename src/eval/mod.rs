@@ -57,6 +57,14 @@ impl EvalError {
                 }
             }
         }
+        // likewise date(...) for text that reads as a date
+        if need == Kind::Date.article() && reasons::is_path_text(what) {
+            if let Value::Str(s) = v {
+                if dates::read_text(s).is_some() {
+                    message.push_str(&format!("; write date({what}) to read it as a date"));
+                }
+            }
+        }
         EvalError { message, span }
     }
 
