@@ -280,8 +280,25 @@ fn lookup<'j>(record: &'j Json, path: &[String]) -> Option<&'j Json> {
 }
 
 /// A key under `parent`, written as a `--columns` name (`profile.email`).
+/// `key` under `parent` as `--columns` reads it back: a dotted path, with
+/// a key that holds a comma, a bracket, a quote or (below the top, where
+/// a whole name is not tried) a dot written in brackets, `n["e.mail"]`.
 fn prefixed(parent: &[String], key: &str) -> String {
-    let mut path = parent.to_vec();
-    path.push(key.to_string());
-    path.join(".")
+    let mut out = String::new();
+    let key = key.to_string();
+    for (i, k) in parent.iter().chain(std::iter::once(&key)).enumerate() {
+        let odd = k.contains([',', '[', ']', '"', '\\'])
+            || k.trim() != k
+            || (k.contains('.') && !parent.is_empty());
+        if odd {
+            let escaped = k.replace('\\', "\\\\").replace('"', "\\\"");
+            out.push_str(&format!("[\"{escaped}\"]"));
+        } else {
+            if i > 0 {
+                out.push('.');
+            }
+            out.push_str(k);
+        }
+    }
+    out
 }

@@ -104,6 +104,9 @@ impl Column {
             let key = key.trim();
             if !key.is_empty() {
                 path.push(key.to_string());
+            } else if name.trim_end().ends_with('.') {
+                // `profile.`: a path ending in a dot names no field
+                path.push(String::new());
             }
             let name = name.trim().to_string();
             if path.is_empty() || path.iter().any(String::is_empty) {
