@@ -356,6 +356,26 @@ fn a_creator_named_script_is_text_in_the_browser() {
     );
     assert!(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;</td>"));
     assert!(dom.contains("&lt;i&gt;small&lt;/i&gt;</td>"));
+
+    // a fragment a link could carry: malformed escapes and odd keys are
+    // ignored (the table stays in rank order), never a script error
+    for fragment in [
+        "#sort=%E0-asc",
+        "#sort=%-desc",
+        "#sort=column:%3Cscript%3E-asc",
+        "#sort=column:<script>alert(1)</script>-desc",
+        "#sort=",
+        "#sort=-",
+    ] {
+        let page = load(
+            &browser,
+            &dir.join("profile"),
+            &format!("file://{}{fragment}", p(&html)),
+        );
+        no_script_errors(&page, fragment);
+        assert!(page.dom.contains("data-js=\"ready\""), "{fragment}");
+        assert!(!page.dom.contains("data-sorted="), "{fragment}");
+    }
 }
 
 #[test]
