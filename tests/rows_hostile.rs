@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use common::{p, run, scratch, stderr, stdout, write};
 
@@ -98,4 +100,71 @@ fn the_help_for_an_unknown_column_writes_odd_keys_in_brackets() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains(",a@b,1,3,"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_workbook_or_a_page_is_refused_on_a_terminal_named_by_output() {
+    // `script` gives the command a terminal for standard output
+    let Some(script) = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join("script"))
+            .find(|c| c.is_file())
+    }) else {
+        eprintln!(
+            "*** SKIPPED: `script` (util-linux) is needed to give the command a terminal ***"
+        );
+        return;
+    };
+    let bin = env!("CARGO_BIN_EXE_influence-eval");
+    for (format, says) in [
+        ("xlsx", "--format xlsx writes a workbook, a binary file"),
+        ("html", "--format html writes a file to open in a browser"),
+    ] {
+        for to in ["/dev/stdout", "/dev/tty"] {
+            let command =
+                format!("{bin} rules/brand.rules creators.json --format {format} --output {to}");
+            let o = std::process::Command::new(&script)
+                .args(["-qec", &command, "/dev/null"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env("NO_COLOR", "1")
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("run script");
+            let text = String::from_utf8_lossy(&o.stdout);
+            assert_eq!(o.status.code(), Some(2), "{format} {to}: {text}");
+            assert!(text.contains(says), "{format} {to}: {text}");
+            assert!(!text.contains("PK") && !text.contains("<html"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn output_dev_stdout_writes_to_a_pipe() {
+    // /dev/stdout is a link to /proc/self/fd/1, itself a link the kernel
+    // follows to a pipe that has no path
+    if !Path::new("/dev/stdout").exists() {
+        return;
+    }
+    for format in ["csv", "ndjson", "json", "html", "xlsx"] {
+        let o = run(&[
+            "rules/brand.rules",
+            "creators.json",
+            "--format",
+            format,
+            "--output",
+            "/dev/stdout",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+        assert!(o.stdout.len() > 100, "{format}: {}", stdout(&o));
+    }
+    let o = run(&["rules/brand.rules", "creators.json", "--format", "csv"]);
+    let piped = run(&[
+        "rules/brand.rules",
+        "creators.json",
+        "--format",
+        "csv",
+        "--output",
+        "/dev/stdout",
+    ]);
+    assert_eq!(stdout(&piped), stdout(&o));
 }

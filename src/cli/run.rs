@@ -33,8 +33,13 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
         rules = rules.with_today(d);
     }
     let to_terminal = a.output.is_none() && terminal::stdout_is_terminal();
-    if a.format == Some(Format::Html) && to_terminal {
+    // `--output /dev/tty` (or /dev/stdout on a terminal) is a terminal too
+    let output_terminal = a.output.as_deref().is_some_and(terminal::path_is_terminal);
+    if a.format == Some(Format::Html) && (to_terminal || output_terminal) {
         return super::html::refuse_terminal(rep);
+    }
+    if a.format == Some(Format::Xlsx) && output_terminal {
+        return export::refuse_terminal(rep);
     }
     let format = a.format.unwrap_or(if to_terminal {
         Format::Table
