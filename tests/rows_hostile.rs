@@ -168,3 +168,33 @@ fn output_dev_stdout_writes_to_a_pipe() {
     ]);
     assert_eq!(stdout(&piped), stdout(&o));
 }
+
+#[test]
+fn a_column_only_ever_null_is_said_to_be_null() {
+    let dir = scratch("hostile-null");
+    let rules = write(&dir, "r.rules", RULES);
+    let data = write(
+        &dir,
+        "d.ndjson",
+        "{\"followers\": 50, \"email\": null, \"p\": {\"e\": null}}\n{\"followers\": 60}\n",
+    );
+    let o = run(&[
+        p(&rules),
+        p(&data),
+        "--format",
+        "csv",
+        "--columns",
+        "email,p.e",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("for `email`, the records that have `email` all have it null (empty)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("for `p.e`, the records that have `p.e` all have it null (empty)"),
+        "{e}"
+    );
+    assert!(!e.contains("include"), "{e}");
+}
