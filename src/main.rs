@@ -181,7 +181,7 @@ struct RunArgs {
     /// Shortlist length, overriding the ruleset's `limit` (1 to 1,000,000,000, as `limit`).
     #[arg(long, value_name = "N", value_parser = shortlist_arg)]
     top: Option<usize>,
-    /// Include every creator's verdict, in input order (table and json; for csv, ndjson and xlsx it means --rows all).
+    /// Include every creator's verdict, in input order (table and json; for csv, ndjson, xlsx and html it means --rows all).
     #[arg(long)]
     all: bool,
     /// The rows of csv, ndjson, xlsx and html: shortlist (ranked, `limit` / --top applied), accepted (rank order, then review), all (every record, input order) [default: shortlist for csv, xlsx and html, all for ndjson].

@@ -198,3 +198,27 @@ fn a_column_only_ever_null_is_said_to_be_null() {
     );
     assert!(!e.contains("include"), "{e}");
 }
+
+#[test]
+fn all_is_rows_all_for_html_too_as_the_help_says() {
+    let o = run(&["run", "--help"]);
+    assert!(
+        stdout(&o).contains("for csv, ndjson, xlsx and html it means --rows all"),
+        "{}",
+        stdout(&o)
+    );
+    let dir = scratch("hostile-all-html");
+    let page = dir.join("all.html");
+    let o = run(&[
+        "rules/brand.rules",
+        "creators.json",
+        "--format",
+        "html",
+        "--all",
+        "--output",
+        p(&page),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&page).expect("the page");
+    assert!(html.contains("<h2>Every creator (400)</h2>"));
+}
