@@ -116,6 +116,10 @@ impl Column {
                     format!("`{name}` is not a field name: give a key, a dotted path (`profile.email`) or a key in brackets (`[\"Follower Count\"]`)")
                 });
             }
+            if columns.iter().any(|c: &Column| c.name == name) {
+                // ndjson would write the same key twice in one object
+                return Err(format!("`{name}` is given twice: give each column once"));
+            }
             let whole = (!bracketed && path.len() > 1).then(|| name.clone());
             columns.push(Column { name, path, whole });
             if chars.next().is_none() {
