@@ -222,3 +222,37 @@ fn all_is_rows_all_for_html_too_as_the_help_says() {
     let html = std::fs::read_to_string(&page).expect("the page");
     assert!(html.contains("<h2>Every creator (400)</h2>"));
 }
+
+#[test]
+fn an_output_named_for_another_format_without_format_is_refused() {
+    let dir = scratch("hostile-extension");
+    for (name, format) in [
+        ("shortlist.xlsx", "an xlsx"),
+        ("report.HTML", "an html"),
+        ("s.csv", "a csv"),
+        ("v.jsonl", "an ndjson"),
+    ] {
+        let out = dir.join(name);
+        let o = run(&["rules/brand.rules", "creators.json", "--output", p(&out)]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let e = stderr(&o);
+        assert!(
+            e.contains(&format!(
+                "{name} names {format} file, but the report would be json"
+            )),
+            "{e}"
+        );
+        let flag = format.split(' ').nth(1).expect("a format");
+        assert!(e.contains(&format!("add --format {flag}")), "{e}");
+        assert!(!out.exists(), "{name}: nothing written");
+    }
+    // json, or no extension, is written as before
+    for name in ["r.json", "report"] {
+        let out = dir.join(name);
+        let o = run(&["rules/brand.rules", "creators.json", "--output", p(&out)]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert!(std::fs::read_to_string(&out)
+            .expect("written")
+            .starts_with('{'));
+    }
+}
