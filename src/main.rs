@@ -172,7 +172,7 @@ struct RunArgs {
     /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
     #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
     records: Option<data::RecordsPath>,
-    /// Output format [default: table on a terminal, json otherwise].
+    /// Output format [default: table on a terminal, json otherwise; an --output named .xlsx, .html, .csv or .ndjson needs it given].
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Write the report to FILE instead of standard output: to a temporary file beside it, renamed over FILE only when complete (a symbolic link is followed, FILE's permissions kept). FILE may not be the rules or the data.
@@ -181,7 +181,7 @@ struct RunArgs {
     /// Shortlist length, overriding the ruleset's `limit` (1 to 1,000,000,000, as `limit`).
     #[arg(long, value_name = "N", value_parser = shortlist_arg)]
     top: Option<usize>,
-    /// Include every creator's verdict, in input order (table and json; for csv, ndjson and xlsx it means --rows all).
+    /// Include every creator's verdict, in input order (table and json; for csv, ndjson, xlsx and html it means --rows all).
     #[arg(long)]
     all: bool,
     /// The rows of csv, ndjson, xlsx and html: shortlist (ranked, `limit` / --top applied), accepted (rank order, then review), all (every record, input order) [default: shortlist for csv, xlsx and html, all for ndjson].

@@ -356,6 +356,26 @@ fn a_creator_named_script_is_text_in_the_browser() {
     );
     assert!(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;</td>"));
     assert!(dom.contains("&lt;i&gt;small&lt;/i&gt;</td>"));
+
+    // a fragment a link could carry: malformed escapes and odd keys are
+    // ignored (the table stays in rank order), never a script error
+    for fragment in [
+        "#sort=%E0-asc",
+        "#sort=%-desc",
+        "#sort=column:%3Cscript%3E-asc",
+        "#sort=column:<script>alert(1)</script>-desc",
+        "#sort=",
+        "#sort=-",
+    ] {
+        let page = load(
+            &browser,
+            &dir.join("profile"),
+            &format!("file://{}{fragment}", p(&html)),
+        );
+        no_script_errors(&page, fragment);
+        assert!(page.dom.contains("data-js=\"ready\""), "{fragment}");
+        assert!(!page.dom.contains("data-sorted="), "{fragment}");
+    }
 }
 
 #[test]
@@ -416,4 +436,58 @@ fn html_goes_to_a_file_or_a_pipe_whole() {
     let o = run(&["rules/brand.rules", "creators.json", "--format", "html"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(String::from_utf8_lossy(&o.stdout), written);
+}
+
+#[test]
+fn long_names_and_ids_do_not_widen_the_page() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = scratch("html-long");
+    let long = "L".repeat(300);
+    let rules = write(
+        &dir,
+        "long.rules",
+        format!("ruleset \"{long}\"\nrequire big: followers >= 10\nsignal s = followers / 100\n"),
+    );
+    let id = "x".repeat(400);
+    let data = write(
+        &dir,
+        &format!("{}.json", "d".repeat(200)),
+        format!(
+            r#"[{{"handle": "{id}", "followers": 50}}, {{"handle": "{id}y", "followers": 9}},
+                {{"handle": "{id}z", "followers": "many"}}]"#
+        ),
+    );
+    let html = dir.join("long.html");
+    let o = run(&[
+        p(&rules),
+        p(&data),
+        "--format",
+        "html",
+        "--output",
+        p(&html),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // a copy that writes the page's width and the window's into the DOM
+    let page = std::fs::read_to_string(&html).expect("the page");
+    let measure = "<script>document.documentElement.setAttribute('data-width', \
+                   document.documentElement.scrollWidth + ' ' + window.innerWidth);</script></body>";
+    let copy = dir.join("measured.html");
+    std::fs::write(&copy, page.replace("</body>", measure)).expect("write the copy");
+    let page = load(
+        &browser,
+        &dir.join("profile"),
+        &format!("file://{}", p(&copy)),
+    );
+    let at = page.dom.find("data-width=\"").expect("the widths") + "data-width=\"".len();
+    let width = &page.dom[at..at + page.dom[at..].find('"').expect("a closing quote")];
+    let (page_width, window) = width
+        .split_once(' ')
+        .map(|(a, b)| (a.parse::<u64>().expect("px"), b.parse::<u64>().expect("px")))
+        .expect("two widths");
+    assert!(
+        page_width <= window,
+        "the page is {page_width}px wide in a {window}px window"
+    );
 }

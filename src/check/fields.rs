@@ -80,6 +80,14 @@ impl FieldCensus {
             let parent = &p[..p.len() - 1];
             let last = p.last().expect("paths are never empty");
             let seen = self.keys.get(parent);
+            if seen.is_some_and(|s| s.contains(last)) {
+                // the key is there, only ever null: no other name to offer
+                help.push(format!(
+                    "for `{name}`, the records that have `{}` all have it null (empty)",
+                    prefixed(parent, last)
+                ));
+                continue;
+            }
             let near = seen.and_then(|s| did_you_mean(last, s.iter().map(String::as_str)));
             let mut some: Vec<String> = seen
                 .map(|s| s.iter().take(12).map(|k| prefixed(parent, k)).collect())
@@ -279,9 +287,25 @@ fn lookup<'j>(record: &'j Json, path: &[String]) -> Option<&'j Json> {
     Some(cur)
 }
 
-/// A key under `parent`, written as a `--columns` name (`profile.email`).
+/// `key` under `parent` as `--columns` reads it back: a dotted path, with
+/// a key that holds a comma, a bracket, a quote or (below the top, where
+/// a whole name is not tried) a dot written in brackets, `n["e.mail"]`.
 fn prefixed(parent: &[String], key: &str) -> String {
-    let mut path = parent.to_vec();
-    path.push(key.to_string());
-    path.join(".")
+    let mut out = String::new();
+    let key = key.to_string();
+    for (i, k) in parent.iter().chain(std::iter::once(&key)).enumerate() {
+        let odd = k.contains([',', '[', ']', '"', '\\'])
+            || k.trim() != k
+            || (k.contains('.') && !parent.is_empty());
+        if odd {
+            let escaped = k.replace('\\', "\\\\").replace('"', "\\\"");
+            out.push_str(&format!("[\"{escaped}\"]"));
+        } else {
+            if i > 0 {
+                out.push('.');
+            }
+            out.push_str(k);
+        }
+    }
+    out
 }

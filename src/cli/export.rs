@@ -17,6 +17,18 @@ use super::run::{default_threads, warn};
 use super::{output, output_name, write_failed, Reporter, EXIT_DATA};
 use crate::{Format, RunArgs};
 
+/// A workbook is binary: `--output` naming a terminal is refused (exit 2)
+/// before the data is read.
+pub fn refuse_terminal(rep: &Reporter) -> ExitCode {
+    rep.error(
+        "influence::output",
+        "--format xlsx writes a workbook, a binary file, not text for a terminal; nothing was written",
+        None,
+        Some("run again with --output shortlist.xlsx"),
+    );
+    ExitCode::from(EXIT_DATA)
+}
+
 /// The UTF-8 byte-order mark `--bom` starts a csv report with.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 

@@ -34,6 +34,19 @@ impl AtomicFile {
     /// are kept. Fails at once for a folder or a folder that does not
     /// exist, before any work is done.
     pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        // a device or pipe is written in place through the path as given:
+        // `/dev/stdout` on a pipe links, through /proc, to a name
+        // (`pipe:[123]`) that only the kernel can follow
+        if let Ok(m) = fs::metadata(path) {
+            if !m.is_file() && !m.is_dir() {
+                let file = OpenOptions::new().write(true).open(path)?;
+                return Ok(AtomicFile {
+                    out: BufWriter::new(file),
+                    temp: None,
+                    target: path.to_path_buf(),
+                });
+            }
+        }
         let target = resolve_links(path)?;
         let keep = match fs::metadata(&target) {
             Ok(m) if m.is_dir() => {

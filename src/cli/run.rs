@@ -33,8 +33,16 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
         rules = rules.with_today(d);
     }
     let to_terminal = a.output.is_none() && terminal::stdout_is_terminal();
-    if a.format == Some(Format::Html) && to_terminal {
+    // `--output /dev/tty` (or /dev/stdout on a terminal) is a terminal too
+    let output_terminal = a.output.as_deref().is_some_and(terminal::path_is_terminal);
+    if a.format == Some(Format::Html) && (to_terminal || output_terminal) {
         return super::html::refuse_terminal(rep);
+    }
+    if a.format == Some(Format::Xlsx) && output_terminal {
+        return export::refuse_terminal(rep);
+    }
+    if let Some(code) = refuse_a_json_file_named_otherwise(&a, rep) {
+        return code;
     }
     let format = a.format.unwrap_or(if to_terminal {
         Format::Table
@@ -97,6 +105,36 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
 /// with `>> creators.ndjson`) naming the same file by any path, symbolic
 /// link or hard link. ndjson and csv would read a truncated input on
 /// their second pass; every format would destroy it.
+/// Without `--format`, a report to a file is json: a file named for
+/// another format (`shortlist.xlsx`) would hold json that its program
+/// cannot open, so exit 2 and say which `--format` to add.
+fn refuse_a_json_file_named_otherwise(a: &RunArgs, rep: &Reporter) -> Option<ExitCode> {
+    if a.format.is_some() {
+        return None;
+    }
+    let ext = a
+        .output
+        .as_deref()?
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase();
+    let (article, format) = match ext.as_str() {
+        "xlsx" => ("an", "xlsx"),
+        "html" | "htm" => ("an", "html"),
+        "csv" => ("a", "csv"),
+        "ndjson" | "jsonl" => ("an", "ndjson"),
+        _ => return None,
+    };
+    let name = output_name(a.output.as_deref());
+    rep.error(
+        "influence::usage",
+        &format!("--output {name} names {article} {format} file, but the report would be json (no --format given); nothing was written"),
+        None,
+        Some(&format!("add --format {format} (or --format json to write json there)")),
+    );
+    Some(ExitCode::from(EXIT_DATA))
+}
+
 fn refuse_overwriting_an_input(a: &RunArgs, rep: &Reporter) -> Option<ExitCode> {
     let (target, to) = match &a.output {
         Some(path) => (

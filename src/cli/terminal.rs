@@ -22,6 +22,25 @@ pub fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 
+/// Whether `--output PATH` names a terminal (`/dev/tty`, or `/dev/stdout`
+/// when that is one). Only a character device is opened to ask, for
+/// writing, never created or truncated.
+#[cfg(unix)]
+pub fn path_is_terminal(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+        && std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .is_ok_and(|f| f.is_terminal())
+}
+
+/// Elsewhere a terminal is not named by a path the same way.
+#[cfg(not(unix))]
+pub fn path_is_terminal(_path: &std::path::Path) -> bool {
+    false
+}
+
 /// The width to fit tables to: `COLUMNS` when set, else the terminal's
 /// width when standard output is one; none for pipes and files.
 pub fn width() -> Option<usize> {

@@ -200,14 +200,21 @@ fn finish_table(sheet: &mut Worksheet, rows: usize, columns: usize) -> Result<()
     Ok(())
 }
 
-/// An input value in its own kind of cell: a number as a number, true or
-/// false as a boolean, text (and a list, its items joined by `; `) as
+/// An input value in its own kind of cell: a number as a number (a whole
+/// number of more than 15 digits as text), true or false as a boolean, text (and a list, its items joined by `; `) as
 /// text; nothing for null.
 fn value(sheet: &mut Worksheet, r: u32, c: u16, v: &Json) -> Result<(), XlsxError> {
     match v {
         Json::Null => {}
         Json::Bool(b) => {
             sheet.write_boolean(r, c, *b)?;
+        }
+        // a spreadsheet number keeps 15 digits: a longer whole number (a
+        // platform's 19-digit user id) is written as its text, unchanged
+        Json::Number(n)
+            if (n.is_i64() || n.is_u64()) && n.to_string().trim_start_matches('-').len() > 15 =>
+        {
+            sheet.write_string(r, c, n.to_string())?;
         }
         Json::Number(n) => match n.as_f64().filter(|x| x.is_finite()) {
             Some(x) => {

@@ -221,7 +221,7 @@ fn rows(out: &mut String, p: &Page) {
         let _ = write!(
             out,
             "<p class=\"cap\" id=\"row-cap\">The table shows the first {} of {} rows: a page holds \
-             at most {} (--format csv or json has them all).</p>",
+             at most {} (--format csv or xlsx with the same --rows has them all).</p>",
             count(shown),
             count(p.total_rows),
             count(ROW_CAP)

@@ -67,8 +67,16 @@
       hint.hidden = false;
     }
     var m = /(?:^#|&)sort=([^&]*)/.exec(window.location.hash);
+    var spec = null;
     if (m) {
-      var spec = decodeURIComponent(m[1]);
+      // a malformed escape (`%E0`) in a link's fragment is no sort, not an error
+      try {
+        spec = decodeURIComponent(m[1]);
+      } catch (e) {
+        spec = null;
+      }
+    }
+    if (spec !== null) {
       var at = spec.lastIndexOf("-");
       var key = spec.slice(0, at);
       var dir = spec.slice(at + 1);

@@ -305,6 +305,8 @@ fn rows_past_the_cap_are_left_out_with_a_note() {
     });
     assert_eq!(html.matches("<tr data-id=").count(), ROW_CAP);
     assert!(html.contains("The table shows the first 10,000 of 10,003 rows"));
+    // json lists only the shortlist without --all: the note names files that have every row
+    assert!(html.contains("(--format csv or xlsx with the same --rows has them all)"));
     // status and reasons appear when rows are not all accepted; extra
     // columns of numbers sort as numbers
     for th in [

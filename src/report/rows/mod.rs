@@ -104,6 +104,9 @@ impl Column {
             let key = key.trim();
             if !key.is_empty() {
                 path.push(key.to_string());
+            } else if name.trim_end().ends_with('.') {
+                // `profile.`: a path ending in a dot names no field
+                path.push(String::new());
             }
             let name = name.trim().to_string();
             if path.is_empty() || path.iter().any(String::is_empty) {
@@ -112,6 +115,10 @@ impl Column {
                 } else {
                     format!("`{name}` is not a field name: give a key, a dotted path (`profile.email`) or a key in brackets (`[\"Follower Count\"]`)")
                 });
+            }
+            if columns.iter().any(|c: &Column| c.name == name) {
+                // ndjson would write the same key twice in one object
+                return Err(format!("`{name}` is given twice: give each column once"));
             }
             let whole = (!bracketed && path.len() > 1).then(|| name.clone());
             columns.push(Column { name, path, whole });

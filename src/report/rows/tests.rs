@@ -30,6 +30,17 @@ fn columns_are_keys_paths_or_bracketed_names() {
 }
 
 #[test]
+fn a_column_given_twice_is_refused() {
+    // ndjson would write the same key twice in one object
+    let e = Column::parse_list("followers, country,followers").expect_err("twice");
+    assert!(e.contains("`followers` is given twice"), "{e}");
+    assert!(
+        Column::parse_list("a.b,a[\"b\"]").is_ok(),
+        "different names"
+    );
+}
+
+#[test]
 fn numbers_are_rounded_without_noise() {
     assert_eq!(number_text(0.462_499_999_999_999_97), "0.4625");
     assert_eq!(number_text(0.1 + 0.2), "0.3");
