@@ -307,6 +307,29 @@ fn date_reads_every_accepted_form() {
 }
 
 #[test]
+fn dates_at_the_edges_of_the_calendar() {
+    // the last day of year 9999 is a date, not 1970-01-01
+    assert_eq!(lit(r#"date("9999-12-31")"#), day("9999-12-31"));
+    assert_eq!(lit(r#"days_since("9999-12-31")"#), Num(-2_912_107.0));
+    assert_eq!(
+        lit(r#"date("9999-12-31") > date("2026-01-01")"#),
+        Bool(true)
+    );
+    assert_eq!(lit(r#"date("0000-01-01")"#), day("0000-01-01"));
+    assert_eq!(lit(r#"days_since("0000-01-01")"#), Num(740_317.0));
+    assert_eq!(lit(r#"days_since("2024-02-29")"#), Num(1007.0));
+    assert_eq!(
+        lit(r#"date("2026-11-03T10:00:00+14:00")"#),
+        day("2026-11-02T20:00:00Z")
+    );
+    assert_eq!(
+        lit(r#"date("2026-11-03T10:00:00-12:00")"#),
+        day("2026-11-03T22:00:00Z")
+    );
+    assert_eq!(lit("date(-1)"), day("1969-12-31T23:59:59Z"));
+}
+
+#[test]
 fn date_refuses_every_other_form() {
     let accepted = "(accepted: a date 2026-11-03, a date-time 2026-11-03T10:00:00Z or with an offset such as +02:00, or Unix seconds)";
     for bad in [

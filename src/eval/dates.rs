@@ -5,9 +5,10 @@
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::Offset;
-use jiff::Timestamp;
+use jiff::{Span, Timestamp};
 
 const DAY: i64 = 86_400;
+const EPOCH: Date = Date::constant(1970, 1, 1);
 
 /// The forms `date(x)` accepts, for reasons and help.
 pub const ACCEPTED: &str = "a date 2026-11-03, a date-time 2026-11-03T10:00:00Z or with an offset such as +02:00, or Unix seconds";
@@ -15,8 +16,17 @@ pub const ACCEPTED: &str = "a date 2026-11-03, a date-time 2026-11-03T10:00:00Z 
 /// A date printed in ISO form: `2026-11-03` at midnight UTC, else the
 /// date-time in UTC, `2026-11-03T10:00:00Z`.
 pub fn iso(secs: i64) -> String {
+    if secs.rem_euclid(DAY) == 0 {
+        // civil arithmetic: midnight of 9999-12-31 is past jiff's Timestamp range
+        if let Some(d) = Span::new()
+            .try_days(secs.div_euclid(DAY))
+            .ok()
+            .and_then(|span| EPOCH.checked_add(span).ok())
+        {
+            return d.to_string();
+        }
+    }
     match Timestamp::from_second(secs) {
-        Ok(t) if secs.rem_euclid(DAY) == 0 => Offset::UTC.to_datetime(t).date().to_string(),
         Ok(t) => t.to_string(),
         // values are made by `read_text` and `from_unix`, which keep to the range
         Err(_) => secs.to_string(),
@@ -82,10 +92,10 @@ pub fn today_utc() -> Date {
 }
 
 fn day_start(d: Date) -> i64 {
-    // midnight of a valid civil date is always a valid UTC instant
-    Offset::UTC
-        .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
-        .map_or(0, Timestamp::as_second)
+    // civil arithmetic, not a Timestamp: jiff's instants stop a day short of
+    // 9999-12-31, which must not read as 1970-01-01; every civil date's day
+    // count fits, so the fallback is never taken
+    EPOCH.until(d).map_or(0, |span| i64::from(span.get_days())) * DAY
 }
 
 #[cfg(test)]
