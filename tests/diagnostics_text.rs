@@ -35,6 +35,10 @@ snapshot!(
     date_against_text,
     "require recent: date(last_post_at) >= \"2026-11-01\"\n"
 );
+snapshot!(
+    date_constant_not_a_date,
+    "require joined: date(created_at) < date(\"01/06/2026\")\n"
+);
 snapshot!(rank_key_a_list, "rank by score desc, [followers]\n");
 snapshot!(
     example_today_not_a_date,

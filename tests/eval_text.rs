@@ -330,6 +330,24 @@ fn dates_at_the_edges_of_the_calendar() {
 }
 
 #[test]
+fn a_constant_date_text_must_be_a_date() {
+    // every creator would be an `error`: the checker says it once
+    assert_eq!(
+        codes(r#"require r: date(t) < date("2026-02-30")"#),
+        ["influence::date"]
+    );
+    assert_eq!(
+        codes("let launch = \"01/06/2026\"\nrequire r: days_since(launch) > 3"),
+        ["influence::date"]
+    );
+    assert_eq!(codes(r#"require r: date(t) < date("2026-06-01")"#), [""; 0]);
+    assert_eq!(
+        codes(r#"require r: date(t) < date("2026-06-01T10:00:00+02:00")"#),
+        [""; 0]
+    );
+}
+
+#[test]
 fn date_refuses_every_other_form() {
     let accepted = "(accepted: a date 2026-11-03, a date-time 2026-11-03T10:00:00Z or with an offset such as +02:00, or Unix seconds)";
     for bad in [
