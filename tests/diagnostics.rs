@@ -122,6 +122,14 @@ snapshot!(
 );
 snapshot!(missing_is_a_reserved_word, "let missing = 3\n");
 snapshot!(
+    lambda_parameter_reserved_word,
+    "let v = map(xs, missing => 1)\n"
+);
+snapshot!(
+    lambda_parameter_in_brackets,
+    "let v = map(xs, (x) => x + 1)\n"
+);
+snapshot!(
     field_of_a_list,
     "require r: filter(recentPosts, p => p.likes > 0).likes > 100\n"
 );

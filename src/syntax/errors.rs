@@ -68,6 +68,11 @@ pub(super) fn from_pest(src: &str, e: &pest::error::Error<Rule>, base: usize) ->
         }
     }
     let found = found_token(src, base + pos);
+    if found == "=>" {
+        if let Some(d) = bad_parameter(src, base + pos) {
+            return d;
+        }
+    }
     let len = if base + pos < src.len() {
         found.len().max(1)
     } else {
@@ -133,6 +138,43 @@ fn found_token(src: &str, pos: usize) -> &str {
         }
     }
     &rest[..first.len_utf8()]
+}
+
+/// A `=>` after something that is not a name: a reserved word
+/// (`missing => 1`) or a bracketed parameter (`(x) => x`).
+fn bad_parameter(src: &str, arrow: usize) -> Option<RuleDiagnostic> {
+    let before = src.get(..arrow)?.trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &before[start..];
+    if RESERVED.contains(&word) {
+        return Some(
+            RuleDiagnostic::error(
+                "influence::parse",
+                Span::new(start, before.len()),
+                format!("`{word}` is a reserved word, not a name"),
+                "reserved word",
+            )
+            .with_help(format!(
+                "name the lambda's parameter otherwise, e.g. `x => ...`; a field called `{word}` is read as `creator[\"{word}\"]`"
+            )),
+        );
+    }
+    if word.is_empty() && before.ends_with(')') {
+        return Some(
+            RuleDiagnostic::error(
+                "influence::parse",
+                Span::new(arrow, arrow + 2),
+                "a lambda's parameter is a bare name, without brackets",
+                "after `)`",
+            )
+            .with_help("write `x => ...`, e.g. `map(recentPosts, p => p.likes)`"),
+        );
+    }
+    None
 }
 
 /// Words that can never be names.
