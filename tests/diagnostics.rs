@@ -126,6 +126,10 @@ snapshot!(
     "let v = map(xs, missing => 1)\n"
 );
 snapshot!(
+    lambda_parameter_named_creator,
+    "require r: any(contacts, creator => creator.email == email)\n"
+);
+snapshot!(
     lambda_parameter_in_brackets,
     "let v = map(xs, (x) => x + 1)\n"
 );

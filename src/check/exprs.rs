@@ -525,6 +525,18 @@ impl Walker<'_, '_, '_> {
             };
             if p == Param::Lambda {
                 if let ExprKind::Lambda(param, body) = &a.kind {
+                    if param.name == "creator" {
+                        // `creator.NAME` always reads the record's field
+                        self.push(
+                            RuleDiagnostic::error(
+                                "influence::reserved-name",
+                                param.span,
+                                "`creator` is a built-in name",
+                                "cannot name a parameter",
+                            )
+                            .with_help("`creator` is the whole record; name the parameter something else, e.g. `c => c.email`"),
+                        );
+                    }
                     self.scope.push(param.name.clone());
                     let t = self.ty(body);
                     self.lambda_body(f, body, t);
