@@ -461,6 +461,9 @@ fn the_run_date_comes_from_the_options() {
     };
     assert_eq!(on("2026-12-02"), ("2026-12-02".to_string(), 0.29));
     assert_eq!(on("2026-11-13"), ("2026-11-13".to_string(), 0.1));
+    // the last day of the calendar is reported as itself
+    assert_eq!(on("9999-12-31").0, "9999-12-31");
+    assert_eq!(on("0000-01-01").0, "0000-01-01");
 }
 
 // ---- rank by several keys ----

@@ -18,11 +18,7 @@ pub const ACCEPTED: &str = "a date 2026-11-03, a date-time 2026-11-03T10:00:00Z 
 pub fn iso(secs: i64) -> String {
     if secs.rem_euclid(DAY) == 0 {
         // civil arithmetic: midnight of 9999-12-31 is past jiff's Timestamp range
-        if let Some(d) = Span::new()
-            .try_days(secs.div_euclid(DAY))
-            .ok()
-            .and_then(|span| EPOCH.checked_add(span).ok())
-        {
+        if let Some(d) = from_day_number(secs.div_euclid(DAY)) {
             return d.to_string();
         }
     }
@@ -81,6 +77,14 @@ pub fn day_number(d: Date) -> i64 {
     day_start(d).div_euclid(DAY)
 }
 
+/// The date of a day number (days since 1970-01-01), the inverse of
+/// [`day_number`] for every civil date; `None` beyond them.
+pub fn from_day_number(days: i64) -> Option<Date> {
+    // civil arithmetic: 9999-12-31 is past jiff's Timestamp range
+    let span = Span::new().try_days(days).ok()?;
+    EPOCH.checked_add(span).ok()
+}
+
 /// The UTC calendar day (days since 1970-01-01) of a date value.
 pub fn day_of(secs: i64) -> i64 {
     secs.div_euclid(DAY)
@@ -130,5 +134,8 @@ mod tests {
         assert_eq!(from_unix(0.0), Some(0));
         assert_eq!(from_unix(1e18), None);
         assert_eq!(read_day("2026-12-02").map(day_number), Some(20_789));
+        for d in [Date::MIN, Date::MAX, EPOCH, Date::constant(2024, 2, 29)] {
+            assert_eq!(from_day_number(day_number(d)), Some(d), "{d}");
+        }
     }
 }
