@@ -358,6 +358,9 @@ fn date_refuses_every_other_form() {
         "",
         "2026-11-03T25:00:00Z",
         "20261103",
+        // a named time zone is not read (no zone database): never taken for UTC
+        "2026-11-03T10:00:00[Europe/Paris]",
+        "2026-11-03T10:00:00Z[Europe/Paris]",
     ] {
         assert_eq!(
             give(json!({"d": bad}), "date(d)"),

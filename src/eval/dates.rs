@@ -37,8 +37,12 @@ pub fn read_text(text: &str) -> Option<i64> {
     if let Some(d) = read_day(t) {
         return Some(day_start(d));
     }
-    // a date-time must start with a whole date; jiff reads the rest
+    // a date-time must start with a whole date; jiff reads the rest, but
+    // would read `10:00:00[Europe/Paris]` as UTC: a named zone is refused
     read_day(t.get(..10)?)?;
+    if t.contains('[') {
+        return None;
+    }
     if let Ok(ts) = t.parse::<Timestamp>() {
         return Some(ts.as_second());
     }
