@@ -270,3 +270,24 @@ fn every_diagnostic_has_code_label_and_help() {
         }
     }
 }
+
+#[test]
+fn a_usage_with_alternatives_quotes_each_alternative() {
+    // `sum(list)` or `sum(list, x => number)`, not one quote around "or"
+    let help = |src: &str| -> Vec<String> {
+        let err = Ruleset::compile("test.rules", src).expect_err("invalid");
+        err.diagnostics
+            .iter()
+            .filter_map(|d| d.help.clone())
+            .collect()
+    };
+    assert_eq!(
+        help("signal s = sum(xs, 5)\n"),
+        ["call it as `sum(list)` or `sum(list, x => number)`"]
+    );
+    assert_eq!(
+        help("let v = min()\n"),
+        ["call it as `min(a, b, ...)`, `min(list)` or `min(list, x => number)`"]
+    );
+    assert_eq!(help("let v = len()\n"), ["call it as `len(text or list)`"]);
+}

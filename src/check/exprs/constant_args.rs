@@ -59,7 +59,7 @@ impl Walker<'_, '_, '_> {
                 ),
                 format!("{} here", k.article()),
             )
-            .with_help(format!("call it as `{}`", f.usage())),
+            .with_help(format!("call it as {}", super::quoted_usage(f.usage()))),
         );
     }
 
