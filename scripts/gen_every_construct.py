@@ -84,8 +84,9 @@ SILENT = """
 - `sum/avg/min/max/median(xs, x => e)` is the aggregate over map(xs, x => e):
   an error in e for any element is an error, even after a missing element;
   a missing element value and a non-number one together: flagged.
-- `median` of an even count is (a + b) / 2 of the middle two (flagged when
-  a + (b - a) / 2 would round differently; never with the fixture's data).
+- `median` of an even count is (a + b) / 2 of the middle two, a / 2 + b / 2
+  when a + b overflows (flagged when a + (b - a) / 2 would round
+  differently; never with the fixture's data).
 - `bool(-0)` is flagged (0 is false; -0 is not said).
 - `number(x, ",")` reads as number() does with the roles of "," and "."
   swapped; the fixture has no "$", signs or two decimal commas with it.
@@ -1065,7 +1066,10 @@ class Ctx:
             return xs[n // 2]
         a, b = xs[n // 2 - 1], xs[n // 2]
         m = (a + b) / 2
-        if not math.isfinite(m) or m != a + (b - a) / 2:
+        if not math.isfinite(m):
+            # the sum overflows: the halves are added instead (the mean is finite)
+            m = a / 2 + b / 2
+        elif m != a + (b - a) / 2:
             # (a + b) / 2 and a + (b - a) / 2 round differently: not said which
             self.flag("median: the mean of the middle two depends on the formula")
         return finite(m)

@@ -19,6 +19,11 @@ use crate::report::rows::Column;
 use crate::report::{Report, Screening};
 use crate::{Ruleset, RunOptions};
 
+/// Stack of each evaluating thread: twice what the deepest evaluation takes
+/// in a debug build (some 7 MiB, `eval::Frame::eval`), a few percent of it
+/// in a release build; reserved, not used, by the threads that do not need it.
+const WORKER_STACK: usize = 16 << 20;
+
 /// What a worker made of one batch.
 struct Done {
     /// Each verdict with its distance to passing (a possible near miss)
@@ -333,15 +338,23 @@ impl Ruleset {
                         let jobs = Arc::clone(&jobs);
                         let to_merger = to_merger.clone();
                         let (filter, options) = (&filter, options);
-                        scope.spawn(move || {
-                            let mut worker = Worker::new(self, filter, options);
-                            while let Some((k, batch)) = next_job(&jobs) {
-                                if to_merger.send((k, worker.work(&batch))).is_err() {
-                                    break;
+                        // a worker's stack holds the deepest evaluation without
+                        // being extended on the heap (eval's stacker), which at
+                        // the edge would map a new segment for every element
+                        // of a hot loop; the memory is only reserved
+                        std::thread::Builder::new()
+                            .stack_size(WORKER_STACK)
+                            .spawn_scoped(scope, move || {
+                                let mut worker = Worker::new(self, filter, options);
+                                while let Some((k, batch)) = next_job(&jobs) {
+                                    if to_merger.send((k, worker.work(&batch))).is_err() {
+                                        break;
+                                    }
                                 }
-                            }
-                            worker.census
-                        })
+                                worker.census
+                            })
+                            // as `scope.spawn` does: no thread is no run
+                            .expect("the system refused to start a worker thread")
                     })
                     .collect();
                 // only the workers hold the queue now: when they stop, the reader stops

@@ -122,6 +122,18 @@ snapshot!(
 );
 snapshot!(missing_is_a_reserved_word, "let missing = 3\n");
 snapshot!(
+    lambda_parameter_reserved_word,
+    "let v = map(xs, missing => 1)\n"
+);
+snapshot!(
+    lambda_parameter_named_creator,
+    "require r: any(contacts, creator => creator.email == email)\n"
+);
+snapshot!(
+    lambda_parameter_in_brackets,
+    "let v = map(xs, (x) => x + 1)\n"
+);
+snapshot!(
     field_of_a_list,
     "require r: filter(recentPosts, p => p.likes > 0).likes > 100\n"
 );
@@ -257,4 +269,25 @@ fn every_diagnostic_has_code_label_and_help() {
             assert!(d.span.end <= src.len(), "{src}: span outside the file");
         }
     }
+}
+
+#[test]
+fn a_usage_with_alternatives_quotes_each_alternative() {
+    // `sum(list)` or `sum(list, x => number)`, not one quote around "or"
+    let help = |src: &str| -> Vec<String> {
+        let err = Ruleset::compile("test.rules", src).expect_err("invalid");
+        err.diagnostics
+            .iter()
+            .filter_map(|d| d.help.clone())
+            .collect()
+    };
+    assert_eq!(
+        help("signal s = sum(xs, 5)\n"),
+        ["call it as `sum(list)` or `sum(list, x => number)`"]
+    );
+    assert_eq!(
+        help("let v = min()\n"),
+        ["call it as `min(a, b, ...)`, `min(list)` or `min(list, x => number)`"]
+    );
+    assert_eq!(help("let v = len()\n"), ["call it as `len(text or list)`"]);
 }

@@ -35,7 +35,19 @@ snapshot!(
     date_against_text,
     "require recent: date(last_post_at) >= \"2026-11-01\"\n"
 );
+snapshot!(
+    date_constant_not_a_date,
+    "require joined: date(created_at) < date(\"01/06/2026\")\n"
+);
 snapshot!(rank_key_a_list, "rank by score desc, [followers]\n");
+snapshot!(
+    example_today_before_the_creator,
+    "require active: days_since(last_post_at) <= 30\nexample \"e\" {\n  today \"2026-12-02\"\n  creator { last_post_at: \"2026-11-20\" }\n  expect accepted\n}\n"
+);
+snapshot!(
+    example_today_not_quoted,
+    "require active: days_since(last_post_at) <= 30\nexample \"e\" {\n  creator { last_post_at: \"2026-11-20\" }\n  today 2026-12-02\n  expect accepted\n}\n"
+);
 snapshot!(
     example_today_not_a_date,
     "require active: days_since(last_post_at) <= 30\nexample \"e\" {\n  creator { last_post_at: \"2026-11-20\" }\n  today \"2026-02-30\"\n  today \"2026-12-02\"\n  expect accepted\n}\n"

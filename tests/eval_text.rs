@@ -307,6 +307,47 @@ fn date_reads_every_accepted_form() {
 }
 
 #[test]
+fn dates_at_the_edges_of_the_calendar() {
+    // the last day of year 9999 is a date, not 1970-01-01
+    assert_eq!(lit(r#"date("9999-12-31")"#), day("9999-12-31"));
+    assert_eq!(lit(r#"days_since("9999-12-31")"#), Num(-2_912_107.0));
+    assert_eq!(
+        lit(r#"date("9999-12-31") > date("2026-01-01")"#),
+        Bool(true)
+    );
+    assert_eq!(lit(r#"date("0000-01-01")"#), day("0000-01-01"));
+    assert_eq!(lit(r#"days_since("0000-01-01")"#), Num(740_317.0));
+    assert_eq!(lit(r#"days_since("2024-02-29")"#), Num(1007.0));
+    assert_eq!(
+        lit(r#"date("2026-11-03T10:00:00+14:00")"#),
+        day("2026-11-02T20:00:00Z")
+    );
+    assert_eq!(
+        lit(r#"date("2026-11-03T10:00:00-12:00")"#),
+        day("2026-11-03T22:00:00Z")
+    );
+    assert_eq!(lit("date(-1)"), day("1969-12-31T23:59:59Z"));
+}
+
+#[test]
+fn a_constant_date_text_must_be_a_date() {
+    // every creator would be an `error`: the checker says it once
+    assert_eq!(
+        codes(r#"require r: date(t) < date("2026-02-30")"#),
+        ["influence::date"]
+    );
+    assert_eq!(
+        codes("let launch = \"01/06/2026\"\nrequire r: days_since(launch) > 3"),
+        ["influence::date"]
+    );
+    assert_eq!(codes(r#"require r: date(t) < date("2026-06-01")"#), [""; 0]);
+    assert_eq!(
+        codes(r#"require r: date(t) < date("2026-06-01T10:00:00+02:00")"#),
+        [""; 0]
+    );
+}
+
+#[test]
 fn date_refuses_every_other_form() {
     let accepted = "(accepted: a date 2026-11-03, a date-time 2026-11-03T10:00:00Z or with an offset such as +02:00, or Unix seconds)";
     for bad in [
@@ -317,6 +358,9 @@ fn date_refuses_every_other_form() {
         "",
         "2026-11-03T25:00:00Z",
         "20261103",
+        // a named time zone is not read (no zone database): never taken for UTC
+        "2026-11-03T10:00:00[Europe/Paris]",
+        "2026-11-03T10:00:00Z[Europe/Paris]",
     ] {
         assert_eq!(
             give(json!({"d": bad}), "date(d)"),
@@ -420,6 +464,9 @@ fn the_run_date_comes_from_the_options() {
     };
     assert_eq!(on("2026-12-02"), ("2026-12-02".to_string(), 0.29));
     assert_eq!(on("2026-11-13"), ("2026-11-13".to_string(), 0.1));
+    // the last day of the calendar is reported as itself
+    assert_eq!(on("9999-12-31").0, "9999-12-31");
+    assert_eq!(on("0000-01-01").0, "0000-01-01");
 }
 
 // ---- rank by several keys ----

@@ -272,3 +272,45 @@ fn explain_and_near_misses_stay_within_the_budget() {
         start.elapsed()
     );
 }
+
+#[test]
+fn lambdas_nested_to_the_depth_limit_stop_in_time_on_every_thread() {
+    // 100 nested sums over 3 elements: the innermost loop runs at the depth
+    // where a worker thread's stack ran low, and extending it for each
+    // element took a second per 150,000 steps (minutes for the default budget)
+    let dir = scratch("totality-deep-lambdas");
+    let mut body = "1".to_string();
+    for i in 0..100 {
+        body = format!("sum(xs, x{i} => {body})");
+    }
+    let rules = write(
+        &dir,
+        "t.rules",
+        format!("let v = {body}\nrequire r: v > 0\n"),
+    );
+    let data = write(
+        &dir,
+        "c.ndjson",
+        format!("{}\n", json!({"handle": "a", "xs": [1, 2, 3]})),
+    );
+    within(
+        Duration::from_secs(10),
+        "100 nested sums on 2 threads",
+        || {
+            let o = run(&[
+                p(&rules),
+                p(&data),
+                "--format",
+                "json",
+                "--all",
+                "--threads",
+                "2",
+                "--max-steps",
+                "3000000",
+            ]);
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            let v = &json_of(&o)["creators"][0];
+            assert_eq!(v["status"], "error", "{v}");
+        },
+    );
+}

@@ -502,7 +502,7 @@ impl Walker<'_, '_, '_> {
                         if args.len() == 1 { "" } else { "s" }
                     ),
                 )
-                .with_help(format!("call it as `{}`", f.usage())),
+                .with_help(format!("call it as {}", quoted_usage(f.usage()))),
             );
         }
         let list_kind = args.first().map(|a| (a, f.param(0)));
@@ -525,6 +525,18 @@ impl Walker<'_, '_, '_> {
             };
             if p == Param::Lambda {
                 if let ExprKind::Lambda(param, body) = &a.kind {
+                    if param.name == "creator" {
+                        // `creator.NAME` always reads the record's field
+                        self.push(
+                            RuleDiagnostic::error(
+                                "influence::reserved-name",
+                                param.span,
+                                "`creator` is a built-in name",
+                                "cannot name a parameter",
+                            )
+                            .with_help("`creator` is the whole record; name the parameter something else, e.g. `c => c.email`"),
+                        );
+                    }
                     self.scope.push(param.name.clone());
                     let t = self.ty(body);
                     self.lambda_body(f, body, t);
@@ -541,7 +553,7 @@ impl Walker<'_, '_, '_> {
                         ),
                         "expected `x => ...`",
                     )
-                    .with_help(format!("call it as `{}`", f.usage())),
+                    .with_help(format!("call it as {}", quoted_usage(f.usage()))),
                 );
                 self.ty(a);
                 continue;
@@ -649,4 +661,33 @@ pub(crate) fn is_path(e: &Expr) -> bool {
         ExprKind::Index(base, i) => matches!(i.kind, ExprKind::String(_)) && is_path(base),
         _ => false,
     }
+}
+
+/// A function's usage with each alternative in backticks:
+/// `` `sum(list)` or `sum(list, x => number)` ``; the `or` inside
+/// `len(text or list)` is part of its one form.
+pub(super) fn quoted_usage(usage: &str) -> String {
+    let mut out = String::from("`");
+    let mut depth = 0usize;
+    let mut rest = usage;
+    while let Some(c) = rest.chars().next() {
+        if depth == 0 {
+            if let Some(sep) = [", ", " or "].into_iter().find(|sep| rest.starts_with(sep)) {
+                out.push('`');
+                out.push_str(sep);
+                out.push('`');
+                rest = &rest[sep.len()..];
+                continue;
+            }
+        }
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out.push('`');
+    out
 }

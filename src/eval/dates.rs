@@ -5,9 +5,10 @@
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::Offset;
-use jiff::Timestamp;
+use jiff::{Span, Timestamp};
 
 const DAY: i64 = 86_400;
+const EPOCH: Date = Date::constant(1970, 1, 1);
 
 /// The forms `date(x)` accepts, for reasons and help.
 pub const ACCEPTED: &str = "a date 2026-11-03, a date-time 2026-11-03T10:00:00Z or with an offset such as +02:00, or Unix seconds";
@@ -15,8 +16,13 @@ pub const ACCEPTED: &str = "a date 2026-11-03, a date-time 2026-11-03T10:00:00Z 
 /// A date printed in ISO form: `2026-11-03` at midnight UTC, else the
 /// date-time in UTC, `2026-11-03T10:00:00Z`.
 pub fn iso(secs: i64) -> String {
+    if secs.rem_euclid(DAY) == 0 {
+        // civil arithmetic: midnight of 9999-12-31 is past jiff's Timestamp range
+        if let Some(d) = from_day_number(secs.div_euclid(DAY)) {
+            return d.to_string();
+        }
+    }
     match Timestamp::from_second(secs) {
-        Ok(t) if secs.rem_euclid(DAY) == 0 => Offset::UTC.to_datetime(t).date().to_string(),
         Ok(t) => t.to_string(),
         // values are made by `read_text` and `from_unix`, which keep to the range
         Err(_) => secs.to_string(),
@@ -31,8 +37,12 @@ pub fn read_text(text: &str) -> Option<i64> {
     if let Some(d) = read_day(t) {
         return Some(day_start(d));
     }
-    // a date-time must start with a whole date; jiff reads the rest
+    // a date-time must start with a whole date; jiff reads the rest, but
+    // would read `10:00:00[Europe/Paris]` as UTC: a named zone is refused
     read_day(t.get(..10)?)?;
+    if t.contains('[') {
+        return None;
+    }
     if let Ok(ts) = t.parse::<Timestamp>() {
         return Some(ts.as_second());
     }
@@ -71,6 +81,14 @@ pub fn day_number(d: Date) -> i64 {
     day_start(d).div_euclid(DAY)
 }
 
+/// The date of a day number (days since 1970-01-01), the inverse of
+/// [`day_number`] for every civil date; `None` beyond them.
+pub fn from_day_number(days: i64) -> Option<Date> {
+    // civil arithmetic: 9999-12-31 is past jiff's Timestamp range
+    let span = Span::new().try_days(days).ok()?;
+    EPOCH.checked_add(span).ok()
+}
+
 /// The UTC calendar day (days since 1970-01-01) of a date value.
 pub fn day_of(secs: i64) -> i64 {
     secs.div_euclid(DAY)
@@ -82,10 +100,10 @@ pub fn today_utc() -> Date {
 }
 
 fn day_start(d: Date) -> i64 {
-    // midnight of a valid civil date is always a valid UTC instant
-    Offset::UTC
-        .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
-        .map_or(0, Timestamp::as_second)
+    // civil arithmetic, not a Timestamp: jiff's instants stop a day short of
+    // 9999-12-31, which must not read as 1970-01-01; every civil date's day
+    // count fits, so the fallback is never taken
+    EPOCH.until(d).map_or(0, |span| i64::from(span.get_days())) * DAY
 }
 
 #[cfg(test)]
@@ -120,5 +138,8 @@ mod tests {
         assert_eq!(from_unix(0.0), Some(0));
         assert_eq!(from_unix(1e18), None);
         assert_eq!(read_day("2026-12-02").map(day_number), Some(20_789));
+        for d in [Date::MIN, Date::MAX, EPOCH, Date::constant(2024, 2, 29)] {
+            assert_eq!(from_day_number(day_number(d)), Some(d), "{d}");
+        }
     }
 }

@@ -276,7 +276,16 @@ impl<'a> Frame<'a> {
                 if numbers.len() % 2 == 1 {
                     Value::Number(numbers[mid])
                 } else {
-                    Value::number((numbers[mid - 1] + numbers[mid]) / 2.0, span)
+                    let (a, b) = (numbers[mid - 1], numbers[mid]);
+                    // halving first would lose the last bit of tiny numbers;
+                    // halving after overflows for huge ones
+                    let sum = a + b;
+                    let mean = if sum.is_finite() {
+                        sum / 2.0
+                    } else {
+                        a / 2.0 + b / 2.0
+                    };
+                    Value::number(mean, span)
                 }
             }
         })

@@ -103,10 +103,8 @@ impl Program {
 
     /// The run's date (UTC), that `days_since` counts to.
     pub fn today(&self) -> jiff::civil::Date {
-        let secs = self.today.saturating_mul(86_400);
-        jiff::Timestamp::from_second(secs)
-            .map(|t| jiff::tz::Offset::UTC.to_datetime(t).date())
-            .unwrap_or(jiff::civil::Date::MIN)
+        // `set_today` keeps to the civil dates, so the fallback is never taken
+        super::dates::from_day_number(self.today).unwrap_or(jiff::civil::Date::MIN)
     }
 
     /// How many steps one creator's evaluation may take.

@@ -68,6 +68,20 @@ pub(super) fn from_pest(src: &str, e: &pest::error::Error<Rule>, base: usize) ->
         }
     }
     let found = found_token(src, base + pos);
+    if found == "=>" {
+        if let Some(d) = bad_parameter(src, base + pos) {
+            return d;
+        }
+    }
+    if word_before(src, base + pos) == "today" {
+        return RuleDiagnostic::error(
+            "influence::parse",
+            Span::new(base + pos, base + pos + found.len().max(1)),
+            format!("`today` takes a quoted date, not `{found}`"),
+            "expected a date in quotes",
+        )
+        .with_help("write `today \"2026-12-02\"` (year, month, day)");
+    }
     let len = if base + pos < src.len() {
         found.len().max(1)
     } else {
@@ -135,6 +149,50 @@ fn found_token(src: &str, pos: usize) -> &str {
     &rest[..first.len_utf8()]
 }
 
+/// A `=>` after something that is not a name: a reserved word
+/// (`missing => 1`) or a bracketed parameter (`(x) => x`).
+fn bad_parameter(src: &str, arrow: usize) -> Option<RuleDiagnostic> {
+    let before = src.get(..arrow)?.trim_end();
+    let word = word_before(src, arrow);
+    let start = before.len() - word.len();
+    if RESERVED.contains(&word) {
+        return Some(
+            RuleDiagnostic::error(
+                "influence::parse",
+                Span::new(start, before.len()),
+                format!("`{word}` is a reserved word, not a name"),
+                "reserved word",
+            )
+            .with_help(format!(
+                "name the lambda's parameter otherwise, e.g. `x => ...`; a field called `{word}` is read as `creator[\"{word}\"]`"
+            )),
+        );
+    }
+    if word.is_empty() && before.ends_with(')') {
+        return Some(
+            RuleDiagnostic::error(
+                "influence::parse",
+                Span::new(arrow, arrow + 2),
+                "a lambda's parameter is a bare name, without brackets",
+                "after `)`",
+            )
+            .with_help("write `x => ...`, e.g. `map(recentPosts, p => p.likes)`"),
+        );
+    }
+    None
+}
+
+/// The name (or keyword) just before `pos`, spaces skipped; "" if none.
+fn word_before(src: &str, pos: usize) -> &str {
+    let before = src.get(..pos).unwrap_or("").trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &before[start..]
+}
+
 /// Words that can never be names.
 const RESERVED: [&str; 14] = [
     "and", "or", "not", "in", "between", "contains", "matches", "if", "then", "else", "true",
@@ -153,6 +211,9 @@ fn help_for(expected: &[&str], found: &str) -> String {
     let has = |s: &str| expected.contains(&s);
     if found == "=" && has("a comparison operator") {
         return "compare with `==`; `=` only follows the name in `let` and `signal`".into();
+    }
+    if found == "today" && has("`creator`") {
+        return "an example starts with its creator; write `today \"YYYY-MM-DD\"` after it".into();
     }
     if has("a declaration") {
         return "each declaration starts with `ruleset`, `let`, `require`, `signal`, `tier`, `rank by`, `limit` or `example`".into();

@@ -291,6 +291,15 @@ fn a_wrong_kind_element_is_an_error_naming_it() {
 
 #[test]
 fn median_is_the_middle_value() {
+    // the mean of the two middle values, even when their sum is too large
+    assert_eq!(
+        give(json!({"xs": [1e308, 1e308]}), "median(xs)"),
+        Num(1e308)
+    );
+    assert_eq!(
+        give(json!({"xs": [5e-324, 5e-324]}), "median(xs)"),
+        Num(5e-324)
+    );
     assert_eq!(lit("median([3, 1, 2])"), Num(2.0));
     assert_eq!(lit("median([4, 1, 3, 2])"), Num(2.5));
     assert_eq!(lit("median([7])"), Num(7.0));

@@ -1,6 +1,7 @@
 //! Arguments of the text functions that must be known without data: the
 //! separator of `split`, the text `replace` replaces, and the decimal mark
-//! of `number(x, mark)` (docs/language.md, section 10).
+//! of `number(x, mark)`, and a constant text `date` must read
+//! (docs/language.md, section 10).
 
 use super::Walker;
 use crate::ast::{Expr, ExprKind};
@@ -21,12 +22,15 @@ impl Walker<'_, '_, '_> {
                 "replace(handle, \"@\", \"\")",
             ),
             (Builtin::Number, [_, mark]) => self.decimal_mark(mark),
-            (Builtin::Date | Builtin::DaysSince, [x]) => self.readable(
-                f,
-                x,
-                &[Kind::String, Kind::Number, Kind::Date],
-                "text such as \"2026-11-03\", Unix seconds or a date",
-            ),
+            (Builtin::Date | Builtin::DaysSince, [x]) => {
+                self.constant_date(f, x);
+                self.readable(
+                    f,
+                    x,
+                    &[Kind::String, Kind::Number, Kind::Date],
+                    "text such as \"2026-11-03\", Unix seconds or a date",
+                )
+            }
             (Builtin::Bool, [x]) => self.readable(
                 f,
                 x,
@@ -55,7 +59,30 @@ impl Walker<'_, '_, '_> {
                 ),
                 format!("{} here", k.article()),
             )
-            .with_help(format!("call it as `{}`", f.usage())),
+            .with_help(format!("call it as {}", super::quoted_usage(f.usage()))),
+        );
+    }
+
+    /// A constant text `date` cannot read: every creator would be an error.
+    fn constant_date(&mut self, f: Builtin, x: &Expr) {
+        let Some(text) = self.constant_string(x) else {
+            return;
+        };
+        if crate::eval::dates::read_text(&text).is_some() {
+            return;
+        }
+        self.push(
+            RuleDiagnostic::error(
+                "influence::date",
+                x.span,
+                format!("`{}` cannot read {text:?} as a date", f.name()),
+                "not a date",
+            )
+            .with_help(format!(
+                "write the date in ISO form, e.g. `{}(\"2026-11-03\")` ({})",
+                f.name(),
+                crate::eval::dates::ACCEPTED
+            )),
         );
     }
 
