@@ -186,7 +186,8 @@ fn a_field_like_a_typo_of_a_let_is_warned_about() {
 #[test]
 fn fields_named_like_a_let_on_purpose_are_not_warned_about() {
     // a plural, a short name two edits away, `creator.NAME`, a parameter
-    let src = "signal niche = count(niches, n => n == \"beauty\") / 3\nlet fit = 1\nlet beauty = [\"a\"]\nrequire r: bio != \"\" and creator.beuaty == 1 and any(xs, beuaty => beuaty > 1)\n";
+    // a field that ends with a short signal's name (`xs`, `s`), a one-letter let
+    let src = "signal niche = count(niches, n => n == \"beauty\") / 3\nlet fit = 1\nlet beauty = [\"a\"]\nrequire r: bio != \"\" and creator.beuaty == 1 and any(xs, beuaty => beuaty > 1)\nsignal s = len(xs) / 10\nlet k = 2\nrequire q: j > 1 and rate > 1\nlet rates = 1\n";
     let rules = Ruleset::compile("t.rules", src).expect("valid");
     let found: Vec<&str> = rules
         .warnings()

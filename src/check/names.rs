@@ -71,10 +71,14 @@ fn warning(n: &Ident, declared: &Declared) -> Option<RuleDiagnostic> {
     // `niches` beside a signal `niche`, `bio` and a let `fit`): warn only for
     // what looks like a slip of the keys, one edit (a swap counts one) in
     // names of up to six letters, two beyond, and never a name that merely
-    // extends or shortens the other.
+    // extends or shortens the other, at either end (`xs` and a signal `s`,
+    // `rate` and a let `rates`). Names under three letters are left alone:
+    // one key away from `k` or `s` is any other short name.
     let (a, b) = (n.name.to_lowercase(), close.to_lowercase());
     let limit = if a.chars().count() <= 6 { 1 } else { 2 };
-    if a.starts_with(&b) || b.starts_with(&a) || edit_distance(&a, &b) > limit {
+    let short = a.chars().count() < 3 || b.chars().count() < 3;
+    let affix = a.starts_with(&b) || b.starts_with(&a) || a.ends_with(&b) || b.ends_with(&a);
+    if short || affix || edit_distance(&a, &b) > limit {
         return None;
     }
     let what = if declared.let_index(close).is_some() {
