@@ -143,6 +143,21 @@ fn explain_and_diff_take_today() {
     assert!(text.contains("days_since(last_post_at) = 28"), "{text}");
     assert!(text.contains("key = \"2026-11-04T01:30:00Z\""), "{text}");
     assert!(text.contains("then handle = \"mid\""), "{text}");
+    // the date the days were counted to is said, in text and json
+    assert!(text.contains("as of 2026-12-02 (the run's date)"), "{text}");
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "mid",
+        "--today",
+        "2026-12-02",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(json["today"], "2026-12-02");
     let o = run(&[
         "diff",
         p(&rules),

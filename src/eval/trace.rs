@@ -239,6 +239,10 @@ pub struct RankTrace {
 pub struct Trace {
     /// The creator's id.
     pub id: String,
+    /// The run's date that `days_since` counted to (`YYYY-MM-DD`), when
+    /// the rules use `days_since`; left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
     /// 1-based place of the record in its input.
     pub record: usize,
     /// The line of the input where the record starts, when read from a file.

@@ -33,6 +33,7 @@ impl Program {
     pub fn trace(&self, record: Option<&Json>, verdict: &Verdict) -> Trace {
         let mut t = Trace {
             id: verdict.id.clone(),
+            today: self.uses_days_since().then(|| self.today().to_string()),
             record: verdict.position + 1,
             line: None,
             status: verdict.status,

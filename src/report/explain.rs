@@ -164,10 +164,13 @@ fn verdict(out: &mut String, t: &Trace, paint: Paint) {
         paint.bold(&printable(&t.id)),
         facts.join(" · ")
     );
-    let place = match t.line {
+    let mut place = match t.line {
         Some(l) => format!("record {}, line {l} of the data", t.record),
         None => format!("record {}", t.record),
     };
+    if let Some(today) = &t.today {
+        place.push_str(&format!(", as of {today} (the run's date)"));
+    }
     let _ = writeln!(out, "  {}", paint.dim(&place));
     {
         for f in t.failed.iter().filter(|f| f.error) {
