@@ -143,31 +143,7 @@ impl Ruleset {
         bytes: &AtomicU64,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Report, DataError> {
-        let mut screening = Screening::new(self.program(), options.top, options.all)
-            .with_near_misses(options.near_misses);
-        let read = self.pipeline(
-            input,
-            format,
-            options,
-            threads,
-            bytes,
-            progress,
-            |v, d, _| {
-                if let (Some(d), Some(_)) = (d, screening.near_miss(&v)) {
-                    screening.add_near_miss(&v, d);
-                }
-                screening.add(v);
-                true
-            },
-        );
-        let (warnings, skipped) = read?;
-        let mut report = screening.finish();
-        report.warnings = warnings;
-        (report.skipped, report.skipped_lines) = skipped;
-        if report.id_field.is_none() {
-            report.id_field = options.id_field.clone();
-        }
-        Ok(report)
+        self.screen_rows(input, format, options, threads, bytes, progress, |_, _| {})
     }
 
     /// Screens every record of `input` into a report, as

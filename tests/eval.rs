@@ -20,6 +20,8 @@ enum Out {
     Num(f64),
     Str(String),
     Bool(bool),
+    /// A date, in ISO form.
+    Day(String),
     /// Missing, with the reason a requirement would give.
     Missing(String),
     /// A value of the wrong kind: the creator's status is `error`.
@@ -31,6 +33,10 @@ fn s(text: &str) -> Out {
     Str(text.to_string())
 }
 
+fn day(text: &str) -> Out {
+    Day(text.to_string())
+}
+
 fn missing(why: &str) -> Out {
     Missing(why.to_string())
 }
@@ -39,15 +45,22 @@ fn error(why: &str) -> Out {
     Error(why.to_string())
 }
 
+/// The run's date of these tests, that `days_since` counts to.
+fn run_date() -> influence_eval::jiff::civil::Date {
+    "2026-12-02".parse().expect("a date")
+}
+
 fn compile(src: &str) -> Ruleset {
-    Ruleset::compile("test.rules", src).unwrap_or_else(|e| {
-        let msgs: Vec<String> = e
-            .diagnostics
-            .iter()
-            .map(|d| format!("{}: {}", d.code, d.message))
-            .collect();
-        panic!("rules do not compile:\n{src}\n{msgs:#?}")
-    })
+    Ruleset::compile("test.rules", src)
+        .unwrap_or_else(|e| {
+            let msgs: Vec<String> = e
+                .diagnostics
+                .iter()
+                .map(|d| format!("{}: {}", d.code, d.message))
+                .collect();
+            panic!("rules do not compile:\n{src}\n{msgs:#?}")
+        })
+        .with_today(run_date())
 }
 
 /// Evaluates one record against a ruleset.
@@ -68,9 +81,10 @@ fn give(rec: Json, expr: &str) -> Out {
         Status::Accepted => {}
     }
     if let Ok(rules) = Ruleset::compile("test.rules", &format!("let v = {expr}\nrank by v")) {
-        match rules.evaluate(&rec).rank_key {
+        match rules.with_today(run_date()).evaluate(&rec).rank_key {
             Some(RankKey::Number(n)) => return Num(n),
             Some(RankKey::Text(t)) => return Str(t),
+            Some(RankKey::Date(secs)) => return Day(influence_eval::eval::dates::iso(secs)),
             _ => {}
         }
     }
@@ -78,7 +92,7 @@ fn give(rec: Json, expr: &str) -> Out {
     match v.status {
         Status::Accepted => Bool(true),
         Status::Rejected => Bool(false),
-        _ => panic!("`{expr}` is neither a number, a string nor a bool: {v:?}"),
+        _ => panic!("`{expr}` is neither a number, a string, a date nor a bool: {v:?}"),
     }
 }
 
@@ -1733,6 +1747,10 @@ example "a tiny account is turned away" {
 // Lambdas over lists of objects, `median`, `missing`: tests/eval/lists.rs.
 #[path = "eval/lists.rs"]
 mod lists;
+
+// Text, yes/no, decimal marks, dates, several rank keys: tests/eval/text.rs.
+#[path = "eval/text.rs"]
+mod text;
 // docs/language.md section 12: a wrong-kind value makes a creator `error`
 // only when it could change the verdict.
 

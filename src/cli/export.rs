@@ -13,7 +13,7 @@ use influence_eval::report::xlsx::{self, RunInfo};
 use influence_eval::{Report, Ruleset, RunOptions};
 
 use super::progress::Progress;
-use super::run::{default_threads, warn};
+use super::run::{threads, warn};
 use super::{output, output_name, write_failed, Reporter, EXIT_DATA};
 use crate::{Format, RunArgs};
 
@@ -142,10 +142,7 @@ pub fn screen(
     let input = Input::from_arg(&a.data).with_records(a.records.clone());
     let mut progress = Progress::new("screening", input.size());
     let bytes = progress.bytes();
-    let threads = match a.threads {
-        None | Some(0) => default_threads(),
-        Some(n) => n,
-    };
+    let threads = threads(a.threads);
     let screened = rules.screen_rows(
         &input,
         a.format_in.map(Into::into),

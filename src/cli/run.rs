@@ -171,9 +171,16 @@ fn refuse_overwriting_an_input(a: &RunArgs, rep: &Reporter) -> Option<ExitCode> 
     Some(ExitCode::from(EXIT_DATA))
 }
 
-/// Every core the machine offers, up to [`MAX_THREADS`].
-pub(super) fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+/// The threads `--threads N` asks for: 0 (or none) is every core the
+/// machine offers, up to [`MAX_THREADS`]; clap has kept N within
+/// 0..=MAX_THREADS.
+pub(super) fn threads(asked: Option<usize>) -> usize {
+    match asked {
+        None | Some(0) => {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+        }
+        Some(n) => n,
+    }
 }
 
 /// `table` and `json`: one report. Returns the number of creators in error.
@@ -200,11 +207,7 @@ fn summary(
     let input = Input::from_arg(&a.data).with_records(a.records.clone());
     let mut progress = Progress::new("screening", input.size());
     let bytes = progress.bytes();
-    // 0 (or none) is every core; clap has kept N within 0..=MAX_THREADS
-    let threads = match a.threads {
-        None | Some(0) => default_threads(),
-        Some(n) => n,
-    };
+    let threads = threads(a.threads);
     let screened = rules.screen_input(
         &input,
         a.format_in.map(Into::into),
@@ -301,7 +304,7 @@ fn stream(
     let input = Input::from_arg(&a.data).with_records(a.records.clone());
     let mut progress = Progress::new("screening", input.size());
     let bytes = progress.bytes();
-    let threads = a.threads.unwrap_or_else(default_threads).max(1);
+    let threads = threads(a.threads);
     let mut errors = 0;
     let mut failed: Option<io::Error> = None;
     let screened = rules.screen_lines(

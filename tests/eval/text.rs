@@ -2,90 +2,9 @@
 //! functions and for `rank by` with several keys (docs/language.md,
 //! sections 10 and 11), in the style of tests/eval.rs: `give(record,
 //! "expression")` says what the expression came to for that record.
+//! The helpers (`give`, `lit`, the run's date 2026-12-02) are tests/eval.rs's.
 
-use influence_eval::eval::RankKey;
-use influence_eval::jiff::civil::Date;
-use influence_eval::{Ruleset, RunOptions, Status};
-use serde_json::{json, Value as Json};
-
-/// What an expression came to.
-#[derive(Debug, Clone, PartialEq)]
-enum Out {
-    Num(f64),
-    Str(String),
-    Bool(bool),
-    /// A date, in ISO form.
-    Day(String),
-    /// Missing, with the reason a requirement would give.
-    Missing(String),
-    /// A value of the wrong kind: the creator's status is `error`.
-    Error(String),
-}
-use Out::*;
-
-fn s(text: &str) -> Out {
-    Str(text.to_string())
-}
-fn day(text: &str) -> Out {
-    Day(text.to_string())
-}
-fn missing(why: &str) -> Out {
-    Missing(why.to_string())
-}
-fn error(why: &str) -> Out {
-    Error(why.to_string())
-}
-
-/// The run's date of these tests.
-fn run_date() -> Date {
-    "2026-12-02".parse().expect("a date")
-}
-
-fn compile(src: &str) -> Ruleset {
-    Ruleset::compile("test.rules", src)
-        .unwrap_or_else(|e| {
-            let msgs: Vec<String> = e
-                .diagnostics
-                .iter()
-                .map(|d| format!("{}: {}", d.code, d.message))
-                .collect();
-            panic!("rules do not compile:\n{src}\n{msgs:#?}")
-        })
-        .with_today(run_date())
-}
-
-/// What `expr` comes to for `rec`, on the run date 2026-12-02.
-fn give(rec: Json, expr: &str) -> Out {
-    let present = compile(&format!(
-        "let v = {expr}\nrequire r: v == v when missing review"
-    ))
-    .evaluate(&rec);
-    match present.status {
-        Status::Error => return Error(present.failed[0].reason.clone()),
-        Status::Review => return Missing(present.failed[0].reason.clone()),
-        Status::Rejected => panic!("`{expr}` is not equal to itself: {present:?}"),
-        Status::Accepted => {}
-    }
-    if let Ok(rules) = Ruleset::compile("test.rules", &format!("let v = {expr}\nrank by v")) {
-        match rules.with_today(run_date()).evaluate(&rec).rank_key {
-            Some(RankKey::Number(n)) => return Num(n),
-            Some(RankKey::Text(t)) => return Str(t),
-            Some(RankKey::Date(secs)) => return Day(influence_eval::eval::dates::iso(secs)),
-            _ => {}
-        }
-    }
-    let v = compile(&format!("let v = {expr}\nrequire r: v")).evaluate(&rec);
-    match v.status {
-        Status::Accepted => Bool(true),
-        Status::Rejected => Bool(false),
-        _ => panic!("`{expr}` is neither a number, a string, a date nor a bool: {v:?}"),
-    }
-}
-
-/// What `expr` comes to without a record.
-fn lit(expr: &str) -> Out {
-    give(json!({}), expr)
-}
+use super::*;
 
 /// The codes of the diagnostics of a rules file.
 fn codes(src: &str) -> Vec<&'static str> {
