@@ -107,7 +107,12 @@ def print_rss(rows, tally):
 
 
 def print_identical(result, tally):
-    for out, same in (result or {}).items():
+    if result is None:
+        tally.unmeasured += 1
+        say("  - output byte-identical for --threads 1, 2, 8: not measured at this size"
+            " (--quick checks the smallest size only)")
+        return
+    for out, same in result.items():
         label = f"--format {out} output byte-identical for --threads 1, 2, 8"
         if same is None:
             tally.unmeasured += 1
