@@ -3,6 +3,7 @@
 //!
 //!     gen 1000000 bench/data/creators-1m.json     # a JSON array, one record a line
 //!     gen 1000000 bench/data/creators-1m.ndjson   # NDJSON
+//!     gen 1000000 bench/data/creators-1m.csv      # the same records as CSV
 //!
 //! Record i depends only on i (a splitmix64 stream seeded from i), so a
 //! smaller file is a prefix of a larger one, in either format. The fields W1
@@ -10,6 +11,13 @@
 //! link_clicks_30d, conversions_30d) are always present and well-formed; others
 //! are sometimes absent or null (authenticity_score, email, audience), as in
 //! real exports. The file is written to OUT.tmp and renamed when complete.
+//!
+//! The CSV holds the same records in flat columns (`CSV_COLUMNS`): the nested
+//! `audience` object becomes `audience_female_share`, `audience_top_country`
+//! and `audience_age_18_34_share`, the niches one cell joined by `;`
+//! (`skincare;beauty`, which `split(niches, ";")` reads back as a list), an
+//! absent or null field an empty cell, and every number written as the JSON
+//! has it, so influence-eval reads the same values from either file.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -360,6 +368,72 @@ fn pick_country(r: &mut Rng) -> (&'static str, u32, &'static str) {
     COUNTRIES[0]
 }
 
+/// The CSV's header, in order; see the module comment.
+const CSV_COLUMNS: &[&str] = &[
+    "handle",
+    "name",
+    "platform",
+    "followers",
+    "following",
+    "posts",
+    "avg_likes",
+    "avg_comments",
+    "engagement_rate",
+    "niches",
+    "country",
+    "language",
+    "bio",
+    "is_customer",
+    "brand_mentions",
+    "sponsored_posts",
+    "link_clicks_30d",
+    "conversions_30d",
+    "posts_last_30d",
+    "authenticity_score",
+    "audience_female_share",
+    "audience_top_country",
+    "audience_age_18_34_share",
+    "email",
+    "joined",
+];
+
+/// One CSV cell: quoted when it holds a comma, a quote or a line end.
+fn csv_cell(out: &mut Vec<u8>, text: &str) {
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        out.extend_from_slice(text.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// The CSV row of a record written as JSON by `record`: the same values,
+/// numbers as the JSON writes them (serde_json prints the shortest text that
+/// reads back as the same f64, and integers whole).
+fn csv_row(json: &[u8], out: &mut Vec<u8>) {
+    use serde_json::Value;
+    let record: Value = serde_json::from_slice(json).expect("gen writes valid JSON");
+    for (k, column) in CSV_COLUMNS.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        let value = match column.strip_prefix("audience_") {
+            Some(inner) => record.get("audience").and_then(|a| a.get(inner)),
+            None => record.get(*column),
+        };
+        match value {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) => csv_cell(out, s),
+            Some(Value::Array(items)) => {
+                let parts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+                csv_cell(out, &parts.join(";"));
+            }
+            Some(other) => csv_cell(out, &other.to_string()),
+        }
+    }
+}
+
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() == 2 && args[1] == "--version" {
@@ -367,7 +441,9 @@ fn main() -> std::io::Result<()> {
         return Ok(());
     }
     if args.len() != 3 {
-        eprintln!("usage: gen N OUT.json|OUT.ndjson   (gen --version prints the data version)");
+        eprintln!(
+            "usage: gen N OUT.json|OUT.ndjson|OUT.csv   (gen --version prints the data version)"
+        );
         std::process::exit(2);
     }
     let n: u64 = args[1].parse().expect("N is a whole number");
@@ -381,20 +457,32 @@ fn main() -> std::io::Result<()> {
         out_path.extension().and_then(|e| e.to_str()).unwrap_or("")
     ));
     let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+    let csv = out_path.extension().and_then(|e| e.to_str()) == Some("csv");
     let mut line = Vec::with_capacity(1024);
-    if !ndjson {
+    let mut row = Vec::with_capacity(1024);
+    if csv {
+        w.write_all(CSV_COLUMNS.join(",").as_bytes())?;
+        w.write_all(b"\n")?;
+    } else if !ndjson {
         w.write_all(b"[\n")?;
     }
     for i in 0..n {
         line.clear();
         record(i, &mut line);
+        if csv {
+            row.clear();
+            csv_row(&line, &mut row);
+            row.push(b'\n');
+            w.write_all(&row)?;
+            continue;
+        }
         if !ndjson && i + 1 < n {
             line.push(b',');
         }
         line.push(b'\n');
         w.write_all(&line)?;
     }
-    if !ndjson {
+    if !ndjson && !csv {
         w.write_all(b"]\n")?;
     }
     w.flush()?;
