@@ -45,7 +45,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod examples;
 pub mod fmt;
-pub mod human;
+pub mod language;
 pub mod report;
 mod screen;
 pub mod syntax;
@@ -206,7 +206,7 @@ impl Ruleset {
         }
         let warnings = RulesError::new(file, src, check::warnings(&ast)).diagnostics;
         Ok(Ruleset {
-            program: compile::compile(file, src, ast),
+            program: compile::compile(file, src, ast, eval::eval_constant),
             warnings,
         })
     }

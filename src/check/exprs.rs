@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::Declared;
 use crate::ast::*;
 use crate::diagnostic::RuleDiagnostic;
-use crate::eval::value::Kind;
+use crate::language::Kind;
 
 mod calls;
 mod constant_args;
@@ -423,7 +423,7 @@ impl Walker<'_, '_, '_> {
             );
             return;
         };
-        if let Err(err) = crate::compile::build_regex(&text) {
+        if let Err(err) = crate::language::regex::build_regex(&text) {
             let msg = err.to_string();
             let detail = msg
                 .lines()

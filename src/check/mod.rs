@@ -464,7 +464,7 @@ fn check_today(ex: &Example, errors: &mut Vec<RuleDiagnostic>) {
                 )
                 .with_help("keep one `today \"YYYY-MM-DD\"` per example"),
             );
-        } else if crate::eval::dates::read_day(&t.value).is_none() {
+        } else if crate::language::dates::read_day(&t.value).is_none() {
             errors.push(
                 RuleDiagnostic::error(
                     "influence::example-today",

@@ -14,7 +14,7 @@ use super::value::{one_line, Missing, Value};
 use super::Frame;
 use crate::ast::CmpOp;
 use crate::compile::{Node, Op};
-use crate::human;
+use crate::language::human;
 
 /// One thing a creator would have to change to pass a requirement.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -266,7 +266,7 @@ impl Distance {
 /// A value that is missing needs one.
 fn missing(f: &Frame<'_>, n: &Node, m: Missing) -> Distance {
     let expression = match m {
-        Missing::Field(i) => crate::check::fields::path_syntax(&f.prog.fields[i as usize]),
+        Missing::Field(i) => crate::language::path_syntax(&f.prog.fields[i as usize]),
         _ => one_line(f.prog.text(n.span)).into_owned(),
     };
     let mut d = Distance::new(&expression, &Value::Missing(m), "a value", Json::Null);

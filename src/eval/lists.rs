@@ -195,7 +195,7 @@ impl<'a> Frame<'a> {
         let kind = v.kind().map_or("missing", Kind::article);
         let mut message = format!("{what} is {v}, {kind}, where a number is needed");
         if let Value::Str(s) = v {
-            if super::value::parse_human_number(s).is_some() {
+            if super::parse_human_number(s).is_some() {
                 let list_text = one_line(self.text(list));
                 let lambda = match self.prog.sites.get(site as usize).and_then(|s| s.lambda) {
                     Some(l) => {

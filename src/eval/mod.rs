@@ -5,7 +5,7 @@
 
 mod budget;
 mod convert;
-pub mod dates;
+pub use crate::language::dates;
 pub mod distance;
 pub mod functions;
 pub(crate) mod lists;
@@ -13,7 +13,7 @@ mod reasons;
 mod run;
 pub mod trace;
 mod tracer;
-pub mod value;
+pub use crate::language::value;
 mod verdict;
 
 use std::borrow::Cow;
@@ -52,7 +52,7 @@ impl EvalError {
         // suggest number(...) only for a field path, where it is the fix
         if need == Kind::Number.article() && reasons::is_path_text(what) {
             if let Value::Str(s) = v {
-                if value::parse_human_number(s).is_some() {
+                if parse_human_number(s).is_some() {
                     message.push_str(&format!("; write number({what}) to read it as a number"));
                 }
             }
@@ -75,6 +75,12 @@ impl EvalError {
 }
 
 type Eval<'a> = Result<Value<'a>, EvalError>;
+
+/// Reads a human-written number as the run's decimal mark says
+/// (`--decimal-comma`): [`value::parse_number_with_mark`].
+pub fn parse_human_number(s: &str) -> Option<f64> {
+    value::parse_number_with_mark(s, crate::data::read_options().decimal_comma)
+}
 
 /// Evaluates an expression without a record, for constant folding.
 pub(crate) fn eval_constant(node: &Node) -> Option<Value<'static>> {

@@ -250,7 +250,7 @@ impl<'a> Tracer<'a> {
             .map(|leaf| {
                 let (name, kind) = match &leaf.op {
                     Op::Field(i) => (
-                        crate::check::fields::path_syntax(&prog.fields[*i as usize]),
+                        crate::language::path_syntax(&prog.fields[*i as usize]),
                         "field",
                     ),
                     Op::Let(i) => (prog.lets[*i as usize].name.clone(), "let"),

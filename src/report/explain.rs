@@ -15,7 +15,7 @@ use crate::eval::trace::{
 };
 use crate::eval::value::{printable, Missing, Value};
 use crate::eval::{Status, Trace};
-use crate::human;
+use crate::language::human;
 
 /// Columns before a declaration's source: the outcome word, padded.
 const OUTCOME: usize = 8;

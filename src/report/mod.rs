@@ -6,7 +6,7 @@
 pub mod diff;
 pub mod explain;
 pub mod html;
-pub mod paint;
+pub use crate::language::paint;
 pub mod rows;
 pub mod search;
 pub mod stream;

@@ -12,7 +12,7 @@ use super::Report;
 use crate::eval::distance::describe;
 use crate::eval::value::printable;
 use crate::eval::Status;
-use crate::human;
+use crate::language::human;
 
 /// Column alignment.
 #[derive(Clone, Copy, PartialEq)]

@@ -5,8 +5,7 @@
 use super::{is_path, kind_name, Walker};
 use crate::ast::*;
 use crate::diagnostic::{did_you_mean, RuleDiagnostic};
-use crate::eval::functions::{Builtin, Param};
-use crate::eval::value::Kind;
+use crate::language::{Builtin, Kind, Param};
 
 impl Walker<'_, '_, '_> {
     pub(super) fn call(&mut self, e: &Expr, name: &Ident, args: &[Expr]) -> Option<Kind> {
