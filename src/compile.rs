@@ -10,8 +10,8 @@ use regex::Regex;
 
 use crate::ast::{self, ArithOp, CmpOp, DeclKind, Expr, ExprKind, Order, Span, WhenMissing};
 use crate::check::Declared;
-use crate::language::Builtin;
 use crate::language::value::{List, Missing, Value};
+use crate::language::Builtin;
 
 pub use crate::language::regex::{build_regex, REGEX_SIZE_LIMIT};
 

@@ -44,6 +44,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod eval;
 pub mod examples;
+pub mod explain;
 pub mod fmt;
 pub mod language;
 pub mod report;

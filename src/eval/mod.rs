@@ -6,13 +6,10 @@
 mod budget;
 mod convert;
 pub use crate::language::dates;
-pub mod distance;
 pub mod functions;
 pub(crate) mod lists;
-mod reasons;
+pub(crate) mod reasons;
 mod run;
-pub mod trace;
-mod tracer;
 pub use crate::language::value;
 mod verdict;
 
@@ -24,10 +21,8 @@ use serde_json::Value as Json;
 use crate::ast::{ArithOp, Span};
 use crate::compile::{into_static, Node, Op, Program};
 pub use budget::DEFAULT_MAX_STEPS;
-pub use distance::Distance;
 use functions::{apply, want_number};
 pub(crate) use run::Outcome;
-pub use trace::Trace;
 use value::{Kind, List, Missing, Value};
 pub use verdict::{
     id_key_is, is_id_key, Failure, RankKey, SignalValue, Signals, Status, Verdict, ID_FIELDS,
@@ -197,7 +192,7 @@ impl<'a> Frame<'a> {
     }
 
     /// The JSON at a field path, if every step is an object that has it.
-    fn lookup(&self, i: u32) -> Option<&'a Json> {
+    pub(crate) fn lookup(&self, i: u32) -> Option<&'a Json> {
         let mut cur = self.record;
         for key in &self.prog.fields[i as usize] {
             cur = cur.as_object()?.get(key)?;

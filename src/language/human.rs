@@ -21,7 +21,6 @@ pub fn fmt_number(f: f64) -> String {
     }
 }
 
-
 /// A number in full, with thousands separators: `10,412`, `-1,234.5`,
 /// `0.021` (at most six decimals, as in reasons).
 pub fn thousands(f: f64) -> String {

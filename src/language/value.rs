@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use crate::ast::Span;
 pub use super::human::fmt_number;
 pub use super::Kind;
+use crate::ast::Span;
 
 /// Why a value is missing: named in the reason of a requirement that comes
 /// out missing.

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::{esc, fixed, Row, ROW_CAP};
-use crate::eval::distance::describe;
+use crate::explain::distance::describe;
 use crate::language::human::count;
 use crate::report::NearMiss;
 

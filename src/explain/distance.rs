@@ -8,13 +8,13 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::reasons::{every_element, why_missing};
 use super::trace::to_json;
-use super::value::{one_line, Missing, Value};
-use super::Frame;
 use crate::ast::CmpOp;
 use crate::compile::{Node, Op};
+use crate::eval::reasons::{constant_in, every_element, why_missing};
+use crate::eval::Frame;
 use crate::language::human;
+use crate::language::value::{one_line, Missing, Value};
 
 /// One thing a creator would have to change to pass a requirement.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -175,7 +175,7 @@ fn gaps<'a>(f: &mut Frame<'a>, n: &'a Node, negated: bool, out: &mut Gaps) {
             compare(f, op, a, b, out)
         }
         Op::Between(x, lo, hi) if !negated => between(f, x, lo, hi, out),
-        Op::In(item, list, not_in) if super::reasons::constant_in(item, list) => {
+        Op::In(item, list, not_in) if constant_in(item, list) => {
             // `"skincare" in niches`: the creator's list must contain it
             let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
                 return;

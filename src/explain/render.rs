@@ -8,14 +8,14 @@ use std::fmt::Write;
 
 use serde_json::Value as Json;
 
+use super::distance::describe;
 use super::paint::Paint;
-use crate::eval::distance::describe;
-use crate::eval::trace::{
-    Evaluated, Read, RequirementOutcome, SignalTrace, Step, TierOutcome, TierTrace,
+use super::trace::{
+    Evaluated, Read, RequirementOutcome, SignalTrace, Step, TierOutcome, TierTrace, Trace,
 };
-use crate::eval::value::{printable, Missing, Value};
-use crate::eval::{Status, Trace};
+use crate::eval::Status;
 use crate::language::human;
+use crate::language::value::{printable, Missing, Value};
 
 /// Columns before a declaration's source: the outcome word, padded.
 const OUTCOME: usize = 8;
