@@ -45,7 +45,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod examples;
 pub mod explain;
-pub mod fmt;
+pub mod formatter;
 pub mod language;
 pub mod report;
 mod screen;
