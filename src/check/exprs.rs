@@ -196,7 +196,7 @@ impl Walker<'_, '_, '_> {
                         let help = match (k, &e.kind) {
                             // the message says it is a list
                             (Kind::List, Field(_, key)) => {
-                                crate::eval::lists::each_element_help(&text, &key.name)
+                                crate::language::paths::each_element_help(&text, &key.name)
                             }
                             _ => {
                                 "`.name` reads a field of an object such as `creator` or `audience`"
