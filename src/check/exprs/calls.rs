@@ -78,7 +78,7 @@ impl Walker<'_, '_, '_> {
     /// Too few or too many arguments for `f`.
     fn arity(&mut self, e: &Expr, f: Builtin, given: usize) {
         let (min, max) = f.arity();
-        if given >= min && !max.is_some_and(|m| given > m) {
+        if given >= min && max.is_none_or(|m| given <= m) {
             return;
         }
         let wanted = match max {
