@@ -175,30 +175,7 @@ fn gaps<'a>(f: &mut Frame<'a>, n: &'a Node, negated: bool, out: &mut Gaps) {
             compare(f, op, a, b, out)
         }
         Op::Between(x, lo, hi) if !negated => between(f, x, lo, hi, out),
-        Op::In(item, list, not_in) if constant_in(item, list) => {
-            // `"skincare" in niches`: the creator's list must contain it
-            let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
-                return;
-            };
-            let not = if *not_in != negated { "not " } else { "" };
-            let words = format!("needs {not}to contain {x}");
-            let g = Distance::new(&text(list), &xs, &format!("{not}contains"), to_json(&x));
-            out.push(g.says(&xs.to_string(), &words));
-        }
-        Op::In(item, list, not_in) => {
-            let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
-                return;
-            };
-            let shown = every_element(&xs);
-            let g = if *not_in != negated {
-                Distance::new(&text(item), &x, "not in", to_json(&xs))
-                    .says(&x.to_string(), &format!("passes with anything but {shown}"))
-            } else {
-                Distance::new(&text(item), &x, "in", to_json(&xs))
-                    .says(&x.to_string(), &format!("passes with one of {shown}"))
-            };
-            out.push(g);
-        }
+        Op::In(item, list, not_in) => membership(f, item, list, *not_in != negated, out),
         Op::Contains(a, b) => {
             let (Ok(x), Ok(y)) = (f.eval(a), f.eval(b)) else {
                 return;
@@ -240,6 +217,31 @@ fn gaps<'a>(f: &mut Frame<'a>, n: &'a Node, negated: bool, out: &mut Gaps) {
             out.push(Distance::new(&text(n), &v, want, Json::Null).says(&v.to_string(), &words));
         }
     }
+}
+
+/// The gap of `item in list` (`not_in`: must not be in it). With a
+/// constant item (`"skincare" in niches`) the creator's list must contain
+/// it; else the creator's value must be one of the list's.
+fn membership<'a>(f: &mut Frame<'a>, item: &'a Node, list: &'a Node, not_in: bool, out: &mut Gaps) {
+    let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
+        return;
+    };
+    let text = |n: &Node| one_line(f.prog.text(n.span)).into_owned();
+    if constant_in(item, list) {
+        let not = if not_in { "not " } else { "" };
+        let words = format!("needs {not}to contain {x}");
+        let g = Distance::new(&text(list), &xs, &format!("{not}contains"), to_json(&x));
+        return out.push(g.says(&xs.to_string(), &words));
+    }
+    let shown = every_element(&xs);
+    let g = if not_in {
+        Distance::new(&text(item), &x, "not in", to_json(&xs))
+            .says(&x.to_string(), &format!("passes with anything but {shown}"))
+    } else {
+        Distance::new(&text(item), &x, "in", to_json(&xs))
+            .says(&x.to_string(), &format!("passes with one of {shown}"))
+    };
+    out.push(g);
 }
 
 impl Distance {
