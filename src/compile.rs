@@ -10,15 +10,16 @@ use regex::Regex;
 
 use crate::ast::{self, ArithOp, CmpOp, DeclKind, Expr, ExprKind, Order, Span, WhenMissing};
 use crate::check::Declared;
+use crate::language::regex::build_regex;
 use crate::language::value::{List, Missing, Value};
 use crate::language::Builtin;
 
-pub use crate::language::regex::{build_regex, REGEX_SIZE_LIMIT};
-
 /// Steps one creator's evaluation may take, unless raised (`--max-steps`,
-/// or [`crate::Ruleset::with_max_steps`]): (`eval/budget.rs` counts them): 0.4 to 0.7 s of the slowest
-/// work in a release build, and some 40 times what the largest
-/// legitimate rules file (1 MiB, 7,700 requirements) takes for one record.
+/// or [`crate::Ruleset::with_max_steps`]); the evaluator counts them
+/// (`eval/budget.rs`): 0.4 to 0.7 s of the slowest work in a release
+/// build, and some 40 times what the largest legitimate rules file
+/// (1 MiB, 7,700 requirements) takes for one record. A program carries its
+/// budget, so the constant is the compiler's.
 pub const DEFAULT_MAX_STEPS: u64 = 20_000_000;
 
 /// A compiled `matches` pattern and what scanning one byte with it costs.
