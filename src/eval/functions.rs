@@ -10,6 +10,7 @@ use super::value::{EqualityKey, Kind, List, Missing, Value};
 use super::{parse_human_number, EvalError};
 use crate::ast::Span;
 use crate::compile::{Node, Program};
+// the table is the language's; this file computes what it lists
 pub use crate::language::builtins::{Builtin, Param, Returns};
 
 /// Asks for a number, or says why the value is not one.

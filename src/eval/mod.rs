@@ -5,6 +5,7 @@
 
 mod budget;
 mod convert;
+// the language owns values and dates; evaluation reads them here too
 pub use crate::language::dates;
 pub mod functions;
 pub(crate) mod lists;

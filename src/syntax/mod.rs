@@ -10,6 +10,7 @@ use pest::Parser as _;
 
 use crate::ast::*;
 use crate::diagnostic::RuleDiagnostic;
+// the size limits of rules and records are reported in the same words
 pub use crate::language::human::size as human_size;
 
 mod grammar {
