@@ -79,7 +79,18 @@ pub fn percent(f: f64) -> String {
 /// A score or a signal value, to three places: `0.875`.
 pub fn score(f: f64) -> String {
     // a value that rounds to zero from below (`-0`, `-0.0001`) is 0.000
-    let s = format!("{f:.3}");
+    fixed(f, 3, false)
+}
+
+/// `x` to `places` decimals (`0.4625`), trailing zeros dropped when
+/// `trim` (`0.5`); never `-0`.
+pub fn fixed(x: f64, places: usize, trim: bool) -> String {
+    let s = format!("{x:.places$}");
+    let s = if trim && s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
     match s.strip_prefix('-') {
         Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
         _ => s,
@@ -98,17 +109,7 @@ pub fn size(n: u64) -> String {
 
 /// `f` rounded to `digits` decimals, without trailing zeros.
 fn trimmed(f: f64, digits: usize) -> String {
-    let s = format!("{f:.digits$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s
-    }
+    fixed(f, digits, true)
 }
 
 #[cfg(test)]
