@@ -354,7 +354,7 @@ pub enum ExprKind {
     /// `f(args)`
     Call(Ident, Vec<Expr>),
     /// `x => body`, only as the last argument of a list function
-    /// ([`crate::eval::functions::Builtin::takes_lambda`]).
+    /// ([`crate::language::Builtin::takes_lambda`]).
     Lambda(Ident, Box<Expr>),
     /// `missing`: a missing value, written on purpose.
     Missing,

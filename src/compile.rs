@@ -10,18 +10,17 @@ use regex::Regex;
 
 use crate::ast::{self, ArithOp, CmpOp, DeclKind, Expr, ExprKind, Order, Span, WhenMissing};
 use crate::check::Declared;
-use crate::eval::functions::Builtin;
-use crate::eval::value::{List, Missing, Value};
+use crate::language::regex::build_regex;
+use crate::language::value::{List, Missing, Value};
+use crate::language::Builtin;
 
-/// Regexes bigger than this (compiled) are refused with a diagnostic.
-pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
-
-/// Compiles a `matches` pattern the same way for the checker and the program.
-pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    regex::RegexBuilder::new(pattern)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-}
+/// Steps one creator's evaluation may take, unless raised (`--max-steps`,
+/// or [`crate::Ruleset::with_max_steps`]); the evaluator counts them
+/// (`eval/budget.rs`): 0.4 to 0.7 s of the slowest work in a release
+/// build, and some 40 times what the largest legitimate rules file
+/// (1 MiB, 7,700 requirements) takes for one record. A program carries its
+/// budget, so the constant is the compiler's.
+pub const DEFAULT_MAX_STEPS: u64 = 20_000_000;
 
 /// A compiled `matches` pattern and what scanning one byte with it costs.
 #[derive(Debug)]
@@ -237,7 +236,7 @@ pub struct Program {
     pub fields: Vec<Vec<String>>,
     /// The parsed file, kept for examples and tooling.
     pub ast: ast::RulesFile,
-    /// Steps one creator's evaluation may take (see [`crate::eval::DEFAULT_MAX_STEPS`]).
+    /// Steps one creator's evaluation may take (see [`DEFAULT_MAX_STEPS`]).
     pub(crate) max_steps: u64,
     /// The list functions' calls, which `Missing::AtElement` points into.
     pub(crate) sites: Vec<ListSite>,
@@ -295,11 +294,20 @@ impl Program {
     }
 }
 
-/// Lowers a file that [`crate::check::check`] accepted.
-pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Program {
+/// What a constant operation evaluates to, or `None` to leave it for each
+/// record (an error, an object). The compiler does not evaluate: the caller
+/// passes the evaluator's folder (`eval::eval_constant`), so that a folded
+/// constant is exactly what the record would have met, and this stage never
+/// imports the later one.
+pub(crate) type Folder = fn(&Node) -> Option<Value<'static>>;
+
+/// Lowers a file that [`crate::check::check`] accepted, folding constant
+/// operations with `fold`.
+pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile, fold: Folder) -> Program {
     let declared = Declared::collect(&file);
     let mut c = Lowering {
         src,
+        fold,
         sites: Vec::new(),
         declared: &declared,
         fields: Vec::new(),
@@ -378,15 +386,16 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile) -> Progr
         limit,
         fields,
         ast: file,
-        max_steps: crate::eval::DEFAULT_MAX_STEPS,
+        max_steps: DEFAULT_MAX_STEPS,
         sites,
         // read once per compiled ruleset: the date does not change mid-run
-        today: crate::eval::dates::day_number(crate::eval::dates::today_utc()),
+        today: crate::language::dates::day_number(crate::language::dates::today_utc()),
     }
 }
 
 struct Lowering<'d, 'f> {
     src: &'d str,
+    fold: Folder,
     sites: Vec<ListSite>,
     declared: &'d Declared<'f>,
     fields: Vec<Vec<String>>,
@@ -425,7 +434,7 @@ impl Lowering<'_, '_> {
             op: self.lower_op(e),
             span: e.span,
         };
-        fold(node)
+        fold(node, self.fold)
     }
 
     fn bx(&mut self, e: &Expr) -> Box<Node> {
@@ -598,7 +607,7 @@ fn param_path(src: &str, param: &str, body: &Expr) -> Option<String> {
 }
 
 /// Replaces an operation whose operands are all constants by its value.
-fn fold(node: Node) -> Node {
+fn fold(node: Node, evaluate: Folder) -> Node {
     let foldable = match &node.op {
         Op::Const(_) => return node,
         // the run's date is not known yet
@@ -618,7 +627,7 @@ fn fold(node: Node) -> Node {
     if !foldable {
         return node;
     }
-    match crate::eval::eval_constant(&node) {
+    match evaluate(&node) {
         Some(v) => Node {
             op: Op::Const(v),
             span: node.span,

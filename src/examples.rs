@@ -7,9 +7,9 @@ use serde_json::Value as Json;
 
 use crate::ast::{CmpOp, DeclKind, Example, Expect, ExpectKind, Expr, ExprKind};
 use crate::diagnostic::RuleDiagnostic;
-use crate::eval::dates::read_day;
-use crate::eval::value::fmt_number;
 use crate::eval::{Status, Verdict};
+use crate::language::dates::read_day;
+use crate::language::human::fmt_number;
 use crate::Ruleset;
 
 /// What one example came to.

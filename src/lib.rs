@@ -44,8 +44,9 @@ pub mod data;
 pub mod diagnostic;
 pub mod eval;
 pub mod examples;
-pub mod fmt;
-pub mod human;
+pub mod explain;
+pub mod formatter;
+pub mod language;
 pub mod report;
 mod screen;
 pub mod syntax;
@@ -206,7 +207,7 @@ impl Ruleset {
         }
         let warnings = RulesError::new(file, src, check::warnings(&ast)).diagnostics;
         Ok(Ruleset {
-            program: compile::compile(file, src, ast),
+            program: compile::compile(file, src, ast, eval::eval_constant),
             warnings,
         })
     }

@@ -1861,7 +1861,7 @@ fn a_constant_in_the_creators_list_names_the_list() {
     let rules = compile(r#"require r: "skincare" in niches"#);
     let d = rules.program().distance(&rec, 0);
     assert_eq!(
-        influence_eval::eval::distance::describe(&d),
+        influence_eval::explain::distance::describe(&d),
         r#"niches ["parenting"]: needs to contain "skincare""#
     );
     let rules = compile(r#"require r: "skincare" not in niches"#);
@@ -1869,7 +1869,7 @@ fn a_constant_in_the_creators_list_names_the_list() {
         .program()
         .distance(&json!({"niches": ["skincare"]}), 0);
     assert_eq!(
-        influence_eval::eval::distance::describe(&d),
+        influence_eval::explain::distance::describe(&d),
         r#"niches ["skincare"]: needs not to contain "skincare""#
     );
 }

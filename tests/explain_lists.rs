@@ -2,9 +2,9 @@
 //! gave for each element is shown, for the first ten elements only, plus
 //! the missing value that decided an aggregate, and a count of the rest.
 
-use influence_eval::eval::trace::{Evaluated, Step};
-use influence_eval::report::explain::render;
-use influence_eval::report::paint::Paint;
+use influence_eval::explain::paint::Paint;
+use influence_eval::explain::render::render;
+use influence_eval::explain::trace::{Evaluated, Step};
 use influence_eval::Ruleset;
 use serde_json::{json, Value};
 
@@ -31,7 +31,7 @@ fn creator() -> Value {
     json!({"id": "ana", "audience": {"geo": geo}, "recentPosts": posts})
 }
 
-fn trace_text() -> (influence_eval::eval::Trace, String) {
+fn trace_text() -> (influence_eval::explain::Trace, String) {
     let rules = Ruleset::compile("t.rules", RULES).expect("rules compile");
     let record = creator();
     let v = rules.evaluate(&record);

@@ -523,10 +523,10 @@ proptest! {
         let mutated = apply(sources[which % sources.len()].1.clone(), &edits);
         for text in [src, mutated] {
             let Ok(tree) = influence_eval::syntax::parse(&text) else { continue };
-            let once = influence_eval::fmt::format_source(&text).expect("a file that parses formats");
+            let once = influence_eval::formatter::format_source(&text).expect("a file that parses formats");
             let again = influence_eval::syntax::parse(&once).expect("formatted text parses");
             prop_assert_eq!(again, tree, "meaning changed:\n{}", once);
-            let twice = influence_eval::fmt::format_source(&once).expect("formats");
+            let twice = influence_eval::formatter::format_source(&once).expect("formats");
             prop_assert_eq!(twice, once);
         }
     }

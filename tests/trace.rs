@@ -4,7 +4,7 @@
 //! creator, and a ranking pass that accepts exactly as a run does.
 
 use influence_eval::data::{self, Input};
-use influence_eval::eval::trace::{Evaluated, RequirementOutcome};
+use influence_eval::explain::trace::{Evaluated, RequirementOutcome};
 use influence_eval::{Ruleset, RunOptions, Status};
 use serde_json::{json, Value};
 
@@ -102,7 +102,7 @@ fn distances_for_each_kind_of_condition() {
     let rec = json!({"followers": 500, "rate": 0.021, "country": "DE", "bio": "hair"});
     let text = |i: usize| {
         let d = rules.program().distance(&rec, i);
-        influence_eval::eval::distance::describe(&d)
+        influence_eval::explain::distance::describe(&d)
     };
     assert_eq!(text(0), "followers 500: 500 below the minimum 1,000");
     assert_eq!(text(1), "rate 2.1%: 0.9% below the minimum 3%");

@@ -6,7 +6,8 @@
 use std::sync::OnceLock;
 
 use influence_eval::data::{read_from, read_from_records, Format, RecordsPath};
-use influence_eval::report::{explain, paint::Paint, table};
+use influence_eval::explain::{paint::Paint, render};
+use influence_eval::report::table;
 use influence_eval::{diagnostic, Ruleset, RunOptions};
 
 /// Steps one fuzzed creator may take: small, so that no input runs long,
@@ -216,7 +217,7 @@ pub fn evaluate(data: &[u8]) {
             for r in &trace.requirements {
                 assert!(r.distance.len() <= 21, "{} distances", r.distance.len());
             }
-            printable("explain", &explain::render(&trace, Paint::PLAIN));
+            printable("explain", &render::render(&trace, Paint::PLAIN));
         }
         screening.add_record(&record);
     });

@@ -134,6 +134,21 @@ pub(super) fn check_dependencies(
     declared: &Declared,
     errors: &mut Vec<RuleDiagnostic>,
 ) -> Vec<usize> {
+    let g = dependency_graph(declared);
+    let (let_order, too_deep) = evaluation_depth(file, &g);
+    if let Some(d) = too_deep {
+        // the search for cycles below recurses along chains: stop here
+        errors.push(d);
+        return let_order;
+    }
+
+    report_cycles(&g, errors);
+    report_tier_readers(file, &g, errors);
+    let_order
+}
+
+/// The graph of which let, signal, `score` and `tier` reads which.
+fn dependency_graph<'d>(declared: &'d Declared<'d>) -> Graph<'d> {
     let n = declared.lets.len() + declared.signals.len() + 2;
     let mut g = Graph {
         declared,
@@ -168,15 +183,13 @@ pub(super) fn check_dependencies(
             references(c, declared, &mut g.edges[tier]);
         }
     }
+    g
+}
 
-    let (let_order, too_deep) = evaluation_depth(file, &g);
-    if let Some(d) = too_deep {
-        // the search for cycles below recurses along chains: stop here
-        errors.push(d);
-        return let_order;
-    }
-
-    // Depth-first search; a reference back into the current path closes a cycle.
+/// Depth-first search; a reference back into the current path closes a cycle.
+fn report_cycles(g: &Graph, errors: &mut Vec<RuleDiagnostic>) {
+    let declared = g.declared;
+    let n = g.edges.len();
     let all: Vec<Dep> = (0..declared.lets.len())
         .map(Dep::Let)
         .chain((0..declared.signals.len()).map(Dep::Signal))
@@ -185,13 +198,18 @@ pub(super) fn check_dependencies(
     let mut state = vec![0u8; n]; // 0 new, 1 on path, 2 done
     let mut path: Vec<Dep> = Vec::new();
     for &start in &all {
-        dfs(&g, start, &mut state, &mut path, errors);
+        dfs(g, start, &mut state, &mut path, errors);
     }
+}
 
-    // Requirements and signals are computed for creators who may not be
-    // accepted, so they must not read `tier`, even through lets. Which
-    // nodes reach `tier` (not through `score`, which never does) is worked
-    // out once, backwards from `tier`, so the check is linear in the file.
+/// Requirements and signals are computed for creators who may not be
+/// accepted, so they must not read `tier`, even through lets. Which
+/// nodes reach `tier` (not through `score`, which never does) is worked
+/// out once, backwards from `tier`, so the check is linear in the file.
+fn report_tier_readers(file: &RulesFile, g: &Graph, errors: &mut Vec<RuleDiagnostic>) {
+    let declared = g.declared;
+    let n = g.edges.len();
+    let (score, tier) = (g.index(Dep::Score), g.index(Dep::Tier));
     let mut readers_of: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (from, edges) in g.edges.iter().enumerate() {
         if from != score {
@@ -234,7 +252,6 @@ pub(super) fn check_dependencies(
             );
         }
     }
-    let_order
 }
 
 /// How deep evaluation recurses. The evaluator walks an expression, and
@@ -245,6 +262,14 @@ pub(super) fn check_dependencies(
 /// recursing along chains) and the first declaration, in file order, that
 /// goes too deep.
 fn evaluation_depth(file: &RulesFile, g: &Graph) -> (Vec<usize>, Option<RuleDiagnostic>) {
+    let (depth, let_order) = depths(g);
+    let known = |d: Dep| depth[g.index(d)];
+    (let_order, first_too_deep(file, g.declared, &known))
+}
+
+/// Each node's evaluation depth, in post-order without recursion, and the
+/// lets in the order they were finished (each after the lets it reads).
+fn depths(g: &Graph) -> (Vec<usize>, Vec<usize>) {
     let declared = g.declared;
     let (lets, signals) = (declared.lets.len(), declared.signals.len());
     let n = g.edges.len();
@@ -313,7 +338,16 @@ fn evaluation_depth(file: &RulesFile, g: &Graph) -> (Vec<usize>, Option<RuleDiag
             }
         }
     }
-    let known = |d: Dep| depth[g.index(d)];
+    (depth, let_order)
+}
+
+/// The first declaration, in file order, that nests deeper than
+/// [`MAX_DEPTH`] counting what it reads (`known`).
+fn first_too_deep(
+    file: &RulesFile,
+    declared: &Declared,
+    known: &dyn Fn(Dep) -> usize,
+) -> Option<RuleDiagnostic> {
     for decl in &file.decls {
         let (what, span, levels) = match &decl.kind {
             DeclKind::Let(l) => (
@@ -331,13 +365,13 @@ fn evaluation_depth(file: &RulesFile, g: &Graph) -> (Vec<usize>, Option<RuleDiag
             DeclKind::Require(r) => (
                 format!("requirement `{}`", r.name.name),
                 r.name.span,
-                expr_depth(&r.condition, declared, &known),
+                expr_depth(&r.condition, declared, known),
             ),
             DeclKind::Tier(t) => match &t.condition {
                 Some(c) => (
                     format!("tier `{}`", t.name.name),
                     t.name.span,
-                    expr_depth(c, declared, &known),
+                    expr_depth(c, declared, known),
                 ),
                 None => continue,
             },
@@ -346,7 +380,7 @@ fn evaluation_depth(file: &RulesFile, g: &Graph) -> (Vec<usize>, Option<RuleDiag
                 r.key.span,
                 std::iter::once(&r.key)
                     .chain(r.then.iter().map(|k| &k.key))
-                    .map(|k| expr_depth(k, declared, &known))
+                    .map(|k| expr_depth(k, declared, known))
                     .max()
                     .unwrap_or(0),
             ),
@@ -360,10 +394,10 @@ fn evaluation_depth(file: &RulesFile, g: &Graph) -> (Vec<usize>, Option<RuleDiag
                 format!("{levels} levels deep"),
             )
             .with_help("a chain of lets, each reading the next, nests like one long expression: compute the value in fewer steps");
-            return (let_order, Some(d));
+            return Some(d);
         }
     }
-    (let_order, None)
+    None
 }
 
 /// The depth of an expression, where reading a let, a signal, `score` or

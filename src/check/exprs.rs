@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::Declared;
 use crate::ast::*;
 use crate::diagnostic::RuleDiagnostic;
-use crate::eval::value::Kind;
+use crate::language::Kind;
 
 mod calls;
 mod constant_args;
@@ -169,89 +169,13 @@ impl Walker<'_, '_, '_> {
                 }
                 Some(Kind::List)
             }
-            Object(entries) => {
-                self.push(
-                    RuleDiagnostic::error(
-                        "influence::object",
-                        e.span,
-                        "object literals only appear in example creators",
-                        "not allowed here",
-                    )
-                    .with_help(
-                        "read fields of the record with `creator.name` or `creator[\"odd key\"]`",
-                    ),
-                );
-                for (_, x) in entries {
-                    self.ty(x);
-                }
-                None
-            }
+            Object(entries) => self.object_literal(e, entries),
             Name(n) => self.name_type(&n.name),
             Paren(x) => self.ty(x),
-            Field(base, _) => {
-                let t = self.ty(base);
-                if let Some(k) = t {
-                    if k != Kind::Object {
-                        let text = self.text(base).to_string();
-                        let help = match (k, &e.kind) {
-                            // the message says it is a list
-                            (Kind::List, Field(_, key)) => {
-                                crate::eval::lists::each_element_help(&text, &key.name)
-                            }
-                            _ => {
-                                "`.name` reads a field of an object such as `creator` or `audience`"
-                                    .into()
-                            }
-                        };
-                        self.type_error(
-                            e,
-                            format!("`{text}` is {}, which has no fields", kind_name(k)),
-                            "no field here".into(),
-                            &help,
-                        );
-                    }
-                }
-                None
-            }
-            Index(base, index) => {
-                let tb = self.ty(base);
-                let ti = self.ty(index);
-                match tb {
-                    Some(Kind::List) => self.expect(index, ti, Kind::Number, "a list index"),
-                    Some(Kind::Object) => self.expect(index, ti, Kind::String, "an object key"),
-                    Some(k) => {
-                        let text = self.text(base).to_string();
-                        self.type_error(
-                            base,
-                            format!("`{text}` is {}, which cannot be indexed", kind_name(k)),
-                            "cannot be indexed".into(),
-                            "index a list with `xs[0]` or an object with `creator[\"key\"]`",
-                        );
-                    }
-                    None => {}
-                }
-                None
-            }
+            Field(base, key) => self.field_type(e, base, key),
+            Index(base, index) => self.index_type(base, index),
             Call(name, args) => self.call(e, name, args),
-            Lambda(param, body) => {
-                self.push(
-                    RuleDiagnostic::error(
-                        "influence::lambda",
-                        e.span,
-                        format!(
-                            "`{} => ...` is only allowed as the last argument of {}",
-                            param.name,
-                            lambda_functions()
-                        ),
-                        "not allowed here",
-                    )
-                    .with_help("write e.g. `any(niches, n => n in beauty)` or `sum(recentPosts, p => p.likes ?? 0)`"),
-                );
-                self.scope.push(param.name.clone());
-                self.ty(body);
-                self.scope.pop();
-                None
-            }
+            Lambda(param, body) => self.stray_lambda(e, param, body),
             Not(x) => {
                 let t = self.ty(x);
                 self.expect(x, t, Kind::Bool, "`not`");
@@ -262,17 +186,8 @@ impl Walker<'_, '_, '_> {
                 self.expect(x, t, Kind::Number, "`-`");
                 Some(Kind::Number)
             }
-            And(a, b) | Or(a, b) => {
-                let op = if matches!(e.kind, And(..)) {
-                    "`and`"
-                } else {
-                    "`or`"
-                };
-                let (ta, tb) = (self.ty(a), self.ty(b));
-                self.expect(a, ta, Kind::Bool, op);
-                self.expect(b, tb, Kind::Bool, op);
-                Some(Kind::Bool)
-            }
+            And(a, b) => self.logic(a, b, "`and`"),
+            Or(a, b) => self.logic(a, b, "`or`"),
             Arith(op, a, b) => {
                 let (ta, tb) = (self.ty(a), self.ty(b));
                 let role = format!("`{}`", op.as_str());
@@ -284,16 +199,7 @@ impl Walker<'_, '_, '_> {
                 let (ta, tb) = (self.ty(a), self.ty(b));
                 either(a, ta, b, tb)
             }
-            Compare(op, a, b) => {
-                let (ta, tb) = (self.ty(a), self.ty(b));
-                self.compare(
-                    e,
-                    op.as_str(),
-                    &[(a, ta), (b, tb)],
-                    !matches!(op, CmpOp::Eq | CmpOp::Ne),
-                );
-                Some(Kind::Bool)
-            }
+            Compare(op, a, b) => self.comparison_type(e, *op, a, b),
             Between(x, lo, hi) => {
                 let (tx, tl, th) = (self.ty(x), self.ty(lo), self.ty(hi));
                 self.compare(e, "between", &[(x, tx), (lo, tl), (hi, th)], true);
@@ -305,23 +211,7 @@ impl Walker<'_, '_, '_> {
                 self.expect(list, tl, Kind::List, "`in`");
                 Some(Kind::Bool)
             }
-            Contains(a, b) => {
-                let (ta, tb) = (self.ty(a), self.ty(b));
-                match ta {
-                    Some(Kind::String) => self.expect(b, tb, Kind::String, "`contains` on text"),
-                    Some(Kind::List) | None => {}
-                    Some(k) => {
-                        let text = self.text(a).to_string();
-                        self.type_error(
-                            a,
-                            format!("`contains` needs text or a list, but `{text}` is {}", kind_name(k)),
-                            format!("{} here", kind_name(k)),
-                            "use `contains` on text (`bio contains \"vegan\"`) or a list (`niches contains \"yoga\"`)",
-                        );
-                    }
-                }
-                Some(Kind::Bool)
-            }
+            Contains(a, b) => self.contains_type(a, b),
             Matches(a, pattern) => {
                 let ta = self.ty(a);
                 self.expect(a, ta, Kind::String, "`matches`");
@@ -336,6 +226,124 @@ impl Walker<'_, '_, '_> {
                 either(a, ta, b, tb)
             }
         }
+    }
+
+    /// `a and b`, `a or b`: both sides true/false values.
+    fn logic(&mut self, a: &Expr, b: &Expr, op: &str) -> Option<Kind> {
+        let (ta, tb) = (self.ty(a), self.ty(b));
+        self.expect(a, ta, Kind::Bool, op);
+        self.expect(b, tb, Kind::Bool, op);
+        Some(Kind::Bool)
+    }
+
+    /// `a < b`, `a == b`: ordering needs comparable kinds, equality any.
+    fn comparison_type(&mut self, e: &Expr, op: CmpOp, a: &Expr, b: &Expr) -> Option<Kind> {
+        let (ta, tb) = (self.ty(a), self.ty(b));
+        let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+        self.compare(e, op.as_str(), &[(a, ta), (b, tb)], ordered);
+        Some(Kind::Bool)
+    }
+
+    /// An object literal outside an example: refused, its values still checked.
+    fn object_literal(&mut self, e: &Expr, entries: &[(Ident, Expr)]) -> Option<Kind> {
+        self.push(
+            RuleDiagnostic::error(
+                "influence::object",
+                e.span,
+                "object literals only appear in example creators",
+                "not allowed here",
+            )
+            .with_help("read fields of the record with `creator.name` or `creator[\"odd key\"]`"),
+        );
+        for (_, x) in entries {
+            self.ty(x);
+        }
+        None
+    }
+
+    /// `base.key`: `base` must be an object (or unknown).
+    fn field_type(&mut self, e: &Expr, base: &Expr, key: &Ident) -> Option<Kind> {
+        let t = self.ty(base);
+        if let Some(k) = t {
+            if k != Kind::Object {
+                let text = self.text(base).to_string();
+                let help = match k {
+                    // the message says it is a list
+                    Kind::List => crate::language::paths::each_element_help(&text, &key.name),
+                    _ => {
+                        "`.name` reads a field of an object such as `creator` or `audience`".into()
+                    }
+                };
+                self.type_error(
+                    e,
+                    format!("`{text}` is {}, which has no fields", kind_name(k)),
+                    "no field here".into(),
+                    &help,
+                );
+            }
+        }
+        None
+    }
+
+    /// `base[index]`: a list by number, an object by key.
+    fn index_type(&mut self, base: &Expr, index: &Expr) -> Option<Kind> {
+        let tb = self.ty(base);
+        let ti = self.ty(index);
+        match tb {
+            Some(Kind::List) => self.expect(index, ti, Kind::Number, "a list index"),
+            Some(Kind::Object) => self.expect(index, ti, Kind::String, "an object key"),
+            Some(k) => {
+                let text = self.text(base).to_string();
+                self.type_error(
+                    base,
+                    format!("`{text}` is {}, which cannot be indexed", kind_name(k)),
+                    "cannot be indexed".into(),
+                    "index a list with `xs[0]` or an object with `creator[\"key\"]`",
+                );
+            }
+            None => {}
+        }
+        None
+    }
+
+    /// `x => ...` anywhere but the last argument of a list function.
+    fn stray_lambda(&mut self, e: &Expr, param: &Ident, body: &Expr) -> Option<Kind> {
+        self.push(
+            RuleDiagnostic::error(
+                "influence::lambda",
+                e.span,
+                format!(
+                    "`{} => ...` is only allowed as the last argument of {}",
+                    param.name,
+                    lambda_functions()
+                ),
+                "not allowed here",
+            )
+            .with_help("write e.g. `any(niches, n => n in beauty)` or `sum(recentPosts, p => p.likes ?? 0)`"),
+        );
+        self.scope.push(param.name.clone());
+        self.ty(body);
+        self.scope.pop();
+        None
+    }
+
+    /// `a contains b`: text in text, or anything in a list.
+    fn contains_type(&mut self, a: &Expr, b: &Expr) -> Option<Kind> {
+        let (ta, tb) = (self.ty(a), self.ty(b));
+        match ta {
+            Some(Kind::String) => self.expect(b, tb, Kind::String, "`contains` on text"),
+            Some(Kind::List) | None => {}
+            Some(k) => {
+                let text = self.text(a).to_string();
+                self.type_error(
+                    a,
+                    format!("`contains` needs text or a list, but `{text}` is {}", kind_name(k)),
+                    format!("{} here", kind_name(k)),
+                    "use `contains` on text (`bio contains \"vegan\"`) or a list (`niches contains \"yoga\"`)",
+                );
+            }
+        }
+        Some(Kind::Bool)
     }
 
     fn name_type(&self, name: &str) -> Option<Kind> {
@@ -423,7 +431,7 @@ impl Walker<'_, '_, '_> {
             );
             return;
         };
-        if let Err(err) = crate::compile::build_regex(&text) {
+        if let Err(err) = crate::language::regex::build_regex(&text) {
             let msg = err.to_string();
             let detail = msg
                 .lines()

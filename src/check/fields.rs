@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 
 use crate::compile::Program;
 use crate::diagnostic::did_you_mean;
+use crate::language::path_syntax;
 use crate::report::rows::Column;
 
 /// Watches records go by and remembers which field paths were ever present.
@@ -259,23 +260,6 @@ impl FieldCensus {
             });
         }
         out
-    }
-}
-
-/// A field path as it is written in rules: `audience.female_share`, or
-/// `creator["#Followers"]` for names that are not plain words.
-pub(crate) fn path_syntax(path: &[String]) -> String {
-    let plain = |k: &str| {
-        k.chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    };
-    if path.iter().all(|k| plain(k)) {
-        path.join(".")
-    } else {
-        let keys: String = path.iter().map(|k| format!("[{k:?}]")).collect();
-        format!("creator{keys}")
     }
 }
 

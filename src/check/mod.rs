@@ -4,6 +4,7 @@
 //! dependencies ([`cycles`]). Every problem is collected; none stops the pass.
 
 mod cycles;
+mod declarations;
 mod exprs;
 pub mod fields;
 mod names;
@@ -126,7 +127,7 @@ pub fn check_recovered<'f>(
     declared.broken = broken.iter().map(String::as_str).collect();
     let mut errors = Vec::new();
     declared.hiding = cycles::hidden_fields(&declared, &mut errors);
-    check_declarations(file, &declared, &mut errors);
+    declarations::check_declarations(file, &declared, &mut errors);
     let let_order = cycles::check_dependencies(file, &declared, &mut errors);
     exprs::check_expressions(src, file, &declared, &let_order, &mut errors);
     errors
@@ -139,198 +140,12 @@ pub fn warnings(file: &RulesFile) -> Vec<RuleDiagnostic> {
     names::fields_close_to_declared(file, &declared)
 }
 
-fn check_declarations(file: &RulesFile, declared: &Declared, errors: &mut Vec<RuleDiagnostic>) {
-    // name -> first place it was declared, per namespace
-    let mut values: HashMap<&str, Span> = HashMap::new(); // lets and signals
-    let mut requires: HashMap<&str, Span> = HashMap::new();
-    let mut tiers: HashMap<&str, Span> = HashMap::new();
-    let mut examples: HashMap<&str, Span> = HashMap::new();
-    let mut ruleset: Option<Span> = None;
-    let mut rank: Option<Span> = None;
-    let mut limit: Option<Span> = None;
-    let mut otherwise: Option<Span> = None;
-    let mut total_weight = 0.0f64;
-    let mut weights_overflowed = false;
-
-    let duplicate = |what: &str, name: &str, span: Span, first: Span| {
-        RuleDiagnostic::error(
-            "influence::duplicate",
-            span,
-            format!("{what} `{name}` is declared twice"),
-            "declared again here",
-        )
-        .with_extra(first, "first declared here")
-        .with_help(format!("rename one of them or remove the second {what}"))
-    };
-
-    for (i, decl) in file.decls.iter().enumerate() {
-        match &decl.kind {
-            DeclKind::Ruleset(name) => {
-                if let Some(first) = ruleset {
-                    errors.push(
-                        RuleDiagnostic::error(
-                            "influence::duplicate",
-                            decl.span,
-                            "a file has at most one `ruleset` name",
-                            "second `ruleset`",
-                        )
-                        .with_extra(first, "first named here")
-                        .with_help("remove one of the two `ruleset` lines"),
-                    );
-                } else if i != 0 {
-                    errors.push(
-                        RuleDiagnostic::error(
-                            "influence::ruleset-position",
-                            decl.span,
-                            format!("`ruleset {:?}` must be the first declaration", name.value),
-                            "not first",
-                        )
-                        .with_help("move the `ruleset` line to the top of the file"),
-                    );
-                }
-                ruleset.get_or_insert(decl.span);
-            }
-            DeclKind::Let(Let { name, .. }) | DeclKind::Signal(Signal { name, .. }) => {
-                let what = if matches!(decl.kind, DeclKind::Let(_)) {
-                    "let"
-                } else {
-                    "signal"
-                };
-                if BUILT_IN_NAMES.contains(&name.name.as_str()) {
-                    errors.push(
-                        RuleDiagnostic::error(
-                            "influence::reserved-name",
-                            name.span,
-                            format!("`{}` is a built-in name", name.name),
-                            "cannot be declared",
-                        )
-                        .with_help(format!(
-                            "`score`, `tier` and `creator` mean the weighted score, the tier and the whole record; call this {what} something else"
-                        )),
-                    );
-                } else if let Some(first) = values.get(name.name.as_str()) {
-                    errors.push(duplicate("name", &name.name, name.span, *first));
-                } else {
-                    values.insert(&name.name, name.span);
-                }
-                if let DeclKind::Signal(Signal {
-                    weight: Some(w), ..
-                }) = &decl.kind
-                {
-                    total_weight += w.value.max(0.0);
-                    if w.value <= 0.0 {
-                        errors.push(
-                            RuleDiagnostic::error(
-                                "influence::weight",
-                                w.span,
-                                format!("signal `{}` has weight {}", name.name, w.raw),
-                                "must be greater than 0",
-                            )
-                            .with_help("weights are positive numbers; remove the signal to stop it counting"),
-                        );
-                    } else if !total_weight.is_finite() && !weights_overflowed {
-                        // the score divides by the sum: infinity would make it NaN
-                        weights_overflowed = true;
-                        errors.push(
-                            RuleDiagnostic::error(
-                                "influence::weight",
-                                w.span,
-                                "the signal weights add up to more than about 1.8e308",
-                                "the sum overflows here",
-                            )
-                            .with_help("only the ratios of weights matter: use small numbers such as 1 to 10"),
-                        );
-                    }
-                } else if matches!(decl.kind, DeclKind::Signal(_)) {
-                    total_weight += 1.0;
-                }
-            }
-            DeclKind::Require(r) => {
-                if let Some(first) = requires.get(r.name.name.as_str()) {
-                    errors.push(duplicate("requirement", &r.name.name, r.name.span, *first));
-                } else {
-                    requires.insert(&r.name.name, r.name.span);
-                }
-            }
-            DeclKind::Tier(t) => {
-                if let Some(first) = tiers.get(t.name.name.as_str()) {
-                    errors.push(duplicate("tier", &t.name.name, t.name.span, *first));
-                } else {
-                    tiers.insert(&t.name.name, t.name.span);
-                }
-                if let Some(o) = otherwise {
-                    errors.push(
-                        RuleDiagnostic::error(
-                            "influence::tier-order",
-                            decl.span,
-                            format!("tier `{}` comes after `otherwise`", t.name.name),
-                            "can never be chosen",
-                        )
-                        .with_extra(o, "every creator left is taken here")
-                        .with_help("move the `otherwise` tier to the end"),
-                    );
-                } else if t.condition.is_none() {
-                    otherwise = Some(decl.span);
-                }
-            }
-            DeclKind::Rank(_) => {
-                if let Some(first) = rank {
-                    errors.push(duplicate("declaration", "rank by", decl.span, first));
-                }
-                rank.get_or_insert(decl.span);
-            }
-            DeclKind::Limit(n) => {
-                if let Some(first) = limit {
-                    errors.push(duplicate("declaration", "limit", decl.span, first));
-                }
-                limit.get_or_insert(decl.span);
-                let length = shortlist_length(n.value);
-                // f64::MAX stands for a number past f64, refused already
-                if length == Err(ShortlistError::TooLarge) && n.value != f64::MAX {
-                    errors.push(
-                        RuleDiagnostic::error(
-                            "influence::number",
-                            n.span,
-                            format!(
-                                "the number `{}` is too large for a shortlist",
-                                crate::syntax::shorten(&n.raw)
-                            ),
-                            ShortlistError::TooLarge.to_string(),
-                        )
-                        .with_help("leave `limit` out to list every accepted creator"),
-                    );
-                } else if length == Err(ShortlistError::NotWhole) {
-                    errors.push(
-                        RuleDiagnostic::error(
-                            "influence::limit",
-                            n.span,
-                            format!("`limit {}` is not a whole number of creators", n.raw),
-                            "must be a whole number, at least 1",
-                        )
-                        .with_help(
-                            "write `limit 50`, or leave `limit` out to list every accepted creator",
-                        ),
-                    );
-                }
-            }
-            DeclKind::Example(ex) => {
-                if let Some(first) = examples.get(ex.name.value.as_str()) {
-                    errors.push(duplicate("example", &ex.name.value, ex.name.span, *first));
-                } else {
-                    examples.insert(&ex.name.value, ex.name.span);
-                }
-                check_example(ex, declared, errors);
-            }
-        }
-    }
-}
-
 /// Errors after which "did you mean" is no longer worked out: each search
 /// goes through every declared name, so a file with thousands of bad
 /// expectations would take quadratic time (the CLI shows the first 50).
 const SUGGESTIONS: usize = 100;
 
-fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnostic>) {
+pub(super) fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnostic>) {
     literal_only(&ex.creator, errors);
     check_today(ex, errors);
     let suggest = errors.len() < SUGGESTIONS;
@@ -464,7 +279,7 @@ fn check_today(ex: &Example, errors: &mut Vec<RuleDiagnostic>) {
                 )
                 .with_help("keep one `today \"YYYY-MM-DD\"` per example"),
             );
-        } else if crate::eval::dates::read_day(&t.value).is_none() {
+        } else if crate::language::dates::read_day(&t.value).is_none() {
             errors.push(
                 RuleDiagnostic::error(
                     "influence::example-today",

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use influence_eval::check::fields::FieldCensus;
 use influence_eval::data::{self, Input};
 use influence_eval::diagnostic::JsonDiagnostic;
-use influence_eval::report::{explain, paint::Paint};
+use influence_eval::explain::{paint::Paint, render};
 use influence_eval::RunOptions;
 
 use super::progress::Progress;
@@ -71,7 +71,7 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
             let paint = Paint {
                 colour: terminal::colour(to_terminal),
             };
-            explain::render(&explanation.trace, paint)
+            render::render(&explanation.trace, paint)
         }
         ExplainFormat::Json => {
             let mut s = serde_json::to_string_pretty(&explanation.trace)

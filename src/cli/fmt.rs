@@ -61,7 +61,7 @@ pub fn fmt(a: FmtArgs, rep: &Reporter) -> ExitCode {
                 continue;
             }
         };
-        let formatted = match influence_eval::fmt::format_source(&src) {
+        let formatted = match influence_eval::formatter::format_source(&src) {
             Ok(f) => f,
             Err(errors) => {
                 rep.load(&LoadError::Rules(RulesError::new(&name, &src, errors)));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use influence_eval::data::{self, Input};
-use influence_eval::report::paint::Paint;
+use influence_eval::explain::paint::Paint;
 use influence_eval::report::rows::RowSet;
 use influence_eval::report::stream::{CopyError, LineFormat, LineSpool};
 use influence_eval::report::table;

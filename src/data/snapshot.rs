@@ -35,7 +35,7 @@ impl Snapshot {
     ) -> Option<DataError> {
         let now = Snapshot::of(file);
         // exact: a few bytes appended are a change too
-        let size = |n: u64| format!("{} bytes", crate::human::count(n as usize));
+        let size = |n: u64| format!("{} bytes", crate::language::human::count(n as usize));
         let detail = match now {
             Some(n) if n.len != self.len => format!(
                 "it was {} when opened and is {} now",

@@ -62,7 +62,7 @@ impl FieldFilter {
             // a handful of keys: a linear scan beats hashing
             Some(keys) => {
                 keys.iter().any(|k| k.as_ref() == key)
-                    || (self.id_keys && crate::eval::is_id_key(key))
+                    || (self.id_keys && crate::language::ids::is_id_key(key))
             }
         }
     }

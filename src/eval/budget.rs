@@ -9,11 +9,8 @@ use super::value::Value;
 use super::EvalError;
 use crate::ast::Span;
 
-/// Steps one creator's evaluation may take, unless raised (`--max-steps`,
-/// or [`crate::Ruleset::with_max_steps`]): 0.4 to 0.7 s of the slowest
-/// work in a release build, and some 40 times what the largest
-/// legitimate rules file (1 MiB, 7,700 requirements) takes for one record.
-pub const DEFAULT_MAX_STEPS: u64 = 20_000_000;
+// the program carries its budget, so the constant is the compiler's
+pub use crate::compile::DEFAULT_MAX_STEPS;
 
 /// Bytes of text a plain scan (`contains`, `lower`) covers in one step.
 const BYTES_PER_STEP: u64 = 64;

@@ -28,24 +28,8 @@ pub(crate) fn element_name(prog: &Program, site: u32, index: u32) -> String {
     }
 }
 
-/// How to read `key` of every element of the list written `list`: the
-/// help for `recentPosts.likes` when `recentPosts` is a list.
-pub(crate) fn each_element_help(list: &str, key: &str) -> String {
-    let p = list
-        .chars()
-        .find(|c| c.is_ascii_alphabetic())
-        .map_or('x', |c| c.to_ascii_lowercase());
-    let simple = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-    let read = if simple {
-        format!("{p}.{key}")
-    } else {
-        format!("{p}[{key:?}]")
-    };
-    format!(
-        "to read `{key}` of each element write `map({list}, {p} => {read})`, or aggregate it: `sum({list}, {p} => {read})`"
-    )
-}
+// the checker gives the same help, so the language owns it
+pub(crate) use crate::language::paths::each_element_help;
 
 /// Why `first(xs, x => c)` is missing: no element met `c`.
 pub(crate) fn no_match(prog: &Program, site: u32) -> String {
@@ -195,7 +179,7 @@ impl<'a> Frame<'a> {
         let kind = v.kind().map_or("missing", Kind::article);
         let mut message = format!("{what} is {v}, {kind}, where a number is needed");
         if let Value::Str(s) = v {
-            if super::value::parse_human_number(s).is_some() {
+            if super::parse_human_number(s).is_some() {
                 let list_text = one_line(self.text(list));
                 let lambda = match self.prog.sites.get(site as usize).and_then(|s| s.lambda) {
                     Some(l) => {

@@ -5,15 +5,13 @@
 
 mod budget;
 mod convert;
-pub mod dates;
-pub mod distance;
+// the language owns values and dates; evaluation reads them here too
+pub use crate::language::dates;
 pub mod functions;
 pub(crate) mod lists;
-mod reasons;
+pub(crate) mod reasons;
 mod run;
-pub mod trace;
-mod tracer;
-pub mod value;
+pub use crate::language::value;
 mod verdict;
 
 use std::borrow::Cow;
@@ -24,10 +22,8 @@ use serde_json::Value as Json;
 use crate::ast::{ArithOp, Span};
 use crate::compile::{into_static, Node, Op, Program};
 pub use budget::DEFAULT_MAX_STEPS;
-pub use distance::Distance;
 use functions::{apply, want_number};
 pub(crate) use run::Outcome;
-pub use trace::Trace;
 use value::{Kind, List, Missing, Value};
 pub use verdict::{
     id_key_is, is_id_key, Failure, RankKey, SignalValue, Signals, Status, Verdict, ID_FIELDS,
@@ -52,7 +48,7 @@ impl EvalError {
         // suggest number(...) only for a field path, where it is the fix
         if need == Kind::Number.article() && reasons::is_path_text(what) {
             if let Value::Str(s) = v {
-                if value::parse_human_number(s).is_some() {
+                if parse_human_number(s).is_some() {
                     message.push_str(&format!("; write number({what}) to read it as a number"));
                 }
             }
@@ -75,6 +71,12 @@ impl EvalError {
 }
 
 type Eval<'a> = Result<Value<'a>, EvalError>;
+
+/// Reads a human-written number as the run's decimal mark says
+/// (`--decimal-comma`): [`value::parse_number_with_mark`].
+pub fn parse_human_number(s: &str) -> Option<f64> {
+    value::parse_number_with_mark(s, crate::data::read_options().decimal_comma)
+}
 
 /// Evaluates an expression without a record, for constant folding.
 pub(crate) fn eval_constant(node: &Node) -> Option<Value<'static>> {
@@ -191,7 +193,7 @@ impl<'a> Frame<'a> {
     }
 
     /// The JSON at a field path, if every step is an object that has it.
-    fn lookup(&self, i: u32) -> Option<&'a Json> {
+    pub(crate) fn lookup(&self, i: u32) -> Option<&'a Json> {
         let mut cur = self.record;
         for key in &self.prog.fields[i as usize] {
             cur = cur.as_object()?.get(key)?;

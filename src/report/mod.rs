@@ -4,9 +4,7 @@
 //! shows. [`table`] renders it for a terminal; JSON is its serde form.
 
 pub mod diff;
-pub mod explain;
 pub mod html;
-pub mod paint;
 pub mod rows;
 pub mod search;
 pub mod stream;
@@ -17,7 +15,8 @@ use serde::Serialize;
 
 use crate::ast::Order;
 use crate::compile::Program;
-use crate::eval::{Distance, RankKey, Signals, Status, Verdict};
+use crate::eval::{RankKey, Signals, Status, Verdict};
+use crate::explain::Distance;
 
 /// One step of the funnel.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -54,7 +53,7 @@ pub struct NearMiss {
     /// The weighted score.
     pub score: f64,
     /// How far from passing, relative to the bounds
-    /// ([`crate::eval::distance::relative_gap`]): the list is ordered by it.
+    /// ([`crate::explain::distance::relative_gap`]): the list is ordered by it.
     pub gap: f64,
     /// The one requirement that rejected them.
     pub rule: String,
@@ -247,14 +246,14 @@ impl<'p> Screening<'p> {
     }
 
     /// Adds `v`, which [`Screening::near_miss`] let in, with its distance
-    /// to passing: the nearest first (by [`crate::eval::distance::relative_gap`]),
+    /// to passing: the nearest first (by [`crate::explain::distance::relative_gap`]),
     /// the better score breaking ties, then input order.
     pub fn add_near_miss(&mut self, v: &Verdict, distance: Vec<Distance>) {
         let Some(near) = self.near.as_mut() else {
             return;
         };
         let score = v.score.unwrap_or(0.0);
-        let gap = crate::eval::distance::relative_gap(&distance);
+        let gap = crate::explain::distance::relative_gap(&distance);
         // verdicts come in input order: a tie goes after those kept
         let at = near
             .kept

@@ -12,7 +12,8 @@ use serde_json::Value as Json;
 use super::compare_keys;
 use crate::data::Record;
 use crate::diagnostic::edit_distance;
-use crate::eval::{RankKey, Status, Trace, Verdict};
+use crate::eval::{RankKey, Status, Verdict};
+use crate::explain::Trace;
 use crate::{Ruleset, RunOptions};
 
 /// An id as `explain --id` compares it: lower case, without a leading `@`.

@@ -7,12 +7,12 @@ use std::fmt::Write;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::paint::Paint;
 use super::Report;
-use crate::eval::distance::describe;
 use crate::eval::value::printable;
 use crate::eval::Status;
-use crate::human;
+use crate::explain::distance::describe;
+use crate::explain::paint::Paint;
+use crate::language::human;
 
 /// Column alignment.
 #[derive(Clone, Copy, PartialEq)]

@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 use super::rows::{self, Column, Row, RowSet};
 use super::Report;
 use crate::compile::Program;
-use crate::eval::distance::describe;
+use crate::explain::distance::describe;
 
 /// The most rows below the header a worksheet holds.
 pub const MAX_ROWS: usize = 1_048_575;

@@ -2,7 +2,7 @@
 //! that leave the tree whole (an invalid escape, a number too large, a
 //! chained comparison) so that checking can still run over it.
 
-use pest::iterators::Pair;
+use pest::iterators::{Pair, Pairs};
 
 use super::grammar::Rule;
 use crate::ast::*;
@@ -38,50 +38,8 @@ impl Builder<'_> {
                 name: self.ident(inner.next().expect("name")),
                 value: self.expr(inner.next().expect("value")),
             }),
-            Rule::require_decl => {
-                let name = self.ident(inner.next().expect("name"));
-                let condition = self.expr(inner.next().expect("condition"));
-                let mut message = None;
-                let mut when_missing = None;
-                for p in inner {
-                    match p.as_rule() {
-                        Rule::else_clause => {
-                            message = Some(self.string(p.into_inner().nth(1).expect("message")))
-                        }
-                        Rule::missing_clause => {
-                            let span = self.span(&p);
-                            let mode = p.into_inner().nth(2).expect("mode");
-                            let mode = match mode.as_str() {
-                                "pass" => WhenMissing::Pass,
-                                "review" => WhenMissing::Review,
-                                _ => WhenMissing::Fail,
-                            };
-                            when_missing = Some((mode, span));
-                        }
-                        r => unreachable!("require clause {r:?}"),
-                    }
-                }
-                DeclKind::Require(Require {
-                    name,
-                    condition,
-                    message,
-                    when_missing,
-                })
-            }
-            Rule::signal_decl => {
-                let name = self.ident(inner.next().expect("name"));
-                let mut next = inner.next().expect("weight or value");
-                let mut weight = None;
-                if next.as_rule() == Rule::weight_clause {
-                    weight = Some(self.number(next.into_inner().nth(1).expect("weight")));
-                    next = inner.next().expect("value");
-                }
-                DeclKind::Signal(Signal {
-                    name,
-                    weight,
-                    value: self.expr(next),
-                })
-            }
+            Rule::require_decl => self.require(inner),
+            Rule::signal_decl => self.signal(inner),
             Rule::tier_decl => {
                 let name = self.ident(inner.next().expect("name"));
                 let rest = inner.next().expect("when or otherwise");
@@ -91,48 +49,102 @@ impl Builder<'_> {
                 };
                 DeclKind::Tier(Tier { name, condition })
             }
-            Rule::rank_decl => {
-                inner.next(); // `by`
-                let mut keys = inner.map(|k| {
-                    let mut parts = k.into_inner();
-                    let key = self.expr(parts.next().expect("key"));
-                    let order = parts.next().map(|o| match o.as_str() {
-                        "asc" => Order::Asc,
-                        _ => Order::Desc,
-                    });
-                    RankBy { key, order }
-                });
-                let first = keys.next().expect("the grammar needs one key");
-                DeclKind::Rank(Rank {
-                    key: first.key,
-                    order: first.order,
-                    then: keys.collect(),
-                })
-            }
+            Rule::rank_decl => self.rank(inner),
             Rule::limit_decl => DeclKind::Limit(self.number(inner.next().expect("n"))),
-            Rule::example_decl => {
-                let name = self.string(inner.next().expect("name"));
-                let creator_block = inner.next().expect("creator");
-                let creator = self.expr_from(creator_block.into_inner().nth(1).expect("obj"));
-                let mut expects = Vec::new();
-                let mut today = Vec::new();
-                for p in inner {
-                    if p.as_rule() == Rule::today_clause {
-                        today.push(self.string(p.into_inner().nth(1).expect("date")));
-                    } else {
-                        expects.push(self.expect(p));
-                    }
-                }
-                DeclKind::Example(Example {
-                    name,
-                    creator,
-                    expects,
-                    today,
-                })
-            }
+            Rule::example_decl => self.example(inner),
             r => unreachable!("declaration {r:?}"),
         };
         Decl { kind, span }
+    }
+
+    /// `require name: condition [else "message"] [when missing mode]`.
+    fn require(&mut self, mut inner: Pairs<Rule>) -> DeclKind {
+        let name = self.ident(inner.next().expect("name"));
+        let condition = self.expr(inner.next().expect("condition"));
+        let mut message = None;
+        let mut when_missing = None;
+        for p in inner {
+            match p.as_rule() {
+                Rule::else_clause => {
+                    message = Some(self.string(p.into_inner().nth(1).expect("message")))
+                }
+                Rule::missing_clause => {
+                    let span = self.span(&p);
+                    let mode = p.into_inner().nth(2).expect("mode");
+                    let mode = match mode.as_str() {
+                        "pass" => WhenMissing::Pass,
+                        "review" => WhenMissing::Review,
+                        _ => WhenMissing::Fail,
+                    };
+                    when_missing = Some((mode, span));
+                }
+                r => unreachable!("require clause {r:?}"),
+            }
+        }
+        DeclKind::Require(Require {
+            name,
+            condition,
+            message,
+            when_missing,
+        })
+    }
+
+    /// `signal name [weight w] = value`.
+    fn signal(&mut self, mut inner: Pairs<Rule>) -> DeclKind {
+        let name = self.ident(inner.next().expect("name"));
+        let mut next = inner.next().expect("weight or value");
+        let mut weight = None;
+        if next.as_rule() == Rule::weight_clause {
+            weight = Some(self.number(next.into_inner().nth(1).expect("weight")));
+            next = inner.next().expect("value");
+        }
+        DeclKind::Signal(Signal {
+            name,
+            weight,
+            value: self.expr(next),
+        })
+    }
+
+    /// `rank by key [asc|desc], then ...`.
+    fn rank(&mut self, mut inner: Pairs<Rule>) -> DeclKind {
+        inner.next(); // `by`
+        let mut keys = inner.map(|k| {
+            let mut parts = k.into_inner();
+            let key = self.expr(parts.next().expect("key"));
+            let order = parts.next().map(|o| match o.as_str() {
+                "asc" => Order::Asc,
+                _ => Order::Desc,
+            });
+            RankBy { key, order }
+        });
+        let first = keys.next().expect("the grammar needs one key");
+        DeclKind::Rank(Rank {
+            key: first.key,
+            order: first.order,
+            then: keys.collect(),
+        })
+    }
+
+    /// `example "name" { creator ... expect ... }`.
+    fn example(&mut self, mut inner: Pairs<Rule>) -> DeclKind {
+        let name = self.string(inner.next().expect("name"));
+        let creator_block = inner.next().expect("creator");
+        let creator = self.expr_from(creator_block.into_inner().nth(1).expect("obj"));
+        let mut expects = Vec::new();
+        let mut today = Vec::new();
+        for p in inner {
+            if p.as_rule() == Rule::today_clause {
+                today.push(self.string(p.into_inner().nth(1).expect("date")));
+            } else {
+                expects.push(self.expect(p));
+            }
+        }
+        DeclKind::Example(Example {
+            name,
+            creator,
+            expects,
+            today,
+        })
     }
 
     fn expect(&mut self, p: Pair<Rule>) -> Expect {
@@ -245,235 +257,226 @@ impl Builder<'_> {
     /// Builds an expression from any expression-level pair.
     fn expr_from(&mut self, p: Pair<Rule>) -> Expr {
         let span = self.span(&p);
-        match p.as_rule() {
-            Rule::expr => self.expr_from(p.into_inner().next().expect("inner")),
-            Rule::or_expr | Rule::and_expr => {
-                let is_or = p.as_rule() == Rule::or_expr;
-                let mut inner = p.into_inner();
-                let mut acc = self.expr_from(inner.next().expect("operand"));
-                while let Some(_kw) = inner.next() {
-                    let rhs = self.expr_from(inner.next().expect("operand"));
-                    let span = acc.span.to(rhs.span);
-                    let kind = if is_or {
-                        ExprKind::Or(acc.boxed(), rhs.boxed())
-                    } else {
-                        ExprKind::And(acc.boxed(), rhs.boxed())
-                    };
-                    acc = Expr { kind, span };
-                }
-                acc
-            }
-            Rule::not_expr => {
-                let mut inner = p.into_inner();
-                let first = inner.next().expect("operand");
-                if first.as_rule() == Rule::not_op {
-                    let operand = self.expr_from(inner.next().expect("operand"));
-                    Expr {
-                        kind: ExprKind::Not(operand.boxed()),
-                        span,
-                    }
-                } else {
-                    self.expr_from(first)
-                }
-            }
-            Rule::cmp_expr => {
-                let mut inner = p.into_inner();
-                let lhs = self.expr_from(inner.next().expect("operand"));
-                let Some(tail) = inner.next() else {
-                    return lhs;
-                };
-                if let Some(chained) = inner.next() {
-                    let cspan = self.span(&chained);
-                    self.errors.push(
-                        RuleDiagnostic::error(
-                            "influence::chained-comparison",
-                            cspan,
-                            "comparisons do not chain",
-                            "a second comparison follows the first",
-                        )
-                        .with_help("join two comparisons with `and`, or use `x between lo and hi`"),
-                    );
-                }
-                let tail_rule = tail.as_rule();
-                let mut t = tail.into_inner();
-                let kind = match tail_rule {
-                    Rule::between_tail => {
-                        t.next();
-                        let lo = self.expr_from(t.next().expect("lo"));
-                        t.next();
-                        let hi = self.expr_from(t.next().expect("hi"));
-                        ExprKind::Between(lhs.boxed(), lo.boxed(), hi.boxed())
-                    }
-                    Rule::not_in_tail | Rule::in_tail => {
-                        let list = self.expr_from(t.last().expect("list"));
-                        ExprKind::In {
-                            item: lhs.boxed(),
-                            list: list.boxed(),
-                            negated: tail_rule == Rule::not_in_tail,
-                        }
-                    }
-                    Rule::contains_tail => {
-                        let rhs = self.expr_from(t.nth(1).expect("rhs"));
-                        ExprKind::Contains(lhs.boxed(), rhs.boxed())
-                    }
-                    Rule::matches_tail => {
-                        let rhs = self.expr_from(t.nth(1).expect("rhs"));
-                        ExprKind::Matches(lhs.boxed(), rhs.boxed())
-                    }
-                    _ => {
-                        let op = cmp_op(t.next().expect("op").as_str());
-                        let rhs = self.expr_from(t.next().expect("rhs"));
-                        ExprKind::Compare(op, lhs.boxed(), rhs.boxed())
-                    }
-                };
-                Expr { kind, span }
-            }
-            Rule::coalesce | Rule::sum | Rule::product => {
-                let rule = p.as_rule();
-                let mut inner = p.into_inner();
-                let mut acc = self.expr_from(inner.next().expect("operand"));
-                loop {
-                    let op = if rule == Rule::coalesce {
-                        None
-                    } else {
-                        match inner.next() {
-                            Some(op) => Some(match op.as_str() {
-                                "+" => ArithOp::Add,
-                                "-" => ArithOp::Sub,
-                                "*" => ArithOp::Mul,
-                                _ => ArithOp::Div,
-                            }),
-                            None => break,
-                        }
-                    };
-                    let Some(rhs) = inner.next() else { break };
-                    let rhs = self.expr_from(rhs);
-                    let span = acc.span.to(rhs.span);
-                    let kind = match op {
-                        None => ExprKind::Coalesce(acc.boxed(), rhs.boxed()),
-                        Some(op) => ExprKind::Arith(op, acc.boxed(), rhs.boxed()),
-                    };
-                    acc = Expr { kind, span };
-                }
-                acc
-            }
-            Rule::unary => {
-                let mut inner: Vec<Pair<Rule>> = p.into_inner().collect();
-                let operand = inner.pop().expect("operand");
-                let mut acc = self.expr_from(operand);
-                for neg in inner.into_iter().rev() {
-                    let span = self.span(&neg).to(acc.span);
-                    acc = Expr {
-                        kind: ExprKind::Neg(acc.boxed()),
-                        span,
-                    };
-                }
-                acc
-            }
-            Rule::postfix => {
-                let mut inner = p.into_inner();
-                let mut acc = self.expr_from(inner.next().expect("primary"));
-                for suffix in inner {
-                    let sspan = self.span(&suffix);
-                    let span = acc.span.to(sspan);
-                    let kind = match suffix.as_rule() {
-                        Rule::dot_field => ExprKind::Field(
-                            acc.boxed(),
-                            self.ident(suffix.into_inner().next().expect("name")),
-                        ),
-                        _ => {
-                            let index = self.expr_from(suffix.into_inner().next().expect("index"));
-                            ExprKind::Index(acc.boxed(), index.boxed())
-                        }
-                    };
-                    acc = Expr { kind, span };
-                }
-                acc
-            }
-            Rule::number => Expr {
-                kind: ExprKind::Number(self.number(p)),
-                span,
-            },
-            Rule::string => Expr {
-                kind: ExprKind::String(self.string(p).value),
-                span,
-            },
-            Rule::boolean => Expr {
-                kind: ExprKind::Bool(p.as_str() == "true"),
-                span,
-            },
-            Rule::missing_lit => Expr {
-                kind: ExprKind::Missing,
-                span,
-            },
-            Rule::list => Expr {
-                kind: ExprKind::List(p.into_inner().map(|e| self.expr_from(e)).collect()),
-                span,
-            },
-            Rule::object => {
-                let entries = p
-                    .into_inner()
-                    .map(|entry| {
-                        let mut kv = entry.into_inner();
-                        let key = kv.next().expect("key");
-                        let key = if key.as_rule() == Rule::string {
-                            let s = self.string(key);
-                            Ident {
-                                name: s.value,
-                                span: s.span,
-                            }
-                        } else {
-                            self.ident(key)
-                        };
-                        (key, self.expr_from(kv.next().expect("value")))
-                    })
-                    .collect();
-                Expr {
-                    kind: ExprKind::Object(entries),
-                    span,
-                }
-            }
+        let kind = match p.as_rule() {
+            Rule::expr => return self.expr_from(p.into_inner().next().expect("inner")),
+            Rule::or_expr | Rule::and_expr => return self.logical(p),
+            Rule::not_expr => return self.not_expr(p, span),
+            Rule::cmp_expr => return self.comparison(p, span),
+            Rule::coalesce | Rule::sum | Rule::product => return self.chain(p),
+            Rule::unary => return self.unary(p),
+            Rule::postfix => return self.postfix(p),
+            Rule::number => ExprKind::Number(self.number(p)),
+            Rule::string => ExprKind::String(self.string(p).value),
+            Rule::boolean => ExprKind::Bool(p.as_str() == "true"),
+            Rule::missing_lit => ExprKind::Missing,
+            Rule::list => ExprKind::List(p.into_inner().map(|e| self.expr_from(e)).collect()),
+            Rule::object => self.object(p),
             Rule::if_expr => {
                 let mut parts = p.into_inner().filter(|p| p.as_rule() == Rule::expr);
                 let c = self.expr_from(parts.next().expect("cond"));
                 let a = self.expr_from(parts.next().expect("then"));
                 let b = self.expr_from(parts.next().expect("else"));
-                Expr {
-                    kind: ExprKind::If(c.boxed(), a.boxed(), b.boxed()),
-                    span,
-                }
+                ExprKind::If(c.boxed(), a.boxed(), b.boxed())
             }
             Rule::call => {
                 let mut inner = p.into_inner();
                 let name = self.ident(inner.next().expect("name"));
-                let args = inner.map(|a| self.expr_from(a)).collect();
-                Expr {
-                    kind: ExprKind::Call(name, args),
-                    span,
-                }
+                ExprKind::Call(name, inner.map(|a| self.expr_from(a)).collect())
             }
             Rule::lambda => {
                 let mut inner = p.into_inner();
                 let param = self.ident(inner.next().expect("param"));
                 let body = self.expr_from(inner.next().expect("body"));
-                Expr {
-                    kind: ExprKind::Lambda(param, body.boxed()),
-                    span,
-                }
+                ExprKind::Lambda(param, body.boxed())
             }
-            Rule::ident => Expr {
-                kind: ExprKind::Name(self.ident(p)),
-                span,
-            },
+            Rule::ident => ExprKind::Name(self.ident(p)),
             Rule::paren => {
                 let inner = self.expr_from(p.into_inner().next().expect("inner"));
-                Expr {
-                    kind: ExprKind::Paren(inner.boxed()),
-                    span,
-                }
+                ExprKind::Paren(inner.boxed())
             }
             r => unreachable!("expression rule {r:?}"),
+        };
+        Expr { kind, span }
+    }
+
+    /// `a or b or c`, `a and b`: folded to the left.
+    fn logical(&mut self, p: Pair<Rule>) -> Expr {
+        let is_or = p.as_rule() == Rule::or_expr;
+        let mut inner = p.into_inner();
+        let mut acc = self.expr_from(inner.next().expect("operand"));
+        while let Some(_kw) = inner.next() {
+            let rhs = self.expr_from(inner.next().expect("operand"));
+            let span = acc.span.to(rhs.span);
+            let kind = if is_or {
+                ExprKind::Or(acc.boxed(), rhs.boxed())
+            } else {
+                ExprKind::And(acc.boxed(), rhs.boxed())
+            };
+            acc = Expr { kind, span };
         }
+        acc
+    }
+
+    fn not_expr(&mut self, p: Pair<Rule>, span: Span) -> Expr {
+        let mut inner = p.into_inner();
+        let first = inner.next().expect("operand");
+        if first.as_rule() != Rule::not_op {
+            return self.expr_from(first);
+        }
+        let operand = self.expr_from(inner.next().expect("operand"));
+        Expr {
+            kind: ExprKind::Not(operand.boxed()),
+            span,
+        }
+    }
+
+    /// An operand and at most one comparison tail; a second tail is
+    /// reported (comparisons do not chain) and dropped.
+    fn comparison(&mut self, p: Pair<Rule>, span: Span) -> Expr {
+        let mut inner = p.into_inner();
+        let lhs = self.expr_from(inner.next().expect("operand"));
+        let Some(tail) = inner.next() else {
+            return lhs;
+        };
+        if let Some(chained) = inner.next() {
+            let cspan = self.span(&chained);
+            self.errors.push(
+                RuleDiagnostic::error(
+                    "influence::chained-comparison",
+                    cspan,
+                    "comparisons do not chain",
+                    "a second comparison follows the first",
+                )
+                .with_help("join two comparisons with `and`, or use `x between lo and hi`"),
+            );
+        }
+        Expr {
+            kind: self.comparison_tail(lhs, tail),
+            span,
+        }
+    }
+
+    fn comparison_tail(&mut self, lhs: Expr, tail: Pair<Rule>) -> ExprKind {
+        let tail_rule = tail.as_rule();
+        let mut t = tail.into_inner();
+        match tail_rule {
+            Rule::between_tail => {
+                t.next();
+                let lo = self.expr_from(t.next().expect("lo"));
+                t.next();
+                let hi = self.expr_from(t.next().expect("hi"));
+                ExprKind::Between(lhs.boxed(), lo.boxed(), hi.boxed())
+            }
+            Rule::not_in_tail | Rule::in_tail => {
+                let list = self.expr_from(t.last().expect("list"));
+                ExprKind::In {
+                    item: lhs.boxed(),
+                    list: list.boxed(),
+                    negated: tail_rule == Rule::not_in_tail,
+                }
+            }
+            Rule::contains_tail => {
+                let rhs = self.expr_from(t.nth(1).expect("rhs"));
+                ExprKind::Contains(lhs.boxed(), rhs.boxed())
+            }
+            Rule::matches_tail => {
+                let rhs = self.expr_from(t.nth(1).expect("rhs"));
+                ExprKind::Matches(lhs.boxed(), rhs.boxed())
+            }
+            _ => {
+                let op = cmp_op(t.next().expect("op").as_str());
+                let rhs = self.expr_from(t.next().expect("rhs"));
+                ExprKind::Compare(op, lhs.boxed(), rhs.boxed())
+            }
+        }
+    }
+
+    /// `a ?? b`, `a + b - c`, `a * b / c`: folded to the left.
+    fn chain(&mut self, p: Pair<Rule>) -> Expr {
+        let rule = p.as_rule();
+        let mut inner = p.into_inner();
+        let mut acc = self.expr_from(inner.next().expect("operand"));
+        loop {
+            let op = if rule == Rule::coalesce {
+                None
+            } else {
+                match inner.next() {
+                    Some(op) => Some(match op.as_str() {
+                        "+" => ArithOp::Add,
+                        "-" => ArithOp::Sub,
+                        "*" => ArithOp::Mul,
+                        _ => ArithOp::Div,
+                    }),
+                    None => break,
+                }
+            };
+            let Some(rhs) = inner.next() else { break };
+            let rhs = self.expr_from(rhs);
+            let span = acc.span.to(rhs.span);
+            let kind = match op {
+                None => ExprKind::Coalesce(acc.boxed(), rhs.boxed()),
+                Some(op) => ExprKind::Arith(op, acc.boxed(), rhs.boxed()),
+            };
+            acc = Expr { kind, span };
+        }
+        acc
+    }
+
+    fn unary(&mut self, p: Pair<Rule>) -> Expr {
+        let mut inner: Vec<Pair<Rule>> = p.into_inner().collect();
+        let operand = inner.pop().expect("operand");
+        let mut acc = self.expr_from(operand);
+        for neg in inner.into_iter().rev() {
+            let span = self.span(&neg).to(acc.span);
+            acc = Expr {
+                kind: ExprKind::Neg(acc.boxed()),
+                span,
+            };
+        }
+        acc
+    }
+
+    /// A primary and its `.field` and `[index]` suffixes.
+    fn postfix(&mut self, p: Pair<Rule>) -> Expr {
+        let mut inner = p.into_inner();
+        let mut acc = self.expr_from(inner.next().expect("primary"));
+        for suffix in inner {
+            let sspan = self.span(&suffix);
+            let span = acc.span.to(sspan);
+            let kind = match suffix.as_rule() {
+                Rule::dot_field => ExprKind::Field(
+                    acc.boxed(),
+                    self.ident(suffix.into_inner().next().expect("name")),
+                ),
+                _ => {
+                    let index = self.expr_from(suffix.into_inner().next().expect("index"));
+                    ExprKind::Index(acc.boxed(), index.boxed())
+                }
+            };
+            acc = Expr { kind, span };
+        }
+        acc
+    }
+
+    fn object(&mut self, p: Pair<Rule>) -> ExprKind {
+        let entries = p
+            .into_inner()
+            .map(|entry| {
+                let mut kv = entry.into_inner();
+                let key = kv.next().expect("key");
+                let key = if key.as_rule() == Rule::string {
+                    let s = self.string(key);
+                    Ident {
+                        name: s.value,
+                        span: s.span,
+                    }
+                } else {
+                    self.ident(key)
+                };
+                (key, self.expr_from(kv.next().expect("value")))
+            })
+            .collect();
+        ExprKind::Object(entries)
     }
 }
 

@@ -22,51 +22,10 @@ pub(super) fn from_pest(src: &str, e: &pest::error::Error<Rule>, base: usize) ->
             .collect(),
         ErrorVariant::CustomError { .. } => vec![],
     };
-    let at_rule = found_token(src, base + pos);
-    if RESERVED.contains(&at_rule) && expected.iter().any(|e| e == "a name") {
-        return RuleDiagnostic::error(
-            "influence::parse",
-            Span::new(base + pos, base + pos + at_rule.len()),
-            format!("`{at_rule}` is a reserved word, not a name"),
-            "reserved word",
-        )
-        .with_help(format!(
-            "choose another name; a field called `{at_rule}` is read as `creator[\"{at_rule}\"]`"
-        ));
+    if let Some(d) = reserved_word(src, base + pos, &expected) {
+        return d;
     }
-    // pest places the error at the last *rule* it tried; a literal such as
-    // `:` may have been tried further on, which is where the user erred.
-    if let Some(attempts) = e.parse_attempts() {
-        let tokens: Vec<String> = attempts
-            .expected_tokens()
-            .iter()
-            .map(|t| t.to_string())
-            .filter(|t| {
-                !t.is_empty()
-                    && t != "#"
-                    && !t.contains("..")
-                    && t != "_"
-                    && !t.chars().any(|c| c.is_whitespace() || c == '\u{feff}')
-            })
-            .collect();
-        if attempts.max_position > pos {
-            pos = attempts.max_position;
-            expected.clear();
-            for stack in attempts.call_stacks() {
-                if let Some(d) = stack.parent.and_then(describe) {
-                    expected.push(d.to_string());
-                }
-            }
-            expected.extend(tokens.iter().map(|t| format!("`{t}`")));
-        } else if attempts.max_position == pos {
-            expected.extend(
-                tokens
-                    .iter()
-                    .filter(|t| t.chars().all(|c| c.is_ascii_punctuation()))
-                    .map(|t| format!("`{t}`")),
-            );
-        }
-    }
+    further_attempt(e, &mut pos, &mut expected);
     let found = found_token(src, base + pos);
     if found == "=>" {
         if let Some(d) = bad_parameter(src, base + pos) {
@@ -88,6 +47,83 @@ pub(super) fn from_pest(src: &str, e: &pest::error::Error<Rule>, base: usize) ->
         0
     };
     let span = Span::new(base + pos, base + pos + len);
+    tidy(&mut expected);
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    let found_text = if found.is_empty() {
+        "the end of the file".to_string()
+    } else {
+        format!("`{found}`")
+    };
+    // a long list of everything that could follow helps nobody; the help says more
+    let message = if expected.is_empty() || expected.len() > 6 {
+        format!("unexpected {found_text}")
+    } else {
+        format!("expected {}, found {found_text}", join_or(&expected))
+    };
+    let help = help_for(&expected, found);
+    RuleDiagnostic::error("influence::parse", span, message, "unexpected here").with_help(help)
+}
+
+/// A reserved word where a name was expected.
+fn reserved_word(src: &str, at: usize, expected: &[String]) -> Option<RuleDiagnostic> {
+    let word = found_token(src, at);
+    if !RESERVED.contains(&word) || !expected.iter().any(|e| e == "a name") {
+        return None;
+    }
+    Some(
+        RuleDiagnostic::error(
+            "influence::parse",
+            Span::new(at, at + word.len()),
+            format!("`{word}` is a reserved word, not a name"),
+            "reserved word",
+        )
+        .with_help(format!(
+            "choose another name; a field called `{word}` is read as `creator[\"{word}\"]`"
+        )),
+    )
+}
+
+/// pest places the error at the last *rule* it tried; a literal such as
+/// `:` may have been tried further on, which is where the user erred: moves
+/// `pos` there and says what was expected.
+fn further_attempt(e: &pest::error::Error<Rule>, pos: &mut usize, expected: &mut Vec<String>) {
+    if let Some(attempts) = e.parse_attempts() {
+        let tokens: Vec<String> = attempts
+            .expected_tokens()
+            .iter()
+            .map(|t| t.to_string())
+            .filter(|t| {
+                !t.is_empty()
+                    && t != "#"
+                    && !t.contains("..")
+                    && t != "_"
+                    && !t.chars().any(|c| c.is_whitespace() || c == '\u{feff}')
+            })
+            .collect();
+        if attempts.max_position > *pos {
+            *pos = attempts.max_position;
+            expected.clear();
+            for stack in attempts.call_stacks() {
+                if let Some(d) = stack.parent.and_then(describe) {
+                    expected.push(d.to_string());
+                }
+            }
+            expected.extend(tokens.iter().map(|t| format!("`{t}`")));
+        } else if attempts.max_position == *pos {
+            expected.extend(
+                tokens
+                    .iter()
+                    .filter(|t| t.chars().all(|c| c.is_ascii_punctuation()))
+                    .map(|t| format!("`{t}`")),
+            );
+        }
+    }
+}
+
+/// Shortens what was expected: operators as one entry, the tokens that
+/// open an expression dropped beside it, a long list inside brackets as
+/// `,` or the closing bracket; sorted, each once.
+fn tidy(expected: &mut Vec<String>) {
     const OPERATORS: [&str; 13] = [
         "`+`", "`-`", "`*`", "`/`", "`??`", "`==`", "`!=`", "`<`", "`<=`", "`>`", "`>=`", "`.`",
         "`[`",
@@ -105,25 +141,11 @@ pub(super) fn from_pest(src: &str, e: &pest::error::Error<Rule>, base: usize) ->
         .find(|c| expected.iter().any(|x| x == c));
     if expected.len() > 6 {
         if let Some(c) = closing {
-            expected = vec!["`,`".to_string(), c.to_string()];
+            *expected = vec!["`,`".to_string(), c.to_string()];
         }
     }
     expected.sort();
     expected.dedup();
-    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-    let found_text = if found.is_empty() {
-        "the end of the file".to_string()
-    } else {
-        format!("`{found}`")
-    };
-    // a long list of everything that could follow helps nobody; the help says more
-    let message = if expected.is_empty() || expected.len() > 6 {
-        format!("unexpected {found_text}")
-    } else {
-        format!("expected {}, found {found_text}", join_or(&expected))
-    };
-    let help = help_for(&expected, found);
-    RuleDiagnostic::error("influence::parse", span, message, "unexpected here").with_help(help)
 }
 
 /// The token that starts at `pos`: a word, a number, a quoted string's

@@ -10,6 +10,8 @@ use pest::Parser as _;
 
 use crate::ast::*;
 use crate::diagnostic::RuleDiagnostic;
+// the size limits of rules and records are reported in the same words
+pub use crate::language::human::size as human_size;
 
 mod grammar {
     //! The parser pest derives from `grammar/rules.pest`.
@@ -244,16 +246,6 @@ pub fn too_large(len: usize) -> RuleDiagnostic {
         "the file starts here",
     )
     .with_help("a rules file holds criteria, not data: check that this is the rules file and not a data export; keep long lists (of handles, say) in the creator data and test a field there")
-}
-
-/// `1.5 MiB`, `100.0 MiB`, `12 bytes`.
-pub fn human_size(n: u64) -> String {
-    match n {
-        0..1024 => format!("{n} bytes"),
-        1024..1_048_576 => format!("{:.1} KiB", n as f64 / 1024.0),
-        1_048_576..1_073_741_824 => format!("{:.1} MiB", n as f64 / 1_048_576.0),
-        _ => format!("{:.1} GiB", n as f64 / 1_073_741_824.0),
-    }
 }
 
 /// Byte offsets where a line begins with a declaration keyword: the places

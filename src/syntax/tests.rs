@@ -30,7 +30,7 @@ fn expr(src: &str) -> Expr {
 fn show(e: &Expr) -> String {
     use ExprKind::*;
     match &e.kind {
-        Number(n) => crate::eval::value::fmt_number(n.value),
+        Number(n) => crate::language::human::fmt_number(n.value),
         String(s) => format!("{s:?}"),
         Bool(b) => b.to_string(),
         Missing => "missing".into(),

@@ -5,65 +5,18 @@
 use super::{is_path, kind_name, Walker};
 use crate::ast::*;
 use crate::diagnostic::{did_you_mean, RuleDiagnostic};
-use crate::eval::functions::{Builtin, Param};
-use crate::eval::value::Kind;
+use crate::language::{Builtin, Kind, Param};
 
 impl Walker<'_, '_, '_> {
     pub(super) fn call(&mut self, e: &Expr, name: &Ident, args: &[Expr]) -> Option<Kind> {
         let Some(f) = Builtin::from_name(&name.name) else {
-            let names = Builtin::ALL.iter().map(|(n, _)| *n);
-            let help = match did_you_mean(&name.name, names) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
-                    "the functions are {}",
-                    Builtin::ALL
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            self.push(
-                RuleDiagnostic::error(
-                    "influence::unknown-function",
-                    name.span,
-                    format!("unknown function `{}`", name.name),
-                    "no function of this name",
-                )
-                .with_help(help),
-            );
+            self.unknown_function(name);
             for a in args {
                 self.arg(a, Param::Any);
             }
             return None;
         };
-        let (min, max) = f.arity();
-        if args.len() < min || max.is_some_and(|m| args.len() > m) {
-            let wanted = match max {
-                Some(m) if m == min => format!("{min}"),
-                Some(m) => format!("{min} or {m}"),
-                None => format!("at least {min}"),
-            };
-            self.push(
-                RuleDiagnostic::error(
-                    "influence::arity",
-                    e.span,
-                    format!(
-                        "`{}` takes {wanted} argument{}, not {}",
-                        f.name(),
-                        if wanted == "1" { "" } else { "s" },
-                        args.len()
-                    ),
-                    format!(
-                        "{} argument{} given",
-                        args.len(),
-                        if args.len() == 1 { "" } else { "s" }
-                    ),
-                )
-                .with_help(format!("call it as {}", quoted_usage(f.usage()))),
-            );
-        }
-        let list_kind = args.first().map(|a| (a, f.param(0)));
+        self.arity(e, f, args.len());
         let lambda_last = args
             .last()
             .is_some_and(|a| matches!(a.kind, ExprKind::Lambda(..)));
@@ -82,43 +35,11 @@ impl Walker<'_, '_, '_> {
                 _ => f.param(i),
             };
             if p == Param::Lambda {
-                if let ExprKind::Lambda(param, body) = &a.kind {
-                    if param.name == "creator" {
-                        // `creator.NAME` always reads the record's field
-                        self.push(
-                            RuleDiagnostic::error(
-                                "influence::reserved-name",
-                                param.span,
-                                "`creator` is a built-in name",
-                                "cannot name a parameter",
-                            )
-                            .with_help("`creator` is the whole record; name the parameter something else, e.g. `c => c.email`"),
-                        );
-                    }
-                    self.scope.push(param.name.clone());
-                    let t = self.ty(body);
-                    self.lambda_body(f, body, t);
-                    self.scope.pop();
-                    continue;
-                }
-                self.push(
-                    RuleDiagnostic::error(
-                        "influence::lambda",
-                        a.span,
-                        format!(
-                            "the second argument of `{}` must be a function of each element",
-                            f.name()
-                        ),
-                        "expected `x => ...`",
-                    )
-                    .with_help(format!("call it as {}", quoted_usage(f.usage()))),
-                );
-                self.ty(a);
-                continue;
+                self.lambda_arg(f, a);
+            } else {
+                self.arg(a, p);
             }
-            self.arg(a, p);
         }
-        let _ = list_kind;
         self.constant_args(f, args);
         // min/max with one argument take a list, else numbers
         if matches!(f, Builtin::Min | Builtin::Max) && args.len() > 1 && !lambda_last {
@@ -128,6 +49,96 @@ impl Walker<'_, '_, '_> {
             }
         }
         f.returns()
+    }
+
+    fn unknown_function(&mut self, name: &Ident) {
+        let names = Builtin::ALL.iter().map(|(n, _)| *n);
+        let help = match did_you_mean(&name.name, names) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "the functions are {}",
+                Builtin::ALL
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        self.push(
+            RuleDiagnostic::error(
+                "influence::unknown-function",
+                name.span,
+                format!("unknown function `{}`", name.name),
+                "no function of this name",
+            )
+            .with_help(help),
+        );
+    }
+
+    /// Too few or too many arguments for `f`.
+    fn arity(&mut self, e: &Expr, f: Builtin, given: usize) {
+        let (min, max) = f.arity();
+        if given >= min && max.is_none_or(|m| given <= m) {
+            return;
+        }
+        let wanted = match max {
+            Some(m) if m == min => format!("{min}"),
+            Some(m) => format!("{min} or {m}"),
+            None => format!("at least {min}"),
+        };
+        self.push(
+            RuleDiagnostic::error(
+                "influence::arity",
+                e.span,
+                format!(
+                    "`{}` takes {wanted} argument{}, not {given}",
+                    f.name(),
+                    if wanted == "1" { "" } else { "s" },
+                ),
+                format!(
+                    "{given} argument{} given",
+                    if given == 1 { "" } else { "s" }
+                ),
+            )
+            .with_help(format!("call it as {}", quoted_usage(f.usage()))),
+        );
+    }
+
+    /// An argument where `f` takes `x => ...`: a lambda, whose body is
+    /// checked with its parameter in scope, or an error.
+    fn lambda_arg(&mut self, f: Builtin, a: &Expr) {
+        let ExprKind::Lambda(param, body) = &a.kind else {
+            self.push(
+                RuleDiagnostic::error(
+                    "influence::lambda",
+                    a.span,
+                    format!(
+                        "the second argument of `{}` must be a function of each element",
+                        f.name()
+                    ),
+                    "expected `x => ...`",
+                )
+                .with_help(format!("call it as {}", quoted_usage(f.usage()))),
+            );
+            self.ty(a);
+            return;
+        };
+        if param.name == "creator" {
+            // `creator.NAME` always reads the record's field
+            self.push(
+                RuleDiagnostic::error(
+                    "influence::reserved-name",
+                    param.span,
+                    "`creator` is a built-in name",
+                    "cannot name a parameter",
+                )
+                .with_help("`creator` is the whole record; name the parameter something else, e.g. `c => c.email`"),
+            );
+        }
+        self.scope.push(param.name.clone());
+        let t = self.ty(body);
+        self.lambda_body(f, body, t);
+        self.scope.pop();
     }
 
     /// The body of a list function's lambda gives what the function needs:

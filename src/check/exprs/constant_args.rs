@@ -6,8 +6,7 @@
 use super::Walker;
 use crate::ast::{Expr, ExprKind};
 use crate::diagnostic::RuleDiagnostic;
-use crate::eval::functions::Builtin;
-use crate::eval::value::Kind;
+use crate::language::{Builtin, Kind};
 
 impl Walker<'_, '_, '_> {
     /// Checks the arguments of `f` that have a rule of their own.
@@ -68,7 +67,7 @@ impl Walker<'_, '_, '_> {
         let Some(text) = self.constant_string(x) else {
             return;
         };
-        if crate::eval::dates::read_text(&text).is_some() {
+        if crate::language::dates::read_text(&text).is_some() {
             return;
         }
         self.push(
@@ -81,7 +80,7 @@ impl Walker<'_, '_, '_> {
             .with_help(format!(
                 "write the date in ISO form, e.g. `{}(\"2026-11-03\")` ({})",
                 f.name(),
-                crate::eval::dates::ACCEPTED
+                crate::language::dates::ACCEPTED
             )),
         );
     }

@@ -231,17 +231,5 @@ pub fn esc(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// `x` to `places` decimals (`0.4625`), trailing zeros dropped when
-/// `trim` (`0.5`); never `-0`.
-pub fn fixed(x: f64, places: usize, trim: bool) -> String {
-    let s = format!("{x:.places$}");
-    let s = if trim && s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    match s.strip_prefix('-') {
-        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
-        _ => s,
-    }
-}
+// numbers as people read them are the language's, in every output
+pub use crate::language::human::fixed;

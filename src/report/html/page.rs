@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{esc, fixed, svg, table, Page, ROW_CAP};
-use crate::human::count;
+use crate::language::human::count;
 
 /// The page may fetch nothing (no network, even if some text slipped
 /// through unescaped): only its own inline style and scripts run.

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::{esc, fixed, Cutoff, TierInfo};
-use crate::human::count;
+use crate::language::human::count;
 use crate::report::{FunnelStep, ScoreSpread, TierSpread, SCORE_BINS};
 
 /// The charts' width in SVG units; the page scales them to fit.

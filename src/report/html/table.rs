@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use super::{esc, fixed, Row, ROW_CAP};
-use crate::eval::distance::describe;
-use crate::human::count;
+use crate::explain::distance::describe;
+use crate::language::human::count;
 use crate::report::NearMiss;
 
 /// A column of the rows table.

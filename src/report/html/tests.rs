@@ -193,7 +193,7 @@ fn huge_counts_are_grouped_and_bars_stay_in_the_chart() {
     spread.bins[4] = 1;
     let svg = svg::histogram(&spread, &[]);
     no_bad_numbers(&svg);
-    assert!(svg.contains(&crate::human::count(usize::MAX / 2)));
+    assert!(svg.contains(&crate::language::human::count(usize::MAX / 2)));
 }
 
 #[test]

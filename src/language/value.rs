@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
+pub use super::human::fmt_number;
+pub use super::Kind;
 use crate::ast::Span;
 
 /// Why a value is missing: named in the reason of a requirement that comes
@@ -114,37 +116,6 @@ pub enum EqualityKey<'a> {
     Composite(String),
     /// A date's Unix seconds.
     Date(i64),
-}
-
-/// The kinds of value, as named in messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// number
-    Number,
-    /// string
-    String,
-    /// bool
-    Bool,
-    /// list
-    List,
-    /// object
-    Object,
-    /// date
-    Date,
-}
-
-impl Kind {
-    /// "a number", "a string", ...
-    pub fn article(self) -> &'static str {
-        match self {
-            Kind::Number => "a number",
-            Kind::String => "a string",
-            Kind::Bool => "a true/false value",
-            Kind::List => "a list",
-            Kind::Object => "an object",
-            Kind::Date => "a date",
-        }
-    }
 }
 
 impl<'a> Value<'a> {
@@ -381,22 +352,6 @@ pub fn unit(v: f64) -> f64 {
     v.clamp(0.0, 1.0) + 0.0
 }
 
-/// Shortest text for a number: `1000`, `0.03`, `12.5`.
-pub fn fmt_number(f: f64) -> String {
-    if f == f.trunc() && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        let s = format!("{f}");
-        if s.len() > 12 {
-            // keep reasons readable: 0.30000000000000004 -> 0.3
-            let r = format!("{f:.6}");
-            r.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        }
-    }
-}
-
 /// Shows a value as a person would read it in a reason: numbers plainly,
 /// strings quoted, lists in brackets (shortened), missing as `missing`.
 impl fmt::Display for Value<'_> {
@@ -437,13 +392,9 @@ impl fmt::Display for Value<'_> {
 }
 
 /// Reads a human-written number: `8,421`, `3.3m`, `12.5K`, `2.1b`,
-/// `1.39%`, `$1,200`, ` 42 `. `None` for anything else (`NaN%`, `n/a`, `-`, empty).
-pub fn parse_human_number(s: &str) -> Option<f64> {
-    parse_number_with_mark(s, crate::data::read_options().decimal_comma)
-}
-
-/// As [`parse_human_number`], with the decimal mark given: `comma` reads
-/// `4,2` as 4.2 and `12.400` as 12400 (`number(x, ",")`, `--decimal-comma`).
+/// `1.39%`, `$1,200`, ` 42 `; `None` for anything else (`NaN%`, `n/a`,
+/// `-`, empty). `comma` reads `4,2` as 4.2 and `12.400` as 12400
+/// (`number(x, ",")`, `--decimal-comma`).
 pub fn parse_number_with_mark(s: &str, comma: bool) -> Option<f64> {
     let t = s.trim();
     let t = t.strip_prefix('$').unwrap_or(t).trim();
@@ -493,16 +444,16 @@ mod tests {
 
     #[test]
     fn human_numbers() {
-        assert_eq!(parse_human_number("8,421"), Some(8421.0));
-        assert_eq!(parse_human_number("3.3m"), Some(3_300_000.0));
-        assert_eq!(parse_human_number("12.5K"), Some(12_500.0));
-        assert_eq!(parse_human_number("2.1b"), Some(2_100_000_000.0));
-        assert_eq!(parse_human_number("475.8m"), Some(475_800_000.0));
-        assert_eq!(parse_human_number("1.39%"), Some(0.0139));
-        assert_eq!(parse_human_number(" 42 "), Some(42.0));
-        assert_eq!(parse_human_number("-3"), Some(-3.0));
+        assert_eq!(parse_number_with_mark("8,421", false), Some(8421.0));
+        assert_eq!(parse_number_with_mark("3.3m", false), Some(3_300_000.0));
+        assert_eq!(parse_number_with_mark("12.5K", false), Some(12_500.0));
+        assert_eq!(parse_number_with_mark("2.1b", false), Some(2_100_000_000.0));
+        assert_eq!(parse_number_with_mark("475.8m", false), Some(475_800_000.0));
+        assert_eq!(parse_number_with_mark("1.39%", false), Some(0.0139));
+        assert_eq!(parse_number_with_mark(" 42 ", false), Some(42.0));
+        assert_eq!(parse_number_with_mark("-3", false), Some(-3.0));
         for bad in ["NaN%", "n/a", "-", "", "abc", "1.2.3x", "%", "k"] {
-            assert_eq!(parse_human_number(bad), None, "{bad}");
+            assert_eq!(parse_number_with_mark(bad, false), None, "{bad}");
         }
     }
 

@@ -7,11 +7,11 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value as Json;
 
 use super::distance::Distance;
-use super::reasons::why_missing;
-use super::value::Value;
-use super::{EvalError, Status};
 use crate::ast::{Order, WhenMissing};
 use crate::compile::Program;
+use crate::eval::reasons::why_missing;
+use crate::eval::{EvalError, Failure, Status};
+use crate::language::value::Value;
 
 /// What an expression came to.
 #[derive(Clone, Debug, PartialEq)]
@@ -250,7 +250,7 @@ pub struct Trace {
     /// The verdict's status.
     pub status: Status,
     /// The verdict's failed requirements (or the cause of an error).
-    pub failed: Vec<super::Failure>,
+    pub failed: Vec<Failure>,
     /// The weighted score; `None` for errors.
     pub score: Option<f64>,
     /// The tier, for accepted creators.

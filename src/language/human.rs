@@ -4,7 +4,22 @@
 //! fractions written as percentages (`6.6%`) and scores to three places.
 //! Machine formats (JSON, NDJSON, CSV) never go through here.
 
-use crate::eval::value::fmt_number;
+/// Shortest text for a number, for reasons and every machine-neutral
+/// place a number is written: `1000`, `0.03`, `12.5`.
+pub fn fmt_number(f: f64) -> String {
+    if f == f.trunc() && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        let s = format!("{f}");
+        if s.len() > 12 {
+            // keep reasons readable: 0.30000000000000004 -> 0.3
+            let r = format!("{f:.6}");
+            r.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+}
 
 /// A number in full, with thousands separators: `10,412`, `-1,234.5`,
 /// `0.021` (at most six decimals, as in reasons).
@@ -64,26 +79,37 @@ pub fn percent(f: f64) -> String {
 /// A score or a signal value, to three places: `0.875`.
 pub fn score(f: f64) -> String {
     // a value that rounds to zero from below (`-0`, `-0.0001`) is 0.000
-    let s = format!("{f:.3}");
+    fixed(f, 3, false)
+}
+
+/// `x` to `places` decimals (`0.4625`), trailing zeros dropped when
+/// `trim` (`0.5`); never `-0`.
+pub fn fixed(x: f64, places: usize, trim: bool) -> String {
+    let s = format!("{x:.places$}");
+    let s = if trim && s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
     match s.strip_prefix('-') {
         Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
         _ => s,
     }
 }
 
+/// A size in bytes: `1.5 MiB`, `100.0 MiB`, `12 bytes`.
+pub fn size(n: u64) -> String {
+    match n {
+        0..1024 => format!("{n} bytes"),
+        1024..1_048_576 => format!("{:.1} KiB", n as f64 / 1024.0),
+        1_048_576..1_073_741_824 => format!("{:.1} MiB", n as f64 / 1_048_576.0),
+        _ => format!("{:.1} GiB", n as f64 / 1_073_741_824.0),
+    }
+}
+
 /// `f` rounded to `digits` decimals, without trailing zeros.
 fn trimmed(f: f64, digits: usize) -> String {
-    let s = format!("{f:.digits$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s
-    }
+    fixed(f, digits, true)
 }
 
 #[cfg(test)]

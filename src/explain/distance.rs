@@ -8,13 +8,13 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::reasons::{every_element, why_missing};
 use super::trace::to_json;
-use super::value::{one_line, Missing, Value};
-use super::Frame;
 use crate::ast::CmpOp;
 use crate::compile::{Node, Op};
-use crate::human;
+use crate::eval::reasons::{constant_in, every_element, why_missing};
+use crate::eval::Frame;
+use crate::language::human;
+use crate::language::value::{one_line, Missing, Value};
 
 /// One thing a creator would have to change to pass a requirement.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -175,30 +175,7 @@ fn gaps<'a>(f: &mut Frame<'a>, n: &'a Node, negated: bool, out: &mut Gaps) {
             compare(f, op, a, b, out)
         }
         Op::Between(x, lo, hi) if !negated => between(f, x, lo, hi, out),
-        Op::In(item, list, not_in) if super::reasons::constant_in(item, list) => {
-            // `"skincare" in niches`: the creator's list must contain it
-            let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
-                return;
-            };
-            let not = if *not_in != negated { "not " } else { "" };
-            let words = format!("needs {not}to contain {x}");
-            let g = Distance::new(&text(list), &xs, &format!("{not}contains"), to_json(&x));
-            out.push(g.says(&xs.to_string(), &words));
-        }
-        Op::In(item, list, not_in) => {
-            let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
-                return;
-            };
-            let shown = every_element(&xs);
-            let g = if *not_in != negated {
-                Distance::new(&text(item), &x, "not in", to_json(&xs))
-                    .says(&x.to_string(), &format!("passes with anything but {shown}"))
-            } else {
-                Distance::new(&text(item), &x, "in", to_json(&xs))
-                    .says(&x.to_string(), &format!("passes with one of {shown}"))
-            };
-            out.push(g);
-        }
+        Op::In(item, list, not_in) => membership(f, item, list, *not_in != negated, out),
         Op::Contains(a, b) => {
             let (Ok(x), Ok(y)) = (f.eval(a), f.eval(b)) else {
                 return;
@@ -242,6 +219,31 @@ fn gaps<'a>(f: &mut Frame<'a>, n: &'a Node, negated: bool, out: &mut Gaps) {
     }
 }
 
+/// The gap of `item in list` (`not_in`: must not be in it). With a
+/// constant item (`"skincare" in niches`) the creator's list must contain
+/// it; else the creator's value must be one of the list's.
+fn membership<'a>(f: &mut Frame<'a>, item: &'a Node, list: &'a Node, not_in: bool, out: &mut Gaps) {
+    let (Ok(x), Ok(xs)) = (f.eval(item), f.eval(list)) else {
+        return;
+    };
+    let text = |n: &Node| one_line(f.prog.text(n.span)).into_owned();
+    if constant_in(item, list) {
+        let not = if not_in { "not " } else { "" };
+        let words = format!("needs {not}to contain {x}");
+        let g = Distance::new(&text(list), &xs, &format!("{not}contains"), to_json(&x));
+        return out.push(g.says(&xs.to_string(), &words));
+    }
+    let shown = every_element(&xs);
+    let g = if not_in {
+        Distance::new(&text(item), &x, "not in", to_json(&xs))
+            .says(&x.to_string(), &format!("passes with anything but {shown}"))
+    } else {
+        Distance::new(&text(item), &x, "in", to_json(&xs))
+            .says(&x.to_string(), &format!("passes with one of {shown}"))
+    };
+    out.push(g);
+}
+
 impl Distance {
     /// A distance without words yet.
     fn new(expression: &str, value: &Value<'_>, needs: &str, bound: Json) -> Self {
@@ -266,7 +268,7 @@ impl Distance {
 /// A value that is missing needs one.
 fn missing(f: &Frame<'_>, n: &Node, m: Missing) -> Distance {
     let expression = match m {
-        Missing::Field(i) => crate::check::fields::path_syntax(&f.prog.fields[i as usize]),
+        Missing::Field(i) => crate::language::path_syntax(&f.prog.fields[i as usize]),
         _ => one_line(f.prog.text(n.span)).into_owned(),
     };
     let mut d = Distance::new(&expression, &Value::Missing(m), "a value", Json::Null);

@@ -8,14 +8,15 @@ use std::fmt::Write;
 
 use serde_json::Value as Json;
 
+use super::distance::describe;
 use super::paint::Paint;
-use crate::eval::distance::describe;
-use crate::eval::trace::{
-    Evaluated, Read, RequirementOutcome, SignalTrace, Step, TierOutcome, TierTrace,
+use super::trace::{
+    Evaluated, LetTrace, RankTrace, Read, RequirementOutcome, RequirementTrace, SignalTrace, Step,
+    TierOutcome, TierTrace, Trace,
 };
-use crate::eval::value::{printable, Missing, Value};
-use crate::eval::{Status, Trace};
-use crate::human;
+use crate::eval::Status;
+use crate::language::human;
+use crate::language::value::{printable, Missing, Value};
 
 /// Columns before a declaration's source: the outcome word, padded.
 const OUTCOME: usize = 8;
@@ -33,18 +34,7 @@ pub fn render(t: &Trace, paint: Paint) -> String {
     if !t.lets.is_empty() {
         heading(&mut out, "Lets", paint);
         for l in &t.lets {
-            let value = shown(&l.value.result);
-            let word = match &l.value.result {
-                Evaluated::Error(_) => paint.error("ERROR"),
-                _ => String::new(),
-            };
-            declaration(&mut out, &word, &l.source, l.line, paint);
-            reads(&mut out, &l.reads);
-            parts(&mut out, &l.value.parts, 0);
-            // a constant says its value already
-            if !(l.reads.is_empty() && l.source.ends_with(&value)) {
-                let _ = writeln!(out, "{}= {}", pad(), printable(&value));
-            }
+            let_lines(&mut out, l, paint);
         }
     }
     if !t.requirements.is_empty() {
@@ -54,34 +44,7 @@ pub fn render(t: &Trace, paint: Paint) -> String {
             paint,
         );
         for r in &t.requirements {
-            let word = match r.outcome {
-                RequirementOutcome::Pass => paint.good("pass"),
-                RequirementOutcome::PassMissing => paint.good("pass"),
-                RequirementOutcome::Fail => paint.bad("FAIL"),
-                RequirementOutcome::Review => paint.warn("review"),
-                RequirementOutcome::Error => paint.error("ERROR"),
-            };
-            declaration(&mut out, &word, &r.source, r.line, paint);
-            reads(&mut out, &r.reads);
-            parts(&mut out, &r.condition.parts, 0);
-            let why = r.reason.as_deref().unwrap_or("");
-            let result = match r.outcome {
-                RequirementOutcome::Pass => "→ true".to_string(),
-                RequirementOutcome::PassMissing => {
-                    format!("→ missing ({why}); `when missing pass` lets it through")
-                }
-                RequirementOutcome::Fail => match r.condition.result {
-                    Evaluated::Missing(_) => format!("→ missing, which fails: {why}"),
-                    _ => format!("→ false: {why}"),
-                },
-                RequirementOutcome::Review => format!("→ missing, sent to review: {why}"),
-                RequirementOutcome::Error => format!("→ error: {why}"),
-            };
-            let _ = writeln!(out, "{}{}", pad(), printable(&result));
-            if !r.distance.is_empty() {
-                let to_pass = describe(&r.distance);
-                let _ = writeln!(out, "{}to pass: {}", pad(), printable(&to_pass));
-            }
+            requirement(&mut out, r, paint);
         }
     }
     if !t.signals.is_empty() {
@@ -106,29 +69,83 @@ pub fn render(t: &Trace, paint: Paint) -> String {
         }
     }
     if let Some(r) = &t.rank_by {
-        heading(&mut out, "Rank", paint);
-        declaration(&mut out, "", &r.source, r.line, paint);
-        // a key that is a plain read (`score`) is shown once
-        if !(r.reads.len() == 1 && r.reads[0].name == r.key.source) {
-            reads(&mut out, &r.reads);
-            parts(&mut out, &r.key.parts, 0);
-        }
-        let _ = writeln!(out, "{}key = {}", pad(), printable(&shown(&r.key.result)));
-        // the keys that break ties, each by its source
-        for k in &r.then {
-            let _ = writeln!(
-                out,
-                "{}then {} = {}",
-                pad(),
-                printable(&k.source),
-                printable(&shown(&k.result))
-            );
-        }
-        if let Some(line) = rank_line(t) {
-            let _ = writeln!(out, "{}{line}", pad());
-        }
+        rank(&mut out, t, r, paint);
     }
     out
+}
+
+/// A `let`: its source, what it read, its parts, its value.
+fn let_lines(out: &mut String, l: &LetTrace, paint: Paint) {
+    let value = shown(&l.value.result);
+    let word = match &l.value.result {
+        Evaluated::Error(_) => paint.error("ERROR"),
+        _ => String::new(),
+    };
+    declaration(out, &word, &l.source, l.line, paint);
+    reads(out, &l.reads);
+    parts(out, &l.value.parts, 0);
+    // a constant says its value already
+    if !(l.reads.is_empty() && l.source.ends_with(&value)) {
+        let _ = writeln!(out, "{}= {}", pad(), printable(&value));
+    }
+}
+
+/// A requirement: its outcome word and source, what it read, its parts,
+/// what it came to and, when it failed, how far off the creator is.
+fn requirement(out: &mut String, r: &RequirementTrace, paint: Paint) {
+    let word = match r.outcome {
+        RequirementOutcome::Pass => paint.good("pass"),
+        RequirementOutcome::PassMissing => paint.good("pass"),
+        RequirementOutcome::Fail => paint.bad("FAIL"),
+        RequirementOutcome::Review => paint.warn("review"),
+        RequirementOutcome::Error => paint.error("ERROR"),
+    };
+    declaration(out, &word, &r.source, r.line, paint);
+    reads(out, &r.reads);
+    parts(out, &r.condition.parts, 0);
+    let why = r.reason.as_deref().unwrap_or("");
+    let result = match r.outcome {
+        RequirementOutcome::Pass => "→ true".to_string(),
+        RequirementOutcome::PassMissing => {
+            format!("→ missing ({why}); `when missing pass` lets it through")
+        }
+        RequirementOutcome::Fail => match r.condition.result {
+            Evaluated::Missing(_) => format!("→ missing, which fails: {why}"),
+            _ => format!("→ false: {why}"),
+        },
+        RequirementOutcome::Review => format!("→ missing, sent to review: {why}"),
+        RequirementOutcome::Error => format!("→ error: {why}"),
+    };
+    let _ = writeln!(out, "{}{}", pad(), printable(&result));
+    if !r.distance.is_empty() {
+        let to_pass = describe(&r.distance);
+        let _ = writeln!(out, "{}to pass: {}", pad(), printable(&to_pass));
+    }
+}
+
+/// `rank by`: its source, what it read, the key and the tie-breaking keys.
+fn rank(out: &mut String, t: &Trace, r: &RankTrace, paint: Paint) {
+    heading(out, "Rank", paint);
+    declaration(out, "", &r.source, r.line, paint);
+    // a key that is a plain read (`score`) is shown once
+    if !(r.reads.len() == 1 && r.reads[0].name == r.key.source) {
+        reads(out, &r.reads);
+        parts(out, &r.key.parts, 0);
+    }
+    let _ = writeln!(out, "{}key = {}", pad(), printable(&shown(&r.key.result)));
+    // the keys that break ties, each by its source
+    for k in &r.then {
+        let _ = writeln!(
+            out,
+            "{}then {} = {}",
+            pad(),
+            printable(&k.source),
+            printable(&shown(&k.result))
+        );
+    }
+    if let Some(line) = rank_line(t) {
+        let _ = writeln!(out, "{}{line}", pad());
+    }
 }
 
 /// The first lines: id, status, score, tier, rank, and where the record is.

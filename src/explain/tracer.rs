@@ -6,13 +6,13 @@
 use serde_json::Value as Json;
 
 use super::distance::distances;
-use super::lists::element_name;
 use super::trace::*;
-use super::value::{one_line, Value};
-use super::{Frame, Outcome, Status, Verdict};
 use crate::ast::{DeclKind, Span};
 use crate::compile::{Node, Op, Program};
 use crate::diagnostic::line_col;
+use crate::eval::lists::element_name;
+use crate::eval::{Frame, Outcome, Status, Verdict};
+use crate::language::value::{one_line, unit, Value};
 
 /// How deep `parts` go below a declaration's expression.
 const MAX_DEPTH: usize = 6;
@@ -250,7 +250,7 @@ impl<'a> Tracer<'a> {
             .map(|leaf| {
                 let (name, kind) = match &leaf.op {
                     Op::Field(i) => (
-                        crate::check::fields::path_syntax(&prog.fields[*i as usize]),
+                        crate::language::path_syntax(&prog.fields[*i as usize]),
                         "field",
                     ),
                     Op::Let(i) => (prog.lets[*i as usize].name.clone(), "let"),
@@ -329,7 +329,7 @@ impl<'a> Tracer<'a> {
             Ok(Value::Number(n)) => Some(n),
             _ => None,
         };
-        let clamped = raw.map(super::value::unit);
+        let clamped = raw.map(unit);
         let total: f64 = prog.signals.iter().map(|s| s.weight).sum();
         SignalTrace {
             name: def.name.clone(),

@@ -42,6 +42,58 @@ enum Item<'f> {
 }
 
 /// The declarations whose names line up when they follow each other.
+/// For each item, the spaces after its name and the column of its trailing
+/// comment: runs of same-kind declarations, unbroken by a blank line and
+/// each fitting on one line (`flat`), align their names and comments.
+fn alignment(
+    items: &[(Item, usize, usize)],
+    blank: &[bool],
+    flat: &[Option<String>],
+) -> (Vec<usize>, Vec<usize>) {
+    let mut pad = vec![0usize; items.len()];
+    let mut comment_col = vec![0usize; items.len()];
+    let mut i = 0;
+    while i < items.len() {
+        let Item::Decl(d, _) = &items[i].0 else {
+            i += 1;
+            continue;
+        };
+        let kind = align_kind(d);
+        let mut j = i + 1;
+        while kind.is_some() && j < items.len() && !blank[j] {
+            match &items[j].0 {
+                Item::Decl(e, _) if align_kind(e) == kind && fits(&flat[j]) && fits(&flat[i]) => {
+                    j += 1
+                }
+                _ => break,
+            }
+        }
+        let widest = (i..j)
+            .filter_map(|k| match &items[k].0 {
+                Item::Decl(e, _) => Some(name_of(e).chars().count()),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let mut col = 0;
+        for k in i..j {
+            if let Item::Decl(e, _) = &items[k].0 {
+                pad[k] = if j - i > 1 {
+                    widest - name_of(e).chars().count()
+                } else {
+                    0
+                };
+                col = col.max(flat[k].as_ref().map_or(0, |l| l.chars().count()) + pad[k]);
+            }
+        }
+        for c in &mut comment_col[i..j] {
+            *c = col + 2;
+        }
+        i = j;
+    }
+    (pad, comment_col)
+}
+
 fn align_kind(d: &Decl) -> Option<u8> {
     match d.kind {
         DeclKind::Let(_) => Some(0),
@@ -135,49 +187,7 @@ impl<'s> Formatter<'s> {
                 Item::Comment(_) => None,
             })
             .collect();
-        let mut pad = vec![0usize; items.len()];
-        let mut comment_col = vec![0usize; items.len()];
-        let mut i = 0;
-        while i < items.len() {
-            let Item::Decl(d, _) = &items[i].0 else {
-                i += 1;
-                continue;
-            };
-            let kind = align_kind(d);
-            let mut j = i + 1;
-            while kind.is_some() && j < items.len() && !blank[j] {
-                match &items[j].0 {
-                    Item::Decl(e, _)
-                        if align_kind(e) == kind && fits(&flat[j]) && fits(&flat[i]) =>
-                    {
-                        j += 1
-                    }
-                    _ => break,
-                }
-            }
-            let widest = (i..j)
-                .filter_map(|k| match &items[k].0 {
-                    Item::Decl(e, _) => Some(name_of(e).chars().count()),
-                    _ => None,
-                })
-                .max()
-                .unwrap_or(0);
-            let mut col = 0;
-            for k in i..j {
-                if let Item::Decl(e, _) = &items[k].0 {
-                    pad[k] = if j - i > 1 {
-                        widest - name_of(e).chars().count()
-                    } else {
-                        0
-                    };
-                    col = col.max(flat[k].as_ref().map_or(0, |l| l.chars().count()) + pad[k]);
-                }
-            }
-            for c in &mut comment_col[i..j] {
-                *c = col + 2;
-            }
-            i = j;
-        }
+        let (pad, comment_col) = alignment(&items, &blank, &flat);
 
         let mut out = String::new();
         for (k, (item, _, _)) in items.iter().enumerate() {
