@@ -39,6 +39,8 @@
 
 pub mod ast;
 pub mod check;
+#[doc(hidden)]
+pub mod cli;
 pub mod compile;
 pub mod data;
 pub mod diagnostic;
