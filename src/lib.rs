@@ -37,31 +37,44 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod ast;
-pub mod check;
+mod ast;
+mod check;
 #[doc(hidden)]
 pub mod cli;
-pub mod compile;
-pub mod data;
-pub mod diagnostic;
-pub mod eval;
-pub mod examples;
-pub mod fmt;
-pub mod human;
-pub mod report;
+mod compile;
+mod data;
+mod diagnostic;
+mod eval;
+mod examples;
+mod fmt;
+mod human;
+mod report;
 mod screen;
-pub mod syntax;
+mod syntax;
+#[doc(hidden)]
+pub mod testing;
 
 use std::path::Path;
 
 use serde_json::Value as Json;
 
-pub use compile::Program;
-pub use diagnostic::{RuleDiagnostic, RulesError};
-pub use eval::{Failure, Status, Verdict};
+use compile::Program;
+pub use diagnostic::{
+    render as render_diagnostic, JsonDiagnostic, JsonLabel, RuleDiagnostic, RulesError,
+};
+pub use eval::trace::{
+    Evaluated, LetTrace, RankTrace, Read, RequirementOutcome, RequirementTrace, SignalTrace, Step,
+    TierOutcome, TierTrace, Trace,
+};
+pub use eval::{
+    Distance, Failure, RankKey, SignalValue, Signals, Status, Verdict, DEFAULT_MAX_STEPS,
+};
 /// The date crate of [`RunOptions::today`] and [`Ruleset::with_today`].
 pub use jiff;
-pub use report::{Report, Screening};
+pub use report::rows::Column;
+use report::Screening;
+pub use report::{FunnelStep, NearMiss, Report, ScoreSpread, ShortlistEntry, TierSpread};
+pub use syntax::MAX_SOURCE_BYTES;
 
 /// How a batch of records is screened.
 #[derive(Clone, Debug, Default)]
@@ -157,7 +170,7 @@ impl LoadError {
 /// it: the file may be a huge export given by mistake, or endless
 /// (`/dev/zero`). Every command that reads rules (`run`, `check`, `test`,
 /// `fmt`, ...) reads them through here, so the limit is the same for all.
-pub fn read_rules_file(path: &Path) -> Result<String, LoadError> {
+pub(crate) fn read_rules_file(path: &Path) -> Result<String, LoadError> {
     use std::io::Read;
     let name = path.display().to_string();
     let io = |source| LoadError::Io {
@@ -242,13 +255,23 @@ impl Ruleset {
     }
 
     /// The compiled program.
-    pub fn program(&self) -> &Program {
+    pub(crate) fn program(&self) -> &Program {
         &self.program
     }
 
     /// Evaluates one record. Its id comes from the default id fields.
     pub fn evaluate(&self, record: &Json) -> Verdict {
         self.program.evaluate(record, 0, None)
+    }
+
+    /// Explains one record's evaluation, as `influence-eval explain` does:
+    /// every let, requirement, signal and tier with the values each read,
+    /// and how far a failed requirement is from passing. The trace
+    /// serialises to `explain --format json`'s object; its `Display` is the
+    /// text form, without colour. Rank and shortlist need the other
+    /// creators, so they are left empty here.
+    pub fn explain(&self, record: &Json) -> Trace {
+        self.program.trace(Some(record), &self.evaluate(record))
     }
 
     /// Evaluates one record at `position` in its input, with `id_field`.
@@ -259,7 +282,7 @@ impl Ruleset {
     /// Evaluates a record as read from a data file, at `position` (0-based)
     /// in its input: a damaged record becomes a creator with status
     /// `error`, id `#N`, and a reason that starts with its line.
-    pub fn evaluate_record(
+    pub(crate) fn evaluate_record(
         &self,
         record: &data::Record,
         position: usize,
@@ -338,7 +361,11 @@ impl Ruleset {
 
     /// A search for the creator with id `id`, to explain its evaluation:
     /// feed it every record, in input order, then `finish`.
-    pub fn explaining(&self, id: &str, options: &RunOptions) -> report::search::Explaining<'_> {
+    pub(crate) fn explaining(
+        &self,
+        id: &str,
+        options: &RunOptions,
+    ) -> report::search::Explaining<'_> {
         report::search::Explaining::new(self, id, options)
     }
 
@@ -429,7 +456,10 @@ impl RecordScreening<'_> {
     }
 
     /// Adds a record as read from a data file: a damaged one becomes a
-    /// creator with status `error`, its line and the reason.
+    /// creator with status `error`, its line and the reason. Hidden: the
+    /// readers are internal (the fuzz targets reach them through
+    /// `testing`).
+    #[doc(hidden)]
     pub fn add_record(&mut self, record: &data::Record) -> &mut Self {
         let v = self.ruleset.verdict_of(
             record,

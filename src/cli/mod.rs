@@ -394,6 +394,7 @@ pub fn output(path: Option<&Path>) -> io::Result<Output> {
 /// first failed write is kept and later lines are skipped, so the command
 /// still finishes its work and its status; [`Lines::finish`] then reports
 /// the failure.
+#[derive(Default)]
 pub struct Lines {
     failed: Option<io::Error>,
 }

@@ -29,10 +29,7 @@ use functions::{apply, want_number};
 pub(crate) use run::Outcome;
 pub use trace::Trace;
 use value::{Kind, List, Missing, Value};
-pub use verdict::{
-    id_key_is, is_id_key, Failure, RankKey, SignalValue, Signals, Status, Verdict, ID_FIELDS,
-    ID_KEYS,
-};
+pub use verdict::{is_id_key, Failure, RankKey, SignalValue, Signals, Status, Verdict, ID_FIELDS};
 
 /// A value of the wrong kind met while evaluating one creator.
 #[derive(Debug, Clone, PartialEq)]
@@ -606,4 +603,4 @@ impl<'a> Frame<'a> {
 }
 
 #[cfg(test)]
-mod tests;
+mod properties;
