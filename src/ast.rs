@@ -48,7 +48,6 @@ impl From<Span> for miette::SourceSpan {
 /// A name as written, with its place.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
-    /// The name.
     pub name: String,
     /// Where it is written.
     pub span: Span,
@@ -114,9 +113,7 @@ pub struct NumberLit {
 /// `let NAME = EXPR`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Let {
-    /// The name.
     pub name: Ident,
-    /// Its value.
     pub value: Expr,
 }
 
@@ -136,7 +133,6 @@ pub enum WhenMissing {
 /// `require NAME: EXPR [else "msg"] [when missing MODE]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Require {
-    /// The name.
     pub name: Ident,
     /// The condition.
     pub condition: Expr,
@@ -149,18 +145,15 @@ pub struct Require {
 /// `signal NAME [weight W] = EXPR`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Signal {
-    /// The name.
     pub name: Ident,
     /// The weight, if written.
     pub weight: Option<NumberLit>,
-    /// Its value.
     pub value: Expr,
 }
 
 /// `tier NAME when EXPR` / `tier NAME otherwise`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tier {
-    /// The name.
     pub name: Ident,
     /// The condition; `None` for `otherwise`.
     pub condition: Option<Expr>,
@@ -200,7 +193,6 @@ pub struct RankBy {
 /// `example "name" { creator {..} expect .. }`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Example {
-    /// Its name.
     pub name: StringLit,
     /// The creator object literal.
     pub creator: Expr,

@@ -49,16 +49,19 @@ fn run_date() -> influence_eval::jiff::civil::Date {
     "2026-12-02".parse().expect("a date")
 }
 
-/// A date rank key as reports write it: the day when it is a midnight,
-/// else the instant.
+/// A date rank key as reports write it: the day when it is a midnight
+/// (counted in days: midnight of 9999-12-31 is past jiff's instants), else
+/// the instant.
 fn iso(secs: i64) -> String {
-    use influence_eval::jiff::{tz::Offset, Timestamp};
-    let t = Timestamp::from_second(secs).expect("a date key in jiff's range");
-    if secs % 86_400 == 0 {
-        Offset::UTC.to_datetime(t).date().to_string()
-    } else {
-        t.to_string()
+    use influence_eval::jiff::{civil, Timestamp, ToSpan};
+    const DAY: i64 = 86_400;
+    if secs.rem_euclid(DAY) == 0 {
+        let days = secs.div_euclid(DAY);
+        let day = civil::date(1970, 1, 1).checked_add(days.days());
+        return day.expect("a civil date").to_string();
     }
+    let t = Timestamp::from_second(secs).expect("an instant in jiff's range");
+    t.to_string()
 }
 
 fn compile(src: &str) -> Ruleset {

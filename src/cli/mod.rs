@@ -1,9 +1,12 @@
-//! The command line's pieces, one file per command over the library's
-//! public API, and what they share: diagnostics on standard error
-//! (`--error-format`), terminal manners (colour, width, the progress line)
-//! and where reports go. Nothing here panics on a full or closed stream
-//! (`println!` would): a report that cannot be written exits 2 with a
-//! message, a closed pipe (`| head`) ends the output quietly, and a
+//! The command line: [`main`] parses the arguments and dispatches to one
+//! file per command, each holding its arguments and its code. It lives in
+//! the library, beside the internals it drives (the data readers, the
+//! report writers), which are not public; `src/main.rs` only calls
+//! [`main`]. Here too is what the commands share: diagnostics on standard
+//! error (`--error-format`), terminal manners (colour, width, the progress
+//! line) and where reports go. Nothing here panics on a full or closed
+//! stream (`println!` would): a report that cannot be written exits 2 with
+//! a message, a closed pipe (`| head`) ends the output quietly, and a
 //! diagnostic that standard error cannot take is dropped (the exit status
 //! still tells).
 
@@ -187,11 +190,11 @@ fn clap_message(e: &clap::Error) -> ExitCode {
 }
 
 /// Exit statuses (README, "Exit status").
-pub const EXIT_RULES: u8 = 1;
+pub(crate) const EXIT_RULES: u8 = 1;
 /// The data could not be read, a usage error, an unknown id, `--strict`.
-pub const EXIT_DATA: u8 = 2;
+pub(crate) const EXIT_DATA: u8 = 2;
 /// `test` found a failed example; `fmt --check` found a file to reformat.
-pub const EXIT_TEST: u8 = 3;
+pub(crate) const EXIT_TEST: u8 = 3;
 
 /// Diagnostics printed for one rules file. Each is drawn from the whole
 /// source, so thousands of them (a data file given as the rules) would take
@@ -200,7 +203,7 @@ const MAX_SHOWN: usize = 50;
 
 /// Writes diagnostics to standard error: miette's graphical report
 /// (coloured on a terminal, unless `NO_COLOR`), or one JSON object per line.
-pub struct Reporter {
+pub(crate) struct Reporter {
     json: bool,
     colour: bool,
 }
@@ -305,7 +308,7 @@ fn to_stderr(text: &str) {
 }
 
 /// Loads rules, reporting every diagnostic; `None` means exit 1.
-pub fn load(path: &Path, rep: &Reporter) -> Option<Ruleset> {
+pub(crate) fn load(path: &Path, rep: &Reporter) -> Option<Ruleset> {
     let rules = load_quiet(path, rep)?;
     for w in rules.warnings() {
         rep.emit(w, &w.to_json());
@@ -315,7 +318,7 @@ pub fn load(path: &Path, rep: &Reporter) -> Option<Ruleset> {
 
 /// As [`load`], leaving the file's warnings to the caller (`check --data`
 /// drops those the data answers).
-pub fn load_quiet(path: &Path, rep: &Reporter) -> Option<Ruleset> {
+pub(crate) fn load_quiet(path: &Path, rep: &Reporter) -> Option<Ruleset> {
     match Ruleset::from_file(path) {
         Ok(r) => Some(r),
         Err(e) => {
@@ -327,7 +330,7 @@ pub fn load_quiet(path: &Path, rep: &Reporter) -> Option<Ruleset> {
 
 /// Reports a failed write of the report: a closed pipe (`| head`) is not
 /// an error; anything else exits 2.
-pub fn write_failed(e: &io::Error, to: &str, rep: &Reporter) -> Option<ExitCode> {
+pub(crate) fn write_failed(e: &io::Error, to: &str, rep: &Reporter) -> Option<ExitCode> {
     if e.kind() == io::ErrorKind::BrokenPipe {
         return None;
     }
@@ -340,7 +343,7 @@ pub fn write_failed(e: &io::Error, to: &str, rep: &Reporter) -> Option<ExitCode>
 /// A file is written beside its target and only renamed into place by
 /// [`Output::finish`] (see [`files`]); dropped unfinished, the target is
 /// left as it was.
-pub enum Output {
+pub(crate) enum Output {
     /// Standard output.
     Stdout(io::BufWriter<io::Stdout>),
     /// `--output FILE`.
@@ -383,7 +386,7 @@ impl Write for Output {
 
 /// Opens where a report goes. A file that cannot be created (a folder that
 /// does not exist, a directory given as the file) fails here, at once.
-pub fn output(path: Option<&Path>) -> io::Result<Output> {
+pub(crate) fn output(path: Option<&Path>) -> io::Result<Output> {
     Ok(match path {
         Some(p) => Output::File(files::AtomicFile::create(p)?),
         None => Output::Stdout(io::BufWriter::new(io::stdout())),
@@ -395,7 +398,7 @@ pub fn output(path: Option<&Path>) -> io::Result<Output> {
 /// still finishes its work and its status; [`Lines::finish`] then reports
 /// the failure.
 #[derive(Default)]
-pub struct Lines {
+pub(crate) struct Lines {
     failed: Option<io::Error>,
 }
 
@@ -425,6 +428,6 @@ impl Lines {
 }
 
 /// The name of where a report goes, for messages.
-pub fn output_name(path: Option<&Path>) -> String {
+pub(crate) fn output_name(path: Option<&Path>) -> String {
     path.map_or("standard output".to_string(), |p| p.display().to_string())
 }

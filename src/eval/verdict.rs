@@ -136,7 +136,8 @@ pub struct Verdict {
     /// The `rank by` value, for accepted creators.
     #[serde(skip)]
     pub rank_key: Option<RankKey>,
-    /// Which of [`ID_FIELDS`] the id came from, when one did.
+    /// Which of the default id fields (`handle`, `id`, `username`, `name`,
+    /// `profile.username`, by place) the id came from, when one did.
     #[serde(skip)]
     pub id_from: Option<u8>,
 }

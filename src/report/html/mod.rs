@@ -74,7 +74,6 @@ pub struct RulesInfo {
 /// A tier, and its score cut-off when it has one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TierInfo {
-    /// Its name.
     pub name: String,
     /// Its condition as written; `None` for `otherwise`.
     pub condition: Option<String>,
