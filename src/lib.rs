@@ -146,16 +146,16 @@
 //! ```
 //! use influence_eval::{render_diagnostic, Ruleset};
 //!
-//! let src = "let minimum = 1k\nrequire micro: followers >= minimun\nsignal s = lenght(bio)\n";
+//! let src = "require micro: followers between 1k and 10k\nsignal voice = lowr(bio) == \"skincare\"\nrequire big: followers > \"many\"\n";
 //! let err = Ruleset::compile("brand.rules", src).expect_err("two mistakes");
 //! assert_eq!(err.diagnostics.len(), 2);
 //!
 //! let first = &err.diagnostics[0];
-//! assert_eq!(first.line_col(src), (2, 28));
-//! assert!(first.help.as_deref().unwrap_or("").contains("minimum"));
+//! assert_eq!(first.line_col(src), (2, 16));
+//! assert!(first.help.as_deref().unwrap_or("").contains("lower"));
 //!
 //! let json = first.to_json();
-//! assert_eq!((json.line, json.column), (Some(2), Some(28)));
+//! assert_eq!((json.line, json.column), (Some(2), Some(16)));
 //! let shown = render_diagnostic(first, false, Some(80));
 //! assert!(shown.contains(first.code));
 //! ```
