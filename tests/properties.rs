@@ -8,7 +8,6 @@
 //!   keeps its invariants (a score in [0, 1], a status that matches `failed`).
 //! - Random well-formed rules over random records do the same.
 //! - Verdicts are the same evaluated one by one, in a batch, and on threads.
-//!
 //! - `fmt` keeps a file's meaning (the same tree, positions aside) and
 //!   formats its own output unchanged.
 //!

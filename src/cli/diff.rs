@@ -1,9 +1,10 @@
 //! `influence-eval diff OLD NEW DATA`: what a rules change does.
 
-use clap::ValueEnum;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use clap::ValueEnum;
 
 use crate::check::fields::FieldCensus;
 use crate::data::{self, Input};

@@ -2,10 +2,11 @@
 //! or as JSON. Every record is read (the rank needs them all); an id that
 //! no record has exits 2 with the closest ids.
 
-use clap::ValueEnum;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use clap::ValueEnum;
 
 use crate::check::fields::FieldCensus;
 use crate::data::{self, Input};

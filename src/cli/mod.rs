@@ -29,11 +29,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use miette::Diagnostic;
 
 use crate::data::{self, DataError};
 use crate::diagnostic::{render, JsonDiagnostic};
 use crate::{LoadError, Ruleset};
-use miette::Diagnostic;
 
 use check::CheckArgs;
 use diff::DiffArgs;

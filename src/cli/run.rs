@@ -3,10 +3,11 @@
 //! misses, the funnel); `ndjson` and `csv` write one verdict per record,
 //! spooled until each accepted creator's rank is known.
 
-use clap::ValueEnum;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use clap::ValueEnum;
 
 use crate::data::{self, Input};
 use crate::report::paint::Paint;
