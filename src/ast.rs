@@ -1,11 +1,12 @@
-//! The syntax tree of a `.rules` file. Every node carries its [`Span`];
-//! spans compare equal to each other so that trees can be compared without
-//! positions (a formatted file must mean the same as the original).
+//! The syntax tree of a `.rules` file. Every node carries its [`Span`], and
+//! equality is honest about spans: two trees are equal only with the same
+//! positions. Trees are compared without positions (a formatted file must
+//! mean the same as the original) through [`RulesFile::without_spans`].
 
 use std::fmt;
 
 /// A byte range in the rules source.
-#[derive(Clone, Copy, Default, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct Span {
     /// First byte.
     pub start: usize,
@@ -32,13 +33,6 @@ impl Span {
     }
 }
 
-/// Spans never make two trees different.
-impl PartialEq for Span {
-    fn eq(&self, _: &Span) -> bool {
-        true
-    }
-}
-
 impl fmt::Debug for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}..{}", self.start, self.end)
@@ -54,7 +48,6 @@ impl From<Span> for miette::SourceSpan {
 /// A name as written, with its place.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
-    /// The name.
     pub name: String,
     /// Where it is written.
     pub span: Span,
@@ -120,9 +113,7 @@ pub struct NumberLit {
 /// `let NAME = EXPR`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Let {
-    /// The name.
     pub name: Ident,
-    /// Its value.
     pub value: Expr,
 }
 
@@ -142,7 +133,6 @@ pub enum WhenMissing {
 /// `require NAME: EXPR [else "msg"] [when missing MODE]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Require {
-    /// The name.
     pub name: Ident,
     /// The condition.
     pub condition: Expr,
@@ -155,18 +145,15 @@ pub struct Require {
 /// `signal NAME [weight W] = EXPR`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Signal {
-    /// The name.
     pub name: Ident,
     /// The weight, if written.
     pub weight: Option<NumberLit>,
-    /// Its value.
     pub value: Expr,
 }
 
 /// `tier NAME when EXPR` / `tier NAME otherwise`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tier {
-    /// The name.
     pub name: Ident,
     /// The condition; `None` for `otherwise`.
     pub condition: Option<Expr>,
@@ -206,7 +193,6 @@ pub struct RankBy {
 /// `example "name" { creator {..} expect .. }`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Example {
-    /// Its name.
     pub name: StringLit,
     /// The creator object literal.
     pub creator: Expr,
@@ -354,7 +340,7 @@ pub enum ExprKind {
     /// `f(args)`
     Call(Ident, Vec<Expr>),
     /// `x => body`, only as the last argument of a list function
-    /// ([`crate::language::Builtin::takes_lambda`]).
+    /// (`Builtin::TAKE_LAMBDA` lists them).
     Lambda(Ident, Box<Expr>),
     /// `missing`: a missing value, written on purpose.
     Missing,
@@ -425,6 +411,169 @@ impl Expr {
             | Matches(a, b) => vec![a, b],
             In { item, list, .. } => vec![item, list],
             Between(a, b, c) | If(a, b, c) => vec![a, b, c],
+        }
+    }
+}
+
+impl RulesFile {
+    /// The same tree with every span set to `0..0`, so that two trees
+    /// compare by what they say, not where they say it (`fmt` keeps the
+    /// meaning of a file while moving everything in it).
+    pub fn without_spans(&self) -> RulesFile {
+        let mut file = self.clone();
+        for d in &mut file.decls {
+            d.span = Span::default();
+            d.kind.erase_spans();
+        }
+        file
+    }
+}
+
+#[cfg(test)]
+impl Expr {
+    /// The same expression with every span set to `0..0` (see
+    /// [`RulesFile::without_spans`]).
+    pub fn without_spans(&self) -> Expr {
+        let mut e = self.clone();
+        e.erase_spans();
+        e
+    }
+}
+
+/// Sets every span of a node and its children to `0..0`.
+trait EraseSpans {
+    fn erase_spans(&mut self);
+}
+
+impl EraseSpans for Span {
+    fn erase_spans(&mut self) {
+        *self = Span::default();
+    }
+}
+
+impl EraseSpans for Ident {
+    fn erase_spans(&mut self) {
+        self.span.erase_spans();
+    }
+}
+
+impl EraseSpans for StringLit {
+    fn erase_spans(&mut self) {
+        self.span.erase_spans();
+    }
+}
+
+impl EraseSpans for NumberLit {
+    fn erase_spans(&mut self) {
+        self.span.erase_spans();
+    }
+}
+
+impl<T: EraseSpans> EraseSpans for Option<T> {
+    fn erase_spans(&mut self) {
+        if let Some(x) = self {
+            x.erase_spans();
+        }
+    }
+}
+
+impl<T: EraseSpans> EraseSpans for Vec<T> {
+    fn erase_spans(&mut self) {
+        self.iter_mut().for_each(EraseSpans::erase_spans);
+    }
+}
+
+impl<T: EraseSpans> EraseSpans for Box<T> {
+    fn erase_spans(&mut self) {
+        (**self).erase_spans();
+    }
+}
+
+impl<A: EraseSpans, B: EraseSpans> EraseSpans for (A, B) {
+    fn erase_spans(&mut self) {
+        self.0.erase_spans();
+        self.1.erase_spans();
+    }
+}
+
+/// `when missing MODE` holds no span of its own (the pair holds it).
+impl EraseSpans for WhenMissing {
+    fn erase_spans(&mut self) {}
+}
+
+impl EraseSpans for DeclKind {
+    fn erase_spans(&mut self) {
+        match self {
+            DeclKind::Ruleset(name) => name.erase_spans(),
+            DeclKind::Let(l) => (&mut l.name, &mut l.value).erase_spans(),
+            DeclKind::Require(r) => {
+                (&mut r.name, &mut r.condition).erase_spans();
+                (&mut r.message, &mut r.when_missing).erase_spans();
+            }
+            DeclKind::Signal(s) => {
+                (&mut s.name, &mut s.value).erase_spans();
+                s.weight.erase_spans();
+            }
+            DeclKind::Tier(t) => (&mut t.name, &mut t.condition).erase_spans(),
+            DeclKind::Rank(r) => {
+                r.key.erase_spans();
+                for b in &mut r.then {
+                    b.key.erase_spans();
+                }
+            }
+            DeclKind::Limit(n) => n.erase_spans(),
+            DeclKind::Example(e) => {
+                (&mut e.name, &mut e.creator).erase_spans();
+                (&mut e.expects, &mut e.today).erase_spans();
+            }
+        }
+    }
+}
+
+impl<T: EraseSpans + ?Sized> EraseSpans for &mut T {
+    fn erase_spans(&mut self) {
+        (**self).erase_spans();
+    }
+}
+
+impl EraseSpans for Expect {
+    fn erase_spans(&mut self) {
+        self.span.erase_spans();
+        match &mut self.kind {
+            ExpectKind::Accepted | ExpectKind::Review => {}
+            ExpectKind::Rejected(names) => names.erase_spans(),
+            ExpectKind::Tier(name) => name.erase_spans(),
+            ExpectKind::Score(_, n) => n.erase_spans(),
+            ExpectKind::Signal(name, _, n) => (name, n).erase_spans(),
+        }
+    }
+}
+
+impl EraseSpans for Expr {
+    fn erase_spans(&mut self) {
+        use ExprKind::*;
+        self.span.erase_spans();
+        match &mut self.kind {
+            String(_) | Bool(_) | Missing => {}
+            Number(n) => n.erase_spans(),
+            Name(name) => name.erase_spans(),
+            List(xs) => xs.erase_spans(),
+            Call(name, xs) => (name, xs).erase_spans(),
+            Object(entries) => entries.erase_spans(),
+            Field(x, name) | Lambda(name, x) => (x, name).erase_spans(),
+            Not(x) | Neg(x) | Paren(x) => x.erase_spans(),
+            Index(a, b)
+            | And(a, b)
+            | Or(a, b)
+            | Arith(_, a, b)
+            | Coalesce(a, b)
+            | Compare(_, a, b)
+            | Contains(a, b)
+            | Matches(a, b)
+            | In {
+                item: a, list: b, ..
+            } => (a, b).erase_spans(),
+            Between(a, b, c) | If(a, b, c) => ((a, b), c).erase_spans(),
         }
     }
 }

@@ -171,7 +171,6 @@ impl Node {
 /// A requirement, ready to run.
 #[derive(Debug, Clone)]
 pub struct Requirement {
-    /// Its name.
     pub name: String,
     pub(crate) condition: Node,
     /// The `else` message.
@@ -185,7 +184,6 @@ pub struct Requirement {
 /// A signal, ready to run.
 #[derive(Debug, Clone)]
 pub struct SignalDef {
-    /// Its name.
     pub name: String,
     /// Its weight (> 0).
     pub weight: f64,
@@ -197,7 +195,6 @@ pub struct SignalDef {
 /// A tier, ready to run.
 #[derive(Debug, Clone)]
 pub struct TierDef {
-    /// Its name.
     pub name: String,
     pub(crate) condition: Option<Node>,
 }

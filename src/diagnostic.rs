@@ -32,7 +32,7 @@ pub struct RuleDiagnostic {
 
 impl RuleDiagnostic {
     /// An error with a code, a message, a place and a label.
-    pub fn error(
+    pub(crate) fn error(
         code: &'static str,
         span: Span,
         message: impl Into<String>,
@@ -51,19 +51,19 @@ impl RuleDiagnostic {
     }
 
     /// Adds help text.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a second labelled place.
-    pub fn with_extra(mut self, span: Span, label: impl Into<String>) -> Self {
+    pub(crate) fn with_extra(mut self, span: Span, label: impl Into<String>) -> Self {
         self.extra.push((span, label.into()));
         self
     }
 
     /// Makes it a warning.
-    pub fn warning(mut self) -> Self {
+    pub(crate) fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self
     }
@@ -137,7 +137,7 @@ pub struct RulesError {
 
 impl RulesError {
     /// Wraps diagnostics about `src`, attaching the source to each.
-    pub fn new(file: &str, src: &str, mut diagnostics: Vec<RuleDiagnostic>) -> Self {
+    pub(crate) fn new(file: &str, src: &str, mut diagnostics: Vec<RuleDiagnostic>) -> Self {
         let source_text = Arc::new(NamedSource::new(file, src.to_string()));
         diagnostics.sort_by_key(|d| (d.severity != Severity::Error, d.span.start));
         for d in &mut diagnostics {
@@ -245,13 +245,13 @@ impl JsonDiagnostic {
     }
 
     /// The same, about `file`.
-    pub fn in_file(mut self, file: &str) -> Self {
+    pub(crate) fn in_file(mut self, file: &str) -> Self {
         self.file = Some(file.to_string());
         self
     }
 
     /// The same, at `line` and `column` of its file.
-    pub fn at(mut self, line: usize, column: usize) -> Self {
+    pub(crate) fn at(mut self, line: usize, column: usize) -> Self {
         self.line = Some(line);
         self.column = Some(column);
         self

@@ -82,7 +82,7 @@ pub fn undated_warning(name: &str) -> String {
 
 impl Ruleset {
     /// Runs every example of the ruleset, in file order.
-    pub fn run_examples(&self) -> Vec<ExampleResult> {
+    pub(crate) fn run_examples(&self) -> Vec<ExampleResult> {
         let program = self.program();
         program
             .ast

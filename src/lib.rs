@@ -1,12 +1,44 @@
 //! influence-eval: a rules language and interpreter for choosing brand
 //! ambassadors from creator data.
 //!
-//! A [`Ruleset`] is compiled once from the text of a `.rules` file and then
-//! evaluates any number of creator records (`serde_json::Value` objects),
-//! giving a [`Verdict`] for each and a [`Report`] for many.
+//! A brand writes what it wants in a `.rules` file (docs/language.md is the
+//! language's reference): requirements a creator must meet, signals that
+//! score those who do, tiers and a ranking. This library compiles such a
+//! file once into a [`Ruleset`] and runs it over any number of creator
+//! records (`serde_json::Value` objects). The `influence-eval` command
+//! (README.md) is a thin face over the same library: it adds the readers
+//! for data files and the report formats.
+//!
+//! # Compile once
+//!
+//! [`Ruleset::compile`] parses, checks and compiles rules text; `file`
+//! only names it in diagnostics. [`Ruleset::from_file`] reads a file first
+//! (a [`LoadError`] when it cannot be read). A ruleset is immutable,
+//! `Send` and `Sync`: share one between threads.
 //!
 //! ```
-//! use influence_eval::{Ruleset, RunOptions, Status};
+//! use influence_eval::Ruleset;
+//!
+//! let rules = Ruleset::compile("brand.rules", r#"
+//!     require micro:   followers between 1k and 10k
+//!     require engaged: engagement_rate >= 3%
+//!     signal engagement = engagement_rate / 8%
+//! "#).expect("valid rules");
+//! assert_eq!(
+//!     rules.summary(),
+//!     "0 lets, 2 requirements, 1 signal, 0 tiers, 0 examples; rank by score desc, no limit"
+//! );
+//! ```
+//!
+//! # Evaluate one record
+//!
+//! [`Ruleset::evaluate`] gives one creator's [`Verdict`]: a [`Status`],
+//! the weighted score, the tier, and a [`Failure`] for each requirement
+//! not met, its reason naming the values. A missing field is never an
+//! error: each requirement says what missing means (`when missing`).
+//!
+//! ```
+//! use influence_eval::{Ruleset, Status};
 //! use serde_json::json;
 //!
 //! let rules = Ruleset::compile("brand.rules", r#"
@@ -15,52 +47,186 @@
 //!     signal engagement = engagement_rate / 8%
 //! "#).expect("valid rules");
 //!
-//! let maya = json!({"handle": "maya", "followers": 4200, "engagement_rate": 0.06});
-//! let verdict = rules.evaluate(&maya);
-//! assert_eq!(verdict.status, Status::Accepted);
-//! assert_eq!(verdict.score, Some(0.75));
+//! let maya = rules.evaluate(&json!({"handle": "maya", "followers": 4200, "engagement_rate": 0.06}));
+//! assert_eq!(maya.status, Status::Accepted);
+//! assert_eq!(maya.score, Some(0.75));
 //!
-//! let tiny = json!({"handle": "tiny", "followers": 512, "engagement_rate": 0.06});
-//! let verdict = rules.evaluate(&tiny);
-//! assert_eq!(verdict.status, Status::Rejected);
-//! assert_eq!(verdict.failed[0].reason, "followers is 512, needs between 1000 and 10000");
+//! let tiny = rules.evaluate(&json!({"handle": "tiny", "followers": 512, "engagement_rate": 0.06}));
+//! assert_eq!(tiny.status, Status::Rejected);
+//! assert_eq!(tiny.failed[0].rule, "micro");
+//! assert_eq!(tiny.failed[0].reason, "followers is 512, needs between 1000 and 10000");
 //!
-//! let report = rules.screen(vec![maya, tiny], &RunOptions::default());
-//! assert_eq!((report.accepted, report.rejected), (1, 1));
-//! assert_eq!(report.shortlist[0].id, "maya");
+//! // a verdict serialises as `--all` writes it
+//! let json = serde_json::to_value(&tiny).expect("a verdict serialises");
+//! assert_eq!(json["status"], "rejected");
 //! ```
 //!
-//! The pipeline, one module per stage: [`syntax`] (text to [`ast`]),
-//! [`check`] (every error in one pass), [`compile`] (names to slots),
-//! [`eval`] (one record), [`report`] (many records), [`data`] (reading files).
+//! # Screen many
+//!
+//! [`Ruleset::screen`] evaluates a batch into a [`Report`]: the counts, the
+//! funnel (what each requirement removed, in file order), the ranked
+//! shortlist and, on request ([`RunOptions`]), the near misses and every
+//! verdict. Its JSON is `influence-eval run --format json`'s.
+//!
+//! ```
+//! use influence_eval::{Ruleset, RunOptions};
+//! use serde_json::json;
+//!
+//! let rules = Ruleset::compile("brand.rules", r#"
+//!     require micro: followers between 1k and 10k
+//!     signal reach = followers / 10k
+//!     limit 2
+//! "#).expect("valid rules");
+//! let creators = vec![
+//!     json!({"handle": "ana", "followers": 9000}),
+//!     json!({"handle": "ben", "followers": 3000}),
+//!     json!({"handle": "cal", "followers": 6000}),
+//!     json!({"handle": "dee", "followers": 11000}),
+//! ];
+//! let options = RunOptions { near_misses: 5, ..RunOptions::default() };
+//! let report = rules.screen(creators, &options);
+//!
+//! assert_eq!((report.evaluated, report.accepted, report.rejected), (4, 3, 1));
+//! let shortlist: Vec<&str> = report.shortlist.iter().map(|e| e.id.as_str()).collect();
+//! assert_eq!(shortlist, ["ana", "cal"]); // `limit 2`, best score first
+//! assert_eq!(report.funnel[0].removed, 1);
+//! let near = &report.near_misses.as_ref().expect("asked for")[0];
+//! assert_eq!((near.id.as_str(), near.rule.as_str()), ("dee", "micro"));
+//! ```
+//!
+//! Records that arrive one at a time (a stream, a queue) go through
+//! [`Ruleset::screening`]: `add` each in input order, then `finish`.
+//!
+//! ```
+//! use influence_eval::{Ruleset, RunOptions};
+//! use serde_json::json;
+//!
+//! let rules = Ruleset::compile("brand.rules", "require micro: followers between 1k and 10k")
+//!     .expect("valid rules");
+//! let mut screening = rules.screening(&RunOptions::default());
+//! for followers in [500, 5000, 50000] {
+//!     screening.add(&json!({"followers": followers}));
+//! }
+//! let report = screening.finish();
+//! assert_eq!(report.accepted, 1);
+//! assert_eq!(report.shortlist[0].id, "#2"); // no id field: the record's place
+//! ```
+//!
+//! # Explain one
+//!
+//! [`Ruleset::explain`] shows a creator's whole evaluation as a [`Trace`]:
+//! every let, requirement, signal and tier with the values it read, what
+//! it came to and, for a failed requirement, how far off the creator is
+//! (a [`Distance`]). Its JSON is `influence-eval explain --format json`'s;
+//! its `Display` is the text form.
+//!
+//! ```
+//! use influence_eval::{RequirementOutcome, Ruleset};
+//! use serde_json::json;
+//!
+//! let rules = Ruleset::compile("brand.rules", "require micro: followers between 1k and 10k")
+//!     .expect("valid rules");
+//! let trace = rules.explain(&json!({"handle": "dee", "followers": 10412}));
+//!
+//! let micro = &trace.requirements[0];
+//! assert_eq!(micro.outcome, RequirementOutcome::Fail);
+//! assert_eq!(micro.distance[0].text, "followers 10,412: 412 above the maximum 10,000");
+//! assert!(trace.to_string().contains("412 above the maximum 10,000"));
+//! ```
+//!
+//! # Read diagnostics
+//!
+//! Rules that do not compile give a [`RulesError`] holding every problem
+//! at once, in source order, each a [`RuleDiagnostic`]: a stable `code`, a
+//! message, the place ([`Span`]) and computed help (the nearest name, the
+//! fields available). Each is a `miette::Diagnostic`;
+//! [`render_diagnostic`] draws it as the command line does, and
+//! [`RuleDiagnostic::to_json`] gives `--error-format json`'s object.
+//!
+//! ```
+//! use influence_eval::{render_diagnostic, Ruleset};
+//!
+//! let src = "require micro: followers between 1k and 10k\nsignal voice = lowr(bio) == \"skincare\"\nrequire big: followers > \"many\"\n";
+//! let err = Ruleset::compile("brand.rules", src).expect_err("two mistakes");
+//! assert_eq!(err.diagnostics.len(), 2);
+//!
+//! let first = &err.diagnostics[0];
+//! assert_eq!(first.line_col(src), (2, 16));
+//! assert!(first.help.as_deref().unwrap_or("").contains("lower"));
+//!
+//! let json = first.to_json();
+//! assert_eq!((json.line, json.column), (Some(2), Some(16)));
+//! let shown = render_diagnostic(first, false, Some(80));
+//! assert!(shown.contains(first.code));
+//! ```
+//!
+//! Valid rules may still carry warnings ([`Ruleset::warnings`]), such as a
+//! bare name read as a field that looks like a typo of a let.
+//!
+//! # Budgets and dates
+//!
+//! One creator's evaluation may take [`DEFAULT_MAX_STEPS`] steps before it
+//! is `error` ([`Ruleset::with_max_steps`] changes it), and `days_since`
+//! counts to the run's date: today in UTC, or [`Ruleset::with_today`].
+//!
+//! ```
+//! use influence_eval::{jiff, Ruleset, Status};
+//! use serde_json::json;
+//!
+//! let rules = Ruleset::compile("fresh.rules", "require fresh: days_since(last_post) <= 30")
+//!     .expect("valid rules")
+//!     .with_today(jiff::civil::date(2026, 12, 2));
+//! let v = rules.evaluate(&json!({"last_post": "2026-11-20"}));
+//! assert_eq!(v.status, Status::Accepted);
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod ast;
-pub mod check;
-pub mod compile;
-pub mod data;
-pub mod diagnostic;
-pub mod eval;
-pub mod examples;
-pub mod explain;
-pub mod formatter;
-pub mod language;
-pub mod report;
+mod ast;
+mod check;
+#[doc(hidden)]
+pub mod cli;
+mod compile;
+mod data;
+mod diagnostic;
+mod eval;
+mod examples;
+mod explain;
+mod formatter;
+mod language;
+mod load;
+mod report;
 mod screen;
-pub mod syntax;
+mod syntax;
+#[doc(hidden)]
+pub mod testing;
 
 use std::path::Path;
 
 use serde_json::Value as Json;
 
-pub use compile::Program;
-pub use diagnostic::{RuleDiagnostic, RulesError};
-pub use eval::{Failure, Status, Verdict};
+pub use ast::{Order, Span, WhenMissing};
+use compile::Program;
+pub use diagnostic::{
+    render as render_diagnostic, JsonDiagnostic, JsonLabel, RuleDiagnostic, RulesError,
+};
+pub use eval::{Failure, RankKey, SignalValue, Signals, Status, Verdict, DEFAULT_MAX_STEPS};
+pub use explain::trace::{
+    Evaluated, LetTrace, RankTrace, Read, RequirementOutcome, RequirementTrace, SignalTrace, Step,
+    TierOutcome, TierTrace, Trace,
+};
+pub use explain::Distance;
 /// The date crate of [`RunOptions::today`] and [`Ruleset::with_today`].
 pub use jiff;
-pub use report::{Report, Screening};
+use load::read_rules_file;
+pub use load::LoadError;
+pub use report::rows::Column;
+use report::Screening;
+pub use report::{
+    FunnelStep, NearMiss, Report, ScoreSpread, ShortlistEntry, TierSpread, SCORE_BINS,
+};
+pub use syntax::MAX_SOURCE_BYTES;
 
 /// How a batch of records is screened.
 #[derive(Clone, Debug, Default)]
@@ -77,9 +243,8 @@ pub struct RunOptions {
     /// The run's date, that `days_since` counts to (`--today`); `None`:
     /// the ruleset's own ([`Ruleset::with_today`], else today in UTC, read
     /// by the clock once when the ruleset is compiled). [`Ruleset::screen`]
-    /// honours it; [`Ruleset::screening`] and [`Ruleset::explaining`]
-    /// borrow the ruleset and use its date, so set it there with
-    /// [`Ruleset::with_today`].
+    /// honours it; [`Ruleset::screening`] borrows the ruleset and uses its
+    /// date, so set it there with [`Ruleset::with_today`].
     pub today: Option<jiff::civil::Date>,
     /// The creator's own fields each verdict carries for a report's rows
     /// (`--columns`); a column no record has is an error.
@@ -97,100 +262,12 @@ pub struct Ruleset {
     warnings: Vec<diagnostic::RuleDiagnostic>,
 }
 
-/// A rules file that could not be loaded: unreadable, or invalid.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum LoadError {
-    /// The file could not be read (`influence-eval check missing.rules`).
-    #[error("cannot read rules file {path}: {source}")]
-    #[diagnostic(code(influence::io), help("check the path of the rules file"))]
-    Io {
-        /// The path given.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file is not valid UTF-8 text.
-    #[error("rules file {path} is not UTF-8 text (invalid byte at offset {offset})")]
-    #[diagnostic(code(influence::encoding), help("save the file as UTF-8"))]
-    Encoding {
-        /// The path given.
-        path: String,
-        /// Byte offset of the first invalid byte.
-        offset: usize,
-    },
-    /// The file is larger than [`syntax::MAX_SOURCE_BYTES`]
-    /// (`influence-eval check creators.json`, a data export given as rules).
-    #[error("rules file {path} is {size}, more than the 1 MiB a rules file may hold")]
-    #[diagnostic(
-        code("influence::too-large"),
-        help("a rules file holds criteria, not data: check that this is the rules file and not a data export; keep long lists (of handles, say) in the creator data and test a field there")
-    )]
-    TooLarge {
-        /// The path given.
-        path: String,
-        /// Its size, as `100.0 MiB`, or `more than 1 MiB` when unknown (a pipe).
-        size: String,
-    },
-    /// The file has errors.
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Rules(#[from] RulesError),
-}
-
-impl LoadError {
-    /// Every diagnostic as JSON: one for an unreadable file, one per
-    /// problem for an invalid one.
-    pub fn to_json(&self) -> Vec<diagnostic::JsonDiagnostic> {
-        match self {
-            LoadError::Rules(e) => e.to_json(),
-            LoadError::Io { path, .. }
-            | LoadError::Encoding { path, .. }
-            | LoadError::TooLarge { path, .. } => {
-                vec![diagnostic::JsonDiagnostic::of(self).in_file(path)]
-            }
-        }
-    }
-}
-
-/// Reads a rules file's text, no more than [`syntax::MAX_SOURCE_BYTES`] of
-/// it: the file may be a huge export given by mistake, or endless
-/// (`/dev/zero`). Every command that reads rules (`run`, `check`, `test`,
-/// `fmt`, ...) reads them through here, so the limit is the same for all.
-pub fn read_rules_file(path: &Path) -> Result<String, LoadError> {
-    use std::io::Read;
-    let name = path.display().to_string();
-    let io = |source| LoadError::Io {
-        path: name.clone(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let known_size = file
-        .metadata()
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
-    let mut bytes = Vec::new();
-    file.take(syntax::MAX_SOURCE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() > syntax::MAX_SOURCE_BYTES {
-        let size = match known_size {
-            Some(n) => syntax::human_size(n),
-            None => "more than 1 MiB".to_string(),
-        };
-        return Err(LoadError::TooLarge { path: name, size });
-    }
-    String::from_utf8(bytes).map_err(|e| LoadError::Encoding {
-        path: name.clone(),
-        offset: e.utf8_error().valid_up_to(),
-    })
-}
-
 impl Ruleset {
     /// Parses, checks and compiles rules text. `file` names it in diagnostics.
     ///
     /// Runs on a thread of its own with a deep stack, as the checks walk
-    /// the tree recursively (see [`syntax::on_deep_stack`]).
+    /// the tree recursively: a deeply nested expression is an error, never
+    /// a stack overflow.
     pub fn compile(file: &str, src: &str) -> Result<Ruleset, RulesError> {
         syntax::on_deep_stack(|| Self::compile_here(file, src))
     }
@@ -241,13 +318,23 @@ impl Ruleset {
     }
 
     /// The compiled program.
-    pub fn program(&self) -> &Program {
+    pub(crate) fn program(&self) -> &Program {
         &self.program
     }
 
     /// Evaluates one record. Its id comes from the default id fields.
     pub fn evaluate(&self, record: &Json) -> Verdict {
         self.program.evaluate(record, 0, None)
+    }
+
+    /// Explains one record's evaluation, as `influence-eval explain` does:
+    /// every let, requirement, signal and tier with the values each read,
+    /// and how far a failed requirement is from passing. The trace
+    /// serialises to `explain --format json`'s object; its `Display` is the
+    /// text form, without colour. Rank and shortlist need the other
+    /// creators, so they are left empty here.
+    pub fn explain(&self, record: &Json) -> Trace {
+        self.program.trace(Some(record), &self.evaluate(record))
     }
 
     /// Evaluates one record at `position` in its input, with `id_field`.
@@ -258,7 +345,7 @@ impl Ruleset {
     /// Evaluates a record as read from a data file, at `position` (0-based)
     /// in its input: a damaged record becomes a creator with status
     /// `error`, id `#N`, and a reason that starts with its line.
-    pub fn evaluate_record(
+    pub(crate) fn evaluate_record(
         &self,
         record: &data::Record,
         position: usize,
@@ -337,7 +424,11 @@ impl Ruleset {
 
     /// A search for the creator with id `id`, to explain its evaluation:
     /// feed it every record, in input order, then `finish`.
-    pub fn explaining(&self, id: &str, options: &RunOptions) -> report::search::Explaining<'_> {
+    pub(crate) fn explaining(
+        &self,
+        id: &str,
+        options: &RunOptions,
+    ) -> report::search::Explaining<'_> {
         report::search::Explaining::new(self, id, options)
     }
 
@@ -428,7 +519,10 @@ impl RecordScreening<'_> {
     }
 
     /// Adds a record as read from a data file: a damaged one becomes a
-    /// creator with status `error`, its line and the reason.
+    /// creator with status `error`, its line and the reason. Hidden: the
+    /// readers are internal (the fuzz targets reach them through
+    /// `testing`).
+    #[doc(hidden)]
     pub fn add_record(&mut self, record: &data::Record) -> &mut Self {
         let v = self.ruleset.verdict_of(
             record,

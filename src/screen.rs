@@ -103,14 +103,14 @@ impl<'r> Worker<'r> {
 }
 
 impl Ruleset {
-    /// The top-level fields a run needs: those the rules read and those an
-    /// id may come from; every field when a rule reads the whole `creator`.
-    pub fn field_filter(&self, id_field: Option<&str>) -> FieldFilter {
-        self.field_filter_with(id_field, &[])
-    }
-
-    /// [`Ruleset::field_filter`], also keeping the fields `columns` read.
-    pub fn field_filter_with(&self, id_field: Option<&str>, columns: &[Column]) -> FieldFilter {
+    /// The top-level fields a run needs: those the rules read, those an id
+    /// may come from, and those `columns` read; every field when a rule
+    /// reads the whole `creator`.
+    pub(crate) fn field_filter_with(
+        &self,
+        id_field: Option<&str>,
+        columns: &[Column],
+    ) -> FieldFilter {
         let p = self.program();
         if p.reads_whole_record() {
             return FieldFilter::all();
@@ -135,7 +135,7 @@ impl Ruleset {
     /// Screens every record of `input` on `threads` threads (1: all on the
     /// caller's). `bytes` counts the bytes read and `progress` is told how
     /// many records each batch held, both for a progress display.
-    pub fn screen_input(
+    pub(crate) fn screen_input(
         &self,
         input: &Input,
         format: Option<Format>,
@@ -153,7 +153,7 @@ impl Ruleset {
     /// `options.columns` in its record: the rows of a report are chosen so
     /// ([`crate::report::rows::Picker`]).
     #[allow(clippy::too_many_arguments)]
-    pub fn screen_rows(
+    pub(crate) fn screen_rows(
         &self,
         input: &Input,
         format: Option<Format>,
@@ -193,29 +193,12 @@ impl Ruleset {
 
     /// Screens every record of `input` as [`Ruleset::screen_input`] does,
     /// handing each verdict, in input order, to `each` (which returns false
-    /// to stop reading) instead of building a report: the verdicts are
-    /// those of `--all`, ranks left out. Returns the warnings for fields no
-    /// record has.
+    /// to stop reading) instead of building a report, with the values of
+    /// `options.columns` in its record (empty without columns): the
+    /// verdicts are those of `--all`, ranks left out. Returns the warnings
+    /// for fields no record has.
     #[allow(clippy::too_many_arguments)]
-    pub fn screen_each(
-        &self,
-        input: &Input,
-        format: Option<Format>,
-        options: &RunOptions,
-        threads: usize,
-        bytes: &AtomicU64,
-        progress: &mut dyn FnMut(usize),
-        mut each: impl FnMut(Verdict) -> bool,
-    ) -> Result<Vec<String>, DataError> {
-        self.screen_lines(input, format, options, threads, bytes, progress, |v, _| {
-            each(v)
-        })
-    }
-
-    /// [`Ruleset::screen_each`], each verdict handed on with the values of
-    /// `options.columns` in its record (empty without columns).
-    #[allow(clippy::too_many_arguments)]
-    pub fn screen_lines(
+    pub(crate) fn screen_lines(
         &self,
         input: &Input,
         format: Option<Format>,

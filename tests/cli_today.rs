@@ -90,7 +90,8 @@ fn without_today_the_report_carries_the_clock_date() {
     let data = write(&dir, "c.json", DATA);
     let o = run(&["run", p(&rules), p(&data), "--format", "json"]);
     let today = json_of(&o)["today"].as_str().expect("a date").to_string();
-    let clock = influence_eval::eval::dates::today_utc().to_string();
+    use influence_eval::jiff::{tz::Offset, Timestamp};
+    let clock = Offset::UTC.to_datetime(Timestamp::now()).date().to_string();
     assert_eq!(today, clock);
 }
 

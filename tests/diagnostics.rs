@@ -1,7 +1,7 @@
 //! Diagnostics as users see them: each error class of the checker rendered
 //! without colour at 80 columns, snapshotted beside the source that caused it.
 
-use influence_eval::diagnostic::render;
+use influence_eval::render_diagnostic as render;
 use influence_eval::Ruleset;
 
 /// Compiles `src` (which must fail) and renders every diagnostic.

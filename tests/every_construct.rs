@@ -412,11 +412,10 @@ fn every_construct_matches_an_independent_evaluation() {
         .expect("--all keeps every verdict");
     let wanted = expected["creators"].as_array().expect("expected creators");
     m.check("report", "creators (count)", verdicts.len(), wanted.len());
-    let messages: BTreeMap<&str, &str> = rules
-        .program()
-        .requirements
+    let messages = influence_eval::testing::else_messages(&rules);
+    let messages: BTreeMap<&str, &str> = messages
         .iter()
-        .filter_map(|r| Some((r.name.as_str(), r.message.as_deref()?)))
+        .map(|(name, message)| (name.as_str(), message.as_str()))
         .collect();
     for (i, (v, e)) in verdicts.iter().zip(wanted).enumerate() {
         compare_creator(&mut m, &messages, i, v, e);

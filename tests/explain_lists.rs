@@ -2,10 +2,7 @@
 //! gave for each element is shown, for the first ten elements only, plus
 //! the missing value that decided an aggregate, and a count of the rest.
 
-use influence_eval::explain::paint::Paint;
-use influence_eval::explain::render::render;
-use influence_eval::explain::trace::{Evaluated, Step};
-use influence_eval::Ruleset;
+use influence_eval::{Evaluated, Ruleset, Step, Trace};
 use serde_json::{json, Value};
 
 const RULES: &str = r#"require geo: sum(filter(audience.geo, g => g.code in ["US", "CA"]), g => g.weight) >= 50%
@@ -31,12 +28,10 @@ fn creator() -> Value {
     json!({"id": "ana", "audience": {"geo": geo}, "recentPosts": posts})
 }
 
-fn trace_text() -> (influence_eval::explain::Trace, String) {
+fn trace_text() -> (Trace, String) {
     let rules = Ruleset::compile("t.rules", RULES).expect("rules compile");
-    let record = creator();
-    let v = rules.evaluate(&record);
-    let t = rules.program().trace(Some(&record), &v);
-    let text = render(&t, Paint::PLAIN);
+    let t = rules.explain(&creator());
+    let text = t.to_string();
     (t, text)
 }
 
@@ -92,8 +87,7 @@ fn any_all_count_show_their_elements_too() {
     let rules = Ruleset::compile("t.rules", "require r: count(xs, x => x > 2) >= 2\n")
         .expect("rules compile");
     let record = json!({"id": "a", "xs": [1, 5, 2]});
-    let v = rules.evaluate(&record);
-    let text = render(&rules.program().trace(Some(&record), &v), Paint::PLAIN);
+    let text = rules.explain(&record).to_string();
     assert!(text.contains("x > 2 for xs[0] = false"), "{text}");
     assert!(text.contains("x > 2 for xs[1] = true"));
     assert!(text.contains("x > 2 for xs[2] = false"));

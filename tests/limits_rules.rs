@@ -182,7 +182,7 @@ fn a_100_mb_rules_file_is_refused_unread() {
     assert!(!e.contains("require r"), "the file is not read: {e}");
     std::fs::remove_file(&rules).expect("clean up");
     // the library refuses text over the limit too, pointing at its start
-    let text = "#".repeat(influence_eval::syntax::MAX_SOURCE_BYTES + 1);
+    let text = "#".repeat(influence_eval::MAX_SOURCE_BYTES + 1);
     let err = Ruleset::compile("big.rules", &text).expect_err("too large");
     assert_eq!(err.diagnostics[0].code, "influence::too-large");
     assert_eq!(err.diagnostics[0].span.start, 0);
@@ -211,7 +211,7 @@ fn long_rules(size: usize) -> String {
 fn long_rules_run(size: usize, budget: Duration) {
     let dir = scratch(&format!("limits-long-{size}"));
     let src = long_rules(size);
-    assert!(src.len() <= influence_eval::syntax::MAX_SOURCE_BYTES);
+    assert!(src.len() <= influence_eval::MAX_SOURCE_BYTES);
     let rules = write(&dir, "long.rules", &src);
     let data = write(
         &dir,
@@ -238,7 +238,7 @@ fn a_long_rules_file_is_read_in_linear_time() {
 #[test]
 #[ignore]
 fn a_rules_file_at_the_limit_is_read_in_seconds() {
-    long_rules_run(influence_eval::syntax::MAX_SOURCE_BYTES, secs(30));
+    long_rules_run(influence_eval::MAX_SOURCE_BYTES, secs(30));
 }
 
 #[test]

@@ -143,10 +143,7 @@ fn scans_count_in_a_budget_that_does_not_grow_with_the_record() {
     within(Duration::from_secs(10), "in over 40,000 elements", || {
         let v = rules.evaluate(&json!({"handle": "a", "xs": xs}));
         let reason = stopped_reason(&v);
-        let fixed = format!(
-            "stopped after {} steps",
-            influence_eval::eval::DEFAULT_MAX_STEPS
-        );
+        let fixed = format!("stopped after {} steps", influence_eval::DEFAULT_MAX_STEPS);
         assert!(reason.contains(&fixed), "{reason}");
         assert!(
             reason.contains("raise the limit with --max-steps"),

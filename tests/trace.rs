@@ -1,11 +1,9 @@
-//! The library side of `explain`, near misses and the ndjson/csv first
-//! pass: traces that agree with verdicts for every sample creator, the
-//! distance to passing for each kind of condition, the search for one
-//! creator, and a ranking pass that accepts exactly as a run does.
+//! The library side of `explain` and near misses, through the public API:
+//! traces that agree with verdicts for every sample creator, and the
+//! distance to passing for each kind of condition. (The search for one
+//! creator among many is a unit test beside it, in `src/report/search.rs`.)
 
-use influence_eval::data::{self, Input};
-use influence_eval::explain::trace::{Evaluated, RequirementOutcome};
-use influence_eval::{Ruleset, RunOptions, Status};
+use influence_eval::{Distance, Evaluated, RequirementOutcome, Ruleset, Status};
 use serde_json::{json, Value};
 
 /// Every creator of the sample data: the trace agrees with the verdict,
@@ -14,13 +12,12 @@ use serde_json::{json, Value};
 #[test]
 fn every_sample_creator_is_explained() {
     let rules = Ruleset::from_file("rules/brand.rules".as_ref()).expect("sample rules");
-    let input = Input::from_arg("creators.json".as_ref());
-    let mut records = Vec::new();
-    data::read(&input, None, &mut |r| records.push(r)).expect("sample data");
+    let text = std::fs::read_to_string("creators.json").expect("sample data");
+    let records: Vec<Value> = serde_json::from_str(&text).expect("a JSON array");
     assert!(records.len() >= 300);
-    for r in &records {
-        let v = rules.evaluate_record(r, r.position, None);
-        let t = rules.program().trace(r.item.as_ref().ok(), &v);
+    for record in &records {
+        let v = rules.evaluate(record);
+        let t = rules.explain(record);
         assert_eq!(
             (t.status, &t.failed, t.score),
             (v.status, &v.failed, v.score)
@@ -38,7 +35,6 @@ fn every_sample_creator_is_explained() {
             assert!(errors > 0, "{}: an error the trace does not show", v.id);
             continue;
         }
-        let record = r.item.as_ref().unwrap();
         for f in &v.failed {
             let q = &t.requirements[f.requirement];
             let want = if v.status == Status::Review {
@@ -82,6 +78,19 @@ fn every_sample_creator_is_explained() {
     }
 }
 
+/// The distances in words as the table and near misses join them: `A; and
+/// B`, `A; or B` for another way to pass.
+fn describe(gaps: &[Distance]) -> String {
+    let mut out = String::new();
+    for (i, g) in gaps.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if g.alternative { "; or " } else { "; and " });
+        }
+        out.push_str(&g.text);
+    }
+    out
+}
+
 #[test]
 fn distances_for_each_kind_of_condition() {
     let rules = Ruleset::compile(
@@ -100,10 +109,8 @@ fn distances_for_each_kind_of_condition() {
     )
     .expect("valid");
     let rec = json!({"followers": 500, "rate": 0.021, "country": "DE", "bio": "hair"});
-    let text = |i: usize| {
-        let d = rules.program().distance(&rec, i);
-        influence_eval::explain::distance::describe(&d)
-    };
+    let trace = rules.explain(&rec);
+    let text = |i: usize| describe(&trace.requirements[i].distance);
     assert_eq!(text(0), "followers 500: 500 below the minimum 1,000");
     assert_eq!(text(1), "rate 2.1%: 0.9% below the minimum 3%");
     assert_eq!(text(2), r#"country "DE": passes with one of "US", "CA""#);
@@ -116,45 +123,10 @@ fn distances_for_each_kind_of_condition() {
     assert_eq!(text(6), "followers 500: 1,500 below the minimum 2,000");
     assert_eq!(text(7), "score_x is missing: needs a value");
     assert_eq!(text(8), r#"bio "hair": needs to contain "skin""#);
-    let d = rules.program().distance(&rec, 0);
     assert_eq!(
-        serde_json::to_value(&d[0]).unwrap(),
+        serde_json::to_value(&trace.requirements[0].distance[0]).unwrap(),
         json!({"expression": "followers", "value": 500, "needs": ">=", "bound": 1000,
                "off_by": 500.0, "alternative": false,
                "text": "followers 500: 500 below the minimum 1,000"})
     );
-}
-
-#[test]
-fn the_search_for_one_creator_through_the_api() {
-    // the same search as the CLI, through the public API
-    let rules = Ruleset::compile(
-        "t.rules",
-        "require micro: followers between 1k and 10k\nrequire market: country in [\"US\"]\n",
-    )
-    .expect("valid");
-    let mut search = rules.explaining("fay", &RunOptions::default());
-    let items = json!([
-        {"handle": "ana", "followers": 5000, "country": "US"},
-        {"handle": "fay", "followers": 2000, "country": "DE"},
-        {"handle": "gus", "followers": 4000, "country": "US"},
-        {"handle": "eve", "followers": 9000, "country": "US"}
-    ]);
-    for (i, c) in items.as_array().unwrap().iter().enumerate() {
-        search.add_record(&data::Record {
-            position: i,
-            line: i + 1,
-            item: Ok(c.clone()),
-        });
-    }
-    let x = search.finish("mem").expect("fay is there");
-    assert_eq!(x.trace.id, "fay");
-    assert_eq!(x.trace.status, Status::Rejected);
-    assert_eq!(x.trace.failed[0].rule, "market");
-    assert_eq!(x.trace.accepted, Some(3));
-    let err = rules
-        .explaining("nobody", &RunOptions::default())
-        .finish("mem")
-        .expect_err("no records");
-    assert!(err.closest.is_empty());
 }

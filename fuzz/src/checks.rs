@@ -5,10 +5,8 @@
 
 use std::sync::OnceLock;
 
-use influence_eval::data::{read_from, read_from_records, Format, RecordsPath};
-use influence_eval::explain::{paint::Paint, render};
-use influence_eval::report::table;
-use influence_eval::{diagnostic, Ruleset, RunOptions};
+use influence_eval::testing::{self, read_from, read_from_records, Format, RecordsPath};
+use influence_eval::{render_diagnostic, Ruleset, RunOptions};
 
 /// Steps one fuzzed creator may take: small, so that no input runs long,
 /// and every evaluation, trace and distance must stop within it.
@@ -35,17 +33,14 @@ pub fn rules(data: &[u8]) {
                     assert!(src.is_char_boundary(span.end), "{d:?}");
                 }
                 let _ = d.line_col(&src);
-                let _ = diagnostic::render(d, false, Some(80));
+                let _ = render_diagnostic(d, false, Some(80));
             }
         }
         Ok(rules) => {
             let _ = rules.summary();
             // `limit` is a whole number from 1 to the maximum, never saturated
-            if let Some(n) = rules.program().limit {
-                assert!(
-                    n >= 1 && n as u64 <= influence_eval::check::MAX_SHORTLIST,
-                    "limit {n}"
-                );
+            if let Some(n) = testing::limit(&rules) {
+                assert!(n >= 1 && n as u64 <= testing::MAX_SHORTLIST, "limit {n}");
             }
             let rules = rules.with_max_steps(FUZZ_STEPS);
             for record in [
@@ -179,7 +174,7 @@ pub fn records(data: &[u8]) {
         );
     }
     if let Err(e) = result {
-        let _ = diagnostic::render(&e, false, Some(80));
+        let _ = render_diagnostic(&e, false, Some(80));
     }
 }
 
@@ -213,15 +208,15 @@ pub fn evaluate(data: &[u8]) {
                 assert!((0.0..=1.0).contains(&s), "score {s} out of [0, 1]");
             }
             // the trace and its distances stay within the budget and bounded
-            let trace = rules.program().trace(Some(value), &once);
+            let trace = rules.explain(value);
             for r in &trace.requirements {
                 assert!(r.distance.len() <= 21, "{} distances", r.distance.len());
             }
-            printable("explain", &render::render(&trace, Paint::PLAIN));
+            printable("explain", &trace.to_string());
         }
         screening.add_record(&record);
     });
     let report = screening.finish();
     serde_json::to_string(&report).expect("a report serialises");
-    printable("the table", &table::render(&report));
+    printable("the table", &testing::table(&report));
 }

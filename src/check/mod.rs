@@ -110,11 +110,6 @@ impl<'f> Declared<'f> {
     }
 }
 
-/// Checks a whole file; returns every error found (empty when it is valid).
-pub fn check(src: &str, file: &RulesFile) -> Vec<RuleDiagnostic> {
-    check_recovered(src, file, &[])
-}
-
 /// Checks the declarations of a file that could be parsed, when those
 /// named `broken` could not (their syntax errors are reported already):
 /// nothing is reported for referring to them.

@@ -2,14 +2,32 @@
 //! `--data`, every field the rules read that no record has, a CSV header
 //! naming a column twice, and CSV rows over several lines.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use influence_eval::check::fields::FieldCensus;
-use influence_eval::data::{self, Input, Record};
-use influence_eval::examples::{undated, undated_warning};
+use crate::check::fields::FieldCensus;
+use crate::data::{self, Input, Record};
+use crate::examples::{undated, undated_warning};
 
+use super::args::{FormatIn, ReadArgs};
 use super::{load_quiet, Lines, Reporter, EXIT_DATA, EXIT_RULES};
-use crate::CheckArgs;
+
+#[derive(clap::Args)]
+pub(crate) struct CheckArgs {
+    /// The rules file (.rules).
+    pub(crate) rules: PathBuf,
+    /// Also warn about fields the rules read that no record in FILE has.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) data: Option<PathBuf>,
+    /// The format of --data [default: from the extension, else sniffed].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format_in: Option<FormatIn>,
+    #[command(flatten)]
+    pub(crate) read: ReadArgs,
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    pub(crate) records: Option<data::RecordsPath>,
+}
 
 /// Runs `check`.
 pub fn check(a: CheckArgs, rep: &Reporter) -> ExitCode {

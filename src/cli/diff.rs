@@ -1,15 +1,54 @@
 //! `influence-eval diff OLD NEW DATA`: what a rules change does.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use influence_eval::check::fields::FieldCensus;
-use influence_eval::data::{self, Input};
-use influence_eval::report::diff;
-use influence_eval::RunOptions;
+use clap::ValueEnum;
 
+use crate::check::fields::FieldCensus;
+use crate::data::{self, Input};
+use crate::report::diff;
+use crate::RunOptions;
+
+use super::args::{FormatIn, MaxSteps, ReadArgs, RunDate};
 use super::{load, Reporter, EXIT_DATA, EXIT_RULES};
-use crate::{DiffArgs, DiffFormat};
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum DiffFormat {
+    /// Counts, then each creator who changed with the cause (default on a terminal).
+    Table,
+    /// The same as data (default when piped).
+    Json,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct DiffArgs {
+    /// The rules before the change.
+    pub(crate) old: PathBuf,
+    /// The rules after the change.
+    pub(crate) new: PathBuf,
+    /// The creators (any format `run` reads).
+    pub(crate) data: PathBuf,
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<DiffFormat>,
+    /// The data format [default: from the extension, else sniffed].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format_in: Option<FormatIn>,
+    #[command(flatten)]
+    pub(crate) read: ReadArgs,
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    pub(crate) records: Option<data::RecordsPath>,
+    /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) id_field: Option<String>,
+    #[command(flatten)]
+    pub(crate) budget: MaxSteps,
+    #[command(flatten)]
+    pub(crate) date: RunDate,
+}
 
 /// Runs both rulesets over the data in one pass and prints who changes.
 pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {

@@ -3,17 +3,60 @@
 //! no record has exits 2 with the closest ids.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use influence_eval::check::fields::FieldCensus;
-use influence_eval::data::{self, Input};
-use influence_eval::diagnostic::JsonDiagnostic;
-use influence_eval::explain::{paint::Paint, render};
-use influence_eval::RunOptions;
+use clap::ValueEnum;
 
+use crate::check::fields::FieldCensus;
+use crate::data::{self, Input};
+use crate::diagnostic::JsonDiagnostic;
+use crate::explain::{paint::Paint, render};
+use crate::RunOptions;
+
+use super::args::{shortlist_arg, FormatIn, MaxSteps, ReadArgs, RunDate};
 use super::progress::Progress;
 use super::{load, output, terminal, write_failed, Reporter, EXIT_DATA, EXIT_RULES};
-use crate::{ExplainArgs, ExplainFormat};
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum ExplainFormat {
+    /// The evaluation as a person reads it (default on a terminal).
+    Text,
+    /// The same trace as data (default when piped).
+    Json,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ExplainArgs {
+    /// The rules file (.rules).
+    pub(crate) rules: PathBuf,
+    /// The creators, as for `run` (all are read: the rank needs them).
+    pub(crate) data: PathBuf,
+    /// The creator to explain, by id (as reports show it, case and a leading @ ignored; `#N` for the N-th record without one).
+    #[arg(long, value_name = "ID")]
+    pub(crate) id: String,
+    /// Output format [default: text on a terminal, json otherwise].
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<ExplainFormat>,
+    /// The data format [default: from the extension, else sniffed from the first bytes].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format_in: Option<FormatIn>,
+    #[command(flatten)]
+    pub(crate) read: ReadArgs,
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    pub(crate) records: Option<data::RecordsPath>,
+    /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) id_field: Option<String>,
+    /// Shortlist length for "in the shortlist", overriding the ruleset's `limit` (1 to 1,000,000,000).
+    #[arg(long, value_name = "N", value_parser = shortlist_arg)]
+    pub(crate) top: Option<usize>,
+    #[command(flatten)]
+    pub(crate) budget: MaxSteps,
+    #[command(flatten)]
+    pub(crate) date: RunDate,
+}
 
 /// Runs `explain`.
 pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {

@@ -6,16 +6,16 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use influence_eval::data::Input;
-use influence_eval::report::rows::{Column, Picker, Row, RowSet};
-use influence_eval::report::stream::{write_rows, LineFormat};
-use influence_eval::report::xlsx::{self, RunInfo};
-use influence_eval::{Report, Ruleset, RunOptions};
+use crate::data::Input;
+use crate::report::rows::{Column, Picker, Row, RowSet};
+use crate::report::stream::{write_rows, LineFormat};
+use crate::report::xlsx::{self, RunInfo};
+use crate::{Report, Ruleset, RunOptions};
 
 use super::progress::Progress;
 use super::run::{threads, warn};
+use super::run::{Format, RunArgs};
 use super::{output, output_name, write_failed, Reporter, EXIT_DATA};
-use crate::{Format, RunArgs};
 
 /// A workbook is binary: `--output` naming a terminal is refused (exit 2)
 /// before the data is read.

@@ -6,11 +6,20 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use influence_eval::{read_rules_file, LoadError, RulesError};
+use crate::{read_rules_file, LoadError, RulesError};
 
 use super::files::AtomicFile;
 use super::{Lines, Reporter, EXIT_RULES, EXIT_TEST};
-use crate::FmtArgs;
+
+#[derive(clap::Args)]
+pub(crate) struct FmtArgs {
+    /// Rules files, or folders whose .rules files to format.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Change nothing; list the files that would change and exit 3 if any.
+    #[arg(long)]
+    pub(crate) check: bool,
+}
 
 /// The .rules files named, folders expanded (sorted, not recursive). A
 /// folder that cannot be listed is reported, not taken as empty.
@@ -61,7 +70,7 @@ pub fn fmt(a: FmtArgs, rep: &Reporter) -> ExitCode {
                 continue;
             }
         };
-        let formatted = match influence_eval::formatter::format_source(&src) {
+        let formatted = match crate::formatter::format_source(&src) {
             Ok(f) => f,
             Err(errors) => {
                 rep.load(&LoadError::Rules(RulesError::new(&name, &src, errors)));

@@ -1,18 +1,18 @@
 //! `run --format html`: the page is made from the report once the run is
-//! done (see `influence_eval::report::html`).
+//! done (see `crate::report::html`).
 
 use std::process::ExitCode;
 
 use std::io::Write;
 
-use influence_eval::report::html::{self, Page, RulesInfo, ROW_CAP};
-use influence_eval::report::rows::{self, RowSet};
-use influence_eval::{Report, Ruleset};
+use crate::report::html::{self, Page, RulesInfo, ROW_CAP};
+use crate::report::rows::{self, RowSet};
+use crate::{Report, Ruleset};
 
 use super::export::{self, Choice};
 use super::run::warn;
+use super::run::RunArgs;
 use super::{output, output_name, write_failed, Reporter, EXIT_DATA};
-use crate::RunArgs;
 
 /// How many near misses the page lists when `--near-misses` is not given.
 pub const NEAR_MISSES: usize = 10;

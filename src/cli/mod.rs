@@ -1,39 +1,200 @@
-//! The command line's pieces, one file per command over the library's
-//! public API, and what they share: diagnostics on standard error
-//! (`--error-format`), terminal manners (colour, width, the progress line)
-//! and where reports go. Nothing here panics on a full or closed stream
-//! (`println!` would): a report that cannot be written exits 2 with a
-//! message, a closed pipe (`| head`) ends the output quietly, and a
+//! The command line: [`main`] parses the arguments and dispatches to one
+//! file per command, each holding its arguments and its code. It lives in
+//! the library, beside the internals it drives (the data readers, the
+//! report writers), which are not public; `src/main.rs` only calls
+//! [`main`]. Here too is what the commands share: diagnostics on standard
+//! error (`--error-format`), terminal manners (colour, width, the progress
+//! line) and where reports go. Nothing here panics on a full or closed
+//! stream (`println!` would): a report that cannot be written exits 2 with
+//! a message, a closed pipe (`| head`) ends the output quietly, and a
 //! diagnostic that standard error cannot take is dropped (the exit status
 //! still tells).
 
-pub mod check;
-pub mod diff;
-pub mod explain;
-pub mod export;
-pub mod files;
-pub mod fmt;
-pub mod html;
-pub mod progress;
-pub mod run;
-pub mod terminal;
-pub mod test;
+mod args;
+mod check;
+mod diff;
+mod explain;
+mod export;
+mod files;
+mod fmt;
+mod html;
+mod progress;
+mod run;
+mod terminal;
+mod test;
 
+use std::ffi::{OsStr, OsString};
 use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use influence_eval::data::DataError;
-use influence_eval::diagnostic::{render, JsonDiagnostic};
-use influence_eval::{LoadError, Ruleset};
+use clap::{Parser, Subcommand, ValueEnum};
 use miette::Diagnostic;
 
+use crate::data::{self, DataError};
+use crate::diagnostic::{render, JsonDiagnostic};
+use crate::{LoadError, Ruleset};
+
+use check::CheckArgs;
+use diff::DiffArgs;
+use explain::ExplainArgs;
+use fmt::FmtArgs;
+use run::RunArgs;
+use test::TestArgs;
+
+#[derive(Parser)]
+#[command(
+    name = "influence-eval",
+    version,
+    about = "Screen creators against brand rules: a ranked shortlist, a reason for every rejection, and a funnel.",
+    long_about = "Screen creators against brand rules: a ranked shortlist, a reason for every rejection, and a funnel.\n\n\
+                  `influence-eval RULES DATA` is short for `influence-eval run RULES DATA`.",
+    after_help = "Exit status: 0 ran; 1 the rules are invalid or unreadable; 2 the data could not be read \
+                  (or changed while it was read), a usage error, an unknown --id, a --columns name no record has, --output naming the rules or the data, the output \
+                  cannot be written (a full disk; a closed pipe is not an error), or, with --strict, \
+                  a creator is in error; 3 `test` found a failed example or `fmt --check` a file to reformat.\n\
+                  Files written (--output, fmt) are replaced whole or not at all: a temporary \
+                  .NAME.influence-eval-PID-N.tmp beside NAME is renamed over it when complete.\n\
+                  Colour only on a terminal, never with NO_COLOR set (CLICOLOR_FORCE=1 forces it)."
+)]
+struct Cli {
+    /// How diagnostics are written to standard error: miette's report, or one JSON object per line (code, severity, message, file, line, column, labels, help).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "human",
+        value_name = "FORMAT"
+    )]
+    error_format: ErrorFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate every creator in DATA against RULES and report.
+    Run(RunArgs),
+    /// Parse and check RULES without reading data; print "ok" and a summary.
+    Check(CheckArgs),
+    /// Show one creator's whole evaluation: every let, requirement, signal and tier, the values each read, and how far off a failed requirement is.
+    Explain(ExplainArgs),
+    /// Run every `example` in the RULES files; exit 3 if an expectation fails.
+    Test(TestArgs),
+    /// Rewrite rules files in the canonical layout (comments kept), each replaced whole or not at all.
+    Fmt(FmtArgs),
+    /// Show what changing OLD rules to NEW does to the results over DATA.
+    Diff(DiffArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ErrorFormat {
+    /// miette's graphical report, coloured on a terminal.
+    Human,
+    /// One JSON object per diagnostic, one per line.
+    Json,
+}
+
+/// True for a subcommand's name or a flag that may stand before one.
+fn is_command(a: &OsStr) -> bool {
+    // a name that is not UTF-8 is no command: it is a rules file's path
+    let Some(a) = a.to_str() else {
+        return false;
+    };
+    matches!(a, "help" | "--help" | "-h" | "--version" | "-V")
+        || <Cli as clap::CommandFactory>::command()
+            .get_subcommands()
+            .any(|c| c.get_name() == a)
+}
+
+/// The `influence-eval` binary: reads the arguments, dispatches to the
+/// command and returns its exit status (README, "Exit status").
+pub fn main() -> ExitCode {
+    // paths are any bytes the system allows, UTF-8 or not: never `args()`,
+    // which panics on the first one that is not
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    // `influence-eval RULES DATA` means `influence-eval run RULES DATA`;
+    // a leading `--error-format F` is skipped to find the command
+    let mut i = 1;
+    while let Some(a) = args.get(i) {
+        match a.to_str() {
+            Some("--error-format") => i += 2,
+            Some(a) if a.starts_with("--error-format=") => i += 1,
+            _ => break,
+        }
+    }
+    if args.get(i).is_some_and(|a| !is_command(a)) {
+        args.insert(i, OsString::from("run"));
+    }
+    let json_errors = wants_json_errors(&args);
+    let parsed = match Cli::try_parse_from(&args) {
+        Ok(parsed) => parsed,
+        Err(e) if json_errors && e.use_stderr() => {
+            let message = e.to_string();
+            let first = message.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            Reporter::new(true).error(
+                "influence::usage",
+                first,
+                None,
+                Some("run `influence-eval --help` for the options"),
+            );
+            return ExitCode::from(EXIT_DATA);
+        }
+        Err(e) => return clap_message(&e),
+    };
+    let rep = Reporter::new(parsed.error_format == ErrorFormat::Json);
+    if let Command::Run(RunArgs { read, .. })
+    | Command::Check(CheckArgs { read, .. })
+    | Command::Explain(ExplainArgs { read, .. })
+    | Command::Diff(DiffArgs { read, .. }) = &parsed.command
+    {
+        data::set_read_options(data::ReadOptions {
+            delimiter: read.delimiter,
+            decimal_comma: read.decimal_comma,
+            sheet: read.sheet.clone(),
+        });
+    }
+    match parsed.command {
+        Command::Run(a) => run::run(a, &rep),
+        Command::Check(a) => check::check(a, &rep),
+        Command::Explain(a) => explain::explain(a, &rep),
+        Command::Test(a) => test::test(a, &rep),
+        Command::Fmt(a) => fmt::fmt(a, &rep),
+        Command::Diff(a) => diff::diff(a, &rep),
+    }
+}
+
+/// `--error-format json` anywhere in the arguments, read before the parser
+/// so that its own errors come as JSON too.
+fn wants_json_errors(args: &[OsString]) -> bool {
+    args.iter().enumerate().any(|(i, a)| {
+        a == "--error-format=json"
+            || (a == "--error-format" && args.get(i + 1).is_some_and(|v| v == "json"))
+    })
+}
+
+/// The parser's own output: `--help` and `--version` on standard output
+/// (exit 0), a usage error on standard error (exit 2). `Error::exit` would
+/// ignore a failed write; `--help > /dev/full` exits 2 as any command does.
+fn clap_message(e: &clap::Error) -> ExitCode {
+    let code = u8::try_from(e.exit_code()).unwrap_or(EXIT_DATA);
+    match e.print() {
+        Err(failed) if !e.use_stderr() => {
+            let rep = Reporter::new(false);
+            write_failed(&failed, "standard output", &rep).unwrap_or(ExitCode::from(code))
+        }
+        // a usage error that standard error cannot take: the status tells
+        _ => ExitCode::from(code),
+    }
+}
+
 /// Exit statuses (README, "Exit status").
-pub const EXIT_RULES: u8 = 1;
+pub(crate) const EXIT_RULES: u8 = 1;
 /// The data could not be read, a usage error, an unknown id, `--strict`.
-pub const EXIT_DATA: u8 = 2;
+pub(crate) const EXIT_DATA: u8 = 2;
 /// `test` found a failed example; `fmt --check` found a file to reformat.
-pub const EXIT_TEST: u8 = 3;
+pub(crate) const EXIT_TEST: u8 = 3;
 
 /// Diagnostics printed for one rules file. Each is drawn from the whole
 /// source, so thousands of them (a data file given as the rules) would take
@@ -42,7 +203,7 @@ const MAX_SHOWN: usize = 50;
 
 /// Writes diagnostics to standard error: miette's graphical report
 /// (coloured on a terminal, unless `NO_COLOR`), or one JSON object per line.
-pub struct Reporter {
+pub(crate) struct Reporter {
     json: bool,
     colour: bool,
 }
@@ -147,7 +308,7 @@ fn to_stderr(text: &str) {
 }
 
 /// Loads rules, reporting every diagnostic; `None` means exit 1.
-pub fn load(path: &Path, rep: &Reporter) -> Option<Ruleset> {
+pub(crate) fn load(path: &Path, rep: &Reporter) -> Option<Ruleset> {
     let rules = load_quiet(path, rep)?;
     for w in rules.warnings() {
         rep.emit(w, &w.to_json());
@@ -157,7 +318,7 @@ pub fn load(path: &Path, rep: &Reporter) -> Option<Ruleset> {
 
 /// As [`load`], leaving the file's warnings to the caller (`check --data`
 /// drops those the data answers).
-pub fn load_quiet(path: &Path, rep: &Reporter) -> Option<Ruleset> {
+pub(crate) fn load_quiet(path: &Path, rep: &Reporter) -> Option<Ruleset> {
     match Ruleset::from_file(path) {
         Ok(r) => Some(r),
         Err(e) => {
@@ -169,7 +330,7 @@ pub fn load_quiet(path: &Path, rep: &Reporter) -> Option<Ruleset> {
 
 /// Reports a failed write of the report: a closed pipe (`| head`) is not
 /// an error; anything else exits 2.
-pub fn write_failed(e: &io::Error, to: &str, rep: &Reporter) -> Option<ExitCode> {
+pub(crate) fn write_failed(e: &io::Error, to: &str, rep: &Reporter) -> Option<ExitCode> {
     if e.kind() == io::ErrorKind::BrokenPipe {
         return None;
     }
@@ -182,7 +343,7 @@ pub fn write_failed(e: &io::Error, to: &str, rep: &Reporter) -> Option<ExitCode>
 /// A file is written beside its target and only renamed into place by
 /// [`Output::finish`] (see [`files`]); dropped unfinished, the target is
 /// left as it was.
-pub enum Output {
+pub(crate) enum Output {
     /// Standard output.
     Stdout(io::BufWriter<io::Stdout>),
     /// `--output FILE`.
@@ -225,7 +386,7 @@ impl Write for Output {
 
 /// Opens where a report goes. A file that cannot be created (a folder that
 /// does not exist, a directory given as the file) fails here, at once.
-pub fn output(path: Option<&Path>) -> io::Result<Output> {
+pub(crate) fn output(path: Option<&Path>) -> io::Result<Output> {
     Ok(match path {
         Some(p) => Output::File(files::AtomicFile::create(p)?),
         None => Output::Stdout(io::BufWriter::new(io::stdout())),
@@ -236,7 +397,8 @@ pub fn output(path: Option<&Path>) -> io::Result<Output> {
 /// first failed write is kept and later lines are skipped, so the command
 /// still finishes its work and its status; [`Lines::finish`] then reports
 /// the failure.
-pub struct Lines {
+#[derive(Default)]
+pub(crate) struct Lines {
     failed: Option<io::Error>,
 }
 
@@ -266,6 +428,6 @@ impl Lines {
 }
 
 /// The name of where a report goes, for messages.
-pub fn output_name(path: Option<&Path>) -> String {
+pub(crate) fn output_name(path: Option<&Path>) -> String {
     path.map_or("standard output".to_string(), |p| p.display().to_string())
 }

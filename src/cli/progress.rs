@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use influence_eval::language::human;
+use crate::language::human;
 
 /// How long a run goes before the line appears.
 const DELAY: Duration = Duration::from_secs(1);

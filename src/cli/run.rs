@@ -7,18 +7,126 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use influence_eval::data::{self, Input};
-use influence_eval::explain::paint::Paint;
-use influence_eval::report::rows::RowSet;
-use influence_eval::report::stream::{CopyError, LineFormat, LineSpool};
-use influence_eval::report::table;
-use influence_eval::{Ruleset, RunOptions, Status};
+use clap::ValueEnum;
 
+use crate::data::{self, Input};
+use crate::explain::paint::Paint;
+use crate::report::rows::RowSet;
+use crate::report::stream::{CopyError, LineFormat, LineSpool};
+use crate::report::table;
+use crate::{Ruleset, RunOptions, Status};
+
+use super::args::{shortlist_arg, FormatIn, MaxSteps, ReadArgs, RunDate};
 use super::export::{self, Choice, BOM};
 use super::files::FileId;
 use super::progress::Progress;
 use super::{load, output, output_name, terminal, write_failed, Reporter, EXIT_DATA, EXIT_RULES};
-use crate::{Format, RunArgs, MAX_THREADS};
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// A readable terminal table: shortlist, near misses, funnel, counts (default on a terminal).
+    Table,
+    /// One JSON object with every count, the funnel and the shortlist (default when piped).
+    Json,
+    /// One verdict per line (every record in input order by default, see --rows), rank included; no summary. The input is read once; the lines wait in a temporary file until every creator is ranked (a shortlist of a known length is held in memory).
+    Ndjson,
+    /// One row per creator (the shortlist by default, see --rows): id, status, rank, score, tier, the --columns, a column per signal, failed requirements joined by `;`, their reasons. Scores rounded to 4 places, formulas defused.
+    Csv,
+    /// One self-contained HTML page for people (charts, sortable shortlist, near misses, the rules): needs --output FILE, or standard output that is not a terminal.
+    Html,
+    /// An Excel workbook (needs --output FILE.xlsx): the rows (see --rows), the funnel, the near misses (--near-misses N) and the run.
+    Xlsx,
+}
+
+/// `--rows`: which creators csv, ndjson, xlsx and html list.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Rows {
+    /// The ranked shortlist, `limit` / --top applied, in rank order.
+    Shortlist,
+    /// Every accepted creator in rank order, then those sent to review.
+    Accepted,
+    /// Every record in input order.
+    All,
+}
+
+impl From<Rows> for crate::report::rows::RowSet {
+    fn from(r: Rows) -> Self {
+        use crate::report::rows::RowSet;
+        match r {
+            Rows::Shortlist => RowSet::Shortlist,
+            Rows::Accepted => RowSet::Accepted,
+            Rows::All => RowSet::All,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub(crate) struct RunArgs {
+    /// The rules file (.rules).
+    pub(crate) rules: PathBuf,
+    /// The creators: a JSON array (or an object wrapping one: see --records), NDJSON (.ndjson, .jsonl), CSV or TSV with a header (.csv, .tsv, .txt), a workbook (.xlsx, .xlsm, .xls, .ods), any of them gzipped (.gz), or - for standard input.
+    pub(crate) data: PathBuf,
+    /// The data format [default: from the extension, else sniffed from the first bytes].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format_in: Option<FormatIn>,
+    #[command(flatten)]
+    pub(crate) read: ReadArgs,
+    /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    pub(crate) records: Option<data::RecordsPath>,
+    /// Output format [default: table on a terminal, json otherwise; an --output named .xlsx, .html, .csv or .ndjson needs it given].
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<Format>,
+    /// Write the report to FILE instead of standard output: to a temporary file beside it, renamed over FILE only when complete (a symbolic link is followed, FILE's permissions kept). FILE may not be the rules or the data.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Shortlist length, overriding the ruleset's `limit` (1 to 1,000,000,000, as `limit`).
+    #[arg(long, value_name = "N", value_parser = shortlist_arg)]
+    pub(crate) top: Option<usize>,
+    /// Include every creator's verdict, in input order (table and json; for csv, ndjson, xlsx and html it means --rows all).
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// The rows of csv, ndjson, xlsx and html: shortlist (ranked, `limit` / --top applied), accepted (rank order, then review), all (every record, input order) [default: shortlist for csv, xlsx and html, all for ndjson].
+    #[arg(long, value_enum, value_name = "ROWS")]
+    pub(crate) rows: Option<Rows>,
+    /// The creator's own fields to add to csv, ndjson, xlsx and html rows, after id, status, rank, score, tier: names separated by commas, dotted paths for nested ones (`followers,country,profile.email`), brackets for names with a comma, dot or bracket (`["Follower Count"]`). A name no record has exits 2.
+    #[arg(long, value_name = "NAMES")]
+    pub(crate) columns: Option<String>,
+    /// Start a csv report with a UTF-8 byte-order mark, so that Excel reads non-ASCII text correctly (csv only).
+    #[arg(long)]
+    pub(crate) bom: bool,
+    /// List up to N creators rejected by exactly one requirement, nearest to passing first (the gap relative to the bound, then the score), with how far each is from passing (table, json, xlsx and html; html lists 10 when not given).
+    #[arg(long, value_name = "N")]
+    pub(crate) near_misses: Option<usize>,
+    /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) id_field: Option<String>,
+    /// Exit with status 2, after the report, if any creator is in error (a damaged record or a value of the wrong kind).
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    pub(crate) threads: Option<usize>,
+    #[command(flatten)]
+    pub(crate) budget: MaxSteps,
+    #[command(flatten)]
+    pub(crate) date: RunDate,
+}
+
+/// The most threads `--threads` may ask for: more only costs memory and
+/// start-up time (each has its own batches in flight), and far more could
+/// not be started at all.
+pub(crate) const MAX_THREADS: usize = 256;
+
+/// `--threads N`: 0 (every core) or 1 to [`MAX_THREADS`].
+pub(crate) fn parse_threads(s: &str) -> Result<usize, String> {
+    let range = format!("give 1 to {MAX_THREADS}, or 0 for every core");
+    match s.parse::<usize>() {
+        Ok(n) if n <= MAX_THREADS => Ok(n),
+        Ok(n) => Err(format!("{n} threads is more than {MAX_THREADS}: {range}")),
+        Err(_) => Err(format!("not a whole number: {range}")),
+    }
+}
 
 /// Runs `run`.
 pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {

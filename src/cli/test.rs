@@ -1,12 +1,22 @@
 //! `influence-eval test RULES...`: runs every `example` block.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use influence_eval::examples::{uncovered, undated, undated_warning};
-use influence_eval::RulesError;
+use crate::examples::{uncovered, undated, undated_warning};
+use crate::RulesError;
 
+use super::args::RunDate;
 use super::{load, Lines, Reporter, EXIT_RULES, EXIT_TEST};
-use crate::TestArgs;
+
+#[derive(clap::Args)]
+pub(crate) struct TestArgs {
+    /// The rules files whose examples to run.
+    #[arg(required = true)]
+    pub(crate) rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) date: RunDate,
+}
 
 /// Prints each example as `ok` or `FAIL` (a failed `expect` as a diagnostic
 /// on stderr), notes what the examples leave uncovered, and ends with

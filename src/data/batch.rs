@@ -51,11 +51,6 @@ impl RawBatch {
         &self.skipped
     }
 
-    /// True when it holds none.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// Decodes record `i`, keeping only the top-level fields `filter` wants
     /// (`unread`, when given, receives the names of the others). A syntax
     /// error inside a JSON array is a fault: the rest cannot be trusted.

@@ -379,7 +379,7 @@ pub fn read_batches(
 }
 
 /// Reads every record from any reader (an in-memory buffer, a socket), as
-/// [`read`] does a file: `format` chosen, or sniffed from the first bytes.
+/// `read` does a file: `format` chosen, or sniffed from the first bytes.
 /// `name` names the input in errors; faults carry a line and column but no
 /// snippet, since the input cannot be read again.
 pub fn read_from(

@@ -11,7 +11,7 @@ use super::{parse_human_number, EvalError};
 use crate::ast::Span;
 use crate::compile::{Node, Program};
 // the table is the language's; this file computes what it lists
-pub use crate::language::builtins::{Builtin, Param, Returns};
+pub use crate::language::builtins::Builtin;
 
 /// Asks for a number, or says why the value is not one.
 pub(super) fn want_number<'a>(

@@ -25,10 +25,7 @@ pub use budget::DEFAULT_MAX_STEPS;
 use functions::{apply, want_number};
 pub(crate) use run::Outcome;
 use value::{Kind, List, Missing, Value};
-pub use verdict::{
-    id_key_is, is_id_key, Failure, RankKey, SignalValue, Signals, Status, Verdict, ID_FIELDS,
-    ID_KEYS,
-};
+pub use verdict::{Failure, RankKey, SignalValue, Signals, Status, Verdict, ID_FIELDS};
 
 /// A value of the wrong kind met while evaluating one creator.
 #[derive(Debug, Clone, PartialEq)]
@@ -608,4 +605,4 @@ impl<'a> Frame<'a> {
 }
 
 #[cfg(test)]
-mod tests;
+mod properties;

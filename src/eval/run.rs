@@ -107,11 +107,6 @@ impl Program {
         super::dates::from_day_number(self.today).unwrap_or(jiff::civil::Date::MIN)
     }
 
-    /// How many steps one creator's evaluation may take.
-    pub fn max_steps(&self) -> u64 {
-        self.max_steps
-    }
-
     /// The verdict rule (docs/language.md, section 12): a wrong-kind value
     /// makes the creator `error` only when it could change the verdict.
     /// Every requirement is evaluated, so one that fails on its values

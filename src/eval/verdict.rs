@@ -136,7 +136,8 @@ pub struct Verdict {
     /// The `rank by` value, for accepted creators.
     #[serde(skip)]
     pub rank_key: Option<RankKey>,
-    /// Which of [`ID_FIELDS`] the id came from, when one did.
+    /// Which of the default id fields (`handle`, `id`, `username`, `name`,
+    /// `profile.username`, by place) the id came from, when one did.
     #[serde(skip)]
     pub id_from: Option<u8>,
 }
@@ -165,7 +166,7 @@ impl Verdict {
     }
 }
 
-pub use crate::language::ids::{id_key_is, is_id_key, ID_FIELDS, ID_KEYS};
+pub use crate::language::ids::{id_key_is, ID_FIELDS};
 
 /// The value at `path` (dot-separated; a key holding a dot is tried whole
 /// first), each key matched exactly, or loosely when `loose`.

@@ -21,6 +21,13 @@ use crate::language::value::{printable, Missing, Value};
 /// Columns before a declaration's source: the outcome word, padded.
 const OUTCOME: usize = 8;
 
+/// The text form, without colour (the library's [`crate::Ruleset::explain`]).
+impl std::fmt::Display for Trace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&render(self, Paint::PLAIN))
+    }
+}
+
 /// Renders a trace as text.
 pub fn render(t: &Trace, paint: Paint) -> String {
     let mut out = String::new();

@@ -240,11 +240,6 @@ impl Builtin {
         Builtin::Median,
     ];
 
-    /// True when the last argument may be `x => ...`.
-    pub fn takes_lambda(self) -> bool {
-        Self::TAKE_LAMBDA.contains(&self)
-    }
-
     /// What it returns.
     pub fn returns(self) -> Returns {
         use Builtin::*;

@@ -52,8 +52,8 @@ pub struct NearMiss {
     pub id: String,
     /// The weighted score.
     pub score: f64,
-    /// How far from passing, relative to the bounds
-    /// ([`crate::explain::distance::relative_gap`]): the list is ordered by it.
+    /// How far from passing, relative to the bounds (README, "Near
+    /// misses"): the list is ordered by it.
     pub gap: f64,
     /// The one requirement that rejected them.
     pub rule: String,
@@ -97,7 +97,7 @@ pub struct Report {
     /// creators; left out when none.
     #[serde(skip_serializing_if = "is_zero")]
     pub skipped: usize,
-    /// Their lines (sheet rows), the first [`SKIPPED_LINES`].
+    /// Their lines (sheet rows), the first 1,000 of them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped_lines: Vec<usize>,
     /// Warnings about the run (where the records were found in a JSON

@@ -217,3 +217,44 @@ impl Diagnostic for UnknownId {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::data::Record;
+    use crate::{Ruleset, RunOptions, Status};
+
+    #[test]
+    fn the_search_finds_one_creator_and_its_place() {
+        let rules = Ruleset::compile(
+            "t.rules",
+            "require micro: followers between 1k and 10k\nrequire market: country in [\"US\"]\n",
+        )
+        .expect("valid");
+        let mut search = rules.explaining("fay", &RunOptions::default());
+        let items = json!([
+            {"handle": "ana", "followers": 5000, "country": "US"},
+            {"handle": "fay", "followers": 2000, "country": "DE"},
+            {"handle": "gus", "followers": 4000, "country": "US"},
+            {"handle": "eve", "followers": 9000, "country": "US"}
+        ]);
+        for (i, c) in items.as_array().unwrap().iter().enumerate() {
+            search.add_record(&Record {
+                position: i,
+                line: i + 1,
+                item: Ok(c.clone()),
+            });
+        }
+        let x = search.finish("mem").expect("fay is there");
+        assert_eq!(x.trace.id, "fay");
+        assert_eq!(x.trace.status, Status::Rejected);
+        assert_eq!(x.trace.failed[0].rule, "market");
+        assert_eq!(x.trace.accepted, Some(3));
+        let err = rules
+            .explaining("nobody", &RunOptions::default())
+            .finish("mem")
+            .expect_err("no records");
+        assert!(err.closest.is_empty());
+    }
+}

@@ -156,6 +156,18 @@ pub fn render(report: &Report) -> String {
 /// `width` columns when given.
 pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> String {
     let mut out = String::new();
+    title(&mut out, report, paint, width);
+    shortlist(&mut out, report, paint, width);
+    near_misses(&mut out, report, paint, width);
+    funnel(&mut out, report, paint, width);
+    totals(&mut out, report, paint);
+    all_creators(&mut out, report, paint, width);
+    footer(&mut out, report, paint);
+    out
+}
+
+/// The ruleset's name (and date, for rules that count days) with the counts.
+fn title(out: &mut String, report: &Report, paint: Paint, width: Option<usize>) {
     let title = report.ruleset.as_deref().unwrap_or("influence-eval");
     // the date matters only to rules that count days
     let title = if report.dated {
@@ -179,7 +191,10 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
     };
     let _ = writeln!(out, "{}{sep}{counts}", paint.bold(&printable(title)));
     out.push('\n');
+}
 
+/// The ranked shortlist, signal columns hidden from the right to fit.
+fn shortlist(out: &mut String, report: &Report, paint: Paint, width: Option<usize>) {
     if report.shortlist.is_empty() {
         out.push_str("Shortlist: no creator was accepted\n");
     } else {
@@ -218,7 +233,7 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
             row.extend(e.signals.0.iter().map(signal_cell));
             t.rows.push(row);
         }
-        let hidden = t.render(&mut out, "  ", width, paint);
+        let hidden = t.render(out, "  ", width, paint);
         if hidden > 0 {
             let _ = writeln!(
                 out,
@@ -230,7 +245,10 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
             );
         }
     }
+}
 
+/// With `--near-misses N`: who one requirement kept out, and what would let them in.
+fn near_misses(out: &mut String, report: &Report, paint: Paint, width: Option<usize>) {
     if let Some(near) = &report.near_misses {
         out.push('\n');
         let _ = writeln!(
@@ -261,11 +279,14 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
                     to_pass,
                 ]);
             }
-            t.render(&mut out, "  ", width, paint);
+            t.render(out, "  ", width, paint);
         }
     }
     out.push('\n');
+}
 
+/// Each requirement in file order: how many it removed, how many remain.
+fn funnel(out: &mut String, report: &Report, paint: Paint, width: Option<usize>) {
     let _ = writeln!(out, "{}", paint.bold("Funnel (requirements in file order)"));
     let mut t = Table::new(&[
         ("requirement", Align::Left),
@@ -294,9 +315,12 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
             overall,
         ]);
     }
-    t.render(&mut out, "  ", width, paint);
+    t.render(out, "  ", width, paint);
     out.push('\n');
+}
 
+/// The count of each status, and the empty rows skipped.
+fn totals(out: &mut String, report: &Report, paint: Paint) {
     let _ = writeln!(
         out,
         "{} {}  {} {}  {} {}  {} {}  (of {} evaluated)",
@@ -331,7 +355,10 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
             lines.join(", ")
         );
     }
+}
 
+/// With `--all`: every verdict in input order.
+fn all_creators(out: &mut String, report: &Report, paint: Paint, width: Option<usize>) {
     if let Some(all) = &report.creators {
         out.push('\n');
         let _ = writeln!(out, "{}", paint.bold("All creators (input order)"));
@@ -361,9 +388,12 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
                 why,
             ]);
         }
-        t.render(&mut out, "  ", width, paint);
+        t.render(out, "  ", width, paint);
     }
+}
 
+/// Where the ids came from, and the run's warnings.
+fn footer(out: &mut String, report: &Report, paint: Paint) {
     if let Some(f) = &report.id_field {
         let _ = writeln!(out, "\nIds from `{f}`.");
     }
@@ -374,5 +404,4 @@ pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> Str
             let _ = writeln!(out, "  {}: {}", paint.warn("warning"), printable(w));
         }
     }
-    out
 }

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError
 use serde_json::Value as Json;
 
 use super::rows::{self, Column, Row, RowSet};
-use super::Report;
+use super::{NearMiss, Report};
 use crate::compile::Program;
 use crate::explain::distance::describe;
 
@@ -57,15 +57,41 @@ pub fn workbook(
     info: &RunInfo,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    let score = Format::new().set_num_format("0.0000");
+    rows_table(&mut book, program, columns, rows, info.rows)?;
+    funnel(&mut book, report)?;
+    if let Some(near) = &report.near_misses {
+        near_misses(&mut book, near)?;
+    }
+    run(&mut book, report, info)?;
+    book.save_to_buffer()
+}
 
-    let sheet = book.add_worksheet();
-    sheet.set_name(rows_sheet(info.rows))?;
-    let header = rows::header(program, columns);
-    for (c, name) in header.iter().enumerate() {
+/// A sheet's header row, in bold.
+fn header(sheet: &mut Worksheet, names: &[&str]) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    for (c, name) in names.iter().enumerate() {
         sheet.write_string_with_format(0, col(c)?, text(name), &bold)?;
     }
+    Ok(())
+}
+
+/// Scores and signals: numbers shown to 4 places.
+fn score_format() -> Format {
+    Format::new().set_num_format("0.0000")
+}
+
+/// The sheet of the chosen rows: one per creator, tiers coloured.
+fn rows_table(
+    book: &mut Workbook,
+    program: &Program,
+    columns: &[Column],
+    rows: &[Row],
+    set: RowSet,
+) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(rows_sheet(set))?;
+    let names = rows::header(program, columns);
+    header(sheet, &names.iter().map(String::as_str).collect::<Vec<_>>())?;
     let tier_formats: Vec<(String, Format)> = program
         .tiers
         .iter()
@@ -76,45 +102,59 @@ pub fn workbook(
             (t.name.clone(), f)
         })
         .collect();
-    let signals = program.signals.len();
     for (i, r) in rows.iter().enumerate() {
         let at = row(i + 1)?;
-        sheet.write_string(at, 0, text(&r.id))?;
-        sheet.write_string(at, 1, r.status.as_str())?;
-        if let Some(rank) = r.rank {
-            sheet.write_number(at, 2, rank as f64)?;
-        }
-        if let Some(s) = r.score {
-            sheet.write_number_with_format(at, 3, rows::round(s), &score)?;
-        }
-        if let Some(t) = &r.tier {
-            match tier_formats.iter().find(|(name, _)| name == t) {
-                Some((_, f)) => sheet.write_string_with_format(at, 4, text(t), f)?,
-                None => sheet.write_string(at, 4, text(t))?,
-            };
-        }
-        let mut c = 5;
-        for v in &r.columns {
-            value(sheet, at, col(c)?, v)?;
-            c += 1;
-        }
-        for k in 0..signals {
-            if let Some(x) = r.signals.0.get(k).and_then(|s| s.clamped()) {
-                sheet.write_number_with_format(at, col(c)?, rows::round(x), &score)?;
-            }
-            c += 1;
-        }
-        sheet.write_string(at, col(c)?, text(&rows::failed_names(&r.failed)))?;
-        sheet.write_string(at, col(c + 1)?, text(&rows::reasons(&r.failed)))?;
+        creator_row(sheet, at, r, program.signals.len(), &tier_formats)?;
     }
-    finish_table(sheet, rows.len(), header.len())?;
+    finish_table(sheet, rows.len(), names.len())
+}
 
+/// One creator's row: id, status, rank, score, tier, the `--columns`, a
+/// column per signal, the failed requirements and their reasons.
+fn creator_row(
+    sheet: &mut Worksheet,
+    at: u32,
+    r: &Row,
+    signals: usize,
+    tier_formats: &[(String, Format)],
+) -> Result<(), XlsxError> {
+    let score = score_format();
+    sheet.write_string(at, 0, text(&r.id))?;
+    sheet.write_string(at, 1, r.status.as_str())?;
+    if let Some(rank) = r.rank {
+        sheet.write_number(at, 2, rank as f64)?;
+    }
+    if let Some(s) = r.score {
+        sheet.write_number_with_format(at, 3, rows::round(s), &score)?;
+    }
+    if let Some(t) = &r.tier {
+        match tier_formats.iter().find(|(name, _)| name == t) {
+            Some((_, f)) => sheet.write_string_with_format(at, 4, text(t), f)?,
+            None => sheet.write_string(at, 4, text(t))?,
+        };
+    }
+    let mut c = 5;
+    for v in &r.columns {
+        value(sheet, at, col(c)?, v)?;
+        c += 1;
+    }
+    for k in 0..signals {
+        if let Some(x) = r.signals.0.get(k).and_then(|s| s.clamped()) {
+            sheet.write_number_with_format(at, col(c)?, rows::round(x), &score)?;
+        }
+        c += 1;
+    }
+    sheet.write_string(at, col(c)?, text(&rows::failed_names(&r.failed)))?;
+    sheet.write_string(at, col(c + 1)?, text(&rows::reasons(&r.failed)))?;
+    Ok(())
+}
+
+/// The `Funnel` sheet: each requirement, what it removed, what remains.
+fn funnel(book: &mut Workbook, report: &Report) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name("Funnel")?;
     let names = ["requirement", "removed", "remaining", "fails on its own"];
-    for (c, name) in names.iter().enumerate() {
-        sheet.write_string_with_format(0, col(c)?, *name, &bold)?;
-    }
+    header(sheet, &names)?;
     for (i, step) in report.funnel.iter().enumerate() {
         let at = row(i + 1)?;
         sheet.write_string(at, 0, text(&step.rule))?;
@@ -123,33 +163,37 @@ pub fn workbook(
         let alone = report.failures.get(&step.rule).and_then(Json::as_f64);
         sheet.write_number(at, 3, alone.unwrap_or(0.0))?;
     }
-    finish_table(sheet, report.funnel.len(), names.len())?;
+    finish_table(sheet, report.funnel.len(), names.len())
+}
 
-    if let Some(near) = &report.near_misses {
-        let sheet = book.add_worksheet();
-        sheet.set_name("Near misses")?;
-        let names = ["id", "score", "requirement", "reason", "to pass"];
-        for (c, name) in names.iter().enumerate() {
-            sheet.write_string_with_format(0, col(c)?, *name, &bold)?;
-        }
-        for (i, n) in near.iter().enumerate() {
-            let at = row(i + 1)?;
-            sheet.write_string(at, 0, text(&n.id))?;
-            sheet.write_number_with_format(at, 1, rows::round(n.score), &score)?;
-            sheet.write_string(at, 2, text(&n.rule))?;
-            sheet.write_string(at, 3, text(&n.reason))?;
-            let to_pass = if n.distance.is_empty() {
-                n.reason.clone()
-            } else {
-                describe(&n.distance)
-            };
-            sheet.write_string(at, 4, text(&to_pass))?;
-        }
-        finish_table(sheet, near.len(), names.len())?;
+/// The `Near misses` sheet (with `--near-misses N`).
+fn near_misses(book: &mut Workbook, near: &[NearMiss]) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name("Near misses")?;
+    let names = ["id", "score", "requirement", "reason", "to pass"];
+    header(sheet, &names)?;
+    let score = score_format();
+    for (i, n) in near.iter().enumerate() {
+        let at = row(i + 1)?;
+        sheet.write_string(at, 0, text(&n.id))?;
+        sheet.write_number_with_format(at, 1, rows::round(n.score), &score)?;
+        sheet.write_string(at, 2, text(&n.rule))?;
+        sheet.write_string(at, 3, text(&n.reason))?;
+        let to_pass = if n.distance.is_empty() {
+            n.reason.clone()
+        } else {
+            describe(&n.distance)
+        };
+        sheet.write_string(at, 4, text(&to_pass))?;
     }
+    finish_table(sheet, near.len(), names.len())
+}
 
+/// The `Run` sheet: what was run on what, when, the counts, the warnings.
+fn run(book: &mut Workbook, report: &Report, info: &RunInfo) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name("Run")?;
+    let bold = Format::new().set_bold();
     let wrap = Format::new().set_align(FormatAlign::Top);
     let mut lines: Vec<(&str, Json)> = vec![
         (
@@ -186,8 +230,7 @@ pub fn workbook(
         sheet.write_string(row(at)?, 1, "none")?;
     }
     sheet.autofit();
-
-    book.save_to_buffer()
+    Ok(())
 }
 
 /// Freezes the header, filters every column, fits the widths.

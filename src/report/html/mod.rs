@@ -54,30 +54,6 @@ pub struct Row {
     pub extra: Vec<(String, String)>,
 }
 
-/// The rows of the ranked shortlist, the first `cap` of them, in rank order.
-pub fn shortlist_rows(report: &Report, cap: usize) -> Vec<Row> {
-    report
-        .shortlist
-        .iter()
-        .take(cap)
-        .map(|e| Row {
-            id: e.id.clone(),
-            status: Status::Accepted,
-            rank: Some(e.rank),
-            score: Some(e.score),
-            tier: e.tier.clone(),
-            signals: e
-                .signals
-                .0
-                .iter()
-                .map(|s| (s.name.clone(), s.clamped()))
-                .collect(),
-            failed: Vec::new(),
-            extra: Vec::new(),
-        })
-        .collect()
-}
-
 /// What the page says about the rules.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RulesInfo {
@@ -98,7 +74,6 @@ pub struct RulesInfo {
 /// A tier, and its score cut-off when it has one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TierInfo {
-    /// Its name.
     pub name: String,
     /// Its condition as written; `None` for `otherwise`.
     pub condition: Option<String>,

@@ -72,26 +72,13 @@ fn u(x: f64) -> String {
 pub fn funnel(steps: &[FunnelStep], screened: usize) -> String {
     let rows = steps.len() + 1;
     let height = 40.0 + rows as f64 * ROW_H + 10.0;
-    let mut desc = format!("{} creators screened (errors left out).", count(screened));
-    for s in steps {
-        let _ = write!(
-            desc,
-            " {}: removed {}, {} remain.",
-            s.rule,
-            count(s.removed),
-            count(s.remaining)
-        );
-    }
-    if steps.is_empty() {
-        desc.push_str(" The rules have no requirement: nobody is removed.");
-    }
     let mut out = String::new();
     open(
         &mut out,
         "funnel-chart",
         height,
         "Funnel: creators removed by each requirement, in file order",
-        &desc,
+        &funnel_desc(steps, screened),
     );
     hatch(&mut out, "funnel-hatch");
     // the legend: what solid and hatched mean
@@ -106,15 +93,60 @@ pub fn funnel(steps: &[FunnelStep], screened: usize) -> String {
         BARS_X + 110.0,
         BARS_X + 130.0
     );
-    let scale = |n: usize| {
-        if screened == 0 {
+    let mut bars = FunnelBars {
+        screened,
+        y: 34.0,
+        first: true,
+    };
+    bars.row(&mut out, "screened", 0, screened);
+    for s in steps {
+        bars.row(&mut out, &s.rule, s.removed, s.remaining);
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The funnel in words, for screen readers.
+fn funnel_desc(steps: &[FunnelStep], screened: usize) -> String {
+    let mut desc = format!("{} creators screened (errors left out).", count(screened));
+    for s in steps {
+        let _ = write!(
+            desc,
+            " {}: removed {}, {} remain.",
+            s.rule,
+            count(s.removed),
+            count(s.remaining)
+        );
+    }
+    if steps.is_empty() {
+        desc.push_str(" The rules have no requirement: nobody is removed.");
+    }
+    desc
+}
+
+/// The funnel's rows, drawn top down: bars scaled to the creators screened.
+struct FunnelBars {
+    screened: usize,
+    /// The top of the next row.
+    y: f64,
+    /// The next row is the first: everyone screened, nothing removed.
+    first: bool,
+}
+
+impl FunnelBars {
+    /// `n` creators as a bar width.
+    fn scale(&self, n: usize) -> f64 {
+        if self.screened == 0 {
             0.0
         } else {
-            n as f64 / screened as f64 * BARS_W
+            n as f64 / self.screened as f64 * BARS_W
         }
-    };
-    let mut y = 34.0;
-    let mut row = |out: &mut String, name: &str, removed: usize, remaining: usize, first: bool| {
+    }
+
+    /// One row: what remains solid, what this requirement removed hatched
+    /// beside it; the first row (nothing removed) is everyone screened.
+    fn row(&mut self, out: &mut String, name: &str, removed: usize, remaining: usize) {
+        let (first, y) = (self.first, self.y);
         let text = if first {
             format!("{} screened", count(remaining))
         } else {
@@ -130,8 +162,8 @@ pub fn funnel(steps: &[FunnelStep], screened: usize) -> String {
                 count(remaining)
             )
         };
-        let kept_w = scale(remaining);
-        let removed_w = scale(removed);
+        let kept_w = self.scale(remaining);
+        let removed_w = self.scale(removed);
         let _ = write!(
             out,
             "<g class=\"step\"><title>{}</title>\
@@ -163,14 +195,9 @@ pub fn funnel(steps: &[FunnelStep], screened: usize) -> String {
             u(y + 13.0),
             esc(&text)
         );
-        y += ROW_H;
-    };
-    row(&mut out, "screened", 0, screened, true);
-    for s in steps {
-        row(&mut out, &s.rule, s.removed, s.remaining, false);
+        self.y += ROW_H;
+        self.first = false;
     }
-    out.push_str("</svg>");
-    out
 }
 
 /// The plot area of the score charts: x from 0 to 1.
@@ -221,60 +248,102 @@ fn cutoff_text(name: &str, c: &Cutoff) -> String {
 /// the tiers whose condition is a plain `score` threshold).
 pub fn histogram(spread: &ScoreSpread, tiers: &[TierInfo]) -> String {
     let accepted: usize = spread.bins.iter().sum();
-    let most = spread.bins.iter().copied().max().unwrap_or(0);
     let cutoffs: Vec<(&str, &Cutoff)> = tiers
         .iter()
         .filter_map(|t| t.cutoff.as_ref().map(|c| (t.name.as_str(), c)))
         .collect();
+    // a line above the plot for each cut-off's label
     let top = 24.0 + cutoffs.len() as f64 * 14.0;
-    let plot_h = 160.0;
-    let base = top + plot_h;
-    let height = base + 40.0;
-    let width = 1.0 / SCORE_BINS as f64;
-    let mut desc = format!("Scores of {} accepted creators.", count(accepted));
-    for (i, &n) in spread.bins.iter().enumerate().filter(|(_, &n)| n > 0) {
-        let _ = write!(
-            desc,
-            " {} to {}: {}.",
-            fixed(i as f64 * width, 2, true),
-            fixed((i + 1) as f64 * width, 2, true),
-            count(n)
-        );
-    }
-    for (name, c) in &cutoffs {
-        let _ = write!(desc, " Cut-off {}.", cutoff_text(name, c));
-    }
+    let plot = Plot {
+        top,
+        base: top + PLOT_H,
+    };
+    let height = plot.base + 40.0;
     let mut out = String::new();
     open(
         &mut out,
         "score-chart",
         height,
         "Score distribution of the accepted creators",
-        &desc,
+        &histogram_desc(spread, &cutoffs),
     );
-    // y axis: 0 and the tallest bin
+    bins(&mut out, spread, &plot);
+    if accepted == 0 {
+        let _ = write!(
+            out,
+            "<text class=\"empty\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">no accepted creator</text>",
+            u((PLOT_X0 + PLOT_X1) / 2.0),
+            u(plot.top + PLOT_H / 2.0)
+        );
+    }
+    cutoff_lines(&mut out, &cutoffs, &plot);
+    score_axis(&mut out, plot.base);
+    let _ = write!(
+        out,
+        "<text class=\"axis-name\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" aria-hidden=\"true\">score</text></svg>",
+        u((PLOT_X0 + PLOT_X1) / 2.0),
+        u(height - 4.0)
+    );
+    out
+}
+
+/// The histogram's plot height.
+const PLOT_H: f64 = 160.0;
+
+/// The width of one bin on the score scale (0 to 1).
+const BIN: f64 = 1.0 / SCORE_BINS as f64;
+
+/// Where the histogram's plot stands: its top and its base line.
+struct Plot {
+    top: f64,
+    base: f64,
+}
+
+/// The histogram in words, for screen readers.
+fn histogram_desc(spread: &ScoreSpread, cutoffs: &[(&str, &Cutoff)]) -> String {
+    let accepted: usize = spread.bins.iter().sum();
+    let mut desc = format!("Scores of {} accepted creators.", count(accepted));
+    for (i, &n) in spread.bins.iter().enumerate().filter(|(_, &n)| n > 0) {
+        let _ = write!(
+            desc,
+            " {} to {}: {}.",
+            fixed(i as f64 * BIN, 2, true),
+            fixed((i + 1) as f64 * BIN, 2, true),
+            count(n)
+        );
+    }
+    for (name, c) in cutoffs {
+        let _ = write!(desc, " Cut-off {}.", cutoff_text(name, c));
+    }
+    desc
+}
+
+/// The y axis (0 and the tallest bin) and a bar for each bin holding
+/// creators, its count above it.
+fn bins(out: &mut String, spread: &ScoreSpread, plot: &Plot) {
+    let most = spread.bins.iter().copied().max().unwrap_or(0);
     let _ = write!(
         out,
         "<g class=\"axis\" aria-hidden=\"true\"><line x1=\"{PLOT_X0}\" y1=\"{}\" x2=\"{PLOT_X0}\" y2=\"{}\"/>\
          <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
          <text x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>\
          <text x=\"14\" y=\"{}\" transform=\"rotate(-90 14 {})\" text-anchor=\"middle\">creators</text></g>",
-        u(top),
-        u(base),
+        u(plot.top),
+        u(plot.base),
         u(PLOT_X0 - 6.0),
-        u(top + 4.0),
+        u(plot.top + 4.0),
         count(most),
         u(PLOT_X0 - 6.0),
-        u(base),
-        u(top + plot_h / 2.0),
-        u(top + plot_h / 2.0)
+        u(plot.base),
+        u(plot.top + PLOT_H / 2.0),
+        u(plot.top + PLOT_H / 2.0)
     );
     let bin_w = (PLOT_X1 - PLOT_X0) / SCORE_BINS as f64;
     for (i, &n) in spread.bins.iter().enumerate() {
         if n == 0 {
             continue;
         }
-        let h = n as f64 / most as f64 * plot_h;
+        let h = n as f64 / most as f64 * PLOT_H;
         let x = PLOT_X0 + i as f64 * bin_w;
         let _ = write!(
             out,
@@ -283,28 +352,24 @@ pub fn histogram(spread: &ScoreSpread, tiers: &[TierInfo]) -> String {
              <text class=\"value\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
             esc(&format!(
                 "score {} to {}",
-                fixed(i as f64 * width, 2, true),
-                fixed((i + 1) as f64 * width, 2, true)
+                fixed(i as f64 * BIN, 2, true),
+                fixed((i + 1) as f64 * BIN, 2, true)
             )),
             count(n),
             if n == 1 { "" } else { "s" },
             u(x + 1.0),
-            u(base - h),
+            u(plot.base - h),
             u(bin_w - 2.0),
             u(h),
             u(x + bin_w / 2.0),
-            u(base - h - 3.0),
+            u(plot.base - h - 3.0),
             count(n)
         );
     }
-    if accepted == 0 {
-        let _ = write!(
-            out,
-            "<text class=\"empty\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">no accepted creator</text>",
-            u((PLOT_X0 + PLOT_X1) / 2.0),
-            u(top + plot_h / 2.0)
-        );
-    }
+}
+
+/// A vertical line at each tier's cut-off, its label stacked above the plot.
+fn cutoff_lines(out: &mut String, cutoffs: &[(&str, &Cutoff)], plot: &Plot) {
     for (k, (name, c)) in cutoffs.iter().enumerate() {
         let x = score_x(c.score);
         let text = cutoff_text(name, c);
@@ -325,20 +390,12 @@ pub fn histogram(spread: &ScoreSpread, tiers: &[TierInfo]) -> String {
             u(x),
             u(label_y - 10.0),
             u(x),
-            u(base),
+            u(plot.base),
             u(x + dx),
             u(label_y),
             esc(&text)
         );
     }
-    score_axis(&mut out, base);
-    let _ = write!(
-        out,
-        "<text class=\"axis-name\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" aria-hidden=\"true\">score</text></svg>",
-        u((PLOT_X0 + PLOT_X1) / 2.0),
-        u(height - 4.0)
-    );
-    out
 }
 
 /// Each tier's lowest to highest score among the accepted creators, on

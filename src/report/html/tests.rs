@@ -388,3 +388,27 @@ fn the_report_counts_every_accepted_creator_past_the_shortlist() {
         }
     );
 }
+
+/// The rows of the ranked shortlist, the first `cap` of them, in rank order.
+fn shortlist_rows(report: &Report, cap: usize) -> Vec<Row> {
+    report
+        .shortlist
+        .iter()
+        .take(cap)
+        .map(|e| Row {
+            id: e.id.clone(),
+            status: Status::Accepted,
+            rank: Some(e.rank),
+            score: Some(e.score),
+            tier: e.tier.clone(),
+            signals: e
+                .signals
+                .0
+                .iter()
+                .map(|s| (s.name.clone(), s.clamped()))
+                .collect(),
+            failed: Vec::new(),
+            extra: Vec::new(),
+        })
+        .collect()
+}

@@ -301,11 +301,6 @@ pub struct Named<'a> {
 }
 
 impl<'a> Named<'a> {
-    /// The values of `columns`, in order.
-    pub fn new(columns: &'a [Column], values: &'a [Json]) -> Self {
-        Named { columns, values }
-    }
-
     fn is_empty(&self) -> bool {
         self.columns.is_empty()
     }
