@@ -276,12 +276,7 @@ impl Ruleset {
     ) -> Verdict {
         match &record.item {
             Ok(r) => self.verdict_at(r, position, Some(record.line), id_field, reasons),
-            Err(damage) => Verdict::error(
-                format!("#{}", position + 1),
-                position,
-                "record",
-                format!("line {}: {}", record.line, damage.0),
-            ),
+            Err(damage) => Verdict::damaged(position, record.line, damage),
         }
     }
 
@@ -295,17 +290,8 @@ impl Ruleset {
         id_field: Option<&str>,
         reasons: bool,
     ) -> Verdict {
-        let mut v = self
-            .program
-            .evaluate_with(record, position, id_field, reasons);
-        if let (Some(line), Status::Error) = (line, v.status) {
-            if let Some(f) = v.failed.first_mut() {
-                if f.rule == "record" {
-                    f.reason = format!("line {line}: {}", f.reason);
-                }
-            }
-        }
-        v
+        self.program
+            .evaluate_from(record, position, line, id_field, reasons)
     }
 
     /// Evaluates many records into a report.

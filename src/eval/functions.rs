@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::value::{parse_human_number, EqualityKey, Kind, List, Missing, Value};
-use super::EvalError;
+use super::{EvalError, Needed};
 use crate::ast::Span;
 use crate::compile::{Node, Program};
 
@@ -357,7 +357,7 @@ pub(super) fn apply<'a>(
             Value::Str(s) => Value::Number(s.chars().count() as f64),
             Value::List(xs) => Value::Number(xs.len() as f64),
             Value::Object(m) => Value::Number(m.len() as f64),
-            other => return Err(EvalError::wrong(other, "a string or a list", text(0), span)),
+            other => return Err(EvalError::wrong(other, Needed::StringOrList, text(0), span)),
         },
         Lower | Upper | Trim => {
             let s = want_str(&args[0], text(0), span)?.expect("missing handled above");

@@ -31,7 +31,7 @@ impl Evaluated {
         match r {
             Ok(Value::Missing(m)) => Evaluated::Missing(why_missing(prog, m)),
             Ok(v) => Evaluated::Value(to_json(&v)),
-            Err(e) => Evaluated::Error(e.message),
+            Err(e) => Evaluated::Error(e.message()),
         }
     }
 

@@ -243,7 +243,7 @@ impl<'p> Screening<'p> {
             return None;
         }
         v.score?;
-        Some(v.failed[0].requirement)
+        v.failed[0].requirement()
     }
 
     /// Adds `v`, which [`Screening::near_miss`] let in, with its distance
@@ -286,8 +286,9 @@ impl<'p> Screening<'p> {
         if v.status == Status::Rejected {
             let mut first = usize::MAX;
             for f in v.failed.iter().filter(|f| !f.review && !f.error) {
-                self.failures[f.requirement] += 1;
-                first = first.min(f.requirement);
+                let Some(i) = f.requirement() else { continue };
+                self.failures[i] += 1;
+                first = first.min(i);
             }
             if first != usize::MAX {
                 self.removed[first] += 1;
