@@ -284,6 +284,59 @@ impl MissingCause {
 impl fmt::Display for Cause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Cause::Neither(a, b) => write!(f, "neither holds: {a}; {b}"),
+            Cause::LetFalse {
+                name,
+                because: None,
+            } => write!(f, "{name} is false"),
+            Cause::LetFalse {
+                name,
+                because: Some(why),
+            } => write!(f, "{name} is false ({why})"),
+            Cause::NegationHolds {
+                condition,
+                tested: Some((field, value)),
+            } => write!(f, "{field} is {value}, so {condition} holds"),
+            Cause::NegationHolds {
+                condition,
+                tested: None,
+            } => write!(f, "{condition} holds"),
+            Cause::False { condition } => write!(f, "{condition} is false"),
+            Cause::Message { message } => f.write_str(message),
+            Cause::Missing {
+                missing,
+                message: Some(msg),
+                ..
+            } => write!(f, "{msg} ({missing})"),
+            Cause::Missing { missing, .. } => write!(f, "{missing}"),
+            Cause::Error(e) => write!(f, "{e}"),
+            Cause::Damage { line, damage, .. } => write!(f, "line {line}: {damage}"),
+            Cause::NotAnObject {
+                line,
+                record,
+                found,
+            } => {
+                if let Some(line) = line {
+                    write!(f, "line {line}: ")?;
+                }
+                let found = match *found {
+                    "list" => "a list",
+                    "string" => "a string",
+                    "number" => "a number",
+                    "bool" => "true/false",
+                    other => other,
+                };
+                write!(f, "record {record} is {found}, not an object of fields")
+            }
+            _ => self.fmt_unmet(f),
+        }
+    }
+}
+
+impl Cause {
+    /// The English of a condition that came out false on a value.
+    fn fmt_unmet(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Cause::Compare {
                 field,
                 value,
@@ -329,50 +382,7 @@ impl fmt::Display for Cause {
                 value,
                 pattern,
             } => write!(f, "{field} is {value}, which does not match {pattern:?}"),
-            Cause::Neither(a, b) => write!(f, "neither holds: {a}; {b}"),
-            Cause::LetFalse {
-                name,
-                because: None,
-            } => write!(f, "{name} is false"),
-            Cause::LetFalse {
-                name,
-                because: Some(why),
-            } => write!(f, "{name} is false ({why})"),
-            Cause::NegationHolds {
-                condition,
-                tested: Some((field, value)),
-            } => write!(f, "{field} is {value}, so {condition} holds"),
-            Cause::NegationHolds {
-                condition,
-                tested: None,
-            } => write!(f, "{condition} holds"),
-            Cause::False { condition } => write!(f, "{condition} is false"),
-            Cause::Message { message } => f.write_str(message),
-            Cause::Missing {
-                missing,
-                message: Some(msg),
-                ..
-            } => write!(f, "{msg} ({missing})"),
-            Cause::Missing { missing, .. } => write!(f, "{missing}"),
-            Cause::Error(e) => write!(f, "{e}"),
-            Cause::Damage { line, damage, .. } => write!(f, "line {line}: {damage}"),
-            Cause::NotAnObject {
-                line,
-                record,
-                found,
-            } => {
-                if let Some(line) = line {
-                    write!(f, "line {line}: ")?;
-                }
-                let found = match *found {
-                    "list" => "a list",
-                    "string" => "a string",
-                    "number" => "a number",
-                    "bool" => "true/false",
-                    other => other,
-                };
-                write!(f, "record {record} is {found}, not an object of fields")
-            }
+            _ => unreachable!("Display writes the other causes"),
         }
     }
 }
@@ -388,6 +398,78 @@ impl Serialize for Cause {
 impl Cause {
     /// Writes `kind` and the keys of this cause into a JSON object.
     fn entries<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        match self {
+            Cause::Neither(a, b) => {
+                m.serialize_entry("kind", "neither")?;
+                m.serialize_entry("causes", &[a, b])?;
+            }
+            Cause::LetFalse { name, because } => {
+                m.serialize_entry("kind", "let_false")?;
+                m.serialize_entry("let", name)?;
+                m.serialize_entry("because", because)?;
+            }
+            Cause::NegationHolds { condition, tested } => {
+                m.serialize_entry("kind", "negation_holds")?;
+                m.serialize_entry("condition", condition)?;
+                if let Some((field, value)) = tested {
+                    m.serialize_entry("field", field)?;
+                    m.serialize_entry("value", value)?;
+                }
+            }
+            Cause::False { condition } => {
+                m.serialize_entry("kind", "false")?;
+                m.serialize_entry("condition", condition)?;
+            }
+            Cause::Message { message } => {
+                m.serialize_entry("kind", "message")?;
+                m.serialize_entry("message", message)?;
+            }
+            Cause::Missing {
+                missing,
+                message,
+                review,
+            } => {
+                m.serialize_entry("kind", "missing")?;
+                missing.entries(m)?;
+                m.serialize_entry("when", if *review { "review" } else { "fail" })?;
+                if let Some(msg) = message {
+                    m.serialize_entry("message", msg)?;
+                }
+            }
+            Cause::Error(e) => e.entries(m)?,
+            Cause::Damage {
+                line,
+                column,
+                damage,
+            } => {
+                m.serialize_entry("kind", "damage")?;
+                m.serialize_entry("line", line)?;
+                if let Some(c) = column {
+                    m.serialize_entry("column", c)?;
+                }
+                damage.entries(m)?;
+            }
+            Cause::NotAnObject {
+                line,
+                record,
+                found,
+            } => {
+                m.serialize_entry("kind", "not_an_object")?;
+                if let Some(l) = line {
+                    m.serialize_entry("line", l)?;
+                }
+                m.serialize_entry("record", record)?;
+                m.serialize_entry("found", found)?;
+            }
+            _ => self.unmet_entries(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl Cause {
+    /// The JSON keys of a condition that came out false on a value.
+    fn unmet_entries<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
         match self {
             Cause::Compare {
                 field,
@@ -453,68 +535,7 @@ impl Cause {
                 m.serialize_entry("value", value)?;
                 m.serialize_entry("pattern", pattern)?;
             }
-            Cause::Neither(a, b) => {
-                m.serialize_entry("kind", "neither")?;
-                m.serialize_entry("causes", &[a, b])?;
-            }
-            Cause::LetFalse { name, because } => {
-                m.serialize_entry("kind", "let_false")?;
-                m.serialize_entry("let", name)?;
-                m.serialize_entry("because", because)?;
-            }
-            Cause::NegationHolds { condition, tested } => {
-                m.serialize_entry("kind", "negation_holds")?;
-                m.serialize_entry("condition", condition)?;
-                if let Some((field, value)) = tested {
-                    m.serialize_entry("field", field)?;
-                    m.serialize_entry("value", value)?;
-                }
-            }
-            Cause::False { condition } => {
-                m.serialize_entry("kind", "false")?;
-                m.serialize_entry("condition", condition)?;
-            }
-            Cause::Message { message } => {
-                m.serialize_entry("kind", "message")?;
-                m.serialize_entry("message", message)?;
-            }
-            Cause::Missing {
-                missing,
-                message,
-                review,
-            } => {
-                m.serialize_entry("kind", "missing")?;
-                missing.entries(m)?;
-                m.serialize_entry("when", if *review { "review" } else { "fail" })?;
-                if let Some(msg) = message {
-                    m.serialize_entry("message", msg)?;
-                }
-            }
-            Cause::Error(e) => e.entries(m)?,
-            Cause::Damage {
-                line,
-                column,
-                damage,
-            } => {
-                m.serialize_entry("kind", "damage")?;
-                m.serialize_entry("line", line)?;
-                if let Some(c) = column {
-                    m.serialize_entry("column", c)?;
-                }
-                damage.entries(m)?;
-            }
-            Cause::NotAnObject {
-                line,
-                record,
-                found,
-            } => {
-                m.serialize_entry("kind", "not_an_object")?;
-                if let Some(l) = line {
-                    m.serialize_entry("line", l)?;
-                }
-                m.serialize_entry("record", record)?;
-                m.serialize_entry("found", found)?;
-            }
+            _ => unreachable!("entries writes the other causes"),
         }
         Ok(())
     }

@@ -60,42 +60,8 @@ pub(super) fn apply<'a>(
             }
             Value::Str(Cow::Owned(whole.replace(from, to)))
         }
-        Builtin::Bool => match &args[0] {
-            Value::Bool(b) => Value::Bool(*b),
-            Value::Str(word) => {
-                let w = word.trim().to_lowercase();
-                if w.is_empty() {
-                    Value::Missing(Missing::Blank(span))
-                } else if TRUE_WORDS.contains(&w.as_str()) {
-                    Value::Bool(true)
-                } else if FALSE_WORDS.contains(&w.as_str()) {
-                    Value::Bool(false)
-                } else {
-                    return Err(not_a_word(&args[0], call, span));
-                }
-            }
-            Value::Number(n) if *n == 1.0 => Value::Bool(true),
-            Value::Number(n) if *n == 0.0 => Value::Bool(false),
-            other => return Err(not_a_word(other, call, span)),
-        },
-        Builtin::Number => {
-            // the checker allows only the constants "." and ","
-            let comma = match &args[1] {
-                Value::Str(m) if m == "," => true,
-                Value::Str(m) if m == "." => false,
-                other => {
-                    return Err(EvalError::wrong(other, Needed::DecimalMark, &text(1), span));
-                }
-            };
-            match &args[0] {
-                Value::Number(n) => Value::Number(*n),
-                Value::Str(t) => match parse_number_with_mark(t, comma) {
-                    Some(n) => Value::Number(n),
-                    None => Value::Missing(Missing::NotANumber(span)),
-                },
-                other => return Err(EvalError::wrong_kind(other, Kind::String, &text(0), span)),
-            }
-        }
+        Builtin::Bool => to_bool(&args[0], call, span)?,
+        Builtin::Number => number_with_mark(args, text, span)?,
         Builtin::Date => Value::Date(read_date(&args[0], call, span)?),
         Builtin::DaysSince => {
             let secs = match &args[0] {
@@ -105,6 +71,50 @@ pub(super) fn apply<'a>(
             Value::Number((today - dates::day_of(secs)) as f64)
         }
         _ => unreachable!("functions.rs sends only these functions here"),
+    })
+}
+
+/// `bool(x)`: a yes/no word, `1` or `0`, or true/false itself.
+fn to_bool<'a>(v: &Value<'a>, call: &str, span: Span) -> Result<Value<'a>, EvalError> {
+    Ok(match v {
+        Value::Bool(b) => Value::Bool(*b),
+        Value::Str(word) => {
+            let w = word.trim().to_lowercase();
+            if w.is_empty() {
+                Value::Missing(Missing::Blank(span))
+            } else if TRUE_WORDS.contains(&w.as_str()) {
+                Value::Bool(true)
+            } else if FALSE_WORDS.contains(&w.as_str()) {
+                Value::Bool(false)
+            } else {
+                return Err(not_a_word(v, call, span));
+            }
+        }
+        Value::Number(n) if *n == 1.0 => Value::Bool(true),
+        Value::Number(n) if *n == 0.0 => Value::Bool(false),
+        other => return Err(not_a_word(other, call, span)),
+    })
+}
+
+/// `number(x, mark)`: text read with `mark` (`"."` or `","`) as the decimal mark.
+fn number_with_mark<'a>(
+    args: &[Value<'a>],
+    text: &dyn Fn(usize) -> String,
+    span: Span,
+) -> Result<Value<'a>, EvalError> {
+    // the checker allows only the constants "." and ","
+    let comma = match &args[1] {
+        Value::Str(m) if m == "," => true,
+        Value::Str(m) if m == "." => false,
+        other => return Err(EvalError::wrong(other, Needed::DecimalMark, &text(1), span)),
+    };
+    Ok(match &args[0] {
+        Value::Number(n) => Value::Number(*n),
+        Value::Str(t) => match parse_number_with_mark(t, comma) {
+            Some(n) => Value::Number(n),
+            None => Value::Missing(Missing::NotANumber(span)),
+        },
+        other => return Err(EvalError::wrong_kind(other, Kind::String, &text(0), span)),
     })
 }
 

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::ast::Order;
 use crate::compile::Program;
-use crate::eval::{Distance, RankKey, Signals, Status, Verdict};
+use crate::eval::{Cause, Distance, RankKey, Signals, Status, Verdict};
 
 /// One step of the funnel.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -60,6 +60,9 @@ pub struct NearMiss {
     pub rule: String,
     /// Why, as in `failed`.
     pub reason: String,
+    /// Why, as data, as in `failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
     /// What would make them pass.
     pub distance: Vec<Distance>,
 }
@@ -270,6 +273,7 @@ impl<'p> Screening<'p> {
                 gap,
                 rule: v.failed[0].rule.clone(),
                 reason: v.failed[0].reason.clone(),
+                cause: v.failed[0].cause.clone(),
                 distance,
             },
         );
