@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use influence_eval::Ruleset;
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The first entry of `failed` for `record`, as JSON.
 fn failure(rules: &str, record: Value) -> Value {
@@ -421,7 +422,10 @@ fn step_budget() {
 /// Runs `rules` over the file `name` holding `data`, `--format ndjson`:
 /// each creator's first failure.
 fn run_over(name: &str, data: &[u8], rules: &str) -> Vec<Value> {
-    let dir = scratch(&format!("causes-{name}"));
+    // a folder of its own for each call: the tests run in parallel
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, Ordering::Relaxed);
+    let dir = scratch(&format!("causes-{n}"));
     let rules = write(&dir, "r.rules", rules);
     let data = write(&dir, name, data);
     let o = run(&[p(&rules), p(&data), "--format", "ndjson"]);
