@@ -6,7 +6,7 @@
 //! giving a [`Verdict`] for each and a [`Report`] for many.
 //!
 //! ```
-//! use influence_eval::{Ruleset, RunOptions, Status};
+//! use influence_eval::{Cause, Ruleset, RunOptions, Status};
 //! use serde_json::json;
 //!
 //! let rules = Ruleset::compile("brand.rules", r#"
@@ -24,11 +24,25 @@
 //! let verdict = rules.evaluate(&tiny);
 //! assert_eq!(verdict.status, Status::Rejected);
 //! assert_eq!(verdict.failed[0].reason, "followers is 512, needs between 1000 and 10000");
+//! // the same, as data: no need to parse the English
+//! let Some(Cause::Between { field, value, low, .. }) = &verdict.failed[0].cause else {
+//!     panic!("a between")
+//! };
+//! assert_eq!((field.as_str(), value.json(), low.json()), ("followers", &json!(512), &json!(1000)));
 //!
 //! let report = rules.screen(vec![maya, tiny], &RunOptions::default());
 //! assert_eq!((report.accepted, report.rejected), (1, 1));
 //! assert_eq!(report.shortlist[0].id, "maya");
 //! ```
+//!
+//! Outcomes are data: each entry of [`Verdict::failed`] is a [`Failure`]
+//! naming its rule by index ([`Rule`]) and carrying a [`Cause`] with the
+//! values involved (a wrong-kind value as an [`eval::EvalErrorKind`], a
+//! damaged record as a [`data::DamageKind`] with its line); its `reason`
+//! is that cause in English, written once by the cause's `Display`, and
+//! its `rule` the rule's name. A run that shows only the shortlist leaves
+//! the name, reason and cause of a rejected creator's failures empty (see
+//! [`Failure`]): they cost nothing unless a report shows them.
 //!
 //! The pipeline, one module per stage: [`syntax`] (text to [`ast`]),
 //! [`check`] (every error in one pass), [`compile`] (names to slots),
@@ -56,7 +70,7 @@ use serde_json::Value as Json;
 
 pub use compile::Program;
 pub use diagnostic::{RuleDiagnostic, RulesError};
-pub use eval::{Failure, Status, Verdict};
+pub use eval::{Cause, Failure, Rule, Status, Verdict};
 /// The date crate of [`RunOptions::today`] and [`Ruleset::with_today`].
 pub use jiff;
 pub use report::{Report, Screening};

@@ -111,7 +111,7 @@ pub enum Cause {
         field: String,
         /// Its value.
         value: Shown,
-        /// The first [`OPTIONS_SHOWN`](super::reasons) options.
+        /// The first options (10 at most).
         options: Vec<Shown>,
         /// How many more options there are.
         more: usize,

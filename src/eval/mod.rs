@@ -34,7 +34,7 @@ pub(crate) use run::Outcome;
 pub use trace::Trace;
 use value::{Kind, List, Missing, Value};
 pub use verdict::{
-    id_key_is, is_id_key, Failure, RankKey, SignalValue, Signals, Status, Verdict, ID_FIELDS,
+    id_key_is, is_id_key, Failure, RankKey, Rule, SignalValue, Signals, Status, Verdict, ID_FIELDS,
     ID_KEYS,
 };
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value as Json;
 
 use super::value::Value;
-use super::verdict::Rule;
+use super::Rule;
 use super::{reasons, verdict, Cause, EvalError, Frame, Needed};
 use super::{Failure, RankKey, SignalValue, Signals, Status, Verdict};
 use crate::ast::WhenMissing;
