@@ -25,6 +25,23 @@ pub(crate) enum Outcome {
 /// An error met in a rule, which makes the verdict undecided.
 type Undecided = (Rule, EvalError);
 
+/// Who the verdict is about: the creator's id, where it came from, and
+/// the record's 0-based position, set as the verdict is made.
+struct Made {
+    id: String,
+    id_from: Option<u8>,
+    position: usize,
+}
+
+impl Made {
+    /// The verdict of a creator whose evaluation met `cause` in `rule`:
+    /// `error`, with that cause alone.
+    fn undecided(self, prog: &Program, rule: Rule, cause: Cause) -> Verdict {
+        let failure = Failure::new(rule.name(prog), rule, Some(cause), false);
+        Verdict::error(self.id, self.id_from, self.position, failure)
+    }
+}
+
 impl Program {
     /// A program with nothing in it, for evaluating constants.
     pub(crate) fn empty() -> Program {
@@ -79,13 +96,10 @@ impl Program {
         reasons: bool,
     ) -> Verdict {
         let (id, id_from) = verdict::creator_id(record, position, id_field);
-        let undecided = |rule: Rule, cause: Cause| Verdict {
+        let mut made = Made {
+            id,
             id_from,
-            ..Verdict::error(
-                id.clone(),
-                position,
-                Failure::new(rule.name(self), rule, Some(cause), false),
-            )
+            position,
         };
         if !record.is_object() {
             let found = match record {
@@ -96,24 +110,17 @@ impl Program {
                 _ => "null",
             };
             let record = position + 1;
-            return undecided(
-                Rule::Record,
-                Cause::NotAnObject {
-                    line,
-                    record,
-                    found,
-                },
-            );
+            let cause = Cause::NotAnObject {
+                line,
+                record,
+                found,
+            };
+            return made.undecided(self, Rule::Record, cause);
         }
         let mut frame = Frame::new(self, record);
-        match self.run(&mut frame, reasons) {
-            Ok(v) => Verdict {
-                id,
-                id_from,
-                position,
-                ..v
-            },
-            Err((rule, e)) => undecided(rule, Cause::Error(*e.kind)),
+        match self.run(&mut frame, reasons, &mut made) {
+            Ok(v) => v,
+            Err((rule, e)) => made.undecided(self, rule, Cause::Error(*e.kind)),
         }
     }
 
@@ -148,10 +155,11 @@ impl Program {
     /// requirement of a creator that no requirement rejects, or in a signal,
     /// the tier or the rank key of a creator otherwise accepted, leaves the
     /// verdict undecided: `error`, with that cause alone.
-    pub(crate) fn run<'a>(
+    fn run<'a>(
         &'a self,
         frame: &mut Frame<'a>,
         reasons: bool,
+        made: &mut Made,
     ) -> Result<Verdict, Undecided> {
         let (mut failed, mut reviews) = self.requirements_of(frame, reasons)?;
         let rejected = failed.iter().any(|f| !f.error);
@@ -182,16 +190,17 @@ impl Program {
             _ => (None, None),
         };
         Ok(Verdict {
-            id: String::new(),
+            // taken last, once nothing can fail: an undecided verdict needs it too
+            id: std::mem::take(&mut made.id),
             status,
             failed,
             score,
             tier,
             signals: Signals(signals),
             rank: None,
-            position: 0,
+            position: made.position,
             rank_key,
-            id_from: None,
+            id_from: made.id_from,
         })
     }
 

@@ -219,7 +219,12 @@ pub struct Verdict {
 
 impl Verdict {
     /// A creator in error, with the cause; made once, with its id and position.
-    pub(crate) fn error(id: String, position: usize, failure: Failure) -> Verdict {
+    pub(crate) fn error(
+        id: String,
+        id_from: Option<u8>,
+        position: usize,
+        failure: Failure,
+    ) -> Verdict {
         Verdict {
             id,
             status: Status::Error,
@@ -230,7 +235,7 @@ impl Verdict {
             rank: None,
             position,
             rank_key: None,
-            id_from: None,
+            id_from,
         }
     }
 
@@ -243,7 +248,7 @@ impl Verdict {
             damage: damage.kind.clone(),
         };
         let failure = Failure::new("record".to_string(), Rule::Record, Some(cause), false);
-        Verdict::error(format!("#{}", position + 1), position, failure)
+        Verdict::error(format!("#{}", position + 1), None, position, failure)
     }
 }
 
