@@ -38,7 +38,7 @@
 //! error: each requirement says what missing means (`when missing`).
 //!
 //! ```
-//! use influence_eval::{Ruleset, Status};
+//! use influence_eval::{Cause, Ruleset, Status};
 //! use serde_json::json;
 //!
 //! let rules = Ruleset::compile("brand.rules", r#"
@@ -55,6 +55,11 @@
 //! assert_eq!(tiny.status, Status::Rejected);
 //! assert_eq!(tiny.failed[0].rule, "micro");
 //! assert_eq!(tiny.failed[0].reason, "followers is 512, needs between 1000 and 10000");
+//! // the same, as data: no need to parse the English
+//! let Some(Cause::Between { field, value, low, .. }) = &tiny.failed[0].cause else {
+//!     panic!("a between")
+//! };
+//! assert_eq!((field.as_str(), value.json(), low.json()), ("followers", &json!(512), &json!(1000)));
 //!
 //! // a verdict serialises as `--all` writes it
 //! let json = serde_json::to_value(&tiny).expect("a verdict serialises");
@@ -179,6 +184,15 @@
 //! let v = rules.evaluate(&json!({"last_post": "2026-11-20"}));
 //! assert_eq!(v.status, Status::Accepted);
 //! ```
+//!
+//! Outcomes are data: each entry of [`Verdict::failed`] is a [`Failure`]
+//! naming its rule by index ([`Rule`]) and carrying a [`Cause`] with the
+//! values involved (a wrong-kind value as an [`EvalErrorKind`], a
+//! damaged record as a [`DamageKind`] with its line); its `reason`
+//! is that cause in English, written once by the cause's `Display`, and
+//! its `rule` the rule's name. A run that shows only the shortlist leaves
+//! the name, reason and cause of a rejected creator's failures empty (see
+//! [`Failure`]): they cost nothing unless a report shows them.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -208,10 +222,14 @@ use serde_json::Value as Json;
 
 pub use ast::{Order, Span, WhenMissing};
 use compile::Program;
+pub use data::{DamageKind, QuoteEnd};
 pub use diagnostic::{
     render as render_diagnostic, JsonDiagnostic, JsonLabel, RuleDiagnostic, RulesError,
 };
-pub use eval::{Failure, RankKey, SignalValue, Signals, Status, Verdict, DEFAULT_MAX_STEPS};
+pub use eval::{
+    Cause, EvalErrorKind, Failure, Fix, MissingCause, Needed, RankKey, Rule, Shown, SignalValue,
+    Signals, Status, Verdict, DEFAULT_MAX_STEPS,
+};
 pub use explain::trace::{
     Evaluated, LetTrace, RankTrace, Read, RequirementOutcome, RequirementTrace, SignalTrace, Step,
     TierOutcome, TierTrace, Trace,
@@ -364,12 +382,7 @@ impl Ruleset {
     ) -> Verdict {
         match &record.item {
             Ok(r) => self.verdict_at(r, position, Some(record.line), id_field, reasons),
-            Err(damage) => Verdict::error(
-                format!("#{}", position + 1),
-                position,
-                "record",
-                format!("line {}: {}", record.line, damage.0),
-            ),
+            Err(damage) => Verdict::damaged(position, record.line, damage),
         }
     }
 
@@ -383,17 +396,8 @@ impl Ruleset {
         id_field: Option<&str>,
         reasons: bool,
     ) -> Verdict {
-        let mut v = self
-            .program
-            .evaluate_with(record, position, id_field, reasons);
-        if let (Some(line), Status::Error) = (line, v.status) {
-            if let Some(f) = v.failed.first_mut() {
-                if f.rule == "record" {
-                    f.reason = format!("line {line}: {}", f.reason);
-                }
-            }
-        }
-        v
+        self.program
+            .evaluate_from(record, position, line, id_field, reasons)
     }
 
     /// Evaluates many records into a report.

@@ -90,7 +90,9 @@ impl<'r> Worker<'r> {
                     && v.status == Status::Rejected
                     && v.failed.len() == 1
                 {
-                    distance = Some(self.ruleset.program().distance(r, v.failed[0].requirement));
+                    distance = v.failed[0]
+                        .requirement()
+                        .map(|i| self.ruleset.program().distance(r, i));
                 }
             }
             verdicts.push((v, distance, columns));

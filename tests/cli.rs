@@ -131,11 +131,13 @@ fn all_lists_every_creator_in_input_order() {
     );
     assert_eq!(
         all[1]["failed"],
-        json!([{"rule": "micro", "reason": "followers is 512, needs between 1000 and 10000"}])
+        json!([{"rule": "micro", "reason": "followers is 512, needs between 1000 and 10000",
+                "cause": {"kind": "between", "field": "followers", "value": 512, "low": 1000, "high": 10000}}])
     );
     assert_eq!(
         all[2]["failed"],
-        json!([{"rule": "authentic", "reason": "authenticity_score is missing"}])
+        json!([{"rule": "authentic", "reason": "authenticity_score is missing",
+                "cause": {"kind": "missing", "missing": "field", "field": "authenticity_score", "when": "review"}}])
     );
     let dan = all[3]["failed"][0]["reason"].as_str().unwrap();
     assert!(

@@ -148,7 +148,8 @@ fn csv_quirks_of_real_exports() {
     // ben: 8421 is a number, NaN% is missing (review), is_customer false
     assert_eq!(
         r["creators"][1]["failed"],
-        json!([{"rule": "customer", "reason": "is_customer is false"}])
+        json!([{"rule": "customer", "reason": "is_customer is false",
+                "cause": {"kind": "false", "condition": "is_customer"}}])
     );
     // cat: a blank cell is missing
     assert_eq!(reasons(&r, 2), "followers is missing");

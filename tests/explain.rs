@@ -501,8 +501,10 @@ fn a_rejected_creator_shows_the_errors_listed_beside_its_failures() {
     assert_eq!(
         j["failed"],
         json!([
-            {"rule": "real_row", "reason": "handle is \"TOTAL\", needs != \"TOTAL\""},
-            {"rule": "signal engagement", "reason": "engagement_rate is \"n/a\", a string, where a number is needed", "error": true}
+            {"rule": "real_row", "reason": "handle is \"TOTAL\", needs != \"TOTAL\"",
+             "cause": {"kind": "compare", "field": "handle", "value": "TOTAL", "op": "!=", "bound": "TOTAL"}},
+            {"rule": "signal engagement", "reason": "engagement_rate is \"n/a\", a string, where a number is needed", "error": true,
+             "cause": {"kind": "wrong_kind", "field": "engagement_rate", "value": "n/a", "found": "string", "needed": "number"}}
         ])
     );
     // and a run counts it rejected, not in error

@@ -36,7 +36,7 @@ fn every_sample_creator_is_explained() {
             continue;
         }
         for f in &v.failed {
-            let q = &t.requirements[f.requirement];
+            let q = &t.requirements[f.requirement().expect("a failed requirement")];
             let want = if v.status == Status::Review {
                 RequirementOutcome::Review
             } else {

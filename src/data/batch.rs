@@ -81,12 +81,7 @@ impl RawBatch {
                 let mut damage = Damage::from_json_error(&e).expect("just checked");
                 // in an element over several lines, the line it was found on
                 if e.line() > 1 && e.to_string().starts_with(sparse::KEY_TWICE) {
-                    let at = format!(
-                        "{} (the second at line {})",
-                        sparse::KEY_TWICE_END,
-                        it.line + e.line() - 1
-                    );
-                    damage.0 = damage.0.replacen(sparse::KEY_TWICE_END, &at, 1);
+                    damage.set_second_line(it.line + e.line() - 1);
                 }
                 Ok(record(Err(damage)))
             }
@@ -104,10 +99,7 @@ impl RawBatch {
                     col.max(1),
                 ))
             }
-            (Err(e), _) => Ok(record(Err(Damage(format!(
-                "not valid JSON: {}",
-                super::without_location(&e)
-            ))))),
+            (Err(e), _) => Ok(record(Err(Damage::not_json(&e)))),
         }
     }
 }

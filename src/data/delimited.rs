@@ -24,7 +24,7 @@ use serde_json::{Map, Value as Json};
 use super::batch::Batcher;
 use super::dialect::{comma_number, looks_decimal_comma};
 use super::lines::{End, Line, Lines};
-use super::{Damage, Fault, Note, MAX_RECORD_BYTES};
+use super::{Damage, Fault, Note, QuoteEnd, MAX_RECORD_BYTES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -221,32 +221,15 @@ fn unclosed_damage(
     row_line: usize,
     header: &[String],
 ) -> Damage {
-    let cell = header.get(opened.1).map_or_else(
-        || format!("cell {}", opened.1 + 1),
-        |h| format!("cell `{h}`"),
-    );
-    let place = if opened.0 == row_line {
-        String::new()
-    } else {
-        format!(" on line {}", opened.0)
+    let end = match why {
+        Unclosed::NewRow(l) => QuoteEnd::NewRow(l),
+        Unclosed::EndOfFile => QuoteEnd::EndOfFile,
+        Unclosed::TooLong => QuoteEnd::TooLong,
+        Unclosed::BadRow(l) => QuoteEnd::BadRow(l),
+        Unclosed::OneLine => QuoteEnd::OneLine,
     };
-    let why = match why {
-        Unclosed::NewRow(l) => format!("is not closed before line {l}, which reads as a row of its own"),
-        Unclosed::EndOfFile => "is never closed".to_string(),
-        Unclosed::TooLong => format!(
-            "runs on for more than {} without closing",
-            crate::syntax::human_size(MAX_RECORD_BYTES as u64)
-        ),
-        Unclosed::BadRow(l) => format!(
-            "is closed only on line {l}, where the row it makes does not read right (a quote out of place, or the wrong number of cells)"
-        ),
-        Unclosed::OneLine => {
-            "is not closed on its line (past 64 MiB of lines read again after unclosed quotes, a row read again ends with its line)".to_string()
-        }
-    };
-    Damage(format!(
-        "the quote that opens {cell}{place} {why}; the row was skipped and reading went on at the next line"
-    ))
+    let name = header.get(opened.1).map(String::as_str);
+    Damage::unclosed_quote(name, opened.1, opened.0, row_line, end)
 }
 
 /// How cells are split and read.
@@ -314,12 +297,9 @@ pub(super) fn read_rows<R: BufRead>(
                 Some(header.len()),
             )? {
                 Some(why) => Err(unclosed_damage(why, parser.opened, line.number, &header)),
-                None if parser.len() != header.len() => Err(Damage(format!(
-                    "the row has {} cell{}, the header has {}",
-                    parser.len(),
-                    if parser.len() == 1 { "" } else { "s" },
-                    header.len()
-                ))),
+                None if parser.len() != header.len() => {
+                    Err(Damage::cell_count(parser.len(), header.len()))
+                }
                 None if parser.cells().all(|c| c.trim_ascii().is_empty()) => {
                     // `,,,,` from a spreadsheet's blank row: no creator
                     out.skip(line.number);
@@ -440,12 +420,8 @@ fn to_object<'c>(
 ) -> Result<Json, Damage> {
     let mut m = Map::with_capacity(header.len());
     for (name, cell) in header.iter().zip(cells) {
-        let text = std::str::from_utf8(cell).map_err(|e| {
-            Damage(format!(
-                "the cell `{name}` is not UTF-8 text (invalid byte at {})",
-                e.valid_up_to() + 1
-            ))
-        })?;
+        let text =
+            std::str::from_utf8(cell).map_err(|e| Damage::cell_not_utf8(name, e.valid_up_to()))?;
         let value = if decimal_comma {
             comma_number(text).unwrap_or_else(|| cell_value(text))
         } else {

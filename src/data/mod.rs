@@ -8,6 +8,7 @@
 
 mod batch;
 mod binary;
+mod damage;
 mod delimited;
 mod dialect;
 mod error;
@@ -20,6 +21,7 @@ pub mod sparse;
 mod wrapper;
 
 pub use batch::RawBatch;
+pub use damage::{Damage, DamageKind, QuoteEnd};
 pub use dialect::{read_options, set_read_options, ReadOptions};
 pub use error::DataError;
 pub use wrapper::{RecordsPath, RECORDS_NOTE, RECORDS_NOTE_CODE};
@@ -134,52 +136,6 @@ pub const MAX_RECORD_BYTES: usize = 16 << 20;
 /// Deepest nesting of lists and objects in a record that the JSON parser
 /// (serde_json) reads; a deeper record is damaged.
 pub const MAX_RECORD_DEPTH: usize = 127;
-
-/// Why a record could not be read (it becomes a creator with status `error`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Damage(pub String);
-
-impl Damage {
-    /// A record over [`MAX_RECORD_BYTES`], of `len` bytes (or more).
-    fn too_long(what: &str, len: u64) -> Self {
-        Damage(format!(
-            "the {what} is {} long, more than the {} a record may hold; it was skipped",
-            crate::syntax::human_size(len),
-            crate::syntax::human_size(MAX_RECORD_BYTES as u64)
-        ))
-    }
-
-    /// A JSON error that concerns this record alone, not the file's syntax:
-    /// too deep to read, or a number beyond a 64-bit float.
-    fn from_json_error(e: &serde_json::Error) -> Option<Self> {
-        let msg = e.to_string();
-        if msg.starts_with("recursion limit exceeded") {
-            Some(Damage(format!(
-                "nested more than {MAX_RECORD_DEPTH} levels deep (lists in lists, or objects in objects)"
-            )))
-        } else if msg.starts_with(sparse::KEY_TWICE) && msg.contains(sparse::KEY_TWICE_END) {
-            // (the line is added by the caller, who knows the record's)
-            Some(Damage(format!(
-                "{}; keep one (JSON leaves open which value is meant)",
-                without_location(e)
-            )))
-        } else if msg.starts_with("number out of range") {
-            // (serde's column counts from the record's start, not the line's: left out)
-            Some(Damage(
-                "a number is too large for a 64-bit float (about 1.8e308)".to_string(),
-            ))
-        } else {
-            None
-        }
-    }
-
-    fn invalid_utf8(valid_up_to: usize) -> Self {
-        Damage(format!(
-            "not UTF-8 text (invalid byte at {} in the record)",
-            valid_up_to + 1
-        ))
-    }
-}
 
 /// One record as read: its 0-based position, the line it starts on, and
 /// its value or what is wrong with it.

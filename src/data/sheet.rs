@@ -179,11 +179,7 @@ fn header_names(sheet: &str, cells: &[Data], notes: &mut Vec<Note>) -> Vec<Strin
 fn to_object(sheet: &str, row: usize, header: &[String], cells: &[Data]) -> Result<Json, Damage> {
     let mut m = Map::with_capacity(header.len());
     for (name, c) in header.iter().zip(cells) {
-        let value = cell(c).map_err(|e| {
-            Damage(format!(
-                "sheet `{sheet}`, row {row}: the cell `{name}` holds the error {e}"
-            ))
-        })?;
+        let value = cell(c).map_err(|e| Damage::cell_error(sheet, row, name, e))?;
         m.insert(name.clone(), value);
     }
     Ok(Json::Object(m))

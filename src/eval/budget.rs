@@ -6,7 +6,7 @@
 //! record, however large, so no creator can take much more than a second.
 
 use super::value::Value;
-use super::EvalError;
+use super::{EvalError, EvalErrorKind};
 use crate::ast::Span;
 
 // the program carries its budget, so the constant is the compiler's
@@ -22,12 +22,7 @@ const REGEX_WORK_PER_STEP: u64 = 4;
 
 /// The error of a creator whose evaluation ran past `budget` steps.
 pub(crate) fn stopped(budget: u64, span: Span) -> EvalError {
-    EvalError {
-        message: format!(
-            "evaluation stopped after {budget} steps, the most one creator may take: a lambda (`any`, `count`, `filter`, `sum(xs, x => ...)`, ...) nested in another, or one that scans a long list (`in`) or long text (`matches`) for each element, multiplies the work; avoid nesting them over long lists, or raise the limit with --max-steps"
-        ),
-        span,
-    }
+    EvalError::new(EvalErrorKind::StepBudget { steps: budget }, span)
 }
 
 /// Steps to scan text `s` once.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::dates;
 use super::functions::Builtin;
 use super::value::{parse_number_with_mark, Kind, List, Missing, Value};
-use super::EvalError;
+use super::{EvalError, EvalErrorKind, Needed, Shown};
 use crate::ast::Span;
 
 /// Words `bool` reads as true, after trimming and ignoring case.
@@ -32,10 +32,12 @@ pub(super) fn apply<'a>(
         Builtin::Split => {
             let (whole, sep) = (s(0)?, s(1)?);
             if sep.is_empty() {
-                return Err(EvalError {
-                    message: format!("the separator {} of {call} is empty", text(1)),
+                let separator = text(1);
+                let call = call.to_string();
+                return Err(EvalError::new(
+                    EvalErrorKind::EmptySeparator { separator, call },
                     span,
-                });
+                ));
             }
             let parts: Vec<Value<'a>> = whole
                 .split(sep)
@@ -50,49 +52,16 @@ pub(super) fn apply<'a>(
         Builtin::Replace => {
             let (whole, from, to) = (s(0)?, s(1)?, s(2)?);
             if from.is_empty() {
-                return Err(EvalError {
-                    message: format!("the text to replace, {}, of {call} is empty", text(1)),
+                let (text, call) = (text(1), call.to_string());
+                return Err(EvalError::new(
+                    EvalErrorKind::EmptyReplace { text, call },
                     span,
-                });
+                ));
             }
             Value::Str(Cow::Owned(whole.replace(from, to)))
         }
-        Builtin::Bool => match &args[0] {
-            Value::Bool(b) => Value::Bool(*b),
-            Value::Str(word) => {
-                let w = word.trim().to_lowercase();
-                if w.is_empty() {
-                    Value::Missing(Missing::Blank(span))
-                } else if TRUE_WORDS.contains(&w.as_str()) {
-                    Value::Bool(true)
-                } else if FALSE_WORDS.contains(&w.as_str()) {
-                    Value::Bool(false)
-                } else {
-                    return Err(not_a_word(&args[0], call, span));
-                }
-            }
-            Value::Number(n) if *n == 1.0 => Value::Bool(true),
-            Value::Number(n) if *n == 0.0 => Value::Bool(false),
-            other => return Err(not_a_word(other, call, span)),
-        },
-        Builtin::Number => {
-            // the checker allows only the constants "." and ","
-            let comma = match &args[1] {
-                Value::Str(m) if m == "," => true,
-                Value::Str(m) if m == "." => false,
-                other => {
-                    return Err(EvalError::wrong(other, "\".\" or \",\"", &text(1), span));
-                }
-            };
-            match &args[0] {
-                Value::Number(n) => Value::Number(*n),
-                Value::Str(t) => match parse_number_with_mark(t, comma) {
-                    Some(n) => Value::Number(n),
-                    None => Value::Missing(Missing::NotANumber(span)),
-                },
-                other => return Err(EvalError::wrong_kind(other, Kind::String, &text(0), span)),
-            }
-        }
+        Builtin::Bool => to_bool(&args[0], call, span)?,
+        Builtin::Number => number_with_mark(args, text, span)?,
         Builtin::Date => Value::Date(read_date(&args[0], call, span)?),
         Builtin::DaysSince => {
             let secs = match &args[0] {
@@ -105,6 +74,50 @@ pub(super) fn apply<'a>(
     })
 }
 
+/// `bool(x)`: a yes/no word, `1` or `0`, or true/false itself.
+fn to_bool<'a>(v: &Value<'a>, call: &str, span: Span) -> Result<Value<'a>, EvalError> {
+    Ok(match v {
+        Value::Bool(b) => Value::Bool(*b),
+        Value::Str(word) => {
+            let w = word.trim().to_lowercase();
+            if w.is_empty() {
+                Value::Missing(Missing::Blank(span))
+            } else if TRUE_WORDS.contains(&w.as_str()) {
+                Value::Bool(true)
+            } else if FALSE_WORDS.contains(&w.as_str()) {
+                Value::Bool(false)
+            } else {
+                return Err(not_a_word(v, call, span));
+            }
+        }
+        Value::Number(n) if *n == 1.0 => Value::Bool(true),
+        Value::Number(n) if *n == 0.0 => Value::Bool(false),
+        other => return Err(not_a_word(other, call, span)),
+    })
+}
+
+/// `number(x, mark)`: text read with `mark` (`"."` or `","`) as the decimal mark.
+fn number_with_mark<'a>(
+    args: &[Value<'a>],
+    text: &dyn Fn(usize) -> String,
+    span: Span,
+) -> Result<Value<'a>, EvalError> {
+    // the checker allows only the constants "." and ","
+    let comma = match &args[1] {
+        Value::Str(m) if m == "," => true,
+        Value::Str(m) if m == "." => false,
+        other => return Err(EvalError::wrong(other, Needed::DecimalMark, &text(1), span)),
+    };
+    Ok(match &args[0] {
+        Value::Number(n) => Value::Number(*n),
+        Value::Str(t) => match parse_number_with_mark(t, comma) {
+            Some(n) => Value::Number(n),
+            None => Value::Missing(Missing::NotANumber(span)),
+        },
+        other => return Err(EvalError::wrong_kind(other, Kind::String, &text(0), span)),
+    })
+}
+
 fn want_text<'v>(v: &'v Value<'_>, what: &str, span: Span) -> Result<&'v str, EvalError> {
     match v {
         Value::Str(s) => Ok(s),
@@ -114,19 +127,12 @@ fn want_text<'v>(v: &'v Value<'_>, what: &str, span: Span) -> Result<&'v str, Ev
 
 /// `bool("maybe"): "maybe" is not a yes/no word (true: ...; false: ...)`.
 fn not_a_word(v: &Value<'_>, call: &str, span: Span) -> EvalError {
-    let kind = match v {
-        Value::Str(_) => String::new(),
-        other => format!(", {},", other.kind().map_or("missing", Kind::article)),
+    let kind = EvalErrorKind::NotAWord {
+        call: super::value::one_line(call).into_owned(),
+        value: Shown::of(v),
+        found: v.kind(),
     };
-    EvalError {
-        message: format!(
-            "{}: {v}{kind} is not a yes/no word (true: {}; false: {})",
-            super::value::one_line(call),
-            TRUE_WORDS.join(" "),
-            FALSE_WORDS.join(" ")
-        ),
-        span,
-    }
+    EvalError::new(kind, span)
 }
 
 /// A date value from text or Unix seconds, or an error naming the value
@@ -139,17 +145,11 @@ fn read_date(v: &Value<'_>, call: &str, span: Span) -> Result<i64, EvalError> {
         _ => None,
     };
     secs.ok_or_else(|| {
-        let kind = match v {
-            Value::Str(_) => String::new(),
-            other => format!(", {},", other.kind().map_or("missing", Kind::article)),
+        let kind = EvalErrorKind::NotADate {
+            call: super::value::one_line(call).into_owned(),
+            value: Shown::of(v),
+            found: v.kind(),
         };
-        EvalError {
-            message: format!(
-                "{}: {v}{kind} is not a date (accepted: {})",
-                super::value::one_line(call),
-                dates::ACCEPTED
-            ),
-            span,
-        }
+        EvalError::new(kind, span)
     })
 }

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::value::{EqualityKey, Kind, List, Missing, Value};
-use super::{parse_human_number, EvalError};
+use super::{parse_human_number, EvalError, Needed};
 use crate::ast::Span;
 use crate::compile::{Node, Program};
 // the table is the language's; this file computes what it lists
@@ -69,19 +69,7 @@ pub(super) fn apply<'a>(
     let text = |i: usize| nodes.get(i).map_or("argument", |n| prog.text(n.span));
     // min/max of several numbers (over one list they run as `Op::Each`)
     if matches!(f, Min | Max) {
-        if let Some(m) = first_missing(args) {
-            return Ok(m);
-        }
-        let mut best: Option<f64> = None;
-        for (i, v) in args.iter().enumerate() {
-            let n = want_number(v, text(i), span)?.expect("missing handled above");
-            best = Some(match best {
-                None => n,
-                Some(b) if f == Min => b.min(n),
-                Some(b) => b.max(n),
-            });
-        }
-        return Ok(best.map_or(Value::Missing(Missing::Empty(span)), Value::Number));
+        return min_max(f, args, &text, span);
     }
     if let Some(m) = first_missing(args) {
         return Ok(m);
@@ -97,12 +85,12 @@ pub(super) fn apply<'a>(
     let num = |i: usize| -> Result<f64, EvalError> {
         Ok(want_number(&args[i], text(i), span)?.expect("missing handled above"))
     };
-    let v = match f {
+    Ok(match f {
         Len => match &args[0] {
             Value::Str(s) => Value::Number(s.chars().count() as f64),
             Value::List(xs) => Value::Number(xs.len() as f64),
             Value::Object(m) => Value::Number(m.len() as f64),
-            other => return Err(EvalError::wrong(other, "a string or a list", text(0), span)),
+            other => return Err(EvalError::wrong(other, Needed::StringOrList, text(0), span)),
         },
         Lower | Upper | Trim => {
             let s = want_str(&args[0], text(0), span)?.expect("missing handled above");
@@ -112,40 +100,7 @@ pub(super) fn apply<'a>(
                 _ => s.trim().to_string(),
             }))
         }
-        Clamp => {
-            let (x, lo, hi) = (num(0)?, num(1)?, num(2)?);
-            Value::Number(x.max(lo).min(hi))
-        }
-        Abs => Value::Number(num(0)?.abs()),
-        Round => {
-            let x = num(0)?;
-            let digits = if args.len() > 1 { num(1)?.round() } else { 0.0 };
-            let scale = 10f64.powi(digits.clamp(-15.0, 15.0) as i32);
-            if (x * scale).is_finite() {
-                Value::number((x * scale).round() / scale, span)
-            } else {
-                // so large that it has no digits to round at that place
-                Value::Number(x)
-            }
-        }
-        Floor => Value::Number(num(0)?.floor()),
-        Ceil => Value::Number(num(0)?.ceil()),
-        Sqrt => {
-            let x = num(0)?;
-            if x < 0.0 {
-                Value::Missing(Missing::NoResult(span))
-            } else {
-                Value::Number(x.sqrt())
-            }
-        }
-        Log10 | Ln => {
-            let x = num(0)?;
-            if x <= 0.0 {
-                Value::Missing(Missing::NoResult(span))
-            } else {
-                Value::Number(if f == Ln { x.ln() } else { x.log10() })
-            }
-        }
+        Clamp | Abs | Round | Floor | Ceil | Sqrt | Log10 | Ln => math(f, args.len(), &num, span)?,
         Number => match &args[0] {
             Value::Number(n) => Value::Number(*n),
             Value::Str(s) => match parse_human_number(s) {
@@ -157,17 +112,7 @@ pub(super) fn apply<'a>(
         Overlap => {
             let a = want_list(&args[0], text(0), span)?.expect("missing handled above");
             let b = want_list(&args[1], text(1), span)?.expect("missing handled above");
-            // Distinct elements of `a` equal to some element of `b`. Keys
-            // that match exactly when `==` holds make this linear in the two
-            // lengths; comparing every pair would take their product.
-            let in_b: HashSet<EqualityKey> =
-                b.iter().filter_map(Value::into_equality_key).collect();
-            let common: HashSet<EqualityKey> = a
-                .iter()
-                .filter_map(Value::into_equality_key)
-                .filter(|k| in_b.contains(k))
-                .collect();
-            Value::Number(common.len() as f64)
+            overlap(a, b)
         }
         Min | Max | Has | Any | All | Count => unreachable!("handled by the caller"),
         // the list functions run as `Op::Each` (src/eval/lists.rs)
@@ -175,6 +120,82 @@ pub(super) fn apply<'a>(
         Split | StartsWith | EndsWith | Replace | Bool | Date | DaysSince => {
             unreachable!("handled by convert.rs above")
         }
-    };
-    Ok(v)
+    })
+}
+
+/// `min(a, b, ...)` or `max(a, b, ...)` of numbers; missing spreads.
+fn min_max<'a, 't>(
+    f: Builtin,
+    args: &[Value<'a>],
+    text: &dyn Fn(usize) -> &'t str,
+    span: Span,
+) -> Result<Value<'a>, EvalError> {
+    if let Some(m) = first_missing(args) {
+        return Ok(m);
+    }
+    let mut best: Option<f64> = None;
+    for (i, v) in args.iter().enumerate() {
+        let n = want_number(v, text(i), span)?.expect("missing handled above");
+        best = Some(match best {
+            None => n,
+            Some(b) if f == Builtin::Min => b.min(n),
+            Some(b) => b.max(n),
+        });
+    }
+    Ok(best.map_or(Value::Missing(Missing::Empty(span)), Value::Number))
+}
+
+/// The number functions: `clamp`, `abs`, `round`, `floor`, `ceil`,
+/// `sqrt`, `log10`, `ln`; `num(i)` is argument `i`, of `count`.
+fn math<'a>(
+    f: Builtin,
+    count: usize,
+    num: &dyn Fn(usize) -> Result<f64, EvalError>,
+    span: Span,
+) -> Result<Value<'a>, EvalError> {
+    use Builtin::*;
+    Ok(match f {
+        Clamp => {
+            let (x, lo, hi) = (num(0)?, num(1)?, num(2)?);
+            Value::Number(x.max(lo).min(hi))
+        }
+        Abs => Value::Number(num(0)?.abs()),
+        Round => {
+            let x = num(0)?;
+            let digits = if count > 1 { num(1)?.round() } else { 0.0 };
+            let scale = 10f64.powi(digits.clamp(-15.0, 15.0) as i32);
+            if (x * scale).is_finite() {
+                Value::number((x * scale).round() / scale, span)
+            } else {
+                // so large that it has no digits to round at that place
+                Value::Number(x)
+            }
+        }
+        Floor => Value::Number(num(0)?.floor()),
+        Ceil => Value::Number(num(0)?.ceil()),
+        Sqrt | Log10 | Ln => {
+            let x = num(0)?;
+            let defined = if f == Sqrt { x >= 0.0 } else { x > 0.0 };
+            Value::Number(match f {
+                _ if !defined => return Ok(Value::Missing(Missing::NoResult(span))),
+                Sqrt => x.sqrt(),
+                Ln => x.ln(),
+                _ => x.log10(),
+            })
+        }
+        _ => unreachable!("apply sends only the number functions here"),
+    })
+}
+
+/// `overlap(a, b)`: distinct elements of `a` equal to some element of `b`.
+fn overlap<'a>(a: &List<'_>, b: &List<'_>) -> Value<'a> {
+    // Keys that match exactly when `==` holds make this linear in the two
+    // lengths; comparing every pair would take their product.
+    let in_b: HashSet<EqualityKey> = b.iter().filter_map(Value::into_equality_key).collect();
+    let common: HashSet<EqualityKey> = a
+        .iter()
+        .filter_map(Value::into_equality_key)
+        .filter(|k| in_b.contains(k))
+        .collect();
+    Value::Number(common.len() as f64)
 }

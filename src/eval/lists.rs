@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::functions::Builtin;
 use super::value::{one_line, Kind, List, Missing, Value};
-use super::{Eval, EvalError, Frame};
+use super::{Eval, EvalError, EvalErrorKind, Fix, Frame, Needed, Shown};
 use crate::ast::Span;
 use crate::compile::{Node, Program};
 
@@ -30,19 +30,6 @@ pub(crate) fn element_name(prog: &Program, site: u32, index: u32) -> String {
 
 // the checker gives the same help, so the language owns it
 pub(crate) use crate::language::paths::each_element_help;
-
-/// Why `first(xs, x => c)` is missing: no element met `c`.
-pub(crate) fn no_match(prog: &Program, site: u32) -> String {
-    match prog.sites.get(site as usize) {
-        Some(s) => format!(
-            "no element of {} meets {}",
-            one_line(prog.text(s.list)),
-            s.lambda
-                .map_or("the condition".into(), |l| one_line(prog.text(l)))
-        ),
-        None => "no element meets the condition".into(),
-    }
-}
 
 impl<'a> Frame<'a> {
     /// `any`, `all` or `count` of `body` over the list `list`.
@@ -176,8 +163,7 @@ impl<'a> Frame<'a> {
         i: usize,
     ) -> EvalError {
         let what = element_name(self.prog, site, i as u32);
-        let kind = v.kind().map_or("missing", Kind::article);
-        let mut message = format!("{what} is {v}, {kind}, where a number is needed");
+        let mut fix = None;
         if let Value::Str(s) = v {
             if super::parse_human_number(s).is_some() {
                 let list_text = one_line(self.text(list));
@@ -191,16 +177,20 @@ impl<'a> Frame<'a> {
                     }
                     None => "x => number(x)".into(),
                 };
-                message.push_str(&format!(
-                    "; write `{}({list_text}, {lambda})` to read it as a number",
+                fix = Some(Fix::EachNumber(format!(
+                    "{}({list_text}, {lambda})",
                     f.name()
-                ));
+                )));
             }
         }
-        EvalError {
-            message,
-            span: body.map_or(list.span, |b| b.span),
-        }
+        let kind = EvalErrorKind::WrongKind {
+            field: what,
+            value: Shown::of(v),
+            found: v.kind(),
+            needed: Needed::Kind(Kind::Number),
+            fix,
+        };
+        EvalError::new(kind, body.map_or(list.span, |b| b.span))
     }
 
     /// `sum`, `avg`, `min`, `max` or `median` of the elements of `xs`, or

@@ -4,9 +4,11 @@
 //! is an [`EvalError`] that makes this one creator's status `error`.
 
 mod budget;
+mod cause;
 mod convert;
 // the language owns values and dates; evaluation reads them here too
 pub use crate::language::dates;
+mod error;
 pub mod functions;
 pub(crate) mod lists;
 pub(crate) mod reasons;
@@ -22,50 +24,12 @@ use serde_json::Value as Json;
 use crate::ast::{ArithOp, Span};
 use crate::compile::{into_static, Node, Op, Program};
 pub use budget::DEFAULT_MAX_STEPS;
+pub use cause::{Cause, MissingCause, Shown};
+pub use error::{EvalError, EvalErrorKind, Fix, Needed};
 use functions::{apply, want_number};
 pub(crate) use run::Outcome;
 use value::{Kind, List, Missing, Value};
-pub use verdict::{Failure, RankKey, SignalValue, Signals, Status, Verdict, ID_FIELDS};
-
-/// A value of the wrong kind met while evaluating one creator.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EvalError {
-    /// What went wrong, naming the value.
-    pub message: String,
-    /// The expression that met it.
-    pub span: Span,
-}
-
-impl EvalError {
-    /// `what` is `v`, which is not `need`.
-    pub fn wrong(v: &Value<'_>, need: &str, what: &str, span: Span) -> Self {
-        let what = &value::one_line(what);
-        let kind = v.kind().map_or("missing", Kind::article);
-        let mut message = format!("{what} is {v}, {kind}, where {need} is needed");
-        // suggest number(...) only for a field path, where it is the fix
-        if need == Kind::Number.article() && reasons::is_path_text(what) {
-            if let Value::Str(s) = v {
-                if parse_human_number(s).is_some() {
-                    message.push_str(&format!("; write number({what}) to read it as a number"));
-                }
-            }
-        }
-        // likewise date(...) for text that reads as a date
-        if need == Kind::Date.article() && reasons::is_path_text(what) {
-            if let Value::Str(s) = v {
-                if dates::read_text(s).is_some() {
-                    message.push_str(&format!("; write date({what}) to read it as a date"));
-                }
-            }
-        }
-        EvalError { message, span }
-    }
-
-    /// `what` is `v`, which is not of kind `need`.
-    pub fn wrong_kind(v: &Value<'_>, need: Kind, what: &str, span: Span) -> Self {
-        Self::wrong(v, need.article(), what, span)
-    }
-}
+pub use verdict::{Failure, RankKey, Rule, SignalValue, Signals, Status, Verdict, ID_FIELDS};
 
 type Eval<'a> = Result<Value<'a>, EvalError>;
 
@@ -214,9 +178,7 @@ impl<'a> Frame<'a> {
                 Json::Array(_) => {
                     // `recentPosts.likes` over a list of posts: say how
                     let parent = path[..depth].join(".");
-                    let help = lists::each_element_help(&parent, key);
-                    let message = format!("{parent} is a list, which has no fields; {help}");
-                    return Err(EvalError { message, span });
+                    return Err(EvalError::list_has_no_fields(&parent, key, span));
                 }
                 other => {
                     let parent = path[..depth].join(".");
@@ -239,7 +201,7 @@ impl<'a> Frame<'a> {
             Value::Missing(m) => Ok(Err(m)),
             other => Err(EvalError::wrong(
                 &other,
-                "true or false",
+                Needed::TrueOrFalse,
                 &format!("{} (in {role})", self.text(n)),
                 n.span,
             )),
@@ -313,13 +275,11 @@ impl<'a> Frame<'a> {
                 },
                 m @ Value::Missing(_) => m,
                 Value::List(_) => {
-                    let help = lists::each_element_help(self.text(base), key);
-                    let message =
-                        format!("{} is a list, which has no fields; {help}", self.text(base));
-                    return Err(EvalError {
-                        message,
-                        span: base.span,
-                    });
+                    return Err(EvalError::list_has_no_fields(
+                        self.text(base),
+                        key,
+                        base.span,
+                    ))
                 }
                 other => {
                     return Err(EvalError::wrong_kind(
@@ -370,7 +330,7 @@ impl<'a> Frame<'a> {
                     (other, _) => {
                         return Err(EvalError::wrong(
                             other,
-                            "a list or an object",
+                            Needed::ListOrObject,
                             self.text(base),
                             base.span,
                         ))
@@ -503,7 +463,7 @@ impl<'a> Frame<'a> {
                     (other, _) => {
                         return Err(EvalError::wrong(
                             other,
-                            "a string or a list",
+                            Needed::StringOrList,
                             self.text(a),
                             a.span,
                         ))

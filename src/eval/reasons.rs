@@ -3,55 +3,67 @@
 //! (`authenticity_score is missing`). Only runs for requirements that fail.
 
 use super::value::{one_line, Missing, Value};
-use super::{EvalError, Frame};
+use super::{Cause, EvalError, Frame, MissingCause, Shown};
 use crate::compile::{Node, Op, Program};
 
 /// Elements of a list named in a reason for `in`.
 const OPTIONS_SHOWN: usize = 10;
 
+/// What a missing value lacked, as data.
+pub(crate) fn missing_cause(prog: &Program, m: Missing) -> MissingCause {
+    let text = |s| one_line(prog.text(s)).into_owned();
+    match m {
+        Missing::Field(i) => MissingCause::Field(prog.field_name(i).to_string()),
+        Missing::Element(s) => MissingCause::Element(text(s)),
+        Missing::DivByZero(s) => MissingCause::DivisionByZero(text(s)),
+        Missing::NotANumber(s) => MissingCause::NotANumber(text(s)),
+        Missing::NoResult(s) => MissingCause::NoResult(text(s)),
+        Missing::InList(s) => MissingCause::ElementOfList(text(s)),
+        Missing::Empty(s) => MissingCause::Empty(text(s)),
+        Missing::Written(s) => {
+            MissingCause::Written(crate::diagnostic::line_col(&prog.source, s.start).0)
+        }
+        Missing::AtElement { site, index } => {
+            MissingCause::AtElement(super::lists::element_name(prog, site, index))
+        }
+        Missing::NoMatch(site) => MissingCause::NoMatch(prog.sites.get(site as usize).map(|s| {
+            let lambda = s.lambda.map(|l| one_line(prog.text(l)).into_owned());
+            (one_line(prog.text(s.list)).into_owned(), lambda)
+        })),
+        Missing::Blank(s) => MissingCause::Blank(text(s)),
+    }
+}
+
 /// Says what a missing value lacked.
 pub(crate) fn why_missing(prog: &Program, m: Missing) -> String {
-    match m {
-        Missing::Field(i) => format!("{} is missing", prog.field_name(i)),
-        Missing::Element(s) => format!("{} is missing", one_line(prog.text(s))),
-        Missing::DivByZero(s) => format!("{} divides by zero", one_line(prog.text(s))),
-        Missing::NotANumber(s) => format!("{} is not a number", one_line(prog.text(s))),
-        Missing::NoResult(s) => format!("{} has no result", one_line(prog.text(s))),
-        Missing::InList(s) => format!("an element of {} is missing", one_line(prog.text(s))),
-        Missing::Empty(s) => format!("{} has no elements to work on", one_line(prog.text(s))),
-        Missing::Written(s) => format!(
-            "the rules say `missing` (line {})",
-            crate::diagnostic::line_col(&prog.source, s.start).0
-        ),
-        Missing::AtElement { site, index } => {
-            format!(
-                "{} is missing",
-                super::lists::element_name(prog, site, index)
-            )
-        }
-        Missing::NoMatch(site) => super::lists::no_match(prog, site),
-        Missing::Blank(s) => format!("{} reads empty text", one_line(prog.text(s))),
-    }
+    missing_cause(prog, m).to_string()
 }
 
 /// Every element of a list, however long, joined by commas: the values
 /// an `in` accepts (`"US", "CA"`).
 pub(crate) fn every_element(xs: &Value<'_>) -> String {
+    let (shown, more) = options(xs);
+    let mut out: Vec<String> = shown.iter().map(ToString::to_string).collect();
+    if more > 0 {
+        out.push(format!("… {more} more"));
+    }
+    out.join(", ")
+}
+
+/// The first [`OPTIONS_SHOWN`] elements of a list and how many more there
+/// are: a long list (an allow-list of handles) is named in part, or every
+/// rejected creator's reason would repeat it whole.
+fn options(xs: &Value<'_>) -> (Vec<Shown>, usize) {
     match xs {
-        // a long list (an allow-list of handles) is named in part, or every
-        // rejected creator's reason would repeat it whole
         Value::List(items) => {
-            let mut shown: Vec<String> = items
+            let shown = items
                 .iter()
                 .take(OPTIONS_SHOWN)
-                .map(|v| v.to_string())
+                .map(|v| Shown::of(&v))
                 .collect();
-            if items.len() > OPTIONS_SHOWN {
-                shown.push(format!("… {} more", items.len() - OPTIONS_SHOWN));
-            }
-            shown.join(", ")
+            (shown, items.len().saturating_sub(OPTIONS_SHOWN))
         }
-        other => other.to_string(),
+        other => (vec![Shown::of(other)], 0),
     }
 }
 
@@ -60,7 +72,7 @@ pub(crate) fn every_element(xs: &Value<'_>) -> String {
 /// A let is explained once; where it is read again the reason only names
 /// it, so a let read twice by each of a chain of lets takes linear time,
 /// not time doubling with each link.
-pub(crate) fn why_false<'a>(f: &mut Frame<'a>, n: &'a Node) -> Result<String, EvalError> {
+pub(crate) fn why_false<'a>(f: &mut Frame<'a>, n: &'a Node) -> Result<Cause, EvalError> {
     let mut explained = vec![false; f.prog.lets.len()];
     why_false_in(f, n, &mut explained)
 }
@@ -68,100 +80,146 @@ pub(crate) fn why_false<'a>(f: &mut Frame<'a>, n: &'a Node) -> Result<String, Ev
 /// A value as a reason shows it; an integer field past 2^53 as written in
 /// the data, not as the float nearest it (`6812345678901234567` would show
 /// as `6812345678901234688`).
-fn as_written(f: &Frame<'_>, n: &Node, v: &Value<'_>) -> String {
+fn as_written(f: &Frame<'_>, n: &Node, v: &Value<'_>) -> Shown {
     if let (Op::Field(i), Value::Number(x)) = (&n.op, v) {
         if x.abs() >= 9_007_199_254_740_992.0 {
             if let Some(serde_json::Value::Number(raw)) = f.lookup(*i) {
                 if raw.is_i64() || raw.is_u64() {
-                    return raw.to_string();
+                    return Shown::written(raw.to_string(), serde_json::Value::Number(raw.clone()));
                 }
             }
         }
     }
-    v.to_string()
+    Shown::of(v)
+}
+
+/// An expression as written, on one line.
+fn written(prog: &Program, n: &Node) -> String {
+    one_line(prog.text(n.span)).into_owned()
 }
 
 fn why_false_in<'a>(
     f: &mut Frame<'a>,
     n: &'a Node,
     explained: &mut [bool],
-) -> Result<String, EvalError> {
-    let why_false = |f: &mut Frame<'a>, n: &'a Node, e: &mut [bool]| why_false_in(f, n, e);
+) -> Result<Cause, EvalError> {
     let prog = f.prog;
-    let t = |n: &Node| one_line(prog.text(n.span)).into_owned();
+    let t = |n: &Node| written(prog, n);
     Ok(match &n.op {
         Op::Compare(op, a, b) => {
             let (x, y) = (f.eval(a)?, f.eval(b)?);
-            let x = as_written(f, a, &x);
-            format!("{} is {x}, needs {} {y}", t(a), op.as_str())
+            Cause::Compare {
+                field: t(a),
+                value: as_written(f, a, &x),
+                op: op.as_str(),
+                bound: Shown::of(&y),
+            }
         }
         Op::Between(x, lo, hi) => {
             let (v, l, h) = (f.eval(x)?, f.eval(lo)?, f.eval(hi)?);
-            let v = as_written(f, x, &v);
-            format!("{} is {v}, needs between {l} and {h}", t(x))
-        }
-        // a constant looked for in the creator's list: the list is the value
-        Op::In(item, list, negated) if constant_in(item, list) => {
-            let (x, xs) = (f.eval(item)?, f.eval(list)?);
-            if *negated {
-                format!("{} is {xs}, which contains {x}", t(list))
-            } else {
-                format!("{} is {xs}, needs to contain {x}", t(list))
+            Cause::Between {
+                field: t(x),
+                value: as_written(f, x, &v),
+                low: Shown::of(&l),
+                high: Shown::of(&h),
             }
         }
-        Op::In(item, list, negated) => {
-            let (x, xs) = (f.eval(item)?, f.eval(list)?);
-            let x = as_written(f, item, &x);
-            if *negated {
-                format!("{} is {x}, which is excluded", t(item))
-            } else {
-                format!("{} is {x}, needs one of {}", t(item), every_element(&xs))
-            }
-        }
+        Op::In(item, list, negated) => why_not_in(f, item, list, *negated)?,
         Op::Contains(a, b) => {
             let (x, y) = (f.eval(a)?, f.eval(b)?);
-            format!("{} is {x}, which does not contain {y}", t(a))
+            let (value, item) = (Shown::of(&x), Shown::of(&y));
+            Cause::DoesNotContain {
+                field: t(a),
+                value,
+                item,
+            }
         }
         Op::Matches(a, re) => {
-            let x = f.eval(a)?;
-            format!("{} is {x}, which does not match {:?}", t(a), re.as_str())
+            let value = Shown::of(&f.eval(a)?);
+            let pattern = re.as_str().to_string();
+            Cause::DoesNotMatch {
+                field: t(a),
+                value,
+                pattern,
+            }
         }
         Op::And(a, b) => {
             // explain the first operand that is false
             match f.eval(a)? {
-                Value::Bool(false) => why_false(f, a, explained)?,
-                _ => why_false(f, b, explained)?,
+                Value::Bool(false) => why_false_in(f, a, explained)?,
+                _ => why_false_in(f, b, explained)?,
             }
         }
         Op::Or(a, b) => {
-            let left = why_false(f, a, explained)?;
-            format!("neither holds: {left}; {}", why_false(f, b, explained)?)
+            let left = why_false_in(f, a, explained)?;
+            Cause::Neither(Box::new(left), Box::new(why_false_in(f, b, explained)?))
         }
         Op::Let(i) => {
             let def = &prog.lets[*i as usize];
-            if std::mem::replace(&mut explained[*i as usize], true) {
-                format!("{} is false", def.name)
+            let because = if std::mem::replace(&mut explained[*i as usize], true) {
+                None
             } else {
-                let why = why_false(f, &def.value, explained)?;
-                format!("{} is false ({why})", def.name)
-            }
+                Some(Box::new(why_false_in(f, &def.value, explained)?))
+            };
+            let name = def.name.clone();
+            Cause::LetFalse { name, because }
         }
-        Op::Not(inner) => match &inner.op {
-            Op::In(item, list, _) if constant_in(item, list) => {
-                let xs = f.eval(list)?;
-                format!("{} is {xs}, so {} holds", t(list), t(inner))
-            }
-            Op::Compare(_, a, _)
-            | Op::Between(a, ..)
-            | Op::In(a, ..)
-            | Op::Contains(a, _)
-            | Op::Matches(a, _) => {
-                let x = f.eval(a)?;
-                format!("{} is {x}, so {} holds", t(a), t(inner))
-            }
-            _ => format!("{} holds", t(inner)),
-        },
-        _ => format!("{} is false", t(n)),
+        Op::Not(inner) => why_negation_holds(f, inner)?,
+        _ => Cause::False { condition: t(n) },
+    })
+}
+
+/// Why `item in list` (or `not in`) is false.
+fn why_not_in<'a>(
+    f: &mut Frame<'a>,
+    item: &'a Node,
+    list: &'a Node,
+    negated: bool,
+) -> Result<Cause, EvalError> {
+    let (x, xs) = (f.eval(item)?, f.eval(list)?);
+    let prog = f.prog;
+    // a constant looked for in the creator's list: the list is the value
+    if constant_in(item, list) {
+        let (field, value, item) = (written(prog, list), Shown::of(&xs), Shown::of(&x));
+        return Ok(if negated {
+            Cause::Holds { field, value, item }
+        } else {
+            Cause::Lacks { field, value, item }
+        });
+    }
+    let (field, value) = (written(prog, item), as_written(f, item, &x));
+    Ok(if negated {
+        Cause::Excluded { field, value }
+    } else {
+        let (options, more) = options(&xs);
+        Cause::NotOneOf {
+            field,
+            value,
+            options,
+            more,
+        }
+    })
+}
+
+/// Why `not inner` is false: `inner` holds, with the value it tested.
+fn why_negation_holds<'a>(f: &mut Frame<'a>, inner: &'a Node) -> Result<Cause, EvalError> {
+    let prog = f.prog;
+    let tested = match &inner.op {
+        Op::In(item, list, _) if constant_in(item, list) => Some(list),
+        Op::Compare(_, a, _)
+        | Op::Between(a, ..)
+        | Op::In(a, ..)
+        | Op::Contains(a, _)
+        | Op::Matches(a, _) => Some(a),
+        _ => None,
+    };
+    let tested = match tested {
+        Some(a) => Some((written(prog, a), Shown::of(&f.eval(a)?))),
+        None => None,
+    };
+    Ok(Cause::NegationHolds {
+        condition: written(prog, inner),
+        tested,
     })
 }
 

@@ -7,17 +7,39 @@ use std::sync::Arc;
 use serde_json::Value as Json;
 
 use super::value::Value;
-use super::{reasons, verdict, EvalError, Frame};
+use super::Rule;
+use super::{reasons, verdict, Cause, EvalError, Frame, Needed};
 use super::{Failure, RankKey, SignalValue, Signals, Status, Verdict};
 use crate::ast::WhenMissing;
 use crate::compile::{Node, Program};
 
-/// What one requirement came to for one creator.
+/// What one requirement came to for one creator: with its cause when
+/// asked for (see [`Program::requirement`]).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Outcome {
     Pass,
-    Fail(String),
-    Review(String),
+    Fail(Option<Cause>),
+    Review(Option<Cause>),
+}
+
+/// An error met in a rule, which makes the verdict undecided.
+type Undecided = (Rule, EvalError);
+
+/// Who the verdict is about: the creator's id, where it came from, and
+/// the record's 0-based position, set as the verdict is made.
+struct Made {
+    id: String,
+    id_from: Option<u8>,
+    position: usize,
+}
+
+impl Made {
+    /// The verdict of a creator whose evaluation met `cause` in `rule`:
+    /// `error`, with that cause alone.
+    fn undecided(self, prog: &Program, rule: Rule, cause: Cause) -> Verdict {
+        let failure = Failure::new(rule.name(prog), rule, Some(cause), false);
+        Verdict::error(self.id, self.id_from, self.position, failure)
+    }
 }
 
 impl Program {
@@ -49,9 +71,10 @@ impl Program {
         self.evaluate_with(record, position, id_field, true)
     }
 
-    /// As [`Program::evaluate`]; without `reasons` the failed requirements
-    /// are named but their reasons left empty, which saves describing the
-    /// values of every rejected creator when only the shortlist is shown.
+    /// As [`Program::evaluate`]; without `reasons` a failed requirement
+    /// is named by index alone ([`super::Failure::of`]), its name, reason
+    /// and cause left empty, which saves describing the values of every
+    /// rejected creator when only the shortlist is shown.
     pub fn evaluate_with(
         &self,
         record: &Json,
@@ -59,34 +82,45 @@ impl Program {
         id_field: Option<&str>,
         reasons: bool,
     ) -> Verdict {
+        self.evaluate_from(record, position, None, id_field, reasons)
+    }
+
+    /// As [`Program::evaluate_with`], for a record that starts on `line`
+    /// of its input: a record that is not an object says so.
+    pub(crate) fn evaluate_from(
+        &self,
+        record: &Json,
+        position: usize,
+        line: Option<usize>,
+        id_field: Option<&str>,
+        reasons: bool,
+    ) -> Verdict {
         let (id, id_from) = verdict::creator_id(record, position, id_field);
+        let mut made = Made {
+            id,
+            id_from,
+            position,
+        };
         if !record.is_object() {
-            let kind = match record {
-                Json::Array(_) => "a list",
-                Json::String(_) => "a string",
-                Json::Number(_) => "a number",
-                Json::Bool(_) => "true/false",
+            let found = match record {
+                Json::Array(_) => "list",
+                Json::String(_) => "string",
+                Json::Number(_) => "number",
+                Json::Bool(_) => "bool",
                 _ => "null",
             };
-            return Verdict::error(
-                id,
-                position,
-                "record",
-                format!("record {} is {kind}, not an object of fields", position + 1),
-            );
+            let record = position + 1;
+            let cause = Cause::NotAnObject {
+                line,
+                record,
+                found,
+            };
+            return made.undecided(self, Rule::Record, cause);
         }
         let mut frame = Frame::new(self, record);
-        match self.run(&mut frame, reasons) {
-            Ok(mut v) => {
-                v.id = id;
-                v.id_from = id_from;
-                v.position = position;
-                v
-            }
-            Err((rule, e)) => Verdict {
-                id_from,
-                ..Verdict::error(id, position, &rule, e.message)
-            },
+        match self.run(&mut frame, reasons, &mut made) {
+            Ok(v) => v,
+            Err((rule, e)) => made.undecided(self, rule, Cause::Error(*e.kind)),
         }
     }
 
@@ -116,30 +150,81 @@ impl Program {
     /// requirement of a creator that no requirement rejects, or in a signal,
     /// the tier or the rank key of a creator otherwise accepted, leaves the
     /// verdict undecided: `error`, with that cause alone.
-    pub(crate) fn run<'a>(
+    fn run<'a>(
         &'a self,
         frame: &mut Frame<'a>,
         reasons: bool,
-    ) -> Result<Verdict, (String, EvalError)> {
-        // failed requirements and requirements in error, in file order
+        made: &mut Made,
+    ) -> Result<Verdict, Undecided> {
+        let (mut failed, mut reviews) = self.requirements_of(frame, reasons)?;
+        let rejected = failed.iter().any(|f| !f.error);
+        let decided = rejected || !reviews.is_empty();
+        let (signals, signal_error) = self.signals_of(frame, decided, &mut failed)?;
+        // the score reads every signal: unknown when one is in error
+        let score = if signal_error {
+            None
+        } else {
+            Some(frame.score().map_err(|e| (Rule::Score, e))?)
+        };
+        let status = if rejected {
+            Status::Rejected
+        } else if !reviews.is_empty() {
+            // a signal in error is listed after the requirements in review
+            reviews.append(&mut failed);
+            failed = reviews;
+            Status::Review
+        } else {
+            Status::Accepted
+        };
+        let (tier, rank_key) = match status {
+            Status::Accepted => {
+                let score = score.expect("an accepted creator has no signal in error");
+                let (tier, key) = self.placing(frame, score)?;
+                (tier, Some(key))
+            }
+            _ => (None, None),
+        };
+        Ok(Verdict {
+            // taken last, once nothing can fail: an undecided verdict needs it too
+            id: std::mem::take(&mut made.id),
+            status,
+            failed,
+            score,
+            tier,
+            signals: Signals(signals),
+            rank: None,
+            position: made.position,
+            rank_key,
+            id_from: made.id_from,
+        })
+    }
+
+    /// Every requirement in file order: the failed ones and those in error,
+    /// and those in review. An error with no requirement failed on its
+    /// values leaves the verdict undecided.
+    fn requirements_of<'a>(
+        &'a self,
+        frame: &mut Frame<'a>,
+        reasons: bool,
+    ) -> Result<(Vec<Failure>, Vec<Failure>), Undecided> {
         let mut failed: Vec<Failure> = Vec::new();
         let mut reviews = Vec::new();
-        let mut first_error: Option<(String, EvalError)> = None;
+        let mut first_error: Option<Undecided> = None;
         for (i, req) in self.requirements.iter().enumerate() {
-            let failure = |reason: String, error: bool, review: bool| Failure {
-                rule: req.name.clone(),
-                reason,
-                error,
-                requirement: i,
-                review,
+            let of = Rule::Requirement(i as u32);
+            // a rejected creator not shown is named by index alone
+            let name = |cause: &Option<Cause>| match cause {
+                Some(_) => req.name.clone(),
+                None => String::new(),
             };
             match self.requirement(frame, i, reasons) {
                 Ok(Outcome::Pass) => {}
-                Ok(Outcome::Fail(reason)) => failed.push(failure(reason, false, false)),
-                Ok(Outcome::Review(reason)) => reviews.push(failure(reason, false, true)),
+                Ok(Outcome::Fail(c)) => failed.push(Failure::new(name(&c), of, c, false)),
+                Ok(Outcome::Review(c)) => reviews.push(Failure::new(name(&c), of, c, true)),
                 Err(e) => {
-                    failed.push(failure(e.message.clone(), true, false));
-                    first_error.get_or_insert((req.name.clone(), e));
+                    let cause = Some(Cause::Error((*e.kind).clone()));
+                    failed.push(Failure::new(req.name.clone(), of, cause, false));
+                    first_error.get_or_insert((of, e));
                     // past the step budget every later step fails alike
                     if frame.exhausted() {
                         break;
@@ -147,12 +232,23 @@ impl Program {
                 }
             }
         }
-        let rejected = failed.iter().any(|f| !f.error);
-        if let (Some(e), false) = (first_error, rejected) {
+        match first_error {
             // that requirement could have failed or passed: no verdict
-            return Err(e);
+            Some(e) if !failed.iter().any(|f| !f.error) => Err(e),
+            _ => Ok((failed, reviews)),
         }
-        let decided = rejected || !reviews.is_empty();
+    }
+
+    /// Every signal's value. Once the verdict is `decided` (rejected or in
+    /// review), a signal in error is listed in `failed` and its value is
+    /// unknown; before, it leaves the verdict undecided. Also says whether
+    /// a signal's value is unknown.
+    fn signals_of<'a>(
+        &'a self,
+        frame: &mut Frame<'a>,
+        decided: bool,
+        failed: &mut Vec<Failure>,
+    ) -> Result<(Vec<SignalValue>, bool), Undecided> {
         let mut signals = Vec::with_capacity(self.signals.len());
         // a spent budget is listed once, where it ran out
         let mut stopped = frame.exhausted();
@@ -166,97 +262,58 @@ impl Program {
                 Some(Err(e)) if decided => {
                     signal_error = true;
                     stopped = frame.exhausted();
-                    failed.push(Failure {
-                        rule: format!("signal {}", s.name),
-                        reason: e.message,
-                        error: true,
-                        requirement: usize::MAX,
-                        review: false,
-                    });
+                    let of = Rule::Signal(i as u32);
+                    let cause = Some(Cause::Error(*e.kind));
+                    failed.push(Failure::new(of.name(self), of, cause, false));
                     None
                 }
-                Some(Err(e)) => return Err((format!("signal {}", s.name), e)),
+                Some(Err(e)) => return Err((Rule::Signal(i as u32), e)),
             };
             signals.push(SignalValue {
                 name: s.name.clone(),
                 raw,
             });
         }
-        // the score reads every signal: unknown when one is in error
-        let score = if signal_error {
-            None
-        } else {
-            Some(frame.score().map_err(|e| ("score".to_string(), e))?)
-        };
-        let status = if rejected {
-            Status::Rejected
-        } else if !reviews.is_empty() {
-            // a signal in error is listed after the requirements in review
-            reviews.append(&mut failed);
-            failed = reviews;
-            Status::Review
-        } else {
-            Status::Accepted
-        };
-        let mut tier = None;
-        let mut rank_key = None;
-        if status == Status::Accepted {
-            tier = frame
-                .tier()
-                .map_err(|e| ("tier".to_string(), e))?
-                .map(|i| self.tiers[i].name.clone());
-            let score = score.expect("an accepted creator has no signal in error");
-            rank_key = Some(match &self.rank {
-                None => RankKey::Number(score),
-                Some(node) if self.tie_breaks.is_empty() => self.rank_key(frame, node)?,
-                Some(node) => {
-                    let mut keys = vec![self.rank_key(frame, node)?];
-                    for (k, _) in &self.tie_breaks {
-                        keys.push(self.rank_key(frame, k)?);
-                    }
-                    RankKey::Keys(keys.into())
+        Ok((signals, signal_error))
+    }
+
+    /// An accepted creator's tier and rank key.
+    fn placing<'a>(
+        &'a self,
+        frame: &mut Frame<'a>,
+        score: f64,
+    ) -> Result<(Option<String>, RankKey), Undecided> {
+        let tier = frame
+            .tier()
+            .map_err(|e| (Rule::Tier, e))?
+            .map(|i| self.tiers[i].name.clone());
+        let key = match &self.rank {
+            None => RankKey::Number(score),
+            Some(node) if self.tie_breaks.is_empty() => self.rank_key(frame, node)?,
+            Some(node) => {
+                let mut keys = vec![self.rank_key(frame, node)?];
+                for (k, _) in &self.tie_breaks {
+                    keys.push(self.rank_key(frame, k)?);
                 }
-            });
-        }
-        Ok(Verdict {
-            id: String::new(),
-            status,
-            failed,
-            score,
-            tier,
-            signals: Signals(signals),
-            rank: None,
-            position: 0,
-            rank_key,
-            id_from: None,
-        })
+                RankKey::Keys(keys.into())
+            }
+        };
+        Ok((tier, key))
     }
 
     /// The value of one `rank by` key: a number, text or a date.
-    fn rank_key<'a>(
-        &'a self,
-        frame: &mut Frame<'a>,
-        node: &'a Node,
-    ) -> Result<RankKey, (String, EvalError)> {
-        Ok(
-            match frame.eval(node).map_err(|e| ("rank by".to_string(), e))? {
-                Value::Number(n) => RankKey::Number(n),
-                Value::Str(s) => RankKey::Text(s.into_owned()),
-                Value::Date(secs) => RankKey::Date(secs),
-                Value::Missing(_) => RankKey::Missing,
-                other => {
-                    return Err((
-                        "rank by".to_string(),
-                        EvalError::wrong(
-                            &other,
-                            "a number, a string or a date",
-                            self.text(node.span),
-                            node.span,
-                        ),
-                    ))
-                }
-            },
-        )
+    fn rank_key<'a>(&'a self, frame: &mut Frame<'a>, node: &'a Node) -> Result<RankKey, Undecided> {
+        Ok(match frame.eval(node).map_err(|e| (Rule::RankBy, e))? {
+            Value::Number(n) => RankKey::Number(n),
+            Value::Str(s) => RankKey::Text(s.into_owned()),
+            Value::Date(secs) => RankKey::Date(secs),
+            Value::Missing(_) => RankKey::Missing,
+            other => {
+                let what = self.text(node.span);
+                let e = EvalError::wrong(&other, Needed::RankKey, what, node.span);
+                return Err((Rule::RankBy, e));
+            }
+        })
     }
 
     /// Evaluates requirement `i` and, when `explain`, says why it failed.
@@ -270,38 +327,28 @@ impl Program {
         let v = frame.eval(&req.condition)?;
         Ok(match v {
             Value::Bool(true) => Outcome::Pass,
-            Value::Bool(false) => {
-                let reason = match &req.message {
-                    _ if !explain => String::new(),
-                    Some(m) => m.clone(),
-                    None => reasons::why_false(frame, &req.condition)?,
-                };
-                Outcome::Fail(reason)
-            }
-            Value::Missing(_) if !explain => match req.when_missing {
-                WhenMissing::Fail => Outcome::Fail(String::new()),
-                WhenMissing::Pass => Outcome::Pass,
-                WhenMissing::Review => Outcome::Review(String::new()),
-            },
+            Value::Bool(false) => Outcome::Fail(match &req.message {
+                _ if !explain => None,
+                Some(m) => Some(Cause::Message { message: m.clone() }),
+                None => Some(reasons::why_false(frame, &req.condition)?),
+            }),
             Value::Missing(m) => {
-                let why = reasons::why_missing(self, m);
-                let reason = match &req.message {
-                    Some(msg) => format!("{msg} ({why})"),
-                    None => why,
-                };
+                let review = req.when_missing == WhenMissing::Review;
+                let cause = explain.then(|| Cause::Missing {
+                    missing: reasons::missing_cause(self, m),
+                    message: req.message.clone(),
+                    review,
+                });
                 match req.when_missing {
-                    WhenMissing::Fail => Outcome::Fail(reason),
+                    WhenMissing::Fail => Outcome::Fail(cause),
                     WhenMissing::Pass => Outcome::Pass,
-                    WhenMissing::Review => Outcome::Review(reason),
+                    WhenMissing::Review => Outcome::Review(cause),
                 }
             }
             other => {
-                return Err(EvalError::wrong(
-                    &other,
-                    "true or false",
-                    &format!("requirement {}", req.name),
-                    req.condition.span,
-                ))
+                let what = format!("requirement {}", req.name);
+                let span = req.condition.span;
+                return Err(EvalError::wrong(&other, Needed::TrueOrFalse, &what, span));
             }
         })
     }

@@ -5,6 +5,9 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value as Json;
 
 use super::value::fmt_number;
+use super::Cause;
+use crate::compile::Program;
+use crate::data::Damage;
 
 /// A creator's status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -47,12 +50,23 @@ impl Status {
 }
 
 /// One requirement a creator did not meet, or a wrong-kind value met while
-/// evaluating it (docs/language.md, section 12).
+/// evaluating it (docs/language.md, section 12), or the damage of a record
+/// that could not be read.
+///
+/// A failure is made once, with its [`Cause`] as data; `reason` is that
+/// cause in English (the one renderer is the cause's `Display`) and `rule`
+/// the name of the rule `of` points to, both filled when the failure is
+/// made so that library callers and the text reports read them without the
+/// program. A run that shows no reasons (a shortlist alone: [`crate::RunOptions`]
+/// without `all`, `reasons` or `near_misses`, or [`crate::Program::evaluate_with`]
+/// without `reasons`) leaves `rule`, `reason` and `cause` of a failed
+/// requirement empty: it is named by `of` alone, by index, so rejected
+/// creators cost no text. Errors are always named and explained.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Failure {
     /// The requirement's name (or `record`, `signal NAME`, `score`, `tier`, `rank by` for errors).
     pub rule: String,
-    /// Why, naming the values.
+    /// Why, naming the values: the cause, in English.
     pub reason: String,
     /// True when this is a wrong-kind value rather than a requirement not
     /// met: the cause of an `error`, or an error listed beside the failed
@@ -60,12 +74,74 @@ pub struct Failure {
     /// Written to JSON only when true.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub error: bool,
-    /// Index of the requirement in file order.
+    /// Why, as data (README, "Output": the kinds and their keys).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
+    /// Which rule failed, by index.
     #[serde(skip)]
-    pub requirement: usize,
+    pub of: Rule,
     /// True when the requirement came out missing with `when missing review`.
     #[serde(skip)]
     pub review: bool,
+}
+
+/// Which rule a [`Failure`] concerns, by index into the program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// Requirement `i`, in file order.
+    Requirement(u32),
+    /// Signal `i`, in file order.
+    Signal(u32),
+    /// The score.
+    Score,
+    /// The tiers.
+    Tier,
+    /// A `rank by` key.
+    RankBy,
+    /// The record itself (damaged, or not an object).
+    Record,
+}
+
+impl Rule {
+    /// The rule's name as reports write it: the requirement's name,
+    /// `signal NAME`, `score`, `tier`, `rank by` or `record`.
+    pub fn name(self, prog: &Program) -> String {
+        match self {
+            Rule::Requirement(i) => prog.requirements[i as usize].name.clone(),
+            Rule::Signal(i) => format!("signal {}", prog.signals[i as usize].name),
+            Rule::Score => "score".to_string(),
+            Rule::Tier => "tier".to_string(),
+            Rule::RankBy => "rank by".to_string(),
+            Rule::Record => "record".to_string(),
+        }
+    }
+}
+
+impl Failure {
+    /// A failure of `of`, named `rule`, for `cause`: an error when the
+    /// cause is one (a wrong-kind value, a damaged record).
+    pub(crate) fn new(rule: String, of: Rule, cause: Option<Cause>, review: bool) -> Failure {
+        let error = matches!(
+            cause,
+            Some(Cause::Error(_) | Cause::Damage { .. } | Cause::NotAnObject { .. })
+        );
+        Failure {
+            rule,
+            reason: cause.as_ref().map(ToString::to_string).unwrap_or_default(),
+            error,
+            cause,
+            of,
+            review,
+        }
+    }
+
+    /// The index of the requirement that failed, when a requirement did.
+    pub fn requirement(&self) -> Option<usize> {
+        match self.of {
+            Rule::Requirement(i) => Some(i as usize),
+            _ => None,
+        }
+    }
 }
 
 /// A signal's value for one creator.
@@ -143,26 +219,37 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// A creator in error, with the cause.
-    pub fn error(id: String, position: usize, rule: &str, reason: String) -> Verdict {
+    /// A creator in error, with the cause; made once, with its id and position.
+    pub(crate) fn error(
+        id: String,
+        id_from: Option<u8>,
+        position: usize,
+        failure: Failure,
+    ) -> Verdict {
         Verdict {
             id,
             status: Status::Error,
-            failed: vec![Failure {
-                rule: rule.to_string(),
-                reason,
-                error: true,
-                requirement: usize::MAX,
-                review: false,
-            }],
+            failed: vec![failure],
             score: None,
             tier: None,
             signals: Signals::default(),
             rank: None,
             position,
             rank_key: None,
-            id_from: None,
+            id_from,
         }
+    }
+
+    /// A record that could not be read, at `position` (0-based) starting
+    /// on `line`: status `error`, id `#N`, the damage its cause.
+    pub fn damaged(position: usize, line: usize, damage: &Damage) -> Verdict {
+        let cause = Cause::Damage {
+            line,
+            column: damage.column,
+            damage: damage.kind.clone(),
+        };
+        let failure = Failure::new("record".to_string(), Rule::Record, Some(cause), false);
+        Verdict::error(format!("#{}", position + 1), None, position, failure)
     }
 }
 

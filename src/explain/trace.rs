@@ -31,7 +31,7 @@ impl Evaluated {
         match r {
             Ok(Value::Missing(m)) => Evaluated::Missing(why_missing(prog, m)),
             Ok(v) => Evaluated::Value(to_json(&v)),
-            Err(e) => Evaluated::Error(e.message),
+            Err(e) => Evaluated::Error(e.message()),
         }
     }
 
@@ -48,14 +48,8 @@ impl Evaluated {
     }
 }
 
-/// A value as JSON, whole numbers as integers (`8400`, not `8400.0`).
-pub(crate) fn to_json(v: &Value<'_>) -> Json {
-    match v {
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 => Json::from(*n as i64),
-        Value::List(xs) => Json::Array(xs.iter().map(|x| to_json(&x)).collect()),
-        other => other.to_json(),
-    }
-}
+// a value as JSON: the language's own conversion
+pub(crate) use crate::language::value::json_of as to_json;
 
 /// A value the declaration read: a field, a `let`, a signal, `score` or `tier`.
 #[derive(Clone, Debug, PartialEq)]

@@ -293,9 +293,9 @@ impl<'a> Tracer<'a> {
         let (source, line) = prog.source_of(req.span);
         let condition = self.step(&req.condition, 0);
         let (outcome, reason) = match prog.requirement(&mut self.frame, i, true) {
-            Err(e) => (RequirementOutcome::Error, Some(e.message)),
-            Ok(Outcome::Fail(r)) => (RequirementOutcome::Fail, Some(r)),
-            Ok(Outcome::Review(r)) => (RequirementOutcome::Review, Some(r)),
+            Err(e) => (RequirementOutcome::Error, Some(e.message())),
+            Ok(Outcome::Fail(c)) => (RequirementOutcome::Fail, c.map(|c| c.to_string())),
+            Ok(Outcome::Review(c)) => (RequirementOutcome::Review, c.map(|c| c.to_string())),
             Ok(Outcome::Pass) => match &condition.result {
                 Evaluated::Missing(why) => (RequirementOutcome::PassMissing, Some(why.clone())),
                 _ => (RequirementOutcome::Pass, None),

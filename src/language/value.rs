@@ -434,6 +434,18 @@ pub fn parse_number_with_mark(s: &str, comma: bool) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// A value as JSON, whole numbers as integers (`8400`, not `8400.0`): how
+/// explain and the causes of a verdict show values.
+pub(crate) fn json_of(v: &Value<'_>) -> serde_json::Value {
+    match v {
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 => {
+            serde_json::Value::from(*n as i64)
+        }
+        Value::List(xs) => serde_json::Value::Array(xs.iter().map(|x| json_of(&x)).collect()),
+        other => other.to_json(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::ast::Order;
 use crate::compile::Program;
-use crate::eval::{RankKey, Signals, Status, Verdict};
+use crate::eval::{Cause, RankKey, Signals, Status, Verdict};
 use crate::explain::Distance;
 
 /// One step of the funnel.
@@ -59,6 +59,9 @@ pub struct NearMiss {
     pub rule: String,
     /// Why, as in `failed`.
     pub reason: String,
+    /// Why, as data, as in `failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
     /// What would make them pass.
     pub distance: Vec<Distance>,
 }
@@ -242,7 +245,7 @@ impl<'p> Screening<'p> {
             return None;
         }
         v.score?;
-        Some(v.failed[0].requirement)
+        v.failed[0].requirement()
     }
 
     /// Adds `v`, which [`Screening::near_miss`] let in, with its distance
@@ -269,6 +272,7 @@ impl<'p> Screening<'p> {
                 gap,
                 rule: v.failed[0].rule.clone(),
                 reason: v.failed[0].reason.clone(),
+                cause: v.failed[0].cause.clone(),
                 distance,
             },
         );
@@ -285,8 +289,9 @@ impl<'p> Screening<'p> {
         if v.status == Status::Rejected {
             let mut first = usize::MAX;
             for f in v.failed.iter().filter(|f| !f.review && !f.error) {
-                self.failures[f.requirement] += 1;
-                first = first.min(f.requirement);
+                let Some(i) = f.requirement() else { continue };
+                self.failures[i] += 1;
+                first = first.min(i);
             }
             if first != usize::MAX {
                 self.removed[first] += 1;
