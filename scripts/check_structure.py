@@ -44,8 +44,8 @@ LAYERS = [
     ["eval"],  # one record -> verdict
     ["explain"],  # traces, distances, the explain renderer
     ["report"],  # many verdicts -> reports and writers
-    ["<root>", "run", "screen", "examples"],  # the Ruleset facade and its engine
-    ["cli", "main"],  # the command line
+    ["<root>", "load", "run", "screen", "examples"],  # the Ruleset facade and its engine
+    ["cli", "main", "testing"],  # the command line; the internals tests drive
 ]
 
 MAX_FILE_LINES = 600
