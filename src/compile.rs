@@ -639,8 +639,11 @@ pub(crate) fn into_static(v: Value<'_>) -> Option<Value<'static>> {
         Value::Bool(b) => Value::Bool(b),
         Value::Str(s) => Value::Str(s.into_owned().into()),
         Value::List(xs) => {
+            // hashed once here, looked up by every record
             let items: Option<Vec<Value<'static>>> = xs.iter().map(into_static).collect();
-            Value::List(List::Built(items?.into()))
+            Value::List(List::Const(Arc::new(crate::eval::sets::ConstList::new(
+                items?,
+            ))))
         }
         Value::Object(_) => return None,
         Value::Date(secs) => Value::Date(secs),

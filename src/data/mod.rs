@@ -17,6 +17,8 @@ mod ndjson;
 mod sheet;
 mod snapshot;
 pub mod sparse;
+#[cfg(test)]
+mod split_tests;
 mod wrapper;
 
 pub use batch::RawBatch;

@@ -412,17 +412,21 @@ pub(super) fn apply<'a>(
         Overlap => {
             let a = want_list(&args[0], text(0), span)?.expect("missing handled above");
             let b = want_list(&args[1], text(1), span)?.expect("missing handled above");
-            // Distinct elements of `a` equal to some element of `b`. Keys
-            // that match exactly when `==` holds make this linear in the two
-            // lengths; comparing every pair would take their product.
-            let in_b: HashSet<EqualityKey> =
-                b.iter().filter_map(Value::into_equality_key).collect();
-            let common: HashSet<EqualityKey> = a
-                .iter()
-                .filter_map(Value::into_equality_key)
-                .filter(|k| in_b.contains(k))
-                .collect();
-            Value::Number(common.len() as f64)
+            // Distinct elements of `a` equal to some element of `b`: the
+            // keys the two share (keys match exactly when `==` holds), which
+            // is symmetric. A constant list's keys were hashed when compiled;
+            // else `b`'s are, once: linear in the two lengths, where
+            // comparing every pair would take their product.
+            let common = match (&a, &b) {
+                (_, List::Const(c)) => super::sets::count_common(a.iter(), c.keys()),
+                (List::Const(c), _) => super::sets::count_common(b.iter(), c.keys()),
+                _ => {
+                    let in_b: HashSet<EqualityKey> =
+                        b.iter().filter_map(Value::into_equality_key).collect();
+                    super::sets::count_common(a.iter(), &in_b)
+                }
+            };
+            Value::Number(common as f64)
         }
         Min | Max | Has | Any | All | Count => unreachable!("handled by the caller"),
         // the list functions run as `Op::Each` (src/eval/lists.rs)

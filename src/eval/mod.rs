@@ -11,6 +11,7 @@ pub mod functions;
 pub(crate) mod lists;
 mod reasons;
 mod run;
+pub(crate) mod sets;
 pub mod trace;
 mod tracer;
 pub mod value;
@@ -256,7 +257,24 @@ impl<'a> Frame<'a> {
     /// so no embedder's thread overflows.
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
         self.charge(1, n.span)?;
-        stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n))
+        // a leaf recurses no deeper: read it without checking the stack,
+        // which costs more than reading a constant or a kept field
+        match &n.op {
+            Op::Const(v) => Ok(v.clone()),
+            Op::Field(i) => match &self.fields[*i as usize] {
+                Some(v) => Ok(v.clone()),
+                None => self.read_field(*i, n.span),
+            },
+            Op::Param(i) => Ok(self.params[*i as usize].clone()),
+            _ => stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n)),
+        }
+    }
+
+    /// Reads field path `i` for the first time in this record, and keeps it.
+    fn read_field(&mut self, i: u32, span: Span) -> Eval<'a> {
+        let v = self.field(i, span)?;
+        self.fields[i as usize] = Some(v.clone());
+        Ok(v)
     }
 
     /// True once the step budget is spent: every later step fails alike.
@@ -280,11 +298,7 @@ impl<'a> Frame<'a> {
             Op::Const(v) => v.clone(),
             Op::Field(i) => match &self.fields[*i as usize] {
                 Some(v) => v.clone(),
-                None => {
-                    let v = self.field(*i, n.span)?;
-                    self.fields[*i as usize] = Some(v.clone());
-                    v
-                }
+                None => self.read_field(*i, n.span)?,
             },
             Op::Creator => Value::from_json(self.record, Missing::Element(n.span)),
             Op::Param(i) => self.params[*i as usize].clone(),
@@ -448,6 +462,14 @@ impl<'a> Frame<'a> {
                 match (&x, &xs) {
                     (Value::Missing(_), _) => x,
                     (_, Value::Missing(_)) => xs,
+                    (_, Value::List(List::Const(c))) if c.find_scalar(&x).is_some() => {
+                        self.charge(c.items().len() as u64, n.span)?;
+                        match c.find_scalar(&x) {
+                            Some(Err(m)) => m.clone().in_list(list.span),
+                            Some(Ok(found)) => Value::Bool(found != *negated),
+                            None => unreachable!("checked by the guard"),
+                        }
+                    }
                     (_, Value::List(items)) => {
                         self.charge(items.len() as u64, n.span)?;
                         // three-valued: not found among known elements, but a
