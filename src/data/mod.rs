@@ -12,6 +12,7 @@ mod delimited;
 mod detect;
 mod dialect;
 mod error;
+mod fast;
 mod json;
 mod lines;
 mod ndjson;

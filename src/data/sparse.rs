@@ -67,6 +67,11 @@ impl FieldFilter {
         }
     }
 
+    /// How many fields a record may keep, about: the room to make for them.
+    pub(super) fn size_hint(&self) -> usize {
+        self.keys.as_ref().map_or(0, Vec::len) + usize::from(self.id_keys)
+    }
+
     /// True when every field is kept.
     pub fn keeps_all(&self) -> bool {
         self.keys.is_none()
@@ -86,6 +91,20 @@ pub fn decode(
         de.end()?;
         return Ok(v);
     }
+    let mut unread = unread;
+    if let Some(v) = super::fast::decode(text, filter, unread.as_deref_mut()) {
+        return Ok(v);
+    }
+    decode_full(text, filter, unread)
+}
+
+/// [`decode`] of a sparse filter without its fast path: serde_json's
+/// parser drives, which gives the exact error.
+pub(super) fn decode_full(
+    text: &str,
+    filter: &FieldFilter,
+    unread: Option<&mut Vec<String>>,
+) -> Result<Json, serde_json::Error> {
     let mut unread = unread;
     let before = unread.as_ref().map_or(0, |u| u.len());
     match sparse(text, filter, unread.as_deref_mut(), true) {
@@ -253,7 +272,7 @@ const MAYBE_TWICE: &str = "\u{0}two keys hash alike";
 /// without keeping the keys (or allocating, for up to 24 of them): the
 /// skipped fields of every record pass here. Equal hashes send the record
 /// to an exact check, so a collision costs time, never a wrong verdict.
-struct KeyHashes {
+pub(super) struct KeyHashes {
     on: bool,
     /// Open addressing, 0 for empty (every hash has its low bit set);
     /// small, as it is made for every object (the bigger, the more to zero).
@@ -266,7 +285,7 @@ struct KeyHashes {
 impl KeyHashes {
     // built where it is used, not copied there
     #[inline(always)]
-    fn new(on: bool) -> Self {
+    pub(super) fn new(on: bool) -> Self {
         KeyHashes {
             on,
             slots: [0; 32],
@@ -277,7 +296,7 @@ impl KeyHashes {
 
     /// False when a key with the same hash came before.
     #[inline]
-    fn insert(&mut self, key: &str) -> bool {
+    pub(super) fn insert(&mut self, key: &str) -> bool {
         if !self.on {
             return true;
         }
@@ -345,7 +364,7 @@ fn twice<E: serde::de::Error>(key: &str) -> E {
 
 /// A value decoded in full, as serde_json's own `Value` would be, except
 /// that a key given twice in an object is an error.
-struct Strict;
+pub(super) struct Strict;
 
 impl<'de> DeserializeSeed<'de> for Strict {
     type Value = Json;
