@@ -49,8 +49,8 @@ impl Nesting {
     /// byte, or `None` when the piece ends first (the state then carries on
     /// to the next piece, which may start inside a string or just after a
     /// `\\`). Inside strings, where most of a record's bytes are, it jumps
-    /// to the next `"` or `\\` eight bytes at a time; outside them it looks
-    /// at each of the few bytes (punctuation, numbers, `true`).
+    /// to the next `"` or `\\` with `memchr2`; outside them it looks at
+    /// each of the few bytes (punctuation, numbers, `true`).
     #[inline]
     pub(super) fn close_in(&mut self, piece: &[u8]) -> Option<usize> {
         let mut i = 0;
@@ -61,7 +61,7 @@ impl Nesting {
                     i += 1;
                     continue;
                 }
-                i += quote_or_backslash(&piece[i..])?;
+                i += memchr::memchr2(b'"', b'\\', &piece[i..])?;
                 if piece[i] == b'"' {
                     self.in_string = false;
                 } else {
@@ -86,31 +86,6 @@ impl Nesting {
         }
         None
     }
-}
-
-/// Where the first `"` or `\\` of `bytes` is: eight bytes at a time (most
-/// strings are short keys and values, too short for `memchr` to pay).
-#[inline]
-fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // the lowest flagged byte is exact (a borrow only flags bytes above)
-        let m = zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')));
-        if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    bytes[i..]
-        .iter()
-        .position(|&b| b == b'"' || b == b'\\')
-        .map(|k| i + k)
 }
 
 impl<R: Read> Scanner<R> {

@@ -21,6 +21,9 @@ use serde_json::{Map, Value as Json};
 #[derive(Clone, Debug, Default)]
 pub struct FieldFilter {
     keys: Option<Vec<Box<str>>>,
+    /// A bit for each kept key's [`sketch`]: a key whose bit is clear is
+    /// not among them, found without comparing it with each.
+    sketches: u64,
     /// Also keeps keys that may name an id, matched loosely (`Handle`).
     id_keys: bool,
 }
@@ -30,6 +33,7 @@ impl FieldFilter {
     pub fn all() -> Self {
         FieldFilter {
             keys: None,
+            sketches: 0,
             id_keys: false,
         }
     }
@@ -42,8 +46,10 @@ impl FieldFilter {
             .collect();
         keys.sort();
         keys.dedup();
+        let sketches = keys.iter().fold(0, |bits, k| bits | sketch(k));
         FieldFilter {
             keys: Some(keys),
+            sketches,
             id_keys: false,
         }
     }
@@ -59,9 +65,10 @@ impl FieldFilter {
     pub fn wants(&self, key: &str) -> bool {
         match &self.keys {
             None => true,
-            // a handful of keys: a linear scan beats hashing
+            // a handful of keys: a linear scan beats hashing, and the
+            // sketch spares it for most keys a record has and no rule reads
             Some(keys) => {
-                keys.iter().any(|k| k.as_ref() == key)
+                (self.sketches & sketch(key) != 0 && keys.iter().any(|k| k.as_ref() == key))
                     || (self.id_keys && crate::eval::is_id_key(key))
             }
         }
@@ -76,6 +83,19 @@ impl FieldFilter {
     pub fn keeps_all(&self) -> bool {
         self.keys.is_none()
     }
+}
+
+/// One bit of 64 for a key, from its length and its first and last bytes.
+#[inline]
+fn sketch(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let (first, last) = (b.first().copied(), b.last().copied());
+    let mix = b
+        .len()
+        .wrapping_mul(31)
+        .wrapping_add(usize::from(first.unwrap_or(0)))
+        .wrapping_add(usize::from(last.unwrap_or(0)).wrapping_mul(7));
+    1 << (mix % 64)
 }
 
 /// Decodes one JSON value; an object keeps only the fields `filter` wants,

@@ -8,6 +8,17 @@ use super::{lists, Eval, EvalError, Frame};
 use crate::ast::Span;
 use crate::compile::{Node, Op};
 
+/// The value of `key` in an object of the record. A record decoded for
+/// the rules holds a few fields: comparing their names beats hashing one.
+#[inline]
+fn get<'a>(m: &'a serde_json::Map<String, Json>, key: &str) -> Option<&'a Json> {
+    if m.len() <= 16 {
+        m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        m.get(key)
+    }
+}
+
 impl<'a> Frame<'a> {
     /// Reads field path `i` for the first time in this record, and keeps it.
     pub(super) fn read_field(&mut self, i: u32, span: Span) -> Eval<'a> {
@@ -20,7 +31,7 @@ impl<'a> Frame<'a> {
     pub(super) fn lookup(&self, i: u32) -> Option<&'a Json> {
         let mut cur = self.record;
         for key in &self.prog.fields[i as usize] {
-            cur = cur.as_object()?.get(key)?;
+            cur = get(cur.as_object()?, key)?;
         }
         Some(cur)
     }
@@ -33,7 +44,7 @@ impl<'a> Frame<'a> {
         let mut cur = self.record;
         for (depth, key) in path.iter().enumerate() {
             match cur {
-                Json::Object(m) => match m.get(key) {
+                Json::Object(m) => match get(m, key) {
                     Some(next) => cur = next,
                     None => return Ok(Value::Missing(Missing::Field(i))),
                 },
