@@ -67,9 +67,7 @@ fn object(text: &str, filter: &FieldFilter, mut unread: Option<&mut Vec<String>>
             let start = p.i;
             p.value(1)?;
             if filter.wants(key) {
-                let mut de = serde_json::Deserializer::from_str(&text[start..p.i]);
-                let v = Strict.deserialize(&mut de).ok()?;
-                out.insert(key.to_string(), v);
+                out.insert(key.to_string(), kept(&text[start..p.i])?);
             } else if let Some(u) = unread.as_deref_mut() {
                 u.push(key.to_string());
             }
@@ -85,24 +83,31 @@ fn object(text: &str, filter: &FieldFilter, mut unread: Option<&mut Vec<String>>
     (p.i == p.b.len()).then_some(Json::Object(out))
 }
 
+/// A kept value, already checked, as serde_json reads it: text without
+/// escapes, a small whole number (a `u64`, as serde_json makes it), `true`,
+/// `false` and `null` made here, anything else by serde_json itself.
+fn kept(v: &str) -> Option<Json> {
+    let b = v.as_bytes();
+    let text = v.get(1..v.len().saturating_sub(1));
+    match b.first()? {
+        b'"' if !b.contains(&b'\\') => Some(Json::String(text?.to_string())),
+        b't' => Some(Json::Bool(true)),
+        b'f' => Some(Json::Bool(false)),
+        b'n' => Some(Json::Null),
+        b'0'..=b'9' if b.len() <= 18 && b.iter().all(u8::is_ascii_digit) => {
+            Some(Json::from(v.parse::<u64>().ok()?))
+        }
+        _ => {
+            let mut de = serde_json::Deserializer::from_str(v);
+            Strict.deserialize(&mut de).ok()
+        }
+    }
+}
+
 struct Parser<'t> {
     s: &'t str,
     b: &'t [u8],
     i: usize,
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The lowest byte of `x` (little-endian) that is `"`, `\` or a control
-/// character has its high bit set in the result (bytes above it may be
-/// flagged falsely; the lowest one is exact).
-#[inline]
-fn special(x: u64) -> u64 {
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    zero(x ^ (ONES * u64::from(b'"')))
-        | zero(x ^ (ONES * u64::from(b'\\')))
-        | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
 }
 
 impl<'t> Parser<'t> {
@@ -145,25 +150,19 @@ impl<'t> Parser<'t> {
         self.eat(b'"')?;
         let mut plain = true;
         loop {
-            // eight bytes at a time up to the next `"`, `\` or control byte
-            while let Some(chunk) = self.b.get(self.i..self.i + 8) {
-                let x = u64::from_le_bytes(chunk.try_into().ok()?);
-                let m = special(x);
-                if m != 0 {
-                    self.i += (m.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                self.i += 8;
+            let rest = &self.b[self.i..];
+            let k = memchr::memchr2(b'"', b'\\', rest)?;
+            // serde_json refuses a control character in a string (a fold,
+            // not `any`, so that it runs many bytes at a time)
+            if rest[..k].iter().fold(false, |c, &b| c | (b < 0x20)) {
+                return None;
             }
-            match self.next()? {
-                b'"' => return Some(plain),
-                b'\\' => {
-                    plain = false;
-                    self.escape()?;
-                }
-                c if c < 0x20 => return None,
-                _ => {}
+            self.i += k + 1;
+            if rest[k] == b'"' {
+                return Some(plain);
             }
+            plain = false;
+            self.escape()?;
         }
     }
 

@@ -5,11 +5,22 @@
 use super::decode;
 use crate::data::sparse::{self, FieldFilter};
 
-const RECORD: &str = r#"{"handle": "a\"b\\c", "followers": 1200, "bio": "x\ty \u00e9 [{", "tags": ["a", {"k": [1, -0.5e-3, true, null]}], "rate": 0.035, "n": -12, "nested": {"a": {"b": []}}, "e": 1E+2}"#;
+const RECORD: &str = r#"{"handle": "a\"b\\c", "followers": 1200, "bio": "x\ty \u00e9 [{", "tags": ["a", {"k": [1, -0.5e-3, true, null]}], "rate": 0.035, "n": -12, "nested": {"a": {"b": []}}, "e": 1E+2, "plain": "just text", "big": 123456789012345678901, "zero": 0, "t": true, "f": false, "z": null}"#;
 
 fn filters() -> Vec<FieldFilter> {
     vec![
-        FieldFilter::only(["followers", "tags", "rate"]),
+        FieldFilter::only([
+            "followers",
+            "tags",
+            "rate",
+            "plain",
+            "big",
+            "zero",
+            "t",
+            "f",
+            "z",
+            "n",
+        ]),
         FieldFilter::only(["handle", "bio", "nested", "e"]).with_id_keys(),
         FieldFilter::only(["nothing"]),
     ]
