@@ -3,16 +3,16 @@
 //! regexes compiled, constant lets and constant sub-expressions folded.
 //! Runs once per ruleset; records only ever meet the lowered form.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use regex::Regex;
 
-use crate::ast::{self, ArithOp, CmpOp, DeclKind, Expr, ExprKind, Order, Span, WhenMissing};
-use crate::check::Declared;
-use crate::language::regex::build_regex;
-use crate::language::value::{List, Missing, Value};
+use crate::ast::{self, ArithOp, CmpOp, Order, Span, WhenMissing};
+use crate::language::value::{List, Value};
 use crate::language::Builtin;
+
+mod lower;
+pub(crate) use lower::compile;
 
 /// Steps one creator's evaluation may take, unless raised (`--max-steps`,
 /// or [`crate::Ruleset::with_max_steps`]); the evaluator counts them
@@ -297,312 +297,6 @@ impl Program {
 /// constant is exactly what the record would have met, and this stage never
 /// imports the later one.
 pub(crate) type Folder = fn(&Node) -> Option<Value<'static>>;
-
-/// Lowers a file that [`crate::check::check`] accepted, folding constant
-/// operations with `fold`.
-pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile, fold: Folder) -> Program {
-    let declared = Declared::collect(&file);
-    let mut c = Lowering {
-        src,
-        fold,
-        sites: Vec::new(),
-        declared: &declared,
-        fields: Vec::new(),
-        field_index: HashMap::new(),
-        scope: Vec::new(),
-        lets: vec![None; declared.lets.len()],
-        in_progress: vec![false; declared.lets.len()],
-    };
-    for i in 0..declared.lets.len() {
-        c.lower_let(i);
-    }
-    let mut requirements = Vec::new();
-    let mut signals = Vec::new();
-    let mut tiers = Vec::new();
-    let mut rank = None;
-    let mut order = Order::Desc;
-    let mut tie_breaks = Vec::new();
-    let mut limit = None;
-    let mut name = None;
-    for decl in &file.decls {
-        match &decl.kind {
-            DeclKind::Ruleset(s) => name = Some(s.value.clone()),
-            DeclKind::Require(r) => requirements.push(Requirement {
-                name: r.name.name.clone(),
-                condition: c.lower(&r.condition),
-                message: r.message.as_ref().map(|m| m.value.clone()),
-                when_missing: r.when_missing.map(|(m, _)| m).unwrap_or_default(),
-                span: decl.span,
-            }),
-            DeclKind::Signal(s) => signals.push(SignalDef {
-                name: s.name.name.clone(),
-                weight: s.weight.as_ref().map_or(1.0, |w| w.value),
-                value: c.lower(&s.value),
-                span: decl.span,
-            }),
-            DeclKind::Tier(t) => tiers.push(TierDef {
-                name: t.name.name.clone(),
-                condition: t.condition.as_ref().map(|e| c.lower(e)),
-            }),
-            DeclKind::Rank(r) => {
-                rank = Some(c.lower(&r.key));
-                order = r.order.unwrap_or_default();
-                tie_breaks = r
-                    .then
-                    .iter()
-                    .map(|k| (c.lower(&k.key), k.order.unwrap_or_default()))
-                    .collect();
-            }
-            // the checker refused any other number
-            DeclKind::Limit(n) => limit = crate::check::shortlist_length(n.value).ok(),
-            DeclKind::Let(_) | DeclKind::Example(_) => {}
-        }
-    }
-    let lets = c
-        .lets
-        .into_iter()
-        .zip(&declared.lets)
-        .map(|(node, l)| LetDef {
-            name: l.name.name.clone(),
-            value: node.expect("every let was lowered"),
-        })
-        .collect();
-    let fields = c.fields;
-    let sites = c.sites;
-    Program {
-        name,
-        file: file_name.to_string(),
-        source: Arc::from(src),
-        requirements,
-        signals,
-        tiers,
-        lets,
-        rank,
-        order,
-        tie_breaks,
-        limit,
-        fields,
-        ast: file,
-        max_steps: DEFAULT_MAX_STEPS,
-        sites,
-        // read once per compiled ruleset: the date does not change mid-run
-        today: crate::language::dates::day_number(crate::language::dates::today_utc()),
-    }
-}
-
-struct Lowering<'d, 'f> {
-    src: &'d str,
-    fold: Folder,
-    sites: Vec<ListSite>,
-    declared: &'d Declared<'f>,
-    fields: Vec<Vec<String>>,
-    /// Path -> index in `fields`, so that a file reading many fields
-    /// compiles in linear time.
-    field_index: HashMap<Vec<String>, u32>,
-    scope: Vec<String>,
-    lets: Vec<Option<Node>>,
-    in_progress: Vec<bool>,
-}
-
-impl Lowering<'_, '_> {
-    fn lower_let(&mut self, i: usize) {
-        if self.lets[i].is_some() || self.in_progress[i] {
-            return;
-        }
-        self.in_progress[i] = true;
-        let saved = std::mem::take(&mut self.scope);
-        let node = self.lower(&self.declared.lets[i].value);
-        self.scope = saved;
-        self.lets[i] = Some(node);
-        self.in_progress[i] = false;
-    }
-
-    fn field(&mut self, path: Vec<String>) -> Op {
-        let next = self.fields.len() as u32;
-        let i = *self.field_index.entry(path.clone()).or_insert(next);
-        if i == next {
-            self.fields.push(path);
-        }
-        Op::Field(i)
-    }
-
-    fn lower(&mut self, e: &Expr) -> Node {
-        let node = Node {
-            op: self.lower_op(e),
-            span: e.span,
-        };
-        fold(node, self.fold)
-    }
-
-    fn bx(&mut self, e: &Expr) -> Box<Node> {
-        Box::new(self.lower(e))
-    }
-
-    fn lower_op(&mut self, e: &Expr) -> Op {
-        use ExprKind as E;
-        match &e.kind {
-            E::Number(n) => Op::Const(Value::Number(n.value)),
-            E::String(s) => Op::Const(Value::Str(s.clone().into())),
-            E::Bool(b) => Op::Const(Value::Bool(*b)),
-            E::List(xs) => Op::List(xs.iter().map(|x| self.lower(x)).collect()),
-            E::Object(_) => unreachable!("the checker allows objects only in examples"),
-            E::Paren(x) => self.lower_op(x),
-            E::Name(n) => {
-                if let Some(p) = self.scope.iter().rposition(|p| *p == n.name) {
-                    return Op::Param(p as u32);
-                }
-                if let Some(i) = self.declared.let_index(&n.name) {
-                    self.lower_let(i);
-                    return match &self.lets[i] {
-                        Some(Node {
-                            op: Op::Const(v), ..
-                        }) => Op::Const(v.clone()),
-                        _ => Op::Let(i as u32),
-                    };
-                }
-                if let Some(i) = self.declared.signal_index(&n.name) {
-                    return Op::Signal(i as u32);
-                }
-                match n.name.as_str() {
-                    "score" => Op::Score,
-                    "tier" => Op::Tier,
-                    "creator" => Op::Creator,
-                    _ => self.field(vec![n.name.clone()]),
-                }
-            }
-            E::Field(base, key) => {
-                let b = self.lower(base);
-                self.extend_path(b, &key.name)
-            }
-            E::Index(base, index) => {
-                let b = self.lower(base);
-                if let E::String(key) = &index.unparen().kind {
-                    return self.extend_path(b, key);
-                }
-                Op::Index(Box::new(b), self.bx(index))
-            }
-            E::Call(name, args) => {
-                let f = Builtin::from_name(&name.name).expect("the checker knows every function");
-                match f {
-                    Builtin::Has => Op::Has(self.bx(&args[0])),
-                    Builtin::Any | Builtin::All | Builtin::Count => {
-                        let list = self.bx(&args[0]);
-                        let ExprKind::Lambda(param, body) = &args[1].kind else {
-                            unreachable!("the checker requires a lambda")
-                        };
-                        self.scope.push(param.name.clone());
-                        let body = self.bx(body);
-                        self.scope.pop();
-                        Op::Lambda(f, list, body)
-                    }
-                    _ if is_list_form(f, args) => self.each(f, args),
-                    _ => Op::Call(f, args.iter().map(|a| self.lower(a)).collect()),
-                }
-            }
-            E::Lambda(..) => unreachable!("the checker allows lambdas only in list functions"),
-            E::Missing => Op::Const(Value::Missing(Missing::Written(e.span))),
-            E::Not(x) => Op::Not(self.bx(x)),
-            E::Neg(x) => Op::Neg(self.bx(x)),
-            E::And(a, b) => Op::And(self.bx(a), self.bx(b)),
-            E::Or(a, b) => Op::Or(self.bx(a), self.bx(b)),
-            E::Arith(op, a, b) => Op::Arith(*op, self.bx(a), self.bx(b)),
-            E::Coalesce(a, b) => Op::Coalesce(self.bx(a), self.bx(b)),
-            E::Compare(op, a, b) => Op::Compare(*op, self.bx(a), self.bx(b)),
-            E::Between(x, lo, hi) => Op::Between(self.bx(x), self.bx(lo), self.bx(hi)),
-            E::In {
-                item,
-                list,
-                negated,
-            } => Op::In(self.bx(item), self.bx(list), *negated),
-            E::Contains(a, b) => Op::Contains(self.bx(a), self.bx(b)),
-            E::Matches(a, pattern) => {
-                let a = self.bx(a);
-                let p = self.lower(pattern);
-                let Op::Const(Value::Str(text)) = &p.op else {
-                    unreachable!("the checker requires a constant pattern")
-                };
-                let re = build_regex(text).expect("the checker compiled this pattern");
-                Op::Matches(a, Arc::new(Pattern::new(re)))
-            }
-            E::If(c, a, b) => Op::If(self.bx(c), self.bx(a), self.bx(b)),
-        }
-    }
-
-    /// A list function's call: the list, the lambda's body under its
-    /// parameter, and a site that names its elements in reasons.
-    fn each(&mut self, f: Builtin, args: &[Expr]) -> Op {
-        let list = self.bx(&args[0]);
-        let (lambda, body, path) = match args.get(1).map(|a| (a, &a.kind)) {
-            Some((a, ExprKind::Lambda(param, body))) => {
-                self.scope.push(param.name.clone());
-                let node = self.bx(body);
-                self.scope.pop();
-                let path = param_path(self.src, &param.name, body);
-                (Some(a.span), Some(node), path)
-            }
-            _ => (None, None, None),
-        };
-        self.sites.push(ListSite {
-            list: args[0].span,
-            lambda,
-            body: body.as_ref().map(|b| b.span),
-            path,
-        });
-        Op::Each(f, list, body, (self.sites.len() - 1) as u32)
-    }
-
-    /// `x.key`: a longer field path when `x` is one, else a lookup.
-    fn extend_path(&mut self, base: Node, key: &str) -> Op {
-        match base.op {
-            Op::Field(i) => {
-                let mut path = self.fields[i as usize].clone();
-                path.push(key.to_string());
-                self.field(path)
-            }
-            Op::Creator => self.field(vec![key.to_string()]),
-            _ => Op::Get(Box::new(base), key.to_string()),
-        }
-    }
-}
-
-/// True for a call that `Op::Each` runs: `map`, `filter`, `first`, and an
-/// aggregate over one list, with or without a lambda (`min(a, b)` of two
-/// numbers stays a plain call).
-fn is_list_form(f: Builtin, args: &[Expr]) -> bool {
-    use Builtin::*;
-    let lambda_last = args
-        .last()
-        .is_some_and(|a| matches!(a.kind, ExprKind::Lambda(..)));
-    match f {
-        Map | Filter | First => true,
-        Sum | Avg | Median => true,
-        Min | Max => args.len() == 1 || (args.len() == 2 && lambda_last),
-        _ => false,
-    }
-}
-
-/// What follows the parameter when `body` is a field path on it:
-/// `.likes` for `p => p.likes`, `["Like Count"]` for `p => p["Like Count"]`.
-fn param_path(src: &str, param: &str, body: &Expr) -> Option<String> {
-    let mut e = body.unparen();
-    loop {
-        match &e.kind {
-            ExprKind::Name(n) if n.name == param => break,
-            ExprKind::Field(base, _) => e = base.unparen(),
-            ExprKind::Index(base, i)
-                if matches!(i.unparen().kind, ExprKind::String(_) | ExprKind::Number(_)) =>
-            {
-                e = base.unparen()
-            }
-            _ => return None,
-        }
-    }
-    let body = body.unparen();
-    let text = src.get(body.span.start..body.span.end)?;
-    let rest = text.strip_prefix(param)?;
-    (!rest.is_empty()).then(|| rest.trim().to_string())
-}
-
 /// Replaces an operation whose operands are all constants by its value.
 fn fold(node: Node, evaluate: Folder) -> Node {
     let foldable = match &node.op {
@@ -645,8 +339,11 @@ pub(crate) fn into_static(v: Value<'_>) -> Option<Value<'static>> {
         Value::Bool(b) => Value::Bool(b),
         Value::Str(s) => Value::Str(s.into_owned().into()),
         Value::List(xs) => {
+            // hashed once here, looked up by every record
             let items: Option<Vec<Value<'static>>> = xs.iter().map(into_static).collect();
-            Value::List(List::Built(items?.into()))
+            Value::List(List::Const(Arc::new(
+                crate::language::sets::ConstList::new(items?),
+            )))
         }
         Value::Object(_) => return None,
         Value::Date(secs) => Value::Date(secs),

@@ -256,29 +256,7 @@ pub(super) fn read_rows<R: BufRead>(
     let mut lines = Lines::new(reader);
     let mut parser = RowParser::new(delimiter);
     let mut probe = RowParser::new(delimiter);
-    // the header: the first line that is not blank
-    let first = loop {
-        match lines.next()? {
-            None => return Err(Fault::empty()),
-            Some(l) if l.too_long.is_some() => {
-                return Err(Fault::at(
-                    "the header row is longer than a record may hold (16.0 MiB)",
-                    l.number,
-                    1,
-                ))
-            }
-            Some(l) if l.bytes.trim_ascii().is_empty() => continue,
-            Some(l) => break l,
-        }
-    };
-    if gather(&mut lines, &mut parser, &mut probe, &first, None)?.is_some() {
-        return Err(Fault::at(
-            "the header's quote that opens here is never closed",
-            parser.opened.0,
-            1,
-        )
-        .with_help("close the quote (a `\"` inside a quoted name is written `\"\"`)"));
-    }
+    read_header(&mut lines, &mut parser, &mut probe)?;
     let header = header_names(&parser, notes)?;
     let mut n = 0;
     // rows over several lines: how many, the first, the lines they hold
@@ -309,20 +287,9 @@ pub(super) fn read_rows<R: BufRead>(
             }
         };
         if comma_watch {
-            if let Some((name, cell)) = header
-                .iter()
-                .zip(parser.cells())
-                .find(|(_, c)| looks_decimal_comma(c))
-            {
+            if let Some(note) = decimal_comma_note(&header, &parser, line.number) {
                 comma_watch = false;
-                notes.push(Note {
-                    code: "influence::decimal-comma",
-                    message: format!(
-                        "line {}: the cell `{name}` reads `{}`, which looks like a number written with a decimal comma (the cells are split by `;`): without --decimal-comma it is no number, and number() takes its comma for a thousands separator (`4,2` is 42). Pass --decimal-comma to read `4,2` as 4.2 and `12.400` as 12400",
-                        line.number,
-                        String::from_utf8_lossy(cell).trim()
-                    ),
-                });
+                notes.push(note);
             }
         }
         if item.is_ok() && parser.last_line > line.number {
@@ -339,17 +306,71 @@ pub(super) fn read_rows<R: BufRead>(
         n += 1;
     }
     if spanning > 0 {
-        notes.push(Note {
-            code: "influence::multi-line-rows",
-            message: format!(
-                "{spanning} row{} hold{} quoted cells with line breaks (the first at line {first_spanning}): {extra_lines} line{} of data continue the row before them, so the file has fewer records than lines",
-                if spanning == 1 { "" } else { "s" },
-                if spanning == 1 { "s" } else { "" },
-                if extra_lines == 1 { "" } else { "s" },
-            ),
-        });
+        notes.push(multi_line_note(spanning, first_spanning, extra_lines));
     }
     Ok(n)
+}
+
+/// Reads the header, the first line that is not blank, into `parser`.
+fn read_header<R: BufRead>(
+    lines: &mut Lines<R>,
+    parser: &mut RowParser,
+    probe: &mut RowParser,
+) -> Result<(), Fault> {
+    // the header: the first line that is not blank
+    let first = loop {
+        match lines.next()? {
+            None => return Err(Fault::empty()),
+            Some(l) if l.too_long.is_some() => {
+                return Err(Fault::at(
+                    "the header row is longer than a record may hold (16.0 MiB)",
+                    l.number,
+                    1,
+                ))
+            }
+            Some(l) if l.bytes.trim_ascii().is_empty() => continue,
+            Some(l) => break l,
+        }
+    };
+    if gather(lines, parser, probe, &first, None)?.is_some() {
+        return Err(Fault::at(
+            "the header's quote that opens here is never closed",
+            parser.opened.0,
+            1,
+        )
+        .with_help("close the quote (a `\"` inside a quoted name is written `\"\"`)"));
+    }
+    Ok(())
+}
+
+/// The note on the first cell of a row read with `;` between cells that
+/// looks like a number written with a decimal comma.
+fn decimal_comma_note(header: &[String], parser: &RowParser, line: usize) -> Option<Note> {
+    let (name, cell) = header
+        .iter()
+        .zip(parser.cells())
+        .find(|(_, c)| looks_decimal_comma(c))?;
+    Some(Note {
+        code: "influence::decimal-comma",
+        message: format!(
+            "line {}: the cell `{name}` reads `{}`, which looks like a number written with a decimal comma (the cells are split by `;`): without --decimal-comma it is no number, and number() takes its comma for a thousands separator (`4,2` is 42). Pass --decimal-comma to read `4,2` as 4.2 and `12.400` as 12400",
+            line,
+            String::from_utf8_lossy(cell).trim()
+        ),
+    })
+}
+
+/// The note on rows whose quoted cells hold line breaks.
+fn multi_line_note(spanning: usize, first_spanning: usize, extra_lines: usize) -> Note {
+    Note {
+        code: "influence::multi-line-rows",
+        message: format!(
+            "{spanning} row{} hold{} quoted cells with line breaks (the first at line {first_spanning}): {extra_lines} line{} of data continue the row before them, so the file has fewer records than lines",
+            if spanning == 1 { "" } else { "s" },
+            if spanning == 1 { "s" } else { "" },
+            if extra_lines == 1 { "" } else { "s" },
+        ),
+    }
 }
 
 /// The header's names. A name given twice keeps it the first time; a later

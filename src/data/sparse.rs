@@ -21,6 +21,9 @@ use serde_json::{Map, Value as Json};
 #[derive(Clone, Debug, Default)]
 pub struct FieldFilter {
     keys: Option<Vec<Box<str>>>,
+    /// A bit for each kept key's [`sketch`]: a key whose bit is clear is
+    /// not among them, found without comparing it with each.
+    sketches: u64,
     /// Also keeps keys that may name an id, matched loosely (`Handle`).
     id_keys: bool,
 }
@@ -30,6 +33,7 @@ impl FieldFilter {
     pub fn all() -> Self {
         FieldFilter {
             keys: None,
+            sketches: 0,
             id_keys: false,
         }
     }
@@ -42,8 +46,10 @@ impl FieldFilter {
             .collect();
         keys.sort();
         keys.dedup();
+        let sketches = keys.iter().fold(0, |bits, k| bits | sketch(k));
         FieldFilter {
             keys: Some(keys),
+            sketches,
             id_keys: false,
         }
     }
@@ -59,18 +65,37 @@ impl FieldFilter {
     pub fn wants(&self, key: &str) -> bool {
         match &self.keys {
             None => true,
-            // a handful of keys: a linear scan beats hashing
+            // a handful of keys: a linear scan beats hashing, and the
+            // sketch spares it for most keys a record has and no rule reads
             Some(keys) => {
-                keys.iter().any(|k| k.as_ref() == key)
+                (self.sketches & sketch(key) != 0 && keys.iter().any(|k| k.as_ref() == key))
                     || (self.id_keys && crate::language::ids::is_id_key(key))
             }
         }
+    }
+
+    /// How many fields a record may keep, about: the room to make for them.
+    pub(super) fn size_hint(&self) -> usize {
+        self.keys.as_ref().map_or(0, Vec::len) + usize::from(self.id_keys)
     }
 
     /// True when every field is kept.
     pub fn keeps_all(&self) -> bool {
         self.keys.is_none()
     }
+}
+
+/// One bit of 64 for a key, from its length and its first and last bytes.
+#[inline]
+fn sketch(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let (first, last) = (b.first().copied(), b.last().copied());
+    let mix = b
+        .len()
+        .wrapping_mul(31)
+        .wrapping_add(usize::from(first.unwrap_or(0)))
+        .wrapping_add(usize::from(last.unwrap_or(0)).wrapping_mul(7));
+    1 << (mix % 64)
 }
 
 /// Decodes one JSON value; an object keeps only the fields `filter` wants,
@@ -86,6 +111,20 @@ pub fn decode(
         de.end()?;
         return Ok(v);
     }
+    let mut unread = unread;
+    if let Some(v) = super::fast::decode(text, filter, unread.as_deref_mut()) {
+        return Ok(v);
+    }
+    decode_full(text, filter, unread)
+}
+
+/// [`decode`] of a sparse filter without its fast path: serde_json's
+/// parser drives, which gives the exact error.
+pub(super) fn decode_full(
+    text: &str,
+    filter: &FieldFilter,
+    unread: Option<&mut Vec<String>>,
+) -> Result<Json, serde_json::Error> {
     let mut unread = unread;
     let before = unread.as_ref().map_or(0, |u| u.len());
     match sparse(text, filter, unread.as_deref_mut(), true) {
@@ -253,7 +292,7 @@ const MAYBE_TWICE: &str = "\u{0}two keys hash alike";
 /// without keeping the keys (or allocating, for up to 24 of them): the
 /// skipped fields of every record pass here. Equal hashes send the record
 /// to an exact check, so a collision costs time, never a wrong verdict.
-struct KeyHashes {
+pub(super) struct KeyHashes {
     on: bool,
     /// Open addressing, 0 for empty (every hash has its low bit set);
     /// small, as it is made for every object (the bigger, the more to zero).
@@ -266,7 +305,7 @@ struct KeyHashes {
 impl KeyHashes {
     // built where it is used, not copied there
     #[inline(always)]
-    fn new(on: bool) -> Self {
+    pub(super) fn new(on: bool) -> Self {
         KeyHashes {
             on,
             slots: [0; 32],
@@ -277,7 +316,7 @@ impl KeyHashes {
 
     /// False when a key with the same hash came before.
     #[inline]
-    fn insert(&mut self, key: &str) -> bool {
+    pub(super) fn insert(&mut self, key: &str) -> bool {
         if !self.on {
             return true;
         }
@@ -345,7 +384,7 @@ fn twice<E: serde::de::Error>(key: &str) -> E {
 
 /// A value decoded in full, as serde_json's own `Value` would be, except
 /// that a key given twice in an object is an error.
-struct Strict;
+pub(super) struct Strict;
 
 impl<'de> DeserializeSeed<'de> for Strict {
     type Value = Json;

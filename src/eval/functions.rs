@@ -187,15 +187,21 @@ fn math<'a>(
     })
 }
 
-/// `overlap(a, b)`: distinct elements of `a` equal to some element of `b`.
+/// `overlap(a, b)`: distinct elements of `a` equal to some element of `b`:
+/// the keys the two share (keys match exactly when `==` holds), which is
+/// symmetric. A constant list's keys were hashed when compiled; else `b`'s
+/// are, once: linear in the two lengths, where comparing every pair would
+/// take their product.
 fn overlap<'a>(a: &List<'_>, b: &List<'_>) -> Value<'a> {
-    // Keys that match exactly when `==` holds make this linear in the two
-    // lengths; comparing every pair would take their product.
-    let in_b: HashSet<EqualityKey> = b.iter().filter_map(Value::into_equality_key).collect();
-    let common: HashSet<EqualityKey> = a
-        .iter()
-        .filter_map(Value::into_equality_key)
-        .filter(|k| in_b.contains(k))
-        .collect();
-    Value::Number(common.len() as f64)
+    use crate::language::sets::count_common;
+    let common = match (a, b) {
+        (_, List::Const(c)) => count_common(a.iter(), c.keys()),
+        (List::Const(c), _) => count_common(b.iter(), c.keys()),
+        _ => {
+            let in_b: HashSet<EqualityKey> =
+                b.iter().filter_map(Value::into_equality_key).collect();
+            count_common(a.iter(), &in_b)
+        }
+    };
+    Value::Number(common as f64)
 }

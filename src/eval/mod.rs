@@ -9,6 +9,7 @@ mod convert;
 // the language owns values and dates; evaluation reads them here too
 pub use crate::language::dates;
 mod error;
+mod fields;
 pub mod functions;
 pub(crate) mod lists;
 pub(crate) mod reasons;
@@ -153,43 +154,6 @@ impl<'a> Frame<'a> {
         Ok(None)
     }
 
-    /// The JSON at a field path, if every step is an object that has it.
-    pub(crate) fn lookup(&self, i: u32) -> Option<&'a Json> {
-        let mut cur = self.record;
-        for key in &self.prog.fields[i as usize] {
-            cur = cur.as_object()?.get(key)?;
-        }
-        Some(cur)
-    }
-
-    /// Reads a field path. Absent or `null` anywhere on the way is missing;
-    /// a path through a value that is not an object (`audience` is 5) is a
-    /// wrong-kind error, so damaged records are not silently passed.
-    fn field(&self, i: u32, span: Span) -> Eval<'a> {
-        let path = &self.prog.fields[i as usize];
-        let mut cur = self.record;
-        for (depth, key) in path.iter().enumerate() {
-            match cur {
-                Json::Object(m) => match m.get(key) {
-                    Some(next) => cur = next,
-                    None => return Ok(Value::Missing(Missing::Field(i))),
-                },
-                Json::Null => return Ok(Value::Missing(Missing::Field(i))),
-                Json::Array(_) => {
-                    // `recentPosts.likes` over a list of posts: say how
-                    let parent = path[..depth].join(".");
-                    return Err(EvalError::list_has_no_fields(&parent, key, span));
-                }
-                other => {
-                    let parent = path[..depth].join(".");
-                    let v = Value::from_json(other, Missing::Field(i));
-                    return Err(EvalError::wrong_kind(&v, Kind::Object, &parent, span));
-                }
-            }
-        }
-        Ok(Value::from_json(cur, Missing::Field(i)))
-    }
-
     fn num(&mut self, n: &'a Node) -> Result<Option<f64>, EvalError> {
         let v = self.eval(n)?;
         want_number(&v, self.text(n), n.span)
@@ -217,7 +181,17 @@ impl<'a> Frame<'a> {
     /// so no embedder's thread overflows.
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
         self.charge(1, n.span)?;
-        stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n))
+        // a leaf recurses no deeper: read it without checking the stack,
+        // which costs more than reading a constant or a kept field
+        match &n.op {
+            Op::Const(v) => Ok(v.clone()),
+            Op::Field(i) => match &self.fields[*i as usize] {
+                Some(v) => Ok(v.clone()),
+                None => self.read_field(*i, n.span),
+            },
+            Op::Param(i) => Ok(self.params[*i as usize].clone()),
+            _ => stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n)),
+        }
     }
 
     /// True once the step budget is spent: every later step fails alike.
@@ -241,11 +215,7 @@ impl<'a> Frame<'a> {
             Op::Const(v) => v.clone(),
             Op::Field(i) => match &self.fields[*i as usize] {
                 Some(v) => v.clone(),
-                None => {
-                    let v = self.field(*i, n.span)?;
-                    self.fields[*i as usize] = Some(v.clone());
-                    v
-                }
+                None => self.read_field(*i, n.span)?,
             },
             Op::Creator => Value::from_json(self.record, Missing::Element(n.span)),
             Op::Param(i) => self.params[*i as usize].clone(),
@@ -407,6 +377,14 @@ impl<'a> Frame<'a> {
                 match (&x, &xs) {
                     (Value::Missing(_), _) => x,
                     (_, Value::Missing(_)) => xs,
+                    (_, Value::List(List::Const(c))) if c.find_scalar(&x).is_some() => {
+                        self.charge(c.items().len() as u64, n.span)?;
+                        match c.find_scalar(&x) {
+                            Some(Err(m)) => m.clone().in_list(list.span),
+                            Some(Ok(found)) => Value::Bool(found != *negated),
+                            None => unreachable!("checked by the guard"),
+                        }
+                    }
                     (_, Value::List(items)) => {
                         self.charge(items.len() as u64, n.span)?;
                         // three-valued: not found among known elements, but a
@@ -511,56 +489,6 @@ impl<'a> Frame<'a> {
             Op::Lambda(f, list, body) => self.lambda(*f, list, body)?,
             Op::Each(f, list, body, site) => self.each(*f, list, body.as_deref(), *site, n.span)?,
         })
-    }
-
-    fn compare(
-        &mut self,
-        op: crate::ast::CmpOp,
-        x: &Value<'a>,
-        y: &Value<'a>,
-        a: &'a Node,
-        b: &'a Node,
-    ) -> Eval<'a> {
-        use crate::ast::CmpOp::*;
-        if let Value::Missing(_) = x {
-            return Ok(x.clone());
-        }
-        if let Value::Missing(_) = y {
-            return Ok(y.clone());
-        }
-        Ok(Value::Bool(match op {
-            // lists holding a missing element compare as missing
-            Eq | Ne => match x.equals(y) {
-                Some(eq) => eq == (op == Eq),
-                None => return Ok(Value::Missing(Missing::InList(a.span))),
-            },
-            _ => match x.order(y) {
-                Ok(ord) => op.holds(ord),
-                Err((kx, ky)) => {
-                    // Blame the side read from data rather than a constant;
-                    // between a number and text, the text (a number written
-                    // as "3.3k" is the usual culprit); else whichever side
-                    // cannot be ordered at all.
-                    let orderable = |k: Kind| matches!(k, Kind::Number | Kind::String | Kind::Date);
-                    let blame_right = if matches!(a.op, Op::Const(_)) {
-                        true
-                    } else if matches!(b.op, Op::Const(_)) {
-                        false
-                    } else if orderable(kx) && orderable(ky) {
-                        ky == Kind::String
-                    } else {
-                        orderable(kx)
-                    };
-                    let (bad, node, other) = if blame_right { (y, b, kx) } else { (x, a, ky) };
-                    let need = if orderable(other) {
-                        other
-                    } else {
-                        Kind::Number
-                    };
-                    return Err(EvalError::wrong_kind(bad, need, self.text(node), node.span));
-                }
-            },
-        }))
     }
 }
 

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod kind;
 pub mod paths;
 pub mod regex;
+pub mod sets;
 pub mod value;
 
 pub use builtins::{Builtin, Param};

@@ -55,6 +55,8 @@ pub enum List<'a> {
     Json(&'a [Json]),
     /// A list literal or computed list.
     Built(Arc<[Value<'a>]>),
+    /// A list of constants, its elements' keys hashed when compiled.
+    Const(Arc<super::sets::ConstList>),
 }
 
 impl<'a> List<'a> {
@@ -63,6 +65,7 @@ impl<'a> List<'a> {
         match self {
             List::Json(xs) => xs.len(),
             List::Built(xs) => xs.len(),
+            List::Const(c) => c.items().len(),
         }
     }
     /// The element at `i`.
@@ -72,6 +75,7 @@ impl<'a> List<'a> {
                 .get(i)
                 .map(|j| Value::from_json(j, Missing::InList(Span::default()))),
             List::Built(xs) => xs.get(i).cloned(),
+            List::Const(c) => c.items().get(i).cloned(),
         }
     }
     /// The elements in order.

@@ -1,0 +1,125 @@
+//! The fast path never accepts what the full decoder refuses and never
+//! gives another value: checked on hand-picked hostile records and on
+//! every one-byte change of a plain record.
+
+use super::decode;
+use crate::data::sparse::{self, FieldFilter};
+
+const RECORD: &str = r#"{"handle": "a\"b\\c", "followers": 1200, "bio": "x\ty \u00e9 [{", "tags": ["a", {"k": [1, -0.5e-3, true, null]}], "rate": 0.035, "n": -12, "nested": {"a": {"b": []}}, "e": 1E+2, "plain": "just text", "big": 123456789012345678901, "zero": 0, "t": true, "f": false, "z": null}"#;
+
+fn filters() -> Vec<FieldFilter> {
+    vec![
+        FieldFilter::only([
+            "followers",
+            "tags",
+            "rate",
+            "plain",
+            "big",
+            "zero",
+            "t",
+            "f",
+            "z",
+            "n",
+        ]),
+        FieldFilter::only(["handle", "bio", "nested", "e"]).with_id_keys(),
+        FieldFilter::only(["nothing"]),
+    ]
+}
+
+/// The fast path gives the full decoder's value and unread names, or
+/// leaves the record to it (unread untouched); it is never the only one
+/// to accept a record.
+fn agrees(text: &str) -> bool {
+    let mut any = false;
+    for filter in filters() {
+        let mut fast_unread = vec!["before".to_string()];
+        let fast = decode(text, &filter, Some(&mut fast_unread));
+        let Some(fast) = fast else {
+            assert_eq!(fast_unread, ["before"], "unread left as it was: {text}");
+            continue;
+        };
+        any = true;
+        // the full decoder alone (the filter's own path minus the fast one)
+        let mut slow_unread = vec!["before".to_string()];
+        let slow = full(text, &filter, &mut slow_unread);
+        match slow {
+            Ok(v) => {
+                assert_eq!(fast, v, "{text}");
+                assert_eq!(fast_unread, slow_unread, "{text}");
+            }
+            Err(e) => panic!("the fast path accepted what the full decoder refuses ({e}): {text}"),
+        }
+    }
+    any
+}
+
+fn full(
+    text: &str,
+    filter: &FieldFilter,
+    unread: &mut Vec<String>,
+) -> Result<serde_json::Value, serde_json::Error> {
+    sparse::decode_full(text, filter, Some(unread))
+}
+
+#[test]
+fn a_plain_record_takes_the_fast_path_with_the_same_values() {
+    assert!(agrees(RECORD));
+    assert!(agrees("{}"));
+    assert!(agrees(" \r\n{ \"followers\" : 5 }\n"));
+}
+
+#[test]
+fn hostile_records_are_left_to_the_full_decoder() {
+    let hostile = [
+        r#"{"followers": 1, "followers": 2}"#,
+        r#"{"x": {"a": 1, "a": 2}}"#,
+        r#"{"x": 1e400}"#,
+        r#"{"x": -1e400}"#,
+        &format!(r#"{{"x": {}}}"#, "9".repeat(400)),
+        r#"{"x": 01}"#,
+        r#"{"x": 1.}"#,
+        r#"{"x": .5}"#,
+        r#"{"x": -}"#,
+        r#"{"x": 1e}"#,
+        r#"{"x": "a	b"}"#,
+        r#"{"x": "\ud800"}"#,
+        r#"{"x": "\ud83d\ude00"}"#,
+        r#"{"x": "\u+041"}"#,
+        r#"{"x": "\q"}"#,
+        r#"{"x": tru}"#,
+        r#"{"x": nulls}"#,
+        r#"{"x": [1, ]}"#,
+        r#"{"x": 1,}"#,
+        r#"{"x": 1} 2"#,
+        r#"{"x": 1"#,
+        r#"{"x" 1}"#,
+        r#"{"a\u0062": 1}"#,
+        r#"[1, 2]"#,
+        r#"42"#,
+        &format!("{{\"x\": {}1{}}}", "[".repeat(130), "]".repeat(130)),
+        &format!("{{\"x\": {}1{}}}", "[".repeat(99), "]".repeat(99)),
+    ];
+    for text in hostile {
+        agrees(text);
+    }
+}
+
+#[test]
+fn every_one_byte_change_of_a_record_agrees() {
+    let bytes = RECORD.as_bytes();
+    let swaps = b" \"\\{}[],:0-.eE+tnu\t\x01x";
+    for i in 0..bytes.len() {
+        let mut cut = bytes.to_vec();
+        cut.remove(i);
+        if let Ok(text) = std::str::from_utf8(&cut) {
+            agrees(text);
+        }
+        for &b in swaps {
+            let mut changed = bytes.to_vec();
+            changed[i] = b;
+            if let Ok(text) = std::str::from_utf8(&changed) {
+                agrees(text);
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Reading a record's fields and comparing values, for the evaluator:
+//! each field path is read once per record, then kept in its slot.
+
+use serde_json::Value as Json;
+
+use super::value::{Kind, Missing, Value};
+use super::{Eval, EvalError, Frame};
+use crate::ast::Span;
+use crate::compile::{Node, Op};
+
+/// The value of `key` in an object of the record. A record decoded for
+/// the rules holds a few fields: comparing their names beats hashing one.
+#[inline]
+fn get<'a>(m: &'a serde_json::Map<String, Json>, key: &str) -> Option<&'a Json> {
+    if m.len() <= 16 {
+        m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        m.get(key)
+    }
+}
+
+impl<'a> Frame<'a> {
+    /// Reads field path `i` for the first time in this record, and keeps it.
+    pub(super) fn read_field(&mut self, i: u32, span: Span) -> Eval<'a> {
+        let v = self.field(i, span)?;
+        self.fields[i as usize] = Some(v.clone());
+        Ok(v)
+    }
+
+    /// The JSON at a field path, if every step is an object that has it.
+    pub(crate) fn lookup(&self, i: u32) -> Option<&'a Json> {
+        let mut cur = self.record;
+        for key in &self.prog.fields[i as usize] {
+            cur = get(cur.as_object()?, key)?;
+        }
+        Some(cur)
+    }
+
+    /// Reads a field path. Absent or `null` anywhere on the way is missing;
+    /// a path through a value that is not an object (`audience` is 5) is a
+    /// wrong-kind error, so damaged records are not silently passed.
+    pub(super) fn field(&self, i: u32, span: Span) -> Eval<'a> {
+        let path = &self.prog.fields[i as usize];
+        let mut cur = self.record;
+        for (depth, key) in path.iter().enumerate() {
+            match cur {
+                Json::Object(m) => match get(m, key) {
+                    Some(next) => cur = next,
+                    None => return Ok(Value::Missing(Missing::Field(i))),
+                },
+                Json::Null => return Ok(Value::Missing(Missing::Field(i))),
+                Json::Array(_) => {
+                    // `recentPosts.likes` over a list of posts: say how
+                    let parent = path[..depth].join(".");
+                    return Err(EvalError::list_has_no_fields(&parent, key, span));
+                }
+                other => {
+                    let parent = path[..depth].join(".");
+                    let v = Value::from_json(other, Missing::Field(i));
+                    return Err(EvalError::wrong_kind(&v, Kind::Object, &parent, span));
+                }
+            }
+        }
+        Ok(Value::from_json(cur, Missing::Field(i)))
+    }
+
+    pub(super) fn compare(
+        &mut self,
+        op: crate::ast::CmpOp,
+        x: &Value<'a>,
+        y: &Value<'a>,
+        a: &'a Node,
+        b: &'a Node,
+    ) -> Eval<'a> {
+        use crate::ast::CmpOp::*;
+        if let Value::Missing(_) = x {
+            return Ok(x.clone());
+        }
+        if let Value::Missing(_) = y {
+            return Ok(y.clone());
+        }
+        Ok(Value::Bool(match op {
+            // lists holding a missing element compare as missing
+            Eq | Ne => match x.equals(y) {
+                Some(eq) => eq == (op == Eq),
+                None => return Ok(Value::Missing(Missing::InList(a.span))),
+            },
+            _ => match x.order(y) {
+                Ok(ord) => op.holds(ord),
+                Err((kx, ky)) => {
+                    // Blame the side read from data rather than a constant;
+                    // between a number and text, the text (a number written
+                    // as "3.3k" is the usual culprit); else whichever side
+                    // cannot be ordered at all.
+                    let orderable = |k: Kind| matches!(k, Kind::Number | Kind::String | Kind::Date);
+                    let blame_right = if matches!(a.op, Op::Const(_)) {
+                        true
+                    } else if matches!(b.op, Op::Const(_)) {
+                        false
+                    } else if orderable(kx) && orderable(ky) {
+                        ky == Kind::String
+                    } else {
+                        orderable(kx)
+                    };
+                    let (bad, node, other) = if blame_right { (y, b, kx) } else { (x, a, ky) };
+                    let need = if orderable(other) {
+                        other
+                    } else {
+                        Kind::Number
+                    };
+                    return Err(EvalError::wrong_kind(bad, need, self.text(node), node.span));
+                }
+            },
+        }))
+    }
+}
