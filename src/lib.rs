@@ -47,7 +47,7 @@ pub mod examples;
 pub mod fmt;
 pub mod human;
 pub mod report;
-mod screen;
+pub mod run;
 pub mod syntax;
 
 use std::path::Path;
@@ -60,6 +60,7 @@ pub use eval::{Failure, Status, Verdict};
 /// The date crate of [`RunOptions::today`] and [`Ruleset::with_today`].
 pub use jiff;
 pub use report::{Report, Screening};
+pub use run::{IntoRecord, Run};
 
 /// How a batch of records is screened.
 #[derive(Clone, Debug, Default)]
@@ -76,9 +77,8 @@ pub struct RunOptions {
     /// The run's date, that `days_since` counts to (`--today`); `None`:
     /// the ruleset's own ([`Ruleset::with_today`], else today in UTC, read
     /// by the clock once when the ruleset is compiled). [`Ruleset::screen`]
-    /// honours it; [`Ruleset::screening`] and [`Ruleset::explaining`]
-    /// borrow the ruleset and use its date, so set it there with
-    /// [`Ruleset::with_today`].
+    /// honours it; [`Run`] borrows the ruleset and uses its date, so set
+    /// it there with [`Ruleset::with_today`].
     pub today: Option<jiff::civil::Date>,
     /// The creator's own fields each verdict carries for a report's rows
     /// (`--columns`); a column no record has is an error.
@@ -244,60 +244,49 @@ impl Ruleset {
         &self.program
     }
 
-    /// Evaluates one record. Its id comes from the default id fields.
+    /// Evaluates one record (evaluate, screen and explain are the three
+    /// things a ruleset does: one record, many, one creator in detail).
+    /// Its id comes from the default id fields.
     pub fn evaluate(&self, record: &Json) -> Verdict {
         self.program.evaluate(record, 0, None)
     }
 
-    /// Evaluates one record at `position` in its input, with `id_field`.
+    /// [`Ruleset::evaluate`], the record being at `position` (0-based) in
+    /// its input, its id read from `id_field` (a dotted path) when given.
     pub fn evaluate_at(&self, record: &Json, position: usize, id_field: Option<&str>) -> Verdict {
         self.program.evaluate(record, position, id_field)
     }
 
-    /// Evaluates a record as read from a data file, at `position` (0-based)
-    /// in its input: a damaged record becomes a creator with status
-    /// `error`, id `#N`, and a reason that starts with its line.
-    pub fn evaluate_record(
-        &self,
-        record: &data::Record,
-        position: usize,
-        id_field: Option<&str>,
-    ) -> Verdict {
-        self.verdict_of(record, position, id_field, true)
+    /// [`Ruleset::evaluate`] for a record as read from a data file: a
+    /// damaged record becomes a creator with status `error`, id `#N`, and
+    /// a reason that starts with its line.
+    pub fn evaluate_record(&self, record: &data::Record, id_field: Option<&str>) -> Verdict {
+        self.verdict_of(record, Some(record.line), id_field, true)
     }
 
-    /// As [`Ruleset::evaluate_record`]; `reasons` as in [`Program::evaluate_with`].
+    /// The one evaluation of the run engine ([`run`]): a record as read,
+    /// a record that is not an object saying on which `line` it starts
+    /// (when known); `reasons` as in [`Program::evaluate_with`].
     pub(crate) fn verdict_of(
         &self,
         record: &data::Record,
-        position: usize,
-        id_field: Option<&str>,
-        reasons: bool,
-    ) -> Verdict {
-        match &record.item {
-            Ok(r) => self.verdict_at(r, position, Some(record.line), id_field, reasons),
-            Err(damage) => Verdict::error(
-                format!("#{}", position + 1),
-                position,
-                "record",
-                format!("line {}: {}", record.line, damage.0),
-            ),
-        }
-    }
-
-    /// Evaluates one record; a record that is not an object says on which
-    /// `line` it starts, when known.
-    fn verdict_at(
-        &self,
-        record: &Json,
-        position: usize,
         line: Option<usize>,
         id_field: Option<&str>,
         reasons: bool,
     ) -> Verdict {
-        let mut v = self
-            .program
-            .evaluate_with(record, position, id_field, reasons);
+        let position = record.position;
+        let r = match &record.item {
+            Ok(r) => r,
+            Err(damage) => {
+                return Verdict::error(
+                    format!("#{}", position + 1),
+                    position,
+                    "record",
+                    format!("line {}: {}", record.line, damage.0),
+                )
+            }
+        };
+        let mut v = self.program.evaluate_with(r, position, id_field, reasons);
         if let (Some(line), Status::Error) = (line, v.status) {
             if let Some(f) = v.failed.first_mut() {
                 if f.rule == "record" {
@@ -308,36 +297,32 @@ impl Ruleset {
         v
     }
 
-    /// Evaluates many records into a report.
-    pub fn screen<I: IntoIterator<Item = Json>>(&self, records: I, options: &RunOptions) -> Report {
+    /// Screens many records (in memory: JSON values, or records as read
+    /// by [`data::read_from`]) into a report, as `run` does a file
+    /// ([`Run`] screens a file or a stream, on many threads).
+    pub fn screen<R: IntoRecord, I: IntoIterator<Item = R>>(
+        &self,
+        records: I,
+        options: &RunOptions,
+    ) -> Report {
         if let Some(d) = options.today.filter(|d| *d != self.program.today()) {
             return self.clone().with_today(d).screen(records, options);
         }
-        let mut s = self.screening(options);
-        for r in records {
-            s.add(&r);
-        }
-        s.finish()
+        run::memory::screen(self, records, options)
     }
 
-    /// A screening to feed records one at a time (for streams).
-    pub fn screening(&self, options: &RunOptions) -> RecordScreening<'_> {
-        RecordScreening {
-            ruleset: self,
-            screening: Screening::new(&self.program, options.top, options.all)
-                .with_near_misses(options.near_misses),
-            census: check::fields::FieldCensus::new(&self.program),
-            id_field: options.id_field.clone(),
-            position: 0,
-            // only the verdicts kept for the report show their reasons
-            reasons: options.all || options.near_misses > 0,
-        }
-    }
-
-    /// A search for the creator with id `id`, to explain its evaluation:
-    /// feed it every record, in input order, then `finish`.
-    pub fn explaining(&self, id: &str, options: &RunOptions) -> report::search::Explaining<'_> {
-        report::search::Explaining::new(self, id, options)
+    /// Explains the evaluation of the creator with id `id` among
+    /// `records` (in memory), as `explain --id` does: its trace, its rank
+    /// among every accepted creator; or the closest ids when none has it.
+    /// `data_file` names the records in the error.
+    pub fn explain<R: IntoRecord, I: IntoIterator<Item = R>>(
+        &self,
+        id: &str,
+        records: I,
+        options: &RunOptions,
+        data_file: &str,
+    ) -> Result<report::search::Explanation, report::search::UnknownId> {
+        run::memory::explain(self, id, records, options, data_file)
     }
 
     /// One line on what the file declares.
@@ -382,80 +367,5 @@ impl Ruleset {
             plural(p.tiers.len(), "tier"),
             plural(examples, "example"),
         )
-    }
-}
-
-/// Records fed one at a time, in input order, into a report.
-pub struct RecordScreening<'r> {
-    ruleset: &'r Ruleset,
-    screening: Screening<'r>,
-    census: check::fields::FieldCensus,
-    id_field: Option<String>,
-    position: usize,
-    reasons: bool,
-}
-
-impl RecordScreening<'_> {
-    /// Evaluates the next record (records must come in input order).
-    pub fn add(&mut self, record: &Json) -> &mut Self {
-        self.add_at(record, None)
-    }
-
-    /// Evaluates the next record, which starts on `line` of its input.
-    pub fn add_at(&mut self, record: &Json, line: Option<usize>) -> &mut Self {
-        self.census.observe(record);
-        let v = self.ruleset.verdict_at(
-            record,
-            self.position,
-            line,
-            self.id_field.as_deref(),
-            self.reasons,
-        );
-        self.near_miss(record, &v);
-        self.position += 1;
-        self.screening.add(v);
-        self
-    }
-
-    /// Works out the distance to passing only for a creator that enters
-    /// the near misses.
-    fn near_miss(&mut self, record: &Json, v: &Verdict) {
-        if let Some(i) = self.screening.near_miss(v) {
-            let distance = self.ruleset.program.distance(record, i);
-            self.screening.add_near_miss(v, distance);
-        }
-    }
-
-    /// Adds a record as read from a data file: a damaged one becomes a
-    /// creator with status `error`, its line and the reason.
-    pub fn add_record(&mut self, record: &data::Record) -> &mut Self {
-        let v = self.ruleset.verdict_of(
-            record,
-            self.position,
-            self.id_field.as_deref(),
-            self.reasons,
-        );
-        if let Ok(r) = &record.item {
-            self.census.observe(r);
-            self.near_miss(r, &v);
-        }
-        self.position += 1;
-        self.screening.add(v);
-        self
-    }
-
-    /// The report, with warnings for fields no record had.
-    pub fn finish(self) -> Report {
-        let warnings = if self.position > 0 {
-            self.census.warnings()
-        } else {
-            Vec::new()
-        };
-        let mut report = self.screening.finish();
-        report.warnings = warnings;
-        if report.id_field.is_none() {
-            report.id_field = self.id_field;
-        }
-        report
     }
 }

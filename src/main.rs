@@ -258,6 +258,9 @@ struct CheckArgs {
     /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
     #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
     records: Option<data::RecordsPath>,
+    /// Threads that read --data's records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    threads: Option<usize>,
 }
 
 #[derive(clap::Args)]
@@ -286,6 +289,9 @@ struct ExplainArgs {
     /// Shortlist length for "in the shortlist", overriding the ruleset's `limit` (1 to 1,000,000,000).
     #[arg(long, value_name = "N", value_parser = shortlist_arg)]
     top: Option<usize>,
+    /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    threads: Option<usize>,
     #[command(flatten)]
     budget: MaxSteps,
     #[command(flatten)]
@@ -341,6 +347,9 @@ struct DiffArgs {
     /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
+    /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    threads: Option<usize>,
     #[command(flatten)]
     budget: MaxSteps,
     #[command(flatten)]

@@ -19,7 +19,7 @@ fn every_sample_creator_is_explained() {
     data::read(&input, None, &mut |r| records.push(r)).expect("sample data");
     assert!(records.len() >= 300);
     for r in &records {
-        let v = rules.evaluate_record(r, r.position, None);
+        let v = rules.evaluate_record(r, None);
         let t = rules.program().trace(r.item.as_ref().ok(), &v);
         assert_eq!(
             (t.status, &t.failed, t.score),
@@ -133,28 +133,22 @@ fn the_search_for_one_creator_through_the_api() {
         "require micro: followers between 1k and 10k\nrequire market: country in [\"US\"]\n",
     )
     .expect("valid");
-    let mut search = rules.explaining("fay", &RunOptions::default());
     let items = json!([
         {"handle": "ana", "followers": 5000, "country": "US"},
         {"handle": "fay", "followers": 2000, "country": "DE"},
         {"handle": "gus", "followers": 4000, "country": "US"},
         {"handle": "eve", "followers": 9000, "country": "US"}
     ]);
-    for (i, c) in items.as_array().unwrap().iter().enumerate() {
-        search.add_record(&data::Record {
-            position: i,
-            line: i + 1,
-            item: Ok(c.clone()),
-        });
-    }
-    let x = search.finish("mem").expect("fay is there");
+    let records = items.as_array().unwrap().clone();
+    let x = rules
+        .explain("fay", records, &RunOptions::default(), "mem")
+        .expect("fay is there");
     assert_eq!(x.trace.id, "fay");
     assert_eq!(x.trace.status, Status::Rejected);
     assert_eq!(x.trace.failed[0].rule, "market");
     assert_eq!(x.trace.accepted, Some(3));
     let err = rules
-        .explaining("nobody", &RunOptions::default())
-        .finish("mem")
+        .explain("nobody", Vec::<Value>::new(), &RunOptions::default(), "mem")
         .expect_err("no records");
     assert!(err.closest.is_empty());
 }

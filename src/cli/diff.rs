@@ -3,15 +3,16 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use influence_eval::check::fields::FieldCensus;
 use influence_eval::data::{self, Input};
 use influence_eval::report::diff;
-use influence_eval::RunOptions;
+use influence_eval::{Run, RunOptions};
 
+use super::run::{threads, through};
 use super::{load, Reporter, EXIT_DATA, EXIT_RULES};
 use crate::{DiffArgs, DiffFormat};
 
-/// Runs both rulesets over the data in one pass and prints who changes.
+/// Runs both rulesets over the data in one pass (each record evaluated by
+/// both, through the run engine) and prints who changes.
 pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
     let (Some(old), Some(new)) = (load(&a.old, rep), load(&a.new, rep)) else {
         return ExitCode::from(EXIT_RULES);
@@ -22,29 +23,33 @@ pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
         (old, new) = (old.with_today(d), new.with_today(d));
     }
     let options = RunOptions {
-        all: true,
+        // the causes name the failed requirements' reasons
+        reasons: true,
         id_field: a.id_field.clone(),
         ..Default::default()
     };
-    let (mut before, mut after) = (old.screening(&options), new.screening(&options));
     let input = Input::from_arg(&a.data).with_records(a.records.clone());
-    // only to say when no record has --id-field
-    let mut census = FieldCensus::new(old.program()).with_id_field(a.id_field.as_deref());
-    if let Err(e) = data::read(&input, a.format_in.map(Into::into), &mut |r| {
-        if let (Ok(v), Some(_)) = (&r.item, &a.id_field) {
-            census.observe(v);
+    let mut differ = diff::Differ::new(old.program(), new.program());
+    let run = Run::new(&old, &input, &options)
+        .format(a.format_in.map(Into::into))
+        .threads(threads(a.threads))
+        .against(&new);
+    let finished = through(run, &input, "reading", rep, &mut |e| {
+        if let Some(n) = &e.other {
+            differ.add(&e.verdict, n);
         }
-        before.add_record(&r);
-        after.add_record(&r);
-    }) {
-        rep.data(&e);
-        return ExitCode::from(EXIT_DATA);
-    }
-    if let Some((message, help)) = census.id_missing() {
+        true
+    });
+    let finished = match finished {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    // also for an input with no records (the engine says so only of those with some)
+    if let Some((message, help)) = finished.census.id_missing() {
         rep.data(&data::DataError::plain(&input.name(), message, Some(help)));
         return ExitCode::from(EXIT_DATA);
     }
-    let d = diff::diff(&before.finish(), &after.finish());
+    let d = differ.finish();
     let format = a.format.unwrap_or(if std::io::stdout().is_terminal() {
         DiffFormat::Table
     } else {

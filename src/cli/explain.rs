@@ -5,13 +5,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use influence_eval::check::fields::FieldCensus;
 use influence_eval::data::{self, Input};
 use influence_eval::diagnostic::JsonDiagnostic;
+use influence_eval::report::search::{Explaining, Explanation};
 use influence_eval::report::{explain, paint::Paint};
-use influence_eval::RunOptions;
+use influence_eval::{Ruleset, Run, RunOptions};
 
-use super::progress::Progress;
+use super::run::{threads, through};
 use super::{load, output, terminal, write_failed, Reporter, EXIT_DATA, EXIT_RULES};
 use crate::{ExplainArgs, ExplainFormat};
 
@@ -24,41 +24,10 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
     if let Some(d) = a.date.today {
         rules = rules.with_today(d);
     }
-    let options = RunOptions {
-        top: a.top,
-        id_field: a.id_field.clone(),
-        ..Default::default()
-    };
-    let mut search = rules.explaining(&a.id, &options);
-    let mut census = FieldCensus::new(rules.program()).with_id_field(a.id_field.as_deref());
     let input = Input::from_arg(&a.data).with_records(a.records.clone());
-    let mut progress = Progress::new("reading", input.size());
-    let bytes = progress.bytes();
-    let read = data::read_counting(&input, a.format_in.map(Into::into), &bytes, &mut |r| {
-        if let Ok(v) = &r.item {
-            census.observe(v);
-        }
-        search.add_record(&r);
-        progress.tick();
-    });
-    progress.finish();
-    if let Err(e) = read {
-        rep.data(&e);
-        return ExitCode::from(EXIT_DATA);
-    }
-    if let Some((message, help)) = census.id_missing() {
-        rep.data(&data::DataError::plain(&input.name(), message, Some(help)));
-        return ExitCode::from(EXIT_DATA);
-    }
-    let explanation = match search.finish(&input.name()) {
+    let (explanation, warnings) = match search(&rules, &a, &input, rep) {
         Ok(x) => x,
-        Err(unknown) => {
-            rep.emit(
-                &unknown,
-                &JsonDiagnostic::of(&unknown).in_file(&input.name()),
-            );
-            return ExitCode::from(EXIT_DATA);
-        }
+        Err(code) => return code,
     };
     let to_terminal = terminal::stdout_is_terminal();
     let format = a.format.unwrap_or(if to_terminal {
@@ -88,8 +57,8 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
         }
     }
     let rules_file = a.rules.display().to_string();
-    for w in census.warnings() {
-        rep.warning("influence::unknown-field", &w, Some(&rules_file));
+    for w in &warnings {
+        rep.warning("influence::unknown-field", w, Some(&rules_file));
     }
     if explanation.same_id > 0 {
         let n = explanation.same_id;
@@ -103,4 +72,47 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
         rep.warning("influence::duplicate-id", &message, Some(&input.name()));
     }
     ExitCode::SUCCESS
+}
+
+/// Reads every record through the run engine, the explain search as its
+/// sink (the rank needs every creator): the explanation, and the warnings
+/// for fields no record has; an unknown id or unreadable data exits 2.
+fn search(
+    rules: &Ruleset,
+    a: &ExplainArgs,
+    input: &Input,
+    rep: &Reporter,
+) -> Result<(Explanation, Vec<String>), ExitCode> {
+    let options = RunOptions {
+        top: a.top,
+        id_field: a.id_field.clone(),
+        // the creator explained is shown with its reasons
+        reasons: true,
+        ..Default::default()
+    };
+    let mut search = Explaining::new(rules, &a.id, &options);
+    let wanted = search.wanted();
+    let run = Run::new(rules, input, &options)
+        .format(a.format_in.map(Into::into))
+        .threads(threads(a.threads))
+        .keeping(&wanted);
+    let finished = through(run, input, "reading", rep, &mut |e| {
+        search.add(e);
+        true
+    })?;
+    // also for an input with no records (the engine says so only of those with some)
+    if let Some((message, help)) = finished.census.id_missing() {
+        rep.data(&data::DataError::plain(&input.name(), message, Some(help)));
+        return Err(ExitCode::from(EXIT_DATA));
+    }
+    match search.finish(&input.name()) {
+        Ok(x) => Ok((x, finished.census.warnings())),
+        Err(unknown) => {
+            rep.emit(
+                &unknown,
+                &JsonDiagnostic::of(&unknown).in_file(&input.name()),
+            );
+            Err(ExitCode::from(EXIT_DATA))
+        }
+    }
 }

@@ -8,6 +8,7 @@
 //! still tells).
 
 pub mod check;
+mod creators;
 pub mod diff;
 pub mod explain;
 pub mod export;
@@ -16,6 +17,7 @@ pub mod fmt;
 pub mod html;
 pub mod progress;
 pub mod run;
+mod spool;
 pub mod terminal;
 pub mod test;
 

@@ -10,9 +10,9 @@ use miette::Diagnostic;
 use serde_json::Value as Json;
 
 use super::compare_keys;
-use crate::data::Record;
 use crate::diagnostic::edit_distance;
 use crate::eval::{RankKey, Status, Trace, Verdict};
+use crate::run::Evaluated;
 use crate::{Ruleset, RunOptions};
 
 /// An id as `explain --id` compares it: lower case, without a leading `@`.
@@ -20,10 +20,17 @@ fn loose(id: &str) -> String {
     id.strip_prefix('@').unwrap_or(id).to_lowercase()
 }
 
+/// True when `id` is `wanted`, case ignored and with or without a
+/// leading `@` on either.
+fn is_wanted(wanted: &str, id: &str) -> bool {
+    id == wanted || loose(id) == loose(wanted)
+}
+
 /// How many close ids an [`UnknownId`] offers.
 const CLOSEST: usize = 3;
 
-/// Records fed one at a time, in input order, to explain one creator.
+/// The explain search, a sink of the run engine: results fed one at a
+/// time, in input order, to explain one creator.
 pub struct Explaining<'r> {
     ruleset: &'r Ruleset,
     wanted: String,
@@ -43,12 +50,15 @@ pub struct Explaining<'r> {
 
 struct Found {
     record: Option<Json>,
+    /// 0 for a record in memory, which has no line.
     line: usize,
     verdict: Verdict,
 }
 
 impl<'r> Explaining<'r> {
-    pub(crate) fn new(ruleset: &'r Ruleset, id: &str, options: &RunOptions) -> Self {
+    /// A search for the creator with id `id` among the results of a run
+    /// of `ruleset` with `options`.
+    pub fn new(ruleset: &'r Ruleset, id: &str, options: &RunOptions) -> Self {
         Explaining {
             ruleset,
             wanted: id.to_string(),
@@ -63,12 +73,16 @@ impl<'r> Explaining<'r> {
         }
     }
 
-    /// Evaluates the next record as read from a data file.
-    pub fn add_record(&mut self, record: &Record) {
-        let id_field = self.options.id_field.as_deref();
-        let v = self
-            .ruleset
-            .evaluate_record(record, self.position, id_field);
+    /// Which ids are the one wanted ([`crate::Run::keeping`] keeps their
+    /// records, which the trace needs).
+    pub fn wanted(&self) -> impl Fn(&str) -> bool + Sync {
+        let wanted = self.wanted.clone();
+        move |id: &str| is_wanted(&wanted, id)
+    }
+
+    /// Takes the next result of the run (its record kept when wanted).
+    pub fn add(&mut self, e: Evaluated) {
+        let v = e.verdict;
         self.position += 1;
         if v.status == Status::Accepted {
             self.accepted += 1;
@@ -100,8 +114,8 @@ impl<'r> Explaining<'r> {
                 }
                 self.pending = Vec::new();
                 self.found = Some(Found {
-                    record: record.item.as_ref().ok().cloned(),
-                    line: record.line,
+                    record: e.record,
+                    line: e.line,
                     verdict: v,
                 });
             }
@@ -117,7 +131,7 @@ impl<'r> Explaining<'r> {
     /// True when `id` is the one wanted, case ignored and with or without
     /// a leading `@` on either (`@Ana` is `ana`).
     fn is_wanted(&self, id: &str) -> bool {
-        id == self.wanted || loose(id) == loose(&self.wanted)
+        is_wanted(&self.wanted, id)
     }
 
     /// Keeps `id` if it is among the closest to the wanted one. A position
@@ -151,7 +165,7 @@ impl<'r> Explaining<'r> {
         };
         let program = self.ruleset.program();
         let mut trace = program.trace(found.record.as_ref(), &found.verdict);
-        trace.line = Some(found.line);
+        trace.line = (found.line > 0).then_some(found.line);
         trace.accepted = Some(self.accepted);
         if found.verdict.status == Status::Accepted {
             let rank = self.above + 1;
