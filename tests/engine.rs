@@ -48,10 +48,9 @@ fn every_format_and_command_is_the_same_on_any_number_of_threads() {
     let dir = scratch("engine-threads");
     for format in ["json", "table", "ndjson", "csv", "html"] {
         for extra in [&[][..], &["--all"][..], &["--near-misses", "4"][..]] {
-            if format == "ndjson" || format == "csv" {
-                if extra.first() == Some(&"--near-misses") {
-                    continue;
-                }
+            // near misses are not shown in ndjson or csv (a usage error)
+            if (format == "ndjson" || format == "csv") && extra.first() == Some(&"--near-misses") {
+                continue;
             }
             let mut args = vec!["run", RULES, DATA, "--format", format];
             args.extend(extra);
