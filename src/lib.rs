@@ -59,7 +59,7 @@ pub use diagnostic::{RuleDiagnostic, RulesError};
 pub use eval::{Failure, Status, Verdict};
 /// The date crate of [`RunOptions::today`] and [`Ruleset::with_today`].
 pub use jiff;
-pub use report::{Report, Screening};
+pub use report::{Report, Tally};
 pub use run::{IntoRecord, Run};
 
 /// How a batch of records is screened.

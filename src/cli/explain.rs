@@ -86,8 +86,6 @@ fn search(
     let options = RunOptions {
         top: a.top,
         id_field: a.id_field.clone(),
-        // the creator explained is shown with its reasons
-        reasons: true,
         ..Default::default()
     };
     let mut search = Explaining::new(rules, &a.id, &options);

@@ -89,13 +89,9 @@ pub(crate) fn explain<R: IntoRecord, I: IntoIterator<Item = R>>(
     options: &RunOptions,
     data_file: &str,
 ) -> Result<Explanation, UnknownId> {
-    let options = RunOptions {
-        reasons: true,
-        ..options.clone()
-    };
-    let mut search = Explaining::new(ruleset, id, &options);
+    let mut search = Explaining::new(ruleset, id, options);
     let wanted = search.wanted();
-    let mut asked = Asked::of(ruleset, &options);
+    let mut asked = Asked::of(ruleset, options);
     asked.keep = Some(&wanted);
     let mut census = asked.census();
     each(&asked, records, &mut census, |e| search.add(e));

@@ -1,14 +1,14 @@
 //! The summary report as a sink of the run engine: counts, the funnel, the
-//! shortlist and the near misses ([`Screening`]), with the run's warnings
+//! shortlist and the near misses ([`Tally`]), with the run's warnings
 //! and skipped rows once the input is read.
 
 use super::{Evaluated, Finished};
-use crate::report::{Report, Screening};
+use crate::report::{Report, Tally};
 use crate::{Ruleset, RunOptions};
 
 /// Results of a run gathered into a [`Report`].
 pub struct Summary<'p> {
-    screening: Screening<'p>,
+    tally: Tally<'p>,
     id_field: Option<String>,
 }
 
@@ -18,7 +18,7 @@ impl<'p> Summary<'p> {
     /// not need.
     pub fn new(ruleset: &'p Ruleset, options: &RunOptions, keep_all: bool) -> Self {
         Summary {
-            screening: Screening::new(ruleset.program(), options.top, keep_all)
+            tally: Tally::new(ruleset.program(), options.top, keep_all)
                 .with_near_misses(options.near_misses),
             id_field: options.id_field.clone(),
         }
@@ -26,15 +26,15 @@ impl<'p> Summary<'p> {
 
     /// Adds one result, in input order (its near miss, if it is one).
     pub fn add(&mut self, e: Evaluated) {
-        if let (Some(d), Some(_)) = (e.distance, self.screening.near_miss(&e.verdict)) {
-            self.screening.add_near_miss(&e.verdict, d);
+        if let (Some(d), Some(_)) = (e.distance, self.tally.near_miss(&e.verdict)) {
+            self.tally.add_near_miss(&e.verdict, d);
         }
-        self.screening.add(e.verdict);
+        self.tally.add(e.verdict);
     }
 
     /// The report, with what the run learnt besides the verdicts.
     pub fn finish(self, finished: &Finished) -> Report {
-        let mut report = self.screening.finish();
+        let mut report = self.tally.finish();
         report.warnings = finished.warnings();
         (report.skipped, report.skipped_lines) = finished.skipped.clone();
         if report.id_field.is_none() {

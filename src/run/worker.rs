@@ -84,9 +84,15 @@ impl Asked<'_> {
     pub(super) fn evaluate(&self, record: Record, line: Option<usize>) -> Evaluated {
         let options = self.options;
         let id_field = options.id_field.as_deref();
-        let verdict = self
+        let mut verdict = self
             .ruleset
             .verdict_of(&record, line, id_field, self.reasons);
+        let kept = self.keep.is_some_and(|keep| keep(&verdict.id));
+        if kept && !self.reasons {
+            // the creator explained is shown with its reasons, which the
+            // others (only counted and ranked) are spared
+            verdict = self.ruleset.verdict_of(&record, line, id_field, true);
+        }
         let other = self
             .other
             .map(|o| o.verdict_of(&record, line, id_field, self.reasons));
@@ -102,7 +108,6 @@ impl Asked<'_> {
                 distance = Some(self.ruleset.program().distance(r, i));
             }
         }
-        let kept = self.keep.is_some_and(|keep| keep(&verdict.id));
         Evaluated {
             verdict,
             other,
