@@ -25,14 +25,28 @@
 //! assert_eq!(verdict.status, Status::Rejected);
 //! assert_eq!(verdict.failed[0].reason, "followers is 512, needs between 1000 and 10000");
 //!
-//! let report = rules.screen(vec![maya, tiny], &RunOptions::default());
+//! let creators = vec![maya, tiny];
+//! let report = rules.screen(creators.clone(), &RunOptions::default());
 //! assert_eq!((report.accepted, report.rejected), (1, 1));
 //! assert_eq!(report.shortlist[0].id, "maya");
+//!
+//! // one creator in detail: every requirement with the values it read
+//! let why = rules.explain("tiny", creators, &RunOptions::default(), "inline")
+//!     .expect("tiny is among the creators");
+//! assert_eq!(why.trace.failed[0].rule, "micro");
+//! assert_eq!(why.trace.accepted, Some(1));
 //! ```
+//!
+//! A ruleset does three things: [`Ruleset::evaluate`] one record,
+//! [`Ruleset::screen`] many, [`Ruleset::explain`] one creator among many.
+//! A file or a stream is screened by the run engine, [`Run`], on as many
+//! threads as asked.
 //!
 //! The pipeline, one module per stage: [`syntax`] (text to [`ast`]),
 //! [`check`] (every error in one pass), [`compile`] (names to slots),
-//! [`eval`] (one record), [`report`] (many records), [`data`] (reading files).
+//! [`eval`] (one record), [`run`] (reading, decoding and evaluating many
+//! records on N threads, handed to sinks), [`report`] (what many records
+//! make), [`data`] (reading files).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
