@@ -72,15 +72,33 @@ pub struct Diff {
 }
 
 /// One side of a creator as a diff keeps it while the run goes on: what
-/// [`Side`] shows, its rank left to the end (it needs every creator).
+/// [`Side`] shows, its rank left to the end (it needs every creator). Held
+/// for every creator, so in 16 bytes: `NONE` (and a NaN score, which no
+/// evaluation gives) for what it does not have.
 #[derive(Clone, Copy, Debug)]
 struct Kept {
-    status: Status,
-    /// Its tier, by index in the program's tiers.
-    tier: Option<u32>,
-    score: Option<f64>,
+    /// The score; NaN for none.
+    score: f64,
     /// Its place among the accepted creators, in input order.
-    accepted: Option<u32>,
+    accepted: u32,
+    /// Its tier, by index in the program's tiers.
+    tier: u16,
+    status: Status,
+}
+
+/// What [`Kept`] holds where there is nothing.
+const NONE: u32 = u32::MAX;
+
+impl Kept {
+    fn accepted(&self) -> Option<usize> {
+        (self.accepted != NONE).then_some(self.accepted as usize)
+    }
+    fn tier(&self) -> Option<usize> {
+        (self.tier != NONE as u16).then_some(usize::from(self.tier))
+    }
+    fn score(&self) -> Option<f64> {
+        (!self.score.is_nan()).then_some(self.score)
+    }
 }
 
 /// One creator as a diff keeps it: a few numbers per side and, only when
@@ -112,21 +130,26 @@ impl<'p> Ruled<'p> {
     }
 
     fn keep(&mut self, v: &Verdict) -> Kept {
-        let mut accepted = None;
+        let mut accepted = NONE;
         if v.status == Status::Accepted {
             self.ranking.add(v.rank_key.clone());
-            accepted = Some(self.accepted);
-            self.accepted += 1;
+            accepted = self.accepted;
+            // 2^32 accepted creators would hold some 160 GB of rank keys
+            // first: the count never reaches `NONE`
+            self.accepted = self.accepted.saturating_add(1).min(NONE - 1);
         }
         let tiers = &self.program.tiers;
+        let tier = v
+            .tier
+            .as_deref()
+            .and_then(|t| tiers.iter().position(|d| d.name == t))
+            // a ruleset holds far fewer tiers than that
+            .and_then(|i| u16::try_from(i).ok())
+            .unwrap_or(NONE as u16);
         Kept {
             status: v.status,
-            tier: v
-                .tier
-                .as_deref()
-                .and_then(|t| tiers.iter().position(|d| d.name == t))
-                .map(|i| i as u32),
-            score: v.score,
+            tier,
+            score: v.score.unwrap_or(f64::NAN),
             accepted,
         }
     }
@@ -164,7 +187,7 @@ impl<'p> Differ<'p> {
     /// Adds one creator's verdicts (made with reasons), in input order.
     pub fn add(&mut self, o: &Verdict, n: &Verdict) {
         let (a, b) = (self.old.keep(o), self.new.keep(n));
-        let may_change = a.status != b.status || a.tier != b.tier || a.accepted.is_some();
+        let may_change = a.status != b.status || a.tier != b.tier || a.accepted != NONE;
         let causes = Some(causes(o, n))
             .filter(|c| may_change && c != &["other creators moved"])
             .map(Vec::into_boxed_slice);
@@ -182,13 +205,13 @@ impl<'p> Differ<'p> {
         let (old_ranks, old_len) = self.old.finish();
         let (new_ranks, new_len) = self.new.finish();
         let side = |k: &Kept, program: &Program, ranks: &[usize], len: usize| {
-            let rank = k.accepted.map(|i| ranks[i as usize]);
+            let rank = k.accepted().map(|i| ranks[i]);
             Side {
                 status: k.status,
-                tier: k.tier.map(|t| program.tiers[t as usize].name.clone()),
+                tier: k.tier().map(|t| program.tiers[t].name.clone()),
                 rank,
                 shortlisted: rank.is_some_and(|r| r <= len),
-                score: k.score,
+                score: k.score(),
             }
         };
         let mut counts = DiffCounts {
