@@ -62,26 +62,40 @@ impl<'r> Worker<'r> {
                 }
             };
             done.records += 1;
-            if let Ok(r) = &record.item {
-                self.census.observe(r);
-                self.census.observe_unread(&self.unread);
-            }
-            if self.asked.evaluate {
-                let line = Some(record.line);
-                done.evaluated.push(self.asked.evaluate(record, line));
-            }
+            let line = Some(record.line);
+            let e = self
+                .asked
+                .take(&mut self.census, record, line, &self.unread);
+            done.evaluated.extend(e);
         }
         done
     }
 }
 
 impl Asked<'_> {
+    /// Notes one record's fields in `census` (with the top-level keys the
+    /// decoder skipped, `unread`) and, unless the run only takes the
+    /// census, evaluates it ([`Asked::evaluate`]).
+    pub(super) fn take(
+        &self,
+        census: &mut FieldCensus,
+        record: Record,
+        line: Option<usize>,
+        unread: &[String],
+    ) -> Option<Evaluated> {
+        if let Ok(r) = &record.item {
+            census.observe(r);
+            census.observe_unread(unread);
+        }
+        self.evaluate.then(|| self.evaluate(record, line))
+    }
+
     /// Evaluates one record as read, with what the sinks asked for: its
     /// verdict (and the second ruleset's), its distance to passing when it
     /// may be a near miss, its `--columns` values, the record itself when
     /// [`Asked::keep`] wants it. A record not an object says on which
     /// `line` it starts, when it has one (records in memory have none).
-    pub(super) fn evaluate(&self, record: Record, line: Option<usize>) -> Evaluated {
+    fn evaluate(&self, record: Record, line: Option<usize>) -> Evaluated {
         let options = self.options;
         let id_field = options.id_field.as_deref();
         let mut verdict = self
