@@ -188,8 +188,10 @@ impl<'p> Differ<'p> {
     pub fn add(&mut self, o: &Verdict, n: &Verdict) {
         let (a, b) = (self.old.keep(o), self.new.keep(n));
         let may_change = a.status != b.status || a.tier != b.tier || a.accepted != NONE;
-        let causes = Some(causes(o, n))
-            .filter(|c| may_change && c != &["other creators moved"])
+        // worked out only for a creator whose result may change: most do not
+        let causes = may_change
+            .then(|| causes(o, n))
+            .filter(|c| c != &["other creators moved"])
             .map(Vec::into_boxed_slice);
         self.pairs.push(Pair {
             id: n.id.as_str().into(),
