@@ -99,8 +99,8 @@
 //! assert_eq!((near.id.as_str(), near.rule.as_str()), ("dee", "micro"));
 //! ```
 //!
-//! Records that arrive one at a time (a stream, a queue) go through
-//! [`Ruleset::screening`]: `add` each in input order, then `finish`.
+//! Records that arrive one at a time (a stream, a queue) are screened from
+//! any iterator, in input order; only the report is held, not the records.
 //!
 //! ```
 //! use influence_eval::{Ruleset, RunOptions};
@@ -108,11 +108,8 @@
 //!
 //! let rules = Ruleset::compile("brand.rules", "require micro: followers between 1k and 10k")
 //!     .expect("valid rules");
-//! let mut screening = rules.screening(&RunOptions::default());
-//! for followers in [500, 5000, 50000] {
-//!     screening.add(&json!({"followers": followers}));
-//! }
-//! let report = screening.finish();
+//! let stream = [500, 5000, 50000].into_iter().map(|f| json!({"followers": f}));
+//! let report = rules.screen(stream, &RunOptions::default());
 //! assert_eq!(report.accepted, 1);
 //! assert_eq!(report.shortlist[0].id, "#2"); // no id field: the record's place
 //! ```
@@ -123,7 +120,9 @@
 //! every let, requirement, signal and tier with the values it read, what
 //! it came to and, for a failed requirement, how far off the creator is
 //! (a [`Distance`]). Its JSON is `influence-eval explain --format json`'s;
-//! its `Display` is the text form.
+//! its `Display` is the text form. [`Ruleset::explain_among`] explains one
+//! creator among many, as `explain --id` does: with its rank among the
+//! accepted.
 //!
 //! ```
 //! use influence_eval::{RequirementOutcome, Ruleset};
@@ -193,6 +192,12 @@
 //! its `rule` the rule's name. A run that shows only the shortlist leaves
 //! the name, reason and cause of a rejected creator's failures empty (see
 //! [`Failure`]): they cost nothing unless a report shows them.
+//!
+//! A ruleset does three things: [`Ruleset::evaluate`] one record,
+//! [`Ruleset::screen`] many, [`Ruleset::explain`] one (alone, or
+//! [`Ruleset::explain_among`] many). The command line reads files through
+//! one run engine that decodes and evaluates records on as many threads as
+//! asked and hands the verdicts, in input order, to the report's writers.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -211,7 +216,7 @@ mod formatter;
 mod language;
 mod load;
 mod report;
-mod screen;
+mod run;
 mod syntax;
 #[doc(hidden)]
 pub mod testing;
@@ -240,10 +245,11 @@ pub use jiff;
 use load::read_rules_file;
 pub use load::LoadError;
 pub use report::rows::Column;
-use report::Screening;
+pub use report::search::{Explanation, UnknownId};
 pub use report::{
     FunnelStep, NearMiss, Report, ScoreSpread, ShortlistEntry, TierSpread, SCORE_BINS,
 };
+pub use run::IntoRecord;
 pub use syntax::MAX_SOURCE_BYTES;
 
 /// How a batch of records is screened.
@@ -261,8 +267,8 @@ pub struct RunOptions {
     /// The run's date, that `days_since` counts to (`--today`); `None`:
     /// the ruleset's own ([`Ruleset::with_today`], else today in UTC, read
     /// by the clock once when the ruleset is compiled). [`Ruleset::screen`]
-    /// honours it; [`Ruleset::screening`] borrows the ruleset and uses its
-    /// date, so set it there with [`Ruleset::with_today`].
+    /// honours it; the command line's run engine borrows the ruleset and
+    /// uses its date, so set it there with [`Ruleset::with_today`].
     pub today: Option<jiff::civil::Date>,
     /// The creator's own fields each verdict carries for a report's rows
     /// (`--columns`); a column no record has is an error.
@@ -355,85 +361,59 @@ impl Ruleset {
         self.program.trace(Some(record), &self.evaluate(record))
     }
 
-    /// Evaluates one record at `position` in its input, with `id_field`.
+    /// Evaluates one record at `position` (0-based) in its input, its id
+    /// read from `id_field` (a dotted path) when given.
     pub fn evaluate_at(&self, record: &Json, position: usize, id_field: Option<&str>) -> Verdict {
         self.program.evaluate(record, position, id_field)
     }
 
-    /// Evaluates a record as read from a data file, at `position` (0-based)
-    /// in its input: a damaged record becomes a creator with status
-    /// `error`, id `#N`, and a reason that starts with its line.
-    pub(crate) fn evaluate_record(
-        &self,
-        record: &data::Record,
-        position: usize,
-        id_field: Option<&str>,
-    ) -> Verdict {
-        self.verdict_of(record, position, id_field, true)
-    }
-
-    /// As [`Ruleset::evaluate_record`]; `reasons` as in [`Program::evaluate_with`].
+    /// The one evaluation of the run engine ([`run`]): a record as read; a
+    /// record that is not an object says on which `line` it starts (when
+    /// known: records in memory have none); `reasons` as in
+    /// [`Program::evaluate_with`].
     pub(crate) fn verdict_of(
         &self,
         record: &data::Record,
-        position: usize,
-        id_field: Option<&str>,
-        reasons: bool,
-    ) -> Verdict {
-        match &record.item {
-            Ok(r) => self.verdict_at(r, position, Some(record.line), id_field, reasons),
-            Err(damage) => Verdict::damaged(position, record.line, damage),
-        }
-    }
-
-    /// Evaluates one record; a record that is not an object says on which
-    /// `line` it starts, when known.
-    fn verdict_at(
-        &self,
-        record: &Json,
-        position: usize,
         line: Option<usize>,
         id_field: Option<&str>,
         reasons: bool,
     ) -> Verdict {
-        self.program
-            .evaluate_from(record, position, line, id_field, reasons)
+        let position = record.position;
+        match &record.item {
+            Ok(r) => self
+                .program
+                .evaluate_from(r, position, line, id_field, reasons),
+            Err(damage) => Verdict::damaged(position, record.line, damage),
+        }
     }
 
-    /// Evaluates many records into a report.
-    pub fn screen<I: IntoIterator<Item = Json>>(&self, records: I, options: &RunOptions) -> Report {
+    /// Screens many records (JSON values, from memory or any iterator:
+    /// a stream, a queue) into a report, as `run` does a file: the counts,
+    /// the funnel, the ranked shortlist, and on request the near misses
+    /// and every verdict.
+    pub fn screen<R: IntoRecord, I: IntoIterator<Item = R>>(
+        &self,
+        records: I,
+        options: &RunOptions,
+    ) -> Report {
         if let Some(d) = options.today.filter(|d| *d != self.program.today()) {
             return self.clone().with_today(d).screen(records, options);
         }
-        let mut s = self.screening(options);
-        for r in records {
-            s.add(&r);
-        }
-        s.finish()
+        run::memory::screen(self, records, options)
     }
 
-    /// A screening to feed records one at a time (for streams).
-    pub fn screening(&self, options: &RunOptions) -> RecordScreening<'_> {
-        RecordScreening {
-            ruleset: self,
-            screening: Screening::new(&self.program, options.top, options.all)
-                .with_near_misses(options.near_misses),
-            census: check::fields::FieldCensus::new(&self.program),
-            id_field: options.id_field.clone(),
-            position: 0,
-            // only the verdicts kept for the report show their reasons
-            reasons: options.all || options.near_misses > 0,
-        }
-    }
-
-    /// A search for the creator with id `id`, to explain its evaluation:
-    /// feed it every record, in input order, then `finish`.
-    pub(crate) fn explaining(
+    /// Explains the creator with id `id` among `records`, as `explain --id`
+    /// does: its trace with its rank among every accepted creator; or the
+    /// closest ids when none has it. `data_file` names the records in the
+    /// error. ([`Ruleset::explain`] explains one record alone.)
+    pub fn explain_among<R: IntoRecord, I: IntoIterator<Item = R>>(
         &self,
         id: &str,
+        records: I,
         options: &RunOptions,
-    ) -> report::search::Explaining<'_> {
-        report::search::Explaining::new(self, id, options)
+        data_file: &str,
+    ) -> Result<Explanation, UnknownId> {
+        run::memory::explain(self, id, records, options, data_file)
     }
 
     /// One line on what the file declares.
@@ -478,83 +458,5 @@ impl Ruleset {
             plural(p.tiers.len(), "tier"),
             plural(examples, "example"),
         )
-    }
-}
-
-/// Records fed one at a time, in input order, into a report.
-pub struct RecordScreening<'r> {
-    ruleset: &'r Ruleset,
-    screening: Screening<'r>,
-    census: check::fields::FieldCensus,
-    id_field: Option<String>,
-    position: usize,
-    reasons: bool,
-}
-
-impl RecordScreening<'_> {
-    /// Evaluates the next record (records must come in input order).
-    pub fn add(&mut self, record: &Json) -> &mut Self {
-        self.add_at(record, None)
-    }
-
-    /// Evaluates the next record, which starts on `line` of its input.
-    pub fn add_at(&mut self, record: &Json, line: Option<usize>) -> &mut Self {
-        self.census.observe(record);
-        let v = self.ruleset.verdict_at(
-            record,
-            self.position,
-            line,
-            self.id_field.as_deref(),
-            self.reasons,
-        );
-        self.near_miss(record, &v);
-        self.position += 1;
-        self.screening.add(v);
-        self
-    }
-
-    /// Works out the distance to passing only for a creator that enters
-    /// the near misses.
-    fn near_miss(&mut self, record: &Json, v: &Verdict) {
-        if let Some(i) = self.screening.near_miss(v) {
-            let distance = self.ruleset.program.distance(record, i);
-            self.screening.add_near_miss(v, distance);
-        }
-    }
-
-    /// Adds a record as read from a data file: a damaged one becomes a
-    /// creator with status `error`, its line and the reason. Hidden: the
-    /// readers are internal (the fuzz targets reach them through
-    /// `testing`).
-    #[doc(hidden)]
-    pub fn add_record(&mut self, record: &data::Record) -> &mut Self {
-        let v = self.ruleset.verdict_of(
-            record,
-            self.position,
-            self.id_field.as_deref(),
-            self.reasons,
-        );
-        if let Ok(r) = &record.item {
-            self.census.observe(r);
-            self.near_miss(r, &v);
-        }
-        self.position += 1;
-        self.screening.add(v);
-        self
-    }
-
-    /// The report, with warnings for fields no record had.
-    pub fn finish(self) -> Report {
-        let warnings = if self.position > 0 {
-            self.census.warnings()
-        } else {
-            Vec::new()
-        };
-        let mut report = self.screening.finish();
-        report.warnings = warnings;
-        if report.id_field.is_none() {
-            report.id_field = self.id_field;
-        }
-        report
     }
 }

@@ -1,9 +1,9 @@
 //! The library side of `explain` and near misses, through the public API:
 //! traces that agree with verdicts for every sample creator, and the
-//! distance to passing for each kind of condition. (The search for one
-//! creator among many is a unit test beside it, in `src/report/search.rs`.)
+//! distance to passing for each kind of condition, and the search for one
+//! creator among many (`Ruleset::explain_among`).
 
-use influence_eval::{Distance, Evaluated, RequirementOutcome, Ruleset, Status};
+use influence_eval::{Distance, Evaluated, RequirementOutcome, Ruleset, RunOptions, Status};
 use serde_json::{json, Value};
 
 /// Every creator of the sample data: the trace agrees with the verdict,
@@ -129,4 +129,32 @@ fn distances_for_each_kind_of_condition() {
                "off_by": 500.0, "alternative": false,
                "text": "followers 500: 500 below the minimum 1,000"})
     );
+}
+
+#[test]
+fn the_search_for_one_creator_through_the_api() {
+    // the same search as the CLI, through the public API
+    let rules = Ruleset::compile(
+        "t.rules",
+        "require micro: followers between 1k and 10k\nrequire market: country in [\"US\"]\n",
+    )
+    .expect("valid");
+    let items = json!([
+        {"handle": "ana", "followers": 5000, "country": "US"},
+        {"handle": "fay", "followers": 2000, "country": "DE"},
+        {"handle": "gus", "followers": 4000, "country": "US"},
+        {"handle": "eve", "followers": 9000, "country": "US"}
+    ]);
+    let records = items.as_array().unwrap().clone();
+    let x = rules
+        .explain_among("fay", records, &RunOptions::default(), "mem")
+        .expect("fay is there");
+    assert_eq!(x.trace.id, "fay");
+    assert_eq!(x.trace.status, Status::Rejected);
+    assert_eq!(x.trace.failed[0].rule, "market");
+    assert_eq!(x.trace.accepted, Some(3));
+    let err = rules
+        .explain_among("nobody", Vec::<Value>::new(), &RunOptions::default(), "mem")
+        .expect_err("no records");
+    assert!(err.closest.is_empty());
 }

@@ -116,7 +116,7 @@ pub fn records(data: &[u8]) {
         all: true,
         ..Default::default()
     };
-    let mut screening = every_construct().screening(&options);
+    let mut read = Vec::new();
     let mut seen = 0usize;
     let mut last_line = 0usize;
     let result = read_from_records("fuzz", bytes, format, records.as_ref(), &mut |record| {
@@ -127,9 +127,9 @@ pub fn records(data: &[u8]) {
         );
         seen += 1;
         last_line = record.line;
-        screening.add_record(&record);
+        read.push(record);
     });
-    let report = screening.finish();
+    let report = every_construct().screen(read, &options);
     if let Ok(n) = result {
         assert_eq!(n, seen);
     }
@@ -191,10 +191,7 @@ pub fn evaluate(data: &[u8]) {
     };
     let rules = rules.with_max_steps(FUZZ_STEPS);
     let records = data.get(split + 1..).unwrap_or(&[]);
-    let mut screening = rules.screening(&RunOptions {
-        all: true,
-        ..Default::default()
-    });
+    let mut read = Vec::new();
     let _ = read_from("fuzz", records, Some(Format::Ndjson), &mut |record| {
         if let Ok(value) = &record.item {
             let once = rules.evaluate_at(value, record.position, None);
@@ -214,9 +211,13 @@ pub fn evaluate(data: &[u8]) {
             }
             printable("explain", &trace.to_string());
         }
-        screening.add_record(&record);
+        read.push(record);
     });
-    let report = screening.finish();
+    let options = RunOptions {
+        all: true,
+        ..Default::default()
+    };
+    let report = rules.screen(read, &options);
     serde_json::to_string(&report).expect("a report serialises");
     printable("the table", &testing::table(&report));
 }

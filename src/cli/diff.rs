@@ -6,12 +6,13 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 
-use crate::check::fields::FieldCensus;
 use crate::data::{self, Input};
 use crate::report::diff;
+use crate::run::Run;
 use crate::RunOptions;
 
 use super::args::{FormatIn, MaxSteps, ReadArgs, RunDate};
+use super::run::{threads, through};
 use super::{load, Reporter, EXIT_DATA, EXIT_RULES};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -48,9 +49,13 @@ pub(crate) struct DiffArgs {
     pub(crate) budget: MaxSteps,
     #[command(flatten)]
     pub(crate) date: RunDate,
+    /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = super::run::parse_threads)]
+    pub(crate) threads: Option<usize>,
 }
 
-/// Runs both rulesets over the data in one pass and prints who changes.
+/// Runs both rulesets over the data in one pass (each record evaluated by
+/// both, through the run engine) and prints who changes.
 pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
     let (Some(old), Some(new)) = (load(&a.old, rep), load(&a.new, rep)) else {
         return ExitCode::from(EXIT_RULES);
@@ -61,29 +66,33 @@ pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
         (old, new) = (old.with_today(d), new.with_today(d));
     }
     let options = RunOptions {
-        all: true,
+        // the causes name the failed requirements' reasons
+        reasons: true,
         id_field: a.id_field.clone(),
         ..Default::default()
     };
-    let (mut before, mut after) = (old.screening(&options), new.screening(&options));
     let input = Input::from_arg(&a.data).with_records(a.records.clone());
-    // only to say when no record has --id-field
-    let mut census = FieldCensus::new(old.program()).with_id_field(a.id_field.as_deref());
-    if let Err(e) = data::read(&input, a.format_in.map(Into::into), &mut |r| {
-        if let (Ok(v), Some(_)) = (&r.item, &a.id_field) {
-            census.observe(v);
+    let mut differ = diff::Differ::new(old.program(), new.program());
+    let run = Run::new(&old, &input, &options)
+        .format(a.format_in.map(Into::into))
+        .threads(threads(a.threads))
+        .against(&new);
+    let finished = through(run, &input, "reading", rep, &mut |e| {
+        if let Some(n) = &e.other {
+            differ.add(&e.verdict, n);
         }
-        before.add_record(&r);
-        after.add_record(&r);
-    }) {
-        rep.data(&e);
-        return ExitCode::from(EXIT_DATA);
-    }
-    if let Some((message, help)) = census.id_missing() {
+        true
+    });
+    let finished = match finished {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    // also for an input with no records (the engine says so only of those with some)
+    if let Some((message, help)) = finished.census.id_missing() {
         rep.data(&data::DataError::plain(&input.name(), message, Some(help)));
         return ExitCode::from(EXIT_DATA);
     }
-    let d = diff::diff(&before.finish(), &after.finish());
+    let d = differ.finish();
     let format = a.format.unwrap_or(if std::io::stdout().is_terminal() {
         DiffFormat::Table
     } else {

@@ -8,14 +8,15 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 
-use crate::check::fields::FieldCensus;
 use crate::data::{self, Input};
 use crate::diagnostic::JsonDiagnostic;
 use crate::explain::{paint::Paint, render};
-use crate::RunOptions;
+use crate::report::search::{Explaining, Explanation};
+use crate::run::Run;
+use crate::{Ruleset, RunOptions};
 
 use super::args::{shortlist_arg, FormatIn, MaxSteps, ReadArgs, RunDate};
-use super::progress::Progress;
+use super::run::{threads, through};
 use super::{load, output, terminal, write_failed, Reporter, EXIT_DATA, EXIT_RULES};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -56,6 +57,9 @@ pub(crate) struct ExplainArgs {
     pub(crate) budget: MaxSteps,
     #[command(flatten)]
     pub(crate) date: RunDate,
+    /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = super::run::parse_threads)]
+    pub(crate) threads: Option<usize>,
 }
 
 /// Runs `explain`.
@@ -67,41 +71,10 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
     if let Some(d) = a.date.today {
         rules = rules.with_today(d);
     }
-    let options = RunOptions {
-        top: a.top,
-        id_field: a.id_field.clone(),
-        ..Default::default()
-    };
-    let mut search = rules.explaining(&a.id, &options);
-    let mut census = FieldCensus::new(rules.program()).with_id_field(a.id_field.as_deref());
     let input = Input::from_arg(&a.data).with_records(a.records.clone());
-    let mut progress = Progress::new("reading", input.size());
-    let bytes = progress.bytes();
-    let read = data::read_counting(&input, a.format_in.map(Into::into), &bytes, &mut |r| {
-        if let Ok(v) = &r.item {
-            census.observe(v);
-        }
-        search.add_record(&r);
-        progress.tick();
-    });
-    progress.finish();
-    if let Err(e) = read {
-        rep.data(&e);
-        return ExitCode::from(EXIT_DATA);
-    }
-    if let Some((message, help)) = census.id_missing() {
-        rep.data(&data::DataError::plain(&input.name(), message, Some(help)));
-        return ExitCode::from(EXIT_DATA);
-    }
-    let explanation = match search.finish(&input.name()) {
+    let (explanation, warnings) = match search(&rules, &a, &input, rep) {
         Ok(x) => x,
-        Err(unknown) => {
-            rep.emit(
-                &unknown,
-                &JsonDiagnostic::of(&unknown).in_file(&input.name()),
-            );
-            return ExitCode::from(EXIT_DATA);
-        }
+        Err(code) => return code,
     };
     let to_terminal = terminal::stdout_is_terminal();
     let format = a.format.unwrap_or(if to_terminal {
@@ -131,8 +104,8 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
         }
     }
     let rules_file = a.rules.display().to_string();
-    for w in census.warnings() {
-        rep.warning("influence::unknown-field", &w, Some(&rules_file));
+    for w in &warnings {
+        rep.warning("influence::unknown-field", w, Some(&rules_file));
     }
     if explanation.same_id > 0 {
         let n = explanation.same_id;
@@ -146,4 +119,45 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
         rep.warning("influence::duplicate-id", &message, Some(&input.name()));
     }
     ExitCode::SUCCESS
+}
+
+/// Reads every record through the run engine, the explain search as its
+/// sink (the rank needs every creator): the explanation, and the warnings
+/// for fields no record has; an unknown id or unreadable data exits 2.
+fn search(
+    rules: &Ruleset,
+    a: &ExplainArgs,
+    input: &Input,
+    rep: &Reporter,
+) -> Result<(Explanation, Vec<String>), ExitCode> {
+    let options = RunOptions {
+        top: a.top,
+        id_field: a.id_field.clone(),
+        ..Default::default()
+    };
+    let mut search = Explaining::new(rules, &a.id, &options);
+    let wanted = search.wanted();
+    let run = Run::new(rules, input, &options)
+        .format(a.format_in.map(Into::into))
+        .threads(threads(a.threads))
+        .keeping(&wanted);
+    let finished = through(run, input, "reading", rep, &mut |e| {
+        search.add(e);
+        true
+    })?;
+    // also for an input with no records (the engine says so only of those with some)
+    if let Some((message, help)) = finished.census.id_missing() {
+        rep.data(&data::DataError::plain(&input.name(), message, Some(help)));
+        return Err(ExitCode::from(EXIT_DATA));
+    }
+    match search.finish(&input.name()) {
+        Ok(x) => Ok((x, finished.census.warnings())),
+        Err(unknown) => {
+            rep.emit(
+                &unknown,
+                &JsonDiagnostic::of(&unknown).in_file(&input.name()),
+            );
+            Err(ExitCode::from(EXIT_DATA))
+        }
+    }
 }

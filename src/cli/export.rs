@@ -6,14 +6,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::data::Input;
 use crate::report::rows::{Column, Picker, Row, RowSet};
 use crate::report::stream::{write_rows, LineFormat};
 use crate::report::xlsx::{self, RunInfo};
+use crate::run::summary::Summary;
 use crate::{Report, Ruleset, RunOptions};
 
-use super::progress::Progress;
-use super::run::{threads, warn};
+use super::run::{engine, input, through, warn};
 use super::run::{Format, RunArgs};
 use super::{output, output_name, write_failed, Reporter, EXIT_DATA};
 
@@ -139,24 +138,16 @@ pub fn screen(
 ) -> Result<(Report, Vec<Row>), ExitCode> {
     let options = options(a, choice);
     let mut picker = Picker::new(rules.program(), choice.rows, a.top);
-    let input = Input::from_arg(&a.data).with_records(a.records.clone());
-    let mut progress = Progress::new("screening", input.size());
-    let bytes = progress.bytes();
-    let threads = threads(a.threads);
-    let screened = rules.screen_rows(
-        &input,
-        a.format_in.map(Into::into),
-        &options,
-        threads,
-        &bytes,
-        &mut |n| progress.advance(n),
-        |v, columns| picker.add(v, columns),
-    );
-    progress.finish();
-    let report = screened.map_err(|e| {
-        rep.data(&e);
-        ExitCode::from(EXIT_DATA)
+    let input = input(a);
+    let mut sink = Summary::new(rules, &options, false);
+    let run = engine(rules, &input, &options, a);
+    let finished = through(run, &input, "screening", rep, &mut |e| {
+        // the rows are chosen so, seeing each verdict before the report takes it
+        picker.add(&e.verdict, &e.columns);
+        sink.add(e);
+        true
     })?;
+    let report = sink.finish(&finished);
     Ok((report, picker.finish()))
 }
 

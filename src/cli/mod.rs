@@ -12,6 +12,7 @@
 
 mod args;
 mod check;
+mod creators;
 mod diff;
 mod explain;
 mod export;
@@ -20,6 +21,7 @@ mod fmt;
 mod html;
 mod progress;
 mod run;
+mod spool;
 mod terminal;
 mod test;
 

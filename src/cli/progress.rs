@@ -59,14 +59,6 @@ impl Progress {
         self.bytes.clone()
     }
 
-    /// One more record read.
-    pub fn tick(&mut self) {
-        self.records += 1;
-        if self.records.is_multiple_of(256) {
-            self.show();
-        }
-    }
-
     /// `n` more records read (a batch).
     pub fn advance(&mut self, n: usize) {
         self.records += n as u64;

@@ -4,7 +4,7 @@
 //! spooled until each accepted creator's rank is known.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
@@ -14,13 +14,17 @@ use crate::explain::paint::Paint;
 use crate::report::rows::RowSet;
 use crate::report::stream::{CopyError, LineFormat, LineSpool};
 use crate::report::table;
+use crate::run::summary::Summary;
+use crate::run::{Evaluated, Finished, Run};
 use crate::{Ruleset, RunOptions, Status};
 
 use super::args::{shortlist_arg, FormatIn, MaxSteps, ReadArgs, RunDate};
 use super::export::{self, Choice, BOM};
 use super::files::FileId;
 use super::progress::Progress;
-use super::{load, output, output_name, terminal, write_failed, Reporter, EXIT_DATA, EXIT_RULES};
+use super::{
+    load, output, output_name, spool, terminal, write_failed, Reporter, EXIT_DATA, EXIT_RULES,
+};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -291,6 +295,44 @@ pub(super) fn threads(asked: Option<usize>) -> usize {
     }
 }
 
+/// Runs `run` through the engine with a progress line labelled `label`,
+/// handing every result to `each`; a data error is reported (exit 2).
+/// Every command that reads records reads them here.
+pub(super) fn through(
+    run: Run,
+    input: &Input,
+    label: &str,
+    rep: &Reporter,
+    each: &mut dyn FnMut(Evaluated) -> bool,
+) -> Result<Finished, ExitCode> {
+    let mut progress = Progress::new(label, input.size());
+    let run = run.counting(progress.bytes());
+    let done = run.each(&mut |n| progress.advance(n), each);
+    progress.finish();
+    done.map_err(|e| {
+        rep.data(&e);
+        ExitCode::from(EXIT_DATA)
+    })
+}
+
+/// The input of `run`: DATA, with `--records`.
+pub(super) fn input(a: &RunArgs) -> Input {
+    Input::from_arg(&a.data).with_records(a.records.clone())
+}
+
+/// A run of `rules` over `input` with `options`, as `--format-in` and
+/// `--threads` ask.
+pub(super) fn engine<'r>(
+    rules: &'r Ruleset,
+    input: &'r Input,
+    options: &'r RunOptions,
+    a: &RunArgs,
+) -> Run<'r> {
+    Run::new(rules, input, options)
+        .format(a.format_in.map(Into::into))
+        .threads(threads(a.threads))
+}
+
 /// `table` and `json`: one report. Returns the number of creators in error.
 fn summary(
     rules: &Ruleset,
@@ -312,23 +354,17 @@ fn summary(
     let to = output_name(a.output.as_deref());
     let mut out = output(a.output.as_deref())
         .map_err(|e| write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS))?;
-    let input = Input::from_arg(&a.data).with_records(a.records.clone());
-    let mut progress = Progress::new("screening", input.size());
-    let bytes = progress.bytes();
-    let threads = threads(a.threads);
-    let screened = rules.screen_input(
-        &input,
-        a.format_in.map(Into::into),
-        &options,
-        threads,
-        &bytes,
-        &mut |n| progress.advance(n),
-    );
-    progress.finish();
-    let report = screened.map_err(|e| {
-        rep.data(&e);
-        ExitCode::from(EXIT_DATA)
+    if a.all && format == Format::Json {
+        return super::creators::write(rules, a, &options, out, rep);
+    }
+    let input = input(a);
+    let mut sink = Summary::new(rules, &options, a.all);
+    let run = engine(rules, &input, &options, a);
+    let finished = through(run, &input, "screening", rep, &mut |e| {
+        sink.add(e);
+        true
     })?;
+    let report = sink.finish(&finished);
     let text = match format {
         Format::Table => {
             let paint = Paint {
@@ -360,9 +396,9 @@ fn summary(
 }
 
 /// `ndjson` and `csv` with `--rows all`, `accepted`, or a shortlist of no
-/// length: the input is read once, through the same pipeline as `json`;
-/// each line is spooled to a temporary file as its verdict comes, and
-/// copied to the output with its rank once every creator is ranked.
+/// length: the input is read once, through the engine; each line is
+/// spooled to a temporary file as its verdict comes, and copied to the
+/// output with its rank once every creator is ranked.
 fn stream(
     rules: &Ruleset,
     a: &RunArgs,
@@ -371,37 +407,16 @@ fn stream(
     rep: &Reporter,
 ) -> Result<usize, ExitCode> {
     let program = rules.program();
-    let dir = spool_dir(a.output.as_deref());
     let to = output_name(a.output.as_deref());
-    let spool_failed = |what: &str, e: &io::Error| {
-        // beside the output: what fails there (a full disk, a file size
-        // limit) would fail for the output, and is said so
-        if a.output.is_some() {
-            return write_failed(e, &to, rep).unwrap_or(ExitCode::from(EXIT_DATA));
-        }
-        let message = format!("{what} a temporary file in {}: {e}", dir.display());
-        let help = if a.output.is_some() {
-            "the lines wait there, about the size of the output, until every creator is ranked; write the output to a folder with room"
-        } else {
-            "the lines wait there, about the size of the output, until every creator is ranked; set TMPDIR to a folder with room"
-        };
-        rep.error("influence::output", &message, None, Some(help));
-        ExitCode::from(EXIT_DATA)
-    };
+    let spool_failed = |what: &str, e: &io::Error| spool::failed(a.output.as_deref(), what, e, rep);
     // opened first, so that a missing folder fails before the data is read;
     // a file is renamed into place only once every line is written
     let mut out = output(a.output.as_deref())
         .map_err(|e| write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS))?;
-    let file = spool_file(&dir).map_err(|e| match a.output {
-        // beside the output: what fails here would fail for the output
-        // (a missing folder, no permission), and is said so
-        Some(_) => write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS),
-        None => spool_failed("cannot create", &e),
-    })?;
+    let file = spool::open(a.output.as_deref(), rep)?;
     let mut spool = LineSpool::new(format, program, &choice.columns, file)
         .map_err(|e| spool_failed("cannot write", &e))?
         .ranked(choice.rows, a.top.or(program.limit));
-
     let options = RunOptions {
         // the verdicts written, with their reasons (a shortlist has none)
         all: choice.rows != RowSet::Shortlist,
@@ -409,56 +424,53 @@ fn stream(
         columns: choice.columns.clone(),
         ..RunOptions::default()
     };
-    let input = Input::from_arg(&a.data).with_records(a.records.clone());
-    let mut progress = Progress::new("screening", input.size());
-    let bytes = progress.bytes();
-    let threads = threads(a.threads);
+    let input = input(a);
     let mut errors = 0;
     let mut failed: Option<io::Error> = None;
-    let screened = rules.screen_lines(
-        &input,
-        a.format_in.map(Into::into),
-        &options,
-        threads,
-        &bytes,
-        &mut |n| progress.advance(n),
-        |v, columns| {
-            errors += usize::from(v.status == Status::Error);
-            match spool.add(v, columns) {
-                Ok(()) => true,
-                Err(e) => {
-                    failed = Some(e);
-                    false
-                }
+    let run = engine(rules, &input, &options, a);
+    let finished = through(run, &input, "screening", rep, &mut |e| {
+        errors += usize::from(e.verdict.status == Status::Error);
+        match spool.add(e.verdict, e.columns) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
             }
-        },
-    );
-    progress.finish();
+        }
+    });
     if let Some(e) = failed {
         return Err(spool_failed("cannot write", &e));
     }
-    let warnings = screened.map_err(|e| {
-        rep.data(&e);
-        ExitCode::from(EXIT_DATA)
-    })?;
-
-    if a.bom {
-        if let Err(e) = out.write_all(BOM) {
-            return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS));
-        }
+    let warnings = finished?.warnings_with_skipped();
+    let bom: &[u8] = if a.bom { BOM } else { b"" };
+    if let Err(e) = out.write_all(bom) {
+        return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS));
     }
-    match spool.finish(&mut out).map(|()| out.finish()) {
-        Ok(Ok(())) => {}
-        // a closed pipe (`| head`) ends the run quietly
-        Ok(Err(e)) => return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS)),
-        Err(CopyError::Spool(e)) => return Err(spool_failed("cannot read back", &e)),
-        // a closed pipe (`| head`) ends the run quietly
-        Err(CopyError::Output(e)) => {
-            return Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS))
-        }
-    }
+    copy_out(spool.finish(&mut out).map(|()| out.finish()), a, rep)?;
     warn(&warnings, a, rep);
     Ok(errors)
+}
+
+/// What became of copying a spool out: a closed pipe (`| head`) ends the
+/// run quietly, any other failure exits 2 with what failed.
+pub(super) fn copy_out(
+    copied: Result<io::Result<()>, CopyError>,
+    a: &RunArgs,
+    rep: &Reporter,
+) -> Result<(), ExitCode> {
+    let to = output_name(a.output.as_deref());
+    match copied {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) | Err(CopyError::Output(e)) => {
+            Err(write_failed(&e, &to, rep).unwrap_or(ExitCode::SUCCESS))
+        }
+        Err(CopyError::Spool(e)) => Err(spool::failed(
+            a.output.as_deref(),
+            "cannot read back",
+            &e,
+            rep,
+        )),
+    }
 }
 
 /// The run's warnings on standard error: where the records were found in
@@ -475,89 +487,6 @@ pub(super) fn warn(warnings: &[String], a: &RunArgs, rep: &Reporter) {
             rep.warning("influence::skipped-rows", w, Some(&data_file));
         } else {
             rep.warning("influence::unknown-field", w, Some(&rules_file));
-        }
-    }
-}
-
-/// Where the spool goes: beside the output file (where there is room for
-/// the output), else the temporary folder; also for an output that is not
-/// a regular file (`--output /dev/null`, a FIFO), whose folder is no place
-/// for files.
-fn spool_dir(output: Option<&Path>) -> PathBuf {
-    let Some(path) = output else {
-        return std::env::temp_dir();
-    };
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return std::env::temp_dir();
-    }
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// A new temporary file in `dir`, read and written, that no exit path
-/// leaves behind: on Unix its name is removed as soon as it is created, so
-/// the file goes with the process however it ends (an error, Ctrl-C, a
-/// kill); where an open file cannot be removed, it is removed when dropped.
-fn spool_file(dir: &Path) -> io::Result<Spool> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let mut attempt = 0;
-    loop {
-        let name = format!(
-            ".influence-eval-{}-{nanos}-{attempt}.spool",
-            std::process::id()
-        );
-        let path = dir.join(name);
-        let opened = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path);
-        match opened {
-            Ok(file) => {
-                let path = std::fs::remove_file(&path).err().map(|_| path);
-                return Ok(Spool { file, path });
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-/// The spool's file, and its name while it still has one.
-struct Spool {
-    file: std::fs::File,
-    path: Option<PathBuf>,
-}
-
-impl io::Read for Spool {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.file.read(buf)
-    }
-}
-
-impl io::Write for Spool {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.file.write(buf)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
-    }
-}
-
-impl io::Seek for Spool {
-    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
-        self.file.seek(to)
-    }
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        if let Some(path) = &self.path {
-            let _ = std::fs::remove_file(path);
         }
     }
 }

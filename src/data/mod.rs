@@ -217,39 +217,6 @@ pub(crate) fn without_location(e: &serde_json::Error) -> String {
     }
 }
 
-/// Reads every record of `input` and hands each to `each`, in input order.
-/// `format` overrides the extension and sniffing. Returns the number of records.
-pub fn read(
-    input: &Input,
-    format: Option<Format>,
-    each: &mut dyn FnMut(Record),
-) -> Result<usize, DataError> {
-    read_counting(input, format, &AtomicU64::new(0), each)
-}
-
-/// [`read`], adding the number of bytes read to `bytes` as it goes (a
-/// block at a time), for a progress display.
-pub fn read_counting(
-    input: &Input,
-    format: Option<Format>,
-    bytes: &AtomicU64,
-    each: &mut dyn FnMut(Record),
-) -> Result<usize, DataError> {
-    let all = sparse::FieldFilter::all();
-    let mut fault = None;
-    let n = read_batches(
-        input,
-        format,
-        bytes,
-        &mut |batch| decode_all(&batch, &all, &mut fault, each),
-        &mut Vec::new(),
-    )?;
-    match fault {
-        Some(f) => Err(fault_error(f, input)),
-        None => Ok(n),
-    }
-}
-
 /// Something about the data worth a warning that damages no record.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Note {
@@ -260,34 +227,6 @@ pub struct Note {
     pub code: &'static str,
     /// What, where, and what was done about it.
     pub message: String,
-}
-
-/// [`read`], also returning the [`Note`]s on the data.
-pub fn read_noting(
-    input: &Input,
-    format: Option<Format>,
-    each: &mut dyn FnMut(Record),
-) -> Result<(usize, Vec<Note>), DataError> {
-    let all = sparse::FieldFilter::all();
-    let mut fault = None;
-    let mut notes = Vec::new();
-    let reader: Box<dyn Read> = match input.file() {
-        Some(p) => Box::new(open(p)?),
-        None => Box::new(std::io::stdin().lock()),
-    };
-    let emit = &mut |batch: RawBatch| decode_all(&batch, &all, &mut fault, each);
-    let n = read_stream(
-        &input.name(),
-        input.file(),
-        reader,
-        (format, input.records.as_ref()),
-        emit,
-        &mut notes,
-    )?;
-    match fault {
-        Some(f) => Err(fault_error(f, input)),
-        None => Ok((n, notes)),
-    }
 }
 
 /// Reads `input` in batches of undecoded records, in order, handing each to

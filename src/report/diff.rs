@@ -1,13 +1,15 @@
 //! What a change of rules does to the results: both rulesets are run over
-//! the same creators, and every creator whose status, tier, rank or place on
-//! the shortlist differs is listed with the requirement or signal that
-//! caused it.
+//! the same creators (each record evaluated by both, gathered by
+//! [`Differ`]), and every creator whose status, tier, rank or place on the
+//! shortlist differs is listed with the requirement or signal that caused
+//! it.
 
 use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::Report;
+use super::stream::Ranking;
+use crate::compile::Program;
 use crate::eval::value::{fmt_number, printable};
 use crate::eval::{Status, Verdict};
 
@@ -69,64 +71,194 @@ pub struct Diff {
     pub changes: Vec<Change>,
 }
 
-fn side(v: &Verdict, shortlist_len: usize) -> Side {
-    Side {
-        status: v.status,
-        tier: v.tier.clone(),
-        rank: v.rank,
-        shortlisted: v.rank.is_some_and(|r| r <= shortlist_len),
-        score: v.score,
+/// One side of a creator as a diff keeps it while the run goes on: what
+/// [`Side`] shows, its rank left to the end (it needs every creator). Held
+/// for every creator, so in 16 bytes: `NONE` (and a NaN score, which no
+/// evaluation gives) for what it does not have.
+#[derive(Clone, Copy, Debug)]
+struct Kept {
+    /// The score; NaN for none.
+    score: f64,
+    /// Its place among the accepted creators, in input order.
+    accepted: u32,
+    /// Its tier, by index in the program's tiers.
+    tier: u16,
+    status: Status,
+}
+
+/// What [`Kept`] holds where there is nothing.
+const NONE: u32 = u32::MAX;
+
+impl Kept {
+    fn accepted(&self) -> Option<usize> {
+        (self.accepted != NONE).then_some(self.accepted as usize)
+    }
+    fn tier(&self) -> Option<usize> {
+        (self.tier != NONE as u16).then_some(usize::from(self.tier))
+    }
+    fn score(&self) -> Option<f64> {
+        (!self.score.is_nan()).then_some(self.score)
     }
 }
 
-/// Compares two reports made with `--all` over the same records.
-pub fn diff(old: &Report, new: &Report) -> Diff {
-    let empty = Vec::new();
-    let olds = old.creators.as_ref().unwrap_or(&empty);
-    let news = new.creators.as_ref().unwrap_or(&empty);
-    let mut counts = DiffCounts {
-        evaluated: olds.len().min(news.len()),
-        ..Default::default()
-    };
-    let mut changes = Vec::new();
-    for (o, n) in olds.iter().zip(news) {
-        let (a, b) = (side(o, old.shortlist.len()), side(n, new.shortlist.len()));
-        if a.status == b.status
-            && a.tier == b.tier
-            && a.rank == b.rank
-            && a.shortlisted == b.shortlisted
-        {
-            continue;
+/// One creator as a diff keeps it: a few numbers per side and, only when
+/// its result may change, the causes.
+#[derive(Debug)]
+struct Pair {
+    id: Box<str>,
+    old: Kept,
+    new: Kept,
+    /// `None`: "other creators moved" (also for a creator that cannot
+    /// change: same status and tier, not accepted).
+    causes: Option<Box<[String]>>,
+}
+
+/// One ruleset's side of a diff while it runs.
+struct Ruled<'p> {
+    program: &'p Program,
+    ranking: Ranking,
+    accepted: u32,
+}
+
+impl<'p> Ruled<'p> {
+    fn new(program: &'p Program) -> Self {
+        Ruled {
+            program,
+            ranking: Ranking::new(program),
+            accepted: 0,
         }
-        counts.entered += usize::from(!a.shortlisted && b.shortlisted);
-        counts.left += usize::from(a.shortlisted && !b.shortlisted);
-        counts.status_changed += usize::from(a.status != b.status);
-        counts.tier_changed += usize::from(a.tier != b.tier);
-        counts.rank_changed += usize::from(a.rank != b.rank);
-        let mut why = causes(o, n);
-        if a.shortlisted != b.shortlisted && old.shortlist.len() != new.shortlist.len() {
-            let moved = why == ["other creators moved"];
-            if moved {
-                why.clear();
-            }
-            why.push(format!(
-                "the shortlist holds {} (was {})",
-                new.shortlist.len(),
-                old.shortlist.len()
-            ));
+    }
+
+    fn keep(&mut self, v: &Verdict) -> Kept {
+        let mut accepted = NONE;
+        if v.status == Status::Accepted {
+            self.ranking.add(v.rank_key.clone());
+            accepted = self.accepted;
+            // 2^32 accepted creators would hold some 160 GB of rank keys
+            // first: the count never reaches `NONE`
+            self.accepted = self.accepted.saturating_add(1).min(NONE - 1);
         }
-        changes.push(Change {
-            id: n.id.clone(),
-            causes: why,
+        let tiers = &self.program.tiers;
+        let tier = v
+            .tier
+            .as_deref()
+            .and_then(|t| tiers.iter().position(|d| d.name == t))
+            // a ruleset holds far fewer tiers than that
+            .and_then(|i| u16::try_from(i).ok())
+            .unwrap_or(NONE as u16);
+        Kept {
+            status: v.status,
+            tier,
+            score: v.score.unwrap_or(f64::NAN),
+            accepted,
+        }
+    }
+
+    /// The ranks, in input order of the accepted creators, and the
+    /// shortlist's length.
+    fn finish(self) -> (Vec<usize>, usize) {
+        let ranks = self.ranking.finish();
+        let limit = self.program.limit.unwrap_or(usize::MAX);
+        let len = ranks.len().min(limit);
+        (ranks, len)
+    }
+}
+
+/// Both rulesets' verdicts over the same creators, gathered as they come
+/// (a sink of the run engine), into a [`Diff`]. Memory holds a few numbers
+/// per creator and the causes of those whose result may change, never the
+/// verdicts.
+pub struct Differ<'p> {
+    old: Ruled<'p>,
+    new: Ruled<'p>,
+    pairs: Vec<Pair>,
+}
+
+impl<'p> Differ<'p> {
+    /// A diff of `old` against `new`.
+    pub fn new(old: &'p Program, new: &'p Program) -> Self {
+        Differ {
+            old: Ruled::new(old),
+            new: Ruled::new(new),
+            pairs: Vec::new(),
+        }
+    }
+
+    /// Adds one creator's verdicts (made with reasons), in input order.
+    pub fn add(&mut self, o: &Verdict, n: &Verdict) {
+        let (a, b) = (self.old.keep(o), self.new.keep(n));
+        let may_change = a.status != b.status || a.tier != b.tier || a.accepted != NONE;
+        // worked out only for a creator whose result may change: most do not
+        let causes = may_change
+            .then(|| causes(o, n))
+            .filter(|c| c != &["other creators moved"])
+            .map(Vec::into_boxed_slice);
+        self.pairs.push(Pair {
+            id: n.id.as_str().into(),
             old: a,
             new: b,
+            causes,
         });
     }
-    Diff {
-        old_ruleset: old.ruleset.clone(),
-        new_ruleset: new.ruleset.clone(),
-        counts,
-        changes,
+
+    /// Ranks both sides and lists every creator whose result changed.
+    pub fn finish(self) -> Diff {
+        let (old_program, new_program) = (self.old.program, self.new.program);
+        let (old_ranks, old_len) = self.old.finish();
+        let (new_ranks, new_len) = self.new.finish();
+        let side = |k: &Kept, program: &Program, ranks: &[usize], len: usize| {
+            let rank = k.accepted().map(|i| ranks[i]);
+            Side {
+                status: k.status,
+                tier: k.tier().map(|t| program.tiers[t].name.clone()),
+                rank,
+                shortlisted: rank.is_some_and(|r| r <= len),
+                score: k.score(),
+            }
+        };
+        let mut counts = DiffCounts {
+            evaluated: self.pairs.len(),
+            ..Default::default()
+        };
+        let mut changes = Vec::new();
+        for p in self.pairs {
+            let a = side(&p.old, old_program, &old_ranks, old_len);
+            let b = side(&p.new, new_program, &new_ranks, new_len);
+            if a.status == b.status
+                && a.tier == b.tier
+                && a.rank == b.rank
+                && a.shortlisted == b.shortlisted
+            {
+                continue;
+            }
+            counts.entered += usize::from(!a.shortlisted && b.shortlisted);
+            counts.left += usize::from(a.shortlisted && !b.shortlisted);
+            counts.status_changed += usize::from(a.status != b.status);
+            counts.tier_changed += usize::from(a.tier != b.tier);
+            counts.rank_changed += usize::from(a.rank != b.rank);
+            let mut why = match p.causes {
+                Some(c) => c.into_vec(),
+                None => vec!["other creators moved".to_string()],
+            };
+            if a.shortlisted != b.shortlisted && old_len != new_len {
+                if why == ["other creators moved"] {
+                    why.clear();
+                }
+                why.push(format!("the shortlist holds {new_len} (was {old_len})"));
+            }
+            changes.push(Change {
+                id: p.id.into(),
+                causes: why,
+                old: a,
+                new: b,
+            });
+        }
+        Diff {
+            old_ruleset: old_program.name.clone(),
+            new_ruleset: new_program.name.clone(),
+            counts,
+            changes,
+        }
     }
 }
 

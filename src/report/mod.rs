@@ -1,5 +1,5 @@
 //! The run's result: counts, the funnel, independent failure counts, the
-//! ranked shortlist, warnings, and (with `--all`) every verdict. [`Screening`]
+//! ranked shortlist, warnings, and (with `--all`) every verdict. [`Tally`]
 //! collects verdicts one at a time; [`Report`] is what every output format
 //! shows. [`table`] renders it for a terminal; JSON is its serde form.
 
@@ -181,7 +181,7 @@ fn is_zero(n: &usize) -> bool {
 
 /// Collects verdicts into a [`Report`]. Holds the accepted creators (to rank
 /// them) and, when asked to keep all, every verdict.
-pub struct Screening<'p> {
+pub struct Tally<'p> {
     program: &'p Program,
     top: Option<usize>,
     keep_all: bool,
@@ -203,12 +203,12 @@ struct NearMisses {
     kept: Vec<NearMiss>,
 }
 
-impl<'p> Screening<'p> {
+impl<'p> Tally<'p> {
     /// A new collection. `top` overrides the ruleset's `limit`; `keep_all`
     /// keeps every verdict for the report.
     pub fn new(program: &'p Program, top: Option<usize>, keep_all: bool) -> Self {
         let n = program.requirements.len();
-        Screening {
+        Tally {
             program,
             top,
             keep_all,
@@ -248,7 +248,7 @@ impl<'p> Screening<'p> {
         v.failed[0].requirement()
     }
 
-    /// Adds `v`, which [`Screening::near_miss`] let in, with its distance
+    /// Adds `v`, which [`Tally::near_miss`] let in, with its distance
     /// to passing: the nearest first (by [`crate::explain::distance::relative_gap`]),
     /// the better score breaking ties, then input order.
     pub fn add_near_miss(&mut self, v: &Verdict, distance: Vec<Distance>) {

@@ -10,10 +10,10 @@ use miette::Diagnostic;
 use serde_json::Value as Json;
 
 use super::compare_keys;
-use crate::data::Record;
 use crate::diagnostic::edit_distance;
 use crate::eval::{RankKey, Status, Verdict};
 use crate::explain::Trace;
+use crate::run::Evaluated;
 use crate::{Ruleset, RunOptions};
 
 /// An id as `explain --id` compares it: lower case, without a leading `@`.
@@ -21,10 +21,17 @@ fn loose(id: &str) -> String {
     id.strip_prefix('@').unwrap_or(id).to_lowercase()
 }
 
+/// True when `id` is `wanted`, case ignored and with or without a
+/// leading `@` on either.
+fn is_wanted(wanted: &str, id: &str) -> bool {
+    id == wanted || loose(id) == loose(wanted)
+}
+
 /// How many close ids an [`UnknownId`] offers.
 const CLOSEST: usize = 3;
 
-/// Records fed one at a time, in input order, to explain one creator.
+/// The explain search, a sink of the run engine: results fed one at a
+/// time, in input order, to explain one creator.
 pub struct Explaining<'r> {
     ruleset: &'r Ruleset,
     wanted: String,
@@ -44,12 +51,15 @@ pub struct Explaining<'r> {
 
 struct Found {
     record: Option<Json>,
+    /// 0 for a record in memory, which has no line.
     line: usize,
     verdict: Verdict,
 }
 
 impl<'r> Explaining<'r> {
-    pub(crate) fn new(ruleset: &'r Ruleset, id: &str, options: &RunOptions) -> Self {
+    /// A search for the creator with id `id` among the results of a run
+    /// of `ruleset` with `options`.
+    pub fn new(ruleset: &'r Ruleset, id: &str, options: &RunOptions) -> Self {
         Explaining {
             ruleset,
             wanted: id.to_string(),
@@ -64,12 +74,16 @@ impl<'r> Explaining<'r> {
         }
     }
 
-    /// Evaluates the next record as read from a data file.
-    pub fn add_record(&mut self, record: &Record) {
-        let id_field = self.options.id_field.as_deref();
-        let v = self
-            .ruleset
-            .evaluate_record(record, self.position, id_field);
+    /// Which ids are the one wanted ([`crate::Run::keeping`] keeps their
+    /// records, which the trace needs).
+    pub fn wanted(&self) -> impl Fn(&str) -> bool + Sync {
+        let wanted = self.wanted.clone();
+        move |id: &str| is_wanted(&wanted, id)
+    }
+
+    /// Takes the next result of the run (its record kept when wanted).
+    pub fn add(&mut self, e: Evaluated) {
+        let v = e.verdict;
         self.position += 1;
         if v.status == Status::Accepted {
             self.accepted += 1;
@@ -101,8 +115,8 @@ impl<'r> Explaining<'r> {
                 }
                 self.pending = Vec::new();
                 self.found = Some(Found {
-                    record: record.item.as_ref().ok().cloned(),
-                    line: record.line,
+                    record: e.record,
+                    line: e.line,
                     verdict: v,
                 });
             }
@@ -118,7 +132,7 @@ impl<'r> Explaining<'r> {
     /// True when `id` is the one wanted, case ignored and with or without
     /// a leading `@` on either (`@Ana` is `ana`).
     fn is_wanted(&self, id: &str) -> bool {
-        id == self.wanted || loose(id) == loose(&self.wanted)
+        is_wanted(&self.wanted, id)
     }
 
     /// Keeps `id` if it is among the closest to the wanted one. A position
@@ -152,7 +166,7 @@ impl<'r> Explaining<'r> {
         };
         let program = self.ruleset.program();
         let mut trace = program.trace(found.record.as_ref(), &found.verdict);
-        trace.line = Some(found.line);
+        trace.line = (found.line > 0).then_some(found.line);
         trace.accepted = Some(self.accepted);
         if found.verdict.status == Status::Accepted {
             let rank = self.above + 1;
@@ -215,46 +229,5 @@ impl Diagnostic for UnknownId {
                 ids.join(", ")
             ),
         }))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use crate::data::Record;
-    use crate::{Ruleset, RunOptions, Status};
-
-    #[test]
-    fn the_search_finds_one_creator_and_its_place() {
-        let rules = Ruleset::compile(
-            "t.rules",
-            "require micro: followers between 1k and 10k\nrequire market: country in [\"US\"]\n",
-        )
-        .expect("valid");
-        let mut search = rules.explaining("fay", &RunOptions::default());
-        let items = json!([
-            {"handle": "ana", "followers": 5000, "country": "US"},
-            {"handle": "fay", "followers": 2000, "country": "DE"},
-            {"handle": "gus", "followers": 4000, "country": "US"},
-            {"handle": "eve", "followers": 9000, "country": "US"}
-        ]);
-        for (i, c) in items.as_array().unwrap().iter().enumerate() {
-            search.add_record(&Record {
-                position: i,
-                line: i + 1,
-                item: Ok(c.clone()),
-            });
-        }
-        let x = search.finish("mem").expect("fay is there");
-        assert_eq!(x.trace.id, "fay");
-        assert_eq!(x.trace.status, Status::Rejected);
-        assert_eq!(x.trace.failed[0].rule, "market");
-        assert_eq!(x.trace.accepted, Some(3));
-        let err = rules
-            .explaining("nobody", &RunOptions::default())
-            .finish("mem")
-            .expect_err("no records");
-        assert!(err.closest.is_empty());
     }
 }

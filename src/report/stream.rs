@@ -82,6 +82,10 @@ pub enum LineFormat {
     Ndjson,
     /// One CSV row per verdict, after a header.
     Csv,
+    /// The elements of the `creators` array of `--all --format json`:
+    /// each verdict pretty-printed at the array's depth, separated by
+    /// commas (the caller writes the report around them).
+    Creators,
 }
 
 /// Bytes a CSV writer hands on, kept where the caller can take them: the
@@ -103,6 +107,10 @@ impl Write for Shared {
 enum Lines {
     Ndjson {
         columns: Vec<Column>,
+    },
+    Creators {
+        /// No element written yet: no comma before it.
+        first: bool,
     },
     Csv {
         writer: Box<csv::Writer<Shared>>,
@@ -129,6 +137,7 @@ impl Lines {
             LineFormat::Ndjson => Lines::Ndjson {
                 columns: columns.to_vec(),
             },
+            LineFormat::Creators => Lines::Creators { first: true },
             LineFormat::Csv => {
                 let mut w = Lines::csv_writer(&mut header);
                 let names = rows::header(program, columns);
@@ -164,6 +173,31 @@ impl Lines {
                 let at = out.len() - NULL.len();
                 out.truncate(at);
                 out.extend_from_slice(b"}\n");
+                Ok(Some(at))
+            }
+            Lines::Creators { first } => {
+                if !std::mem::take(first) {
+                    out.extend_from_slice(b",\n");
+                }
+                // as `serde_json::to_string_pretty` writes the report: an
+                // element of `creators` is two levels deep (four spaces);
+                // JSON text holds no raw line break, so every line is one
+                let text = serde_json::to_string_pretty(&row.json(&[]))?;
+                for (i, l) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        out.push(b'\n');
+                    }
+                    out.extend_from_slice(b"    ");
+                    out.extend_from_slice(l.as_bytes());
+                }
+                // `rank` is the last field, null until it is known
+                const NULL: &[u8] = b"null\n    }";
+                if !(ranked && out.ends_with(NULL)) {
+                    return Ok(None);
+                }
+                let at = out.len() - NULL.len();
+                out.truncate(at);
+                out.extend_from_slice(b"\n    }");
                 Ok(Some(at))
             }
             Lines::Csv {

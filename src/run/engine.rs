@@ -1,0 +1,201 @@
+//! The run's threads. With one thread, the caller's thread reads, decodes
+//! and evaluates. With more, a reader thread cuts the input into batches of
+//! undecoded records, workers decode and evaluate them, and the caller's
+//! thread takes the results back in input order and hands them to the
+//! sink: what a sink sees is the same whatever the number of threads.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::{Arc, Mutex};
+
+use super::worker::{Done, Worker};
+use super::{Evaluated, Finished, Run};
+use crate::check::fields::FieldCensus;
+use crate::data::sparse::FieldFilter;
+use crate::data::{self, DataError, Fault, Note, RawBatch};
+
+/// Stack of each evaluating thread: twice what the deepest evaluation takes
+/// in a debug build (some 7 MiB, `eval::Frame::eval`), a few percent of it
+/// in a release build; reserved, not used, by the threads that do not need it.
+const WORKER_STACK: usize = 16 << 20;
+
+/// Rows skipped as empty: how many, and the first lines.
+type Skipped = (usize, Vec<usize>);
+
+/// Where the results of the batches go, in input order.
+struct Merge<'s> {
+    progress: &'s mut dyn FnMut(usize),
+    each: &'s mut dyn FnMut(Evaluated) -> bool,
+    fault: Option<Fault>,
+    stopped: bool,
+}
+
+impl Merge<'_> {
+    /// Hands on one batch's results; false once a fault is met or the
+    /// sink wants no more.
+    fn take(&mut self, done: Done) -> bool {
+        (self.progress)(done.records);
+        for e in done.evaluated {
+            if !(self.each)(e) {
+                self.stopped = true;
+                return false;
+            }
+        }
+        if done.fault.is_some() {
+            self.fault = done.fault;
+            return false;
+        }
+        true
+    }
+}
+
+/// Runs `run`, handing every result to `each` in input order.
+pub(super) fn run(
+    run: &Run,
+    bytes: &AtomicU64,
+    progress: &mut dyn FnMut(usize),
+    each: &mut dyn FnMut(Evaluated) -> bool,
+) -> Result<Finished, DataError> {
+    let filter = run.asked.field_filter();
+    let mut merge = Merge {
+        progress,
+        each,
+        fault: None,
+        stopped: false,
+    };
+    let mut notes = Vec::new();
+    let mut skipped: Skipped = (0, Vec::new());
+    let (read, census) = if run.threads <= 1 {
+        on_this_thread(run, &filter, bytes, &mut merge, &mut notes, &mut skipped)
+    } else {
+        on_threads(run, &filter, bytes, &mut merge, &mut notes, &mut skipped)
+    };
+    match (read, merge.fault) {
+        // a file that changed while it was read: whatever else went
+        // wrong may come from the change
+        (Err(e), _) if e.is_changed() => Err(e),
+        // a fault inside a record comes before anything the reader met later
+        (_, Some(f)) => Err(data::fault_error(f, run.input)),
+        (Err(e), None) => Err(e),
+        (Ok(count), None) => Ok(Finished {
+            count,
+            stopped: merge.stopped,
+            census,
+            notes,
+            skipped,
+        }),
+    }
+}
+
+fn on_this_thread(
+    run: &Run,
+    filter: &FieldFilter,
+    bytes: &AtomicU64,
+    merge: &mut Merge,
+    notes: &mut Vec<Note>,
+    skipped: &mut Skipped,
+) -> (Result<usize, DataError>, FieldCensus) {
+    let mut worker = Worker::new(&run.asked, filter);
+    let read = data::read_batches(
+        run.input,
+        run.format,
+        bytes,
+        &mut |batch| {
+            count_skipped(&batch, skipped);
+            merge.take(worker.work(&batch))
+        },
+        notes,
+    );
+    (read, worker.census)
+}
+
+fn on_threads(
+    run: &Run,
+    filter: &FieldFilter,
+    bytes: &AtomicU64,
+    merge: &mut Merge,
+    notes: &mut Vec<Note>,
+    skipped: &mut Skipped,
+) -> (Result<usize, DataError>, FieldCensus) {
+    let threads = run.threads;
+    let asked = &run.asked;
+    std::thread::scope(|scope| {
+        let (to_workers, jobs) = sync_channel::<(usize, RawBatch)>(threads * 2);
+        let jobs = Arc::new(Mutex::new(jobs));
+        let (to_merger, results) = sync_channel::<(usize, Done)>(threads * 2);
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let jobs = Arc::clone(&jobs);
+                let to_merger = to_merger.clone();
+                // a worker's stack holds the deepest evaluation without
+                // being extended on the heap (eval's stacker), which at
+                // the edge would map a new segment for every element
+                // of a hot loop; the memory is only reserved
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, move || {
+                        let mut worker = Worker::new(asked, filter);
+                        while let Some((k, batch)) = next_job(&jobs) {
+                            if to_merger.send((k, worker.work(&batch))).is_err() {
+                                break;
+                            }
+                        }
+                        worker.census
+                    })
+                    // as `scope.spawn` does: no thread is no run
+                    .expect("the system refused to start a worker thread")
+            })
+            .collect();
+        // only the workers hold the queue now: when they stop, the reader stops
+        drop(jobs);
+        drop(to_merger);
+        let reader = scope.spawn(move || {
+            let mut k = 0;
+            data::read_batches(
+                run.input,
+                run.format,
+                bytes,
+                &mut |batch| {
+                    count_skipped(&batch, skipped);
+                    k += 1;
+                    to_workers.send((k - 1, batch)).is_ok()
+                },
+                notes,
+            )
+        });
+        in_order(results, merge);
+        let mut census = asked.census();
+        for w in workers {
+            census.merge(&w.join().expect("a worker does not panic"));
+        }
+        (reader.join().expect("the reader does not panic"), census)
+    })
+}
+
+/// Takes the batches' results as they come, in any order, and hands them
+/// on in input order; stops taking at a fault or when the sink stops
+/// (dropping `results` then stops the workers, and they the reader).
+fn in_order(results: Receiver<(usize, Done)>, merge: &mut Merge) {
+    let mut pending = BTreeMap::new();
+    let mut next = 0;
+    for (k, done) in results.iter() {
+        pending.insert(k, done);
+        while let Some(done) = pending.remove(&next) {
+            next += 1;
+            if !merge.take(done) {
+                return;
+            }
+        }
+    }
+}
+
+fn count_skipped(batch: &RawBatch, skipped: &mut Skipped) {
+    skipped.0 += batch.skipped().len();
+    let room = crate::report::SKIPPED_LINES.saturating_sub(skipped.1.len());
+    skipped.1.extend(batch.skipped().iter().take(room));
+}
+
+fn next_job(jobs: &Mutex<Receiver<(usize, RawBatch)>>) -> Option<(usize, RawBatch)> {
+    jobs.lock().ok()?.recv().ok()
+}

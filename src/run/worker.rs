@@ -1,0 +1,144 @@
+//! What one thread of a run does with a batch of records: decodes each
+//! (only the fields the rules read), notes its fields in the census, and
+//! evaluates it, working out only what the run's sinks asked for. This is
+//! the one place that calls the decoder ([`RawBatch::decode`]), the
+//! evaluator ([`crate::Ruleset::verdict_of`]), the distance to passing
+//! ([`crate::Program::distance`]), the census ([`FieldCensus::observe`]) and
+//! the `--columns` values ([`Column::values`]).
+
+use serde_json::Value as Json;
+
+use super::{Asked, Evaluated};
+use crate::check::fields::FieldCensus;
+use crate::data::sparse::FieldFilter;
+use crate::data::{Fault, RawBatch, Record};
+use crate::eval::{Status, Verdict};
+use crate::report::rows::Column;
+
+/// What a worker made of one batch.
+pub(super) struct Done {
+    /// How many records were decoded (also when none was evaluated).
+    pub records: usize,
+    /// One per record, in input order, when the run evaluates.
+    pub evaluated: Vec<Evaluated>,
+    /// A syntax error inside a JSON array, after the records above.
+    pub fault: Option<Fault>,
+}
+
+/// Decodes and evaluates batches; keeps its own census of fields seen.
+pub(super) struct Worker<'r> {
+    asked: &'r Asked<'r>,
+    filter: &'r FieldFilter,
+    pub census: FieldCensus,
+    /// Top-level keys the decoder skipped, for the census.
+    unread: Vec<String>,
+}
+
+impl<'r> Worker<'r> {
+    pub fn new(asked: &'r Asked<'r>, filter: &'r FieldFilter) -> Self {
+        Worker {
+            asked,
+            filter,
+            census: asked.census(),
+            unread: Vec::new(),
+        }
+    }
+
+    /// Decodes and evaluates every record of `batch`; stops at a fault.
+    pub fn work(&mut self, batch: &RawBatch) -> Done {
+        let mut done = Done {
+            records: 0,
+            evaluated: Vec::with_capacity(if self.asked.evaluate { batch.len() } else { 0 }),
+            fault: None,
+        };
+        for i in 0..batch.len() {
+            self.unread.clear();
+            let keys = self.census.wants_keys().then_some(&mut self.unread);
+            let record = match batch.decode(i, self.filter, keys) {
+                Ok(r) => r,
+                Err(fault) => {
+                    done.fault = Some(fault);
+                    return done;
+                }
+            };
+            done.records += 1;
+            let line = Some(record.line);
+            let e = self
+                .asked
+                .take(&mut self.census, record, line, &self.unread);
+            done.evaluated.extend(e);
+        }
+        done
+    }
+}
+
+impl Asked<'_> {
+    /// Notes one record's fields in `census` (with the top-level keys the
+    /// decoder skipped, `unread`) and, unless the run only takes the
+    /// census, evaluates it ([`Asked::evaluate`]).
+    pub(super) fn take(
+        &self,
+        census: &mut FieldCensus,
+        record: Record,
+        line: Option<usize>,
+        unread: &[String],
+    ) -> Option<Evaluated> {
+        if let Ok(r) = &record.item {
+            census.observe(r);
+            census.observe_unread(unread);
+        }
+        self.evaluate.then(|| self.evaluate(record, line))
+    }
+
+    /// Evaluates one record as read, with what the sinks asked for: its
+    /// verdict (and the second ruleset's), its distance to passing when it
+    /// may be a near miss, its `--columns` values, the record itself when
+    /// [`Asked::keep`] wants it. A record not an object says on which
+    /// `line` it starts, when it has one (records in memory have none).
+    fn evaluate(&self, record: Record, line: Option<usize>) -> Evaluated {
+        let options = self.options;
+        let id_field = options.id_field.as_deref();
+        let mut verdict = self
+            .ruleset
+            .verdict_of(&record, line, id_field, self.reasons);
+        let kept = self.keep.is_some_and(|keep| keep(&verdict.id));
+        if kept && !self.reasons {
+            // the creator explained is shown with its reasons, which the
+            // others (only counted and ranked) are spared
+            verdict = self.ruleset.verdict_of(&record, line, id_field, true);
+        }
+        let other = self
+            .other
+            .map(|o| o.verdict_of(&record, line, id_field, self.reasons));
+        let mut distance = None;
+        // a damaged record has no values: one null per column
+        let mut columns = vec![Json::Null; options.columns.len()];
+        if let Ok(r) = &record.item {
+            if !options.columns.is_empty() {
+                columns = Column::values(&options.columns, r);
+            }
+            // a creator rejected by one requirement (not an error) may be a near miss
+            if let Some(i) = self.near_miss(&verdict) {
+                distance = Some(self.ruleset.program().distance(r, i));
+            }
+        }
+        Evaluated {
+            verdict,
+            other,
+            distance,
+            columns,
+            line: record.line,
+            record: if kept { record.item.ok() } else { None },
+        }
+    }
+
+    /// True when `v` may be a near miss (rejected by exactly one
+    /// requirement): only then is its distance to passing worked out.
+    fn near_miss(&self, v: &Verdict) -> Option<usize> {
+        if self.options.near_misses > 0 && v.status == Status::Rejected && v.failed.len() == 1 {
+            v.failed[0].requirement()
+        } else {
+            None
+        }
+    }
+}

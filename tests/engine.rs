@@ -1,0 +1,253 @@
+//! The run engine as every command meets it: the same bytes for any
+//! `--threads`, in every format and command; ndjson and csv read a pipe or
+//! a FIFO once; `--all --format json`, written as it goes, is the report
+//! the library holds whole; `diff` lists exactly the creators whose status,
+//! tier or rank differ between two `--all` runs.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Command, Output, Stdio};
+
+use common::{p, run, run_with_stdin, scratch, write, BIN};
+use influence_eval::{Ruleset, RunOptions};
+use serde_json::Value;
+
+const RULES: &str = "rules/brand.rules";
+const OTHER: &str = "rules/outdoor_gear.rules";
+const DATA: &str = "creators.json";
+const TODAY: &str = "2026-01-01";
+
+/// Runs `args` with `--threads 1`, `2` and `8`: the same status, output
+/// and diagnostics each time; returns the first.
+fn same_for_any_threads(args: &[&str]) -> Output {
+    let with = |t: &str| {
+        let mut all = args.to_vec();
+        all.extend(["--threads", t, "--today", TODAY]);
+        run(&all)
+    };
+    let one = with("1");
+    for t in ["2", "8"] {
+        let o = with(t);
+        assert_eq!(o.status.code(), one.status.code(), "{args:?} --threads {t}");
+        assert!(
+            o.stdout == one.stdout,
+            "{args:?}: stdout differs with --threads {t}"
+        );
+        assert!(
+            o.stderr == one.stderr,
+            "{args:?}: stderr differs with --threads {t}"
+        );
+    }
+    one
+}
+
+#[test]
+fn every_format_and_command_is_the_same_on_any_number_of_threads() {
+    let dir = scratch("engine-threads");
+    for format in ["json", "table", "ndjson", "csv", "html"] {
+        for extra in [&[][..], &["--all"][..], &["--near-misses", "4"][..]] {
+            // near misses are not shown in ndjson or csv (a usage error)
+            if (format == "ndjson" || format == "csv") && extra.first() == Some(&"--near-misses") {
+                continue;
+            }
+            let mut args = vec!["run", RULES, DATA, "--format", format];
+            args.extend(extra);
+            let o = same_for_any_threads(&args);
+            assert_eq!(o.status.code(), Some(0), "{args:?}");
+            assert!(!o.stdout.is_empty(), "{args:?}");
+        }
+    }
+    let rows = [
+        "run",
+        RULES,
+        DATA,
+        "--format",
+        "csv",
+        "--rows",
+        "accepted",
+        "--columns",
+        "followers,country",
+    ];
+    same_for_any_threads(&rows);
+    // a workbook carries the time it was made, and its rows are those of
+    // html (the same sink): it is made on any number of threads
+    for t in ["1", "8"] {
+        let out = dir.join(format!("t{t}.xlsx"));
+        let o = run(&[
+            "run",
+            RULES,
+            DATA,
+            "--format",
+            "xlsx",
+            "--output",
+            p(&out),
+            "--threads",
+            t,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+        assert!(std::fs::metadata(&out).expect("written").len() > 0);
+    }
+    same_for_any_threads(&["check", RULES, "--data", DATA]);
+    same_for_any_threads(&["diff", RULES, OTHER, DATA, "--format", "json"]);
+    let explained = same_for_any_threads(&[
+        "explain",
+        RULES,
+        DATA,
+        "--id",
+        "danielrao",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(explained.status.code(), Some(0));
+    let unknown = same_for_any_threads(&["explain", RULES, DATA, "--id", "nobody-at-all"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+/// The sample data's creators (a JSON array of objects).
+fn creators() -> Vec<Value> {
+    let text = std::fs::read(DATA).expect("sample data");
+    serde_json::from_slice(&text).expect("a JSON array")
+}
+
+/// The sample data as NDJSON, one creator a line.
+fn ndjson() -> Vec<u8> {
+    let mut out = Vec::new();
+    for v in creators() {
+        out.extend(serde_json::to_vec(&v).expect("serialises"));
+        out.push(b'\n');
+    }
+    out
+}
+
+#[test]
+fn ndjson_and_csv_read_a_pipe_or_a_fifo_once() {
+    let dir = scratch("engine-fifo");
+    let lines = ndjson();
+    let file = write(&dir, "c.ndjson", &lines);
+    for format in ["ndjson", "csv"] {
+        let from_file = run(&["run", RULES, p(&file), "--format", format, "--all"]);
+        assert_eq!(from_file.status.code(), Some(0));
+        let piped = run_with_stdin(
+            &["run", RULES, "-", "--format", format, "--all"],
+            Some(&lines),
+        );
+        assert_eq!(piped.status.code(), Some(0), "{}", common::stderr(&piped));
+        assert!(
+            piped.stdout == from_file.stdout,
+            "{format} from standard input"
+        );
+        // a FIFO can be read only once: a second pass would find it empty
+        let fifo = dir.join(format!("{format}.fifo"));
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            continue; // no mkfifo on this system
+        }
+        let child = Command::new(BIN)
+            .args([
+                "run",
+                RULES,
+                p(&fifo),
+                "--format",
+                format,
+                "--format-in",
+                "ndjson",
+                "--all",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run the binary");
+        std::fs::write(&fifo, &lines).expect("write the FIFO");
+        let o = child.wait_with_output().expect("wait");
+        assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+        assert!(o.stdout == from_file.stdout, "{format} from a FIFO");
+    }
+}
+
+#[test]
+fn all_as_json_is_the_report_held_whole() {
+    let rules = Ruleset::from_file(RULES.as_ref()).expect("sample rules");
+    let rules = rules.with_today(TODAY.parse().expect("a date"));
+    let records = creators();
+    for (extra, near) in [(&[][..], 0), (&["--near-misses", "3"][..], 3)] {
+        let options = RunOptions {
+            all: true,
+            near_misses: near,
+            ..RunOptions::default()
+        };
+        let report = rules.screen(records.clone(), &options);
+        let mut held = serde_json::to_string_pretty(&report).expect("serialises");
+        held.push('\n');
+        let mut args = vec![
+            "run", RULES, DATA, "--format", "json", "--all", "--today", TODAY,
+        ];
+        args.extend(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0));
+        assert_eq!(common::stdout(&o), held, "{extra:?}");
+    }
+    // no records: an empty array, as serde writes it
+    let dir = scratch("engine-all-empty");
+    let empty = write(&dir, "none.json", "[]");
+    let o = run(&["run", RULES, p(&empty), "--format", "json", "--all"]);
+    let report: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(report["creators"], serde_json::json!([]));
+    assert!(common::stdout(&o).contains("\"creators\": []\n}\n"));
+}
+
+/// Each creator's status, tier and rank in a `--all` run of `rules`.
+fn sides(rules: &str) -> Vec<(String, Value, Value, Value)> {
+    let o = run(&[
+        "run", rules, DATA, "--format", "json", "--all", "--today", TODAY,
+    ]);
+    let report: Value = serde_json::from_slice(&o.stdout).expect("json");
+    report["creators"]
+        .as_array()
+        .expect("creators")
+        .iter()
+        .map(|c| {
+            let id = c["id"].as_str().expect("id").to_string();
+            (
+                id,
+                c["status"].clone(),
+                c["tier"].clone(),
+                c["rank"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn diff_lists_exactly_the_creators_whose_result_differs() {
+    let (old, new) = (sides(RULES), sides(OTHER));
+    let o = run(&[
+        "diff", RULES, OTHER, DATA, "--format", "json", "--today", TODAY,
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let d: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(d["counts"]["evaluated"], old.len());
+    let changes: BTreeMap<String, &Value> = d["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| (c["id"].as_str().expect("id").to_string(), c))
+        .collect();
+    let mut differing = 0;
+    for (a, b) in old.iter().zip(&new) {
+        let differs = (&a.1, &a.2, &a.3) != (&b.1, &b.2, &b.3);
+        match changes.get(&a.0) {
+            Some(c) => {
+                assert_eq!((&c["old"]["status"], &c["old"]["rank"]), (&a.1, &a.3));
+                assert_eq!((&c["new"]["status"], &c["new"]["rank"]), (&b.1, &b.3));
+                assert!(!c["causes"].as_array().expect("causes").is_empty());
+            }
+            // a creator only entering or leaving the shortlist changes rank too
+            None => assert!(!differs, "{} differs but is not listed", a.0),
+        }
+        differing += usize::from(differs);
+    }
+    assert!(differing > 0, "the two rulesets disagree on someone");
+    assert!(changes.len() >= differing);
+}
