@@ -245,10 +245,10 @@ pub use jiff;
 use load::read_rules_file;
 pub use load::LoadError;
 pub use report::rows::Column;
-pub use report::search::{Explanation, UnknownId};
 pub use report::{
     FunnelStep, NearMiss, Report, ScoreSpread, ShortlistEntry, TierSpread, SCORE_BINS,
 };
+pub use run::search::{Explanation, UnknownId};
 pub use run::IntoRecord;
 pub use syntax::MAX_SOURCE_BYTES;
 

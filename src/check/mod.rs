@@ -6,7 +6,6 @@
 mod cycles;
 mod declarations;
 mod exprs;
-pub mod fields;
 mod names;
 
 use std::collections::{HashMap, HashSet};

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::check::fields::FieldCensus;
 use crate::data::{self, Input};
 use crate::examples::{undated, undated_warning};
+use crate::run::census::FieldCensus;
 use crate::run::Run;
 use crate::{Ruleset, RunOptions};
 

@@ -11,7 +11,7 @@ use clap::ValueEnum;
 use crate::data::{self, Input};
 use crate::diagnostic::JsonDiagnostic;
 use crate::explain::{paint::Paint, render};
-use crate::report::search::{Explaining, Explanation};
+use crate::run::search::{Explaining, Explanation};
 use crate::run::Run;
 use crate::{Ruleset, RunOptions};
 

@@ -6,7 +6,6 @@
 pub mod diff;
 pub mod html;
 pub mod rows;
-pub mod search;
 pub mod stream;
 pub mod table;
 pub mod xlsx;

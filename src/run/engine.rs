@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex};
 
 use super::worker::{Done, Worker};
 use super::{Evaluated, Finished, Run};
-use crate::check::fields::FieldCensus;
 use crate::data::sparse::FieldFilter;
 use crate::data::{self, DataError, Fault, Note, RawBatch};
+use crate::run::census::FieldCensus;
 
 /// Stack of each evaluating thread: twice what the deepest evaluation takes
 /// in a debug build (some 7 MiB, `eval::Frame::eval`), a few percent of it

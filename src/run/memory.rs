@@ -7,8 +7,8 @@ use serde_json::Value as Json;
 use super::summary::Summary;
 use super::{Asked, Evaluated, Finished};
 use crate::data::{Damage, Record};
-use crate::report::search::{Explaining, Explanation, UnknownId};
 use crate::report::Report;
+use crate::run::search::{Explaining, Explanation, UnknownId};
 use crate::{Ruleset, RunOptions};
 
 /// A record in memory, as [`Ruleset::screen`] and [`Ruleset::explain`]
@@ -47,7 +47,7 @@ impl IntoRecord for Record {
 fn each<R: IntoRecord, I: IntoIterator<Item = R>>(
     asked: &Asked,
     records: I,
-    census: &mut crate::check::fields::FieldCensus,
+    census: &mut crate::run::census::FieldCensus,
     mut each: impl FnMut(Evaluated),
 ) -> usize {
     let mut count = 0;

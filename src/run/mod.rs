@@ -15,9 +15,11 @@
 //! ([`engine`]). The results are the same, byte for byte, whatever the
 //! number of threads.
 
+pub(crate) mod census;
 mod engine;
 mod filter;
 pub(crate) mod memory;
+pub(crate) mod search;
 pub mod summary;
 mod worker;
 
@@ -26,10 +28,10 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use crate::check::fields::FieldCensus;
 use crate::data::{self, DataError, Format, Input, Note};
 use crate::eval::Verdict;
 use crate::explain::Distance;
+use crate::run::census::FieldCensus;
 use crate::{Ruleset, RunOptions};
 
 pub use memory::IntoRecord;

@@ -9,11 +9,11 @@
 use serde_json::Value as Json;
 
 use super::{Asked, Evaluated};
-use crate::check::fields::FieldCensus;
 use crate::data::sparse::FieldFilter;
 use crate::data::{Fault, RawBatch, Record};
 use crate::eval::{Status, Verdict};
 use crate::report::rows::Column;
+use crate::run::census::FieldCensus;
 
 /// What a worker made of one batch.
 pub(super) struct Done {

@@ -9,10 +9,10 @@ use std::fmt;
 use miette::Diagnostic;
 use serde_json::Value as Json;
 
-use super::compare_keys;
 use crate::diagnostic::edit_distance;
 use crate::eval::{RankKey, Status, Verdict};
 use crate::explain::Trace;
+use crate::report::compare_keys;
 use crate::run::Evaluated;
 use crate::{Ruleset, RunOptions};
 
