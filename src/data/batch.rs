@@ -176,7 +176,18 @@ impl<'a> Batcher<'a> {
         if (self.batch.items.is_empty() && self.batch.skipped.is_empty()) || self.stopped {
             return;
         }
-        let full = std::mem::take(&mut self.batch);
+        // the next batch starts at the size this one reached (and a quarter
+        // more), so its text and items are not grown (and copied) step by
+        // step for each batch; bounded, as one record may be huge
+        let text = self.batch.text.len();
+        let text = (text + text / 4).min(BATCH_BYTES + BATCH_BYTES / 4);
+        let items = self.batch.items.len();
+        let next = RawBatch {
+            text: Vec::with_capacity(text),
+            items: Vec::with_capacity(items),
+            skipped: Vec::new(),
+        };
+        let full = std::mem::replace(&mut self.batch, next);
         if !(self.emit)(full) {
             self.stopped = true;
         }

@@ -85,7 +85,8 @@ fn object(text: &str, filter: &FieldFilter, mut unread: Option<&mut Vec<String>>
 
 /// A kept value, already checked, as serde_json reads it: text without
 /// escapes, a small whole number (a `u64`, as serde_json makes it), `true`,
-/// `false` and `null` made here, anything else by serde_json itself.
+/// `false`, `null` and lists of such text made here, anything else by
+/// serde_json itself.
 fn kept(v: &str) -> Option<Json> {
     let b = v.as_bytes();
     let text = v.get(1..v.len().saturating_sub(1));
@@ -97,11 +98,38 @@ fn kept(v: &str) -> Option<Json> {
         b'0'..=b'9' if b.len() <= 18 && b.iter().all(u8::is_ascii_digit) => {
             Some(Json::from(v.parse::<u64>().ok()?))
         }
-        _ => {
-            let mut de = serde_json::Deserializer::from_str(v);
-            Strict.deserialize(&mut de).ok()
+        b'[' => plain_strings(v).or_else(|| full(v)),
+        _ => full(v),
+    }
+}
+
+/// A kept value made by serde_json itself.
+fn full(v: &str) -> Option<Json> {
+    let mut de = serde_json::Deserializer::from_str(v);
+    Strict.deserialize(&mut de).ok()
+}
+
+/// A list of strings without escapes (`["beauty", "tech"]`, the common
+/// list in creator data), made here: serde_json's decoder costs more to
+/// set up than such a list costs to read. `v` is already checked, so only
+/// its shape is followed; anything else is `None`.
+fn plain_strings(v: &str) -> Option<Json> {
+    const WS: [char; 4] = [' ', '\n', '\t', '\r'];
+    let mut rest = v.strip_prefix('[')?.trim_start_matches(WS);
+    let mut out = Vec::new();
+    while let Some(body) = rest.strip_prefix('"') {
+        let end = body.find(['"', '\\'])?;
+        if !body[end..].starts_with('"') {
+            return None;
+        }
+        out.push(Json::String(body[..end].to_string()));
+        rest = body[end + 1..].trim_start_matches(WS);
+        match rest.strip_prefix(',') {
+            Some(more) => rest = more.trim_start_matches(WS),
+            None => break,
         }
     }
+    (rest == "]").then_some(Json::Array(out))
 }
 
 struct Parser<'t> {

@@ -76,7 +76,10 @@ impl FieldFilter {
 
     /// How many fields a record may keep, about: the room to make for them.
     pub(super) fn size_hint(&self) -> usize {
-        self.keys.as_ref().map_or(0, Vec::len) + usize::from(self.id_keys)
+        // a record often names itself twice (`handle` and `name`): room for
+        // every id key, so the map never grows (a rehash and a copy) midway
+        let ids = crate::language::ids::ID_KEYS.len();
+        self.keys.as_ref().map_or(0, Vec::len) + if self.id_keys { ids } else { 0 }
     }
 
     /// True when every field is kept.

@@ -36,5 +36,90 @@ pub fn is_id_key(key: &str) -> bool {
         Some(b' ' | b'_') => return ID_KEYS.iter().any(|f| id_key_is(key, f)),
         _ => return false,
     };
-    key.len() >= name.len() && id_key_is(key, name)
+    id_key_may_be(key, name)
+}
+
+/// [`id_key_is`] for a key that begins like `name`, with most keys
+/// answered from their length and last byte alone: a key of the same
+/// length has no spaces or underscores to skip, and a longer one must end
+/// in the name's last letter or in a space or underscore.
+#[inline]
+fn id_key_may_be(key: &str, name: &str) -> bool {
+    let (k, n) = (key.as_bytes(), name.as_bytes());
+    if k.len() == n.len() {
+        return k.eq_ignore_ascii_case(n);
+    }
+    match k.last().map(u8::to_ascii_lowercase) {
+        Some(b' ' | b'_') => {}
+        last if k.len() > n.len() && last == n.last().copied() => {}
+        _ => return false,
+    }
+    id_key_is(key, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick tests by first letter, length and last byte answer as
+    /// matching every id key loosely would.
+    #[test]
+    fn is_id_key_agrees_with_the_loose_match() {
+        let keys = [
+            "handle",
+            "Handle",
+            "HANDLE",
+            "handle_",
+            "_handle",
+            "han dle",
+            "han_dl",
+            "handl",
+            "handles",
+            "hand",
+            "id",
+            "ID",
+            "i_d",
+            "Id ",
+            "idx",
+            "i",
+            "is_customer",
+            "username",
+            "User Name",
+            "user_name_",
+            "usernam",
+            "name",
+            "Name",
+            "n_a_m_e",
+            "niches",
+            "names",
+            "profile",
+            "Profile",
+            "pro file",
+            "platform",
+            "posts",
+            "posts_last_30d",
+            "p",
+            "_",
+            " ",
+            "",
+            "__",
+            "_id",
+            "é",
+            "hé",
+            "followers",
+            "nAmE",
+        ];
+        for key in keys {
+            let loose = ID_KEYS.iter().any(|name| id_key_is(key, name));
+            assert_eq!(is_id_key(key), loose, "{key:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn is_id_key_agrees_on_any_key(key in "[hHiIdDuUsSeErRnNaAmMpPoOfFlL _x]{0,10}") {
+            let loose = ID_KEYS.iter().any(|name| id_key_is(&key, name));
+            proptest::prop_assert_eq!(is_id_key(&key), loose);
+        }
+    }
 }

@@ -5,7 +5,7 @@
 use super::decode;
 use crate::data::sparse::{self, FieldFilter};
 
-const RECORD: &str = r#"{"handle": "a\"b\\c", "followers": 1200, "bio": "x\ty \u00e9 [{", "tags": ["a", {"k": [1, -0.5e-3, true, null]}], "rate": 0.035, "n": -12, "nested": {"a": {"b": []}}, "e": 1E+2, "plain": "just text", "big": 123456789012345678901, "zero": 0, "t": true, "f": false, "z": null}"#;
+const RECORD: &str = r#"{"handle": "a\"b\\c", "followers": 1200, "bio": "x\ty \u00e9 [{", "tags": ["a", {"k": [1, -0.5e-3, true, null]}], "rate": 0.035, "n": -12, "nested": {"a": {"b": []}}, "e": 1E+2, "plain": "just text", "big": 123456789012345678901, "zero": 0, "t": true, "f": false, "z": null, "niches": [ "skin care" ,"beauty","é" ], "none": []}"#;
 
 fn filters() -> Vec<FieldFilter> {
     vec![
@@ -20,6 +20,8 @@ fn filters() -> Vec<FieldFilter> {
             "f",
             "z",
             "n",
+            "niches",
+            "none",
         ]),
         FieldFilter::only(["handle", "bio", "nested", "e"]).with_id_keys(),
         FieldFilter::only(["nothing"]),
@@ -89,6 +91,13 @@ fn hostile_records_are_left_to_the_full_decoder() {
         r#"{"x": tru}"#,
         r#"{"x": nulls}"#,
         r#"{"x": [1, ]}"#,
+        r#"{"niches": ["a", ]}"#,
+        r#"{"niches": ["a" "b"]}"#,
+        r#"{"niches": ["a", 1]}"#,
+        r#"{"niches": [1, "a"]}"#,
+        r#"{"niches": ["a\"b", "c"]}"#,
+        r#"{"niches": ["a", ["b"]]}"#,
+        r#"{"niches": ["a"]]}"#,
         r#"{"x": 1,}"#,
         r#"{"x": 1} 2"#,
         r#"{"x": 1"#,
@@ -121,5 +130,15 @@ fn every_one_byte_change_of_a_record_agrees() {
                 agrees(text);
             }
         }
+    }
+}
+
+#[test]
+fn lists_of_plain_text_are_made_without_serde_json() {
+    let list = super::plain_strings(r#"[ "skin care" ,"beauty","é" ]"#);
+    assert_eq!(list, Some(serde_json::json!(["skin care", "beauty", "é"])));
+    assert_eq!(super::plain_strings("[ ]"), Some(serde_json::json!([])));
+    for other in [r#"["a\"b"]"#, r#"["a", 1]"#, "[1]", r#"[["a"]]"#] {
+        assert_eq!(super::plain_strings(other), None, "{other}");
     }
 }
