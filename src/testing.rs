@@ -8,6 +8,7 @@
 //! or is a unit test beside the code.
 
 pub use crate::check::MAX_SHORTLIST;
+pub use crate::data::sparse::{fast_path_agrees, FieldFilter};
 pub use crate::data::{read_from, read_from_records, Format, Record, RecordsPath};
 use crate::{Report, Ruleset};
 

@@ -121,6 +121,33 @@ pub fn decode(
     decode_full(text, filter, unread)
 }
 
+/// Checks the fast path against the full decoder on `text` (for the fuzz
+/// targets): whenever the fast path decodes, the full decoder gives the
+/// same value and the same unread names; when the full decoder refuses the
+/// text, the fast path did not decode it.
+pub fn fast_path_agrees(text: &str, filter: &FieldFilter) {
+    let mut fast_unread = Vec::new();
+    let fast = super::fast::decode(text, filter, Some(&mut fast_unread));
+    let mut full_unread = Vec::new();
+    let full = decode_full(text, filter, Some(&mut full_unread));
+    match (fast, full) {
+        (Some(a), Ok(b)) => {
+            assert_eq!(
+                a, b,
+                "the fast path and the full decoder differ on {text:?}"
+            );
+            assert_eq!(fast_unread, full_unread, "unread names differ on {text:?}");
+        }
+        (Some(a), Err(e)) => {
+            panic!("the fast path decoded {text:?} as {a} where the full decoder says {e}")
+        }
+        (None, _) => assert!(
+            fast_unread.is_empty(),
+            "a refused record leaves unread as it was"
+        ),
+    }
+}
+
 /// [`decode`] of a sparse filter without its fast path: serde_json's
 /// parser drives, which gives the exact error.
 pub(super) fn decode_full(
