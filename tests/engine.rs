@@ -251,3 +251,34 @@ fn diff_lists_exactly_the_creators_whose_result_differs() {
     assert!(differing > 0, "the two rulesets disagree on someone");
     assert!(changes.len() >= differing);
 }
+
+/// With less memory than 256 threads reserve for their stacks (`ulimit -v`
+/// of 3 GB, against 256 x 16 MiB), the threads the system refuses are
+/// done without: the report is the one a single thread writes, not a
+/// panic (nor, as once, a hang behind it).
+#[cfg(target_os = "linux")]
+#[test]
+fn threads_the_system_refuses_are_done_without() {
+    let args = [RULES, DATA, "--format", "json", "--today", TODAY];
+    let mut one = args.to_vec();
+    one.extend(["--threads", "1"]);
+    let expected = run(&one);
+    assert_eq!(expected.status.code(), Some(0));
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 3000000 && exec timeout 120 \"$0\" \"$@\"")
+        .arg(BIN)
+        .args(args)
+        .args(["--threads", "256"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the binary under sh");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.stdout, expected.stdout);
+}

@@ -227,6 +227,38 @@ fn a_shared_id_explains_the_first_and_says_so() {
 }
 
 #[test]
+fn a_later_creator_with_the_same_id_still_counts_in_the_rank() {
+    // two records share the id `ana`: the first is explained, and the
+    // second, with the better score, ranks above it as in `run`
+    let dir = scratch("dup-rank");
+    let rules = write(
+        &dir,
+        "t.rules",
+        "require big: followers >= 1000\nsignal s = followers / 10000\n",
+    );
+    let data = write(
+        &dir,
+        "d.json",
+        r#"[{"handle":"ana","followers":5000},{"handle":"ANA","followers":7000}]"#,
+    );
+    let all = json_of(&run(&[p(&rules), p(&data), "--format", "json", "--all"]));
+    assert_eq!(all["creators"][0]["rank"], 2);
+    let o = run(&[
+        "explain",
+        p(&rules),
+        p(&data),
+        "--id",
+        "ana",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = json_of(&o);
+    assert_eq!(t["record"], 1);
+    assert_eq!(t["rank"], 2, "{t}");
+}
+
+#[test]
 fn a_damaged_record_is_explained_by_its_damage() {
     let dir = scratch("explain-damaged");
     let rules = write(&dir, "test.rules", RULES);

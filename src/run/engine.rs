@@ -6,11 +6,12 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
+use std::thread::{Scope, ScopedJoinHandle};
 
 use super::worker::{Done, Worker};
-use super::{Evaluated, Finished, Run};
+use super::{Asked, Evaluated, Finished, Run};
 use crate::data::sparse::FieldFilter;
 use crate::data::{self, DataError, Fault, Note, RawBatch};
 use crate::run::census::FieldCensus;
@@ -69,7 +70,11 @@ pub(super) fn run(
     let (read, census) = if run.threads <= 1 {
         on_this_thread(run, &filter, bytes, &mut merge, &mut notes, &mut skipped)
     } else {
-        on_threads(run, &filter, bytes, &mut merge, &mut notes, &mut skipped)
+        on_threads(run, &filter, bytes, &mut merge, &mut notes, &mut skipped).unwrap_or_else(
+            // not one thread could be started (a cap on processes or
+            // memory): the caller's thread does it all
+            || on_this_thread(run, &filter, bytes, &mut merge, &mut notes, &mut skipped),
+        )
     };
     match (read, merge.fault) {
         // a file that changed while it was read: whatever else went
@@ -110,6 +115,8 @@ fn on_this_thread(
     (read, worker.census)
 }
 
+/// The run on a reader thread and workers; `None`, having read nothing,
+/// when the system starts no worker or no reader.
 fn on_threads(
     run: &Run,
     filter: &FieldFilter,
@@ -117,40 +124,21 @@ fn on_threads(
     merge: &mut Merge,
     notes: &mut Vec<Note>,
     skipped: &mut Skipped,
-) -> (Result<usize, DataError>, FieldCensus) {
+) -> Option<(Result<usize, DataError>, FieldCensus)> {
     let threads = run.threads;
     let asked = &run.asked;
     std::thread::scope(|scope| {
         let (to_workers, jobs) = sync_channel::<(usize, RawBatch)>(threads * 2);
         let jobs = Arc::new(Mutex::new(jobs));
         let (to_merger, results) = sync_channel::<(usize, Done)>(threads * 2);
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                let jobs = Arc::clone(&jobs);
-                let to_merger = to_merger.clone();
-                // a worker's stack holds the deepest evaluation without
-                // being extended on the heap (eval's stacker), which at
-                // the edge would map a new segment for every element
-                // of a hot loop; the memory is only reserved
-                std::thread::Builder::new()
-                    .stack_size(WORKER_STACK)
-                    .spawn_scoped(scope, move || {
-                        let mut worker = Worker::new(asked, filter);
-                        while let Some((k, batch)) = next_job(&jobs) {
-                            if to_merger.send((k, worker.work(&batch))).is_err() {
-                                break;
-                            }
-                        }
-                        worker.census
-                    })
-                    // as `scope.spawn` does: no thread is no run
-                    .expect("the system refused to start a worker thread")
-            })
-            .collect();
+        let workers = start_workers(scope, threads, &jobs, &to_merger, asked, filter);
         // only the workers hold the queue now: when they stop, the reader stops
         drop(jobs);
         drop(to_merger);
-        let reader = scope.spawn(move || {
+        if workers.is_empty() {
+            return None;
+        }
+        let reader = std::thread::Builder::new().spawn_scoped(scope, move || {
             let mut k = 0;
             data::read_batches(
                 run.input,
@@ -164,13 +152,80 @@ fn on_threads(
                 notes,
             )
         });
+        let Ok(reader) = reader else {
+            // the refused reader took the queue's sender with it: the
+            // workers stop, having read nothing, and this thread reads
+            for w in workers {
+                let _ = w.join();
+            }
+            return None;
+        };
         in_order(results, merge);
         let mut census = asked.census();
         for w in workers {
             census.merge(&w.join().expect("a worker does not panic"));
         }
-        (reader.join().expect("the reader does not panic"), census)
+        Some((reader.join().expect("the reader does not panic"), census))
     })
+}
+
+/// Starts up to `threads` workers taking batches from `jobs`. A thread the
+/// system refuses (a cap on processes, or on memory: 256 stacks are much
+/// to reserve) ends the starting, and half of those started are let go at
+/// once, so that the run has memory left to work in; it goes on with the
+/// others, and its output is the same. None started: an empty list.
+fn start_workers<'scope, 'env>(
+    scope: &'scope Scope<'scope, 'env>,
+    threads: usize,
+    jobs: &Arc<Mutex<Receiver<(usize, RawBatch)>>>,
+    to_merger: &SyncSender<(usize, Done)>,
+    asked: &'env Asked<'env>,
+    filter: &'env FieldFilter,
+) -> Vec<ScopedJoinHandle<'scope, FieldCensus>> {
+    let started: Vec<_> = (0..threads)
+        .map_while(|_| {
+            let jobs = Arc::clone(jobs);
+            let to_merger = to_merger.clone();
+            let (go, gone) = channel::<()>();
+            // a worker's stack holds the deepest evaluation without
+            // being extended on the heap (eval's stacker), which at
+            // the edge would map a new segment for every element
+            // of a hot loop; the memory is only reserved
+            std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, move || {
+                    // nothing allocated before the go: a worker let go
+                    // frees all it took
+                    if gone.recv().is_err() {
+                        return asked.census();
+                    }
+                    let mut worker = Worker::new(asked, filter);
+                    while let Some((k, batch)) = next_job(&jobs) {
+                        if to_merger.send((k, worker.work(&batch))).is_err() {
+                            break;
+                        }
+                    }
+                    worker.census
+                })
+                .ok()
+                .map(|handle| (handle, go))
+        })
+        .collect();
+    let keep = match started.len() {
+        n if n < threads => n.div_ceil(2),
+        n => n,
+    };
+    let mut workers = Vec::with_capacity(keep);
+    for (i, (handle, go)) in started.into_iter().enumerate() {
+        if i < keep && go.send(()).is_ok() {
+            workers.push(handle);
+        } else {
+            // its `go` dropped, it stops at once; joined, its stack is freed
+            drop(go);
+            let _ = handle.join();
+        }
+    }
+    workers
 }
 
 /// Takes the batches' results as they come, in any order, and hands them

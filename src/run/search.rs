@@ -89,8 +89,12 @@ impl<'r> Explaining<'r> {
             self.accepted += 1;
         }
         match &self.found {
-            Some(_) if self.is_wanted(&v.id) => self.same_id += 1,
             Some(f) => {
+                // a later creator with the same id is not explained, but
+                // it is a creator of the run and ranks like any other
+                if self.is_wanted(&v.id) {
+                    self.same_id += 1;
+                }
                 if v.status == Status::Accepted && f.verdict.status == Status::Accepted {
                     // read after the one found: ties rank below it
                     let orders = self.ruleset.program().rank_orders();
