@@ -282,3 +282,18 @@ fn threads_the_system_refuses_are_done_without() {
     );
     assert_eq!(o.stdout, expected.stdout);
 }
+
+#[test]
+fn check_options_that_read_data_need_data() {
+    // without --data they would be silently ignored: a usage error instead
+    for extra in [
+        ["--threads", "2"],
+        ["--format-in", "csv"],
+        ["--records", "data"],
+    ] {
+        let o = run(&["check", RULES, extra[0], extra[1]]);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("--data <FILE>"), "{extra:?}: {err}");
+    }
+}

@@ -23,15 +23,15 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) data: Option<PathBuf>,
     /// The format of --data [default: from the extension, else sniffed].
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "data")]
     pub(crate) format_in: Option<FormatIn>,
     #[command(flatten)]
     pub(crate) read: ReadArgs,
     /// Where the records are when the data is a JSON object wrapping them (an API response): a dotted path (`directs`, `data.items`) or a JSON pointer (`/data/items`) [default: the object's one member that is an array of objects].
-    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse)]
+    #[arg(long, value_name = "PATH", value_parser = data::RecordsPath::parse, requires = "data")]
     pub(crate) records: Option<data::RecordsPath>,
     /// Threads that read --data's records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
-    #[arg(long, value_name = "N", value_parser = super::run::parse_threads)]
+    #[arg(long, value_name = "N", value_parser = super::run::parse_threads, requires = "data")]
     pub(crate) threads: Option<usize>,
 }
 
