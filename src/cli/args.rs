@@ -78,6 +78,22 @@ pub(crate) struct MaxSteps {
     pub(crate) max_steps: u64,
 }
 
+/// `--threads N` of `run`, `explain` and `diff` (`check --data` has its own,
+/// which needs `--data`).
+#[derive(clap::Args)]
+pub(crate) struct Threads {
+    /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
+    #[arg(long = "threads", value_name = "N", value_parser = super::run::parse_threads)]
+    pub(crate) asked: Option<usize>,
+}
+
+impl Threads {
+    /// How many threads to run on.
+    pub(crate) fn count(&self) -> usize {
+        super::run::threads(self.asked)
+    }
+}
+
 /// `--top N`: a shortlist length, by the rule `limit N` follows.
 pub(crate) fn shortlist_arg(s: &str) -> Result<usize, String> {
     let n: f64 = s

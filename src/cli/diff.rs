@@ -11,8 +11,8 @@ use crate::report::diff;
 use crate::run::Run;
 use crate::RunOptions;
 
-use super::args::{FormatIn, MaxSteps, ReadArgs, RunDate};
-use super::run::{threads, through};
+use super::args::{FormatIn, MaxSteps, ReadArgs, RunDate, Threads};
+use super::run::through;
 use super::{load, Reporter, EXIT_DATA, EXIT_RULES};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -49,9 +49,8 @@ pub(crate) struct DiffArgs {
     pub(crate) budget: MaxSteps,
     #[command(flatten)]
     pub(crate) date: RunDate,
-    /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
-    #[arg(long, value_name = "N", value_parser = super::run::parse_threads)]
-    pub(crate) threads: Option<usize>,
+    #[command(flatten)]
+    pub(crate) threads: Threads,
 }
 
 /// Runs both rulesets over the data in one pass (each record evaluated by
@@ -75,7 +74,7 @@ pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
     let mut differ = diff::Differ::new(old.program(), new.program());
     let run = Run::new(&old, &input, &options)
         .format(a.format_in.map(Into::into))
-        .threads(threads(a.threads))
+        .threads(a.threads.count())
         .against(&new);
     let finished = through(run, &input, "reading", rep, &mut |e| {
         if let Some(n) = &e.other {

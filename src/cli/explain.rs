@@ -15,8 +15,8 @@ use crate::run::search::{Explaining, Explanation};
 use crate::run::Run;
 use crate::{Ruleset, RunOptions};
 
-use super::args::{shortlist_arg, FormatIn, MaxSteps, ReadArgs, RunDate};
-use super::run::{threads, through};
+use super::args::{shortlist_arg, FormatIn, MaxSteps, ReadArgs, RunDate, Threads};
+use super::run::through;
 use super::{load, output, terminal, write_failed, Reporter, EXIT_DATA, EXIT_RULES};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -57,9 +57,8 @@ pub(crate) struct ExplainArgs {
     pub(crate) budget: MaxSteps,
     #[command(flatten)]
     pub(crate) date: RunDate,
-    /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
-    #[arg(long, value_name = "N", value_parser = super::run::parse_threads)]
-    pub(crate) threads: Option<usize>,
+    #[command(flatten)]
+    pub(crate) threads: Threads,
 }
 
 /// Runs `explain`.
@@ -139,7 +138,7 @@ fn search(
     let wanted = search.wanted();
     let run = Run::new(rules, input, &options)
         .format(a.format_in.map(Into::into))
-        .threads(threads(a.threads))
+        .threads(a.threads.count())
         .keeping(&wanted);
     let finished = through(run, input, "reading", rep, &mut |e| {
         search.add(e);

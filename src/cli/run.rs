@@ -18,7 +18,7 @@ use crate::run::summary::Summary;
 use crate::run::{Evaluated, Finished, Run};
 use crate::{Ruleset, RunOptions, Status};
 
-use super::args::{shortlist_arg, FormatIn, MaxSteps, ReadArgs, RunDate};
+use super::args::{shortlist_arg, FormatIn, MaxSteps, ReadArgs, RunDate, Threads};
 use super::export::{self, Choice, BOM};
 use super::files::FileId;
 use super::progress::Progress;
@@ -108,9 +108,8 @@ pub(crate) struct RunArgs {
     /// Exit with status 2, after the report, if any creator is in error (a damaged record or a value of the wrong kind).
     #[arg(long)]
     pub(crate) strict: bool,
-    /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
-    #[arg(long, value_name = "N", value_parser = parse_threads)]
-    pub(crate) threads: Option<usize>,
+    #[command(flatten)]
+    pub(crate) threads: Threads,
     #[command(flatten)]
     pub(crate) budget: MaxSteps,
     #[command(flatten)]
@@ -330,7 +329,7 @@ pub(super) fn engine<'r>(
 ) -> Run<'r> {
     Run::new(rules, input, options)
         .format(a.format_in.map(Into::into))
-        .threads(threads(a.threads))
+        .threads(a.threads.count())
 }
 
 /// `table` and `json`: one report. Returns the number of creators in error.
