@@ -215,6 +215,7 @@ mod explain;
 mod formatter;
 mod language;
 mod load;
+mod lsp;
 mod report;
 mod run;
 mod syntax;

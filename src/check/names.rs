@@ -95,6 +95,7 @@ fn warning(n: &Ident, declared: &Declared) -> Option<RuleDiagnostic> {
             format!("read as the field `{name}`"),
         )
         .with_help(format!("write `{close}` for the {what}; if the records do have a field `{name}`, write `creator.{name}` to say so"))
+        .with_fix(close)
         .warning(),
     )
 }
