@@ -5,7 +5,6 @@
 //! data's fields checked against the fields the rules read.
 
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use crate::ast::{DeclKind, RulesFile, Span};
 use crate::diagnostic::{did_you_mean, RuleDiagnostic};
@@ -13,11 +12,11 @@ use crate::examples::{undated, undated_warning};
 use crate::language::path_syntax;
 use crate::Ruleset;
 
-use super::sample::Sample;
+use super::sample::{Sample, Shared};
 use super::symbols::{Symbols, Target};
 
 /// The sample data of a document: the file, and what reading it gave.
-pub(crate) type SampleRef = Option<(PathBuf, Rc<Result<Sample, String>>)>;
+pub(crate) type SampleRef = Option<(PathBuf, Shared)>;
 
 /// What is known about one version of a document.
 pub(crate) struct Analysis {
@@ -35,16 +34,15 @@ pub(crate) struct Analysis {
 impl Analysis {
     /// Analyses `text`, named `file` in messages, with its sample.
     pub fn of(file: &str, text: &str, sample: SampleRef) -> Analysis {
-        let (ast, rules, mut diagnostics) = match Ruleset::compile(file, text) {
+        // parsed once: the tree is kept whether or not the file is valid
+        let parsed = crate::syntax::parse_recovering(text);
+        let ast = parsed.file.clone().unwrap_or_default();
+        let (rules, mut diagnostics) = match Ruleset::compile_parsed(file, text, parsed) {
             Ok(rules) => {
-                let ast = rules.program().ast.clone();
                 let warnings = warnings(&rules, &ast, sample_of(&sample));
-                (ast, Some(rules), warnings)
+                (Some(rules), warnings)
             }
-            Err(e) => {
-                let ast = crate::syntax::parse_recovering(text).file;
-                (ast.unwrap_or_default(), None, e.diagnostics)
-            }
+            Err(e) => (None, e.diagnostics),
         };
         let symbols = Symbols::of(&ast);
         if let Some(s) = sample_of(&sample) {

@@ -220,8 +220,7 @@ pub(crate) fn lambda_parameters(text: &str, offset: usize) -> Vec<String> {
     let start = before
         .match_indices('\n')
         .map(|(i, _)| i + 1)
-        .filter(|&i| before[i..].starts_with(|c: char| c.is_ascii_alphabetic()))
-        .last()
+        .rfind(|&i| before[i..].starts_with(|c: char| c.is_ascii_alphabetic()))
         .unwrap_or(0);
     let mut depth = 0usize;
     let mut open: Vec<(String, usize)> = Vec::new();

@@ -77,6 +77,9 @@ pub(crate) fn quick_fixes(t: &Text, a: &Analysis, range: Range) -> Vec<CodeActio
             let fix = d.fix.as_ref()?;
             let was = t.text.get(d.span.start..d.span.end).unwrap_or("");
             let edit = TextEdit::new(t.range(d.span), fix.clone());
+            // lsp-types keys a workspace edit by `Uri`, whose hash is its
+            // text: the cell inside it that clippy sees never changes that
+            #[allow(clippy::mutable_key_type)]
             let changes = HashMap::from([(t.uri.clone(), vec![edit])]);
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: format!("Replace `{was}` with `{fix}`"),

@@ -29,3 +29,36 @@ pub fn serve_stdio() -> Result<(), String> {
     threads.join().map_err(|e| e.to_string())?;
     served
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::language::Builtin;
+
+    /// The editor's grammar highlights every built-in function, and no
+    /// name that is not one: it is kept by hand beside the builtins table.
+    #[test]
+    fn the_grammar_names_every_builtin() {
+        let grammar: serde_json::Value = serde_json::from_str(include_str!(
+            "../../editors/vscode/syntaxes/influence.tmLanguage.json"
+        ))
+        .expect("the grammar is JSON");
+        let patterns = grammar["repository"]["expression"]["patterns"]
+            .as_array()
+            .expect("expression patterns");
+        let builtin = patterns
+            .iter()
+            .find(|p| p["name"] == "support.function.builtin.influence-rules")
+            .and_then(|p| p["match"].as_str())
+            .expect("the builtin pattern");
+        let names = builtin
+            .trim_start_matches("\\b(")
+            .split(")\\s*")
+            .next()
+            .expect("a list of names");
+        let mut listed: Vec<&str> = names.split('|').collect();
+        let mut table: Vec<&str> = Builtin::ALL.iter().map(|(n, _)| *n).collect();
+        listed.sort_unstable();
+        table.sort_unstable();
+        assert_eq!(listed, table);
+    }
+}

@@ -79,7 +79,7 @@ impl FieldStats {
             .filter(|(_, n)| *n > 0)
             .map(|(k, n)| (*k, n))
             .collect();
-        out.sort_by(|a, b| b.1.cmp(&a.1));
+        out.sort_by_key(|k| std::cmp::Reverse(k.1));
         out
     }
 }
@@ -219,15 +219,19 @@ impl<R: Read> Read for Bounded<R> {
     }
 }
 
+/// A sample as read, or why it could not be, shared by the documents
+/// that name the same file.
+pub(crate) type Shared = Rc<Result<Sample, String>>;
+
 /// Samples already read, each kept while its file is unchanged.
 #[derive(Default)]
 pub(crate) struct SampleCache {
-    read: BTreeMap<PathBuf, (Option<SystemTime>, Rc<Result<Sample, String>>)>,
+    read: BTreeMap<PathBuf, (Option<SystemTime>, Shared)>,
 }
 
 impl SampleCache {
     /// The sample of `path`, read again when the file changed.
-    pub fn get(&mut self, path: &Path) -> Rc<Result<Sample, String>> {
+    pub fn get(&mut self, path: &Path) -> Shared {
         let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
         if let Some((when, sample)) = self.read.get(path) {
             if *when == modified && modified.is_some() {
