@@ -89,7 +89,9 @@ enum Command {
     Fmt(FmtArgs),
     /// Show what changing OLD rules to NEW does to the results over DATA.
     Diff(DiffArgs),
-    /// Run the language server on standard input and output, for editors: diagnostics as you type, hover, completion, go to definition, references, quick fixes, formatting, the outline, and code lenses that run the examples and screen the sample data named by a `# data: FILE` comment at the top of a rules file (or the `dataFile` setting).
+    /// Run the language server for editors, on standard input and output (README, "Editor").
+    ///
+    /// Diagnostics as you type, hover, completion, go to definition, references, quick fixes, formatting, the outline, and code lenses that run the examples and screen the sample data named by a `# data: FILE` comment at the top of a rules file (or the `dataFile` setting; at most its first 10,000 records).
     Lsp(LspArgs),
 }
 
