@@ -122,6 +122,19 @@ impl Editor {
         }
     }
 
+    /// Waits for the diagnostics of `uri` without a version (a closed file's).
+    fn cleared(&mut self, uri: &str) -> Vec<Value> {
+        loop {
+            let m = self.next();
+            if m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"].get("version").is_none_or(Value::is_null)
+            {
+                return array(&m["params"]["diagnostics"]);
+            }
+        }
+    }
+
     fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
         self.notify(
             "textDocument/didOpen",
@@ -501,6 +514,12 @@ fn a_file_edited_into_and_out_of_validity() {
     assert_eq!(codes(&d), ["influence::parse"]);
     ed.change(&u, 4, valid);
     assert!(ed.diagnostics(&u, 4).0.is_empty());
+    // closing a file with diagnostics clears them
+    ed.change(&u, 6, &broken);
+    assert_eq!(codes(&ed.diagnostics(&u, 6).0), ["influence::parse"]);
+    ed.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
+    assert!(ed.cleared(&u).is_empty());
+    ed.open(&u, valid);
     // formatting the valid text gives `fmt`'s layout
     let messy = "require   micro:followers between 1k and 10k\n";
     ed.change(&u, 5, messy);

@@ -41,6 +41,9 @@ struct Document {
 #[derive(Default)]
 struct Server {
     documents: HashMap<Uri, Document>,
+    /// Documents closed since the last publication: their diagnostics are
+    /// cleared then.
+    closed: Vec<Uri>,
     samples: SampleCache,
     /// The `dataFile` setting.
     data_file: Option<String>,
@@ -92,7 +95,7 @@ pub(super) fn serve(connection: &Connection) -> Result<(), Failure> {
     });
     connection.initialize_finish(id, result)?;
     loop {
-        let message = if server.documents.values().any(|d| d.dirty) {
+        let message = if !server.closed.is_empty() || server.documents.values().any(|d| d.dirty) {
             match connection.receiver.recv_timeout(DEBOUNCE) {
                 Ok(m) => m,
                 Err(e) if e.is_timeout() => {
@@ -156,6 +159,7 @@ impl Server {
             note::DidCloseTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) {
                     self.documents.remove(&p.text_document.uri);
+                    self.closed.push(p.text_document.uri);
                 }
             }
             note::DidSaveTextDocument::METHOD => {
@@ -215,6 +219,13 @@ impl Server {
 
     /// Publishes the diagnostics of every document changed since the last time.
     fn publish(&mut self, connection: &Connection) -> Result<(), Failure> {
+        for uri in std::mem::take(&mut self.closed) {
+            if !self.documents.contains_key(&uri) {
+                let params = PublishDiagnosticsParams::new(uri, Vec::new(), None);
+                let n = Notification::new(note::PublishDiagnostics::METHOD.to_string(), params);
+                connection.sender.send(n.into())?;
+            }
+        }
         let dirty: Vec<Uri> = self
             .documents
             .iter()
