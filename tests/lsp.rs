@@ -587,3 +587,34 @@ fn diagnostics_follow_an_edit_of_a_thousand_line_file() {
     );
     ed.shutdown();
 }
+
+#[test]
+fn the_data_file_setting_names_the_sample() {
+    let dir = scratch("lsp-setting");
+    write(&dir, "sample.ndjson", SAMPLE);
+    let text = "require micro: folowers between 1k and 10k\n";
+    let path = write(&dir, "s.rules", text);
+    let u = uri(&path);
+    // no sample: a field is only a field
+    let mut ed = Editor::start(&dir, json!({}));
+    assert!(ed.open(&u, text).is_empty());
+    // the setting, as VS Code sends its section: the sample is read, and the
+    // open file checked again against it
+    ed.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"influenceEval": {"dataFile": "sample.ndjson"}}}),
+    );
+    let (d, _) = ed.diagnostics(&u, 1);
+    assert_eq!(codes(&d), ["influence::unknown-field"]);
+    ed.shutdown();
+    // the same, given when the server starts
+    let mut ed = Editor::start(&dir, json!({"dataFile": "sample.ndjson"}));
+    assert_eq!(codes(&ed.open(&u, text)), ["influence::unknown-field"]);
+    let h = ed.at("textDocument/hover", &u, text, "folowers", 0);
+    let shown = h["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        shown.contains("in no record of 3 records of sample.ndjson"),
+        "{shown}"
+    );
+    ed.shutdown();
+}
