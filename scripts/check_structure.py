@@ -45,6 +45,7 @@ LAYERS = [
     ["explain"],  # traces, distances, the explain renderer
     ["report"],  # many verdicts -> reports and writers
     ["<root>", "load", "run", "screen", "examples"],  # the Ruleset facade and its engine
+    ["lsp"],  # the language server: check, fmt, examples and the facade for an editor
     ["cli", "main", "testing"],  # the command line; the internals tests drive
 ]
 

@@ -26,6 +26,10 @@ pub struct RuleDiagnostic {
     pub severity: Severity,
     /// Further places worth pointing at (the first definition of a duplicate).
     pub extra: Vec<(Span, String)>,
+    /// Text that fixes the problem when it replaces the text under `span`:
+    /// the name a "did you mean" offers, `==` for `=`, `and` for `AND`.
+    /// Editors offer it as a quick fix (`influence-eval lsp`).
+    pub fix: Option<String>,
     /// The file this is about, attached when the diagnostic leaves the library.
     pub source: Option<Arc<NamedSource<String>>>,
 }
@@ -46,8 +50,15 @@ impl RuleDiagnostic {
             help: None,
             severity: Severity::Error,
             extra: Vec::new(),
+            fix: None,
             source: None,
         }
+    }
+
+    /// Adds the replacement for the text under the span that fixes it.
+    pub(crate) fn with_fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
     }
 
     /// Adds help text.

@@ -215,6 +215,7 @@ mod explain;
 mod formatter;
 mod language;
 mod load;
+mod lsp;
 mod report;
 mod run;
 mod syntax;
@@ -297,7 +298,24 @@ impl Ruleset {
     }
 
     fn compile_here(file: &str, src: &str) -> Result<Ruleset, RulesError> {
-        let parsed = syntax::parse_recovering(src);
+        Self::compile_parsed(file, src, syntax::parse_recovering(src))
+    }
+
+    /// [`Ruleset::compile`] of a file already parsed (the language server
+    /// keeps the tree of a file with errors too).
+    pub(crate) fn compile_parsed(
+        file: &str,
+        src: &str,
+        parsed: syntax::Parsed,
+    ) -> Result<Ruleset, RulesError> {
+        syntax::on_deep_stack(|| Self::check_and_compile(file, src, parsed))
+    }
+
+    fn check_and_compile(
+        file: &str,
+        src: &str,
+        parsed: syntax::Parsed,
+    ) -> Result<Ruleset, RulesError> {
         let mut errors = parsed.errors;
         let Some(ast) = parsed.file else {
             return Err(RulesError::new(file, src, errors));

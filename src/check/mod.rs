@@ -157,7 +157,7 @@ pub(super) fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<
             .then(|| did_you_mean(&name.name, known.iter().copied()))
             .flatten();
         d = match guess {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            Some(s) => d.with_help(format!("did you mean `{s}`?")).with_fix(s),
             None if known.is_empty() => d.with_help(format!("the file declares no {what}")),
             None if !suggest => d.with_help(format!("declare the {what}, or fix the name")),
             None => {

@@ -4,6 +4,8 @@
 //! a slip of the keys from a let or signal is pointed out before any
 //! record is read.
 
+use std::collections::HashMap;
+
 use super::Declared;
 use crate::ast::*;
 use crate::diagnostic::{did_you_mean, edit_distance, RuleDiagnostic};
@@ -18,6 +20,7 @@ pub(super) fn fields_close_to_declared(
     if declared.lets.is_empty() && declared.signals.is_empty() {
         return out;
     }
+    let mut closest = HashMap::new();
     for decl in &file.decls {
         let expr = match &decl.kind {
             DeclKind::Let(l) => &l.value,
@@ -29,12 +32,25 @@ pub(super) fn fields_close_to_declared(
             DeclKind::Rank(r) => &r.key,
             _ => continue,
         };
-        walk(expr, declared, &mut Vec::new(), &mut out);
+        walk(
+            expr,
+            declared,
+            &mut Vec::new(),
+            &mut (&mut out, &mut closest),
+        );
     }
     out
 }
 
-fn walk(e: &Expr, declared: &Declared, scope: &mut Vec<String>, out: &mut Vec<RuleDiagnostic>) {
+/// The warnings found, and the closest let or signal of each name already
+/// looked up: a field read in every one of hundreds of lets is compared
+/// with every let once, not once per place.
+type Found<'o, 'd> = (
+    &'o mut Vec<RuleDiagnostic>,
+    &'o mut HashMap<String, Option<&'d str>>,
+);
+
+fn walk<'d>(e: &Expr, declared: &'d Declared, scope: &mut Vec<String>, out: &mut Found<'_, 'd>) {
     match &e.kind {
         ExprKind::Name(n) => {
             let name = n.name.as_str();
@@ -43,8 +59,13 @@ fn walk(e: &Expr, declared: &Declared, scope: &mut Vec<String>, out: &mut Vec<Ru
                 || declared.signal_index(name).is_some()
                 || super::BUILT_IN_NAMES.contains(&name);
             if !known {
-                if let Some(w) = warning(n, declared) {
-                    out.push(w);
+                let close = *out.1.entry(name.to_string()).or_insert_with(|| {
+                    let lets = declared.lets.iter().map(|l| l.name.name.as_str());
+                    let signals = declared.signals.iter().map(|s| s.name.name.as_str());
+                    did_you_mean(name, lets.chain(signals))
+                });
+                if let Some(w) = close.and_then(|c| warning(n, c, declared)) {
+                    out.0.push(w);
                 }
             }
         }
@@ -63,10 +84,9 @@ fn walk(e: &Expr, declared: &Declared, scope: &mut Vec<String>, out: &mut Vec<Ru
     }
 }
 
-fn warning(n: &Ident, declared: &Declared) -> Option<RuleDiagnostic> {
-    let lets = declared.lets.iter().map(|l| l.name.name.as_str());
-    let signals = declared.signals.iter().map(|s| s.name.name.as_str());
-    let close = did_you_mean(&n.name, lets.chain(signals))?;
+/// The warning for `n`, whose closest let or signal is `close`, when it
+/// looks like a slip of the keys.
+fn warning(n: &Ident, close: &str, declared: &Declared) -> Option<RuleDiagnostic> {
     // Fields are often named like a let or signal on purpose (a field
     // `niches` beside a signal `niche`, `bio` and a let `fit`): warn only for
     // what looks like a slip of the keys, one edit (a swap counts one) in
@@ -95,6 +115,7 @@ fn warning(n: &Ident, declared: &Declared) -> Option<RuleDiagnostic> {
             format!("read as the field `{name}`"),
         )
         .with_help(format!("write `{close}` for the {what}; if the records do have a field `{name}`, write `creator.{name}` to say so"))
+        .with_fix(close)
         .warning(),
     )
 }

@@ -19,6 +19,7 @@ mod export;
 mod files;
 mod fmt;
 mod html;
+mod lsp;
 mod progress;
 mod run;
 mod spool;
@@ -41,6 +42,7 @@ use check::CheckArgs;
 use diff::DiffArgs;
 use explain::ExplainArgs;
 use fmt::FmtArgs;
+use lsp::LspArgs;
 use run::RunArgs;
 use test::TestArgs;
 
@@ -87,6 +89,10 @@ enum Command {
     Fmt(FmtArgs),
     /// Show what changing OLD rules to NEW does to the results over DATA.
     Diff(DiffArgs),
+    /// Run the language server for editors, on standard input and output (README, "Editor").
+    ///
+    /// Diagnostics as you type, hover, completion, go to definition, references, quick fixes, formatting, the outline, and code lenses that run the examples and screen the sample data named by a `# data: FILE` comment at the top of a rules file (or the `dataFile` setting; at most its first 10,000 records).
+    Lsp(LspArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -164,6 +170,7 @@ pub fn main() -> ExitCode {
         Command::Test(a) => test::test(a, &rep),
         Command::Fmt(a) => fmt::fmt(a, &rep),
         Command::Diff(a) => diff::diff(a, &rep),
+        Command::Lsp(a) => lsp::lsp(a, &rep),
     }
 }
 

@@ -186,6 +186,47 @@ impl Builtin {
         }
     }
 
+    /// What it gives, one sentence as docs/language.md's table of
+    /// functions says it (the language server's hover and completion).
+    pub fn doc(self) -> &'static str {
+        use Builtin::*;
+        match self {
+            Len => "The number of characters of a string, elements of a list or keys of an object.",
+            Lower => "The string in lower case (Unicode).",
+            Upper => "The string in upper case (Unicode: `upper(\"straße\")` is `\"STRASSE\"`).",
+            Trim => "The string without leading and trailing whitespace.",
+            Min => "The smallest of two or more numbers, of a list's elements, or of what the lambda gives for each element; missing for `[]`.",
+            Max => "The largest of two or more numbers, of a list's elements, or of what the lambda gives for each element; missing for `[]`.",
+            Clamp => "`x` limited to [lo, hi].",
+            Abs => "The absolute value.",
+            Round => "Rounded half away from zero, to `digits` places after the point (negative: tens, hundreds).",
+            Floor => "Rounded down.",
+            Ceil => "Rounded up.",
+            Sqrt => "The square root; missing for x < 0.",
+            Log10 => "The logarithm base 10; missing for x <= 0.",
+            Ln => "The natural logarithm; missing for x <= 0.",
+            Has => "`true` if the field holds a value, else `false`; never missing.",
+            Number => "The number a human-written string means (`\"8,421\"`, `\"3.3m\"`, `\"1.39%\"`); a number as is; missing for text it cannot read. A second argument gives the decimal mark.",
+            Overlap => "How many distinct elements of the first list also appear in the second.",
+            Sum => "The total of a list's numbers, or of what the lambda gives; `sum([])` is 0.",
+            Avg => "The mean of a list's numbers, or of what the lambda gives; missing for `[]`.",
+            Any => "True if the condition is true for some element.",
+            All => "True if the condition is true for every element.",
+            Count => "How many elements make the condition true.",
+            Map => "The list of what the lambda gives for each element, in order.",
+            Filter => "The elements, in order, for which the condition is true.",
+            First => "The first element for which the condition is true; missing when there is none.",
+            Median => "The middle value once sorted (the mean of the two middle ones for an even count); missing for `[]`.",
+            Split => "The parts of the text between occurrences of the separator, each trimmed, empty parts dropped.",
+            StartsWith => "True when the text begins with the prefix (case-sensitive).",
+            EndsWith => "True when the text ends with the suffix (case-sensitive).",
+            Replace => "The text with every occurrence of `from` replaced by `to`, left to right.",
+            Bool => "A yes/no word read as true/false (`\"Yes\"`, `\"n\"`, `\"✓\"`); missing for empty text.",
+            Date => "A date, from ISO text (`\"2026-11-03\"`, a date-time) or Unix seconds.",
+            DaysSince => "Whole calendar days from the date to the run's date (`--today`, else today in UTC).",
+        }
+    }
+
     /// Smallest and largest number of arguments (`None`: no limit).
     pub fn arity(self) -> (usize, Option<usize>) {
         match self {

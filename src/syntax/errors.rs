@@ -61,7 +61,12 @@ pub(super) fn from_pest(src: &str, e: &pest::error::Error<Rule>, base: usize) ->
         format!("expected {}, found {found_text}", join_or(&expected))
     };
     let help = help_for(&expected, found);
-    RuleDiagnostic::error("influence::parse", span, message, "unexpected here").with_help(help)
+    let d = RuleDiagnostic::error("influence::parse", span, message, "unexpected here");
+    // `=` where a comparison may stand: `==` is the fix
+    match found == "=" && expected.contains(&"a comparison operator") {
+        true => d.with_help(help).with_fix("=="),
+        false => d.with_help(help),
+    }
 }
 
 /// A reserved word where a name was expected.

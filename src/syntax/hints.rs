@@ -66,7 +66,8 @@ fn capital_operator(src: &str, start: usize, pos: usize) -> Option<RuleDiagnosti
         )
         .with_help(format!(
             "`and`, `or` and `not` are written in lower case; `{word}` reads as a name"
-        )),
+        ))
+        .with_fix(lower),
     )
 }
 

@@ -119,11 +119,18 @@ fn parse_here(src: &str) -> Parsed {
     if src.len() > MAX_SOURCE_BYTES {
         return fatal(vec![too_large(src.len())]);
     }
-    pest::set_error_detail(true);
     if let Some(d) = nesting_error(src) {
         return fatal(vec![d]);
     }
-    match RulesParser::parse(Rule::file, src) {
+    // pest's record of every attempt (for the words of an error) costs
+    // more than the parse itself: a file is parsed without it, and again
+    // with it only when it has an error
+    pest::set_error_detail(false);
+    let parsed = RulesParser::parse(Rule::file, src).or_else(|_| {
+        pest::set_error_detail(true);
+        RulesParser::parse(Rule::file, src)
+    });
+    match parsed {
         Ok(mut pairs) => {
             let file = pairs.next().expect("the file rule always yields one pair");
             let mut b = Builder {

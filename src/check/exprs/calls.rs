@@ -53,7 +53,8 @@ impl Walker<'_, '_, '_> {
 
     fn unknown_function(&mut self, name: &Ident) {
         let names = Builtin::ALL.iter().map(|(n, _)| *n);
-        let help = match did_you_mean(&name.name, names) {
+        let guess = did_you_mean(&name.name, names);
+        let help = match guess {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!(
                 "the functions are {}",
@@ -64,15 +65,17 @@ impl Walker<'_, '_, '_> {
                     .join(", ")
             ),
         };
-        self.push(
-            RuleDiagnostic::error(
-                "influence::unknown-function",
-                name.span,
-                format!("unknown function `{}`", name.name),
-                "no function of this name",
-            )
-            .with_help(help),
-        );
+        let d = RuleDiagnostic::error(
+            "influence::unknown-function",
+            name.span,
+            format!("unknown function `{}`", name.name),
+            "no function of this name",
+        )
+        .with_help(help);
+        self.push(match guess {
+            Some(g) => d.with_fix(g),
+            None => d,
+        });
     }
 
     /// Too few or too many arguments for `f`.
