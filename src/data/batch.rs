@@ -4,6 +4,7 @@
 
 use serde_json::Value as Json;
 
+use super::slots::{self, Shape, Slots};
 use super::sparse::{self, FieldFilter};
 use super::{Damage, Fault, Record};
 
@@ -61,21 +62,59 @@ impl RawBatch {
         unread: Option<&mut Vec<String>>,
     ) -> Result<Record, Fault> {
         let it = &self.items[i];
-        let record = |item| Record {
+        let decode = |_: &mut (), text: &str| sparse::decode(text, filter, unread);
+        let item = self.decode_by(i, &mut (), |_, r| r.clone(), decode)?;
+        Ok(Record {
             position: it.position,
             line: it.line,
             item,
+        })
+    }
+
+    /// [`RawBatch::decode`] into `slots` (a filter keeping some fields):
+    /// the record's position, line, and shape or damage.
+    pub fn decode_slots(
+        &self,
+        i: usize,
+        filter: &FieldFilter,
+        slots: &mut Slots,
+        unread: Option<&mut Vec<String>>,
+    ) -> Result<(usize, usize, Result<Shape, Damage>), Fault> {
+        let it = &self.items[i];
+        let ready = |slots: &mut Slots, r: &Result<Json, Damage>| match r {
+            Ok(Json::Object(m)) => {
+                slots.clear();
+                slots.fill_from(m);
+                Ok(Shape::Slots)
+            }
+            Ok(other) => Ok(Shape::Other(other.clone())),
+            Err(d) => Err(d.clone()),
         };
+        let decode = |slots: &mut Slots, text: &str| slots::decode(text, filter, slots, unread);
+        let shape = self.decode_by(i, slots, ready, decode)?;
+        Ok((it.position, it.line, shape))
+    }
+
+    /// Decodes record `i`: one made already by `ready`, one read by
+    /// `decode`, whose errors are damage or (in a JSON array) a fault.
+    fn decode_by<C: ?Sized, T>(
+        &self,
+        i: usize,
+        cx: &mut C,
+        ready: impl FnOnce(&mut C, &Result<Json, Damage>) -> Result<T, Damage>,
+        decode: impl FnOnce(&mut C, &str) -> Result<T, serde_json::Error>,
+    ) -> Result<Result<T, Damage>, Fault> {
+        let it = &self.items[i];
         let bytes = &self.text[it.start..it.end];
         let text = match &it.kind {
-            Kind::Ready(r) => return Ok(record(r.clone())),
+            Kind::Ready(r) => return Ok(ready(cx, r)),
             _ => match std::str::from_utf8(bytes) {
                 Ok(t) => t,
-                Err(e) => return Ok(record(Err(Damage::invalid_utf8(e.valid_up_to())))),
+                Err(e) => return Ok(Err(Damage::invalid_utf8(e.valid_up_to()))),
             },
         };
-        match (sparse::decode(text, filter, unread), &it.kind) {
-            (Ok(v), _) => Ok(record(Ok(v))),
+        match (decode(cx, text), &it.kind) {
+            (Ok(v), _) => Ok(Ok(v)),
             // too deep, a number too large: this record alone is damaged
             (Err(e), _) if Damage::from_json_error(&e).is_some() => {
                 let mut damage = Damage::from_json_error(&e).expect("just checked");
@@ -83,7 +122,7 @@ impl RawBatch {
                 if e.line() > 1 && e.to_string().starts_with(sparse::KEY_TWICE) {
                     damage.set_second_line(it.line + e.line() - 1);
                 }
-                Ok(record(Err(damage)))
+                Ok(Err(damage))
             }
             (Err(e), Kind::Element { column }) => {
                 // the element's own line and column, counted from the file
@@ -99,7 +138,7 @@ impl RawBatch {
                     col.max(1),
                 ))
             }
-            (Err(e), _) => Ok(record(Err(Damage::not_json(&e)))),
+            (Err(e), _) => Ok(Err(Damage::not_json(&e))),
         }
     }
 }

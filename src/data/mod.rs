@@ -18,6 +18,7 @@ mod json;
 mod lines;
 mod ndjson;
 mod sheet;
+pub mod slots;
 mod snapshot;
 pub mod sparse;
 #[cfg(test)]
@@ -25,6 +26,7 @@ mod split_tests;
 mod wrapper;
 
 pub use batch::RawBatch;
+pub use slots::{Rec, Shape, Slots, View};
 pub use damage::{Damage, DamageKind, QuoteEnd};
 pub use detect::open;
 use detect::{detect, ext};
