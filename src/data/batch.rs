@@ -4,6 +4,9 @@
 
 use serde_json::Value as Json;
 
+use std::sync::Arc;
+
+use super::cells::{to_object, Header};
 use super::slots::{self, Shape, Slots};
 use super::sparse::{self, FieldFilter};
 use super::{Damage, Fault, Record};
@@ -19,8 +22,10 @@ enum Kind {
     Element { column: usize },
     /// A line of NDJSON: invalid JSON in it damages only this record.
     Line,
-    /// Already decoded (CSV rows).
+    /// Already decoded (a damaged row, a spreadsheet's row).
     Ready(Result<Json, Damage>),
+    /// A CSV row split into cells: their ends are `ends[first..][..count]`.
+    Row { first: usize, count: usize },
 }
 
 #[derive(Clone, Debug)]
@@ -39,6 +44,10 @@ pub struct RawBatch {
     items: Vec<Item>,
     /// Lines of rows skipped as empty (every cell blank), no records.
     skipped: Vec<usize>,
+    /// The end of each cell of the rows, in `text`.
+    ends: Vec<usize>,
+    /// The header of the rows.
+    header: Option<Arc<Header>>,
 }
 
 impl RawBatch {
@@ -62,8 +71,13 @@ impl RawBatch {
         unread: Option<&mut Vec<String>>,
     ) -> Result<Record, Fault> {
         let it = &self.items[i];
-        let decode = |_: &mut (), text: &str| sparse::decode(text, filter, unread);
-        let item = self.decode_by(i, &mut (), |_, r| r.clone(), decode)?;
+        let item = match self.row(i) {
+            Some((header, cells)) => to_object(&header.names, cells, header.decimal_comma),
+            None => {
+                let decode = |_: &mut (), text: &str| sparse::decode(text, filter, unread);
+                self.decode_by(i, &mut (), |_, r| r.clone(), decode)?
+            }
+        };
         Ok(Record {
             position: it.position,
             line: it.line,
@@ -81,18 +95,38 @@ impl RawBatch {
         unread: Option<&mut Vec<String>>,
     ) -> Result<(usize, usize, Result<Shape, Damage>), Fault> {
         let it = &self.items[i];
-        let ready = |slots: &mut Slots, r: &Result<Json, Damage>| match r {
+        if let Some((header, cells)) = self.row(i) {
+            slots.clear();
+            let shape = slots.fill_row(header, cells, unread).map(|()| Shape::Slots);
+            return Ok((it.position, it.line, shape));
+        }
+        type Cx<'s, 'u> = (&'s mut Slots, Option<&'u mut Vec<String>>);
+        let ready = |(slots, unread): &mut Cx, r: &Result<Json, Damage>| match r {
             Ok(Json::Object(m)) => {
                 slots.clear();
-                slots.fill_from(m);
+                slots.fill_from(m, unread.as_deref_mut());
                 Ok(Shape::Slots)
             }
             Ok(other) => Ok(Shape::Other(other.clone())),
             Err(d) => Err(d.clone()),
         };
-        let decode = |slots: &mut Slots, text: &str| slots::decode(text, filter, slots, unread);
-        let shape = self.decode_by(i, slots, ready, decode)?;
+        let decode = |(slots, unread): &mut Cx, text: &str| {
+            slots::decode(text, filter, slots, unread.as_deref_mut())
+        };
+        let shape = self.decode_by(i, &mut (slots, unread), ready, decode)?;
         Ok((it.position, it.line, shape))
+    }
+
+    /// The header and cells of record `i`, when it is a CSV row.
+    fn row(&self, i: usize) -> Option<(&Arc<Header>, impl Iterator<Item = &[u8]>)> {
+        let it = &self.items[i];
+        let Kind::Row { first, count } = it.kind else {
+            return None;
+        };
+        let header = self.header.as_ref().expect("a batch of rows holds their header");
+        let ends = &self.ends[first..first + count];
+        let starts = std::iter::once(it.start).chain(ends.iter().copied());
+        Some((header, starts.zip(ends).map(|(a, &z)| &self.text[a..z])))
     }
 
     /// Decodes record `i`: one made already by `ready`, one read by
@@ -190,6 +224,21 @@ impl<'a> Batcher<'a> {
         self.push(start, line, Kind::Ready(item));
     }
 
+    /// A CSV row of `header` at `line`, its cells' text (unquoted) in
+    /// `text`, each ending at its `ends`.
+    pub fn push_row(&mut self, header: &Arc<Header>, text: &[u8], ends: &[usize], line: usize) {
+        let batch = &mut self.batch;
+        if batch.header.is_none() {
+            batch.header = Some(Arc::clone(header));
+        }
+        let start = batch.text.len();
+        batch.text.extend_from_slice(text);
+        let first = batch.ends.len();
+        batch.ends.extend(ends.iter().map(|e| start + e));
+        let count = ends.len();
+        self.push(start, line, Kind::Row { first, count });
+    }
+
     /// A row at `line` skipped: every cell empty, no record.
     pub fn skip(&mut self, line: usize) {
         self.batch.skipped.push(line);
@@ -225,6 +274,8 @@ impl<'a> Batcher<'a> {
             text: Vec::with_capacity(text),
             items: Vec::with_capacity(items),
             skipped: Vec::new(),
+            ends: Vec::with_capacity(self.batch.ends.len()),
+            header: None,
         };
         let full = std::mem::replace(&mut self.batch, next);
         if !(self.emit)(full) {

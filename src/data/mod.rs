@@ -8,6 +8,7 @@
 
 mod batch;
 mod binary;
+mod cells;
 mod damage;
 mod delimited;
 mod detect;

@@ -8,8 +8,11 @@
 //! record in memory, one that is not an object, or every field of one
 //! when a rule reads the whole `creator`).
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value as Json};
 
+use super::cells::{self, Header};
 use super::damage::Damage;
 use super::fast;
 use super::sparse::{FieldFilter, Place};
@@ -30,6 +33,10 @@ pub struct Slots {
     order: Vec<u32>,
     /// For each ruleset of the run, the slot of each field path's first key.
     maps: Vec<Vec<u32>>,
+    /// The place of each column of the CSV rows last filled from, and the
+    /// header it was worked out for.
+    row_places: Vec<Place>,
+    row_header: Option<Arc<Header>>,
 }
 
 impl Slots {
@@ -58,6 +65,8 @@ impl Slots {
             extra: Vec::new(),
             order: Vec::new(),
             maps,
+            row_places: Vec::new(),
+            row_header: None,
         }
     }
 
@@ -127,8 +136,10 @@ impl Slots {
         }
     }
 
-    /// Fills the slots from the wanted fields of `map` (a CSV row).
-    pub(super) fn fill_from(&mut self, map: &Map<String, Json>) {
+    /// Fills the slots from the wanted fields of `map` (a spreadsheet's
+    /// row); the names of the others go to `unread`.
+    pub(super) fn fill_from(&mut self, map: &Map<String, Json>, unread: Option<&mut Vec<String>>) {
+        let mut unread = unread;
         for (key, value) in map {
             match self.filter.place(key) {
                 Place::Slot(k) => {
@@ -136,9 +147,42 @@ impl Slots {
                     self.mark(k);
                 }
                 Place::Extra => self.put_extra(key.clone(), value.clone()),
-                Place::Skip => {}
+                Place::Skip => unread.iter_mut().for_each(|u| u.push(key.clone())),
             }
         }
+    }
+
+    /// Fills the slots from a CSV row's cells, in `header`'s order: each
+    /// cell read must be UTF-8 text, as when the row is made a map; the
+    /// columns no rule reads go to `unread` by name.
+    pub(super) fn fill_row<'c>(
+        &mut self,
+        header: &Arc<Header>,
+        cells: impl Iterator<Item = &'c [u8]>,
+        unread: Option<&mut Vec<String>>,
+    ) -> Result<(), Damage> {
+        let mut unread = unread;
+        if !self.row_header.as_ref().is_some_and(|h| Arc::ptr_eq(h, header)) {
+            self.row_places = header.names.iter().map(|n| self.filter.place(n)).collect();
+            self.row_header = Some(Arc::clone(header));
+        }
+        for (i, (name, cell)) in header.names.iter().zip(cells).enumerate() {
+            let text =
+                std::str::from_utf8(cell).map_err(|e| Damage::cell_not_utf8(name, e.valid_up_to()))?;
+            match self.row_places[i] {
+                Place::Slot(k) => {
+                    cells::cell_into(&mut self.values[k], text, header.decimal_comma);
+                    self.mark(k);
+                }
+                Place::Extra => {
+                    let mut v = Json::Null;
+                    cells::cell_into(&mut v, text, header.decimal_comma);
+                    self.put_extra(name.clone(), v);
+                }
+                Place::Skip => unread.iter_mut().for_each(|u| u.push(name.clone())),
+            }
+        }
+        Ok(())
     }
 
     /// The record as ruleset `program` reads it.
