@@ -58,6 +58,14 @@ impl FieldFilter {
     /// underscores ignored (`Handle`, `User_Name`).
     pub fn with_id_keys(mut self) -> Self {
         self.id_keys = true;
+        // as written, each has a slot (its buffers reused from record to
+        // record); only a loose match (`Handle`) is kept without one
+        if let Some(keys) = &mut self.keys {
+            keys.extend(crate::language::ids::ID_KEYS.map(Box::from));
+            keys.sort();
+            keys.dedup();
+            self.sketches = keys.iter().fold(0, |bits, k| bits | sketch(k));
+        }
         self
     }
 
