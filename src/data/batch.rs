@@ -123,7 +123,10 @@ impl RawBatch {
         let Kind::Row { first, count } = it.kind else {
             return None;
         };
-        let header = self.header.as_ref().expect("a batch of rows holds their header");
+        let header = self
+            .header
+            .as_ref()
+            .expect("a batch of rows holds their header");
         let ends = &self.ends[first..first + count];
         let starts = std::iter::once(it.start).chain(ends.iter().copied());
         Some((header, starts.zip(ends).map(|(a, &z)| &self.text[a..z])))

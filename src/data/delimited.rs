@@ -20,7 +20,6 @@ use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::sync::Arc;
 
-
 use super::batch::Batcher;
 use super::cells::Header;
 use super::dialect::looks_decimal_comma;

@@ -27,12 +27,12 @@ mod split_tests;
 mod wrapper;
 
 pub use batch::RawBatch;
-pub use slots::{Rec, Shape, Slots, View};
 pub use damage::{Damage, DamageKind, QuoteEnd};
 pub use detect::open;
 use detect::{detect, ext};
 pub use dialect::{read_options, set_read_options, ReadOptions};
 pub use error::DataError;
+pub use slots::{Rec, Shape, Slots, View};
 pub use wrapper::{RecordsPath, RECORDS_NOTE, RECORDS_NOTE_CODE};
 
 use snapshot::Snapshot;

@@ -118,7 +118,8 @@ impl Slots {
     }
 
     fn put_extra(&mut self, key: String, value: Json) {
-        self.order.push((self.values.len() + self.extra.len()) as u32);
+        self.order
+            .push((self.values.len() + self.extra.len()) as u32);
         self.extra.push((key, value));
     }
 
@@ -162,13 +163,17 @@ impl Slots {
         unread: Option<&mut Vec<String>>,
     ) -> Result<(), Damage> {
         let mut unread = unread;
-        if !self.row_header.as_ref().is_some_and(|h| Arc::ptr_eq(h, header)) {
+        if !self
+            .row_header
+            .as_ref()
+            .is_some_and(|h| Arc::ptr_eq(h, header))
+        {
             self.row_places = header.names.iter().map(|n| self.filter.place(n)).collect();
             self.row_header = Some(Arc::clone(header));
         }
         for (i, (name, cell)) in header.names.iter().zip(cells).enumerate() {
-            let text =
-                std::str::from_utf8(cell).map_err(|e| Damage::cell_not_utf8(name, e.valid_up_to()))?;
+            let text = std::str::from_utf8(cell)
+                .map_err(|e| Damage::cell_not_utf8(name, e.valid_up_to()))?;
             match self.row_places[i] {
                 Place::Slot(k) => {
                     cells::cell_into(&mut self.values[k], text, header.decimal_comma);
@@ -372,7 +377,12 @@ mod tests {
         );
         // the next record: what it lacks is absent, what it has replaces
         s.clear();
-        assert!(fast::decode_slots(r#"{"niches": ["q"]}"#, &filter, &mut s, None));
+        assert!(fast::decode_slots(
+            r#"{"niches": ["q"]}"#,
+            &filter,
+            &mut s,
+            None
+        ));
         assert_eq!(s.field(0, 1), None);
         assert_eq!(s.rec(0).to_json(), json!({"niches": ["q"]}));
     }

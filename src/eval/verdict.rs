@@ -261,7 +261,12 @@ fn at_path<'j>(record: Rec<'j>, path: &str, loose: bool) -> Option<&'j Json> {
     // a key matched loosely is looked for only when the exact one is absent
     let top = |k: &str| -> Option<&'j Json> {
         record.get(k).or_else(|| {
-            loose.then(|| record.entries().find(|(key, _)| id_key_is(key, k)).map(|(_, v)| v))?
+            loose.then(|| {
+                record
+                    .entries()
+                    .find(|(key, _)| id_key_is(key, k))
+                    .map(|(_, v)| v)
+            })?
         })
     };
     let get = |j: &'j Json, k: &str| -> Option<&'j Json> {
@@ -285,7 +290,11 @@ fn at_path<'j>(record: Rec<'j>, path: &str, loose: bool) -> Option<&'j Json> {
 /// [`ID_FIELDS`] present, else `#N` (1-based position). With it, the index
 /// in [`ID_FIELDS`] of the field the id came from (`None` for `id_field`
 /// or `#N`).
-pub fn creator_id(record: Rec<'_>, position: usize, id_field: Option<&str>) -> (String, Option<u8>) {
+pub fn creator_id(
+    record: Rec<'_>,
+    position: usize,
+    id_field: Option<&str>,
+) -> (String, Option<u8>) {
     let text = |j: &Json| match j {
         Json::String(s) if !s.is_empty() => Some(s.clone()),
         // an integer as written, never through a float (ids past 2^53 collapse)

@@ -267,7 +267,6 @@ impl FieldCensus {
     }
 }
 
-
 /// `key` under `parent` as `--columns` reads it back: a dotted path, with
 /// a key that holds a comma, a bracket, a quote or (below the top, where
 /// a whole name is not tried) a dot written in brackets, `n["e.mail"]`.
