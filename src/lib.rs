@@ -391,13 +391,13 @@ impl Ruleset {
     /// [`Program::evaluate_with`].
     pub(crate) fn verdict_of(
         &self,
-        record: &data::Record,
+        record: &data::View,
         line: Option<usize>,
         id_field: Option<&str>,
         reasons: bool,
     ) -> Verdict {
         let position = record.position;
-        match &record.item {
+        match record.item {
             Ok(r) => self
                 .program
                 .evaluate_from(r, position, line, id_field, reasons),

@@ -4,6 +4,10 @@
 
 use serde_json::Value as Json;
 
+use std::sync::Arc;
+
+use super::cells::{to_object, Header};
+use super::slots::{self, Shape, Slots};
 use super::sparse::{self, FieldFilter};
 use super::{Damage, Fault, Record};
 
@@ -18,8 +22,10 @@ enum Kind {
     Element { column: usize },
     /// A line of NDJSON: invalid JSON in it damages only this record.
     Line,
-    /// Already decoded (CSV rows).
+    /// Already decoded (a damaged row, a spreadsheet's row).
     Ready(Result<Json, Damage>),
+    /// A CSV row split into cells: their ends are `ends[first..][..count]`.
+    Row { first: usize, count: usize },
 }
 
 #[derive(Clone, Debug)]
@@ -38,6 +44,10 @@ pub struct RawBatch {
     items: Vec<Item>,
     /// Lines of rows skipped as empty (every cell blank), no records.
     skipped: Vec<usize>,
+    /// The end of each cell of the rows, in `text`.
+    ends: Vec<usize>,
+    /// The header of the rows.
+    header: Option<Arc<Header>>,
 }
 
 impl RawBatch {
@@ -61,21 +71,87 @@ impl RawBatch {
         unread: Option<&mut Vec<String>>,
     ) -> Result<Record, Fault> {
         let it = &self.items[i];
-        let record = |item| Record {
+        let item = match self.row(i) {
+            Some((header, cells)) => to_object(&header.names, cells, header.decimal_comma),
+            None => {
+                let decode = |_: &mut (), text: &str| sparse::decode(text, filter, unread);
+                self.decode_by(i, &mut (), |_, r| r.clone(), decode)?
+            }
+        };
+        Ok(Record {
             position: it.position,
             line: it.line,
             item,
+        })
+    }
+
+    /// [`RawBatch::decode`] into `slots` (a filter keeping some fields):
+    /// the record's position, line, and shape or damage.
+    pub fn decode_slots(
+        &self,
+        i: usize,
+        filter: &FieldFilter,
+        slots: &mut Slots,
+        unread: Option<&mut Vec<String>>,
+    ) -> Result<(usize, usize, Result<Shape, Damage>), Fault> {
+        let it = &self.items[i];
+        if let Some((header, cells)) = self.row(i) {
+            slots.clear();
+            let shape = slots.fill_row(header, cells, unread).map(|()| Shape::Slots);
+            return Ok((it.position, it.line, shape));
+        }
+        type Cx<'s, 'u> = (&'s mut Slots, Option<&'u mut Vec<String>>);
+        let ready = |(slots, unread): &mut Cx, r: &Result<Json, Damage>| match r {
+            Ok(Json::Object(m)) => {
+                slots.clear();
+                slots.fill_from(m, unread.as_deref_mut());
+                Ok(Shape::Slots)
+            }
+            Ok(other) => Ok(Shape::Other(other.clone())),
+            Err(d) => Err(d.clone()),
         };
+        let decode = |(slots, unread): &mut Cx, text: &str| {
+            slots::decode(text, filter, slots, unread.as_deref_mut())
+        };
+        let shape = self.decode_by(i, &mut (slots, unread), ready, decode)?;
+        Ok((it.position, it.line, shape))
+    }
+
+    /// The header and cells of record `i`, when it is a CSV row.
+    fn row(&self, i: usize) -> Option<(&Arc<Header>, impl Iterator<Item = &[u8]>)> {
+        let it = &self.items[i];
+        let Kind::Row { first, count } = it.kind else {
+            return None;
+        };
+        let header = self
+            .header
+            .as_ref()
+            .expect("a batch of rows holds their header");
+        let ends = &self.ends[first..first + count];
+        let starts = std::iter::once(it.start).chain(ends.iter().copied());
+        Some((header, starts.zip(ends).map(|(a, &z)| &self.text[a..z])))
+    }
+
+    /// Decodes record `i`: one made already by `ready`, one read by
+    /// `decode`, whose errors are damage or (in a JSON array) a fault.
+    fn decode_by<C: ?Sized, T>(
+        &self,
+        i: usize,
+        cx: &mut C,
+        ready: impl FnOnce(&mut C, &Result<Json, Damage>) -> Result<T, Damage>,
+        decode: impl FnOnce(&mut C, &str) -> Result<T, serde_json::Error>,
+    ) -> Result<Result<T, Damage>, Fault> {
+        let it = &self.items[i];
         let bytes = &self.text[it.start..it.end];
         let text = match &it.kind {
-            Kind::Ready(r) => return Ok(record(r.clone())),
+            Kind::Ready(r) => return Ok(ready(cx, r)),
             _ => match std::str::from_utf8(bytes) {
                 Ok(t) => t,
-                Err(e) => return Ok(record(Err(Damage::invalid_utf8(e.valid_up_to())))),
+                Err(e) => return Ok(Err(Damage::invalid_utf8(e.valid_up_to()))),
             },
         };
-        match (sparse::decode(text, filter, unread), &it.kind) {
-            (Ok(v), _) => Ok(record(Ok(v))),
+        match (decode(cx, text), &it.kind) {
+            (Ok(v), _) => Ok(Ok(v)),
             // too deep, a number too large: this record alone is damaged
             (Err(e), _) if Damage::from_json_error(&e).is_some() => {
                 let mut damage = Damage::from_json_error(&e).expect("just checked");
@@ -83,7 +159,7 @@ impl RawBatch {
                 if e.line() > 1 && e.to_string().starts_with(sparse::KEY_TWICE) {
                     damage.set_second_line(it.line + e.line() - 1);
                 }
-                Ok(record(Err(damage)))
+                Ok(Err(damage))
             }
             (Err(e), Kind::Element { column }) => {
                 // the element's own line and column, counted from the file
@@ -99,7 +175,7 @@ impl RawBatch {
                     col.max(1),
                 ))
             }
-            (Err(e), _) => Ok(record(Err(Damage::not_json(&e)))),
+            (Err(e), _) => Ok(Err(Damage::not_json(&e))),
         }
     }
 }
@@ -151,6 +227,21 @@ impl<'a> Batcher<'a> {
         self.push(start, line, Kind::Ready(item));
     }
 
+    /// A CSV row of `header` at `line`, its cells' text (unquoted) in
+    /// `text`, each ending at its `ends`.
+    pub fn push_row(&mut self, header: &Arc<Header>, text: &[u8], ends: &[usize], line: usize) {
+        let batch = &mut self.batch;
+        if batch.header.is_none() {
+            batch.header = Some(Arc::clone(header));
+        }
+        let start = batch.text.len();
+        batch.text.extend_from_slice(text);
+        let first = batch.ends.len();
+        batch.ends.extend(ends.iter().map(|e| start + e));
+        let count = ends.len();
+        self.push(start, line, Kind::Row { first, count });
+    }
+
     /// A row at `line` skipped: every cell empty, no record.
     pub fn skip(&mut self, line: usize) {
         self.batch.skipped.push(line);
@@ -186,6 +277,8 @@ impl<'a> Batcher<'a> {
             text: Vec::with_capacity(text),
             items: Vec::with_capacity(items),
             skipped: Vec::new(),
+            ends: Vec::with_capacity(self.batch.ends.len()),
+            header: None,
         };
         let full = std::mem::replace(&mut self.batch, next);
         if !(self.emit)(full) {

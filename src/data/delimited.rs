@@ -18,11 +18,11 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
-
-use serde_json::{Map, Value as Json};
+use std::sync::Arc;
 
 use super::batch::Batcher;
-use super::dialect::{comma_number, looks_decimal_comma};
+use super::cells::Header;
+use super::dialect::looks_decimal_comma;
 use super::lines::{End, Line, Lines};
 use super::{Damage, Fault, Note, QuoteEnd, MAX_RECORD_BYTES};
 
@@ -257,7 +257,10 @@ pub(super) fn read_rows<R: BufRead>(
     let mut parser = RowParser::new(delimiter);
     let mut probe = RowParser::new(delimiter);
     read_header(&mut lines, &mut parser, &mut probe)?;
-    let header = header_names(&parser, notes)?;
+    let header = Arc::new(Header {
+        names: header_names(&parser, notes)?,
+        decimal_comma: dialect.decimal_comma,
+    });
     let mut n = 0;
     // rows over several lines: how many, the first, the lines they hold
     let (mut spanning, mut first_spanning, mut extra_lines) = (0usize, 0usize, 0usize);
@@ -272,22 +275,28 @@ pub(super) fn read_rows<R: BufRead>(
                 &mut parser,
                 &mut probe,
                 &line,
-                Some(header.len()),
+                Some(header.names.len()),
             )? {
-                Some(why) => Err(unclosed_damage(why, parser.opened, line.number, &header)),
-                None if parser.len() != header.len() => {
-                    Err(Damage::cell_count(parser.len(), header.len()))
+                Some(why) => Err(unclosed_damage(
+                    why,
+                    parser.opened,
+                    line.number,
+                    &header.names,
+                )),
+                None if parser.len() != header.names.len() => {
+                    Err(Damage::cell_count(parser.len(), header.names.len()))
                 }
                 None if parser.cells().all(|c| c.trim_ascii().is_empty()) => {
                     // `,,,,` from a spreadsheet's blank row: no creator
                     out.skip(line.number);
                     continue;
                 }
-                None => to_object(&header, parser.cells(), dialect.decimal_comma),
+                // its cells are made values by the worker that decodes it
+                None => Ok(()),
             }
         };
         if comma_watch {
-            if let Some(note) = decimal_comma_note(&header, &parser, line.number) {
+            if let Some(note) = decimal_comma_note(&header.names, &parser, line.number) {
                 comma_watch = false;
                 notes.push(note);
             }
@@ -299,7 +308,10 @@ pub(super) fn read_rows<R: BufRead>(
                 first_spanning = line.number;
             }
         }
-        out.push_ready(item, line.number);
+        match item {
+            Ok(()) => out.push_row(&header, &parser.text, &parser.ends, line.number),
+            Err(damage) => out.push_ready(Err(damage), line.number),
+        }
         if out.stopped {
             break;
         }
@@ -434,103 +446,9 @@ fn header_names(row: &RowParser, notes: &mut Vec<Note>) -> Result<Vec<String>, F
     Ok(out)
 }
 
-fn to_object<'c>(
-    header: &[String],
-    cells: impl Iterator<Item = &'c [u8]>,
-    decimal_comma: bool,
-) -> Result<Json, Damage> {
-    let mut m = Map::with_capacity(header.len());
-    for (name, cell) in header.iter().zip(cells) {
-        let text =
-            std::str::from_utf8(cell).map_err(|e| Damage::cell_not_utf8(name, e.valid_up_to()))?;
-        let value = if decimal_comma {
-            comma_number(text).unwrap_or_else(|| cell_value(text))
-        } else {
-            cell_value(text)
-        };
-        m.insert(name.clone(), value);
-    }
-    Ok(Json::Object(m))
-}
-
-/// A cell's value: plain numbers, booleans, empty as null, else text.
-pub(crate) fn cell_value(text: &str) -> Json {
-    let t = text.trim();
-    if t.is_empty() {
-        return Json::Null;
-    }
-    match t {
-        "true" => return Json::Bool(true),
-        "false" => return Json::Bool(false),
-        _ => {}
-    }
-    if is_plain_number(t) {
-        // an integer kept whole (an id past 2^53 is not a float's)
-        if let Ok(i) = t.parse::<i64>() {
-            return Json::from(i);
-        }
-        if let Ok(u) = t.parse::<u64>() {
-            return Json::from(u);
-        }
-        if let Ok(f) = t.parse::<f64>() {
-            if let Some(n) = serde_json::Number::from_f64(f) {
-                return Json::Number(n);
-            }
-        }
-    }
-    Json::String(text.to_string())
-}
-
-/// `12`, `-3.5`, `1e6`; not `007` (an identifier), `3.3k`, `1,200` or `NaN`.
-fn is_plain_number(t: &str) -> bool {
-    let digits = t.strip_prefix('-').unwrap_or(t);
-    let mut chars = digits.chars().peekable();
-    if digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.") {
-        return false;
-    }
-    let mut seen_digit = false;
-    let mut seen_dot = false;
-    let mut seen_exp = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '0'..='9' => seen_digit = true,
-            '.' if !seen_dot && !seen_exp => seen_dot = true,
-            'e' | 'E' if seen_digit && !seen_exp => {
-                seen_exp = true;
-                seen_digit = false;
-                if matches!(chars.peek(), Some('+' | '-')) {
-                    chars.next();
-                }
-            }
-            _ => return false,
-        }
-    }
-    seen_digit
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cells_become_typed_values() {
-        assert_eq!(cell_value("12"), Json::from(12));
-        assert_eq!(
-            cell_value("6812345678901234567"),
-            Json::from(6812345678901234567u64)
-        );
-        assert_eq!(cell_value("-3.5"), Json::from(-3.5));
-        assert_eq!(cell_value("1e3"), Json::from(1000.0));
-        assert_eq!(cell_value("0.5"), Json::from(0.5));
-        assert_eq!(cell_value("true"), Json::Bool(true));
-        assert_eq!(cell_value(""), Json::Null);
-        assert_eq!(cell_value("  "), Json::Null);
-        for s in [
-            "3.3k", "1,200", "NaN", "007", "1.39%", "inf", "-", "1e", "1.2.3", "TRUE",
-        ] {
-            assert_eq!(cell_value(s), Json::String(s.into()), "{s}");
-        }
-    }
 
     #[test]
     fn rows_split_as_the_csv_crate_splits_them() {

@@ -3,7 +3,7 @@
 
 use serde_json::Value as Json;
 
-use super::delimited::cell_value;
+use super::cells::cell_value;
 
 /// How delimited text and spreadsheets are read: `--delimiter`,
 /// `--decimal-comma`, `--sheet`. Set once for the process

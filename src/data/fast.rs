@@ -12,7 +12,8 @@
 use serde::de::DeserializeSeed;
 use serde_json::{Map, Value as Json};
 
-use super::sparse::{FieldFilter, KeyHashes, Strict};
+use super::slots::Slots;
+use super::sparse::{FieldFilter, KeyHashes, Place, Strict};
 
 /// Nesting deeper than this goes to the full decoder, which knows the
 /// exact limit ([`super::MAX_RECORD_DEPTH`]).
@@ -31,9 +32,30 @@ pub(super) fn decode(
     filter: &FieldFilter,
     unread: Option<&mut Vec<String>>,
 ) -> Option<Json> {
-    let mut unread = unread;
-    let before = unread.as_ref().map_or(0, |u| u.len());
-    let out = object(text, filter, unread.as_deref_mut());
+    let mut out = Map::with_capacity(filter.size_hint());
+    let keep = |_: Place, key: &str, raw: &str| -> Option<()> {
+        out.insert(key.to_string(), kept(raw)?);
+        Some(())
+    };
+    undone(object(text, filter, keep, unread))?;
+    Some(Json::Object(out))
+}
+
+/// [`decode`] into `slots` (cleared before); false for the full decoder
+/// to decode, `unread` then left as it was and `slots` to be cleared.
+pub(super) fn decode_slots(
+    text: &str,
+    filter: &FieldFilter,
+    slots: &mut Slots,
+    unread: Option<&mut Vec<String>>,
+) -> bool {
+    let keep = |place: Place, key: &str, raw: &str| slots.keep_raw(place, key, raw);
+    undone(object(text, filter, keep, unread)).is_some()
+}
+
+/// The outcome of [`object`], the unread names it added taken back when
+/// it gave up.
+fn undone((out, unread, before): (Option<()>, Option<&mut Vec<String>>, usize)) -> Option<()> {
     if out.is_none() {
         if let Some(u) = unread {
             u.truncate(before);
@@ -42,52 +64,127 @@ pub(super) fn decode(
     out
 }
 
-fn object(text: &str, filter: &FieldFilter, mut unread: Option<&mut Vec<String>>) -> Option<Json> {
+/// Reads the object `text`, handing each field `filter` wants to `keep`
+/// (its place, key and checked text) and the names of the others to
+/// `unread`; gives back `unread` and its length before, to undo.
+fn object<'u>(
+    text: &str,
+    filter: &FieldFilter,
+    mut keep: impl FnMut(Place, &str, &str) -> Option<()>,
+    mut unread: Option<&'u mut Vec<String>>,
+) -> (Option<()>, Option<&'u mut Vec<String>>, usize) {
+    let before = unread.as_ref().map_or(0, |u| u.len());
     let mut p = Parser {
         s: text,
         b: text.as_bytes(),
         i: 0,
     };
-    p.ws();
-    p.eat(b'{')?;
-    let mut out = Map::with_capacity(filter.size_hint());
-    let mut keys = KeyHashes::new(true);
-    p.ws();
-    if p.peek()? == b'}' {
-        p.i += 1;
-    } else {
-        loop {
-            let key = p.key()?;
-            if !keys.insert(key) {
-                return None;
-            }
-            p.ws();
-            p.eat(b':')?;
-            p.ws();
-            let start = p.i;
-            p.value(1)?;
-            if filter.wants(key) {
-                out.insert(key.to_string(), kept(&text[start..p.i])?);
-            } else if let Some(u) = unread.as_deref_mut() {
-                u.push(key.to_string());
-            }
-            p.ws();
-            match p.next()? {
-                b',' => p.ws(),
-                b'}' => break,
-                _ => return None,
+    let out = p.fields(filter, &mut keep, unread.as_deref_mut());
+    (out, unread, before)
+}
+
+impl<'t> Parser<'t> {
+    fn fields(
+        &mut self,
+        filter: &FieldFilter,
+        keep: &mut impl FnMut(Place, &str, &str) -> Option<()>,
+        mut unread: Option<&mut Vec<String>>,
+    ) -> Option<()> {
+        let p = self;
+        p.ws();
+        p.eat(b'{')?;
+        let mut keys = KeyHashes::new(true);
+        p.ws();
+        if p.peek()? == b'}' {
+            p.i += 1;
+        } else {
+            loop {
+                let key = p.key()?;
+                if !keys.insert(key) {
+                    return None;
+                }
+                p.ws();
+                p.eat(b':')?;
+                p.ws();
+                let start = p.i;
+                p.value(1)?;
+                match filter.place(key) {
+                    Place::Skip => {
+                        if let Some(u) = unread.as_deref_mut() {
+                            u.push(key.to_string());
+                        }
+                    }
+                    place => keep(place, key, &p.s[start..p.i])?,
+                }
+                p.ws();
+                match p.next()? {
+                    b',' => p.ws(),
+                    b'}' => break,
+                    _ => return None,
+                }
             }
         }
+        p.ws();
+        (p.i == p.b.len()).then_some(())
     }
-    p.ws();
-    (p.i == p.b.len()).then_some(Json::Object(out))
 }
+
+/// Puts the checked JSON text `raw` into `old` reusing its buffers, when
+/// both are text without escapes or lists of such text; false (`old`
+/// untouched) otherwise.
+pub(super) fn reuse(old: &mut Json, raw: &str) -> bool {
+    let b = raw.as_bytes();
+    match (old, b.first()) {
+        (Json::String(s), Some(b'"')) if !b.contains(&b'\\') => {
+            s.clear();
+            s.push_str(&raw[1..raw.len() - 1]);
+            true
+        }
+        (Json::Array(xs), Some(b'[')) => reuse_strings(xs, raw),
+        _ => false,
+    }
+}
+
+/// [`plain_strings`] into the strings of `xs`, reused; false when `raw`
+/// is another list (`xs` then holds anything: the caller replaces it).
+fn reuse_strings(xs: &mut Vec<Json>, raw: &str) -> bool {
+    if raw.contains('\\') {
+        return false;
+    }
+    let Some(mut rest) = raw.strip_prefix('[').map(|r| r.trim_start_matches(WS)) else {
+        return false;
+    };
+    let mut n = 0;
+    while let Some(body) = rest.strip_prefix('"') {
+        let Some(end) = body.find('"') else {
+            return false;
+        };
+        match xs.get_mut(n) {
+            Some(Json::String(s)) => {
+                s.clear();
+                s.push_str(&body[..end]);
+            }
+            Some(other) => *other = Json::String(body[..end].to_string()),
+            None => xs.push(Json::String(body[..end].to_string())),
+        }
+        n += 1;
+        rest = body[end + 1..].trim_start_matches(WS);
+        match rest.strip_prefix(',') {
+            Some(more) => rest = more.trim_start_matches(WS),
+            None => break,
+        }
+    }
+    xs.truncate(n);
+    rest == "]"
+}
+
+const WS: [char; 4] = [' ', '\n', '\t', '\r'];
 
 /// A kept value, already checked, as serde_json reads it: text without
 /// escapes, a small whole number (a `u64`, as serde_json makes it), `true`,
 /// `false`, `null` and lists of such text made here, anything else by
 /// serde_json itself.
-fn kept(v: &str) -> Option<Json> {
+pub(super) fn kept(v: &str) -> Option<Json> {
     let b = v.as_bytes();
     let text = v.get(1..v.len().saturating_sub(1));
     match b.first()? {
@@ -114,7 +211,6 @@ fn full(v: &str) -> Option<Json> {
 /// set up than such a list costs to read. `v` is already checked, so only
 /// its shape is followed; anything else is `None`.
 fn plain_strings(v: &str) -> Option<Json> {
-    const WS: [char; 4] = [' ', '\n', '\t', '\r'];
     let mut rest = v.strip_prefix('[')?.trim_start_matches(WS);
     let mut out = Vec::new();
     while let Some(body) = rest.strip_prefix('"') {

@@ -8,6 +8,7 @@
 
 mod batch;
 mod binary;
+mod cells;
 mod damage;
 mod delimited;
 mod detect;
@@ -18,6 +19,7 @@ mod json;
 mod lines;
 mod ndjson;
 mod sheet;
+pub mod slots;
 mod snapshot;
 pub mod sparse;
 #[cfg(test)]
@@ -30,6 +32,7 @@ pub use detect::open;
 use detect::{detect, ext};
 pub use dialect::{read_options, set_read_options, ReadOptions};
 pub use error::DataError;
+pub use slots::{Rec, Shape, Slots, View};
 pub use wrapper::{RecordsPath, RECORDS_NOTE, RECORDS_NOTE_CODE};
 
 use snapshot::Snapshot;

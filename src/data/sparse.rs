@@ -58,20 +58,54 @@ impl FieldFilter {
     /// underscores ignored (`Handle`, `User_Name`).
     pub fn with_id_keys(mut self) -> Self {
         self.id_keys = true;
+        // as written, each has a slot (its buffers reused from record to
+        // record); only a loose match (`Handle`) is kept without one
+        if let Some(keys) = &mut self.keys {
+            keys.extend(crate::language::ids::ID_KEYS.map(Box::from));
+            keys.sort();
+            keys.dedup();
+            self.sketches = keys.iter().fold(0, |bits, k| bits | sketch(k));
+        }
         self
     }
 
     /// True when the field is kept.
     pub fn wants(&self, key: &str) -> bool {
+        self.place(key) != Place::Skip
+    }
+
+    /// Where the field goes: its slot (its place among the keys), kept
+    /// without a slot (every field, or an id key matched loosely), or
+    /// skipped.
+    #[inline]
+    pub fn place(&self, key: &str) -> Place {
         match &self.keys {
-            None => true,
+            None => Place::Extra,
             // a handful of keys: a linear scan beats hashing, and the
             // sketch spares it for most keys a record has and no rule reads
             Some(keys) => {
-                (self.sketches & sketch(key) != 0 && keys.iter().any(|k| k.as_ref() == key))
-                    || (self.id_keys && crate::language::ids::is_id_key(key))
+                if self.sketches & sketch(key) != 0 {
+                    if let Some(k) = keys.iter().position(|k| k.as_ref() == key) {
+                        return Place::Slot(k);
+                    }
+                }
+                if self.id_keys && crate::language::ids::is_id_key(key) {
+                    Place::Extra
+                } else {
+                    Place::Skip
+                }
             }
         }
+    }
+
+    /// How many slots: the keys kept by name.
+    pub fn slots(&self) -> usize {
+        self.keys.as_ref().map_or(0, Vec::len)
+    }
+
+    /// The key of slot `k`.
+    pub fn slot_name(&self, k: usize) -> &str {
+        self.keys.as_ref().map_or("", |keys| &keys[k])
     }
 
     /// How many fields a record may keep, about: the room to make for them.
@@ -86,6 +120,17 @@ impl FieldFilter {
     pub fn keeps_all(&self) -> bool {
         self.keys.is_none()
     }
+}
+
+/// Where [`FieldFilter::place`] puts a top-level field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Kept in this slot ([`super::Slots`]).
+    Slot(usize),
+    /// Kept, without a slot.
+    Extra,
+    /// Not kept.
+    Skip,
 }
 
 /// One bit of 64 for a key, from its length and its first and last bytes.
@@ -145,6 +190,23 @@ pub fn fast_path_agrees(text: &str, filter: &FieldFilter) {
             fast_unread.is_empty(),
             "a refused record leaves unread as it was"
         ),
+    }
+    // into slots, once fresh and once reusing the buffers, as into a map
+    if !filter.keeps_all() {
+        let mut slots = super::Slots::new(filter, &[]);
+        for _ in 0..2 {
+            let mut unread = Vec::new();
+            let got = super::slots::decode(text, filter, &mut slots, Some(&mut unread));
+            let mut map_unread = Vec::new();
+            let want = decode(text, filter, Some(&mut map_unread));
+            match (got, want) {
+                (Ok(super::Shape::Slots), Ok(v)) => assert_eq!(slots.rec(0).to_json(), v),
+                (Ok(super::Shape::Other(a)), Ok(b)) => assert_eq!(a, b),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => panic!("slots {a:?} and a map {b:?} differ on {text:?}"),
+            }
+            assert_eq!(unread, map_unread, "unread names differ on {text:?}");
+        }
     }
 }
 
@@ -517,78 +579,4 @@ impl<'de> Visitor<'de> for KeySeed {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn keeps_only_wanted_fields_and_names_the_rest() {
-        let filter = FieldFilter::only(["followers", "audience"]);
-        let mut unread = Vec::new();
-        let v = decode(
-            r#"{"handle": "a\"b", "followers": 12, "bio": "x", "audience": {"f": [1, {"g": null}]}}"#,
-            &filter,
-            Some(&mut unread),
-        )
-        .unwrap();
-        assert_eq!(
-            v,
-            json!({"followers": 12, "audience": {"f": [1, {"g": null}]}})
-        );
-        assert_eq!(unread, ["handle", "bio"]);
-    }
-
-    #[test]
-    fn non_objects_keep_their_kind_and_bad_json_is_an_error() {
-        let filter = FieldFilter::only(["x"]);
-        assert_eq!(decode("[1, 2]", &filter, None).unwrap(), json!([]));
-        assert_eq!(decode("42", &filter, None).unwrap(), json!(42));
-        assert_eq!(decode("null", &filter, None).unwrap(), Json::Null);
-        assert!(decode(r#"{"x": 1,}"#, &filter, None).is_err());
-        assert!(decode(r#"{"x": 1} 2"#, &filter, None).is_err());
-        assert!(
-            decode(r#"{"y": [1, }"#, &filter, None).is_err(),
-            "skipped fields are still checked"
-        );
-    }
-}
-
-#[cfg(test)]
-mod keys_twice {
-    use super::*;
-
-    fn many(n: usize, again: Option<usize>) -> String {
-        let mut keys: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
-        if let Some(i) = again {
-            keys.push(format!("\"k{i}\": 0"));
-        }
-        format!(
-            "{{\"handle\": \"a\", \"skipped\": {{{}}}}}",
-            keys.join(", ")
-        )
-    }
-
-    #[test]
-    fn a_key_given_twice_is_found_wherever_it_is() {
-        let filter = FieldFilter::only(["handle"]);
-        for n in [1, 23, 24, 25, 200] {
-            assert!(decode(&many(n, None), &filter, None).is_ok(), "{n} keys");
-            let e = decode(&many(n, Some(n / 2)), &filter, None).unwrap_err();
-            assert!(
-                e.to_string()
-                    .starts_with(&format!("the key `k{}` appears twice", n / 2)),
-                "{n}: {e}"
-            );
-            let e = decode(&many(n, Some(n / 2)), &FieldFilter::all(), None).unwrap_err();
-            assert!(e.to_string().contains("appears twice"), "{e}");
-        }
-        // at the top level, read or skipped
-        for text in [
-            r#"{"handle": 1, "handle": 2}"#,
-            r#"{"bio": 1, "x": 0, "bio": 2}"#,
-        ] {
-            let e = decode(text, &filter, None).unwrap_err();
-            assert!(e.to_string().contains("appears twice in one object"), "{e}");
-        }
-    }
-}
+mod tests;

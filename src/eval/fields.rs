@@ -7,6 +7,7 @@ use super::value::{Kind, Missing, Value};
 use super::{Eval, EvalError, Frame};
 use crate::ast::Span;
 use crate::compile::{Node, Op};
+use crate::data::Rec;
 
 /// The value of `key` in an object of the record. A record decoded for
 /// the rules holds a few fields: comparing their names beats hashing one.
@@ -29,8 +30,12 @@ impl<'a> Frame<'a> {
 
     /// The JSON at a field path, if every step is an object that has it.
     pub(crate) fn lookup(&self, i: u32) -> Option<&'a Json> {
-        let mut cur = self.record;
-        for key in &self.prog.fields[i as usize] {
+        let path = &self.prog.fields[i as usize];
+        let (mut cur, rest) = match self.record {
+            Rec::Slots(s, p) => (s.field(p, i as usize)?, &path[1..]),
+            Rec::Json(j) => (j, &path[..]),
+        };
+        for key in rest {
             cur = get(cur.as_object()?, key)?;
         }
         Some(cur)
@@ -41,8 +46,15 @@ impl<'a> Frame<'a> {
     /// wrong-kind error, so damaged records are not silently passed.
     pub(super) fn field(&self, i: u32, span: Span) -> Eval<'a> {
         let path = &self.prog.fields[i as usize];
-        let mut cur = self.record;
-        for (depth, key) in path.iter().enumerate() {
+        // in slots, the first step is the slot's value
+        let (mut cur, skip) = match self.record {
+            Rec::Slots(s, p) => match s.field(p, i as usize) {
+                Some(v) => (v, 1),
+                None => return Ok(Value::Missing(Missing::Field(i))),
+            },
+            Rec::Json(j) => (j, 0),
+        };
+        for (depth, key) in path.iter().enumerate().skip(skip) {
             match cur {
                 Json::Object(m) => match get(m, key) {
                     Some(next) => cur = next,

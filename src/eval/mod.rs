@@ -24,6 +24,7 @@ use serde_json::Value as Json;
 
 use crate::ast::{ArithOp, Span};
 use crate::compile::{into_static, Node, Op, Program};
+use crate::data::Rec;
 pub use budget::DEFAULT_MAX_STEPS;
 pub use cause::{Cause, MissingCause, Shown};
 pub use error::{EvalError, EvalErrorKind, Fix, Needed};
@@ -44,7 +45,7 @@ pub fn parse_human_number(s: &str) -> Option<f64> {
 pub(crate) fn eval_constant(node: &Node) -> Option<Value<'static>> {
     let prog = Program::empty();
     let record = Json::Null;
-    let mut f = Frame::new(&prog, &record);
+    let mut f = Frame::new(&prog, Rec::Json(&record));
     let v = f.eval(node).ok()?;
     into_static(v)
 }
@@ -52,7 +53,7 @@ pub(crate) fn eval_constant(node: &Node) -> Option<Value<'static>> {
 /// One record's evaluation state.
 pub(crate) struct Frame<'a> {
     pub prog: &'a Program,
-    pub record: &'a Json,
+    pub record: Rec<'a>,
     /// Each field path read once per record, then kept.
     fields: Vec<Option<Value<'a>>>,
     lets: Vec<Option<Value<'a>>>,
@@ -66,7 +67,7 @@ pub(crate) struct Frame<'a> {
 }
 
 impl<'a> Frame<'a> {
-    pub fn new(prog: &'a Program, record: &'a Json) -> Self {
+    pub fn new(prog: &'a Program, record: Rec<'a>) -> Self {
         Frame {
             prog,
             record,
@@ -217,7 +218,13 @@ impl<'a> Frame<'a> {
                 Some(v) => v.clone(),
                 None => self.read_field(*i, n.span)?,
             },
-            Op::Creator => Value::from_json(self.record, Missing::Element(n.span)),
+            Op::Creator => {
+                let j = self.record.json().expect(
+                    "a run whose rules read the whole `creator` decodes every \
+                     field as JSON, never into slots (FieldFilter::all)",
+                );
+                Value::from_json(j, Missing::Element(n.span))
+            }
             Op::Param(i) => self.params[*i as usize].clone(),
             Op::Let(i) => {
                 let i = *i as usize;

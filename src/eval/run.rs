@@ -12,6 +12,7 @@ use super::{reasons, verdict, Cause, EvalError, Frame, Needed};
 use super::{Failure, RankKey, SignalValue, Signals, Status, Verdict};
 use crate::ast::WhenMissing;
 use crate::compile::{Node, Program};
+use crate::data::Rec;
 
 /// What one requirement came to for one creator: with its cause when
 /// asked for (see [`Program::requirement`]).
@@ -82,14 +83,14 @@ impl Program {
         id_field: Option<&str>,
         reasons: bool,
     ) -> Verdict {
-        self.evaluate_from(record, position, None, id_field, reasons)
+        self.evaluate_from(Rec::Json(record), position, None, id_field, reasons)
     }
 
     /// As [`Program::evaluate_with`], for a record that starts on `line`
     /// of its input: a record that is not an object says so.
     pub(crate) fn evaluate_from(
         &self,
-        record: &Json,
+        record: Rec<'_>,
         position: usize,
         line: Option<usize>,
         id_field: Option<&str>,
@@ -101,7 +102,7 @@ impl Program {
             id_from,
             position,
         };
-        if !record.is_object() {
+        if let Some(record) = record.json().filter(|j| !j.is_object()) {
             let found = match record {
                 Json::Array(_) => "list",
                 Json::String(_) => "string",

@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 use super::value::fmt_number;
 use super::Cause;
 use crate::compile::Program;
-use crate::data::Damage;
+use crate::data::{Damage, Rec};
 
 /// A creator's status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -257,27 +257,44 @@ pub use crate::language::ids::{id_key_is, ID_FIELDS};
 
 /// The value at `path` (dot-separated; a key holding a dot is tried whole
 /// first), each key matched exactly, or loosely when `loose`.
-fn at_path<'j>(record: &'j Json, path: &str, loose: bool) -> Option<&'j Json> {
+fn at_path<'j>(record: Rec<'j>, path: &str, loose: bool) -> Option<&'j Json> {
+    // a key matched loosely is looked for only when the exact one is absent
+    let top = |k: &str| -> Option<&'j Json> {
+        record.get(k).or_else(|| {
+            loose.then(|| {
+                record
+                    .entries()
+                    .find(|(key, _)| id_key_is(key, k))
+                    .map(|(_, v)| v)
+            })?
+        })
+    };
     let get = |j: &'j Json, k: &str| -> Option<&'j Json> {
         let m = j.as_object()?;
         m.get(k).or_else(|| {
             loose.then(|| m.iter().find(|(key, _)| id_key_is(key, k)).map(|(_, v)| v))?
         })
     };
-    if let Some(v) = get(record, path) {
+    if let Some(v) = top(path) {
         return Some(v);
     }
     if !path.contains('.') {
         return None;
     }
-    path.split('.').try_fold(record, get)
+    let mut steps = path.split('.');
+    let first = top(steps.next()?)?;
+    steps.try_fold(first, get)
 }
 
 /// The creator's id: `id_field` (a dotted path), else the first of
 /// [`ID_FIELDS`] present, else `#N` (1-based position). With it, the index
 /// in [`ID_FIELDS`] of the field the id came from (`None` for `id_field`
 /// or `#N`).
-pub fn creator_id(record: &Json, position: usize, id_field: Option<&str>) -> (String, Option<u8>) {
+pub fn creator_id(
+    record: Rec<'_>,
+    position: usize,
+    id_field: Option<&str>,
+) -> (String, Option<u8>) {
     let text = |j: &Json| match j {
         Json::String(s) if !s.is_empty() => Some(s.clone()),
         // an integer as written, never through a float (ids past 2^53 collapse)

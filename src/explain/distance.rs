@@ -11,6 +11,7 @@ use serde_json::Value as Json;
 use super::trace::to_json;
 use crate::ast::CmpOp;
 use crate::compile::{Node, Op};
+use crate::data::Rec;
 use crate::eval::reasons::{constant_in, every_element, why_missing};
 use crate::eval::Frame;
 use crate::language::human;
@@ -41,7 +42,7 @@ pub struct Distance {
 
 impl crate::compile::Program {
     /// How far `record` is from passing requirement `i` (which it failed).
-    pub fn distance(&self, record: &Json, i: usize) -> Vec<Distance> {
+    pub fn distance(&self, record: Rec<'_>, i: usize) -> Vec<Distance> {
         let mut frame = Frame::new(self, record);
         distances(&mut frame, &self.requirements[i].condition)
     }

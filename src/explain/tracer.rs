@@ -9,6 +9,7 @@ use super::distance::distances;
 use super::trace::*;
 use crate::ast::{DeclKind, Span};
 use crate::compile::{Node, Op, Program};
+use crate::data::Rec;
 use crate::diagnostic::line_col;
 use crate::eval::lists::element_name;
 use crate::eval::{Frame, Outcome, Status, Verdict};
@@ -52,7 +53,7 @@ impl Program {
         let Some(record) = record.filter(|r| r.is_object()) else {
             return t;
         };
-        let mut frame = Frame::new(self, record);
+        let mut frame = Frame::new(self, Rec::Json(record));
         frame.budget = self.max_steps.saturating_mul(TRACE_BUDGET);
         let mut tracer = Tracer { frame };
         let tr = &mut tracer;

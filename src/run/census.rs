@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::Value as Json;
 
 use crate::compile::Program;
+use crate::data::Rec;
 use crate::diagnostic::did_you_mean;
 use crate::language::path_syntax;
 use crate::report::rows::Column;
@@ -157,7 +158,7 @@ impl FieldCensus {
     }
 
     /// Notes which fields one record has. Costs nothing once every field was seen.
-    pub fn observe(&mut self, record: &Json) {
+    pub fn observe(&mut self, record: Rec) {
         if self.unfound == 0 {
             return;
         }
@@ -170,7 +171,7 @@ impl FieldCensus {
                     .and_then(|w| record.get(w))
             };
             let present = |v: Option<&Json>| v.is_some_and(|v| !v.is_null());
-            if !self.found[i] && (present(lookup(record, p)) || present(whole())) {
+            if !self.found[i] && (present(record.at(p)) || present(whole())) {
                 self.found[i] = true;
                 self.unfound -= 1;
             }
@@ -179,12 +180,15 @@ impl FieldCensus {
             return;
         }
         for (parent, seen) in self.keys.iter_mut() {
-            if let Some(Json::Object(m)) = lookup(record, parent) {
-                for k in m.keys() {
-                    if !seen.contains(k) {
-                        seen.insert(k.clone());
-                    }
+            let mut note = |k: &str| {
+                if !seen.contains(k) {
+                    seen.insert(k.to_string());
                 }
+            };
+            if parent.is_empty() {
+                record.entries().for_each(|(k, _)| note(k));
+            } else if let Some(Json::Object(m)) = record.at(parent) {
+                m.keys().for_each(|k| note(k));
             }
         }
     }
@@ -261,14 +265,6 @@ impl FieldCensus {
         }
         out
     }
-}
-
-fn lookup<'j>(record: &'j Json, path: &[String]) -> Option<&'j Json> {
-    let mut cur = record;
-    for k in path {
-        cur = cur.get(k)?;
-    }
-    Some(cur)
 }
 
 /// `key` under `parent` as `--columns` reads it back: a dotted path, with

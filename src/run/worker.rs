@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use super::{Asked, Evaluated};
 use crate::data::sparse::FieldFilter;
-use crate::data::{Fault, RawBatch, Record};
+use crate::data::{Fault, RawBatch, Rec, Shape, Slots, View};
 use crate::eval::{Status, Verdict};
 use crate::report::rows::Column;
 use crate::run::census::FieldCensus;
@@ -32,15 +32,24 @@ pub(super) struct Worker<'r> {
     pub census: FieldCensus,
     /// Top-level keys the decoder skipped, for the census.
     unread: Vec<String>,
+    /// Every record's fields, by slot, in buffers reused from record to
+    /// record; none when every field is decoded (a rule reads `creator`).
+    slots: Option<Slots>,
 }
 
 impl<'r> Worker<'r> {
     pub fn new(asked: &'r Asked<'r>, filter: &'r FieldFilter) -> Self {
+        let slots = (!filter.keeps_all()).then(|| {
+            let rulesets = std::iter::once(asked.ruleset).chain(asked.other);
+            let paths: Vec<_> = rulesets.map(|r| &r.program().fields[..]).collect();
+            Slots::new(filter, &paths)
+        });
         Worker {
             asked,
             filter,
             census: asked.census(),
             unread: Vec::new(),
+            slots,
         }
     }
 
@@ -52,23 +61,42 @@ impl<'r> Worker<'r> {
             fault: None,
         };
         for i in 0..batch.len() {
-            self.unread.clear();
-            let keys = self.census.wants_keys().then_some(&mut self.unread);
-            let record = match batch.decode(i, self.filter, keys) {
-                Ok(r) => r,
+            match self.one(batch, i) {
+                Ok(e) => done.evaluated.extend(e),
                 Err(fault) => {
                     done.fault = Some(fault);
                     return done;
                 }
-            };
+            }
             done.records += 1;
-            let line = Some(record.line);
-            let e = self
-                .asked
-                .take(&mut self.census, record, line, &self.unread);
-            done.evaluated.extend(e);
         }
         done
+    }
+
+    /// Decodes record `i` of `batch` (into the slots, when the run has
+    /// them) and takes it.
+    fn one(&mut self, batch: &RawBatch, i: usize) -> Result<Option<Evaluated>, Fault> {
+        self.unread.clear();
+        let keys = self.census.wants_keys().then_some(&mut self.unread);
+        let Some(slots) = &mut self.slots else {
+            let record = batch.decode(i, self.filter, keys)?;
+            let (view, line) = (record.view(), Some(record.line));
+            return Ok(self.asked.take(&mut self.census, view, line, &self.unread));
+        };
+        let (position, line, shape) = batch.decode_slots(i, self.filter, slots, keys)?;
+        let item = match &shape {
+            Ok(Shape::Slots) => Ok(slots.rec(0)),
+            Ok(Shape::Other(json)) => Ok(Rec::Json(json)),
+            Err(damage) => Err(damage),
+        };
+        let view = View {
+            position,
+            line,
+            item,
+        };
+        Ok(self
+            .asked
+            .take(&mut self.census, view, Some(line), &self.unread))
     }
 }
 
@@ -79,11 +107,11 @@ impl Asked<'_> {
     pub(super) fn take(
         &self,
         census: &mut FieldCensus,
-        record: Record,
+        record: View,
         line: Option<usize>,
         unread: &[String],
     ) -> Option<Evaluated> {
-        if let Ok(r) = &record.item {
+        if let Ok(r) = record.item {
             census.observe(r);
             census.observe_unread(unread);
         }
@@ -95,7 +123,7 @@ impl Asked<'_> {
     /// may be a near miss, its `--columns` values, the record itself when
     /// [`Asked::keep`] wants it. A record not an object says on which
     /// `line` it starts, when it has one (records in memory have none).
-    fn evaluate(&self, record: Record, line: Option<usize>) -> Evaluated {
+    fn evaluate(&self, record: View, line: Option<usize>) -> Evaluated {
         let options = self.options;
         let id_field = options.id_field.as_deref();
         let mut verdict = self
@@ -107,13 +135,14 @@ impl Asked<'_> {
             // others (only counted and ranked) are spared
             verdict = self.ruleset.verdict_of(&record, line, id_field, true);
         }
-        let other = self
-            .other
-            .map(|o| o.verdict_of(&record, line, id_field, self.reasons));
+        let other = self.other.map(|o| {
+            let record = record.for_program(1);
+            o.verdict_of(&record, line, id_field, self.reasons)
+        });
         let mut distance = None;
         // a damaged record has no values: one null per column
         let mut columns = vec![Json::Null; options.columns.len()];
-        if let Ok(r) = &record.item {
+        if let Ok(r) = record.item {
             if !options.columns.is_empty() {
                 columns = Column::values(&options.columns, r);
             }
@@ -128,10 +157,13 @@ impl Asked<'_> {
             distance,
             columns,
             line: record.line,
-            record: if kept { record.item.ok() } else { None },
+            record: if kept {
+                record.item.ok().map(Rec::to_json)
+            } else {
+                None
+            },
         }
     }
-
     /// True when `v` may be a near miss (rejected by exactly one
     /// requirement): only then is its distance to passing worked out.
     fn near_miss(&self, v: &Verdict) -> Option<usize> {

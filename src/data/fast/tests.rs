@@ -3,6 +3,7 @@
 //! every one-byte change of a plain record.
 
 use super::decode;
+use crate::data::slots::{self, Shape, Slots};
 use crate::data::sparse::{self, FieldFilter};
 
 const RECORD: &str = r#"{"handle": "a\"b\\c", "followers": 1200, "bio": "x\ty \u00e9 [{", "tags": ["a", {"k": [1, -0.5e-3, true, null]}], "rate": 0.035, "n": -12, "nested": {"a": {"b": []}}, "e": 1E+2, "plain": "just text", "big": 123456789012345678901, "zero": 0, "t": true, "f": false, "z": null, "niches": [ "skin care" ,"beauty","é" ], "none": []}"#;
@@ -34,6 +35,7 @@ fn filters() -> Vec<FieldFilter> {
 fn agrees(text: &str) -> bool {
     let mut any = false;
     for filter in filters() {
+        slots_agree(text, &filter);
         let mut fast_unread = vec!["before".to_string()];
         let fast = decode(text, &filter, Some(&mut fast_unread));
         let Some(fast) = fast else {
@@ -61,6 +63,25 @@ fn full(
     unread: &mut Vec<String>,
 ) -> Result<serde_json::Value, serde_json::Error> {
     sparse::decode_full(text, filter, Some(unread))
+}
+
+/// Decoding into slots (after `RECORD`, whose buffers are then reused)
+/// gives the same fields, unread names and errors as decoding into a map.
+fn slots_agree(text: &str, filter: &FieldFilter) {
+    let paths: Vec<Vec<String>> = Vec::new();
+    let mut slots = Slots::new(filter, &[&paths]);
+    slots::decode(RECORD, filter, &mut slots, None).expect("RECORD is valid");
+    let mut unread = vec!["before".to_string()];
+    let in_slots = slots::decode(text, filter, &mut slots, Some(&mut unread));
+    let mut map_unread = vec!["before".to_string()];
+    let in_map = sparse::decode(text, filter, Some(&mut map_unread));
+    match (in_slots, in_map) {
+        (Ok(Shape::Slots), Ok(v)) => assert_eq!(slots.rec(0).to_json(), v, "{text}"),
+        (Ok(Shape::Other(a)), Ok(b)) => assert_eq!(a, b, "{text}"),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+        (a, b) => panic!("slots {a:?} and a map {b:?} differ on {text}"),
+    }
+    assert_eq!(unread, map_unread, "{text}");
 }
 
 #[test]

@@ -19,6 +19,7 @@ use serde_json::Value as Json;
 use super::compare_keys;
 use crate::ast::Order;
 use crate::compile::Program;
+use crate::data::Rec;
 use crate::eval::{Failure, RankKey, Signals, Status, Verdict};
 
 /// Which creators a report lists.
@@ -129,17 +130,17 @@ impl Column {
     }
 
     /// This column's value in `record`, if it has one.
-    pub fn value<'j>(&self, record: &'j Json) -> Option<&'j Json> {
+    pub fn value<'j>(&self, record: Rec<'j>) -> Option<&'j Json> {
         if let Some(w) = &self.whole {
             if let Some(v) = record.get(w) {
                 return Some(v);
             }
         }
-        self.path.iter().try_fold(record, |j, k| j.get(k))
+        record.at(&self.path)
     }
 
     /// The record's values for `columns` (null for one it lacks).
-    pub fn values(columns: &[Column], record: &Json) -> Vec<Json> {
+    pub fn values(columns: &[Column], record: Rec) -> Vec<Json> {
         columns
             .iter()
             .map(|c| c.value(record).cloned().unwrap_or(Json::Null))
