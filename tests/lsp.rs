@@ -15,6 +15,20 @@ use serde_json::{json, Value};
 
 use common::{scratch, write, BIN};
 
+/// The server under test: this build's binary, or the one named by
+/// `INFLUENCE_EVAL_LSP_BIN`, relative to the repository (`.ci/run` times a release build with it, as a
+/// user runs it; a debug build parses several times slower).
+fn server() -> String {
+    match std::env::var("INFLUENCE_EVAL_LSP_BIN") {
+        // relative to the repository: the server runs in a scratch folder
+        Ok(bin) => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(bin)
+            .display()
+            .to_string(),
+        Err(_) => BIN.to_string(),
+    }
+}
+
 /// Longest wait for any answer: a debug build on a busy machine.
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -31,7 +45,7 @@ struct Editor {
 impl Editor {
     /// Starts the server in `root` and initializes it.
     fn start(root: &Path, options: Value) -> Editor {
-        let mut child = Command::new(BIN)
+        let mut child = Command::new(server())
             .args(["lsp", "--stdio"])
             .current_dir(root)
             .stdin(Stdio::piped())
@@ -579,7 +593,8 @@ fn diagnostics_follow_an_edit_of_a_thousand_line_file() {
         assert_eq!(d.len(), usize::from(typo.starts_with("clamb")), "{d:?}");
     }
     println!(
-        "lsp: didChange to publishDiagnostics on a {}-line file: {} ms (an error appears), {} ms (it goes); debounce {} ms included",
+        "lsp ({}): didChange to publishDiagnostics on a {}-line file: {} ms (an error appears), {} ms (it goes); debounce {} ms included",
+        server(),
         text.lines().count(),
         times[0].as_millis(),
         times[1].as_millis(),
