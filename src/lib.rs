@@ -217,6 +217,7 @@ mod language;
 mod load;
 mod report;
 mod run;
+mod select;
 mod syntax;
 #[doc(hidden)]
 pub mod testing;
@@ -447,9 +448,15 @@ impl Ruleset {
             )
             .collect::<Vec<_>>()
             .join(", ");
-        let limit = p
-            .limit
-            .map_or("no limit".to_string(), |l| format!("limit {l}"));
+        let limit = match (&p.select, p.limit) {
+            (Some(t), _) => format!(
+                "select {} under {} constraint{}",
+                t.size,
+                t.constraints.len(),
+                if t.constraints.len() == 1 { "" } else { "s" }
+            ),
+            (None, l) => l.map_or("no limit".to_string(), |l| format!("limit {l}")),
+        };
         format!(
             "{name}{}, {}, {}, {}, {}; rank by {rank}, {limit}",
             plural(p.lets.len(), "let"),
