@@ -206,7 +206,13 @@ pub struct TeamRule {
     pub size: usize,
     /// `budget` and `per` clauses in file order.
     pub constraints: Vec<TeamLimit>,
+    /// How long the search for the team may take ([`DEFAULT_SELECT_TIMEOUT`]
+    /// unless set), and again for each constraint's cost.
+    pub timeout: std::time::Duration,
 }
+
+/// How long the search for a `select` team may take by default.
+pub const DEFAULT_SELECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// One constraint of `select`, with the per-creator value it reads.
 #[derive(Debug, Clone)]

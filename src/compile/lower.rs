@@ -197,6 +197,7 @@ impl Lowering<'_, '_> {
         TeamRule {
             size: crate::check::shortlist_length(s.count.value).unwrap_or(1),
             constraints,
+            timeout: super::DEFAULT_SELECT_TIMEOUT,
         }
     }
 

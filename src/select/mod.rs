@@ -16,6 +16,8 @@ mod model;
 mod reduce;
 mod tie;
 
+pub use tie::TIE;
+
 #[cfg(test)]
 mod tests;
 
@@ -58,13 +60,8 @@ impl Pool {
     }
 
     /// How many creators.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.scores.len()
-    }
-
-    /// True with no creator.
-    pub fn is_empty(&self) -> bool {
-        self.scores.is_empty()
     }
 
     fn amounts_of(&self, i: usize) -> &[f64] {
@@ -180,6 +177,12 @@ pub fn choose(pool: &Pool, limits: &Limits, time: Duration) -> Choice {
     choice.considered = kept.len();
     choice.elapsed = started.elapsed();
     choice
+}
+
+/// The creators of `pool` (indices, rank order) that some chosen team
+/// could hold: the others never can be (see [`reduce`]).
+pub fn undominated(pool: &Pool, limits: &Limits) -> Vec<usize> {
+    reduce::undominated(pool, depth(limits))
 }
 
 /// The depth of dominance that rules a creator out (see [`reduce`]): no
