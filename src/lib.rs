@@ -335,6 +335,16 @@ impl Ruleset {
         self
     }
 
+    /// The same rules, with `timeout` as how long the search for a
+    /// `select` team may take (and again each constraint's cost); without
+    /// `select`, the same rules.
+    pub fn with_select_timeout(mut self, timeout: std::time::Duration) -> Ruleset {
+        if let Some(team) = &mut self.program.select {
+            team.timeout = timeout;
+        }
+        self
+    }
+
     /// The same rules, with `today` as the run's date that `days_since`
     /// counts to, instead of the clock's date in UTC.
     pub fn with_today(mut self, today: jiff::civil::Date) -> Ruleset {

@@ -13,7 +13,8 @@ use super::{compare_keys, ShortlistEntry};
 use crate::ast::Order;
 use crate::compile::{Program, TeamLimitKind, TeamRule};
 use crate::eval::{RankKey, TeamValue, Verdict};
-use crate::select::{self, Choice, Limits, Pool, Stop};
+use crate::language::human;
+use crate::select::{self, Choice, GroupBound, Limits, Pool, Stop};
 
 /// How many creators that cannot join the team the report names.
 const INELIGIBLE_SHOWN: usize = 20;
@@ -101,7 +102,7 @@ struct Member {
 }
 
 /// The constraint values of the accepted creators, gathered in input order.
-pub(super) struct TeamTally {
+pub struct TeamTally {
     rule: TeamRule,
     size: usize,
     orders: Vec<Order>,
@@ -121,6 +122,8 @@ pub(super) struct TeamTally {
 }
 
 impl TeamTally {
+    /// A tally for `program`'s `select` (`None` without one); `top`
+    /// overrides the team's size.
     pub fn new(program: &Program, top: Option<usize>) -> Option<TeamTally> {
         let rule = program.select.clone()?;
         let pers = rule
@@ -445,5 +448,111 @@ impl TeamTally {
             ));
         }
         notes
+    }
+}
+
+impl TeamTally {
+    /// For `explain`: whether the accepted creator `v`, the `ordinal`-th
+    /// accepted one, is in the team, and why in words.
+    pub fn explain(self, v: &Verdict, ordinal: usize) -> (bool, String) {
+        if let Some(why) = v.team.iter().find_map(|t| match t {
+            TeamValue::Unusable(why) => Some(why),
+            _ => None,
+        }) {
+            return (false, format!("cannot join the `select` team: {why}"));
+        }
+        let mut order: Vec<usize> = (0..self.members.len()).collect();
+        self.sort_by_rank(&mut order);
+        let pool = self.pool(&order);
+        let limits = self.limits();
+        let choice = select::choose(&pool, &limits, self.rule.timeout);
+        let Some(k) = order
+            .iter()
+            .position(|&m| self.members[m].ordinal == ordinal)
+        else {
+            return (
+                false,
+                "not among the creators `select` chose from".to_string(),
+            );
+        };
+        if choice.team.contains(&k) {
+            return (true, "in the team `select` chose".to_string());
+        }
+        let mut why = Vec::new();
+        if choice.team.len() == limits.size {
+            why.push(format!(
+                "the team is full ({} of {})",
+                choice.team.len(),
+                limits.size
+            ));
+        }
+        why.extend(self.blocking(&pool, &choice, k));
+        let with = Limits {
+            size: choice.team.len(),
+            ..limits
+        };
+        match select::total_with(&pool, &with, k, self.rule.timeout) {
+            Some(t) if choice.stopped.is_none() => why.push(format!(
+                "the best team with them scores {}, {} less than the team's {}",
+                human::score(t),
+                human::score((choice.total - t).max(0.0)),
+                human::score(choice.total)
+            )),
+            None if choice.stopped.is_none() => {
+                why.push("no team that holds them meets the constraints".to_string())
+            }
+            _ => {}
+        }
+        (
+            false,
+            format!("left out of the `select` team: {}", why.join("; ")),
+        )
+    }
+
+    /// The constraints that adding creator `k` (of the pool) to the team
+    /// would break, in words.
+    fn blocking(&self, pool: &Pool, choice: &Choice, k: usize) -> Vec<String> {
+        let (budgets, width) = (pool.budgets, pool.pers);
+        let (mut b, mut p) = (0, 0);
+        let mut out = Vec::new();
+        for c in &self.rule.constraints {
+            match c.kind {
+                TeamLimitKind::Budget { cap } => {
+                    let used: f64 = choice
+                        .team
+                        .iter()
+                        .map(|&m| pool.amounts[m * budgets + b])
+                        .sum();
+                    let theirs = pool.amounts[k * budgets + b];
+                    if used + theirs > cap {
+                        out.push(format!(
+                            "`{}`: the team uses {}, and their {} would make it {}",
+                            c.text,
+                            human::thousands(used),
+                            human::thousands(theirs),
+                            human::thousands(used + theirs)
+                        ));
+                    }
+                    b += 1;
+                }
+                TeamLimitKind::Per { bound, count } => {
+                    let g = pool.groups[k * width + p];
+                    let have = choice
+                        .team
+                        .iter()
+                        .filter(|&&m| pool.groups[m * width + p] == g)
+                        .count();
+                    if bound == GroupBound::AtMost && have >= count {
+                        let value = &self.names[p].1[g as usize];
+                        out.push(format!(
+                            "`{}`: the team already has {have} with {value:?}",
+                            c.text
+                        ));
+                    }
+                    p += 1;
+                }
+            }
+        }
+        out
     }
 }

@@ -206,6 +206,34 @@ pub fn total_without(pool: &Pool, limits: &Limits, c: usize, time: Duration) -> 
     best.optimal.then_some(best.total)
 }
 
+/// The best total of a team of `limits.size` that holds creator `k`:
+/// what leaving them out gained. `None` when no such team meets the constraints or the
+/// search did not finish in `time`.
+pub fn total_with(pool: &Pool, limits: &Limits, k: usize, time: Duration) -> Option<f64> {
+    // every creator set aside stays so with `k` forced in: the team still
+    // holds at most `depth` of a cell, so one of the dominators is free
+    let mut kept = reduce::undominated(pool, depth(limits));
+    if let Err(at) = kept.binary_search(&k) {
+        kept.insert(at, k);
+    }
+    let mut fixed = vec![None; kept.len()];
+    fixed[kept.binary_search(&k).ok()?] = Some(true);
+    let spec = model::Spec {
+        pool,
+        kept: &kept,
+        limits,
+        size: limits.size,
+        most: false,
+        fixed: &fixed,
+        floor: None,
+        deadline: Instant::now() + time,
+    };
+    match spec.solve() {
+        Ok((team, true, _)) => Some(total_of(pool, &team)),
+        _ => None,
+    }
+}
+
 /// The total score of a team, summed in rank order (so that every caller
 /// adds the same numbers in the same order).
 pub fn total_of(pool: &Pool, team: &[usize]) -> f64 {
