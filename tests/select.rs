@@ -253,3 +253,43 @@ fn fmt_lays_select_out_one_constraint_a_line() {
     let out = run(&["fmt", "--check", p(&rules)]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn verdicts_set_aside_along_the_way_are_never_the_team() {
+    // past 4,096 eligible creators the report sets aside verdicts that can
+    // never be chosen; with --all it keeps every verdict: the same team
+    let dir = scratch("select_many");
+    let mut lines = String::new();
+    let mut state: u64 = 7;
+    for i in 0..9000 {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let q = (state >> 33) % 1000;
+        let fee = 50 + (state >> 20) % 400;
+        let country = ["US", "GB", "CA", "DE"][((state >> 12) % 4) as usize];
+        lines.push_str(&format!(
+            "{{\"handle\": \"c{i}\", \"followers\": 10, \"quality\": {}, \"fee\": {fee}, \"country\": \"{country}\"}}\n",
+            q as f64 / 1000.0
+        ));
+    }
+    let data = write(&dir, "many.ndjson", lines);
+    let rules = write(
+        &dir,
+        "team.rules",
+        "require ok: followers > 0\nsignal s = quality\nselect 20\n  budget sum(fee) <= 2k\n  per country at most 6\n",
+    );
+    let lean = json_of(&run(&["run", p(&rules), p(&data), "--format", "json"]));
+    let all = json_of(&run(&[
+        "run",
+        p(&rules),
+        p(&data),
+        "--format",
+        "json",
+        "--all",
+    ]));
+    assert_eq!(lean["team"]["chosen"], 20);
+    assert_eq!(lean["shortlist"].as_array().unwrap().len(), 20);
+    assert_eq!(lean["shortlist"], all["shortlist"]);
+    assert_eq!(lean["team"]["status"], "optimal");
+}

@@ -113,8 +113,8 @@ pub struct TeamTally {
     groups: Vec<u32>,
     /// Per `per` bound: value -> id, and the values by id.
     names: Vec<(HashMap<String, u32>, Vec<String>)>,
-    /// The verdicts that may still be chosen, by ordinal (none with `--all`,
-    /// which keeps every verdict).
+    /// The verdicts that may still be chosen, by index in `members` (none
+    /// with `--all`, which keeps every verdict).
     held: HashMap<usize, Verdict>,
     next_trim: usize,
     ineligible: usize,
@@ -193,19 +193,15 @@ impl TeamTally {
     /// Holds the verdict of the creator just added, as one that may be
     /// chosen; sets aside, now and then, those that never can be.
     pub fn hold(&mut self, v: Verdict) {
-        self.held.insert(self.keys.len() - 1, v);
+        self.held.insert(self.members.len() - 1, v);
         if self.held.len() >= self.next_trim {
-            let mut held: Vec<usize> = (0..self.members.len())
-                .filter(|&m| self.held.contains_key(&self.members[m].ordinal))
-                .collect();
+            let mut held: Vec<usize> = self.held.keys().copied().collect();
             self.sort_by_rank(&mut held);
             let pool = self.pool(&held);
             let keep = select::undominated(&pool, &self.limits());
-            let keep: std::collections::HashSet<usize> = keep
-                .into_iter()
-                .map(|k| self.members[held[k]].ordinal)
-                .collect();
-            self.held.retain(|o, _| keep.contains(o));
+            let keep: std::collections::HashSet<usize> =
+                keep.into_iter().map(|k| held[k]).collect();
+            self.held.retain(|m, _| keep.contains(m));
             self.next_trim = (self.held.len() * 2).max(4096);
         }
     }
@@ -272,7 +268,7 @@ impl TeamTally {
             let m = &self.members[order[k]];
             let verdict = match all.binary_search_by_key(&m.position, |v| v.position) {
                 Ok(i) => all.get(i),
-                Err(_) => self.held.get(&m.ordinal),
+                Err(_) => self.held.get(&order[k]),
             };
             if let Some(v) = verdict {
                 entries.push(ShortlistEntry {
