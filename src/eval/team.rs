@@ -33,7 +33,7 @@ impl Program {
                 match frame.eval(&c.value) {
                     Err(e) => TeamValue::Unusable(format!("`{what}`: {}", e.message())),
                     Ok(Value::Missing(_)) => TeamValue::Unusable(format!("`{what}` is missing")),
-                    Ok(Value::Number(n)) if budget => TeamValue::Amount(n),
+                    Ok(Value::Number(n)) if budget && n.is_finite() => TeamValue::Amount(n),
                     Ok(v) if budget => {
                         TeamValue::Unusable(format!("`{what}` is {v}, not a number to sum"))
                     }

@@ -229,11 +229,10 @@ fn team_section(
     };
     let _ = writeln!(
         out,
-        "  total score {}, {}{gap} ({} creators considered, {:.2} s)",
+        "  total score {}, {}{gap} ({} creators considered)",
         human::score(team.total_score),
         team.status,
         human::count(team.considered),
-        team.seconds
     );
     let wide = team
         .constraints

@@ -45,7 +45,9 @@ pub struct TeamReport {
     /// Creators left for the solver once those that can provably never be
     /// chosen were set aside.
     pub considered: usize,
-    /// Seconds the search for the team took.
+    /// Seconds the search for the team took: not in the json or the table,
+    /// whose bytes must not depend on the machine's speed.
+    #[serde(skip)]
     pub seconds: f64,
     /// Each constraint, in file order, with its value for the team.
     pub constraints: Vec<ConstraintReport>,
@@ -353,7 +355,7 @@ impl TeamTally {
                     }
                 };
                 let without = if choice.stopped.is_none() && choice.optimal {
-                    select::total_without(pool, limits, index, self.rule.timeout)
+                    select::total_without(pool, limits, index, &choice.team, self.rule.timeout)
                 } else {
                     None
                 };

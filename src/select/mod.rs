@@ -165,7 +165,7 @@ pub fn choose(pool: &Pool, limits: &Limits, time: Duration) -> Choice {
     let started = Instant::now();
     let deadline = started + time;
     let kept = reduce::undominated(pool, depth(limits));
-    let mut choice = match model::best(pool, &kept, limits, deadline) {
+    let mut choice = match model::best(pool, &kept, limits, None, deadline) {
         Ok(best) if best.optimal => tie::first_in_rank(pool, &kept, limits, best, deadline),
         Ok(best) => best,
         Err(stop) => Choice {
@@ -197,12 +197,26 @@ fn depth(limits: &Limits) -> usize {
 }
 
 /// What one constraint costs: the best total without it (budgets first,
-/// then `per` bounds, as in [`Limits`]); `None` when that solve did not
-/// finish in `time` or found no team.
-pub fn total_without(pool: &Pool, limits: &Limits, c: usize, time: Duration) -> Option<f64> {
+/// then `per` bounds, as in [`Limits`]), starting from `team`, which meets
+/// every constraint; `None` when that solve did not finish in `time` or
+/// found no team.
+pub fn total_without(
+    pool: &Pool,
+    limits: &Limits,
+    c: usize,
+    team: &[usize],
+    time: Duration,
+) -> Option<f64> {
     let limits = limits.without(c);
-    let kept = reduce::undominated(pool, depth(&limits));
-    let best = model::best(pool, &kept, &limits, Instant::now() + time).ok()?;
+    let mut kept = reduce::undominated(pool, depth(&limits));
+    // the team is a start only if all of it is offered
+    for &i in team {
+        if let Err(at) = kept.binary_search(&i) {
+            kept.insert(at, i);
+        }
+    }
+    let start = (!team.is_empty()).then_some(team);
+    let best = model::best(pool, &kept, &limits, start, Instant::now() + time).ok()?;
     best.optimal.then_some(best.total)
 }
 
@@ -226,6 +240,8 @@ pub fn total_with(pool: &Pool, limits: &Limits, k: usize, time: Duration) -> Opt
         most: false,
         fixed: &fixed,
         floor: None,
+        other_than: None,
+        start: None,
         deadline: Instant::now() + time,
     };
     match spec.solve() {

@@ -58,6 +58,10 @@ pub(super) struct Spec<'a> {
     pub fixed: &'a [Option<bool>],
     /// The least total score a team may have.
     pub floor: Option<f64>,
+    /// A team (pool indices) the answer must differ from in one member at least.
+    pub other_than: Option<&'a [usize]>,
+    /// A team (pool indices) that meets the constraints, to start from.
+    pub start: Option<&'a [usize]>,
     pub deadline: Instant,
 }
 
@@ -107,6 +111,16 @@ impl Spec<'_> {
                 .map(|(&i, &v)| (v, self.pool.scores[i] * SCORE_SCALE))
                 .collect();
             p.add_constraint(&row[..], ComparisonOp::Ge, floor * SCORE_SCALE);
+        }
+        if let Some(team) = self.other_than {
+            let row: Vec<(Variable, f64)> = self
+                .kept
+                .iter()
+                .zip(&vars)
+                .filter(|(i, _)| team.binary_search(i).is_ok())
+                .map(|(_, &v)| (v, 1.0))
+                .collect();
+            p.add_constraint(&row[..], ComparisonOp::Le, team.len() as f64 - 1.0);
         }
         Some((p, vars))
     }
@@ -158,6 +172,24 @@ impl Spec<'_> {
         let (p, vars) = self.problem().ok_or(Stop::Infeasible)?;
         let mut options = SolveOptions::default();
         options.time_limit = Some(self.deadline - now);
+        if let Some(team) = self.start {
+            let hint = self
+                .kept
+                .iter()
+                .zip(&vars)
+                .map(|(i, &v)| {
+                    (
+                        v,
+                        if team.binary_search(i).is_ok() {
+                            1.0
+                        } else {
+                            0.0
+                        },
+                    )
+                })
+                .collect();
+            options.warm_start = Some(hint);
+        }
         match p.solve_with(options) {
             Ok(SolveOutcome::Solution(s)) => {
                 let team = self
@@ -179,10 +211,12 @@ impl Spec<'_> {
 
 /// The best team of the largest size up to `limits.size` that some team
 /// meeting the constraints has.
+/// `start`, when given, is a team that meets the constraints.
 pub(super) fn best(
     pool: &Pool,
     kept: &[usize],
     limits: &Limits,
+    start: Option<&[usize]>,
     deadline: Instant,
 ) -> Result<Choice, Stop> {
     let mut spec = Spec {
@@ -193,6 +227,8 @@ pub(super) fn best(
         most: false,
         fixed: &[],
         floor: None,
+        other_than: None,
+        start,
         deadline,
     };
     let (team, optimal, bound) = match spec.solve() {

@@ -176,7 +176,7 @@ fn a_constraint_that_binds_costs_score() {
     };
     let got = choose(&pool, &limits, Duration::from_secs(10));
     assert_eq!(got.team, vec![0, 2]);
-    let free = total_without(&pool, &limits, 0, Duration::from_secs(10));
+    let free = total_without(&pool, &limits, 0, &got.team, Duration::from_secs(10));
     assert_eq!(free, Some(0.9 + 0.8));
 }
 

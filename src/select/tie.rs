@@ -1,5 +1,7 @@
 //! The tie rule: among the teams with the best total, the one first in
-//! rank order. Going down the creators offered in rank order, each is
+//! rank order. One solve asks whether any other team reaches the best
+//! total (the team found must lose a member); usually none does, and the
+//! team stands. Otherwise, going down the creators offered in rank order, each is
 //! fixed in when some best team (keeping the choices above it) holds it,
 //! else out; the best team found so far answers for its own members
 //! without a solve, so only a creator left out of it is tried. A team is
@@ -26,6 +28,32 @@ pub(super) fn first_in_rank(
 ) -> Choice {
     let size = best.team.len();
     let floor = best.total - TIE * best.total.abs().max(1.0);
+    if size == 0 {
+        return best.proven();
+    }
+    // first, is there another best team at all? Usually not: one solve
+    let other = Spec {
+        pool,
+        kept,
+        limits,
+        size,
+        most: false,
+        fixed: &[],
+        floor: Some(floor),
+        other_than: Some(&best.team),
+        start: None,
+        deadline,
+    };
+    match other.solve() {
+        Err(Stop::Infeasible) => return best.proven(),
+        Ok(_) => {}
+        Err(_) => {
+            return Choice {
+                tie_unproven: true,
+                ..best
+            }
+        }
+    }
     let mut fixed: Vec<Option<bool>> = vec![None; kept.len()];
     let mut team = best.team.clone();
     let mut chosen = 0;
@@ -46,6 +74,8 @@ pub(super) fn first_in_rank(
             most: false,
             fixed: &fixed,
             floor: Some(floor),
+            other_than: None,
+            start: None,
             deadline,
         };
         match spec.solve() {
