@@ -15,7 +15,8 @@ folder (default bench/data/, gitignored), and runs
   limit    the same rules with `limit 50` instead of `select`: the run
            without the team, to tell the solve from the screening
 
-each --runs times, printing the median wall time, peak RSS,
+each --runs times, printing the median wall time and CPU time (user +
+sys), peak RSS,
 the creators left to the solver, the team's status and total. The time
 of the team (`select s`) is the median wall time of `select` less that of
 `limit`: the search, the tie rule and one more solve per constraint for its
@@ -90,16 +91,19 @@ def generate(path, n):
 
 
 def measure(cmd):
-    """Wall seconds, peak RSS KiB (None without GNU time), stdout."""
+    """Wall seconds, peak RSS KiB and CPU seconds (user + sys; None without
+    GNU time), stdout."""
     with tempfile.NamedTemporaryFile() as rss:
-        full = ([TIME, "-f", "%M", "-o", rss.name] if TIME else []) + cmd
+        full = ([TIME, "-f", "%U %S %M", "-o", rss.name] if TIME else []) + cmd
         start = time.perf_counter()
         r = subprocess.run(full, capture_output=True, text=True)
         wall = time.perf_counter() - start
         if r.returncode != 0:
             sys.exit(f"bench: {' '.join(cmd)} failed ({r.returncode}): {r.stderr[-2000:]}")
-        peak = int(Path(rss.name).read_text().split()[-1]) if TIME else None
-    return wall, peak, r.stdout
+        fields = Path(rss.name).read_text().split()[-3:] if TIME else None
+    if not fields:
+        return wall, None, None, r.stdout
+    return wall, int(fields[2]), float(fields[0]) + float(fields[1]), r.stdout
 
 
 def check(report):
@@ -138,30 +142,34 @@ def main():
     rules["select"].write_text(SELECT)
     rules["limit"].write_text(LIMIT)
     failed = False
-    print(f"{'size':>6}  {'run':<7}{'wall s':>8}{'peak MB':>9}{'select s':>10}{'solver':>8}  status, total")
+    print(f"{'size':>6}  {'run':<7}{'wall s':>8}{'cpu s':>7}{'peak MB':>9}{'select s':>10}{'cpu':>6}{'solver':>8}  status, total")
     for size in [parse_size(s) for s in a.sizes.split(",")]:
         path = data / f"select-{label(size)}.ndjson"
         generate(path, size)
-        median = {}
+        median, cpu = {}, {}
         for name in ("limit", "select"):
-            walls, peaks = [], []
+            walls, peaks, cpus = [], [], []
             for _ in range(a.runs):
-                wall, peak, out = measure([binary, "run", str(rules[name]), str(path), "--format", "json",
+                wall, peak, used, out = measure([binary, "run", str(rules[name]), str(path), "--format", "json",
                                            "--threads", "2", "--select-timeout", "60"])
                 report = json.loads(out)
                 walls.append(wall)
                 peaks.append(peak or 0)
+                cpus.append(used or 0.0)
                 if name == "select":
                     problems = check(report)
                     if problems:
                         failed = True
                         print(f"FAIL {label(size)}: {', '.join(problems)}")
             median[name] = statistics.median(walls)
+            cpu[name] = statistics.median(cpus)
             team = report.get("team")
             status = f"{team['status']}, {team['total_score']:.4f}" if team else "-"
             solver = str(team["considered"]) if team else "-"
-            extra = f"{median['select'] - median['limit']:10.2f}" if team else f"{'-':>10}"
-            print(f"{label(size):>6}  {name:<7}{median[name]:8.2f}{max(peaks) / 1024:9.1f}{extra}{solver:>8}  {status}")
+            extra = (f"{median['select'] - median['limit']:10.2f}{cpu['select'] - cpu['limit']:6.2f}"
+                     if team else f"{'-':>10}{'-':>6}")
+            print(f"{label(size):>6}  {name:<7}{median[name]:8.2f}{cpu[name]:7.2f}{max(peaks) / 1024:9.1f}"
+                  f"{extra}{solver:>8}  {status}")
     sys.exit(1 if failed else 0)
 
 

@@ -85,6 +85,17 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// Per `per` bound: whether it bounds anything.
+    fn active(&self) -> Vec<bool> {
+        self.pers
+            .iter()
+            .map(|&(b, k)| match b {
+                GroupBound::AtMost => k != usize::MAX,
+                GroupBound::AtLeast => k != 0,
+            })
+            .collect()
+    }
+
     /// The same limits without constraint `c` (budgets first, then `per`
     /// bounds).
     fn without(&self, c: usize) -> Limits {
@@ -164,7 +175,7 @@ impl Choice {
 pub fn choose(pool: &Pool, limits: &Limits, time: Duration) -> Choice {
     let started = Instant::now();
     let deadline = started + time;
-    let kept = reduce::undominated(pool, depth(limits));
+    let kept = reduce::undominated(pool, depth(limits), &limits.active());
     let mut choice = match model::best(pool, &kept, limits, None, deadline) {
         Ok(best) if best.optimal => tie::first_in_rank(pool, &kept, limits, best, deadline),
         Ok(best) => best,
@@ -182,7 +193,7 @@ pub fn choose(pool: &Pool, limits: &Limits, time: Duration) -> Choice {
 /// The creators of `pool` (indices, rank order) that some chosen team
 /// could hold: the others never can be (see [`reduce`]).
 pub fn undominated(pool: &Pool, limits: &Limits) -> Vec<usize> {
-    reduce::undominated(pool, depth(limits))
+    reduce::undominated(pool, depth(limits), &limits.active())
 }
 
 /// The depth of dominance that rules a creator out (see [`reduce`]): no
@@ -208,7 +219,7 @@ pub fn total_without(
     time: Duration,
 ) -> Option<f64> {
     let limits = limits.without(c);
-    let mut kept = reduce::undominated(pool, depth(&limits));
+    let mut kept = reduce::undominated(pool, depth(&limits), &limits.active());
     // the team is a start only if all of it is offered
     for &i in team {
         if let Err(at) = kept.binary_search(&i) {
@@ -226,7 +237,7 @@ pub fn total_without(
 pub fn total_with(pool: &Pool, limits: &Limits, k: usize, time: Duration) -> Option<f64> {
     // every creator set aside stays so with `k` forced in: the team still
     // holds at most `depth` of a cell, so one of the dominators is free
-    let mut kept = reduce::undominated(pool, depth(limits));
+    let mut kept = reduce::undominated(pool, depth(limits), &limits.active());
     if let Err(at) = kept.binary_search(&k) {
         kept.insert(at, k);
     }

@@ -18,8 +18,10 @@ use std::collections::HashMap;
 use super::Pool;
 
 /// The indices of the creators of `pool` worth offering the solver, in
-/// rank order. `t` is the depth of dominance that rules a creator out.
-pub(super) fn undominated(pool: &Pool, t: usize) -> Vec<usize> {
+/// rank order. `t` is the depth of dominance that rules a creator out;
+/// `active` says which group columns bound anything (a bound dropped to
+/// find its cost groups nobody).
+pub(super) fn undominated(pool: &Pool, t: usize, active: &[bool]) -> Vec<usize> {
     if t == 0 {
         return Vec::new();
     }
@@ -33,10 +35,17 @@ pub(super) fn undominated(pool: &Pool, t: usize) -> Vec<usize> {
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(a.cmp(&b))
     });
-    let mut cells: HashMap<&[u32], Vec<usize>> = HashMap::new();
+    let mut cells: HashMap<Vec<u32>, Vec<usize>> = HashMap::new();
     let mut kept = Vec::new();
     for i in order {
-        let cell = cells.entry(pool.groups_of(i)).or_default();
+        let key: Vec<u32> = pool
+            .groups_of(i)
+            .iter()
+            .zip(active)
+            .filter(|(_, &a)| a)
+            .map(|(&g, _)| g)
+            .collect();
+        let cell = cells.entry(key).or_default();
         let mut dominators = 0;
         for &j in cell.iter() {
             if j < i && costs_no_more(pool, j, i) {

@@ -159,8 +159,8 @@ fn a_creator_with_enough_better_cheaper_peers_is_dropped() {
     for (s, a) in [(0.9, 1.0), (0.8, 2.0), (0.7, 3.0), (0.6, 4.0), (0.95, 9.0)] {
         pool.push(s, &[a], &[0]);
     }
-    assert_eq!(reduce::undominated(&pool, 2), vec![0, 1, 4]);
-    assert_eq!(reduce::undominated(&pool, 5).len(), 5);
+    assert_eq!(reduce::undominated(&pool, 2, &[true]), vec![0, 1, 4]);
+    assert_eq!(reduce::undominated(&pool, 5, &[true]).len(), 5);
 }
 
 #[test]
