@@ -32,21 +32,9 @@ pub(super) fn first_in_rank(
         return best.proven();
     }
     // first, is there another best team at all? Usually not: one solve
-    let other = Spec {
-        pool,
-        kept,
-        limits,
-        size,
-        most: false,
-        fixed: &[],
-        floor: Some(floor),
-        other_than: Some(&best.team),
-        start: None,
-        deadline,
-    };
-    match other.solve() {
+    match another_best(pool, kept, limits, &best.team, floor, deadline) {
         Err(Stop::Infeasible) => return best.proven(),
-        Ok(_) => {}
+        Ok(()) => {}
         Err(_) => {
             return Choice {
                 tie_unproven: true,
@@ -100,4 +88,30 @@ pub(super) fn first_in_rank(
         ..Choice::empty(team)
     }
     .proven()
+}
+
+/// Whether a team other than `team` reaches `floor`: `Ok` if one does,
+/// `Err(Stop::Infeasible)` if none.
+fn another_best(
+    pool: &Pool,
+    kept: &[usize],
+    limits: &Limits,
+    team: &[usize],
+    floor: f64,
+    deadline: Instant,
+) -> Result<(), Stop> {
+    Spec {
+        pool,
+        kept,
+        limits,
+        size: team.len(),
+        most: false,
+        fixed: &[],
+        floor: Some(floor),
+        other_than: Some(team),
+        start: None,
+        deadline,
+    }
+    .solve()
+    .map(|_| ())
 }
