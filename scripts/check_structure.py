@@ -43,6 +43,7 @@ LAYERS = [
     ["data"],  # reading records
     ["eval"],  # one record -> verdict
     ["explain"],  # traces, distances, the explain renderer
+    ["select"],  # choosing the team under `select` (an integer program)
     ["report"],  # many verdicts -> reports and writers
     ["<root>", "load", "run", "screen", "examples"],  # the Ruleset facade and its engine
     ["lsp"],  # the language server: check, fmt, examples and the facade for an editor

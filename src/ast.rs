@@ -5,6 +5,9 @@
 
 use std::fmt;
 
+mod select;
+pub use select::*;
+
 /// A byte range in the rules source.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct Span {
@@ -86,6 +89,8 @@ pub enum DeclKind {
     Rank(Rank),
     /// `limit N`
     Limit(NumberLit),
+    /// `select N` with its constraints.
+    Select(Select),
     /// `example "name" { creator {..} expect .. }`
     Example(Example),
 }
@@ -429,7 +434,6 @@ impl RulesFile {
     }
 }
 
-#[cfg(test)]
 impl Expr {
     /// The same expression with every span set to `0..0` (see
     /// [`RulesFile::without_spans`]).
@@ -522,6 +526,18 @@ impl EraseSpans for DeclKind {
                 }
             }
             DeclKind::Limit(n) => n.erase_spans(),
+            DeclKind::Select(s) => {
+                s.count.erase_spans();
+                for c in &mut s.constraints {
+                    c.span.erase_spans();
+                    match &mut c.kind {
+                        TeamConstraintKind::Budget { value, cap } => (value, cap).erase_spans(),
+                        TeamConstraintKind::Per { group, count, .. } => {
+                            (group, count).erase_spans()
+                        }
+                    }
+                }
+            }
             DeclKind::Example(e) => {
                 (&mut e.name, &mut e.creator).erase_spans();
                 (&mut e.expects, &mut e.today).erase_spans();

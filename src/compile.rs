@@ -199,6 +199,49 @@ pub struct TierDef {
     pub(crate) condition: Option<Node>,
 }
 
+/// `select N` and its constraints, ready to run.
+#[derive(Debug, Clone)]
+pub struct TeamRule {
+    /// How many creators the team holds.
+    pub size: usize,
+    /// `budget` and `per` clauses in file order.
+    pub constraints: Vec<TeamLimit>,
+    /// How long the search for the team may take ([`DEFAULT_SELECT_TIMEOUT`]
+    /// unless set), and again for each constraint's cost.
+    pub timeout: std::time::Duration,
+}
+
+/// How long the search for a `select` team may take by default.
+pub const DEFAULT_SELECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// One constraint of `select`, with the per-creator value it reads.
+#[derive(Debug, Clone)]
+pub struct TeamLimit {
+    pub(crate) value: Node,
+    /// What it bounds.
+    pub kind: TeamLimitKind,
+    /// The clause as written, spacing normalised (`budget sum(fee) <= 20k`).
+    pub text: String,
+}
+
+/// What a team constraint bounds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TeamLimitKind {
+    /// The team's sum of the value is at most `cap`.
+    Budget {
+        /// The most the sum may be.
+        cap: f64,
+    },
+    /// The count of the team's creators with each value is at most (at
+    /// least) `count`.
+    Per {
+        /// `at most` or `at least`.
+        bound: ast::GroupBound,
+        /// K.
+        count: usize,
+    },
+}
+
 /// A `let`, ready to run.
 #[derive(Debug, Clone)]
 pub(crate) struct LetDef {
@@ -229,6 +272,8 @@ pub struct Program {
     pub(crate) tie_breaks: Vec<(Node, Order)>,
     /// `limit N`.
     pub limit: Option<usize>,
+    /// `select N` with its constraints.
+    pub select: Option<TeamRule>,
     /// Every field path the rules read, such as `["audience", "female_share"]`.
     pub fields: Vec<Vec<String>>,
     /// The parsed file, kept for examples and tooling.

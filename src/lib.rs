@@ -218,6 +218,7 @@ mod load;
 mod lsp;
 mod report;
 mod run;
+mod select;
 mod syntax;
 #[doc(hidden)]
 pub mod testing;
@@ -352,6 +353,16 @@ impl Ruleset {
         self
     }
 
+    /// The same rules, with `timeout` as how long the search for a
+    /// `select` team may take (and again each constraint's cost); without
+    /// `select`, the same rules.
+    pub fn with_select_timeout(mut self, timeout: std::time::Duration) -> Ruleset {
+        if let Some(team) = &mut self.program.select {
+            team.timeout = timeout;
+        }
+        self
+    }
+
     /// The same rules, with `today` as the run's date that `days_since`
     /// counts to, instead of the clock's date in UTC.
     pub fn with_today(mut self, today: jiff::civil::Date) -> Ruleset {
@@ -465,9 +476,15 @@ impl Ruleset {
             )
             .collect::<Vec<_>>()
             .join(", ");
-        let limit = p
-            .limit
-            .map_or("no limit".to_string(), |l| format!("limit {l}"));
+        let limit = match (&p.select, p.limit) {
+            (Some(t), _) => format!(
+                "select {} under {} constraint{}",
+                t.size,
+                t.constraints.len(),
+                if t.constraints.len() == 1 { "" } else { "s" }
+            ),
+            (None, l) => l.map_or("no limit".to_string(), |l| format!("limit {l}")),
+        };
         format!(
             "{name}{}, {}, {}, {}, {}; rank by {rank}, {limit}",
             plural(p.lets.len(), "let"),

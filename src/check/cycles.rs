@@ -375,6 +375,14 @@ fn first_too_deep(
                 ),
                 None => continue,
             },
+            DeclKind::Select(s) => (
+                "`select`".to_string(),
+                s.count.span,
+                s.expressions()
+                    .map(|e| expr_depth(e, declared, known))
+                    .max()
+                    .unwrap_or(0),
+            ),
             DeclKind::Rank(r) => (
                 "`rank by`".to_string(),
                 r.key.span,

@@ -32,6 +32,10 @@ pub(super) fn check_declarations(
                 once(&mut seen.limit, "limit", decl.span, errors);
                 limit(n, errors);
             }
+            DeclKind::Select(s) => {
+                once(&mut seen.select, "select", decl.span, errors);
+                super::select::check_select(s, errors);
+            }
             DeclKind::Example(ex) => {
                 let name = Ident {
                     name: ex.name.value.clone(),
@@ -41,6 +45,18 @@ pub(super) fn check_declarations(
                 check_example(ex, declared, errors);
             }
         }
+    }
+    if let (Some(limit), Some(select)) = (seen.limit, seen.select) {
+        errors.push(
+            RuleDiagnostic::error(
+                "influence::select-and-limit",
+                limit,
+                "`limit` and `select` both choose the shortlist",
+                "`limit` here",
+            )
+            .with_extra(select, "`select` here")
+            .with_help("`select N` picks N creators itself: remove the `limit` line"),
+        );
     }
 }
 
@@ -56,6 +72,7 @@ struct Seen {
     ruleset: Option<Span>,
     rank: Option<Span>,
     limit: Option<Span>,
+    select: Option<Span>,
     otherwise: Option<Span>,
     total_weight: f64,
     weights_overflowed: bool,

@@ -24,6 +24,8 @@ enum Place {
     Signal,
     Tier,
     Rank,
+    Budget,
+    Group,
 }
 
 pub(super) fn check_expressions(
@@ -69,6 +71,14 @@ pub(super) fn check_expressions(
                 w.top(&r.key, Place::Rank);
                 for k in &r.then {
                     w.top(&k.key, Place::Rank);
+                }
+            }
+            DeclKind::Select(s) => {
+                for c in &s.constraints {
+                    match &c.kind {
+                        TeamConstraintKind::Budget { value, .. } => w.top(value, Place::Budget),
+                        TeamConstraintKind::Per { group, .. } => w.top(group, Place::Group),
+                    }
                 }
             }
             _ => {}
@@ -117,12 +127,23 @@ impl Walker<'_, '_, '_> {
                 &[Kind::Number, Kind::String, Kind::Date],
                 "`rank by` needs a number, a string or a date",
             ),
+            Place::Budget => (&[Kind::Number], "a budget sums a number per creator"),
+            Place::Group => (
+                &[Kind::Number, Kind::String, Kind::Bool, Kind::Date],
+                "`per` groups creators by one value: a string, a number, true/false or a date",
+            ),
         };
         if let Some(k) = t {
             if !want.contains(&k) {
                 let help = match place {
                     Place::Signal => "turn it into a number, e.g. `if CONDITION then 1 else 0`",
                     Place::Rank => "rank by a number such as `score` or `followers`",
+                    Place::Budget => {
+                        "sum a number field such as `fee`, e.g. `budget sum(fee) <= 20k`"
+                    }
+                    Place::Group => {
+                        "group by a field with one value per creator, e.g. `per country at most 10`"
+                    }
                     _ => "compare it, e.g. `followers >= 1k`, or test it with `has(...)`",
                 };
                 self.type_error(

@@ -7,6 +7,7 @@ mod cycles;
 mod declarations;
 mod exprs;
 mod names;
+mod select;
 
 use std::collections::{HashMap, HashSet};
 

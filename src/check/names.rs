@@ -22,6 +22,12 @@ pub(super) fn fields_close_to_declared(
     }
     let mut closest = HashMap::new();
     for decl in &file.decls {
+        if let DeclKind::Select(s) = &decl.kind {
+            for e in s.expressions() {
+                walk(e, declared, &mut Vec::new(), &mut out);
+            }
+            continue;
+        }
         let expr = match &decl.kind {
             DeclKind::Let(l) => &l.value,
             DeclKind::Require(r) => &r.condition,

@@ -59,6 +59,15 @@ pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
     let (Some(old), Some(new)) = (load(&a.old, rep), load(&a.new, rep)) else {
         return ExitCode::from(EXIT_RULES);
     };
+    if old.program().select.is_some() || new.program().select.is_some() {
+        rep.error(
+            "influence::usage",
+            "diff compares shortlists cut by `limit`; a `select` team is not compared yet",
+            None,
+            Some("run each ruleset with `influence-eval run ... --format json` and compare their `shortlist`"),
+        );
+        return ExitCode::from(super::EXIT_DATA);
+    }
     let steps = a.budget.max_steps;
     let (mut old, mut new) = (old.with_max_steps(steps), new.with_max_steps(steps));
     if let Some(d) = a.date.today {

@@ -50,9 +50,12 @@ pub(crate) struct ExplainArgs {
     /// The field holding each creator's id, a dotted path for a nested one (`profile.username`); no record having it exits 2 [default: the first of handle, id, username, name, profile.username, case, spaces and underscores ignored; else #N].
     #[arg(long, value_name = "NAME")]
     pub(crate) id_field: Option<String>,
-    /// Shortlist length for "in the shortlist", overriding the ruleset's `limit` (1 to 1,000,000,000).
+    /// Shortlist length for "in the shortlist", overriding the ruleset's `limit` or the team size of its `select` (1 to 1,000,000,000).
     #[arg(long, value_name = "N", value_parser = shortlist_arg)]
     pub(crate) top: Option<usize>,
+    /// Seconds the search for a `select` team may take (as for `run`).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = super::run::select_timeout_arg)]
+    pub(crate) select_timeout: f64,
     #[command(flatten)]
     pub(crate) budget: MaxSteps,
     #[command(flatten)]
@@ -66,7 +69,9 @@ pub fn explain(a: ExplainArgs, rep: &Reporter) -> ExitCode {
     let Some(rules) = load(&a.rules, rep) else {
         return ExitCode::from(EXIT_RULES);
     };
-    let mut rules = rules.with_max_steps(a.budget.max_steps);
+    let mut rules = rules
+        .with_max_steps(a.budget.max_steps)
+        .with_select_timeout(std::time::Duration::from_secs_f64(a.select_timeout));
     if let Some(d) = a.date.today {
         rules = rules.with_today(d);
     }

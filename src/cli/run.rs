@@ -84,7 +84,7 @@ pub(crate) struct RunArgs {
     /// Write the report to FILE instead of standard output: to a temporary file beside it, renamed over FILE only when complete (a symbolic link is followed, FILE's permissions kept). FILE may not be the rules or the data.
     #[arg(long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
-    /// Shortlist length, overriding the ruleset's `limit` (1 to 1,000,000,000, as `limit`).
+    /// Shortlist length, overriding the ruleset's `limit`, or the team size of its `select` (1 to 1,000,000,000, as `limit`).
     #[arg(long, value_name = "N", value_parser = shortlist_arg)]
     pub(crate) top: Option<usize>,
     /// Include every creator's verdict, in input order (table and json; for csv, ndjson, xlsx and html it means --rows all).
@@ -108,12 +108,25 @@ pub(crate) struct RunArgs {
     /// Exit with status 2, after the report, if any creator is in error (a damaged record or a value of the wrong kind).
     #[arg(long)]
     pub(crate) strict: bool,
+    /// Seconds the search for a `select` team may take, and again each constraint's cost; stopped early, the report gives the best team found and its proven gap to the best possible.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = select_timeout_arg)]
+    pub(crate) select_timeout: f64,
     #[command(flatten)]
     pub(crate) threads: Threads,
     #[command(flatten)]
     pub(crate) budget: MaxSteps,
     #[command(flatten)]
     pub(crate) date: RunDate,
+}
+
+/// `--select-timeout SECONDS`: more than 0, at most a day.
+pub(crate) fn select_timeout_arg(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(t) if t > 0.0 && t <= 86_400.0 => Ok(t),
+        _ => Err(format!(
+            "`{s}` is not a time limit: give seconds, more than 0 and at most 86400 (a day), e.g. 10 or 0.5"
+        )),
+    }
 }
 
 /// The most threads `--threads` may ask for: more only costs memory and
@@ -139,10 +152,7 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
     let Some(rules) = load(&a.rules, rep) else {
         return ExitCode::from(EXIT_RULES);
     };
-    let mut rules = rules.with_max_steps(a.budget.max_steps);
-    if let Some(d) = a.date.today {
-        rules = rules.with_today(d);
-    }
+    let rules = configured(rules, &a);
     let to_terminal = a.output.is_none() && terminal::stdout_is_terminal();
     // `--output /dev/tty` (or /dev/stdout on a terminal) is a terminal too
     let output_terminal = a.output.as_deref().is_some_and(terminal::path_is_terminal);
@@ -173,6 +183,9 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
             Some("run again with --format table, --format json or --format xlsx"),
         );
         return ExitCode::from(EXIT_DATA);
+    }
+    if let Some(code) = refuse_a_team_in_rows(&rules, format, &a, rep) {
+        return code;
     }
     let choice = match export::choose(&a, format, rep) {
         Ok(c) => c,
@@ -209,6 +222,38 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
         return ExitCode::from(EXIT_DATA);
     }
     ExitCode::SUCCESS
+}
+
+/// The rules with the run's step budget, `select` time limit and date.
+fn configured(rules: Ruleset, a: &RunArgs) -> Ruleset {
+    let rules = rules
+        .with_max_steps(a.budget.max_steps)
+        .with_select_timeout(std::time::Duration::from_secs_f64(a.select_timeout));
+    match a.date.today {
+        Some(d) => rules.with_today(d),
+        None => rules,
+    }
+}
+
+/// A `select` team is shown in the table and json, not in the row
+/// formats (csv, ndjson, xlsx, html), whose shortlist is cut by rank:
+/// exit 2 rather than list a shortlist that is not the team.
+fn refuse_a_team_in_rows(
+    rules: &Ruleset,
+    format: Format,
+    a: &RunArgs,
+    rep: &Reporter,
+) -> Option<ExitCode> {
+    if rules.program().select.is_none() || matches!(format, Format::Table | Format::Json) {
+        return None;
+    }
+    rep.error(
+        "influence::usage",
+        "the team a `select` chooses is reported in the table and json formats only",
+        Some(&a.rules.display().to_string()),
+        Some("run again with --format table or --format json"),
+    );
+    Some(ExitCode::from(EXIT_DATA))
 }
 
 /// Refuses, before anything is opened for writing, a report that would

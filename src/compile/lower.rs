@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{
-    fold, Folder, LetDef, ListSite, Node, Op, Pattern, Program, Requirement, SignalDef, TierDef,
+    fold, Folder, LetDef, ListSite, Node, Op, Pattern, Program, Requirement, SignalDef, TeamLimit,
+    TeamLimitKind, TeamRule, TierDef,
 };
 use crate::ast::{self, DeclKind, Expr, ExprKind, Order};
 use crate::check::Declared;
@@ -53,6 +54,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile, fold: Fo
         order,
         tie_breaks,
         limit,
+        select,
     } = parts;
     Program {
         name,
@@ -66,6 +68,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile, fold: Fo
         order,
         tie_breaks,
         limit,
+        select,
         fields,
         ast: file,
         max_steps: super::DEFAULT_MAX_STEPS,
@@ -85,6 +88,7 @@ struct Parts {
     order: Order,
     tie_breaks: Vec<(Node, Order)>,
     limit: Option<usize>,
+    select: Option<TeamRule>,
 }
 
 fn lower_decls(c: &mut Lowering, file: &ast::RulesFile) -> Parts {
@@ -95,6 +99,7 @@ fn lower_decls(c: &mut Lowering, file: &ast::RulesFile) -> Parts {
     let mut order = Order::Desc;
     let mut tie_breaks = Vec::new();
     let mut limit = None;
+    let mut select = None;
     let mut name = None;
     for decl in &file.decls {
         match &decl.kind {
@@ -127,6 +132,7 @@ fn lower_decls(c: &mut Lowering, file: &ast::RulesFile) -> Parts {
             }
             // the checker refused any other number
             DeclKind::Limit(n) => limit = crate::check::shortlist_length(n.value).ok(),
+            DeclKind::Select(s) => select = Some(c.team_rule(s)),
             DeclKind::Let(_) | DeclKind::Example(_) => {}
         }
     }
@@ -139,6 +145,7 @@ fn lower_decls(c: &mut Lowering, file: &ast::RulesFile) -> Parts {
         order,
         tie_breaks,
         limit,
+        select,
     }
 }
 
@@ -157,6 +164,43 @@ struct Lowering<'d, 'f> {
 }
 
 impl Lowering<'_, '_> {
+    /// `select`: the checker refused a size or a bound that is not a whole
+    /// number, so the fallbacks are never taken.
+    fn team_rule(&mut self, s: &ast::Select) -> TeamRule {
+        use ast::TeamConstraintKind as K;
+        let constraints = s
+            .constraints
+            .iter()
+            .map(|c| {
+                let text = |e: &Expr| self.src.get(e.span.start..e.span.end).unwrap_or("?");
+                match &c.kind {
+                    K::Budget { value, cap } => TeamLimit {
+                        text: format!("budget sum({}) <= {}", text(value), cap.raw),
+                        value: self.lower(value),
+                        kind: TeamLimitKind::Budget { cap: cap.value },
+                    },
+                    K::Per {
+                        group,
+                        bound,
+                        count,
+                    } => TeamLimit {
+                        text: format!("per {} {} {}", text(group), bound.as_str(), count.raw),
+                        value: self.lower(group),
+                        kind: TeamLimitKind::Per {
+                            bound: *bound,
+                            count: count.value as usize,
+                        },
+                    },
+                }
+            })
+            .collect();
+        TeamRule {
+            size: crate::check::shortlist_length(s.count.value).unwrap_or(1),
+            constraints,
+            timeout: super::DEFAULT_SELECT_TIMEOUT,
+        }
+    }
+
     fn lower_let(&mut self, i: usize) {
         if self.lets[i].is_some() || self.in_progress[i] {
             return;

@@ -14,7 +14,9 @@ pub mod functions;
 pub(crate) mod lists;
 pub(crate) mod reasons;
 mod run;
+mod team;
 pub use crate::language::value;
+pub use team::TeamValue;
 mod verdict;
 
 use std::borrow::Cow;

@@ -58,6 +58,7 @@ impl Program {
             order: crate::ast::Order::Desc,
             tie_breaks: vec![],
             limit: None,
+            select: None,
             fields: vec![],
             ast: Default::default(),
             max_steps: super::DEFAULT_MAX_STEPS,
@@ -177,13 +178,13 @@ impl Program {
         } else {
             Status::Accepted
         };
-        let (tier, rank_key) = match status {
+        let (tier, rank_key, team) = match status {
             Status::Accepted => {
                 let score = score.expect("an accepted creator has no signal in error");
                 let (tier, key) = self.placing(frame, score)?;
-                (tier, Some(key))
+                (tier, Some(key), self.team_values(frame))
             }
-            _ => (None, None),
+            _ => (None, None, Vec::new()),
         };
         Ok(Verdict {
             // taken last, once nothing can fail: an undecided verdict needs it too
@@ -196,6 +197,7 @@ impl Program {
             rank: None,
             position: made.position,
             rank_key,
+            team,
             id_from: made.id_from,
         })
     }

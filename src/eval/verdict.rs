@@ -212,6 +212,9 @@ pub struct Verdict {
     /// The `rank by` value, for accepted creators.
     #[serde(skip)]
     pub rank_key: Option<RankKey>,
+    /// Each `select` constraint's value, for accepted creators.
+    #[serde(skip)]
+    pub team: Vec<super::TeamValue>,
     /// Which of the default id fields (`handle`, `id`, `username`, `name`,
     /// `profile.username`, by place) the id came from, when one did.
     #[serde(skip)]
@@ -236,6 +239,7 @@ impl Verdict {
             rank: None,
             position,
             rank_key: None,
+            team: Vec::new(),
             id_from,
         }
     }

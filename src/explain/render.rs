@@ -214,10 +214,11 @@ fn rank_line(t: &Trace) -> Option<String> {
     let of = t.accepted.map_or(String::new(), |n| {
         format!(" of {} accepted", human::count(n))
     });
-    let listed = match t.shortlisted {
-        Some(true) => ", in the shortlist",
-        Some(false) => ", below the shortlist's length",
-        None => "",
+    let listed = match (&t.team, t.shortlisted) {
+        (Some(team), _) => format!("; {team}"),
+        (None, Some(true)) => ", in the shortlist".to_string(),
+        (None, Some(false)) => ", below the shortlist's length".to_string(),
+        (None, None) => String::new(),
     };
     Some(format!("rank {}{of}{listed}", human::count(rank)))
 }

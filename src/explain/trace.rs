@@ -253,8 +253,13 @@ pub struct Trace {
     pub rank: Option<usize>,
     /// How many creators the run accepted.
     pub accepted: Option<usize>,
-    /// Whether the rank is within the shortlist's length.
+    /// Whether the rank is within the shortlist's length (with `select`:
+    /// whether the creator is in the team).
     pub shortlisted: Option<bool>,
+    /// With `select`, for an accepted creator: in the team, or what kept
+    /// them out of it, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
     /// Every `let`, in file order.
     pub lets: Vec<LetTrace>,
     /// Every requirement, in file order.

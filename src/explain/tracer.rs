@@ -44,6 +44,7 @@ impl Program {
             rank: None,
             accepted: None,
             shortlisted: None,
+            team: None,
             lets: Vec::new(),
             requirements: Vec::new(),
             signals: Vec::new(),

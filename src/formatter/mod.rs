@@ -256,6 +256,7 @@ impl<'s> Formatter<'s> {
                 format!("rank by {}", keys.join(", "))
             }
             DeclKind::Limit(n) => format!("limit {}", n.raw),
+            DeclKind::Select(s) => self.select(s),
             DeclKind::Example(ex) => self.example(ex, d.span.end),
         }
     }
@@ -294,6 +295,26 @@ impl<'s> Formatter<'s> {
             }) => format!("tier {}{sp} when {}", name.name, self.broken(c)),
             _ => line,
         }
+    }
+
+    /// `select N`, then each constraint on a line of its own, indented.
+    fn select(&self, s: &Select) -> String {
+        let mut out = format!("select {}", s.count.raw);
+        for c in &s.constraints {
+            let line = match &c.kind {
+                TeamConstraintKind::Budget { value, cap } => {
+                    format!("budget sum({}) <= {}", self.expr(value), cap.raw)
+                }
+                TeamConstraintKind::Per {
+                    group,
+                    bound,
+                    count,
+                } => format!("per {} {} {}", self.expr(group), bound.as_str(), count.raw),
+            };
+            out.push_str("\n  ");
+            out.push_str(&line);
+        }
+        out
     }
 
     fn weight(&self, s: &Signal) -> String {

@@ -8,6 +8,7 @@ pub mod html;
 pub mod rows;
 pub mod stream;
 pub mod table;
+pub mod team;
 pub mod xlsx;
 
 use serde::Serialize;
@@ -89,8 +90,11 @@ pub struct Report {
     pub funnel: Vec<FunnelStep>,
     /// Requirement name -> how many creators failed it, each counted independently.
     pub failures: serde_json::Map<String, serde_json::Value>,
-    /// The ranked shortlist.
+    /// The ranked shortlist: with `select`, the chosen team in rank order.
     pub shortlist: Vec<ShortlistEntry>,
+    /// With `select`: how the team was chosen, each constraint's value and cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<team::TeamReport>,
     /// With `--near-misses N`: up to N creators rejected by exactly one
     /// requirement, nearest to passing first.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -194,6 +198,8 @@ pub struct Tally<'p> {
     scores: ScoreSpread,
     /// Which default id field the first id found came from.
     id_from: Option<u8>,
+    /// With `select`: the accepted creators' constraint values.
+    team: Option<team::TeamTally>,
 }
 
 /// The best near misses so far, best first.
@@ -223,6 +229,7 @@ impl<'p> Tally<'p> {
                 ..ScoreSpread::default()
             },
             id_from: None,
+            team: team::TeamTally::new(program, top),
         }
     }
 
@@ -305,8 +312,17 @@ impl<'p> Tally<'p> {
                 .and_then(|t| tiers.iter().position(|d| d.name == t));
             self.scores.add(v.score.unwrap_or(0.0), tier);
         }
+        let eligible = match (&mut self.team, v.status) {
+            (Some(t), Status::Accepted) => Some(t.add(&v)),
+            _ => None,
+        };
         if self.keep_all {
             self.all.push(v);
+        } else if let Some(eligible) = eligible {
+            // `select` holds those that may be chosen, and only those
+            if let (true, Some(t)) = (eligible, &mut self.team) {
+                t.hold(v);
+            }
         } else if v.status == Status::Accepted {
             self.accepted.push(v);
             // Without --all only the shortlist is shown: keep the best
@@ -321,6 +337,9 @@ impl<'p> Tally<'p> {
     }
 
     fn shortlist_len(&self) -> Option<usize> {
+        if self.team.is_some() {
+            return None;
+        }
         self.top.or(self.program.limit)
     }
 
@@ -348,9 +367,10 @@ impl<'p> Tally<'p> {
         // stable: ties keep input order
         ranked.sort_by(|a, b| compare_keys(a.rank_key.as_ref(), b.rank_key.as_ref(), &orders));
         let mut shortlist = Vec::new();
+        let chosen = self.team.is_some();
         for (i, v) in ranked.into_iter().enumerate() {
             v.rank = Some(i + 1);
-            if i < limit {
+            if i < limit && !chosen {
                 shortlist.push(ShortlistEntry {
                     rank: i + 1,
                     id: v.id.clone(),
@@ -360,6 +380,11 @@ impl<'p> Tally<'p> {
                 });
             }
         }
+        let team = self.team.take().map(|t| {
+            let (entries, report) = t.finish(&self.all);
+            shortlist = entries;
+            report
+        });
         let errors = self.counts[Status::Error as usize];
         let mut remaining = self.evaluated - errors;
         let funnel = self
@@ -395,6 +420,7 @@ impl<'p> Tally<'p> {
             funnel,
             failures,
             shortlist,
+            team,
             near_misses: self.near.map(|n| n.kept),
             skipped: 0,
             skipped_lines: Vec::new(),

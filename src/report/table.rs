@@ -157,7 +157,10 @@ pub fn render(report: &Report) -> String {
 pub fn render_styled(report: &Report, paint: Paint, width: Option<usize>) -> String {
     let mut out = String::new();
     title(&mut out, report, paint, width);
-    shortlist(&mut out, report, paint, width);
+    match &report.team {
+        Some(team) => team_section(&mut out, report, team, paint, width),
+        None => shortlist(&mut out, report, paint, width),
+    }
     near_misses(&mut out, report, paint, width);
     funnel(&mut out, report, paint, width);
     totals(&mut out, report, paint);
@@ -191,6 +194,84 @@ fn title(out: &mut String, report: &Report, paint: Paint, width: Option<usize>) 
     };
     let _ = writeln!(out, "{}{sep}{counts}", paint.bold(&printable(title)));
     out.push('\n');
+}
+
+/// With `select`: the team (as the shortlist), then how it was chosen and
+/// each constraint's value and cost.
+fn team_section(
+    out: &mut String,
+    report: &Report,
+    team: &super::team::TeamReport,
+    paint: Paint,
+    width: Option<usize>,
+) {
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.bold(&format!(
+            "Team: {} chosen of {} asked, from {} eligible of {} accepted",
+            human::count(team.chosen),
+            human::count(team.size),
+            human::count(team.eligible),
+            human::count(report.accepted)
+        ))
+    );
+    if !report.shortlist.is_empty() {
+        shortlist(out, report, paint, width);
+    }
+    let gap = match (team.bound, team.gap) {
+        (Some(b), Some(g)) => format!(
+            ", at most {} possible (gap {})",
+            human::score(b),
+            human::score(g)
+        ),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "  total score {}, {}{gap} ({} creators considered)",
+        human::score(team.total_score),
+        team.status,
+        human::count(team.considered),
+    );
+    let wide = team
+        .constraints
+        .iter()
+        .map(|c| c.constraint.width())
+        .max()
+        .unwrap_or(0);
+    for c in &team.constraints {
+        let value = match (c.used, c.cap) {
+            (Some(u), Some(cap)) => format!("{} of {}", human::thousands(u), human::thousands(cap)),
+            _ => c
+                .groups
+                .iter()
+                .map(|g| format!("{} {}", printable(&g.value), g.count))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let cost = match (c.binding, c.cost, c.total_without) {
+            (true, Some(cost), Some(w)) => format!(
+                "  binding: costs {} ({} without it)",
+                human::score(cost),
+                human::score(w)
+            ),
+            (false, Some(_), _) => "  not binding".to_string(),
+            _ => String::new(),
+        };
+        let pad = wide - c.constraint.width();
+        let _ = writeln!(out, "  {}{} {value}{cost}", c.constraint, " ".repeat(pad));
+    }
+    for n in &team.notes {
+        let _ = writeln!(out, "  {}", paint.dim(&format!("note: {n}")));
+    }
+    for i in &team.ineligible_creators {
+        let _ = writeln!(
+            out,
+            "  {}",
+            paint.dim(&format!("ineligible: {}: {}", printable(&i.id), i.reason))
+        );
+    }
 }
 
 /// The ranked shortlist, signal columns hidden from the right to fit.

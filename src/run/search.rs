@@ -13,6 +13,7 @@ use crate::diagnostic::edit_distance;
 use crate::eval::{RankKey, Status, Verdict};
 use crate::explain::Trace;
 use crate::report::compare_keys;
+use crate::report::team::TeamTally;
 use crate::run::Evaluated;
 use crate::{Ruleset, RunOptions};
 
@@ -47,6 +48,10 @@ pub struct Explaining<'r> {
     pending: Vec<(RankKey, usize)>,
     /// The closest ids so far: (edit distance, id), best first.
     closest: Vec<(usize, String)>,
+    /// With `select`: every accepted creator's constraint values, and the
+    /// place among them of the creator explained.
+    team: Option<TeamTally>,
+    team_place: Option<usize>,
 }
 
 struct Found {
@@ -71,6 +76,8 @@ impl<'r> Explaining<'r> {
             above: 0,
             pending: Vec::new(),
             closest: Vec::new(),
+            team: TeamTally::new(ruleset.program(), options.top),
+            team_place: None,
         }
     }
 
@@ -87,6 +94,12 @@ impl<'r> Explaining<'r> {
         self.position += 1;
         if v.status == Status::Accepted {
             self.accepted += 1;
+            if self.team.is_some() && self.found.is_none() && self.is_wanted(&v.id) {
+                self.team_place = Some(self.accepted - 1);
+            }
+            if let Some(t) = &mut self.team {
+                t.add(&v);
+            }
         }
         match &self.found {
             Some(f) => {
@@ -177,6 +190,11 @@ impl<'r> Explaining<'r> {
             let limit = self.options.top.or(program.limit).unwrap_or(usize::MAX);
             trace.rank = Some(rank);
             trace.shortlisted = Some(rank <= limit);
+            if let (Some(team), Some(place)) = (self.team, self.team_place) {
+                let (chosen, why) = team.explain(&found.verdict, place);
+                trace.shortlisted = Some(chosen);
+                trace.team = Some(why);
+            }
         }
         Ok(Explanation {
             trace,

@@ -51,6 +51,7 @@ impl Builder<'_> {
             }
             Rule::rank_decl => self.rank(inner),
             Rule::limit_decl => DeclKind::Limit(self.number(inner.next().expect("n"))),
+            Rule::select_decl => self.select(inner),
             Rule::example_decl => self.example(inner),
             r => unreachable!("declaration {r:?}"),
         };
@@ -123,6 +124,42 @@ impl Builder<'_> {
             order: first.order,
             then: keys.collect(),
         })
+    }
+
+    /// `select n` then `budget sum(value) <= cap` and `per group at most|least k`.
+    fn select(&mut self, mut inner: Pairs<Rule>) -> DeclKind {
+        let count = self.number(inner.next().expect("count"));
+        let constraints = inner
+            .map(|clause| {
+                let span = self.span(&clause);
+                let budget = clause.as_rule() == Rule::budget_clause;
+                let mut parts = clause.into_inner();
+                parts.next(); // `budget` or `per`
+                let value = parts.next().expect("value");
+                let value = match value.as_rule() {
+                    Rule::team_sum => self.expr(value.into_inner().nth(1).expect("summed")),
+                    _ => self.expr_from(value),
+                };
+                let kind = if budget {
+                    let cap = self.number(parts.next().expect("cap"));
+                    TeamConstraintKind::Budget { value, cap }
+                } else {
+                    parts.next(); // `at`
+                    let bound = match parts.next().expect("most or least").as_str() {
+                        "most" => GroupBound::AtMost,
+                        _ => GroupBound::AtLeast,
+                    };
+                    let count = self.number(parts.next().expect("k"));
+                    TeamConstraintKind::Per {
+                        group: value,
+                        bound,
+                        count,
+                    }
+                };
+                TeamConstraint { kind, span }
+            })
+            .collect();
+        DeclKind::Select(Select { count, constraints })
     }
 
     /// `example "name" { creator ... expect ... }`.

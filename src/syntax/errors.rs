@@ -243,7 +243,7 @@ fn help_for(expected: &[&str], found: &str) -> String {
         return "an example starts with its creator; write `today \"YYYY-MM-DD\"` after it".into();
     }
     if has("a declaration") {
-        return "each declaration starts with `ruleset`, `let`, `require`, `signal`, `tier`, `rank by`, `limit` or `example`".into();
+        return "each declaration starts with `ruleset`, `let`, `require`, `signal`, `tier`, `rank by`, `limit`, `select` or `example`".into();
     }
     if has("`:`") {
         return "write a requirement as `require NAME: CONDITION`".into();
@@ -290,8 +290,15 @@ fn describe(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         EOI | decl | ruleset_decl | let_decl | require_decl | signal_decl | tier_decl
-        | rank_decl | limit_decl | example_decl | kw_ruleset | kw_let | kw_require | kw_signal
-        | kw_tier | kw_rank | kw_limit | kw_example => "a declaration",
+        | rank_decl | limit_decl | select_decl | example_decl | kw_ruleset | kw_let
+        | kw_require | kw_signal | kw_tier | kw_rank | kw_limit | kw_select | kw_example => {
+            "a declaration"
+        }
+        budget_clause | kw_budget => "`budget`",
+        per_clause | kw_per => "`per`",
+        team_sum | kw_sum => "`sum(...)`",
+        kw_at => "`at most` or `at least`",
+        kw_most | kw_least => "`most` or `least`",
         ident | field_name => "a name",
         expr | or_expr | and_expr | not_expr | cmp_expr | coalesce | sum | product | unary
         | postfix | number | string | boolean | list | object | if_expr | call | paren | not_op

@@ -258,8 +258,8 @@ pub fn too_large(len: usize) -> RuleDiagnostic {
 /// Byte offsets where a line begins with a declaration keyword: the places
 /// where parsing can start again after an error.
 fn decl_starts(src: &str) -> Vec<usize> {
-    const KEYWORDS: [&str; 8] = [
-        "ruleset", "let", "require", "signal", "tier", "rank", "limit", "example",
+    const KEYWORDS: [&str; 9] = [
+        "ruleset", "let", "require", "signal", "tier", "rank", "limit", "select", "example",
     ];
     let mut out = Vec::new();
     let mut offset = 0;
@@ -355,6 +355,7 @@ fn too_deep(file: &RulesFile) -> Option<RuleDiagnostic> {
             .chain(r.then.iter().map(|k| &k.key))
             .collect(),
         DeclKind::Example(ex) => vec![&ex.creator],
+        DeclKind::Select(s) => s.expressions().collect(),
         _ => vec![],
     });
     for e in exprs {
