@@ -217,6 +217,7 @@ mod language;
 mod load;
 mod report;
 mod run;
+mod sql;
 mod syntax;
 #[doc(hidden)]
 pub mod testing;

@@ -22,6 +22,7 @@ mod html;
 mod progress;
 mod run;
 mod spool;
+mod sql;
 mod terminal;
 mod test;
 
@@ -42,6 +43,7 @@ use diff::DiffArgs;
 use explain::ExplainArgs;
 use fmt::FmtArgs;
 use run::RunArgs;
+use sql::{LoadArgs, SqlArgs};
 use test::TestArgs;
 
 #[derive(Parser)]
@@ -87,6 +89,10 @@ enum Command {
     Fmt(FmtArgs),
     /// Show what changing OLD rules to NEW does to the results over DATA.
     Diff(DiffArgs),
+    /// Print RULES as one SQL query over a table of creators, giving every creator the interpreter's verdict (README, "Running in your warehouse").
+    Sql(SqlArgs),
+    /// Print a script that creates a table of the creators in DATA and loads them, in input order, for the query `sql` writes.
+    Load(LoadArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -164,6 +170,8 @@ pub fn main() -> ExitCode {
         Command::Test(a) => test::test(a, &rep),
         Command::Fmt(a) => fmt::fmt(a, &rep),
         Command::Diff(a) => diff::diff(a, &rep),
+        Command::Sql(a) => sql::sql(a, &rep),
+        Command::Load(a) => sql::load_data(a, &rep),
     }
 }
 
