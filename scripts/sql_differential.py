@@ -336,45 +336,51 @@ def main():
     rng = random.Random(a.seed)
     randoms = [random_case(rng, workdir, k) for k in range(a.random)]
     failed = False
+    engines = []
     for name in [e for e in a.engines.split(",") if e]:
         try:
-            engine = ENGINES[name]()
+            engines.append(ENGINES[name]())
         except Exception as e:  # noqa: BLE001 - any failure to start is a skip
-            msg = f"{name}: SKIPPED: {e}"
-            print(msg if name not in required else msg.replace("SKIPPED", "NOT AVAILABLE (required)"))
-            failed |= name in required
-            continue
-        cases = diffs = refused = 0
-        try:
-            for rules, data in fixed + randoms:
+            if name in required:
+                print(f"{name}: NOT AVAILABLE, and required: {e}")
+                failed = True
+            else:
+                print(f"*** {name}: SKIPPED: {e} ***")
+    counts = {e.name: [0, 0, 0] for e in engines}  # cases, differences, refused
+    try:
+        for rules, data in fixed + randoms:
+            expected = None
+            for engine in engines:
+                name, c = engine.name, counts[engine.name]
                 q = run([a.bin, "sql", rules, "--dialect", name, "--rows", "all"])
                 if q.returncode == 1 and "influence::sql-unsupported" in q.stderr:
-                    refused += 1
+                    c[2] += 1
                     if a.verbose:
                         print(f"{name}: {rules}: refused")
                     continue
+                c[0] += 1
                 if q.returncode != 0:
                     print(f"{name}: {rules}: sql failed: {q.stderr[:800]}")
-                    diffs += 1
-                    cases += 1
+                    c[1] += 1
                     continue
-                load = run([a.bin, "load", data, "--dialect", name])
-                expected, _ = interpreter(a.bin, rules, data)
-                signals = signal_names(a.bin, rules)
-                cases += 1
+                if expected is None:
+                    expected, _ = interpreter(a.bin, rules, data)
+                load = run([a.bin, "load", data, "--dialect", name, "--rules", rules])
                 try:
                     got = engine.rows(load.stdout, q.stdout)
                 except Exception as e:  # noqa: BLE001 - an engine error is a difference
-                    diffs += 1
+                    c[1] += 1
                     print(f"{name}: {rules} over {data}: the engine failed: {str(e)[:1500]}")
                     continue
-                d = compare(expected, got, signals)
+                d = compare(expected, got, signal_names(a.bin, rules))
                 if d:
-                    diffs += 1
+                    c[1] += 1
                     print(f"{name}: {rules} over {data}: {len(d)} differences, first: " + "; ".join(d[:3]))
-        finally:
+    finally:
+        for engine in engines:
             if hasattr(engine, "stop"):
                 engine.stop()
+    for name, (cases, diffs, refused) in counts.items():
         print(f"{name}: {cases} cases, {diffs} differences ({refused} refused)")
         failed |= diffs > 0
     shutil.rmtree(workdir, ignore_errors=True)

@@ -90,6 +90,9 @@ pub(crate) struct LoadArgs {
     /// The format of DATA [default: from the extension, else sniffed].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub(crate) format_in: Option<FormatIn>,
+    /// Also create a column (all NULL) for each top-level field these rules read that no record has, so that their query runs.
+    #[arg(long, value_name = "RULES")]
+    pub(crate) rules: Option<PathBuf>,
 }
 
 /// Writes `text` to standard output.
@@ -131,6 +134,13 @@ pub fn sql(a: SqlArgs, rep: &Reporter) -> ExitCode {
 
 /// Runs `load`.
 pub fn load_data(a: LoadArgs, rep: &Reporter) -> ExitCode {
+    let also = match &a.rules {
+        Some(path) => match load(path, rep) {
+            Some(rules) => sql::columns_read(&rules.program().ast),
+            None => return ExitCode::from(EXIT_RULES),
+        },
+        None => Vec::new(),
+    };
     let input = Input::from_arg(&a.data);
     let name = input.name();
     let reader: Box<dyn io::Read> = match input.file() {
@@ -173,6 +183,7 @@ pub fn load_data(a: LoadArgs, rep: &Reporter) -> ExitCode {
     let options = LoadOptions {
         table: a.table,
         id_field: a.id_field,
+        also,
     };
     match sql::load_script(&records, a.dialect.into(), &options) {
         Ok(script) => print(&script, rep),

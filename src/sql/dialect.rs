@@ -219,6 +219,12 @@ impl Dialect {
 
     /// The JSON value of a number, text or boolean SQL value.
     pub(crate) fn to_json(self, x: &str, is_bool: bool) -> String {
+        // SQLite's json_quote(NULL) is the text `null`: missing stays NULL
+        let json = self.to_json_of(x, is_bool);
+        format!("CASE WHEN {x} IS NULL THEN NULL ELSE {json} END")
+    }
+
+    fn to_json_of(self, x: &str, is_bool: bool) -> String {
         match self {
             Dialect::Postgres => format!("to_jsonb({x})"),
             Dialect::Sqlite if is_bool => {
@@ -300,6 +306,25 @@ impl Dialect {
         match self {
             Dialect::Postgres => format!("btrim({x}, {})", self.string(&chars)),
             _ => format!("trim({x}, {})", self.string(&chars)),
+        }
+    }
+
+    /// True when the text `x` holds only characters of the class `chars`
+    /// (written as in a regex class: `0-9.,_`).
+    pub(crate) fn only_chars(self, x: &str, chars: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("({x} ~ '^[{chars}]*$')"),
+            Dialect::Duckdb => format!("regexp_full_match({x}, '[{chars}]*')"),
+            _ => format!("(NOT ({x} GLOB '*[^{chars}]*'))"),
+        }
+    }
+
+    /// True when the text `x` holds a character of the class `chars`.
+    pub(crate) fn has_char(self, x: &str, chars: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("({x} ~ '[{chars}]')"),
+            Dialect::Duckdb => format!("regexp_matches({x}, '[{chars}]')"),
+            _ => format!("({x} GLOB '*[{chars}]*')"),
         }
     }
 }

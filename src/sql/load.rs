@@ -25,6 +25,9 @@ pub struct LoadOptions {
     pub table: String,
     /// `--id-field`: the field the ids come from (a dotted path).
     pub id_field: Option<String>,
+    /// Fields to give a column even when no record has them (those the
+    /// rules read: `--rules`), so that the query finds every column.
+    pub also: Vec<String>,
 }
 
 /// Rows per INSERT statement.
@@ -54,6 +57,11 @@ pub fn load_script(
                     names.push(k.clone());
                 }
             }
+        }
+    }
+    for extra in &o.also {
+        if seen.insert(extra.clone()) {
+            names.push(extra.clone());
         }
     }
     if let Some(clash) = names.iter().find(|n| *n == "_ordinal" || *n == "_id") {

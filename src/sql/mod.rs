@@ -15,7 +15,7 @@ mod verdict;
 
 pub use dialect::Dialect;
 pub use load::{load_script, LoadOptions};
-pub use verdict::{query, QueryOptions, Rows};
+pub use verdict::{columns_read, query, QueryOptions, Rows};
 
 use crate::ast::Span;
 use crate::diagnostic::RuleDiagnostic;

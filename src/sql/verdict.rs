@@ -194,6 +194,24 @@ pub fn query(
         };
         return Err(vec![r.diagnostic(d)]);
     }
+    let (rules, scope, steps, reqs, keys) = translate(file, d);
+    if !scope.refusals.is_empty() {
+        return Err(scope.refusals.iter().map(|r| r.diagnostic(d)).collect());
+    }
+    Ok(assemble(&rules, &scope, o, steps, reqs, keys))
+}
+
+type Translated<'a> = (
+    Rules<'a>,
+    Scope,
+    Vec<String>,
+    Vec<(String, String)>,
+    Vec<(String, String, Order)>,
+);
+
+/// Every part of the rules as SQL, with the scope that collected the
+/// columns read and the refusals.
+fn translate(file: &RulesFile, d: Dialect) -> Translated<'_> {
     let rules = gather(file);
     let declared = rules
         .lets
@@ -215,10 +233,12 @@ pub fn query(
         .map(|(i, r)| requirement(&mut scope, r, i))
         .collect();
     let keys: Vec<(String, String, Order)> = rank_keys(&rules, &mut scope);
-    if !scope.refusals.is_empty() {
-        return Err(scope.refusals.iter().map(|r| r.diagnostic(d)).collect());
-    }
-    Ok(assemble(&rules, &scope, o, steps, reqs, keys))
+    (rules, scope, steps, reqs, keys)
+}
+
+/// The top-level fields the rules read, which the table needs as columns.
+pub fn columns_read(file: &RulesFile) -> Vec<String> {
+    translate(file, Dialect::Duckdb).1.columns
 }
 
 /// The columns of one step: `(value AS name, error AS name_e)`.
@@ -401,6 +421,13 @@ fn assemble(
     keys: Vec<(String, String, Order)>,
 ) -> String {
     let d = scope.d;
+    // PostgreSQL would inline each step into the next, copying every
+    // column's expression wherever it is read: kept as computed instead
+    let m = if d == Dialect::Postgres {
+        "MATERIALIZED "
+    } else {
+        ""
+    };
     let mut ctes = Vec::new();
     let mut fields = vec![
         format!("CAST({} AS TEXT) AS \"__id\"", d.ident(&o.id_column)),
@@ -410,13 +437,13 @@ fn assemble(
         fields.push(format!("{} AS \"__f{i}\"", d.json_norm(&d.column_json(c))));
     }
     ctes.push(format!(
-        "__c0 AS (\n  SELECT {}\n  FROM {}\n)",
+        "__c0 AS {m}(\n  SELECT {}\n  FROM {}\n)",
         fields.join(",\n    "),
         d.ident(&o.table)
     ));
     for (i, s) in steps.iter().enumerate() {
         ctes.push(format!(
-            "__c{} AS (\n  SELECT *, {s}\n  FROM __c{i}\n)",
+            "__c{} AS {m}(\n  SELECT *, {s}\n  FROM __c{i}\n)",
             i + 1
         ));
     }
@@ -434,11 +461,11 @@ fn assemble(
         cols.push("TRUE AS \"__none\"".into());
     }
     ctes.push(format!(
-        "__r AS (\n  SELECT *, {}\n  FROM __c{last}\n)",
+        "__r AS {m}(\n  SELECT *, {}\n  FROM __c{last}\n)",
         cols.join(",\n    ")
     ));
     ctes.push(format!(
-        "__v AS (\n  SELECT *, {} AS \"__status\"\n  FROM __r\n)",
+        "__v AS {m}(\n  SELECT *, {} AS \"__status\"\n  FROM __r\n)",
         status(rules, &reqs, &keys)
     ));
     let mut out = vec![
@@ -469,7 +496,7 @@ fn assemble(
     }
     out.push("\"__ord\" AS \"__ord\"".into());
     ctes.push(format!(
-        "__out AS (\n  SELECT {}\n  FROM __v\n)",
+        "__out AS {m}(\n  SELECT {}\n  FROM __v\n)",
         out.join(",\n    ")
     ));
     let mut names = vec!["id", "status", "failed", "score", "tier", "rank"]
