@@ -123,6 +123,28 @@ impl Dialect {
 
     /// True when the (non-NULL) JSON value `x` is of `kind`.
     pub(crate) fn is_kind(self, x: &str, kind: JsonKind) -> String {
+        if let Some(col) = field_column(x) {
+            return format!("\"{col}_t\" = '{}'", kind_name(kind));
+        }
+        self.is_kind_of(x, kind)
+    }
+
+    /// The kind of the JSON value `x`, as [`kind_name`] names it.
+    pub(crate) fn kind_of(self, x: &str) -> String {
+        let cases: Vec<String> = [
+            JsonKind::Number,
+            JsonKind::String,
+            JsonKind::Bool,
+            JsonKind::Array,
+            JsonKind::Object,
+        ]
+        .into_iter()
+        .map(|k| format!("WHEN {} THEN '{}'", self.is_kind_of(x, k), kind_name(k)))
+        .collect();
+        format!("CASE {} END", cases.join(" "))
+    }
+
+    fn is_kind_of(self, x: &str, kind: JsonKind) -> String {
         let t = self.type_of(x);
         let names: &[&str] = match (self, kind) {
             (Dialect::Duckdb, JsonKind::Number) => &["BIGINT", "UBIGINT", "HUGEINT", "DOUBLE"],
@@ -150,6 +172,14 @@ impl Dialect {
 
     /// The number a JSON number holds.
     pub(crate) fn json_number(self, x: &str) -> String {
+        if let Some(col) = field_column(x) {
+            return format!("\"{col}_n\"");
+        }
+        self.json_number_of(x)
+    }
+
+    /// [`Dialect::json_number`] computed from the JSON value.
+    pub(crate) fn json_number_of(self, x: &str) -> String {
         match self {
             Dialect::Sqlite => format!("CAST(json_extract({x}, '$') AS REAL)"),
             _ => format!("CAST({x} AS {})", self.double()),
@@ -158,6 +188,14 @@ impl Dialect {
 
     /// The text a JSON string holds.
     pub(crate) fn json_text(self, x: &str) -> String {
+        if let Some(col) = field_column(x) {
+            return format!("\"{col}_s\"");
+        }
+        self.json_text_of(x)
+    }
+
+    /// [`Dialect::json_text`] computed from the JSON value.
+    pub(crate) fn json_text_of(self, x: &str) -> String {
         match self {
             Dialect::Duckdb => format!("json_extract_string({x}, '$')"),
             Dialect::Postgres => format!("({x} #>> '{{}}')"),
@@ -327,4 +365,23 @@ impl Dialect {
             _ => format!("({x} GLOB '*[{chars}]*')"),
         }
     }
+}
+
+/// The name of a JSON kind in the typed columns of fields (`"__f3_t"`).
+fn kind_name(k: JsonKind) -> &'static str {
+    match k {
+        JsonKind::Number => "number",
+        JsonKind::String => "string",
+        JsonKind::Bool => "bool",
+        JsonKind::Array => "array",
+        JsonKind::Object => "object",
+    }
+}
+
+/// `__f3` when `x` is the column `"__f3"` of a field, whose kind (`_t`),
+/// number (`_n`) and text (`_s`) the first step computes once per record.
+fn field_column(x: &str) -> Option<&str> {
+    let inner = x.strip_prefix('"')?.strip_suffix('"')?;
+    let digits = inner.strip_prefix("__f")?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(inner)
 }

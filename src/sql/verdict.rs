@@ -421,25 +421,38 @@ fn assemble(
     keys: Vec<(String, String, Order)>,
 ) -> String {
     let d = scope.d;
-    // PostgreSQL would inline each step into the next, copying every
+    // the engines would inline each step into the next, copying every
     // column's expression wherever it is read: kept as computed instead
-    let m = if d == Dialect::Postgres {
-        "MATERIALIZED "
-    } else {
-        ""
-    };
+    let m = "MATERIALIZED ";
     let mut ctes = Vec::new();
     let mut fields = vec![
         format!("CAST({} AS TEXT) AS \"__id\"", d.ident(&o.id_column)),
         format!("{} AS \"__ord\"", d.ident(&o.order_by)),
     ];
+    let mut typed = vec!["*".to_string()];
     for (i, c) in scope.columns.iter().enumerate() {
         fields.push(format!("{} AS \"__f{i}\"", d.json_norm(&d.column_json(c))));
+        let f = format!("\"__f{i}\"");
+        typed.push(format!("{} AS \"__f{i}_t\"", d.kind_of(&f)));
+        typed.push(format!(
+            "CASE WHEN {} THEN {} END AS \"__f{i}_n\"",
+            d.is_kind(&format!("({f})"), super::dialect::JsonKind::Number),
+            d.json_number_of(&f)
+        ));
+        typed.push(format!(
+            "CASE WHEN {} THEN {} END AS \"__f{i}_s\"",
+            d.is_kind(&format!("({f})"), super::dialect::JsonKind::String),
+            d.json_text_of(&f)
+        ));
     }
     ctes.push(format!(
-        "__c0 AS {m}(\n  SELECT {}\n  FROM {}\n)",
+        "__src AS {m}(\n  SELECT {}\n  FROM {}\n)",
         fields.join(",\n    "),
         d.ident(&o.table)
+    ));
+    ctes.push(format!(
+        "__c0 AS {m}(\n  SELECT {}\n  FROM __src\n)",
+        typed.join(",\n    ")
     ));
     for (i, s) in steps.iter().enumerate() {
         ctes.push(format!(
