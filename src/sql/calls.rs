@@ -3,14 +3,14 @@
 //! the dialect's array functions.
 
 use super::dialect::JsonKind;
-use super::expr::{is_ascii_text, Scope};
+use super::expr::Scope;
 use super::value::{either, lit, want, Kind, Lit, Sql};
 use crate::ast::{Expr, ExprKind, Span};
 
 impl Scope {
     /// The elements of the JSON list `list` (NULL unless it is a list): a
     /// FROM item and one element's SQL.
-    fn walk(&mut self, list: &str) -> (String, String) {
+    pub(crate) fn walk(&mut self, list: &str) -> (String, String) {
         let d = self.d;
         let alias = self.alias();
         let guarded = format!(
@@ -21,7 +21,7 @@ impl Scope {
     }
 
     /// A list that must be a list: its error when it is something else.
-    fn list_err(&self, xs: &Sql) -> Option<String> {
+    pub(crate) fn list_err(&self, xs: &Sql) -> Option<String> {
         match &xs.kind {
             Kind::Json => Some(format!(
                 "({} IS NOT NULL AND NOT ({}))",
@@ -30,187 +30,6 @@ impl Scope {
             )),
             Kind::Consts(_) | Kind::Missing => None,
             _ => Some(format!("({} IS NOT NULL)", xs.val)),
-        }
-    }
-
-    /// `x in xs` (three-valued: not found, but a missing element might match).
-    pub fn is_in(&mut self, x: Sql, xs: Sql, span: Span) -> Sql {
-        let d = self.d;
-        if x.kind == Kind::Missing || xs.kind == Kind::Missing {
-            return Sql::new(Kind::Bool, "NULL".into()).with_err(either(x.err, xs.err));
-        }
-        let base = either(x.err.clone(), xs.err.clone());
-        if let Kind::Consts(items) = &xs.kind {
-            if x.ascii_folded
-                && items
-                    .iter()
-                    .any(|l| matches!(l, Lit::Str(s) if !s.is_ascii()))
-            {
-                return self.refuse(
-                    span,
-                    "`in` on the result of `lower`/`upper` with text outside ASCII",
-                    "the engines fold letters outside ASCII differently from the interpreter",
-                );
-            }
-            let group = |k: JsonKind, v: &str| {
-                let members: Vec<String> = items
-                    .iter()
-                    .filter(|l| match (l, k) {
-                        (Lit::Num(_), JsonKind::Number)
-                        | (Lit::Str(_), JsonKind::String)
-                        | (Lit::Bool(_), JsonKind::Bool) => true,
-                        _ => false,
-                    })
-                    .map(|l| lit(d, l))
-                    .collect();
-                match members.is_empty() {
-                    true => "FALSE".to_string(),
-                    false => format!("({v} IN ({}))", members.join(", ")),
-                }
-            };
-            let v = &x.val;
-            let val = match &x.kind {
-                Kind::Num => group(JsonKind::Number, v),
-                Kind::Str => group(JsonKind::String, v),
-                Kind::Bool => group(JsonKind::Bool, v),
-                Kind::Json => {
-                    let branches: Vec<String> =
-                        [JsonKind::String, JsonKind::Number, JsonKind::Bool]
-                            .into_iter()
-                            .map(|k| {
-                                let read = match k {
-                                    JsonKind::Number => d.json_number(v),
-                                    JsonKind::String => d.json_text(v),
-                                    _ => d.json_bool(v),
-                                };
-                                format!("WHEN {} THEN {}", d.is_kind(v, k), group(k, &read))
-                            })
-                            .collect();
-                    format!("CASE {} ELSE FALSE END", branches.join(" "))
-                }
-                _ => {
-                    return self.refuse(span, "a list in a list", "lists are only constants in SQL")
-                }
-            };
-            let val = format!("CASE WHEN {v} IS NULL THEN NULL ELSE {val} END");
-            return Sql::new(Kind::Bool, val).with_err(base);
-        }
-        let k = match x.kind {
-            Kind::Num => JsonKind::Number,
-            Kind::Str if !x.ascii_folded => JsonKind::String,
-            Kind::Bool => JsonKind::Bool,
-            _ => {
-                return self.refuse(
-                    span,
-                    "`in` a list read from the record, of a value read from the record",
-                    "the value's kind is known only per record",
-                )
-            }
-        };
-        if !matches!(xs.kind, Kind::Json) {
-            let err = format!("({} IS NOT NULL AND {} IS NOT NULL)", x.val, xs.val);
-            return Sql::new(Kind::Bool, "NULL".into()).with_err(either(base, Some(err)));
-        }
-        let (from, e) = self.walk(&xs.val);
-        let read = match k {
-            JsonKind::Number => d.json_number(&e),
-            JsonKind::String => d.json_text(&e),
-            _ => d.json_bool(&e),
-        };
-        let eq = match k {
-            JsonKind::String => d.text_order(&read, "=", &x.val),
-            _ => format!("({read} = {})", x.val),
-        };
-        let is_k = d.is_kind(&e, k);
-        let (v, l) = (&x.val, &xs.val);
-        let val = format!(
-            "CASE WHEN {v} IS NULL OR {l} IS NULL THEN NULL WHEN NOT ({}) THEN NULL \
-             WHEN EXISTS (SELECT 1 FROM {from} WHERE {is_k} AND {eq}) THEN TRUE \
-             WHEN EXISTS (SELECT 1 FROM {from} WHERE ({e}) IS NULL) THEN NULL ELSE FALSE END",
-            d.is_kind(l, JsonKind::Array)
-        );
-        let err = self
-            .list_err(&xs)
-            .map(|e| format!("({v} IS NOT NULL AND {e})"));
-        Sql::new(Kind::Bool, val).with_err(either(base, err))
-    }
-
-    /// `s contains "sub"` on text, or an element test on a list.
-    pub fn contains(&mut self, a: &Expr, b: &Expr, span: Span) -> Sql {
-        let d = self.d;
-        let (x, y) = (self.expr(a), self.expr(b));
-        if y.kind != Kind::Str || y.ascii_folded {
-            return self.refuse(
-                span,
-                "`contains` with something other than text on its right",
-                "only text is translated there",
-            );
-        }
-        if x.ascii_folded && !is_ascii_text(&y) {
-            return self.refuse(
-                span,
-                "`contains` on the result of `lower`/`upper` with anything but constant ASCII text",
-                "the engines fold letters outside ASCII differently from the interpreter",
-            );
-        }
-        let base = either(x.err.clone(), y.err.clone());
-        let (vx, vy) = (&x.val, &y.val);
-        match &x.kind {
-            Kind::Missing => Sql::new(Kind::Bool, "NULL".into()).with_err(base),
-            Kind::Str => Sql::new(Kind::Bool, d.contains(vx, vy)).with_err(base),
-            Kind::Json => {
-                let (from, e) = self.walk(vx);
-                let is_str = d.is_kind(vx, JsonKind::String);
-                let is_arr = d.is_kind(vx, JsonKind::Array);
-                let elem = format!(
-                    "{} AND {}",
-                    d.is_kind(&e, JsonKind::String),
-                    d.text_order(&d.json_text(&e), "=", vy)
-                );
-                let val = format!(
-                    "CASE WHEN {vx} IS NULL OR {vy} IS NULL THEN NULL WHEN {is_str} THEN {} \
-                     WHEN {is_arr} THEN EXISTS (SELECT 1 FROM {from} WHERE {elem}) END",
-                    d.contains(&d.json_text(vx), vy)
-                );
-                let err = format!(
-                    "({vx} IS NOT NULL AND {vy} IS NOT NULL AND NOT ({is_str} OR {is_arr}))"
-                );
-                Sql::new(Kind::Bool, val).with_err(either(base, Some(err)))
-            }
-            Kind::Consts(_) => self.refuse(
-                span,
-                "`contains` on a constant list",
-                "write `x in [...]` instead",
-            ),
-            _ => {
-                let err = format!("({vx} IS NOT NULL AND {vy} IS NOT NULL)");
-                Sql::new(Kind::Bool, "NULL".into()).with_err(either(base, Some(err)))
-            }
-        }
-    }
-
-    /// `s matches "regex"`.
-    pub fn matches(&mut self, a: &Expr, re: &Expr, span: Span) -> Sql {
-        let d = self.d;
-        let x = self.expr(a);
-        let ExprKind::String(pattern) = &re.unparen().kind else {
-            return self.refuse(
-                span,
-                "`matches` with a pattern that is not a constant",
-                "patterns are translated before any record is read",
-            );
-        };
-        if x.ascii_folded {
-            return self.refuse(span, "`matches` on the result of `lower`/`upper`", "the engines fold letters outside ASCII differently from the interpreter; use `(?i)` in the pattern");
-        }
-        let (v, k) = want(d, &x, JsonKind::String);
-        match super::regex::translate(d, &v, pattern) {
-            Ok(val) => Sql::new(
-                Kind::Bool,
-                format!("CASE WHEN {v} IS NULL THEN NULL ELSE {val} END"),
-            )
-            .with_err(either(x.err, k)),
-            Err(why) => self.refuse(re.span, &format!("the pattern {pattern:?}"), &why),
         }
     }
 
@@ -555,104 +374,4 @@ fn is_field_path(x: &Expr, scope: &Scope) -> bool {
         }
         _ => false,
     }
-}
-
-impl Scope {
-    /// `number(x)`: a number as is; text read as a human number (`"8,421"`,
-    /// `"3.3k"`, `"1.39%"`, `"$12"`), missing when it is not one.
-    pub fn number(&mut self, x: &Expr, span: Span) -> Sql {
-        let d = self.d;
-        let x = self.expr(x);
-        let v = x.val.clone();
-        match &x.kind {
-            Kind::Num | Kind::Missing => x,
-            Kind::Str if x.ascii_folded => self.refuse(
-                span,
-                "`number` of `lower`/`upper`",
-                "the engines fold letters outside ASCII differently",
-            ),
-            Kind::Str => Sql::new(Kind::Num, human_number(d, &v)).with_err(x.err.clone()),
-            Kind::Json => {
-                let (n, s) = (
-                    d.is_kind(&v, JsonKind::Number),
-                    d.is_kind(&v, JsonKind::String),
-                );
-                let val = format!(
-                    "CASE WHEN {n} THEN {} WHEN {s} THEN {} END",
-                    d.json_number(&v),
-                    human_number(d, &d.json_text(&v))
-                );
-                let err = format!("({v} IS NOT NULL AND NOT ({n} OR {s}))");
-                Sql::new(Kind::Num, val).with_err(either(x.err.clone(), Some(err)))
-            }
-            _ => Sql::new(Kind::Num, "NULL".into())
-                .with_err(either(x.err.clone(), Some(format!("({v} IS NOT NULL)")))),
-        }
-    }
-
-    /// `sum([a, b])` and `avg([a, b])` of a list written out: missing when
-    /// an element is, an error when one is not a number.
-    pub fn aggregate(&mut self, f: &str, items: &[Expr]) -> Sql {
-        let d = self.d;
-        if items.is_empty() {
-            let val = if f == "sum" {
-                d.number(0.0)
-            } else {
-                "NULL".into()
-            };
-            return Sql::new(Kind::Num, val);
-        }
-        let mut vals = Vec::new();
-        let mut err = None;
-        for e in items {
-            let x = self.expr(e);
-            let (v, k) = want(d, &x, JsonKind::Number);
-            err = either(either(err, x.err), k);
-            vals.push(v);
-        }
-        let missing: Vec<String> = vals.iter().map(|v| format!("{v} IS NULL")).collect();
-        let mut total = vals[0].clone();
-        for v in &vals[1..] {
-            total = format!("({total} + {v})");
-        }
-        if f == "avg" {
-            total = format!("({total} / {})", d.number(vals.len() as f64));
-        }
-        let val = format!(
-            "CASE WHEN {} THEN NULL ELSE {total} END",
-            missing.join(" OR ")
-        );
-        Sql::new(Kind::Num, val).with_err(err)
-    }
-}
-
-/// The number a text `t` writes, as `number()` reads it: trimmed, an
-/// optional `$`, digits with `,` and `_` between them, one `.`, a sign,
-/// and a suffix `k`, `M`, `B` or `%` that moves the decimal point.
-fn human_number(d: super::dialect::Dialect, t: &str) -> String {
-    let t1 = d.trim(t);
-    let t2 = d.trim(&format!(
-        "CASE WHEN substr({t1}, 1, 1) = '$' THEN substr({t1}, 2) ELSE {t1} END"
-    ));
-    let last = format!("substr({t2}, length({t2}), 1)");
-    let exp = format!(
-        "CASE {last} WHEN 'k' THEN '3' WHEN 'K' THEN '3' WHEN 'm' THEN '6' WHEN 'M' THEN '6' \
-         WHEN 'b' THEN '9' WHEN 'B' THEN '9' WHEN '%' THEN '-2' ELSE '0' END"
-    );
-    let body = d.trim(&format!(
-        "CASE WHEN {last} IN ('k', 'K', 'm', 'M', 'b', 'B', '%') THEN substr({t2}, 1, length({t2}) - 1) ELSE {t2} END"
-    ));
-    let rest = format!(
-        "CASE WHEN substr({body}, 1, 1) IN ('+', '-') THEN substr({body}, 2) ELSE {body} END"
-    );
-    let clean = format!("replace(replace({body}, ',', ''), '_', '')");
-    let valid = format!(
-        "{} AND {} AND length({clean}) - length(replace({clean}, '.', '')) <= 1",
-        d.only_chars(&rest, "0-9.,_"),
-        d.has_char(&rest, "0-9")
-    );
-    format!(
-        "CASE WHEN {t} IS NULL THEN NULL WHEN {valid} THEN CAST({clean} || 'e' || {exp} AS {}) END",
-        d.double()
-    )
 }

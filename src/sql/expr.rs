@@ -401,27 +401,7 @@ impl Scope {
             (Some(_), Some(_)) => ("NULL".to_string(), Some(present.clone())),
             (Some(k), None) | (None, Some(k)) => {
                 let json_left = scalar(&x.kind).is_none();
-                let j = if json_left { vx } else { vy };
-                let is_k = d.is_kind(j, k);
-                let read = match k {
-                    JsonKind::Number => d.json_number(j),
-                    JsonKind::String => d.json_text(j),
-                    _ => d.json_bool(j),
-                };
-                let cmp = if json_left {
-                    typed(k, &read, vy)
-                } else {
-                    typed(k, vx, &read)
-                };
-                if equality {
-                    let other = if op == CmpOp::Eq { "FALSE" } else { "TRUE" };
-                    (format!("CASE WHEN NOT {present} THEN NULL WHEN {is_k} THEN {cmp} ELSE {other} END"), None)
-                } else if k == JsonKind::Bool {
-                    ("NULL".to_string(), Some(present.clone()))
-                } else {
-                    let val = format!("CASE WHEN {present} AND {is_k} THEN {cmp} END");
-                    (val, Some(format!("({present} AND NOT ({is_k}))")))
-                }
+                json_vs_typed(d, op, sym, k, json_left, vx, vy, &present)
             }
             (None, None) if equality => {
                 return self.refuse(
@@ -430,25 +410,7 @@ impl Scope {
                     "their kinds are known only per record; compare one with a constant",
                 );
             }
-            (None, None) => {
-                let nums = format!(
-                    "{} AND {}",
-                    d.is_kind(vx, JsonKind::Number),
-                    d.is_kind(vy, JsonKind::Number)
-                );
-                let strs = format!(
-                    "{} AND {}",
-                    d.is_kind(vx, JsonKind::String),
-                    d.is_kind(vy, JsonKind::String)
-                );
-                let n = typed(JsonKind::Number, &d.json_number(vx), &d.json_number(vy));
-                let s = typed(JsonKind::String, &d.json_text(vx), &d.json_text(vy));
-                let val = format!("CASE WHEN NOT {present} THEN NULL WHEN {nums} THEN {n} WHEN {strs} THEN {s} END");
-                (
-                    val,
-                    Some(format!("({present} AND NOT (({nums}) OR ({strs})))")),
-                )
-            }
+            (None, None) => json_vs_json(d, sym, vx, vy, &present),
         };
         Sql::new(Kind::Bool, val).with_err(either(base, err))
     }
@@ -467,6 +429,78 @@ impl Scope {
         Sql::new(Kind::Bool, val)
             .with_err(either(err, either(above.err.clone(), below.err.clone())))
     }
+}
+
+/// A comparison of a JSON value with a number, text or boolean: by value
+/// when the JSON value is of that kind; else unequal, or an error for an
+/// order.
+#[allow(clippy::too_many_arguments)]
+fn json_vs_typed(
+    d: Dialect,
+    op: CmpOp,
+    sym: &str,
+    k: JsonKind,
+    json_left: bool,
+    vx: &str,
+    vy: &str,
+    present: &str,
+) -> (String, Option<String>) {
+    let typed = |a: &str, b: &str| match k {
+        JsonKind::String => d.text_order(a, sym, b),
+        _ => format!("({a} {sym} {b})"),
+    };
+    let j = if json_left { vx } else { vy };
+    let is_k = d.is_kind(j, k);
+    let read = match k {
+        JsonKind::Number => d.json_number(j),
+        JsonKind::String => d.json_text(j),
+        _ => d.json_bool(j),
+    };
+    let cmp = if json_left {
+        typed(&read, vy)
+    } else {
+        typed(vx, &read)
+    };
+    if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+        let other = if op == CmpOp::Eq { "FALSE" } else { "TRUE" };
+        let val =
+            format!("CASE WHEN NOT {present} THEN NULL WHEN {is_k} THEN {cmp} ELSE {other} END");
+        (val, None)
+    } else if k == JsonKind::Bool {
+        ("NULL".to_string(), Some(present.to_string()))
+    } else {
+        let val = format!("CASE WHEN {present} AND {is_k} THEN {cmp} END");
+        (val, Some(format!("({present} AND NOT ({is_k}))")))
+    }
+}
+
+/// An order between two JSON values: numbers with numbers, text with
+/// text, an error otherwise.
+fn json_vs_json(
+    d: Dialect,
+    sym: &str,
+    vx: &str,
+    vy: &str,
+    present: &str,
+) -> (String, Option<String>) {
+    let nums = format!(
+        "{} AND {}",
+        d.is_kind(vx, JsonKind::Number),
+        d.is_kind(vy, JsonKind::Number)
+    );
+    let strs = format!(
+        "{} AND {}",
+        d.is_kind(vx, JsonKind::String),
+        d.is_kind(vy, JsonKind::String)
+    );
+    let n = format!("({} {sym} {})", d.json_number(vx), d.json_number(vy));
+    let s = d.text_order(&d.json_text(vx), sym, &d.json_text(vy));
+    let val =
+        format!("CASE WHEN NOT {present} THEN NULL WHEN {nums} THEN {n} WHEN {strs} THEN {s} END");
+    (
+        val,
+        Some(format!("({present} AND NOT (({nums}) OR ({strs})))")),
+    )
 }
 
 /// True for a constant text of ASCII characters only.

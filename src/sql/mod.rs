@@ -5,10 +5,13 @@
 //! same meaning is refused before anything is written, with the
 //! diagnostic `influence::sql-unsupported`.
 
+mod assemble;
 mod calls;
 mod dialect;
 mod expr;
 mod load;
+mod membership;
+mod numbers;
 mod regex;
 mod value;
 mod verdict;

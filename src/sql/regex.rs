@@ -239,27 +239,7 @@ fn glob_class(ranges: &[(char, char)]) -> Result<String, String> {
     if ranges.is_empty() {
         return Err("it has a class that matches nothing".into());
     }
-    // the complement, over the scalar values
-    let mut complement = Vec::new();
-    let mut next = 0u32;
-    for (a, b) in ranges {
-        if (*a as u32) > next {
-            complement.push((next, *a as u32 - 1));
-        }
-        next = *b as u32 + 1;
-    }
-    if next <= 0x10FFFF {
-        complement.push((next, 0x10FFFF));
-    }
-    let complement: Vec<(char, char)> = complement
-        .into_iter()
-        .filter(|(a, b)| !(*a >= 0xD800 && *b <= 0xDFFF))
-        .filter_map(|(a, b)| {
-            let a = char::from_u32(a).or_else(|| char::from_u32(0xE000))?;
-            let b = char::from_u32(b).or_else(|| char::from_u32(0xD7FF))?;
-            Some((a, b))
-        })
-        .collect();
+    let complement = complement(ranges);
     let (negate, list) = if !complement.is_empty() && complement.len() < ranges.len() {
         (true, complement)
     } else {
@@ -315,4 +295,28 @@ fn glob_class(ranges: &[(char, char)]) -> Result<String, String> {
     }
     out.push(']');
     Ok(out)
+}
+
+/// The characters a class does not hold, as ranges (surrogates left out).
+fn complement(ranges: &[(char, char)]) -> Vec<(char, char)> {
+    let mut complement = Vec::new();
+    let mut next = 0u32;
+    for (a, b) in ranges {
+        if (*a as u32) > next {
+            complement.push((next, *a as u32 - 1));
+        }
+        next = *b as u32 + 1;
+    }
+    if next <= 0x10FFFF {
+        complement.push((next, 0x10FFFF));
+    }
+    complement
+        .into_iter()
+        .filter(|(a, b)| !(*a >= 0xD800 && *b <= 0xDFFF))
+        .filter_map(|(a, b)| {
+            let a = char::from_u32(a).or_else(|| char::from_u32(0xE000))?;
+            let b = char::from_u32(b).or_else(|| char::from_u32(0xD7FF))?;
+            Some((a, b))
+        })
+        .collect()
 }

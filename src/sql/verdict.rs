@@ -4,6 +4,7 @@
 //! by the interpreter's precedence (README, "Output"), the failed
 //! requirements, and the rank among accepted creators, ties in input order.
 
+use super::assemble::{assemble, unit};
 use super::dialect::Dialect;
 use super::dialect::JsonKind;
 use super::expr::{Bound, Scope};
@@ -47,13 +48,13 @@ enum Step {
     Tier,
 }
 
-struct Rules<'a> {
-    lets: Vec<(&'a str, &'a Expr)>,
-    signals: Vec<(&'a str, f64, &'a Expr)>,
-    requirements: Vec<&'a crate::ast::Require>,
-    tiers: Vec<(&'a str, Option<&'a Expr>)>,
-    rank: Vec<(&'a Expr, Order)>,
-    limit: Option<usize>,
+pub(super) struct Rules<'a> {
+    pub(super) lets: Vec<(&'a str, &'a Expr)>,
+    pub(super) signals: Vec<(&'a str, f64, &'a Expr)>,
+    pub(super) requirements: Vec<&'a crate::ast::Require>,
+    pub(super) tiers: Vec<(&'a str, Option<&'a Expr>)>,
+    pub(super) rank: Vec<(&'a Expr, Order)>,
+    pub(super) limit: Option<usize>,
 }
 
 fn gather(file: &RulesFile) -> Rules<'_> {
@@ -256,93 +257,9 @@ fn step(rules: &Rules, scope: &mut Scope, s: Step) -> Option<String> {
             }
             (name.to_string(), format!("__l{i}"), sql)
         }
-        Step::Signal(i) => {
-            let (name, _, e) = rules.signals[i];
-            let x = scope.expr(e);
-            let (v, k) = want(d, &x, JsonKind::Number);
-            let sql = Sql::new(Kind::Num, v).with_err(x.err).with_err(k);
-            let col = format!("__s{i}");
-            // a signal's name reads its clamped value
-            let clamped = unit(d, &format!("\"{col}\""));
-            let bound = Sql::new(Kind::Num, clamped).with_err(Some(format!("\"{col}_e\"")));
-            let out = format!(
-                "{} AS \"{col}\", {} AS \"{col}_e\"",
-                column(d, &sql),
-                err_of(&sql)
-            );
-            scope.bound.insert(name.to_string(), Bound::Column(bound));
-            return Some(out);
-        }
-        Step::Score => {
-            let total: f64 = rules.signals.iter().map(|s| s.1).sum();
-            let (val, err) = if rules.signals.is_empty() {
-                (d.number(1.0), "FALSE".to_string())
-            } else {
-                let parts: Vec<String> = rules
-                    .signals
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| {
-                        let c = format!("\"__s{i}\"");
-                        let clamped = unit(d, &c);
-                        format!("{} * COALESCE({clamped}, {})", d.number(s.1), d.number(0.0))
-                    })
-                    .collect();
-                let errs: Vec<String> = (0..rules.signals.len())
-                    .map(|i| format!("\"__s{i}_e\""))
-                    .collect();
-                (
-                    format!("({}) / {}", parts.join(" + "), d.number(total)),
-                    format!("({})", errs.join(" OR ")),
-                )
-            };
-            let bound =
-                Sql::new(Kind::Num, "\"__score\"".into()).with_err(Some("\"__score_e\"".into()));
-            scope.bound.insert("score".into(), Bound::Column(bound));
-            return Some(format!(
-                "CAST({val} AS {}) AS \"__score\", {err} AS \"__score_e\"",
-                d.double()
-            ));
-        }
-        Step::Tier => {
-            let mut cases = Vec::new();
-            let mut err: Option<String> = None;
-            let mut earlier: Vec<String> = Vec::new();
-            for (name, cond) in &rules.tiers {
-                let lit = d.string(name);
-                match cond {
-                    None => {
-                        cases.push(format!("ELSE {lit}"));
-                        break;
-                    }
-                    Some(c) => {
-                        let x = scope.expr(c);
-                        let (v, k) = want(d, &x, JsonKind::Bool);
-                        let e = super::value::either(x.err, k);
-                        let reached = if earlier.is_empty() {
-                            "TRUE".to_string()
-                        } else {
-                            format!("NOT ({})", earlier.join(" OR "))
-                        };
-                        err = super::value::either(err, super::value::when(&reached, e));
-                        cases.push(format!("WHEN {v} THEN {lit}"));
-                        earlier.push(format!("COALESCE({v}, FALSE)"));
-                    }
-                }
-            }
-            let val = if cases.is_empty() {
-                "NULL".to_string()
-            } else {
-                format!("CASE {} END", cases.join(" "))
-            };
-            let sql =
-                Sql::new(Kind::Str, "\"__tier\"".into()).with_err(Some("\"__tier_e\"".into()));
-            scope.bound.insert("tier".into(), Bound::Column(sql));
-            let e = err.map_or("FALSE".to_string(), |e| format!("COALESCE({e}, FALSE)"));
-            return Some(format!(
-                "CAST({val} AS TEXT) AS \"__tier\", {e} AS \"__tier_e\""
-            ));
-        }
+        Step::Signal(i) => return step_signal(rules, scope, i),
+        Step::Score => return step_score(rules, scope),
+        Step::Tier => return step_tier(rules, scope),
     };
     let out = format!(
         "{} AS \"{col}\", {} AS \"{col}_e\"",
@@ -356,6 +273,100 @@ fn step(rules: &Rules, scope: &mut Scope, s: Step) -> Option<String> {
     }
     scope.bound.insert(name, Bound::Column(bound));
     Some(out)
+}
+
+/// Signal `i`: its raw value and error; its name then reads the clamped value.
+fn step_signal(rules: &Rules, scope: &mut Scope, i: usize) -> Option<String> {
+    let d = scope.d;
+    let (name, _, e) = rules.signals[i];
+    let x = scope.expr(e);
+    let (v, k) = want(d, &x, JsonKind::Number);
+    let sql = Sql::new(Kind::Num, v).with_err(x.err).with_err(k);
+    let col = format!("__s{i}");
+    // a signal's name reads its clamped value
+    let clamped = unit(d, &format!("\"{col}\""));
+    let bound = Sql::new(Kind::Num, clamped).with_err(Some(format!("\"{col}_e\"")));
+    let out = format!(
+        "{} AS \"{col}\", {} AS \"{col}_e\"",
+        column(d, &sql),
+        err_of(&sql)
+    );
+    scope.bound.insert(name.to_string(), Bound::Column(bound));
+    Some(out)
+}
+
+/// The weighted mean of the clamped signals (missing counts 0), 1 with none.
+fn step_score(rules: &Rules, scope: &mut Scope) -> Option<String> {
+    let d = scope.d;
+    let total: f64 = rules.signals.iter().map(|s| s.1).sum();
+    let (val, err) = if rules.signals.is_empty() {
+        (d.number(1.0), "FALSE".to_string())
+    } else {
+        let parts: Vec<String> = rules
+            .signals
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let c = format!("\"__s{i}\"");
+                let clamped = unit(d, &c);
+                format!("{} * COALESCE({clamped}, {})", d.number(s.1), d.number(0.0))
+            })
+            .collect();
+        let errs: Vec<String> = (0..rules.signals.len())
+            .map(|i| format!("\"__s{i}_e\""))
+            .collect();
+        (
+            format!("({}) / {}", parts.join(" + "), d.number(total)),
+            format!("({})", errs.join(" OR ")),
+        )
+    };
+    let bound = Sql::new(Kind::Num, "\"__score\"".into()).with_err(Some("\"__score_e\"".into()));
+    scope.bound.insert("score".into(), Bound::Column(bound));
+    Some(format!(
+        "CAST({val} AS {}) AS \"__score\", {err} AS \"__score_e\"",
+        d.double()
+    ))
+}
+
+/// The first tier whose condition holds; an error in a condition reached.
+fn step_tier(rules: &Rules, scope: &mut Scope) -> Option<String> {
+    let d = scope.d;
+    let mut cases = Vec::new();
+    let mut err: Option<String> = None;
+    let mut earlier: Vec<String> = Vec::new();
+    for (name, cond) in &rules.tiers {
+        let lit = d.string(name);
+        match cond {
+            None => {
+                cases.push(format!("ELSE {lit}"));
+                break;
+            }
+            Some(c) => {
+                let x = scope.expr(c);
+                let (v, k) = want(d, &x, JsonKind::Bool);
+                let e = super::value::either(x.err, k);
+                let reached = if earlier.is_empty() {
+                    "TRUE".to_string()
+                } else {
+                    format!("NOT ({})", earlier.join(" OR "))
+                };
+                err = super::value::either(err, super::value::when(&reached, e));
+                cases.push(format!("WHEN {v} THEN {lit}"));
+                earlier.push(format!("COALESCE({v}, FALSE)"));
+            }
+        }
+    }
+    let val = if cases.is_empty() {
+        "NULL".to_string()
+    } else {
+        format!("CASE {} END", cases.join(" "))
+    };
+    let sql = Sql::new(Kind::Str, "\"__tier\"".into()).with_err(Some("\"__tier_e\"".into()));
+    scope.bound.insert("tier".into(), Bound::Column(sql));
+    let e = err.map_or("FALSE".to_string(), |e| format!("COALESCE({e}, FALSE)"));
+    Some(format!(
+        "CAST({val} AS TEXT) AS \"__tier\", {e} AS \"__tier_e\""
+    ))
 }
 
 /// A requirement's outcome: E (error), P (pass), F (fail) or R (review).
@@ -397,236 +408,4 @@ fn rank_keys(rules: &Rules, scope: &mut Scope) -> Vec<(String, String, Order)> {
         out.push((val, err_of(&x), *order));
     }
     out
-}
-
-/// `x` clamped to [0, 1], NULL when missing.
-fn unit(d: Dialect, x: &str) -> String {
-    let c = d.least(
-        true,
-        &[
-            d.least(false, &[x.to_string(), d.number(0.0)]),
-            d.number(1.0),
-        ],
-    );
-    format!("CASE WHEN {x} IS NULL THEN NULL ELSE {c} END")
-}
-
-/// The CTE chain and the final SELECT.
-fn assemble(
-    rules: &Rules,
-    scope: &Scope,
-    o: &QueryOptions,
-    steps: Vec<String>,
-    reqs: Vec<(String, String)>,
-    keys: Vec<(String, String, Order)>,
-) -> String {
-    let d = scope.d;
-    // the engines would inline each step into the next, copying every
-    // column's expression wherever it is read: kept as computed instead
-    let m = "MATERIALIZED ";
-    let mut ctes = Vec::new();
-    let mut fields = vec![
-        format!("CAST({} AS TEXT) AS \"__id\"", d.ident(&o.id_column)),
-        format!("{} AS \"__ord\"", d.ident(&o.order_by)),
-    ];
-    let mut typed = vec!["*".to_string()];
-    for (i, c) in scope.columns.iter().enumerate() {
-        fields.push(format!("{} AS \"__f{i}\"", d.json_norm(&d.column_json(c))));
-        let f = format!("\"__f{i}\"");
-        typed.push(format!("{} AS \"__f{i}_t\"", d.kind_of(&f)));
-        typed.push(format!(
-            "CASE WHEN {} THEN {} END AS \"__f{i}_n\"",
-            d.is_kind(&format!("({f})"), super::dialect::JsonKind::Number),
-            d.json_number_of(&f)
-        ));
-        typed.push(format!(
-            "CASE WHEN {} THEN {} END AS \"__f{i}_s\"",
-            d.is_kind(&format!("({f})"), super::dialect::JsonKind::String),
-            d.json_text_of(&f)
-        ));
-    }
-    ctes.push(format!(
-        "__src AS {m}(\n  SELECT {}\n  FROM {}\n)",
-        fields.join(",\n    "),
-        d.ident(&o.table)
-    ));
-    ctes.push(format!(
-        "__c0 AS {m}(\n  SELECT {}\n  FROM __src\n)",
-        typed.join(",\n    ")
-    ));
-    for (i, s) in steps.iter().enumerate() {
-        ctes.push(format!(
-            "__c{} AS {m}(\n  SELECT *, {s}\n  FROM __c{i}\n)",
-            i + 1
-        ));
-    }
-    let last = steps.len();
-    // every requirement's outcome and every rank key
-    let mut cols: Vec<String> = reqs
-        .iter()
-        .enumerate()
-        .map(|(i, (_, o))| format!("{o} AS \"__o{i}\""))
-        .collect();
-    for (i, (v, e, _)) in keys.iter().enumerate() {
-        cols.push(format!("{v} AS \"__k{i}\", {e} AS \"__k{i}_e\""));
-    }
-    if cols.is_empty() {
-        cols.push("TRUE AS \"__none\"".into());
-    }
-    ctes.push(format!(
-        "__r AS {m}(\n  SELECT *, {}\n  FROM __c{last}\n)",
-        cols.join(",\n    ")
-    ));
-    ctes.push(format!(
-        "__v AS {m}(\n  SELECT *, {} AS \"__status\"\n  FROM __r\n)",
-        status(rules, &reqs, &keys)
-    ));
-    let mut out = vec![
-        "\"__id\" AS id".to_string(),
-        "\"__status\" AS status".to_string(),
-        format!("{} AS failed", failed(rules, &reqs)),
-        format!(
-            "CASE WHEN \"__status\" = 'error' OR \"__score_e\" THEN NULL ELSE \"__score\" END AS score"
-        ),
-        "CASE WHEN \"__status\" = 'accepted' THEN \"__tier\" END AS tier".to_string(),
-    ];
-    let mut order = Vec::new();
-    for (i, (_, _, dir)) in keys.iter().enumerate() {
-        let dir = if *dir == Order::Asc { "ASC" } else { "DESC" };
-        order.push(format!("\"__k{i}\" IS NULL, \"__k{i}\" {dir}"));
-    }
-    order.push("\"__ord\"".into());
-    out.push(format!(
-        "CASE WHEN \"__status\" = 'accepted' THEN row_number() OVER (PARTITION BY \"__status\" = 'accepted' ORDER BY {}) END AS rank",
-        order.join(", ")
-    ));
-    for (i, s) in rules.signals.iter().enumerate() {
-        let v = unit(d, &format!("\"__s{i}\""));
-        out.push(format!(
-            "CASE WHEN \"__status\" = 'error' OR \"__s{i}_e\" THEN NULL ELSE {v} END AS {}",
-            d.ident(s.0)
-        ));
-    }
-    out.push("\"__ord\" AS \"__ord\"".into());
-    ctes.push(format!(
-        "__out AS {m}(\n  SELECT {}\n  FROM __v\n)",
-        out.join(",\n    ")
-    ));
-    let mut names = vec!["id", "status", "failed", "score", "tier", "rank"]
-        .into_iter()
-        .map(String::from)
-        .collect::<Vec<_>>();
-    names.extend(rules.signals.iter().map(|s| d.ident(s.0)));
-    let (filter, order, limit) = match o.rows {
-        Rows::All => ("", "\"__ord\"", None),
-        Rows::Accepted => ("WHERE status = 'accepted' ", "rank", None),
-        Rows::Shortlist => ("WHERE status = 'accepted' ", "rank", o.top.or(rules.limit)),
-    };
-    let limit = limit.map_or(String::new(), |n| format!("\nLIMIT {n}"));
-    format!(
-        "WITH {}\nSELECT {}\nFROM __out {filter}\nORDER BY {order}{limit};\n",
-        ctes.join(",\n"),
-        names.join(", ")
-    )
-}
-
-/// The status, by the interpreter's precedence: rejected when a
-/// requirement failed on its values; else error when one met a wrong
-/// kind; else review; else error when a signal, the tier or a rank key
-/// met a wrong kind; else accepted.
-fn status(rules: &Rules, reqs: &[(String, String)], keys: &[(String, String, Order)]) -> String {
-    let any = |code: &str| -> String {
-        let t: Vec<String> = (0..reqs.len())
-            .map(|i| format!("\"__o{i}\" = '{code}'"))
-            .collect();
-        if t.is_empty() {
-            "FALSE".into()
-        } else {
-            format!("({})", t.join(" OR "))
-        }
-    };
-    let sig: Vec<String> = (0..rules.signals.len())
-        .map(|i| format!("\"__s{i}_e\""))
-        .collect();
-    let sig = if sig.is_empty() {
-        "FALSE".to_string()
-    } else {
-        format!("({})", sig.join(" OR "))
-    };
-    let key: Vec<String> = (0..keys.len()).map(|i| format!("\"__k{i}_e\"")).collect();
-    let key = if key.is_empty() {
-        "FALSE".to_string()
-    } else {
-        format!("({})", key.join(" OR "))
-    };
-    format!(
-        "CASE WHEN {} THEN 'rejected' WHEN {} THEN 'error' WHEN {} THEN 'review' \
-         WHEN {sig} OR \"__tier_e\" OR {key} THEN 'error' ELSE 'accepted' END",
-        any("F"),
-        any("E"),
-        any("R")
-    )
-}
-
-/// The failed requirements joined by `;`: for rejected, those failed or
-/// in error, then signals in error; for review, those undecided, then
-/// signals in error; for error, the one rule that left it undecided.
-fn failed(rules: &Rules, reqs: &[(String, String)]) -> String {
-    let d_sig: Vec<String> = rules
-        .signals
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            format!(
-                "CASE WHEN \"__s{i}_e\" THEN '{};' ELSE '' END",
-                sql_text(&format!("signal {}", s.0))
-            )
-        })
-        .collect();
-    let listed = |codes: &[&str]| -> String {
-        let mut parts: Vec<String> = reqs
-            .iter()
-            .enumerate()
-            .map(|(i, (name, _))| {
-                let t: Vec<String> = codes
-                    .iter()
-                    .map(|c| format!("\"__o{i}\" = '{c}'"))
-                    .collect();
-                format!(
-                    "CASE WHEN {} THEN '{};' ELSE '' END",
-                    t.join(" OR "),
-                    sql_text(name)
-                )
-            })
-            .collect();
-        parts.extend(d_sig.iter().cloned());
-        if parts.is_empty() {
-            "''".into()
-        } else {
-            format!("rtrim({}, ';')", parts.join(" || "))
-        }
-    };
-    let mut first = Vec::new();
-    for (i, (name, _)) in reqs.iter().enumerate() {
-        first.push(format!("WHEN \"__o{i}\" = 'E' THEN '{}'", sql_text(name)));
-    }
-    for (i, s) in rules.signals.iter().enumerate() {
-        first.push(format!(
-            "WHEN \"__s{i}_e\" THEN '{}'",
-            sql_text(&format!("signal {}", s.0))
-        ));
-    }
-    first.push("WHEN \"__tier_e\" THEN 'tier'".into());
-    first.push("ELSE 'rank by'".into());
-    format!(
-        "CASE \"__status\" WHEN 'rejected' THEN {} WHEN 'review' THEN {} WHEN 'error' THEN CASE {} END ELSE '' END",
-        listed(&["F", "E"]),
-        listed(&["R"]),
-        first.join(" ")
-    )
-}
-
-/// Text inside a string literal.
-fn sql_text(s: &str) -> String {
-    s.replace('\'', "''")
 }
