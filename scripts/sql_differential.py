@@ -223,6 +223,8 @@ def random_case(rng, workdir, k):
     def num_expr(depth=0):
         r = rng.random()
         if depth > 2 or r < 0.3:
+            # not number(): its SQL is deep, and SQLite's parser stops at
+            # about 100 levels (README, "Running in your warehouse")
             return rng.choice(["a", "b", "c", "o.n", str(rng.choice([0, 1, 2, 0.5, 10, 3.3])), "len(xs)", "len(s)"])
         if r < 0.5:
             return f"({num_expr(depth+1)} {rng.choice(['+','-','*','/'])} {num_expr(depth+1)})"
@@ -295,7 +297,7 @@ def random_case(rng, workdir, k):
         if kind == "num":
             return rng.choice([0, 1, 2, 3, -1, 0.5, 2.5, 10, 1e3])
         if kind == "str":
-            return rng.choice(["x", "y", "Zed", "zed", "Zd", "", "ſ"])
+            return rng.choice(["x", "y", "Zed", "zed", "Zd", "", "ſ", "3.3k", " 1,200 ", "$5", "1.39%", "n/a", "-.5M", "1.2.3"])
         if kind == "bool":
             return rng.choice([True, False])
         if kind == "list":
