@@ -41,6 +41,7 @@ LAYERS = [
     ["check"],  # every check before data
     ["compile"],  # ast -> program
     ["data"],  # reading records
+    ["sql"],  # the rules as SQL, creator data as a table
     ["eval"],  # one record -> verdict
     ["explain"],  # traces, distances, the explain renderer
     ["select"],  # choosing the team under `select` (an integer program)

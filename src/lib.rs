@@ -219,6 +219,7 @@ mod lsp;
 mod report;
 mod run;
 mod select;
+mod sql;
 mod syntax;
 #[doc(hidden)]
 pub mod testing;

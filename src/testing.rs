@@ -47,3 +47,18 @@ pub fn same_tree(a: &str, b: &str) -> Option<bool> {
     let (a, b) = (crate::syntax::parse(a).ok()?, crate::syntax::parse(b).ok()?);
     Some(a.without_spans() == b.without_spans())
 }
+
+/// The creators of the ruleset's examples, in file order, as records
+/// (for the SQL differential test, `tests/sql.rs`).
+pub fn example_creators(rules: &Ruleset) -> Vec<serde_json::Value> {
+    rules
+        .program()
+        .ast
+        .decls
+        .iter()
+        .filter_map(|d| match &d.kind {
+            crate::ast::DeclKind::Example(ex) => Some(crate::examples::to_json(&ex.creator)),
+            _ => None,
+        })
+        .collect()
+}

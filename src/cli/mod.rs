@@ -23,6 +23,7 @@ mod lsp;
 mod progress;
 mod run;
 mod spool;
+mod sql;
 mod terminal;
 mod test;
 
@@ -44,6 +45,7 @@ use explain::ExplainArgs;
 use fmt::FmtArgs;
 use lsp::LspArgs;
 use run::RunArgs;
+use sql::{LoadArgs, SqlArgs};
 use test::TestArgs;
 
 #[derive(Parser)]
@@ -93,6 +95,10 @@ enum Command {
     ///
     /// Diagnostics as you type, hover, completion, go to definition, references, quick fixes, formatting, the outline, and code lenses that run the examples and screen the sample data named by a `# data: FILE` comment at the top of a rules file (or the `dataFile` setting; at most its first 10,000 records).
     Lsp(LspArgs),
+    /// Print RULES as one SQL query over a table of creators, giving every creator the interpreter's verdict (README, "Running in your warehouse").
+    Sql(SqlArgs),
+    /// Print a script that creates a table of the creators in DATA and loads them, in input order, for the query `sql` writes.
+    Load(LoadArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -171,6 +177,8 @@ pub fn main() -> ExitCode {
         Command::Fmt(a) => fmt::fmt(a, &rep),
         Command::Diff(a) => diff::diff(a, &rep),
         Command::Lsp(a) => lsp::lsp(a, &rep),
+        Command::Sql(a) => sql::sql(a, &rep),
+        Command::Load(a) => sql::load_data(a, &rep),
     }
 }
 

@@ -1,0 +1,209 @@
+//! `influence-eval load`: a script that creates the creators table and
+//! fills it, rows in input order. Columns: `_ordinal` (the 1-based place
+//! in the input, for ties in rank), `_id` (the id the interpreter gives
+//! the creator), then one column per top-level field, typed from the data:
+//! DOUBLE when every value is a number, TEXT when every value is text,
+//! BOOLEAN when every value is true/false, and the dialect's JSON type for
+//! lists, objects and fields whose values mix kinds (`"3.3k"` among
+//! numbers), so that the query sees each value's kind as the interpreter does.
+//! In SQLite every field column has BLOB affinity: numbers and text are
+//! stored as such, anything else as JSON text in a BLOB.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use serde_json::Value as Json;
+
+use super::dialect::Dialect;
+use crate::language::human::fmt_number;
+use crate::language::ids::{id_key_is, ID_FIELDS};
+
+/// How `load` names and fills the table.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// The table to create.
+    pub table: String,
+    /// `--id-field`: the field the ids come from (a dotted path).
+    pub id_field: Option<String>,
+    /// Fields to give a column even when no record has them (those the
+    /// rules read: `--rules`), so that the query finds every column.
+    pub also: Vec<String>,
+}
+
+/// Rows per INSERT statement.
+const BATCH: usize = 500;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ColumnType {
+    Number,
+    Text,
+    Bool,
+    Json,
+}
+
+/// The script for `records` (each with its 0-based position), or the name
+/// of a field that clashes with the loader's own columns.
+pub fn load_script(
+    records: &[(usize, Json)],
+    d: Dialect,
+    o: &LoadOptions,
+) -> Result<String, String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (_, r) in records {
+        if let Json::Object(m) = r {
+            for k in m.keys() {
+                if seen.insert(k.clone()) {
+                    names.push(k.clone());
+                }
+            }
+        }
+    }
+    for extra in &o.also {
+        if seen.insert(extra.clone()) {
+            names.push(extra.clone());
+        }
+    }
+    if let Some(clash) = names.iter().find(|n| *n == "_ordinal" || *n == "_id") {
+        return Err(clash.clone());
+    }
+    let types: Vec<ColumnType> = names.iter().map(|n| column_type(records, n)).collect();
+    let mut out = String::new();
+    let table = d.ident(&o.table);
+    let _ = writeln!(out, "DROP TABLE IF EXISTS {table};");
+    let mut cols = vec![
+        "\"_ordinal\" BIGINT".to_string(),
+        "\"_id\" TEXT".to_string(),
+    ];
+    for (n, t) in names.iter().zip(&types) {
+        cols.push(format!("{} {}", d.ident(n), sql_type(d, *t)));
+    }
+    let _ = writeln!(out, "CREATE TABLE {table} (\n  {}\n);", cols.join(",\n  "));
+    if d == Dialect::Sqlite {
+        out.push_str("BEGIN;\n");
+    }
+    for chunk in records.chunks(BATCH) {
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|(pos, r)| {
+                let id = creator_id(r, *pos, o.id_field.as_deref());
+                let mut vals = vec![(pos + 1).to_string(), d.string(&id)];
+                for (n, t) in names.iter().zip(&types) {
+                    vals.push(cell(d, r.get(n), *t));
+                }
+                format!("({})", vals.join(", "))
+            })
+            .collect();
+        let _ = writeln!(out, "INSERT INTO {table} VALUES\n{};", rows.join(",\n"));
+    }
+    if d == Dialect::Sqlite {
+        out.push_str("COMMIT;\n");
+    }
+    Ok(out)
+}
+
+fn column_type(records: &[(usize, Json)], name: &str) -> ColumnType {
+    let mut kinds = BTreeSet::new();
+    for (_, r) in records {
+        match r.get(name) {
+            None | Some(Json::Null) => {}
+            Some(Json::Number(_)) => {
+                kinds.insert(0);
+            }
+            Some(Json::String(_)) => {
+                kinds.insert(1);
+            }
+            Some(Json::Bool(_)) => {
+                kinds.insert(2);
+            }
+            Some(_) => {
+                kinds.insert(3);
+            }
+        }
+    }
+    match kinds.into_iter().collect::<Vec<_>>().as_slice() {
+        [0] => ColumnType::Number,
+        [] | [1] => ColumnType::Text,
+        [2] => ColumnType::Bool,
+        _ => ColumnType::Json,
+    }
+}
+
+fn sql_type(d: Dialect, t: ColumnType) -> &'static str {
+    match (d, t) {
+        (Dialect::Sqlite, _) => "BLOB",
+        (_, ColumnType::Number) => d.double(),
+        (_, ColumnType::Text) => d.text_type(),
+        (_, ColumnType::Bool) => "BOOLEAN",
+        (_, ColumnType::Json) => d.json_type(),
+    }
+}
+
+/// One cell as an SQL literal.
+fn cell(d: Dialect, v: Option<&Json>, t: ColumnType) -> String {
+    let v = match v {
+        None | Some(Json::Null) => return "NULL".into(),
+        Some(v) => v,
+    };
+    let number = |n: &serde_json::Number| -> String {
+        match n.as_f64() {
+            // beyond a double: missing, as the interpreter reads it
+            Some(f) if f.is_finite() => match d {
+                Dialect::Duckdb => format!("{f:e}"),
+                Dialect::Sqlite => format!("{f:?}"),
+                _ => format!("{f:?}"),
+            },
+            _ => "NULL".into(),
+        }
+    };
+    match (d, t, v) {
+        (Dialect::Sqlite, _, Json::Number(n)) => number(n),
+        (Dialect::Sqlite, _, Json::String(s)) => d.string(s),
+        (Dialect::Sqlite, _, other) => format!("CAST({} AS BLOB)", d.string(&other.to_string())),
+        (_, ColumnType::Json, other) => {
+            // a number too large for a double is missing to the interpreter
+            if let Json::Number(n) = other {
+                if !n.as_f64().is_some_and(f64::is_finite) {
+                    return "NULL".into();
+                }
+            }
+            d.string(&other.to_string())
+        }
+        (_, _, Json::Number(n)) => number(n),
+        (_, _, Json::String(s)) => d.string(s),
+        (_, _, Json::Bool(b)) => if *b { "TRUE" } else { "FALSE" }.into(),
+        (_, _, other) => d.string(&other.to_string()),
+    }
+}
+
+/// The creator's id as the interpreter gives it: `id_field`, else the
+/// first of the id fields present (case, spaces and underscores ignored),
+/// else `#N`.
+fn creator_id(record: &Json, position: usize, id_field: Option<&str>) -> String {
+    let text = |j: &Json| match j {
+        Json::String(s) if !s.is_empty() => Some(s.clone()),
+        Json::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+        Json::Number(n) => Some(n.as_f64().map_or_else(|| n.to_string(), fmt_number)),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let at = |path: &str, loose: bool| -> Option<&Json> {
+        get(record, path, loose).or_else(|| match path.contains('.') {
+            true => path.split('.').try_fold(record, |j, k| get(j, k, loose)),
+            false => None,
+        })
+    };
+    let found = match id_field {
+        Some(f) => at(f, false).and_then(text),
+        None => ID_FIELDS.iter().find_map(|f| at(f, true).and_then(text)),
+    };
+    found.unwrap_or_else(|| format!("#{}", position + 1))
+}
+
+/// The member `k` of an object, its name matched exactly or, when
+/// `loose`, with case, spaces and underscores ignored.
+fn get<'j>(j: &'j Json, k: &str, loose: bool) -> Option<&'j Json> {
+    let m = j.as_object()?;
+    m.get(k)
+        .or_else(|| loose.then(|| m.iter().find(|(key, _)| id_key_is(key, k)).map(|(_, v)| v))?)
+}
