@@ -24,7 +24,7 @@ pub(super) fn fields_close_to_declared(
     for decl in &file.decls {
         if let DeclKind::Select(s) = &decl.kind {
             for e in s.expressions() {
-                walk(e, declared, &mut Vec::new(), &mut out);
+                walk(e, declared, &mut Vec::new(), &mut (&mut out, &mut closest));
             }
             continue;
         }

@@ -138,6 +138,12 @@ pub(crate) fn outline(t: &Text, a: &Analysis) -> Vec<DocumentSymbol> {
                     r.key.span,
                 ),
                 DeclKind::Limit(n) => (n.raw.clone(), SymbolKind::NUMBER, "limit", n.span),
+                DeclKind::Select(s) => (
+                    s.count.raw.clone(),
+                    SymbolKind::NUMBER,
+                    "select",
+                    s.count.span,
+                ),
                 DeclKind::Example(e) => (
                     e.name.value.clone(),
                     SymbolKind::EVENT,

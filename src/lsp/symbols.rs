@@ -172,6 +172,13 @@ impl Symbols {
                 }
             }
             DeclKind::Limit(n) => self.push(n.span, Target::Number(n.value, n.raw.clone()), false),
+            DeclKind::Select(s) => {
+                let n = &s.count;
+                self.push(n.span, Target::Number(n.value, n.raw.clone()), false);
+                for e in s.expressions() {
+                    self.expr(e, &mut Vec::new());
+                }
+            }
             DeclKind::Example(ex) => self.example(ex),
             DeclKind::Ruleset(_) => {}
         }

@@ -195,7 +195,22 @@ pub fn query(
         };
         return Err(vec![r.diagnostic(d)]);
     }
-    let (rules, scope, steps, reqs, keys) = translate(file, d);
+    let (rules, mut scope, steps, reqs, keys) = translate(file, d);
+    // the statuses, scores and ranks do not depend on `select`; the team
+    // it chooses does, and is an integer program solved after the run
+    let team = file.decls.iter().find_map(|x| match &x.kind {
+        DeclKind::Select(s) => Some(s.count.span),
+        _ => None,
+    });
+    if let (Some(span), Rows::Shortlist) = (team, o.rows) {
+        scope.refuse(
+            span,
+            "`select` (a team chosen under constraints)",
+            "the team is an integer program solved after the run, which SQL does not express; \
+             `--rows all` or `--rows accepted` give every verdict and rank, and \
+             `influence-eval RULES DATA` chooses the team",
+        );
+    }
     if !scope.refusals.is_empty() {
         return Err(scope.refusals.iter().map(|r| r.diagnostic(d)).collect());
     }
