@@ -38,7 +38,7 @@ pub(crate) enum Format {
     Csv,
     /// One self-contained HTML page for people (charts, sortable shortlist, near misses, the rules): needs --output FILE, or standard output that is not a terminal.
     Html,
-    /// An Excel workbook (needs --output FILE.xlsx): the rows (see --rows), the funnel, the near misses (--near-misses N) and the run.
+    /// An Excel workbook (needs --output FILE.xlsx): the rows (see --rows), the funnel, the near misses (--near-misses N), with `select` the team (the shortlist is the team; a Team sheet: constraints, costs, notes), and the run.
     Xlsx,
 }
 
@@ -90,7 +90,7 @@ pub(crate) struct RunArgs {
     /// Include every creator's verdict, in input order (table and json; for csv, ndjson, xlsx and html it means --rows all).
     #[arg(long)]
     pub(crate) all: bool,
-    /// The rows of csv, ndjson, xlsx and html: shortlist (ranked, `limit` / --top applied), accepted (rank order, then review), all (every record, input order) [default: shortlist for csv, xlsx and html, all for ndjson].
+    /// The rows of csv, ndjson, xlsx and html: shortlist (ranked, `limit` / --top applied; with `select`, the team in rank order), accepted (rank order, then review), all (every record, input order) [default: shortlist for csv, xlsx and html, all for ndjson].
     #[arg(long, value_enum, value_name = "ROWS")]
     pub(crate) rows: Option<Rows>,
     /// The creator's own fields to add to csv, ndjson, xlsx and html rows, after id, status, rank, score, tier: names separated by commas, dotted paths for nested ones (`followers,country,profile.email`), brackets for names with a comma, dot or bracket (`["Follower Count"]`). A name no record has exits 2.
@@ -235,21 +235,23 @@ fn configured(rules: Ruleset, a: &RunArgs) -> Ruleset {
     }
 }
 
-/// A `select` team is shown in the table and json, not in the row
-/// formats (csv, ndjson, xlsx, html), whose shortlist is cut by rank:
-/// exit 2 rather than list a shortlist that is not the team.
+/// A `select` team is shown in the table, json and xlsx, not in the row
+/// formats (csv, ndjson, html), whose shortlist is cut by rank: exit 2
+/// rather than list a shortlist that is not the team.
 fn refuse_a_team_in_rows(
     rules: &Ruleset,
     format: Format,
     a: &RunArgs,
     rep: &Reporter,
 ) -> Option<ExitCode> {
-    if rules.program().select.is_none() || matches!(format, Format::Table | Format::Json) {
+    if rules.program().select.is_none()
+        || matches!(format, Format::Table | Format::Json | Format::Xlsx)
+    {
         return None;
     }
     rep.error(
         "influence::usage",
-        "the team a `select` chooses is reported in the table and json formats only",
+        "the team a `select` chooses is reported in the table, json and xlsx formats only",
         Some(&a.rules.display().to_string()),
         Some("run again with --format table or --format json"),
     );
