@@ -270,7 +270,7 @@ fn row_formats_and_diff_refuse_a_team() {
         let out = run(&["run", p(&rules), p(&data), "--format", format]);
         assert_eq!(out.status.code(), Some(2), "{format}");
         assert!(
-            stderr(&out).contains("table, json and xlsx formats only"),
+            stderr(&out).contains("table, json, xlsx and html formats only"),
             "{}",
             stderr(&out)
         );

@@ -36,7 +36,7 @@ pub(crate) enum Format {
     Ndjson,
     /// One row per creator (the shortlist by default, see --rows): id, status, rank, score, tier, the --columns, a column per signal, failed requirements joined by `;`, their reasons. Scores rounded to 4 places, formulas defused.
     Csv,
-    /// One self-contained HTML page for people (charts, sortable shortlist, near misses, the rules): needs --output FILE, or standard output that is not a terminal.
+    /// One self-contained HTML page for people (charts, sortable shortlist, with `select` the team and its constraints, near misses, the rules): needs --output FILE, or standard output that is not a terminal.
     Html,
     /// An Excel workbook (needs --output FILE.xlsx): the rows (see --rows), the funnel, the near misses (--near-misses N), with `select` the team (the shortlist is the team; a Team sheet: constraints, costs, notes), and the run.
     Xlsx,
@@ -235,9 +235,9 @@ fn configured(rules: Ruleset, a: &RunArgs) -> Ruleset {
     }
 }
 
-/// A `select` team is shown in the table, json and xlsx, not in the row
-/// formats (csv, ndjson, html), whose shortlist is cut by rank: exit 2
-/// rather than list a shortlist that is not the team.
+/// A `select` team is shown in the table, json, xlsx and html, not in
+/// csv or ndjson, whose shortlist is cut by rank: exit 2 rather than list
+/// a shortlist that is not the team.
 fn refuse_a_team_in_rows(
     rules: &Ruleset,
     format: Format,
@@ -245,15 +245,18 @@ fn refuse_a_team_in_rows(
     rep: &Reporter,
 ) -> Option<ExitCode> {
     if rules.program().select.is_none()
-        || matches!(format, Format::Table | Format::Json | Format::Xlsx)
+        || matches!(
+            format,
+            Format::Table | Format::Json | Format::Xlsx | Format::Html
+        )
     {
         return None;
     }
     rep.error(
         "influence::usage",
-        "the team a `select` chooses is reported in the table, json and xlsx formats only",
+        "the team a `select` chooses is reported in the table, json, xlsx and html formats only",
         Some(&a.rules.display().to_string()),
-        Some("run again with --format table or --format json"),
+        Some("run again with --format table, json, xlsx or html"),
     );
     Some(ExitCode::from(EXIT_DATA))
 }
