@@ -1,6 +1,6 @@
 //! `select`: the team in the json and table reports, constraint values and
 //! costs, ineligible creators, `explain` of a creator left out, `--top`,
-//! the formats that refuse it, `check` of impossible constraints, and `fmt`.
+//! xlsx, csv and ndjson rows, `diff`'s refusal, `check` of impossible constraints, and `fmt`.
 
 mod common;
 
@@ -264,16 +264,73 @@ fn xlsx_lists_the_team_as_the_shortlist_with_a_team_sheet() {
 }
 
 #[test]
-fn row_formats_and_diff_refuse_a_team() {
-    let (rules, data) = fixture("select_refuse", RULES);
-    for format in ["csv", "ndjson"] {
-        let out = run(&["run", p(&rules), p(&data), "--format", format]);
-        assert_eq!(out.status.code(), Some(2), "{format}");
-        assert!(
-            stderr(&out).contains("table, json, xlsx and html formats only"),
-            "{}",
-            stderr(&out)
-        );
+fn csv_and_ndjson_list_the_team_as_the_shortlist_and_diff_refuses() {
+    let (rules, data) = fixture("select_lines", RULES);
+    let csv = run(&[
+        "run",
+        p(&rules),
+        p(&data),
+        "--format",
+        "csv",
+        "--columns",
+        "country",
+    ]);
+    assert_eq!(csv.status.code(), Some(0), "{}", stderr(&csv));
+    let lines: Vec<Vec<String>> = stdout(&csv)
+        .lines()
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    assert_eq!(
+        lines[0][..6],
+        ["id", "status", "rank", "score", "tier", "country"]
+    );
+    let team: Vec<(&str, &str, &str)> = lines[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[5].as_str()))
+        .collect();
+    assert_eq!(team, [("a", "2", "US"), ("c", "4", "GB"), ("d", "5", "FR")]);
+    let nd = run(&[
+        "run",
+        p(&rules),
+        p(&data),
+        "--format",
+        "ndjson",
+        "--rows",
+        "shortlist",
+    ]);
+    assert_eq!(nd.status.code(), Some(0), "{}", stderr(&nd));
+    let ids: Vec<(String, u64)> = stdout(&nd)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["rank"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ids, [("a".into(), 2), ("c".into(), 4), ("d".into(), 5)]);
+    // --top sets the team's size here too: four countries, within 500
+    let top = run(&["run", p(&rules), p(&data), "--format", "csv", "--top", "6"]);
+    let ids: Vec<String> = stdout(&top)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["b", "c", "d", "e"]);
+    // accepted and all list their rows as without `select`
+    for (rows, n) in [("accepted", 6), ("all", 6)] {
+        let o = run(&[
+            "run",
+            p(&rules),
+            p(&data),
+            "--format",
+            "ndjson",
+            "--rows",
+            rows,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o).lines().count(), n, "{rows}");
     }
     let out = run(&["diff", p(&rules), p(&rules), p(&data)]);
     assert_eq!(out.status.code(), Some(2));

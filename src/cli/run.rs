@@ -184,18 +184,17 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
         );
         return ExitCode::from(EXIT_DATA);
     }
-    if let Some(code) = refuse_a_team_in_rows(&rules, format, &a, rep) {
-        return code;
-    }
     let choice = match export::choose(&a, format, rep) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    // a shortlist of a known length is held (N rows); any other rows are
-    // spooled to disk as they come, and only their ranks held
+    // a shortlist of a known length is held (N rows), and so is a `select`
+    // team's (every accepted row, until the team is chosen); any other
+    // rows are spooled to disk as they come, and only their ranks held
     let length = a.top.or(rules.program().limit);
+    let held = length.is_some() || rules.program().select.is_some();
     let errors = match (lines, format) {
-        (Some(f), _) if choice.rows == RowSet::Shortlist && length.is_some() => {
+        (Some(f), _) if choice.rows == RowSet::Shortlist && held => {
             export::lines(&rules, &a, f, &choice, rep)
         }
         (Some(f), _) => stream(&rules, &a, f, &choice, rep),
@@ -233,32 +232,6 @@ fn configured(rules: Ruleset, a: &RunArgs) -> Ruleset {
         Some(d) => rules.with_today(d),
         None => rules,
     }
-}
-
-/// A `select` team is shown in the table, json, xlsx and html, not in
-/// csv or ndjson, whose shortlist is cut by rank: exit 2 rather than list
-/// a shortlist that is not the team.
-fn refuse_a_team_in_rows(
-    rules: &Ruleset,
-    format: Format,
-    a: &RunArgs,
-    rep: &Reporter,
-) -> Option<ExitCode> {
-    if rules.program().select.is_none()
-        || matches!(
-            format,
-            Format::Table | Format::Json | Format::Xlsx | Format::Html
-        )
-    {
-        return None;
-    }
-    rep.error(
-        "influence::usage",
-        "the team a `select` chooses is reported in the table, json, xlsx and html formats only",
-        Some(&a.rules.display().to_string()),
-        Some("run again with --format table, json, xlsx or html"),
-    );
-    Some(ExitCode::from(EXIT_DATA))
 }
 
 /// Refuses, before anything is opened for writing, a report that would
