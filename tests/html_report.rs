@@ -491,3 +491,84 @@ fn long_names_and_ids_do_not_widen_the_page() {
         "the page is {page_width}px wide in a {window}px window"
     );
 }
+
+#[test]
+fn a_select_team_is_the_shortlist_with_a_team_section() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = scratch("html-team");
+    let html = dir.join("team.html");
+    let args = ["rules/team.rules", "creators.json"];
+    let o = run(&[&args[..], &["--format", "html", "--output", p(&html)]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let expected = json_of(&run(&[&args[..], &["--format", "json"]].concat()));
+    let page = load(
+        &browser,
+        &dir.join("profile"),
+        &format!("file://{}", p(&html)),
+    );
+    no_script_errors(&page, "team");
+    let dom = &page.dom;
+    // the rows are the team, in rank order, as json's shortlist
+    let team: Vec<String> = expected["shortlist"]
+        .as_array()
+        .expect("shortlist")
+        .iter()
+        .map(|e| e["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(team.len(), 12);
+    assert_eq!(ids(dom, "rows"), team);
+    let t = &expected["team"];
+    assert_eq!(number(dom, "<dd id=\"team-asked\">"), u(&t["size"]));
+    assert_eq!(number(dom, "<dd id=\"team-chosen\">"), u(&t["chosen"]));
+    assert_eq!(number(dom, "<dd id=\"team-eligible\">"), u(&t["eligible"]));
+    assert_eq!(
+        number(dom, "<dd id=\"team-ineligible\">"),
+        u(&t["ineligible"])
+    );
+    assert_eq!(
+        part(dom, "<dd id=\"team-total\">", "</"),
+        "<dd id=\"team-total\">9.302"
+    );
+    assert_eq!(
+        part(dom, "<dd id=\"team-status\">", "</"),
+        "<dd id=\"team-status\">optimal"
+    );
+    let constraints = part(dom, "id=\"team-constraints\"", "</table>");
+    for c in t["constraints"].as_array().expect("constraints") {
+        let text = c["constraint"].as_str().expect("text");
+        let shown = text
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        let row = part(constraints, &format!("<code>{shown}</code>"), "</tr>");
+        let binding = if c["binding"] == true {
+            "<td>binding</td>"
+        } else {
+            "<td>not binding</td>"
+        };
+        assert!(row.contains(binding), "{text}: {row}");
+        if let Some(groups) = c["groups"].as_array() {
+            let first = &groups[0];
+            let shown = format!(
+                "{} {}",
+                first["value"].as_str().expect("value"),
+                first["count"]
+            );
+            assert!(row.contains(&shown), "{text}: {row} lacks {shown}");
+        }
+    }
+    // the budget's use as json gives it
+    let used = t["constraints"][0]["used"].as_f64().expect("used");
+    assert!(
+        constraints.contains(&format!("<td>{used} of 900</td>")),
+        "{constraints}"
+    );
+    let ineligible = part(dom, "id=\"team-left-out\"", "</ul>");
+    assert!(
+        ineligible.contains("hannah_cruz: `country` is missing"),
+        "{ineligible}"
+    );
+    assert!(part(dom, "id=\"team-notes\"", "</ul>").contains("cannot join the team"));
+}

@@ -1,9 +1,10 @@
 //! `select`: the team in the json and table reports, constraint values and
 //! costs, ineligible creators, `explain` of a creator left out, `--top`,
-//! the formats that refuse it, `check` of impossible constraints, and `fmt`.
+//! xlsx, csv and ndjson rows, `diff`'s refusal, `check` of impossible constraints, and `fmt`.
 
 mod common;
 
+use calamine::{open_workbook, Data, Reader, Xlsx};
 use common::{json_of, p, run, scratch, stderr, stdout, write};
 use serde_json::{json, Value};
 
@@ -180,17 +181,156 @@ fn explain_says_what_kept_an_accepted_creator_out() {
     assert_eq!(json_of(&out)["shortlisted"], true);
 }
 
+fn cells(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, name: &str) -> Vec<Vec<Data>> {
+    let range = book.worksheet_range(name).expect("the sheet");
+    range.rows().map(<[Data]>::to_vec).collect()
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The value beside `name` in column A of a sheet of names and values.
+fn beside<'a>(sheet: &'a [Vec<Data>], name: &str) -> &'a Data {
+    let row = sheet.iter().find(|r| cell_text(&r[0]) == name);
+    &row.unwrap_or_else(|| panic!("no {name} in {sheet:?}"))[1]
+}
+
 #[test]
-fn row_formats_and_diff_refuse_a_team() {
-    let (rules, data) = fixture("select_refuse", RULES);
-    for format in ["csv", "ndjson"] {
-        let out = run(&["run", p(&rules), p(&data), "--format", format]);
-        assert_eq!(out.status.code(), Some(2), "{format}");
-        assert!(
-            stderr(&out).contains("table and json formats only"),
-            "{}",
-            stderr(&out)
-        );
+fn xlsx_lists_the_team_as_the_shortlist_with_a_team_sheet() {
+    let (rules, data) = fixture("select_xlsx", RULES);
+    let out = rules.with_file_name("team.xlsx");
+    let o = run(&[
+        "run",
+        p(&rules),
+        p(&data),
+        "--format",
+        "xlsx",
+        "--output",
+        p(&out),
+        "--columns",
+        "country",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut book: Xlsx<_> = open_workbook(&out).expect("a workbook");
+    assert_eq!(book.sheet_names(), ["Shortlist", "Funnel", "Team", "Run"]);
+    let rows = cells(&mut book, "Shortlist");
+    let team: Vec<(String, String, Data)> = rows[1..]
+        .iter()
+        .map(|r| (cell_text(&r[0]), cell_text(&r[5]), r[2].clone()))
+        .collect();
+    // the team in rank order, each with its rank among every accepted one
+    assert_eq!(
+        team,
+        [
+            ("a".into(), "US".into(), Data::Float(2.0)),
+            ("c".into(), "GB".into(), Data::Float(4.0)),
+            ("d".into(), "FR".into(), Data::Float(5.0)),
+        ]
+    );
+    let sheet = cells(&mut book, "Team");
+    assert_eq!(beside(&sheet, "asked"), &Data::Float(3.0));
+    assert_eq!(beside(&sheet, "chosen"), &Data::Float(3.0));
+    assert_eq!(beside(&sheet, "eligible"), &Data::Float(5.0));
+    assert_eq!(beside(&sheet, "ineligible"), &Data::Float(1.0));
+    assert_eq!(beside(&sheet, "total score"), &Data::Float(2.2));
+    assert_eq!(cell_text(beside(&sheet, "status")), "optimal");
+    let at = |name: &str| {
+        sheet
+            .iter()
+            .find(|r| cell_text(&r[0]) == name)
+            .unwrap_or_else(|| panic!("no {name} in {sheet:?}"))
+    };
+    assert_eq!(cell_text(&at("constraint")[6]), "cost");
+    let budget = at("budget sum(fee) <= 500");
+    assert_eq!(budget[1], Data::Float(500.0));
+    assert_eq!(budget[2], Data::Float(500.0));
+    assert_eq!(budget[4], Data::Bool(false));
+    let per = at("per country at most 1");
+    assert_eq!(cell_text(&per[3]), "FR 1, GB 1, US 1");
+    assert_eq!(per[4], Data::Bool(true));
+    assert_eq!(per[5], Data::Float(2.4));
+    assert_eq!(per[6], Data::Float(0.2));
+    assert!(sheet
+        .iter()
+        .any(|r| cell_text(&r[1]) == "f: `country` is missing"));
+    assert!(sheet
+        .iter()
+        .any(|r| cell_text(&r[1]).contains("1 accepted creator cannot join the team")));
+}
+
+#[test]
+fn csv_and_ndjson_list_the_team_as_the_shortlist_and_diff_refuses() {
+    let (rules, data) = fixture("select_lines", RULES);
+    let csv = run(&[
+        "run",
+        p(&rules),
+        p(&data),
+        "--format",
+        "csv",
+        "--columns",
+        "country",
+    ]);
+    assert_eq!(csv.status.code(), Some(0), "{}", stderr(&csv));
+    let lines: Vec<Vec<String>> = stdout(&csv)
+        .lines()
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    assert_eq!(
+        lines[0][..6],
+        ["id", "status", "rank", "score", "tier", "country"]
+    );
+    let team: Vec<(&str, &str, &str)> = lines[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[5].as_str()))
+        .collect();
+    assert_eq!(team, [("a", "2", "US"), ("c", "4", "GB"), ("d", "5", "FR")]);
+    let nd = run(&[
+        "run",
+        p(&rules),
+        p(&data),
+        "--format",
+        "ndjson",
+        "--rows",
+        "shortlist",
+    ]);
+    assert_eq!(nd.status.code(), Some(0), "{}", stderr(&nd));
+    let ids: Vec<(String, u64)> = stdout(&nd)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["rank"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ids, [("a".into(), 2), ("c".into(), 4), ("d".into(), 5)]);
+    // --top sets the team's size here too: four countries, within 500
+    let top = run(&["run", p(&rules), p(&data), "--format", "csv", "--top", "6"]);
+    let ids: Vec<String> = stdout(&top)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["b", "c", "d", "e"]);
+    // accepted and all list their rows as without `select`
+    for (rows, n) in [("accepted", 6), ("all", 6)] {
+        let o = run(&[
+            "run",
+            p(&rules),
+            p(&data),
+            "--format",
+            "ndjson",
+            "--rows",
+            rows,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o).lines().count(), n, "{rows}");
     }
     let out = run(&["diff", p(&rules), p(&rules), p(&data)]);
     assert_eq!(out.status.code(), Some(2));

@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::report::rows::{Column, Picker, Row, RowSet};
+use crate::report::rows::{self, Column, Picker, Row, RowSet};
 use crate::report::stream::{write_rows, LineFormat};
 use crate::report::xlsx::{self, RunInfo};
 use crate::run::summary::Summary;
@@ -148,7 +148,13 @@ pub fn screen(
         true
     })?;
     let report = sink.finish(&finished);
-    Ok((report, picker.finish()))
+    let rows = picker.finish();
+    // with `select`, the shortlist is the team the report chose
+    let rows = match (&report.team, choice.rows) {
+        (Some(_), RowSet::Shortlist) => rows::team_rows(rows, &report.shortlist),
+        _ => rows,
+    };
+    Ok((report, rows))
 }
 
 /// csv or ndjson with `--rows shortlist` or `accepted`: the rows are

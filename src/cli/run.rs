@@ -36,9 +36,9 @@ pub(crate) enum Format {
     Ndjson,
     /// One row per creator (the shortlist by default, see --rows): id, status, rank, score, tier, the --columns, a column per signal, failed requirements joined by `;`, their reasons. Scores rounded to 4 places, formulas defused.
     Csv,
-    /// One self-contained HTML page for people (charts, sortable shortlist, near misses, the rules): needs --output FILE, or standard output that is not a terminal.
+    /// One self-contained HTML page for people (charts, sortable shortlist, with `select` the team and its constraints, near misses, the rules): needs --output FILE, or standard output that is not a terminal.
     Html,
-    /// An Excel workbook (needs --output FILE.xlsx): the rows (see --rows), the funnel, the near misses (--near-misses N) and the run.
+    /// An Excel workbook (needs --output FILE.xlsx): the rows (see --rows), the funnel, the near misses (--near-misses N), with `select` the team (the shortlist is the team; a Team sheet: constraints, costs, notes), and the run.
     Xlsx,
 }
 
@@ -90,7 +90,7 @@ pub(crate) struct RunArgs {
     /// Include every creator's verdict, in input order (table and json; for csv, ndjson, xlsx and html it means --rows all).
     #[arg(long)]
     pub(crate) all: bool,
-    /// The rows of csv, ndjson, xlsx and html: shortlist (ranked, `limit` / --top applied), accepted (rank order, then review), all (every record, input order) [default: shortlist for csv, xlsx and html, all for ndjson].
+    /// The rows of csv, ndjson, xlsx and html: shortlist (ranked, `limit` / --top applied; with `select`, the team in rank order), accepted (rank order, then review), all (every record, input order) [default: shortlist for csv, xlsx and html, all for ndjson].
     #[arg(long, value_enum, value_name = "ROWS")]
     pub(crate) rows: Option<Rows>,
     /// The creator's own fields to add to csv, ndjson, xlsx and html rows, after id, status, rank, score, tier: names separated by commas, dotted paths for nested ones (`followers,country,profile.email`), brackets for names with a comma, dot or bracket (`["Follower Count"]`). A name no record has exits 2.
@@ -184,18 +184,17 @@ pub fn run(a: RunArgs, rep: &Reporter) -> ExitCode {
         );
         return ExitCode::from(EXIT_DATA);
     }
-    if let Some(code) = refuse_a_team_in_rows(&rules, format, &a, rep) {
-        return code;
-    }
     let choice = match export::choose(&a, format, rep) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    // a shortlist of a known length is held (N rows); any other rows are
-    // spooled to disk as they come, and only their ranks held
+    // a shortlist of a known length is held (N rows), and so is a `select`
+    // team's (every accepted row, until the team is chosen); any other
+    // rows are spooled to disk as they come, and only their ranks held
     let length = a.top.or(rules.program().limit);
+    let held = length.is_some() || rules.program().select.is_some();
     let errors = match (lines, format) {
-        (Some(f), _) if choice.rows == RowSet::Shortlist && length.is_some() => {
+        (Some(f), _) if choice.rows == RowSet::Shortlist && held => {
             export::lines(&rules, &a, f, &choice, rep)
         }
         (Some(f), _) => stream(&rules, &a, f, &choice, rep),
@@ -233,27 +232,6 @@ fn configured(rules: Ruleset, a: &RunArgs) -> Ruleset {
         Some(d) => rules.with_today(d),
         None => rules,
     }
-}
-
-/// A `select` team is shown in the table and json, not in the row
-/// formats (csv, ndjson, xlsx, html), whose shortlist is cut by rank:
-/// exit 2 rather than list a shortlist that is not the team.
-fn refuse_a_team_in_rows(
-    rules: &Ruleset,
-    format: Format,
-    a: &RunArgs,
-    rep: &Reporter,
-) -> Option<ExitCode> {
-    if rules.program().select.is_none() || matches!(format, Format::Table | Format::Json) {
-        return None;
-    }
-    rep.error(
-        "influence::usage",
-        "the team a `select` chooses is reported in the table and json formats only",
-        Some(&a.rules.display().to_string()),
-        Some("run again with --format table or --format json"),
-    );
-    Some(ExitCode::from(EXIT_DATA))
 }
 
 /// Refuses, before anything is opened for writing, a report that would

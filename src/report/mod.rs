@@ -10,6 +10,7 @@ pub mod stream;
 pub mod table;
 pub mod team;
 pub mod xlsx;
+pub mod xlsx_team;
 
 use serde::Serialize;
 

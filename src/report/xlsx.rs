@@ -2,8 +2,9 @@
 //! (`Shortlist`, `Accepted` or `Creators` for `--rows shortlist`,
 //! `accepted`, `all`: header frozen, an autofilter, widths fitted, scores
 //! and signals as numbers rounded to 4 places with a `0.0000` format,
-//! tiers coloured), `Funnel`, `Near misses` (with `--near-misses N`) and
-//! `Run` (what was run on what, when, the counts and the warnings).
+//! tiers coloured), `Funnel`, `Near misses` (with `--near-misses N`),
+//! `Team` (with `select`, see [`super::xlsx_team`]; the shortlist is then
+//! the team, in rank order) and `Run` (what was run on what, when, the counts and the warnings).
 //!
 //! Every cell is typed: text is written as text, never as a formula, so
 //! a value starting with `=` cannot run (no `'` needed, unlike csv).
@@ -61,6 +62,9 @@ pub fn workbook(
     funnel(&mut book, report)?;
     if let Some(near) = &report.near_misses {
         near_misses(&mut book, near)?;
+    }
+    if let Some(team) = &report.team {
+        super::xlsx_team::sheet(&mut book, team, text)?;
     }
     run(&mut book, report, info)?;
     book.save_to_buffer()

@@ -1,8 +1,8 @@
 //! `--format html`: the run as one self-contained page for people: the
 //! counts, the funnel and the score distribution as SVG charts drawn here,
 //! the tiers, the rows as a table sortable by any column (a few lines of
-//! inline JavaScript; everything else works without it, and printed), the
-//! near misses, the warnings and the rules file's text. Nothing is fetched
+//! inline JavaScript; everything else works without it, and printed), with
+//! `select` the team (its constraints and their costs), the near misses, the warnings and the rules file's text. Nothing is fetched
 //! from the network: the CSS, the script and the charts are in the file.
 //!
 //! Every piece of data (ids, names, values, reasons, the rules text) goes
@@ -16,6 +16,7 @@
 mod page;
 mod svg;
 mod table;
+mod team;
 #[cfg(test)]
 mod tests;
 

@@ -46,6 +46,9 @@ pub fn render(p: &Page) -> String {
     funnel(&mut out, p);
     scores(&mut out, p);
     rows(&mut out, p);
+    if let Some(team) = &r.team {
+        super::team::section(&mut out, team);
+    }
     near_misses(&mut out, p);
     warnings(&mut out, p);
     let _ = writeln!(

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value as Json;
 
-use super::compare_keys;
+use super::{compare_keys, ShortlistEntry};
 use crate::ast::Order;
 use crate::compile::Program;
 use crate::data::Rec;
@@ -335,11 +335,17 @@ pub struct Picker {
 
 impl Picker {
     /// Rows of `set` for `program`'s ranking; `top` overrides its `limit`.
+    /// With `select`, a shortlist keeps every accepted row: the team may
+    /// hold any of them, and [`team_rows`] keeps its own once chosen.
     pub fn new(program: &Program, set: RowSet, top: Option<usize>) -> Self {
+        let limit = match program.select {
+            Some(_) => None,
+            None => top.or(program.limit),
+        };
         Picker {
             set,
             order: program.rank_orders(),
-            limit: top.or(program.limit),
+            limit,
             kept: Vec::new(),
             review: Vec::new(),
             cut: None,
@@ -426,6 +432,16 @@ impl Picker {
             }
         }
     }
+}
+
+/// With `select`, the shortlist rows (every accepted creator, ranked)
+/// cut to the team's, in rank order: `team` is the report's shortlist,
+/// whose ranks are among every accepted creator, as the rows' are.
+pub fn team_rows(rows: Vec<Row>, team: &[ShortlistEntry]) -> Vec<Row> {
+    let ranks: std::collections::HashSet<usize> = team.iter().map(|e| e.rank).collect();
+    rows.into_iter()
+        .filter(|r| r.status == Status::Accepted && r.rank.is_some_and(|k| ranks.contains(&k)))
+        .collect()
 }
 
 /// The header of a table of rows: id, status, rank, score, tier, the
