@@ -55,7 +55,7 @@ use test::TestArgs;
     about = "Screen creators against brand rules: a ranked shortlist, a reason for every rejection, and a funnel.",
     long_about = "Screen creators against brand rules: a ranked shortlist, a reason for every rejection, and a funnel.\n\n\
                   `influence-eval RULES DATA` is short for `influence-eval run RULES DATA`.",
-    after_help = "Exit status: 0 ran; 1 the rules are invalid or unreadable; 2 the data could not be read \
+    after_help = "Exit status: 0 ran; 1 the rules are invalid or unreadable (for `sql`, also: a construct the dialect cannot express, influence::sql-unsupported); 2 the data could not be read \
                   (or changed while it was read), a usage error, an unknown --id, a --columns name no record has, --output naming the rules or the data, the output \
                   cannot be written (a full disk; a closed pipe is not an error), or, with --strict, \
                   a creator is in error; 3 `test` found a failed example or `fmt --check` a file to reformat.\n\
