@@ -2,9 +2,7 @@
 //! field names the README ("Output") gives for `--all` and `--format json`.
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::Value as Json;
 
-use super::value::fmt_number;
 use super::Cause;
 use crate::compile::Program;
 use crate::data::{Damage, Rec};
@@ -257,13 +255,16 @@ impl Verdict {
     }
 }
 
+use crate::language::ids::find_id;
 pub use crate::language::ids::{id_key_is, ID_FIELDS};
 
-/// The value at `path` (dot-separated; a key holding a dot is tried whole
-/// first), each key matched exactly, or loosely when `loose`.
-fn at_path<'j>(record: Rec<'j>, path: &str, loose: bool) -> Option<&'j Json> {
-    // a key matched loosely is looked for only when the exact one is absent
-    let top = |k: &str| -> Option<&'j Json> {
+/// The creator's id ([`find_id`]), from a record held whole or in slots.
+pub fn creator_id(
+    record: Rec<'_>,
+    position: usize,
+    id_field: Option<&str>,
+) -> (String, Option<u8>) {
+    let top = |k: &str, loose: bool| {
         record.get(k).or_else(|| {
             loose.then(|| {
                 record
@@ -273,47 +274,5 @@ fn at_path<'j>(record: Rec<'j>, path: &str, loose: bool) -> Option<&'j Json> {
             })?
         })
     };
-    let get = |j: &'j Json, k: &str| -> Option<&'j Json> {
-        let m = j.as_object()?;
-        m.get(k).or_else(|| {
-            loose.then(|| m.iter().find(|(key, _)| id_key_is(key, k)).map(|(_, v)| v))?
-        })
-    };
-    if let Some(v) = top(path) {
-        return Some(v);
-    }
-    if !path.contains('.') {
-        return None;
-    }
-    let mut steps = path.split('.');
-    let first = top(steps.next()?)?;
-    steps.try_fold(first, get)
-}
-
-/// The creator's id: `id_field` (a dotted path), else the first of
-/// [`ID_FIELDS`] present, else `#N` (1-based position). With it, the index
-/// in [`ID_FIELDS`] of the field the id came from (`None` for `id_field`
-/// or `#N`).
-pub fn creator_id(
-    record: Rec<'_>,
-    position: usize,
-    id_field: Option<&str>,
-) -> (String, Option<u8>) {
-    let text = |j: &Json| match j {
-        Json::String(s) if !s.is_empty() => Some(s.clone()),
-        // an integer as written, never through a float (ids past 2^53 collapse)
-        Json::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
-        Json::Number(n) => Some(n.as_f64().map_or_else(|| n.to_string(), fmt_number)),
-        Json::Bool(b) => Some(b.to_string()),
-        _ => None,
-    };
-    let found = match id_field {
-        Some(f) => at_path(record, f, false).and_then(text).map(|t| (t, None)),
-        None => ID_FIELDS.iter().enumerate().find_map(|(i, f)| {
-            // the exact key first: the common case, and no scan of the keys
-            let v = record.get(f).or_else(|| at_path(record, f, true))?;
-            text(v).map(|t| (t, Some(i as u8)))
-        }),
-    };
-    found.unwrap_or_else(|| (format!("#{}", position + 1), None))
+    find_id(top, position, id_field)
 }

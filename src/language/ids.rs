@@ -1,6 +1,10 @@
 //! Which fields name a creator: tried in order for its id, and kept by
 //! the reader's field filter.
 
+use serde_json::Value as Json;
+
+use super::human::fmt_number;
+
 /// The fields tried, in order, for a creator's id; a key matches one
 /// with case, spaces and underscores ignored (`Handle`, `User Name`).
 pub const ID_FIELDS: [&str; 5] = ["handle", "id", "username", "name", "profile.username"];
@@ -55,6 +59,72 @@ fn id_key_may_be(key: &str, name: &str) -> bool {
         _ => return false,
     }
     id_key_is(key, name)
+}
+
+/// A creator's id as text, from the value of an id field: a non-empty
+/// text; an integer as written, never through a float (ids past 2^53
+/// would collapse); another number as the language prints it; a boolean.
+/// None for the rest (empty text, null, lists, objects).
+pub fn id_text(j: &Json) -> Option<String> {
+    match j {
+        Json::String(s) if !s.is_empty() => Some(s.clone()),
+        Json::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+        Json::Number(n) => Some(n.as_f64().map_or_else(|| n.to_string(), fmt_number)),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The creator's id, the one rule every reader of ids follows (the
+/// verdicts, `load`'s `_id` column): `id_field` (a dotted path), else the
+/// first of [`ID_FIELDS`] present with an [`id_text`], else `#N` (1-based
+/// position). With it, the index in [`ID_FIELDS`] of the field it came
+/// from (`None` for `id_field` or `#N`).
+///
+/// `top(key, loose)` is the record's member `key`, matched exactly, or,
+/// when `loose` and the exact key is absent, with case, spaces and
+/// underscores ignored ([`id_key_is`]).
+pub fn find_id<'j>(
+    top: impl Fn(&str, bool) -> Option<&'j Json>,
+    position: usize,
+    id_field: Option<&str>,
+) -> (String, Option<u8>) {
+    let found = match id_field {
+        Some(f) => at_path(&top, f, false).and_then(id_text).map(|t| (t, None)),
+        None => ID_FIELDS.iter().enumerate().find_map(|(i, f)| {
+            // the exact key first: the common case, and no scan of the keys
+            let v = top(f, false).or_else(|| at_path(&top, f, true))?;
+            id_text(v).map(|t| (t, Some(i as u8)))
+        }),
+    };
+    found.unwrap_or_else(|| (format!("#{}", position + 1), None))
+}
+
+/// The value at `path` (dot-separated; a key holding a dot is tried whole
+/// first), each key matched exactly, or loosely when `loose`.
+fn at_path<'j>(
+    top: &impl Fn(&str, bool) -> Option<&'j Json>,
+    path: &str,
+    loose: bool,
+) -> Option<&'j Json> {
+    if let Some(v) = top(path, loose) {
+        return Some(v);
+    }
+    if !path.contains('.') {
+        return None;
+    }
+    let mut steps = path.split('.');
+    let first = top(steps.next()?, loose)?;
+    steps.try_fold(first, |j, k| member(j, k, loose))
+}
+
+/// The member `k` of an object, its name matched exactly or, when
+/// `loose` and the exact name is absent, with case, spaces and
+/// underscores ignored.
+pub fn member<'j>(j: &'j Json, k: &str, loose: bool) -> Option<&'j Json> {
+    let m = j.as_object()?;
+    m.get(k)
+        .or_else(|| loose.then(|| m.iter().find(|(key, _)| id_key_is(key, k)).map(|(_, v)| v))?)
 }
 
 #[cfg(test)]

@@ -15,8 +15,7 @@ use std::fmt::Write as _;
 use serde_json::Value as Json;
 
 use super::dialect::Dialect;
-use crate::language::human::fmt_number;
-use crate::language::ids::{id_key_is, ID_FIELDS};
+use crate::language::ids::{find_id, member};
 
 /// How `load` names and fills the table.
 #[derive(Clone, Debug)]
@@ -176,34 +175,7 @@ fn cell(d: Dialect, v: Option<&Json>, t: ColumnType) -> String {
     }
 }
 
-/// The creator's id as the interpreter gives it: `id_field`, else the
-/// first of the id fields present (case, spaces and underscores ignored),
-/// else `#N`.
+/// The creator's id, as the verdicts give it ([`find_id`]).
 fn creator_id(record: &Json, position: usize, id_field: Option<&str>) -> String {
-    let text = |j: &Json| match j {
-        Json::String(s) if !s.is_empty() => Some(s.clone()),
-        Json::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
-        Json::Number(n) => Some(n.as_f64().map_or_else(|| n.to_string(), fmt_number)),
-        Json::Bool(b) => Some(b.to_string()),
-        _ => None,
-    };
-    let at = |path: &str, loose: bool| -> Option<&Json> {
-        get(record, path, loose).or_else(|| match path.contains('.') {
-            true => path.split('.').try_fold(record, |j, k| get(j, k, loose)),
-            false => None,
-        })
-    };
-    let found = match id_field {
-        Some(f) => at(f, false).and_then(text),
-        None => ID_FIELDS.iter().find_map(|f| at(f, true).and_then(text)),
-    };
-    found.unwrap_or_else(|| format!("#{}", position + 1))
-}
-
-/// The member `k` of an object, its name matched exactly or, when
-/// `loose`, with case, spaces and underscores ignored.
-fn get<'j>(j: &'j Json, k: &str, loose: bool) -> Option<&'j Json> {
-    let m = j.as_object()?;
-    m.get(k)
-        .or_else(|| loose.then(|| m.iter().find(|(key, _)| id_key_is(key, k)).map(|(_, v)| v))?)
+    find_id(|k, loose| member(record, k, loose), position, id_field).0
 }
