@@ -481,3 +481,17 @@ fn near_misses_are_ordered_by_the_gap_relative_to_the_bound_then_score() {
     assert_eq!(ids(near), ["closer_later", "close_high", "close_low"]);
     assert_eq!(near[1]["gap"], near[2]["gap"]);
 }
+
+#[test]
+fn output_dash_is_standard_output_and_writes_no_file() {
+    let (dir, rules, data) = fixture("output-dash");
+    let plain = run(&[p(&rules), p(&data), "--format", "ndjson"]);
+    let o = std::process::Command::new(BIN)
+        .args([p(&rules), p(&data), "--format", "ndjson", "--output", "-"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), plain.status.code(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&plain));
+    assert!(!dir.join("-").exists(), "no file named - was written");
+}

@@ -170,7 +170,13 @@ pub fn main() -> ExitCode {
         });
     }
     match parsed.command {
-        Command::Run(a) => run::run(a, &rep),
+        Command::Run(mut a) => {
+            // `--output -` is standard output, as `-` is standard input
+            if a.output.as_deref() == Some(Path::new("-")) {
+                a.output = None;
+            }
+            run::run(a, &rep)
+        }
         Command::Check(a) => check::check(a, &rep),
         Command::Explain(a) => explain::explain(a, &rep),
         Command::Test(a) => test::test(a, &rep),

@@ -81,7 +81,7 @@ pub(crate) struct RunArgs {
     /// Output format [default: table on a terminal, json otherwise; an --output named .xlsx, .html, .csv or .ndjson needs it given].
     #[arg(long, value_enum)]
     pub(crate) format: Option<Format>,
-    /// Write the report to FILE instead of standard output: to a temporary file beside it, renamed over FILE only when complete (a symbolic link is followed, FILE's permissions kept). FILE may not be the rules or the data.
+    /// Write the report to FILE instead of standard output: to a temporary file beside it, renamed over FILE only when complete (a symbolic link is followed, FILE's permissions kept). FILE may not be the rules or the data; - is standard output.
     #[arg(long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
     /// Shortlist length, overriding the ruleset's `limit`, or the team size of its `select` (1 to 1,000,000,000, as `limit`).
