@@ -21,7 +21,7 @@ limit 2
 "#;
 
 /// Input order on purpose not the rank order; line 4 is damaged.
-const DATA: &str = r#"{"handle": "ana", "followers": 5000, "engagement_rate": 0.04, "is_customer": false}
+const DATA: &str = r#"{"handle": "ana", "followers": 5000, "engagement_rate": 0.04, "is_customer": false, "engagement": "high", "tier": "A"}
 {"handle": "ben", "followers": 512, "engagement_rate": 0.09, "is_customer": true}
 {"handle": "cat", "followers": 9000, "engagement_rate": 0.08, "is_customer": true}
 {"handle": "dan", "followers": 
@@ -494,4 +494,24 @@ fn output_dash_is_standard_output_and_writes_no_file() {
     assert_eq!(o.status.code(), plain.status.code(), "{}", stderr(&o));
     assert_eq!(stdout(&o), stdout(&plain));
     assert!(!dir.join("-").exists(), "no file named - was written");
+}
+
+#[test]
+fn a_column_named_like_a_report_column_is_headed_apart() {
+    let (_d, rules, data) = fixture("column-clash");
+    let o = run(&[
+        p(&rules),
+        p(&data),
+        "--format",
+        "csv",
+        "--columns",
+        "handle,engagement,tier",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let header = out.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "id,status,rank,score,tier,handle,columns.engagement,columns.tier,engagement,customer,failed,reasons"
+    );
 }

@@ -445,15 +445,28 @@ pub fn team_rows(rows: Vec<Row>, team: &[ShortlistEntry]) -> Vec<Row> {
 }
 
 /// The header of a table of rows: id, status, rank, score, tier, the
-/// `--columns`, one column per signal, failed, reasons.
+/// `--columns`, one column per signal, failed, reasons. A `--columns` name
+/// that is also one of the report's own columns (`--columns id`, or a
+/// signal's name) is headed `columns.NAME`, as ndjson nests it, so that no
+/// two columns share a name.
 pub fn header(program: &Program, columns: &[Column]) -> Vec<String> {
-    let mut names: Vec<String> = ["id", "status", "rank", "score", "tier"]
-        .map(String::from)
-        .to_vec();
-    names.extend(columns.iter().map(|c| c.name.clone()));
-    names.extend(program.signals.iter().map(|s| s.name.clone()));
-    names.push("failed".to_string());
-    names.push("reasons".to_string());
+    const OWN: [&str; 7] = ["id", "status", "rank", "score", "tier", "failed", "reasons"];
+    let signals = program.signals.iter().map(|s| s.name.clone());
+    let taken: std::collections::HashSet<String> = OWN
+        .iter()
+        .map(|s| s.to_string())
+        .chain(signals.clone())
+        .collect();
+    let mut names: Vec<String> = OWN[..5].iter().map(|s| s.to_string()).collect();
+    names.extend(columns.iter().map(|c| {
+        let mut name = c.name.clone();
+        while taken.contains(&name) {
+            name.insert_str(0, "columns.");
+        }
+        name
+    }));
+    names.extend(signals);
+    names.extend(OWN[5..].iter().map(|s| s.to_string()));
     names
 }
 
