@@ -123,39 +123,56 @@ fn parse_here(src: &str) -> Parsed {
         return fatal(vec![d]);
     }
     // pest's record of every attempt (for the words of an error) costs
-    // more than the parse itself: a file is parsed without it, and again
-    // with it only when it has an error
-    pest::set_error_detail(false);
-    let parsed = RulesParser::parse(Rule::file, src).or_else(|_| {
-        pest::set_error_detail(true);
-        RulesParser::parse(Rule::file, src)
-    });
-    match parsed {
-        Ok(mut pairs) => {
-            let file = pairs.next().expect("the file rule always yields one pair");
-            let mut b = Builder {
-                src,
-                errors: Vec::new(),
-                base: 0,
+    // more than the parse itself: a file is parsed without it (pest's
+    // default), and again with it only when it has an error. The switch is
+    // process-wide: the detailed parses (the file's, then each
+    // declaration's) hold a lock and turn it off after, so no thread's
+    // error message depends on another's (another thread's first parse
+    // meanwhile is only slower)
+    match RulesParser::parse(Rule::file, src) {
+        Ok(pairs) => build(src, pairs),
+        Err(_) => {
+            static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let _held = DETAIL.lock().unwrap_or_else(|e| e.into_inner());
+            pest::set_error_detail(true);
+            let parsed = match RulesParser::parse(Rule::file, src) {
+                Ok(pairs) => build(src, pairs),
+                Err(e) => recover(src, syntax_error(src, &e, 0, src.len())),
             };
-            let decls = file
-                .into_inner()
-                .filter(|p| p.as_rule() != Rule::EOI)
-                .map(|p| b.decl(p, 0))
-                .collect();
-            let file = RulesFile { decls };
-            if let Some(d) = too_deep(&file) {
-                // later stages recurse over the tree: stop here
-                b.errors.push(d);
-                return fatal(b.errors);
-            }
-            Parsed {
-                file: Some(file),
-                errors: b.errors,
-                broken: Vec::new(),
-            }
+            pest::set_error_detail(false);
+            parsed
         }
-        Err(e) => recover(src, syntax_error(src, &e, 0, src.len())),
+    }
+}
+
+/// The tree of a file that parsed.
+fn build(src: &str, mut pairs: pest::iterators::Pairs<'_, Rule>) -> Parsed {
+    let fatal = |errors| Parsed {
+        file: None,
+        errors,
+        broken: Vec::new(),
+    };
+    let file = pairs.next().expect("the file rule always yields one pair");
+    let mut b = Builder {
+        src,
+        errors: Vec::new(),
+        base: 0,
+    };
+    let decls = file
+        .into_inner()
+        .filter(|p| p.as_rule() != Rule::EOI)
+        .map(|p| b.decl(p, 0))
+        .collect();
+    let file = RulesFile { decls };
+    if let Some(d) = too_deep(&file) {
+        // later stages recurse over the tree: stop here
+        b.errors.push(d);
+        return fatal(b.errors);
+    }
+    Parsed {
+        file: Some(file),
+        errors: b.errors,
+        broken: Vec::new(),
     }
 }
 
