@@ -371,6 +371,15 @@ impl Ruleset {
         self
     }
 
+    /// This ruleset with the run's population, which its cohort functions
+    /// read (collected by a first pass over the data).
+    pub(crate) fn with_population(&self, p: language::cohort::Population) -> Ruleset {
+        Ruleset {
+            program: self.program.with_population(p),
+            warnings: self.warnings.clone(),
+        }
+    }
+
     /// The compiled program.
     pub(crate) fn program(&self) -> &Program {
         &self.program

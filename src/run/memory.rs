@@ -54,7 +54,7 @@ fn each<R: IntoRecord, I: IntoIterator<Item = R>>(
     for (position, r) in records.into_iter().enumerate() {
         let (record, line) = r.into_record(position);
         // a record in memory is whole: no key was skipped
-        if let Some(e) = asked.take(census, record.view(), line, &[]) {
+        if let Some(e) = asked.take(census, record.view(), line, &[], &mut []) {
             each(e);
         }
         count += 1;
