@@ -66,6 +66,11 @@ impl Scope {
                     "only `sum`/`avg` of a list written out is translated",
                 ),
             },
+            ("percentile" | "cohort_median" | "cohort_size", _) => self.refuse(
+                span,
+                &format!("the cohort function `{f}`"),
+                "it compares a creator with the rest of the run, which needs window functions over the whole table; not translated yet",
+            ),
             _ => self.refuse(
                 span,
                 &format!("the function `{f}`"),
