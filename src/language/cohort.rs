@@ -147,11 +147,6 @@ impl Cohorts {
     pub fn get(&self, group: &GroupKey) -> Option<&Cohort> {
         self.groups.get(group)
     }
-
-    /// How many groups there are.
-    pub fn groups(&self) -> usize {
-        self.groups.len()
-    }
 }
 
 /// The run's population: one [`Cohorts`] per cohort input of the rules,
