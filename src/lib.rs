@@ -385,7 +385,21 @@ impl Ruleset {
         &self.program
     }
 
+    /// True when the rules call a cohort function (`percentile`,
+    /// `cohort_median`, `cohort_size`), whose values depend on the other
+    /// creators of a run: [`Ruleset::screen`] then reads its records
+    /// twice, and [`Ruleset::evaluate`] makes the record a cohort of its
+    /// own.
+    pub fn uses_cohorts(&self) -> bool {
+        self.program.uses_cohorts()
+    }
+
     /// Evaluates one record. Its id comes from the default id fields.
+    ///
+    /// A record evaluated alone has no other creators: for the cohort
+    /// functions it is a cohort of its own (`percentile` 0,
+    /// `cohort_median` its own value, `cohort_size` 1). Give every record
+    /// to [`Ruleset::screen`] to evaluate each among the others.
     pub fn evaluate(&self, record: &Json) -> Verdict {
         self.program.evaluate(record, 0, None)
     }
