@@ -239,8 +239,8 @@ pub use eval::{
     Signals, Status, Verdict, DEFAULT_MAX_STEPS,
 };
 pub use explain::trace::{
-    Evaluated, LetTrace, RankTrace, Read, RequirementOutcome, RequirementTrace, SignalTrace, Step,
-    TierOutcome, TierTrace, Trace,
+    CohortTrace, Evaluated, LetTrace, RankTrace, Read, RequirementOutcome, RequirementTrace,
+    SignalTrace, Step, TierOutcome, TierTrace, Trace,
 };
 pub use explain::Distance;
 /// The date crate of [`RunOptions::today`] and [`Ruleset::with_today`].

@@ -55,6 +55,36 @@ impl<'a> Frame<'a> {
         Ok(Some((group, x)))
     }
 
+    /// The creator's cohort for input `i`, for `explain`: its group's value,
+    /// the creator's `x`, and the cohort (`true` when the creator is
+    /// alone: the program has no population). `None` when the input
+    /// cannot be evaluated for this creator.
+    pub(crate) fn cohort_place(
+        &mut self,
+        i: usize,
+    ) -> Option<(Value<'a>, Option<f64>, Cohort, bool)> {
+        let prog: &'a Program = self.prog;
+        let input = &prog.cohorts[i];
+        let group = match &input.group {
+            Some(g) => self.eval(g).ok()?,
+            None => Value::Missing(Missing::Empty(Span::default())),
+        };
+        let x = match self.cohort_input(i).ok()? {
+            Some((_, x)) => x,
+            None => None,
+        };
+        let key = match &input.group {
+            Some(_) => GroupKey::of(&group),
+            None => GroupKey::everyone(),
+        };
+        let alone = prog.population.is_none();
+        let cohort = match &prog.population {
+            Some(p) => p.inputs[i].get(&key).cloned().unwrap_or_default(),
+            None => Cohort::alone(x),
+        };
+        Some((group, x, cohort, alone))
+    }
+
     /// A cohort function of this creator, for input `i`: missing when its
     /// `x` is.
     pub(super) fn cohort(

@@ -87,6 +87,11 @@ impl Cohort {
         }
     }
 
+    /// How many of the cohort's values are smaller than `x`.
+    pub fn below(&self, x: f64) -> usize {
+        self.values.partition_point(|v| *v < x)
+    }
+
     /// The middle value (the mean of the two middle ones for an even
     /// count); `None` for an empty cohort.
     pub fn median(&self) -> Option<f64> {

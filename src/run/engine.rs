@@ -96,6 +96,7 @@ pub(super) fn run(
                 census,
                 notes,
                 skipped,
+                populated: None,
             },
             populations,
         )),

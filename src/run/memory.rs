@@ -120,6 +120,7 @@ pub(crate) fn screen<R: IntoRecord, I: IntoIterator<Item = R>>(
         census,
         notes: Vec::new(),
         skipped: (0, Vec::new()),
+        populated: None,
     })
 }
 

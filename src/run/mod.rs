@@ -211,7 +211,9 @@ impl<'r> Run<'r> {
                 threads: self.threads,
                 bytes: self.bytes.clone(),
             };
-            return second.each(progress, each);
+            let mut finished = second.each(progress, each)?;
+            finished.populated = Some(ruleset);
+            return Ok(finished);
         }
         let zero = AtomicU64::new(0);
         let bytes = self.bytes.as_deref().unwrap_or(&zero);
@@ -266,6 +268,9 @@ pub struct Finished {
     /// Rows skipped as empty (every cell blank): how many, and the lines
     /// of the first [`crate::report::SKIPPED_LINES`].
     pub skipped: (usize, Vec<usize>),
+    /// The ruleset with the run's population, when its rules call cohort
+    /// functions (the run read the data twice).
+    pub(crate) populated: Option<Ruleset>,
 }
 
 impl Finished {
