@@ -201,8 +201,7 @@ pub struct Example {
     pub name: StringLit,
     /// The creator object literal.
     pub creator: Expr,
-    /// `population { creator {...} ... }`: the other creators of the
-    /// example's run, object literals (empty without the block).
+    /// `population { creator {...} ... }`: the other creators of its run.
     pub population: Vec<Expr>,
     /// The `population { ... }` block, when written.
     pub population_span: Option<Span>,

@@ -141,8 +141,7 @@ pub fn warnings(file: &RulesFile) -> Vec<RuleDiagnostic> {
 const SUGGESTIONS: usize = 100;
 
 pub(super) fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnostic>) {
-    literal_only(&ex.creator, errors);
-    for c in &ex.population {
+    for c in std::iter::once(&ex.creator).chain(&ex.population) {
         literal_only(c, errors);
     }
     check_today(ex, errors);
