@@ -297,3 +297,40 @@ fn a_run_over_a_file_agrees_with_screen() {
         .collect();
     assert_eq!(file_ids, shortlist);
 }
+
+#[test]
+fn explain_shows_each_cohort_and_the_creators_place() {
+    let dir = common::scratch("cohort-explain");
+    let rules = common::write(&dir, "r.rules", RULES);
+    let data = common::write(
+        &dir,
+        "d.json",
+        r#"[{"handle":"a","er":1,"p":"x"},{"handle":"b","er":3,"p":"x"},
+            {"handle":"c","er":2,"p":"x"},{"handle":"d","er":9,"p":"y"}]"#,
+    );
+    let o = common::run(&["explain", common::p(&rules), common::p(&data), "--id", "b", "--format", "text"]);
+    let text = common::stdout(&o);
+    assert!(
+        text.contains("er among p = \"x\": 3 creators, median 2; this creator 3, above 2 of the others (percentile 1)"),
+        "{text}"
+    );
+    let o = common::run(&["explain", common::p(&rules), common::p(&data), "--id", "b", "--format", "json"]);
+    let cohorts = &common::json_of(&o)["cohorts"];
+    assert_eq!(cohorts[0]["size"], json!(3));
+    assert_eq!(cohorts[0]["group_value"], json!("x"));
+    assert_eq!(cohorts[0]["alone"], json!(false));
+}
+
+#[test]
+fn an_example_population_is_the_run_of_its_creator() {
+    let src = format!(
+        "{RULES}example \"top\" {{\n  creator {{ er: 5, p: \"x\" }}\n  population {{\n    creator {{ er: 1, p: \"x\" }}\n    creator {{ er: 9, p: \"y\" }}\n  }}\n  expect signal rel == 1\n  expect accepted\n}}\n\nexample \"alone\" {{\n  creator {{ er: 5, p: \"x\" }}\n  expect signal rel == 0\n}}\n"
+    );
+    let dir = common::scratch("cohort-example");
+    let rules = common::write(&dir, "r.rules", &src);
+    let o = common::run(&["test", common::p(&rules)]);
+    assert!(o.status.success(), "{}{}", common::stdout(&o), common::stderr(&o));
+    assert!(common::stdout(&o).contains("2 passed, 0 failed"));
+    let o = common::run(&["fmt", "--check", common::p(&rules)]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stdout(&o));
+}
