@@ -308,13 +308,29 @@ fn explain_shows_each_cohort_and_the_creators_place() {
         r#"[{"handle":"a","er":1,"p":"x"},{"handle":"b","er":3,"p":"x"},
             {"handle":"c","er":2,"p":"x"},{"handle":"d","er":9,"p":"y"}]"#,
     );
-    let o = common::run(&["explain", common::p(&rules), common::p(&data), "--id", "b", "--format", "text"]);
+    let o = common::run(&[
+        "explain",
+        common::p(&rules),
+        common::p(&data),
+        "--id",
+        "b",
+        "--format",
+        "text",
+    ]);
     let text = common::stdout(&o);
     assert!(
         text.contains("er among p = \"x\": 3 creators, median 2; this creator 3, above 2 of the others (percentile 1)"),
         "{text}"
     );
-    let o = common::run(&["explain", common::p(&rules), common::p(&data), "--id", "b", "--format", "json"]);
+    let o = common::run(&[
+        "explain",
+        common::p(&rules),
+        common::p(&data),
+        "--id",
+        "b",
+        "--format",
+        "json",
+    ]);
     let cohorts = &common::json_of(&o)["cohorts"];
     assert_eq!(cohorts[0]["size"], json!(3));
     assert_eq!(cohorts[0]["group_value"], json!("x"));
@@ -329,7 +345,12 @@ fn an_example_population_is_the_run_of_its_creator() {
     let dir = common::scratch("cohort-example");
     let rules = common::write(&dir, "r.rules", &src);
     let o = common::run(&["test", common::p(&rules)]);
-    assert!(o.status.success(), "{}{}", common::stdout(&o), common::stderr(&o));
+    assert!(
+        o.status.success(),
+        "{}{}",
+        common::stdout(&o),
+        common::stderr(&o)
+    );
     assert!(common::stdout(&o).contains("2 passed, 0 failed"));
     let o = common::run(&["fmt", "--check", common::p(&rules)]);
     assert_eq!(o.status.code(), Some(0), "{}", common::stdout(&o));
