@@ -355,3 +355,52 @@ fn an_example_population_is_the_run_of_its_creator() {
     let o = common::run(&["fmt", "--check", common::p(&rules)]);
     assert_eq!(o.status.code(), Some(0), "{}", common::stdout(&o));
 }
+
+#[test]
+fn a_damaged_record_is_in_no_cohort() {
+    let dir = common::scratch("cohort-damaged");
+    let rules = common::write(
+        &dir,
+        "r.rules",
+        "let n = cohort_size()\nrequire r: n == n\nrank by n\n",
+    );
+    let data = common::write(
+        &dir,
+        "d.ndjson",
+        "{\"handle\":\"a\",\"er\":1}\n{\"handle\":\"b\",\"er\":\n{\"handle\":\"c\",\"er\":3}\n",
+    );
+    let o = common::run(&[
+        "run",
+        common::p(&rules),
+        common::p(&data),
+        "--format",
+        "csv",
+        "--all",
+    ]);
+    let text = common::stdout(&o);
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    assert!(rows[2].contains(",error,"), "{text}");
+    // the two undamaged creators are the run's whole cohort
+    let dir = common::scratch("cohort-damaged-json");
+    let rules = common::write(
+        &dir,
+        "r.rules",
+        "let n = cohort_size()\nrequire r: n == 2\n",
+    );
+    let data = common::write(
+        &dir,
+        "d.ndjson",
+        "{\"handle\":\"a\",\"er\":1}\n{\"handle\":\"b\",\"er\":\n{\"handle\":\"c\",\"er\":3}\n",
+    );
+    let o = common::run(&[
+        "run",
+        common::p(&rules),
+        common::p(&data),
+        "--format",
+        "json",
+    ]);
+    let report = common::json_of(&o);
+    assert_eq!(report["accepted"], json!(2), "{report}");
+    assert_eq!(report["errors"], json!(1), "{report}");
+}
