@@ -66,11 +66,8 @@ impl Scope {
                     "only `sum`/`avg` of a list written out is translated",
                 ),
             },
-            ("percentile" | "cohort_median" | "cohort_size", _) => self.refuse(
-                span,
-                &format!("the cohort function `{f}`"),
-                "it compares a creator with the rest of the run, which needs window functions over the whole table; not translated yet",
-            ),
+            ("percentile" | "cohort_median" | "cohort_size", _) => self.cohort_call(f, args),
+            ("band", [x, bounds]) => self.band(x, bounds, span),
             _ => self.refuse(
                 span,
                 &format!("the function `{f}`"),

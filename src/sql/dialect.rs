@@ -170,6 +170,16 @@ impl Dialect {
         }
     }
 
+    /// A JSON list or object as a key to partition by: PostgreSQL's
+    /// `jsonb` compares by value (numbers as numbers, keys in any order);
+    /// the others compare the JSON text.
+    pub(crate) fn json_group_key(self, x: &str) -> String {
+        match self {
+            Dialect::Postgres => x.to_string(),
+            _ => format!("CAST({x} AS TEXT)"),
+        }
+    }
+
     /// The number a JSON number holds.
     pub(crate) fn json_number(self, x: &str) -> String {
         if let Some(col) = field_column(x) {
