@@ -32,7 +32,8 @@ const DATA: &str = r#"[
 
 /// Cohort functions over ties, a missing `x`, an `x` of text (an error, in
 /// no cohort), missing groups, groups of mixed kinds (`1` and `1.0` one
-/// group, `"1"` another) and a compound group with `band`.
+/// group, `"1"` another; `[1]` and `[1.0]` one) and a compound group
+/// with `band`.
 const COHORT_RULES: &str = r#"
 let peers = [band(followers, [1k, 10k]), platform]
 require enough: cohort_size(peers) >= 2 when missing review
@@ -57,7 +58,8 @@ const COHORT_DATA: &str = r#"[
  {"handle": "h", "followers": 20000, "platform": "ig", "rate": 0.01, "kind": [1]},
  {"handle": "i", "followers": 30000, "platform": "ig", "rate": 0.04, "kind": [1]},
  {"handle": "j", "platform": "ig", "rate": 0.04, "kind": true},
- {"handle": "k", "followers": 6000, "platform": "tt", "rate": 0.03, "kind": 1}
+ {"handle": "k", "followers": 6000, "platform": "tt", "rate": 0.03, "kind": 1},
+ {"handle": "l", "followers": 7000, "platform": "ig", "rate": 0.02, "kind": [1.0]}
 ]"#;
 
 #[test]
