@@ -322,7 +322,8 @@ def random_case(rng, workdir, k):
         if kind == "bool":
             return rng.choice([True, False])
         if kind == "list":
-            return [rng.choice(["p", "q", 1, 1.0, 2, None, "P", True]) for _ in range(rng.randint(0, 3))]
+            # a list or an object inside the list: the wrong kind for a group
+            return [rng.choice(["p", "q", 1, 1.0, 2, None, "P", True, [1], {"n": 1}] if rng.random() < 0.1 else ["p", "q", 1, 1.0, 2, None, "P", True]) for _ in range(rng.randint(0, 3))]
         return {"n": rng.choice([1, 2, None, "w"])} if rng.random() < 0.9 else 5
     records = []
     for i in range(rng.randint(5, 25)):

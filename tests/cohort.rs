@@ -146,6 +146,24 @@ fn groups_compare_as_equality_does() {
 }
 
 #[test]
+fn a_group_that_is_an_object_or_holds_a_list_is_the_wrong_kind() {
+    let r = json!([
+        {"er": 1, "g": ["a", 1]}, {"er": 2, "g": {"n": 1}}, {"er": 3, "g": [["a"]]},
+        {"er": 4, "g": ["a", 1.0]}, {"er": 5, "g": [{"n": 1}]}
+    ]);
+    assert_eq!(
+        among(r, "percentile(er, g)"),
+        vec![Num(0.0), Error, Error, Num(1.0), Error]
+    );
+    // a list written in the rules is the group's list: a list in it is nested
+    let r = json!([{"h": "a"}, {"h": ["a"]}, {"h": {"n": 1}}, {"h": "a"}]);
+    assert_eq!(
+        among(r, "cohort_size([1, h])"),
+        vec![Num(2.0), Error, Error, Num(2.0)]
+    );
+}
+
+#[test]
 fn a_wrong_kind_x_is_an_error_and_in_no_cohort() {
     let r = json!([{"er": 1}, {"er": "high"}, {"er": 3}]);
     assert_eq!(among(r, "percentile(er)"), vec![Num(0.0), Error, Num(1.0)]);

@@ -4,6 +4,7 @@
 //! population (one record evaluated alone) makes each creator a cohort of
 //! its own.
 
+use super::error::Needed;
 use super::functions::want_number;
 use super::value::{Kind, Missing, Value};
 use super::{EvalError, Frame};
@@ -49,7 +50,14 @@ impl<'a> Frame<'a> {
             None => None,
         };
         let group = match &input.group {
-            Some(g) => GroupKey::of(&self.eval(g)?),
+            Some(g) => {
+                let v = self.eval(g)?;
+                if !groupable(&v) {
+                    let what = self.prog.text(g.span);
+                    return Err(EvalError::wrong(&v, Needed::Group, what, g.span));
+                }
+                GroupKey::of(&v)
+            }
             None => GroupKey::everyone(),
         };
         Ok(Some((group, x)))
@@ -121,6 +129,19 @@ impl<'a> Frame<'a> {
             Builtin::CohortSize => Value::Number(cohort.size() as f64),
             _ => unreachable!("only the cohort functions lower to Op::Cohort"),
         })
+    }
+}
+
+/// True when `v` may be a cohort's group: a number, a string, true or
+/// false, a date, missing, or a list of those. An object, or a list
+/// inside the list, is a value of the wrong kind: groups are compared
+/// as `==` compares values, and the SQL engines cannot key such values
+/// with that equality.
+fn groupable(v: &Value<'_>) -> bool {
+    let scalar = |v: &Value<'_>| !matches!(v, Value::List(_) | Value::Object(_));
+    match v {
+        Value::List(xs) => xs.iter().all(|x| scalar(&x)),
+        other => scalar(other),
     }
 }
 

@@ -48,18 +48,20 @@ impl Scope {
         Some(xs.iter().map(|x| self.expr(x)).collect())
     }
 
-    /// The group argument: its parts (one for a single value) and its error.
-    fn group_parts(&mut self, g: &Expr) -> Vec<Sql> {
+    /// The group argument: its parts (one for a single value), and whether
+    /// it is a list written in the rules (a compound key, each part one
+    /// element of the group's list).
+    fn group_parts(&mut self, g: &Expr) -> (Vec<Sql>, bool) {
         if let ExprKind::Name(id) = &g.unparen().kind {
             if !self.params.iter().any(|(p, _)| p == &id.name) {
                 if let Some(Bound::Tuple(parts)) = self.bound.get(&id.name) {
-                    return parts.clone();
+                    return (parts.clone(), true);
                 }
             }
         }
         match self.tuple(g) {
-            Some(parts) => parts,
-            None => vec![self.expr(g)],
+            Some(parts) => (parts, true),
+            None => (vec![self.expr(g)], false),
         }
     }
 
@@ -98,6 +100,33 @@ impl Scope {
         }
     }
 
+    /// A group's partition keys and its error: a part's own, or a value of
+    /// the wrong kind for a group (an object, or a list inside the group's
+    /// list: an element of a list written in the rules, or of a list the
+    /// field holds).
+    fn group_keys(&mut self, group: Option<&Expr>) -> (Vec<String>, Option<String>) {
+        let d = self.d;
+        let (parts, tuple) = group.map(|g| self.group_parts(g)).unwrap_or_default();
+        let mut gerr = None;
+        let mut keys = Vec::new();
+        for p in &parts {
+            gerr = either(gerr, p.err.clone());
+            if p.kind == Kind::Json {
+                let wrong = match tuple {
+                    true => format!(
+                        "({} OR {})",
+                        d.is_kind(&p.val, JsonKind::Object),
+                        d.is_kind(&p.val, JsonKind::Array)
+                    ),
+                    false => d.json_ungroupable(&p.val),
+                };
+                gerr = either(gerr, Some(wrong));
+            }
+            self.keys_of(p, &mut keys);
+        }
+        (keys, gerr)
+    }
+
     /// A call of `percentile`, `cohort_median` or `cohort_size`.
     pub(crate) fn cohort_call(&mut self, f: &str, args: &[Expr]) -> Sql {
         let d = self.d;
@@ -108,13 +137,7 @@ impl Scope {
             (_, [x, g, ..]) => (Some(x), Some(g)),
             _ => return self.refuse(Span::default(), f, "it needs an argument"),
         };
-        let parts = group.map(|g| self.group_parts(g)).unwrap_or_default();
-        let mut gerr = None;
-        let mut keys = Vec::new();
-        for p in &parts {
-            gerr = either(gerr, p.err.clone());
-            self.keys_of(p, &mut keys);
-        }
+        let (keys, gerr) = self.group_keys(group);
         let gerr = format!("COALESCE({}, FALSE)", gerr.unwrap_or("FALSE".into()));
         let (xv, member, err) = match x {
             Some(x) => {

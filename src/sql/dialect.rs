@@ -205,6 +205,29 @@ impl Dialect {
         }
     }
 
+    /// True when the JSON value `x` cannot be a cohort's group: an
+    /// object, or a list holding a list or an object (the interpreter's
+    /// wrong kind for a group).
+    pub(crate) fn json_ungroupable(self, x: &str) -> String {
+        let nested = match self {
+            Dialect::Postgres => format!(
+                "EXISTS (SELECT 1 FROM jsonb_array_elements({x}) AS __e \
+                 WHERE jsonb_typeof(__e) IN ('array', 'object'))"
+            ),
+            Dialect::Duckdb => format!(
+                "len(list_filter(CAST({x} AS JSON[]), lambda __e: json_type(__e) IN ('ARRAY', 'OBJECT'))) > 0"
+            ),
+            _ => format!(
+                "EXISTS (SELECT 1 FROM json_each({x}) AS __e WHERE __e.type IN ('array', 'object'))"
+            ),
+        };
+        format!(
+            "({} OR CASE WHEN {} THEN {nested} ELSE FALSE END)",
+            self.is_kind(x, JsonKind::Object),
+            self.is_kind(x, JsonKind::Array)
+        )
+    }
+
     /// The number a JSON number holds.
     pub(crate) fn json_number(self, x: &str) -> String {
         if let Some(col) = field_column(x) {
