@@ -9,11 +9,12 @@
 Builds influence-eval and bench/floor (release), generates deterministic
 creator data into a cache folder (default bench/data/, gitignored) as a JSON
 array, NDJSON and CSV (the same records), writes bench/w1.rules,
-bench/w1-csv.rules and bench/w30.rules, then times, per size and input format:
+bench/w1-csv.rules, bench/w30.rules and bench/w1-cohort.rules, then times, per size and input format:
 
   typed / value floor  serde_json into Vec<TypedCreator> (the parse floor T) / Vec<Value>
   reference            a hand-written single-threaded W1 (bench/floor): the oracle
   influence-eval       W1 with --threads 1, --threads 2 and all cores; W30; W1 with
+                       one cohort function (bench/w1-cohort.rules, two passes); W1 with
                        --format ndjson, csv, table and --all --format json; explain
                        --id of the last record; check --data; diff W1 W30
   DuckDB               the same W1 in SQL (bench/duckdb_w1.py), when `import duckdb` works
@@ -137,6 +138,9 @@ def engine_rows(ctx, fmt, path):
         rows.append(Row("w1_t2", "influence-eval W1 --threads 2", missing=NO_THREADS))
     rows.append(Row("w1", "influence-eval W1 (all cores)", ie + w1_args, check=True))
     rows.append(Row("w30", "influence-eval W30 (all cores)", ie + [w30, str(path), "--format", "json"]))
+    w1c = str(rules["w1-cohort.rules"])
+    rows.append(Row("w1_cohort", "influence-eval W1 + percentile (two passes, all cores)",
+                    ie + [w1c, str(path), "--format", "json"]))
     for out in ("ndjson", "csv") + (() if a.quick else ("table",)):
         rows.append(Row(f"out_{out}", f"influence-eval W1 --format {out}", ie + [w1, str(path), "--format", out]))
     if not a.quick:

@@ -220,7 +220,21 @@ def random_case(rng, workdir, k):
     """A random ruleset over a few fields, and random records with missing
     values and values of the wrong kind."""
     fields = ["a", "b", "c", "s", "t", "xs", "o"]
+    def cohort_expr():
+        # cohort functions: x and group read fields only (influence::cohort);
+        # groups of every kind, missing, lists, and compound keys
+        x = rng.choice(["a", "b", "c", "o.n", "(a + b)", "len(s)"])
+        g = rng.choice(["s", "t", "a", "b", "o.n", "xs", "o", "[s, t]", "[band(a, [1, 2.5]), s]",
+                        "band(b, [0, 1k])", "[t, 1]", "lower(s)"])
+        r = rng.random()
+        if r < 0.35:
+            return f"percentile({x}, {g})" if rng.random() < 0.8 else f"percentile({x})"
+        if r < 0.7:
+            return f"cohort_median({x}, {g})" if rng.random() < 0.8 else f"cohort_median({x})"
+        return f"cohort_size({g})" if rng.random() < 0.8 else "cohort_size()"
     def num_expr(depth=0):
+        if rng.random() < 0.1:
+            return cohort_expr()
         r = rng.random()
         if depth > 2 or r < 0.3:
             # not number(): its SQL is deep, and SQLite's parser stops at
@@ -252,6 +266,8 @@ def random_case(rng, workdir, k):
             return f"{rng.choice(['a','b','c'])} between {rng.choice([0,1])} and {rng.choice([2,5])}"
         if r < 0.55:
             return f"s {rng.choice(['in','not in'])} [\"x\", \"y\", \"Zed\"]"
+        if r < 0.58:
+            return f"band({rng.choice(['a', 'b', 'c'])}, [1, 2.5]) == \"1-2.5\""
         if r < 0.6:
             return f"\"p\" in xs"
         if r < 0.65:
@@ -278,6 +294,11 @@ def random_case(rng, workdir, k):
     for i in range(nsig):
         src = f"v{rng.randrange(nlet)}" if nlet and rng.random() < 0.3 else num_expr()
         lines.append(f"signal g{i} weight {rng.choice([1, 2, 0.5])} = {src}")
+    if rng.random() < 0.6:
+        # a cohort function read directly, so that its value is compared
+        c = cohort_expr()
+        scale = "" if c.startswith("percentile") else f" / {rng.choice([4, 30])}"
+        lines.append(f"signal q weight 2 = {c}{scale}")
     if rng.random() < 0.7:
         lines.append("tier top when score >= 0.5")
         lines.append("tier rest otherwise")
@@ -301,7 +322,8 @@ def random_case(rng, workdir, k):
         if kind == "bool":
             return rng.choice([True, False])
         if kind == "list":
-            return [rng.choice(["p", "q", 1, 2, None, "P"]) for _ in range(rng.randint(0, 3))]
+            # a list or an object inside the list: the wrong kind for a group
+            return [rng.choice(["p", "q", 1, 1.0, 2, None, "P", True, [1], {"n": 1}] if rng.random() < 0.1 else ["p", "q", 1, 1.0, 2, None, "P", True]) for _ in range(rng.randint(0, 3))]
         return {"n": rng.choice([1, 2, None, "w"])} if rng.random() < 0.9 else 5
     records = []
     for i in range(rng.randint(5, 25)):

@@ -201,6 +201,10 @@ pub struct Example {
     pub name: StringLit,
     /// The creator object literal.
     pub creator: Expr,
+    /// `population { creator {...} ... }`: the other creators of its run.
+    pub population: Vec<Expr>,
+    /// The `population { ... }` block, when written.
+    pub population_span: Option<Span>,
     /// The expectations, in order.
     pub expects: Vec<Expect>,
     /// `today "YYYY-MM-DD"`, the run's date for this example, as written
@@ -540,6 +544,7 @@ impl EraseSpans for DeclKind {
             }
             DeclKind::Example(e) => {
                 (&mut e.name, &mut e.creator).erase_spans();
+                (&mut e.population, &mut e.population_span).erase_spans();
                 (&mut e.expects, &mut e.today).erase_spans();
             }
         }

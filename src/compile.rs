@@ -117,6 +117,19 @@ pub(crate) enum Op {
     /// `max`, `median`) over one list, with the lambda's body if written,
     /// and the index of the call's entry in `Program::sites`.
     Each(Builtin, Box<Node>, Option<Box<Node>>, u32),
+    /// A cohort function (`percentile`, `cohort_median`, `cohort_size`)
+    /// with its arguments, and the index of its input in
+    /// `Program::cohorts`.
+    Cohort(Builtin, Vec<Node>, u32),
+}
+
+/// What a cohort function reads of each creator in the first pass: its
+/// `x` (none for `cohort_size`) and its group (none for the whole run).
+/// Calls with the same `x` and group, as written, share one input.
+#[derive(Debug, Clone)]
+pub(crate) struct CohortInput {
+    pub x: Option<Node>,
+    pub group: Option<Node>,
 }
 
 /// A list function's call as written, to name an element in a reason:
@@ -158,7 +171,7 @@ impl Node {
             | Op::Each(_, a, Some(b), _) => vec![a, b],
             Op::Each(_, a, None, _) => vec![a],
             Op::Between(a, b, c) | Op::If(a, b, c) => vec![a, b, c],
-            Op::List(xs) | Op::Call(_, xs) => xs.iter().collect(),
+            Op::List(xs) | Op::Call(_, xs) | Op::Cohort(_, xs, _) => xs.iter().collect(),
         }
     }
 
@@ -284,6 +297,12 @@ pub struct Program {
     pub(crate) sites: Vec<ListSite>,
     /// The run's date, days since 1970-01-01 (UTC), that `days_since` counts to.
     pub(crate) today: i64,
+    /// What the cohort functions read of each creator, one per distinct
+    /// `x` and group.
+    pub(crate) cohorts: Vec<CohortInput>,
+    /// The run's population, once the first pass has collected it; without
+    /// it each creator is a cohort of its own (docs/language.md).
+    pub(crate) population: Option<Arc<crate::language::cohort::Population>>,
 }
 
 impl Program {
@@ -328,6 +347,20 @@ impl Program {
                 .any(|c| c.any(&dated))
             || self.rank.as_ref().is_some_and(|r| r.any(&dated))
             || self.tie_breaks.iter().any(|(k, _)| k.any(&dated))
+    }
+
+    /// True when some rule calls a cohort function, so that a run reads
+    /// the data twice: once to collect the population, once to evaluate.
+    pub fn uses_cohorts(&self) -> bool {
+        !self.cohorts.is_empty()
+    }
+
+    /// This program with the run's population, collected by a first pass.
+    pub(crate) fn with_population(&self, p: crate::language::cohort::Population) -> Program {
+        Program {
+            population: Some(Arc::new(p)),
+            ..self.clone()
+        }
     }
 
     /// A field path as written, `audience.female_share`.

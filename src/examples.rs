@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 use crate::ast::{CmpOp, DeclKind, Example, Expect, ExpectKind, Expr, ExprKind};
 use crate::diagnostic::RuleDiagnostic;
 use crate::eval::{Status, Verdict};
+use crate::language::cohort::Population;
 use crate::language::dates::read_day;
 use crate::language::human::fmt_number;
 use crate::Ruleset;
@@ -95,10 +96,11 @@ impl Ruleset {
             .map(|ex| {
                 let creator = to_json(&ex.creator);
                 // the checker accepted the date; without one, the run's date
-                let verdict = match ex.today.first().and_then(|t| read_day(&t.value)) {
-                    Some(d) => self.clone().with_today(d).evaluate(&creator),
-                    None => self.evaluate(&creator),
+                let dated = match ex.today.first().and_then(|t| read_day(&t.value)) {
+                    Some(d) => self.clone().with_today(d),
+                    None => self.clone(),
                 };
+                let verdict = dated.among_population(ex).evaluate(&creator);
                 let failures = ex
                     .expects
                     .iter()
@@ -111,6 +113,25 @@ impl Ruleset {
                 }
             })
             .collect()
+    }
+}
+
+impl Ruleset {
+    /// This ruleset with the example's run as its population: its creator
+    /// and those of its `population` block. Without the block (or without
+    /// cohort functions) the ruleset as it is, the creator a cohort of one.
+    fn among_population(self, ex: &Example) -> Ruleset {
+        let program = self.program();
+        if !program.uses_cohorts() || ex.population.is_empty() {
+            return self;
+        }
+        let mut population = Population::new(program.cohorts.len());
+        let records = std::iter::once(&ex.creator).chain(&ex.population);
+        for record in records.map(to_json) {
+            crate::eval::cohort::collect(program, crate::data::Rec::Json(&record), &mut population);
+        }
+        population.finish();
+        self.with_population(population)
     }
 }
 

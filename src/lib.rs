@@ -239,8 +239,8 @@ pub use eval::{
     Signals, Status, Verdict, DEFAULT_MAX_STEPS,
 };
 pub use explain::trace::{
-    Evaluated, LetTrace, RankTrace, Read, RequirementOutcome, RequirementTrace, SignalTrace, Step,
-    TierOutcome, TierTrace, Trace,
+    CohortTrace, Evaluated, LetTrace, RankTrace, Read, RequirementOutcome, RequirementTrace,
+    SignalTrace, Step, TierOutcome, TierTrace, Trace,
 };
 pub use explain::Distance;
 /// The date crate of [`RunOptions::today`] and [`Ruleset::with_today`].
@@ -371,12 +371,35 @@ impl Ruleset {
         self
     }
 
+    /// This ruleset with the run's population, which its cohort functions
+    /// read (collected by a first pass over the data).
+    pub(crate) fn with_population(&self, p: language::cohort::Population) -> Ruleset {
+        Ruleset {
+            program: self.program.with_population(p),
+            warnings: self.warnings.clone(),
+        }
+    }
+
     /// The compiled program.
     pub(crate) fn program(&self) -> &Program {
         &self.program
     }
 
+    /// True when the rules call a cohort function (`percentile`,
+    /// `cohort_median`, `cohort_size`), whose values depend on the other
+    /// creators of a run: [`Ruleset::screen`] then reads its records
+    /// twice, and [`Ruleset::evaluate`] makes the record a cohort of its
+    /// own.
+    pub fn uses_cohorts(&self) -> bool {
+        self.program.uses_cohorts()
+    }
+
     /// Evaluates one record. Its id comes from the default id fields.
+    ///
+    /// A record evaluated alone has no other creators: for the cohort
+    /// functions it is a cohort of its own (`percentile` 0,
+    /// `cohort_median` its own value, `cohort_size` 1). Give every record
+    /// to [`Ruleset::screen`] to evaluate each among the others.
     pub fn evaluate(&self, record: &Json) -> Verdict {
         self.program.evaluate(record, 0, None)
     }

@@ -30,6 +30,66 @@ const DATA: &str = r#"[
  {"handle": "eve", "followers": 9000, "niches": ["skincare"], "engagement_rate": 0.04, "vip": true}
 ]"#;
 
+/// Cohort functions over ties, a missing `x`, an `x` of text (an error, in
+/// no cohort), missing groups, groups of mixed kinds (`1` and `1.0` one
+/// group, `"1"` another; `[1]` and `[1.0]` one) and a compound group
+/// with `band`.
+const COHORT_RULES: &str = r#"
+let peers = [band(followers, [1k, 10k]), platform]
+require enough: cohort_size(peers) >= 2 when missing review
+require above: rate >= cohort_median(rate, peers) when missing pass
+signal rel weight 2 = percentile(rate, kind)
+signal everyone = percentile(rate)
+signal mid = cohort_median(rate, kind) * 10
+signal size = cohort_size() / 10
+tier top when percentile(followers, platform) >= 0.5
+tier rest otherwise
+rank by cohort_median(followers, kind) desc
+"#;
+
+const COHORT_DATA: &str = r#"[
+ {"handle": "a", "followers": 5000, "platform": "tt", "rate": 0.03, "kind": 1},
+ {"handle": "b", "followers": 2000, "platform": "tt", "rate": 0.03, "kind": 1.0},
+ {"handle": "c", "followers": 8000, "platform": "tt", "rate": 0.05, "kind": "1"},
+ {"handle": "d", "followers": 1500, "platform": "tt", "kind": 1},
+ {"handle": "e", "followers": 3000, "platform": "tt", "rate": "4%", "kind": 1},
+ {"handle": "f", "followers": 4000, "rate": 0.02},
+ {"handle": "g", "followers": 500, "rate": 0.07, "kind": null},
+ {"handle": "h", "followers": 20000, "platform": "ig", "rate": 0.01, "kind": [1]},
+ {"handle": "i", "followers": 30000, "platform": "ig", "rate": 0.04, "kind": [1]},
+ {"handle": "j", "platform": "ig", "rate": 0.04, "kind": true},
+ {"handle": "k", "followers": 6000, "platform": "tt", "rate": 0.03, "kind": 1},
+ {"handle": "l", "followers": 7000, "platform": "ig", "rate": 0.02, "kind": [1.0]}
+]"#;
+
+#[test]
+fn cohort_functions_are_window_functions_over_the_whole_table() {
+    let dir = scratch("sql-cohort");
+    let rules = write(&dir, "c.rules", COHORT_RULES);
+    for dialect in ["duckdb", "postgres", "sqlite"] {
+        let o = run(&["sql", p(&rules), "--dialect", dialect]);
+        assert!(o.status.success(), "{dialect}: {}", stderr(&o));
+        let q = stdout(&o);
+        assert!(q.contains("rank() OVER (PARTITION BY"), "{q}");
+        assert!(q.contains("count(*) OVER (PARTITION BY"), "{q}");
+    }
+    // a list of values is a group key only
+    let rules = write(
+        &dir,
+        "l.rules",
+        "let k = [a, b]
+require r: len(k) > 1
+",
+    );
+    let o = run(&["sql", p(&rules), "--dialect", "duckdb"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("a list built from values"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn the_query_reads_the_table_for_each_dialect() {
     let dir = scratch("sql-query");
@@ -140,7 +200,18 @@ fn engines_agree_with_the_interpreter() {
         p(&write(&dir, "r.rules", RULES)),
         p(&write(&dir, "c.json", DATA))
     )];
-    for name in ["brand", "minimal", "outdoor_gear", "instagram_top_export"] {
+    cases.push(format!(
+        "{}:{}",
+        p(&write(&dir, "cohort.rules", COHORT_RULES)),
+        p(&write(&dir, "cohort.json", COHORT_DATA))
+    ));
+    for name in [
+        "brand",
+        "minimal",
+        "outdoor_gear",
+        "instagram_top_export",
+        "peers",
+    ] {
         let path = format!("{root}/rules/{name}.rules");
         let rules = influence_eval::Ruleset::from_file(path.as_ref()).expect("shipped rules load");
         let creators = influence_eval::testing::example_creators(&rules);

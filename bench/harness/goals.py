@@ -14,6 +14,8 @@ GOAL_CSV_INPUT = 0.6  # W1 over the CSV <= 0.6 x W1 over the JSON of the same re
 GOAL_RSS_MIB = 64  # peak RSS of every command and format
 GOAL_RSS_DIFF_MIB = 256  # peak RSS of diff
 GOAL_EXPLAIN = 0.5  # explain --id of the last record: wall <= 0.5 x T
+GOAL_COHORT = 2.0  # issue 18: W1 with one cohort function <= 2 x W1 (wall)
+GOAL_COHORT_BYTES = 8  # ... and peak RSS <= 64 MiB + 8 bytes a creator
 
 # rows whose peak RSS is a goal, in the order printed
 RSS_ROWS = ("w1_t1", "w1_t2", "w1", "w30", "out_ndjson", "out_csv", "out_table", "all_json",
@@ -78,6 +80,11 @@ def print_goals(tables, size, label, identical, w30_accepted, tally):
         if accepted == 0:
             w30_note = " (W30 accepted no one: an all-rejected run, not the goal's measure)"
         tally.line("W30 / W1, wall", ratio(med(rows, "w30"), w1), GOAL_W30, note=w30_note)
+        tally.line("W1 with a cohort function / W1, wall", ratio(med(rows, "w1_cohort"), w1), GOAL_COHORT)
+        cohort_rss = med(rows, "w1_cohort", "rss")
+        tally.line("peak RSS, W1 with a cohort function", cohort_rss / 1024 if cohort_rss else None,
+                   round(GOAL_RSS_MIB + GOAL_COHORT_BYTES * size / 2**20, 1), unit=" MiB",
+                   note=f" (64 MiB + 8 bytes x {size:,} creators)")
         for key, out in (("out_ndjson", "ndjson"), ("out_csv", "csv")):
             tally.line(f"--format {out} / --format json, wall", ratio(med(rows, key), w1), GOAL_FORMAT)
         if csv_rows:

@@ -11,6 +11,7 @@ use crate::diagnostic::RuleDiagnostic;
 use crate::language::Kind;
 
 mod calls;
+mod cohort;
 mod constant_args;
 
 use calls::lambda_functions;

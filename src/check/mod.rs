@@ -141,7 +141,9 @@ pub fn warnings(file: &RulesFile) -> Vec<RuleDiagnostic> {
 const SUGGESTIONS: usize = 100;
 
 pub(super) fn check_example(ex: &Example, declared: &Declared, errors: &mut Vec<RuleDiagnostic>) {
-    literal_only(&ex.creator, errors);
+    for c in std::iter::once(&ex.creator).chain(&ex.population) {
+        literal_only(c, errors);
+    }
     check_today(ex, errors);
     let suggest = errors.len() < SUGGESTIONS;
     let unknown = |what: &str, code: &'static str, name: &Ident, known: Vec<&str>| {

@@ -154,6 +154,7 @@ fn search(
         rep.data(&data::DataError::plain(&input.name(), message, Some(help)));
         return Err(ExitCode::from(EXIT_DATA));
     }
+    search.among(&finished);
     match search.finish(&input.name()) {
         Ok(x) => Ok((x, finished.census.warnings())),
         Err(unknown) => {

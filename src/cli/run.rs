@@ -68,7 +68,7 @@ impl From<Rows> for crate::report::rows::RowSet {
 pub(crate) struct RunArgs {
     /// The rules file (.rules).
     pub(crate) rules: PathBuf,
-    /// The creators: a JSON array (or an object wrapping one: see --records), NDJSON (.ndjson, .jsonl), CSV or TSV with a header (.csv, .tsv, .txt), a workbook (.xlsx, .xlsm, .xls, .ods), any of them gzipped (.gz), or - for standard input.
+    /// The creators: a JSON array (or an object wrapping one: see --records), NDJSON (.ndjson, .jsonl), CSV or TSV with a header (.csv, .tsv, .txt), a workbook (.xlsx, .xlsm, .xls, .ods), any of them gzipped (.gz), or - for standard input. Rules that call a cohort function (percentile, cohort_median, cohort_size) read it twice, standard input from a copy in a temporary file (TMPDIR).
     pub(crate) data: PathBuf,
     /// The data format [default: from the extension, else sniffed from the first bytes].
     #[arg(long, value_enum, value_name = "FORMAT")]

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{
-    fold, Folder, LetDef, ListSite, Node, Op, Pattern, Program, Requirement, SignalDef, TeamLimit,
-    TeamLimitKind, TeamRule, TierDef,
+    fold, CohortInput, Folder, LetDef, ListSite, Node, Op, Pattern, Program, Requirement,
+    SignalDef, TeamLimit, TeamLimitKind, TeamRule, TierDef,
 };
 use crate::ast::{self, DeclKind, Expr, ExprKind, Order};
 use crate::check::Declared;
@@ -29,6 +29,8 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile, fold: Fo
         scope: Vec::new(),
         lets: vec![None; declared.lets.len()],
         in_progress: vec![false; declared.lets.len()],
+        cohorts: Vec::new(),
+        cohort_index: HashMap::new(),
     };
     for i in 0..declared.lets.len() {
         c.lower_let(i);
@@ -45,6 +47,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile, fold: Fo
         .collect();
     let fields = c.fields;
     let sites = c.sites;
+    let cohorts = c.cohorts;
     let Parts {
         name,
         requirements,
@@ -75,6 +78,8 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile, fold: Fo
         sites,
         // read once per compiled ruleset: the date does not change mid-run
         today: crate::language::dates::day_number(crate::language::dates::today_utc()),
+        cohorts,
+        population: None,
     }
 }
 
@@ -161,6 +166,9 @@ struct Lowering<'d, 'f> {
     scope: Vec<String>,
     lets: Vec<Option<Node>>,
     in_progress: Vec<bool>,
+    cohorts: Vec<CohortInput>,
+    /// (x, group) as written -> index in `cohorts`.
+    cohort_index: HashMap<(Option<String>, Option<String>), u32>,
 }
 
 impl Lowering<'_, '_> {
@@ -326,9 +334,38 @@ impl Lowering<'_, '_> {
                 self.scope.pop();
                 Op::Lambda(f, list, body)
             }
+            _ if f.is_cohort() => self.cohort(f, args),
             _ if is_list_form(f, args) => self.each(f, args),
             _ => Op::Call(f, args.iter().map(|a| self.lower(a)).collect()),
         }
+    }
+
+    /// A cohort function's call, its input shared with every call that
+    /// reads the same `x` and group, as written.
+    fn cohort(&mut self, f: Builtin, args: &[Expr]) -> Op {
+        let lowered: Vec<Node> = args.iter().map(|a| self.lower(a)).collect();
+        let (x, group) = match f {
+            Builtin::CohortSize => (None, lowered.first()),
+            _ => (lowered.first(), lowered.get(1)),
+        };
+        let text = |n: Option<&Node>| {
+            n.map(|n| {
+                self.src
+                    .get(n.span.start..n.span.end)
+                    .unwrap_or("?")
+                    .to_string()
+            })
+        };
+        let key = (text(x), text(group));
+        let next = self.cohorts.len() as u32;
+        let i = *self.cohort_index.entry(key).or_insert(next);
+        if i == next {
+            self.cohorts.push(CohortInput {
+                x: x.cloned(),
+                group: group.cloned(),
+            });
+        }
+        Op::Cohort(f, lowered, i)
     }
 
     /// A list function's call: the list, the lambda's body under its

@@ -24,6 +24,7 @@ mod snapshot;
 pub mod sparse;
 #[cfg(test)]
 mod split_tests;
+mod stdin_copy;
 mod wrapper;
 
 pub use batch::RawBatch;
@@ -76,6 +77,8 @@ impl Format {
 pub struct Input {
     file: Option<PathBuf>,
     records: Option<RecordsPath>,
+    /// Standard input, copied to a temporary file to be read twice.
+    copy: Option<std::sync::Arc<std::fs::File>>,
 }
 
 impl Input {
@@ -84,6 +87,7 @@ impl Input {
         Input {
             file: (arg.as_os_str() != "-").then(|| arg.to_path_buf()),
             records: None,
+            copy: None,
         }
     }
 
@@ -247,9 +251,14 @@ pub fn read_batches(
     let name = input.name();
     let file = input.file().map(open).transpose()?;
     let snapshot = file.as_ref().and_then(Snapshot::of);
-    let inner: Box<dyn Read + '_> = match &file {
-        Some(f) => Box::new(f),
-        None => Box::new(std::io::stdin().lock()),
+    let copy = input
+        .copy_from_start()
+        .transpose()
+        .map_err(|e| DataError::plain(&name, format!("cannot read back its copy: {e}"), None))?;
+    let inner: Box<dyn Read + '_> = match (&file, copy) {
+        (Some(f), _) => Box::new(f),
+        (None, Some(c)) => Box::new(c),
+        (None, None) => Box::new(std::io::stdin().lock()),
     };
     let total = std::cell::Cell::new(0);
     let reader = Counted {

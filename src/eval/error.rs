@@ -105,6 +105,9 @@ pub enum Needed {
     RankKey,
     /// The decimal mark of `number(x, mark)`: `"."` or `","`.
     DecimalMark,
+    /// The group of a cohort function: a number, a string, true or false,
+    /// a date, or a list of those (no object, no list inside the list).
+    Group,
 }
 
 impl Needed {
@@ -117,6 +120,7 @@ impl Needed {
             Needed::StringOrList => "a string or a list",
             Needed::RankKey => "a number, a string or a date",
             Needed::DecimalMark => "\".\" or \",\"",
+            Needed::Group => "a number, a string, true or false, a date, or a list of those",
         }
     }
 
@@ -129,6 +133,7 @@ impl Needed {
             Needed::StringOrList => "string_or_list",
             Needed::RankKey => "number_string_or_date",
             Needed::DecimalMark => "decimal_mark",
+            Needed::Group => "group",
         }
     }
 }

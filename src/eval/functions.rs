@@ -120,6 +120,8 @@ pub(super) fn apply<'a>(
         Split | StartsWith | EndsWith | Replace | Bool | Date | DaysSince => {
             unreachable!("handled by convert.rs above")
         }
+        Band => super::cohort::band(args, &|i| text(i).to_string(), span)?,
+        Percentile | CohortMedian | CohortSize => unreachable!("lowered to Op::Cohort"),
     })
 }
 

@@ -5,6 +5,7 @@
 
 mod budget;
 mod cause;
+pub(crate) mod cohort;
 mod convert;
 // the language owns values and dates; evaluation reads them here too
 pub use crate::language::dates;
@@ -497,6 +498,7 @@ impl<'a> Frame<'a> {
             }
             Op::Lambda(f, list, body) => self.lambda(*f, list, body)?,
             Op::Each(f, list, body, site) => self.each(*f, list, body.as_deref(), *site, n.span)?,
+            Op::Cohort(f, args, i) => self.cohort(*f, *i, args, n.span)?,
         })
     }
 }

@@ -64,6 +64,8 @@ impl Program {
             max_steps: super::DEFAULT_MAX_STEPS,
             sites: vec![],
             today: 0,
+            cohorts: vec![],
+            population: None,
         }
     }
 

@@ -11,8 +11,8 @@ use serde_json::Value as Json;
 use super::distance::describe;
 use super::paint::Paint;
 use super::trace::{
-    Evaluated, LetTrace, RankTrace, Read, RequirementOutcome, RequirementTrace, SignalTrace, Step,
-    TierOutcome, TierTrace, Trace,
+    CohortTrace, Evaluated, LetTrace, RankTrace, Read, RequirementOutcome, RequirementTrace,
+    SignalTrace, Step, TierOutcome, TierTrace, Trace,
 };
 use crate::eval::Status;
 use crate::language::human;
@@ -77,6 +77,16 @@ pub fn render(t: &Trace, paint: Paint) -> String {
     }
     if let Some(r) = &t.rank_by {
         rank(&mut out, t, r, paint);
+    }
+    if !t.cohorts.is_empty() {
+        heading(
+            &mut out,
+            "Cohorts (the creators of the run it is compared with)",
+            paint,
+        );
+        for c in &t.cohorts {
+            cohort_line(&mut out, c);
+        }
     }
     out
 }
@@ -207,6 +217,44 @@ fn verdict(out: &mut String, t: &Trace, paint: Paint) {
             );
         }
     }
+}
+
+/// One cohort: what is compared, within which group, the cohort's size
+/// and median, and the creator's place.
+fn cohort_line(out: &mut String, c: &CohortTrace) {
+    let what = c.value.as_deref().unwrap_or("creators");
+    let within = match &c.group {
+        Some(g) => format!("{what} among {g} = {}", c.group_value),
+        None => format!("{what} among the whole run"),
+    };
+    let mut facts = vec![format!(
+        "{} creator{}",
+        human::count(c.size),
+        if c.size == 1 { "" } else { "s" }
+    )];
+    if let Some(m) = c.median {
+        facts.push(format!("median {}", human::fmt_number(m)));
+    }
+    let place = match (&c.value, c.x, c.below, c.percentile) {
+        (Some(v), None, ..) => format!("{v} is missing: in no cohort"),
+        (Some(_), Some(x), Some(below), Some(p)) => format!(
+            "this creator {}, above {} of the others (percentile {})",
+            human::fmt_number(x),
+            human::count(below),
+            human::fmt_number(p)
+        ),
+        _ => String::new(),
+    };
+    let alone = if c.alone {
+        " (evaluated alone: a cohort of its own)"
+    } else {
+        ""
+    };
+    let mut line = format!("  {}: {}", printable(&within), facts.join(", "));
+    if !place.is_empty() {
+        line.push_str(&format!("; {place}"));
+    }
+    let _ = writeln!(out, "{line}{alone}");
 }
 
 fn rank_line(t: &Trace) -> Option<String> {

@@ -270,4 +270,34 @@ pub struct Trace {
     pub tiers: Vec<TierTrace>,
     /// The rank key, for accepted creators.
     pub rank_by: Option<RankTrace>,
+    /// Each cohort the rules compare the creator with (one per distinct
+    /// value and group of the cohort functions); left out when the rules
+    /// call none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cohorts: Vec<CohortTrace>,
+}
+
+/// The creator's cohort for one value and group of the cohort functions
+/// (`percentile(engagement_rate, platform)`), and its place in it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CohortTrace {
+    /// The value compared, as written (`None` for `cohort_size`, which counts).
+    pub value: Option<String>,
+    /// The group, as written (`None`: the whole run).
+    pub group: Option<String>,
+    /// The creator's group value (null when missing).
+    pub group_value: Json,
+    /// How many creators the cohort holds.
+    pub size: usize,
+    /// The median of the value over the cohort.
+    pub median: Option<f64>,
+    /// The creator's value; `None` when missing (then it is in no cohort).
+    pub x: Option<f64>,
+    /// How many creators of the cohort have a smaller value.
+    pub below: Option<usize>,
+    /// The creator's `percentile`.
+    pub percentile: Option<f64>,
+    /// True when the creator was evaluated alone (no run, or an example
+    /// without a population): a cohort of its own.
+    pub alone: bool,
 }

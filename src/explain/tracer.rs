@@ -50,6 +50,7 @@ impl Program {
             signals: Vec::new(),
             tiers: Vec::new(),
             rank_by: None,
+            cohorts: Vec::new(),
         };
         let Some(record) = record.filter(|r| r.is_object()) else {
             return t;
@@ -67,6 +68,9 @@ impl Program {
         if verdict.status == Status::Accepted {
             t.rank_by = Some(tr.rank());
         }
+        t.cohorts = (0..self.cohorts.len())
+            .filter_map(|i| tr.cohort(i))
+            .collect();
         t
     }
 
@@ -92,6 +96,31 @@ struct Tracer<'a> {
 impl<'a> Tracer<'a> {
     fn prog(&self) -> &'a Program {
         self.frame.prog
+    }
+
+    /// The creator's cohort for cohort input `i`, and its place in it.
+    fn cohort(&mut self, i: usize) -> Option<CohortTrace> {
+        let prog = self.prog();
+        let input = &prog.cohorts[i];
+        let (group, x, cohort, alone) = self.frame.cohort_place(i)?;
+        let text = |n: &Option<Node>| n.as_ref().map(|n| one_line(prog.text(n.span)).into_owned());
+        let measured = input.x.is_some();
+        let below = x.filter(|_| measured).map(|x| cohort.below(x));
+        Some(CohortTrace {
+            value: text(&input.x),
+            group: text(&input.group),
+            group_value: if input.group.is_some() {
+                group.to_json()
+            } else {
+                Json::Null
+            },
+            size: cohort.size(),
+            median: if measured { cohort.median() } else { None },
+            x,
+            below,
+            percentile: x.filter(|_| measured).map(|x| cohort.percentile(x)),
+            alone,
+        })
     }
 
     fn eval(&mut self, n: &'a Node) -> Evaluated {

@@ -373,6 +373,49 @@ impl<'s> Formatter<'s> {
         out
     }
 
+    /// An example's `population { ... }` block, if written, with each
+    /// comment inside it on a line of its own at its top; returns where
+    /// the block ends.
+    fn population(
+        &self,
+        ex: &Example,
+        creator_end: usize,
+        inside: &[&Comment],
+        out: &mut String,
+    ) -> Option<usize> {
+        let span = ex.population_span?;
+        for c in inside
+            .iter()
+            .filter(|c| c.own_line && c.start > creator_end && c.start < span.start)
+        {
+            out.push_str(&format!("  {}\n", c.text(self.src)));
+        }
+        out.push_str("  population {\n");
+        for c in inside
+            .iter()
+            .filter(|c| c.start > span.start && c.start < span.end)
+        {
+            out.push_str(&format!("    {}\n", c.text(self.src)));
+        }
+        for creator in &ex.population {
+            let flat = format!("    creator {}", self.expr(creator));
+            if flat.chars().count() <= WIDTH {
+                out.push_str(&flat);
+                out.push('\n');
+                continue;
+            }
+            out.push_str("    creator {\n");
+            if let ExprKind::Object(entries) = &creator.kind {
+                for (k, v) in entries {
+                    out.push_str(&format!("      {}: {},\n", self.key(k), self.expr(v)));
+                }
+            }
+            out.push_str("    }\n");
+        }
+        out.push_str("  }\n");
+        Some(span.end)
+    }
+
     /// An example block; `end` is the offset just past its closing brace.
     fn example(&self, ex: &Example, end: usize) -> String {
         let inside: Vec<&Comment> = self
@@ -407,6 +450,9 @@ impl<'s> Formatter<'s> {
             out.push_str(&format!("  {}", c.text(self.src)));
         }
         out.push('\n');
+        let creator_end = self
+            .population(ex, creator_end, &inside, &mut out)
+            .unwrap_or(creator_end);
         for t in &ex.today {
             out.push_str(&format!("  today {}\n", self.text(t.span)));
         }

@@ -75,6 +75,15 @@ pub enum Builtin {
     Date,
     /// `days_since(x)`
     DaysSince,
+    // the run's population (cohort.rs)
+    /// `percentile(x [, group])`
+    Percentile,
+    /// `cohort_median(x [, group])`
+    CohortMedian,
+    /// `cohort_size([group])`
+    CohortSize,
+    /// `band(x, [bounds])`
+    Band,
 }
 
 /// What a function's argument must be, for the checker.
@@ -97,7 +106,7 @@ pub type Returns = Option<Kind>;
 
 impl Builtin {
     /// Every function, with its name.
-    pub const ALL: [(&'static str, Builtin); 33] = [
+    pub const ALL: [(&'static str, Builtin); 37] = [
         ("len", Builtin::Len),
         ("lower", Builtin::Lower),
         ("upper", Builtin::Upper),
@@ -131,6 +140,10 @@ impl Builtin {
         ("bool", Builtin::Bool),
         ("date", Builtin::Date),
         ("days_since", Builtin::DaysSince),
+        ("percentile", Builtin::Percentile),
+        ("cohort_median", Builtin::CohortMedian),
+        ("cohort_size", Builtin::CohortSize),
+        ("band", Builtin::Band),
     ];
 
     /// Looks a function up by name.
@@ -183,6 +196,10 @@ impl Builtin {
             Builtin::Bool => "bool(text)",
             Builtin::Date => "date(text)",
             Builtin::DaysSince => "days_since(date)",
+            Builtin::Percentile => "percentile(x) or percentile(x, group)",
+            Builtin::CohortMedian => "cohort_median(x) or cohort_median(x, group)",
+            Builtin::CohortSize => "cohort_size() or cohort_size(group)",
+            Builtin::Band => "band(x, [1k, 10k, 50k])",
         }
     }
 
@@ -224,6 +241,10 @@ impl Builtin {
             Bool => "A yes/no word read as true/false (`\"Yes\"`, `\"n\"`, `\"✓\"`); missing for empty text.",
             Date => "A date, from ISO text (`\"2026-11-03\"`, a date-time) or Unix seconds.",
             DaysSince => "Whole calendar days from the date to the run's date (`--today`, else today in UTC).",
+            Percentile => "SQL's `percent_rank()`: how many creators of the cohort (the run's undamaged creators with `x` present, and the same `group`) have a smaller `x`, over the cohort's size less one; 0 for a cohort of one.",
+            CohortMedian => "The median of `x` over the cohort (the run's undamaged creators with `x` present, and the same `group`).",
+            CohortSize => "How many of the run's undamaged creators have the same `group` (all of them without one).",
+            Band => "The label of the band `x` falls in: `\"<1k\"`, `\"1k-10k\"`, `\">=50k\"` (each band holds its lower bound).",
         }
     }
 
@@ -239,6 +260,9 @@ impl Builtin {
             Builtin::Number => (1, Some(2)),
             Builtin::Split | Builtin::StartsWith | Builtin::EndsWith => (2, Some(2)),
             Builtin::Replace => (3, Some(3)),
+            Builtin::Percentile | Builtin::CohortMedian => (1, Some(2)),
+            Builtin::CohortSize => (0, Some(1)),
+            Builtin::Band => (2, Some(2)),
             _ => (1, Some(1)),
         }
     }
@@ -257,6 +281,10 @@ impl Builtin {
             (Overlap, _) => Param::Is(Kind::List),
             (Split | StartsWith | EndsWith | Replace, _) => Param::Is(Kind::String),
             (Bool | Date | DaysSince, _) => Param::Any,
+            (Percentile | CohortMedian, 0) => Param::Is(Kind::Number),
+            (Percentile | CohortMedian | CohortSize, _) => Param::Any,
+            (Band, 0) => Param::Is(Kind::Number),
+            (Band, _) => Param::Is(Kind::List),
             (Any | All | Count | Map | Filter | First | Sum | Avg | Median, 0) => {
                 Param::Is(Kind::List)
             }
@@ -281,6 +309,16 @@ impl Builtin {
         Builtin::Median,
     ];
 
+    /// True for the functions whose value depends on the run's other
+    /// creators (the cohort functions): a ruleset calling one reads its
+    /// data twice.
+    pub fn is_cohort(self) -> bool {
+        matches!(
+            self,
+            Builtin::Percentile | Builtin::CohortMedian | Builtin::CohortSize
+        )
+    }
+
     /// What it returns.
     pub fn returns(self) -> Returns {
         use Builtin::*;
@@ -292,7 +330,7 @@ impl Builtin {
             First => return None,
             Split => Kind::List,
             StartsWith | EndsWith | Bool => Kind::Bool,
-            Replace => Kind::String,
+            Replace | Band => Kind::String,
             Date => Kind::Date,
             _ => Kind::Number,
         })

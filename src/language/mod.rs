@@ -6,6 +6,7 @@
 //! them imports a later stage to learn them (see `scripts/check_structure.py`).
 
 pub mod builtins;
+pub mod cohort;
 pub mod dates;
 pub mod human;
 pub mod ids;

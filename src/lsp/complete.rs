@@ -12,9 +12,20 @@ use super::analysis::Analysis;
 use super::symbols::DefKind;
 
 /// Words that open a declaration, and those inside an example.
-const DECLARATIONS: [&str; 12] = [
-    "ruleset", "let", "require", "signal", "tier", "rank by", "limit", "select", "example",
-    "creator", "expect", "today",
+const DECLARATIONS: [&str; 13] = [
+    "ruleset",
+    "let",
+    "require",
+    "signal",
+    "tier",
+    "rank by",
+    "limit",
+    "select",
+    "example",
+    "creator",
+    "population",
+    "expect",
+    "today",
 ];
 
 /// Words inside expressions and declarations.

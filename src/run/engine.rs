@@ -14,7 +14,12 @@ use super::worker::{Done, Worker};
 use super::{Asked, Evaluated, Finished, Run};
 use crate::data::sparse::FieldFilter;
 use crate::data::{self, DataError, Fault, Note, RawBatch};
+use crate::language::cohort::Population;
 use crate::run::census::FieldCensus;
+
+/// What the workers learnt of the records besides their verdicts: the
+/// census of fields, and the populations of a first pass.
+type Learnt = (FieldCensus, Vec<Population>);
 
 /// Stack of each evaluating thread: twice what the deepest evaluation takes
 /// in a debug build (some 7 MiB, `eval::Frame::eval`), a few percent of it
@@ -51,13 +56,14 @@ impl Merge<'_> {
     }
 }
 
-/// Runs `run`, handing every result to `each` in input order.
+/// Runs `run`, handing every result to `each` in input order; with the
+/// populations collected, when the run collects them.
 pub(super) fn run(
     run: &Run,
     bytes: &AtomicU64,
     progress: &mut dyn FnMut(usize),
     each: &mut dyn FnMut(Evaluated) -> bool,
-) -> Result<Finished, DataError> {
+) -> Result<(Finished, Vec<Population>), DataError> {
     let filter = run.asked.field_filter();
     let mut merge = Merge {
         progress,
@@ -67,7 +73,7 @@ pub(super) fn run(
     };
     let mut notes = Vec::new();
     let mut skipped: Skipped = (0, Vec::new());
-    let (read, census) = if run.threads <= 1 {
+    let (read, (census, populations)) = if run.threads <= 1 {
         on_this_thread(run, &filter, bytes, &mut merge, &mut notes, &mut skipped)
     } else {
         on_threads(run, &filter, bytes, &mut merge, &mut notes, &mut skipped).unwrap_or_else(
@@ -83,13 +89,17 @@ pub(super) fn run(
         // a fault inside a record comes before anything the reader met later
         (_, Some(f)) => Err(data::fault_error(f, run.input)),
         (Err(e), None) => Err(e),
-        (Ok(count), None) => Ok(Finished {
-            count,
-            stopped: merge.stopped,
-            census,
-            notes,
-            skipped,
-        }),
+        (Ok(count), None) => Ok((
+            Finished {
+                count,
+                stopped: merge.stopped,
+                census,
+                notes,
+                skipped,
+                populated: None,
+            },
+            populations,
+        )),
     }
 }
 
@@ -100,7 +110,7 @@ fn on_this_thread(
     merge: &mut Merge,
     notes: &mut Vec<Note>,
     skipped: &mut Skipped,
-) -> (Result<usize, DataError>, FieldCensus) {
+) -> (Result<usize, DataError>, Learnt) {
     let mut worker = Worker::new(&run.asked, filter);
     let read = data::read_batches(
         run.input,
@@ -112,7 +122,7 @@ fn on_this_thread(
         },
         notes,
     );
-    (read, worker.census)
+    (read, (worker.census, worker.populations))
 }
 
 /// The run on a reader thread and workers; `None`, having read nothing,
@@ -124,7 +134,7 @@ fn on_threads(
     merge: &mut Merge,
     notes: &mut Vec<Note>,
     skipped: &mut Skipped,
-) -> Option<(Result<usize, DataError>, FieldCensus)> {
+) -> Option<(Result<usize, DataError>, Learnt)> {
     let threads = run.threads;
     let asked = &run.asked;
     std::thread::scope(|scope| {
@@ -162,10 +172,16 @@ fn on_threads(
         };
         in_order(results, merge);
         let mut census = asked.census();
+        let mut populations = asked.populations();
         for w in workers {
-            census.merge(&w.join().expect("a worker does not panic"));
+            let (c, p) = w.join().expect("a worker does not panic");
+            census.merge(&c);
+            for (mine, theirs) in populations.iter_mut().zip(p) {
+                mine.merge(theirs);
+            }
         }
-        Some((reader.join().expect("the reader does not panic"), census))
+        let read = reader.join().expect("the reader does not panic");
+        Some((read, (census, populations)))
     })
 }
 
@@ -181,7 +197,7 @@ fn start_workers<'scope, 'env>(
     to_merger: &SyncSender<(usize, Done)>,
     asked: &'env Asked<'env>,
     filter: &'env FieldFilter,
-) -> Vec<ScopedJoinHandle<'scope, FieldCensus>> {
+) -> Vec<ScopedJoinHandle<'scope, Learnt>> {
     let started: Vec<_> = (0..threads)
         .map_while(|_| {
             let jobs = Arc::clone(jobs);
@@ -197,7 +213,7 @@ fn start_workers<'scope, 'env>(
                     // nothing allocated before the go: a worker let go
                     // frees all it took
                     if gone.recv().is_err() {
-                        return asked.census();
+                        return (asked.census(), Vec::new());
                     }
                     let mut worker = Worker::new(asked, filter);
                     while let Some((k, batch)) = next_job(&jobs) {
@@ -205,7 +221,7 @@ fn start_workers<'scope, 'env>(
                             break;
                         }
                     }
-                    worker.census
+                    (worker.census, worker.populations)
                 })
                 .ok()
                 .map(|handle| (handle, go))

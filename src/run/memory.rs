@@ -54,12 +54,50 @@ fn each<R: IntoRecord, I: IntoIterator<Item = R>>(
     for (position, r) in records.into_iter().enumerate() {
         let (record, line) = r.into_record(position);
         // a record in memory is whole: no key was skipped
-        if let Some(e) = asked.take(census, record.view(), line, &[]) {
+        if let Some(e) = asked.take(census, record.view(), line, &[], &mut []) {
             each(e);
         }
         count += 1;
     }
     count
+}
+
+/// A record gathered by a first pass, with the line it had.
+struct Gathered(Record, Option<usize>);
+
+impl IntoRecord for Gathered {
+    fn into_record(self, _: usize) -> (Record, Option<usize>) {
+        (self.0, self.1)
+    }
+}
+
+/// For rules that call cohort functions (and have no population yet): the
+/// records, gathered in memory so as to be read twice, and the ruleset
+/// with the population they make (the first pass).
+fn first_pass<R: IntoRecord, I: IntoIterator<Item = R>>(
+    ruleset: &Ruleset,
+    records: I,
+) -> Result<(Ruleset, Vec<Gathered>), I> {
+    let options = RunOptions::default();
+    let asked = Asked::of(ruleset, &options);
+    if !asked.needs_population() {
+        return Err(records);
+    }
+    let mut population = asked.populations();
+    let gathered: Vec<Gathered> = records
+        .into_iter()
+        .enumerate()
+        .map(|(position, r)| {
+            let (record, line) = r.into_record(position);
+            if let Ok(r) = record.view().item {
+                crate::eval::cohort::collect(ruleset.program(), r, &mut population[0]);
+            }
+            Gathered(record, line)
+        })
+        .collect();
+    let mut population = population.swap_remove(0);
+    population.finish();
+    Ok((ruleset.with_population(population), gathered))
 }
 
 /// [`Ruleset::screen`].
@@ -68,6 +106,10 @@ pub(crate) fn screen<R: IntoRecord, I: IntoIterator<Item = R>>(
     records: I,
     options: &RunOptions,
 ) -> Report {
+    let records = match first_pass(ruleset, records) {
+        Ok((populated, gathered)) => return screen(&populated, gathered, options),
+        Err(records) => records,
+    };
     let asked = Asked::of(ruleset, options);
     let mut census = asked.census();
     let mut summary = Summary::new(ruleset, options, options.all);
@@ -78,6 +120,7 @@ pub(crate) fn screen<R: IntoRecord, I: IntoIterator<Item = R>>(
         census,
         notes: Vec::new(),
         skipped: (0, Vec::new()),
+        populated: None,
     })
 }
 
@@ -89,6 +132,10 @@ pub(crate) fn explain<R: IntoRecord, I: IntoIterator<Item = R>>(
     options: &RunOptions,
     data_file: &str,
 ) -> Result<Explanation, UnknownId> {
+    let records = match first_pass(ruleset, records) {
+        Ok((populated, gathered)) => return explain(&populated, id, gathered, options, data_file),
+        Err(records) => records,
+    };
     let mut search = Explaining::new(ruleset, id, options);
     let wanted = search.wanted();
     let mut asked = Asked::of(ruleset, options);

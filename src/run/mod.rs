@@ -31,6 +31,7 @@ use serde_json::Value as Json;
 use crate::data::{self, DataError, Format, Input, Note};
 use crate::eval::Verdict;
 use crate::explain::Distance;
+use crate::language::cohort::Population;
 use crate::run::census::FieldCensus;
 use crate::{Ruleset, RunOptions};
 
@@ -57,6 +58,7 @@ pub struct Evaluated {
 }
 
 /// What a run asks of every worker; shared by all of them.
+#[derive(Clone, Copy)]
 pub(crate) struct Asked<'r> {
     ruleset: &'r Ruleset,
     other: Option<&'r Ruleset>,
@@ -66,6 +68,9 @@ pub(crate) struct Asked<'r> {
     /// Work out every verdict's reasons (else only those a report shows).
     reasons: bool,
     keep: Option<&'r (dyn Fn(&str) -> bool + Sync)>,
+    /// Collect the population of the cohort functions (the first pass of
+    /// a run whose rules call them), evaluating nothing else.
+    collect: bool,
 }
 
 impl<'r> Asked<'r> {
@@ -79,7 +84,29 @@ impl<'r> Asked<'r> {
             // only verdicts that are shown need their reasons
             reasons: options.all || options.reasons || options.near_misses > 0,
             keep: None,
+            collect: false,
         }
+    }
+
+    /// The rulesets of the run, in order (the second for `diff`).
+    fn rulesets(&self) -> impl Iterator<Item = &'r Ruleset> {
+        std::iter::once(self.ruleset).chain(self.other)
+    }
+
+    /// True when some ruleset of the run calls a cohort function and has no
+    /// population yet: the run reads the data twice.
+    fn needs_population(&self) -> bool {
+        self.rulesets().any(|r| {
+            let p = r.program();
+            p.uses_cohorts() && p.population.is_none()
+        })
+    }
+
+    /// Empty populations, one per ruleset, to collect into.
+    fn populations(&self) -> Vec<Population> {
+        self.rulesets()
+            .map(|r| Population::new(r.program().cohorts.len()))
+            .collect()
     }
 
     /// A new census of the fields the rules, `--id-field` and `--columns` read.
@@ -154,14 +181,43 @@ impl<'r> Run<'r> {
     /// returns false to stop reading), and `progress` how many records
     /// each batch held. A record that cannot be read is an error, as is
     /// `--id-field` or a `--column` that no record has.
+    ///
+    /// Rules that call a cohort function read the data twice: a first
+    /// pass collects the population ([`Population`]), which the second
+    /// evaluates against; standard input is copied to a temporary file
+    /// for it. Progress is counted in the second pass.
     pub fn each(
         &self,
         progress: &mut dyn FnMut(usize),
         each: &mut dyn FnMut(Evaluated) -> bool,
     ) -> Result<Finished, DataError> {
+        if self.asked.evaluate && self.asked.needs_population() {
+            let input = self.input.readable_twice()?;
+            let populations = self.collect(&input)?;
+            let mut with = populations
+                .into_iter()
+                .zip(self.asked.rulesets())
+                .map(|(p, r)| r.with_population(p));
+            let ruleset = with.next().expect("a run has a ruleset");
+            let other = with.next();
+            let second = Run {
+                asked: Asked {
+                    ruleset: &ruleset,
+                    other: other.as_ref(),
+                    ..self.asked
+                },
+                input: &input,
+                format: self.format,
+                threads: self.threads,
+                bytes: self.bytes.clone(),
+            };
+            let mut finished = second.each(progress, each)?;
+            finished.populated = Some(ruleset);
+            return Ok(finished);
+        }
         let zero = AtomicU64::new(0);
         let bytes = self.bytes.as_deref().unwrap_or(&zero);
-        let finished = engine::run(self, bytes, progress, each)?;
+        let (finished, _) = engine::run(self, bytes, progress, each)?;
         if finished.count > 0 && !finished.stopped {
             let census = &finished.census;
             if let Some((message, help)) = census.id_missing().or_else(|| census.columns_missing())
@@ -170,6 +226,31 @@ impl<'r> Run<'r> {
             }
         }
         Ok(finished)
+    }
+}
+
+impl Run<'_> {
+    /// The first pass of a run whose rules call cohort functions: reads
+    /// `input` (a file, or standard input's copy) and collects each
+    /// ruleset's population, evaluating nothing else.
+    fn collect(&self, input: &Input) -> Result<Vec<Population>, DataError> {
+        let first = Run {
+            asked: Asked {
+                evaluate: false,
+                collect: true,
+                ..self.asked
+            },
+            input,
+            format: self.format,
+            threads: self.threads,
+            bytes: None,
+        };
+        let zero = AtomicU64::new(0);
+        let (_, mut populations) = engine::run(&first, &zero, &mut |_| {}, &mut |_| true)?;
+        for p in &mut populations {
+            p.finish();
+        }
+        Ok(populations)
     }
 }
 
@@ -187,6 +268,9 @@ pub struct Finished {
     /// Rows skipped as empty (every cell blank): how many, and the lines
     /// of the first [`crate::report::SKIPPED_LINES`].
     pub skipped: (usize, Vec<usize>),
+    /// The ruleset with the run's population, when its rules call cohort
+    /// functions (the run read the data twice).
+    pub(crate) populated: Option<Ruleset>,
 }
 
 impl Finished {

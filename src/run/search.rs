@@ -14,7 +14,7 @@ use crate::eval::{RankKey, Status, Verdict};
 use crate::explain::Trace;
 use crate::report::compare_keys;
 use crate::report::team::TeamTally;
-use crate::run::Evaluated;
+use crate::run::{Evaluated, Finished};
 use crate::{Ruleset, RunOptions};
 
 /// An id as `explain --id` compares it: lower case, without a leading `@`.
@@ -52,6 +52,9 @@ pub struct Explaining<'r> {
     /// place among them of the creator explained.
     team: Option<TeamTally>,
     team_place: Option<usize>,
+    /// The ruleset with the run's population, when its rules call cohort
+    /// functions ([`Finished::populated`]): the trace is made with it.
+    populated: Option<Ruleset>,
 }
 
 struct Found {
@@ -62,6 +65,12 @@ struct Found {
 }
 
 impl<'r> Explaining<'r> {
+    /// Makes the trace with the run's population (from [`Finished`]), so
+    /// that it shows the creator's cohorts.
+    pub fn among(&mut self, finished: &Finished) {
+        self.populated = finished.populated.clone();
+    }
+
     /// A search for the creator with id `id` among the results of a run
     /// of `ruleset` with `options`.
     pub fn new(ruleset: &'r Ruleset, id: &str, options: &RunOptions) -> Self {
@@ -78,6 +87,7 @@ impl<'r> Explaining<'r> {
             closest: Vec::new(),
             team: TeamTally::new(ruleset.program(), options.top),
             team_place: None,
+            populated: None,
         }
     }
 
@@ -181,7 +191,7 @@ impl<'r> Explaining<'r> {
                 closest: self.closest.into_iter().map(|(_, id)| id).collect(),
             });
         };
-        let program = self.ruleset.program();
+        let program = self.populated.as_ref().unwrap_or(self.ruleset).program();
         let mut trace = program.trace(found.record.as_ref(), &found.verdict);
         trace.line = (found.line > 0).then_some(found.line);
         trace.accepted = Some(self.accepted);

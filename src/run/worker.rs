@@ -11,7 +11,9 @@ use serde_json::Value as Json;
 use super::{Asked, Evaluated};
 use crate::data::sparse::FieldFilter;
 use crate::data::{Fault, RawBatch, Rec, Shape, Slots, View};
+use crate::eval::cohort;
 use crate::eval::{Status, Verdict};
+use crate::language::cohort::Population;
 use crate::report::rows::Column;
 use crate::run::census::FieldCensus;
 
@@ -35,6 +37,9 @@ pub(super) struct Worker<'r> {
     /// Every record's fields, by slot, in buffers reused from record to
     /// record; none when every field is decoded (a rule reads `creator`).
     slots: Option<Slots>,
+    /// The populations this worker collected, one per ruleset, in a run's
+    /// first pass (else empty).
+    pub populations: Vec<Population>,
 }
 
 impl<'r> Worker<'r> {
@@ -50,6 +55,11 @@ impl<'r> Worker<'r> {
             census: asked.census(),
             unread: Vec::new(),
             slots,
+            populations: if asked.collect {
+                asked.populations()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -81,7 +91,10 @@ impl<'r> Worker<'r> {
         let Some(slots) = &mut self.slots else {
             let record = batch.decode(i, self.filter, keys)?;
             let (view, line) = (record.view(), Some(record.line));
-            return Ok(self.asked.take(&mut self.census, view, line, &self.unread));
+            let pops = &mut self.populations;
+            return Ok(self
+                .asked
+                .take(&mut self.census, view, line, &self.unread, pops));
         };
         let (position, line, shape) = batch.decode_slots(i, self.filter, slots, keys)?;
         let item = match &shape {
@@ -94,26 +107,32 @@ impl<'r> Worker<'r> {
             line,
             item,
         };
+        let pops = &mut self.populations;
         Ok(self
             .asked
-            .take(&mut self.census, view, Some(line), &self.unread))
+            .take(&mut self.census, view, Some(line), &self.unread, pops))
     }
 }
 
 impl Asked<'_> {
     /// Notes one record's fields in `census` (with the top-level keys the
     /// decoder skipped, `unread`) and, unless the run only takes the
-    /// census, evaluates it ([`Asked::evaluate`]).
+    /// census, evaluates it ([`Asked::evaluate`]). In a first pass, adds
+    /// it (unless damaged) to each ruleset's population instead.
     pub(super) fn take(
         &self,
         census: &mut FieldCensus,
         record: View,
         line: Option<usize>,
         unread: &[String],
+        populations: &mut [Population],
     ) -> Option<Evaluated> {
         if let Ok(r) = record.item {
             census.observe(r);
             census.observe_unread(unread);
+            for (k, (ruleset, p)) in self.rulesets().zip(populations).enumerate() {
+                cohort::collect(ruleset.program(), r.for_program(k), p);
+            }
         }
         self.evaluate.then(|| self.evaluate(record, line))
     }

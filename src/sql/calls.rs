@@ -66,6 +66,8 @@ impl Scope {
                     "only `sum`/`avg` of a list written out is translated",
                 ),
             },
+            ("percentile" | "cohort_median" | "cohort_size", _) => self.cohort_call(f, args),
+            ("band", [x, bounds]) => self.band(x, bounds, span),
             _ => self.refuse(
                 span,
                 &format!("the function `{f}`"),

@@ -170,6 +170,64 @@ impl Dialect {
         }
     }
 
+    /// A JSON list or object as a key to partition by, equal for lists
+    /// the interpreter calls equal: PostgreSQL's `jsonb` compares by
+    /// value; DuckDB and SQLite rewrite a list element by element (each
+    /// number in its shortest exact form, so `[1]` and `[1.0]` agree),
+    /// and compare an object, or a list inside the list, by its JSON text.
+    pub(crate) fn json_group_key(self, x: &str) -> String {
+        match self {
+            Dialect::Postgres => x.to_string(),
+            Dialect::Duckdb => {
+                let t = "json_type(__k)";
+                let elem = format!(
+                    "CASE WHEN __k IS NULL OR {t} = 'NULL' THEN 'm' \
+                     WHEN {} THEN 'n' || CAST(CAST(__k AS DOUBLE) + 0.0 AS VARCHAR) \
+                     WHEN {t} = 'VARCHAR' THEN 's' || json_extract_string(__k, '$') \
+                     ELSE 'j' || CAST(__k AS VARCHAR) END",
+                    self.is_kind_of("__k", JsonKind::Number)
+                );
+                format!(
+                    "CASE WHEN json_type({x}) = 'ARRAY' THEN CAST(to_json(list_transform(CAST({x} AS JSON[]), lambda __k: {elem})) AS VARCHAR) ELSE CAST({x} AS VARCHAR) END"
+                )
+            }
+            _ => {
+                let elem = "CASE __k.type WHEN 'null' THEN 'm' \
+                     WHEN 'integer' THEN 'n' || printf('%!.17g', __k.value + 0.0) \
+                     WHEN 'real' THEN 'n' || printf('%!.17g', __k.value + 0.0) \
+                     WHEN 'text' THEN 's' || __k.value \
+                     WHEN 'true' THEN 'jtrue' WHEN 'false' THEN 'jfalse' \
+                     ELSE 'j' || __k.value END";
+                format!(
+                    "CASE WHEN json_type({x}) = 'array' THEN (SELECT json_group_array({elem}) FROM json_each({x}) AS __k) ELSE CAST({x} AS TEXT) END"
+                )
+            }
+        }
+    }
+
+    /// True when the JSON value `x` cannot be a cohort's group: an
+    /// object, or a list holding a list or an object (the interpreter's
+    /// wrong kind for a group).
+    pub(crate) fn json_ungroupable(self, x: &str) -> String {
+        let nested = match self {
+            Dialect::Postgres => format!(
+                "EXISTS (SELECT 1 FROM jsonb_array_elements({x}) AS __e \
+                 WHERE jsonb_typeof(__e) IN ('array', 'object'))"
+            ),
+            Dialect::Duckdb => format!(
+                "len(list_filter(CAST({x} AS JSON[]), lambda __e: json_type(__e) IN ('ARRAY', 'OBJECT'))) > 0"
+            ),
+            _ => format!(
+                "EXISTS (SELECT 1 FROM json_each({x}) AS __e WHERE __e.type IN ('array', 'object'))"
+            ),
+        };
+        format!(
+            "({} OR CASE WHEN {} THEN {nested} ELSE FALSE END)",
+            self.is_kind(x, JsonKind::Object),
+            self.is_kind(x, JsonKind::Array)
+        )
+    }
+
     /// The number a JSON number holds.
     pub(crate) fn json_number(self, x: &str) -> String {
         if let Some(col) = field_column(x) {

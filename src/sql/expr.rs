@@ -19,6 +19,9 @@ pub(crate) enum Bound {
     Column(Sql),
     /// A let that is a constant list.
     Consts(Vec<Lit>),
+    /// A let that is a list written out of values: a compound group key
+    /// of the cohort functions, read nowhere else.
+    Tuple(Vec<Sql>),
 }
 
 /// The names in scope and what the translation collected.
@@ -33,6 +36,8 @@ pub(crate) struct Scope {
     /// The top-level columns read, in order of first use.
     pub columns: Vec<String>,
     pub refusals: Vec<Refusal>,
+    /// The cohort inputs the calls read, in order of first use.
+    pub(crate) cohorts: Vec<super::cohort::Input>,
     aliases: usize,
 }
 
@@ -45,6 +50,7 @@ impl Scope {
             params: Vec::new(),
             columns: Vec::new(),
             refusals: Vec::new(),
+            cohorts: Vec::new(),
             aliases: 0,
         }
     }
@@ -184,6 +190,13 @@ impl Scope {
         match self.bound.get(name) {
             Some(Bound::Column(s)) => return s.clone(),
             Some(Bound::Consts(c)) => return Sql::new(Kind::Consts(c.clone()), "NULL".into()),
+            Some(Bound::Tuple(_)) => {
+                return self.refuse(
+                    span,
+                    "a list built from values",
+                    "only lists of constants are translated, and a list of values only as a cohort function's group",
+                )
+            }
             None => {}
         }
         if self.declared.iter().any(|n| n == name) || name == "score" || name == "tier" {

@@ -7,6 +7,7 @@
 
 mod assemble;
 mod calls;
+mod cohort;
 mod dialect;
 mod expr;
 mod load;

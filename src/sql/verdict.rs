@@ -238,9 +238,10 @@ fn translate(file: &RulesFile, d: Dialect) -> Translated<'_> {
     let mut scope = Scope::new(d, declared);
     let mut steps = Vec::new();
     for s in rules.order() {
-        if let Some(cols) = step(&rules, &mut scope, s) {
-            steps.push(cols);
-        }
+        let cols = step(&rules, &mut scope, s);
+        // the cohort inputs this step reads, computed over the whole table first
+        steps.extend(scope.cohort_steps());
+        steps.extend(cols);
     }
     let reqs: Vec<(String, String)> = rules
         .requirements
@@ -249,6 +250,7 @@ fn translate(file: &RulesFile, d: Dialect) -> Translated<'_> {
         .map(|(i, r)| requirement(&mut scope, r, i))
         .collect();
     let keys: Vec<(String, String, Order)> = rank_keys(&rules, &mut scope);
+    steps.extend(scope.cohort_steps());
     (rules, scope, steps, reqs, keys)
 }
 
@@ -263,6 +265,10 @@ fn step(rules: &Rules, scope: &mut Scope, s: Step) -> Option<String> {
     let (name, col, sql) = match s {
         Step::Let(i) => {
             let (name, e) = rules.lets[i];
+            if let Some(parts) = scope.tuple(e) {
+                scope.bound.insert(name.to_string(), Bound::Tuple(parts));
+                return None;
+            }
             let sql = scope.expr(e);
             if let Kind::Consts(c) = &sql.kind {
                 scope

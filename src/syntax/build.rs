@@ -169,8 +169,15 @@ impl Builder<'_> {
         let creator = self.expr_from(creator_block.into_inner().nth(1).expect("obj"));
         let mut expects = Vec::new();
         let mut today = Vec::new();
+        let mut population = Vec::new();
+        let mut population_span = None;
         for p in inner {
-            if p.as_rule() == Rule::today_clause {
+            if p.as_rule() == Rule::population_block {
+                population_span = Some(self.span(&p));
+                for block in p.into_inner().skip(1) {
+                    population.push(self.expr_from(block.into_inner().nth(1).expect("obj")));
+                }
+            } else if p.as_rule() == Rule::today_clause {
                 today.push(self.string(p.into_inner().nth(1).expect("date")));
             } else {
                 expects.push(self.expect(p));
@@ -179,6 +186,8 @@ impl Builder<'_> {
         DeclKind::Example(Example {
             name,
             creator,
+            population,
+            population_span,
             expects,
             today,
         })

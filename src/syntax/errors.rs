@@ -324,6 +324,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         today_clause | kw_today => "`today`",
         order | kw_asc | kw_desc => "`asc` or `desc`",
         creator_block | kw_creator => "`creator`",
+        population_block | kw_population => "`population`",
         expect | kw_expect => "`expect`",
         expect_accepted | kw_accepted => "`accepted`",
         expect_rejected | kw_rejected => "`rejected`",

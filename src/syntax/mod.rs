@@ -371,7 +371,7 @@ fn too_deep(file: &RulesFile) -> Option<RuleDiagnostic> {
         DeclKind::Rank(r) => std::iter::once(&r.key)
             .chain(r.then.iter().map(|k| &k.key))
             .collect(),
-        DeclKind::Example(ex) => vec![&ex.creator],
+        DeclKind::Example(ex) => std::iter::once(&ex.creator).chain(&ex.population).collect(),
         DeclKind::Select(s) => s.expressions().collect(),
         _ => vec![],
     });

@@ -41,6 +41,7 @@ impl Walker<'_, '_, '_> {
             }
         }
         self.constant_args(f, args);
+        self.cohort_args(f, args);
         // min/max with one argument take a list, else numbers
         if matches!(f, Builtin::Min | Builtin::Max) && args.len() > 1 && !lambda_last {
             for a in args {
