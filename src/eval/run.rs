@@ -19,8 +19,10 @@ use crate::data::Rec;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Outcome {
     Pass,
-    Fail(Option<Cause>),
-    Review(Option<Cause>),
+    // boxed: a cause is large, and most requirements pass (an outcome is
+    // returned for every requirement of every creator)
+    Fail(Option<Box<Cause>>),
+    Review(Option<Box<Cause>>),
 }
 
 /// An error met in a rule, which makes the verdict undecided.
@@ -224,8 +226,14 @@ impl Program {
             };
             match self.requirement(frame, i, reasons) {
                 Ok(Outcome::Pass) => {}
-                Ok(Outcome::Fail(c)) => failed.push(Failure::new(name(&c), of, c, false)),
-                Ok(Outcome::Review(c)) => reviews.push(Failure::new(name(&c), of, c, true)),
+                Ok(Outcome::Fail(c)) => {
+                    let c = c.map(|c| *c);
+                    failed.push(Failure::new(name(&c), of, c, false))
+                }
+                Ok(Outcome::Review(c)) => {
+                    let c = c.map(|c| *c);
+                    reviews.push(Failure::new(name(&c), of, c, true))
+                }
                 Err(e) => {
                     let cause = Some(Cause::Error((*e.kind).clone()));
                     failed.push(Failure::new(req.name.clone(), of, cause, false));
@@ -339,15 +347,17 @@ impl Program {
             Value::Bool(true) => Outcome::Pass,
             Value::Bool(false) => Outcome::Fail(match &req.message {
                 _ if !explain => None,
-                Some(m) => Some(Cause::Message { message: m.clone() }),
-                None => Some(reasons::why_false(frame, &req.condition)?),
+                Some(m) => Some(Box::new(Cause::Message { message: m.clone() })),
+                None => Some(Box::new(reasons::why_false(frame, &req.condition)?)),
             }),
             Value::Missing(m) => {
                 let review = req.when_missing == WhenMissing::Review;
-                let cause = explain.then(|| Cause::Missing {
-                    missing: reasons::missing_cause(self, m),
-                    message: req.message.clone(),
-                    review,
+                let cause = explain.then(|| {
+                    Box::new(Cause::Missing {
+                        missing: reasons::missing_cause(self, m),
+                        message: req.message.clone(),
+                        review,
+                    })
                 });
                 match req.when_missing {
                     WhenMissing::Fail => Outcome::Fail(cause),
