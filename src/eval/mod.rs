@@ -409,7 +409,13 @@ impl<'a> Frame<'a> {
                 match (&x, &xs) {
                     (Value::Missing(_), _) => x,
                     (_, Value::Missing(_)) => xs,
-                    (_, Value::List(List::Const(c))) if c.find_scalar(&x).is_some() => {
+                    // the values `find_scalar` answers for: looked up once
+                    (_, Value::List(List::Const(c)))
+                        if matches!(
+                            x,
+                            Value::Number(_) | Value::Str(_) | Value::Bool(_) | Value::Date(_)
+                        ) =>
+                    {
                         self.charge(c.items().len() as u64, n.span)?;
                         match c.find_scalar(&x) {
                             Some(Err(m)) => m.clone().in_list(list.span),
