@@ -31,6 +31,7 @@ use crate::data::Rec;
 pub use budget::DEFAULT_MAX_STEPS;
 pub use cause::{Cause, MissingCause, Shown};
 pub use error::{EvalError, EvalErrorKind, Fix, Needed};
+use functions::Builtin;
 use functions::{apply, want_number};
 pub(crate) use run::Outcome;
 use value::{Kind, List, Missing, Value};
@@ -214,6 +215,28 @@ impl<'a> Frame<'a> {
         Ok(())
     }
 
+    /// Calls builtin `f` on the values of `args`: held on the stack when
+    /// there are a few (most calls), so no list is allocated per call.
+    fn call(&mut self, f: Builtin, args: &'a [Node], span: Span) -> Eval<'a> {
+        const FEW: usize = 4;
+        let mut few: [Value<'a>; FEW] = std::array::from_fn(|_| Value::Bool(false));
+        let mut many = Vec::new();
+        let vals: &[Value<'a>] = if args.len() <= FEW {
+            for (slot, x) in few.iter_mut().zip(args) {
+                *slot = self.eval(x)?;
+            }
+            &few[..args.len()]
+        } else {
+            for x in args {
+                many.push(self.eval(x)?);
+            }
+            &many
+        };
+        self.charge(vals.iter().map(budget::arg).sum(), span)?;
+        self.charge(budget::result(f, vals), span)?;
+        apply(f, vals, args, self.prog, span)
+    }
+
     fn eval_node(&mut self, n: &'a Node) -> Eval<'a> {
         Ok(match &n.op {
             Op::Const(v) => v.clone(),
@@ -387,7 +410,13 @@ impl<'a> Frame<'a> {
                 match (&x, &xs) {
                     (Value::Missing(_), _) => x,
                     (_, Value::Missing(_)) => xs,
-                    (_, Value::List(List::Const(c))) if c.find_scalar(&x).is_some() => {
+                    // the values `find_scalar` answers for: looked up once
+                    (_, Value::List(List::Const(c)))
+                        if matches!(
+                            x,
+                            Value::Number(_) | Value::Str(_) | Value::Bool(_) | Value::Date(_)
+                        ) =>
+                    {
                         self.charge(c.items().len() as u64, n.span)?;
                         match c.find_scalar(&x) {
                             Some(Err(m)) => m.clone().in_list(list.span),
@@ -488,14 +517,7 @@ impl<'a> Frame<'a> {
                 Op::Field(i) => self.lookup(*i).is_some_and(|j| !j.is_null()),
                 _ => !self.eval(x)?.is_missing(),
             }),
-            Op::Call(f, args) => {
-                let vals: Result<Vec<Value<'a>>, EvalError> =
-                    args.iter().map(|x| self.eval(x)).collect();
-                let vals = vals?;
-                self.charge(vals.iter().map(budget::arg).sum(), n.span)?;
-                self.charge(budget::result(*f, &vals), n.span)?;
-                apply(*f, &vals, args, self.prog, n.span)?
-            }
+            Op::Call(f, args) => self.call(*f, args, n.span)?,
             Op::Lambda(f, list, body) => self.lambda(*f, list, body)?,
             Op::Each(f, list, body, site) => self.each(*f, list, body.as_deref(), *site, n.span)?,
             Op::Cohort(f, args, i) => self.cohort(*f, *i, args, n.span)?,

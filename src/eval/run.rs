@@ -19,8 +19,10 @@ use crate::data::Rec;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Outcome {
     Pass,
-    Fail(Option<Cause>),
-    Review(Option<Cause>),
+    // boxed: a cause is large, and most requirements pass (an outcome is
+    // returned for every requirement of every creator)
+    Fail(Option<Box<Cause>>),
+    Review(Option<Box<Cause>>),
 }
 
 /// An error met in a rule, which makes the verdict undecided.
@@ -77,8 +79,10 @@ impl Program {
 
     /// As [`Program::evaluate`]; without `reasons` a failed requirement
     /// is named by index alone ([`super::Failure::of`]), its name, reason
-    /// and cause left empty, which saves describing the values of every
-    /// rejected creator when only the shortlist is shown.
+    /// and cause left empty, and the signals of a creator rejected or in
+    /// review by their place alone (in the program's order, their names
+    /// empty), which saves describing every rejected creator when only the
+    /// shortlist is shown.
     pub fn evaluate_with(
         &self,
         record: &Json,
@@ -163,7 +167,7 @@ impl Program {
         let (mut failed, mut reviews) = self.requirements_of(frame, reasons)?;
         let rejected = failed.iter().any(|f| !f.error);
         let decided = rejected || !reviews.is_empty();
-        let (signals, signal_error) = self.signals_of(frame, decided, &mut failed)?;
+        let (signals, signal_error) = self.signals_of(frame, decided, reasons, &mut failed)?;
         // the score reads every signal: unknown when one is in error
         let score = if signal_error {
             None
@@ -224,8 +228,14 @@ impl Program {
             };
             match self.requirement(frame, i, reasons) {
                 Ok(Outcome::Pass) => {}
-                Ok(Outcome::Fail(c)) => failed.push(Failure::new(name(&c), of, c, false)),
-                Ok(Outcome::Review(c)) => reviews.push(Failure::new(name(&c), of, c, true)),
+                Ok(Outcome::Fail(c)) => {
+                    let c = c.map(|c| *c);
+                    failed.push(Failure::new(name(&c), of, c, false))
+                }
+                Ok(Outcome::Review(c)) => {
+                    let c = c.map(|c| *c);
+                    reviews.push(Failure::new(name(&c), of, c, true))
+                }
                 Err(e) => {
                     let cause = Some(Cause::Error((*e.kind).clone()));
                     failed.push(Failure::new(req.name.clone(), of, cause, false));
@@ -247,11 +257,14 @@ impl Program {
     /// Every signal's value. Once the verdict is `decided` (rejected or in
     /// review), a signal in error is listed in `failed` and its value is
     /// unknown; before, it leaves the verdict undecided. Also says whether
-    /// a signal's value is unknown.
+    /// a signal's value is unknown. A decided verdict without `reasons`
+    /// is not shown: its signals are named by their place alone (the
+    /// program's order), their names left empty.
     fn signals_of<'a>(
         &'a self,
         frame: &mut Frame<'a>,
         decided: bool,
+        reasons: bool,
         failed: &mut Vec<Failure>,
     ) -> Result<(Vec<SignalValue>, bool), Undecided> {
         let mut signals = Vec::with_capacity(self.signals.len());
@@ -274,10 +287,12 @@ impl Program {
                 }
                 Some(Err(e)) => return Err((Rule::Signal(i as u32), e)),
             };
-            signals.push(SignalValue {
-                name: s.name.clone(),
-                raw,
-            });
+            let name = if decided && !reasons {
+                String::new()
+            } else {
+                s.name.clone()
+            };
+            signals.push(SignalValue { name, raw });
         }
         Ok((signals, signal_error))
     }
@@ -334,15 +349,17 @@ impl Program {
             Value::Bool(true) => Outcome::Pass,
             Value::Bool(false) => Outcome::Fail(match &req.message {
                 _ if !explain => None,
-                Some(m) => Some(Cause::Message { message: m.clone() }),
-                None => Some(reasons::why_false(frame, &req.condition)?),
+                Some(m) => Some(Box::new(Cause::Message { message: m.clone() })),
+                None => Some(Box::new(reasons::why_false(frame, &req.condition)?)),
             }),
             Value::Missing(m) => {
                 let review = req.when_missing == WhenMissing::Review;
-                let cause = explain.then(|| Cause::Missing {
-                    missing: reasons::missing_cause(self, m),
-                    message: req.message.clone(),
-                    review,
+                let cause = explain.then(|| {
+                    Box::new(Cause::Missing {
+                        missing: reasons::missing_cause(self, m),
+                        message: req.message.clone(),
+                        review,
+                    })
                 });
                 match req.when_missing {
                     WhenMissing::Fail => Outcome::Fail(cause),
@@ -356,5 +373,40 @@ impl Program {
                 return Err(EvalError::wrong(&other, Needed::TrueOrFalse, &what, span));
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::eval::Status;
+    use crate::Ruleset;
+
+    /// Without reasons, a verdict no report shows (rejected) names its
+    /// signals by place alone; one that is shown (accepted) names them.
+    #[test]
+    fn signals_of_a_verdict_not_shown_are_named_by_place() {
+        let src = "require big: followers >= 10\nsignal reach = followers / 100\nsignal half = 0.5";
+        let rules = Ruleset::compile("t.rules", src).expect("valid");
+        let prog = rules.program();
+        let names = |followers: u32, reasons: bool| {
+            let v = prog.evaluate_with(&json!({ "followers": followers }), 0, None, reasons);
+            let signals = v.signals.0.iter();
+            let named: Vec<(String, Option<f64>)> =
+                signals.map(|s| (s.name.clone(), s.raw)).collect();
+            (v.status, named)
+        };
+        let (status, named) = names(5, false);
+        assert_eq!(status, Status::Rejected);
+        assert_eq!(
+            named,
+            [(String::new(), Some(0.05)), (String::new(), Some(0.5))]
+        );
+        let (_, named) = names(5, true);
+        assert_eq!(named[0], ("reach".to_string(), Some(0.05)));
+        let (status, named) = names(50, false);
+        assert_eq!(status, Status::Accepted);
+        assert_eq!(named[1], ("half".to_string(), Some(0.5)));
     }
 }

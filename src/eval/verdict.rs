@@ -145,7 +145,9 @@ impl Failure {
 /// A signal's value for one creator.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignalValue {
-    /// The signal's name.
+    /// The signal's name; empty in a verdict made without reasons for a
+    /// creator rejected or in review (see `Program::evaluate_with`),
+    /// where the signals are in the program's order.
     pub name: String,
     /// The value before clamping; `None` when missing.
     pub raw: Option<f64>,

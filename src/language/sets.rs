@@ -135,13 +135,16 @@ pub fn count_common<'a, S: BuildHasher>(
     // the shared keys are among `in_b`'s: a short list to search when it is
     // short, with no set to build
     if in_b.len() <= 16 {
-        let mut seen: Vec<EqualityKey<'a>> = Vec::new();
+        // at most 16 distinct: kept on the stack, nothing allocated
+        let mut seen: [Option<EqualityKey<'a>>; 16] = Default::default();
+        let mut n = 0;
         for k in shared {
-            if !seen.contains(&k) {
-                seen.push(k);
+            if !seen[..n].iter().any(|s| s.as_ref() == Some(&k)) {
+                seen[n] = Some(k);
+                n += 1;
             }
         }
-        seen.len()
+        n
     } else {
         shared.collect::<HashSet<_>>().len()
     }
