@@ -9,7 +9,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::report::stream::{LineFormat, LineSpool};
+use crate::report::rows::RowSet;
+use crate::report::stream::{LineFormat, LineSpec, LineSpool};
 use crate::run::summary::Summary;
 use crate::{Ruleset, RunOptions};
 
@@ -35,9 +36,15 @@ pub(super) fn write(
     // the report keeps its counts and shortlist, the spool every verdict
     let mut sink = Summary::new(rules, options, false);
     let mut failed = None;
-    let run = engine(rules, &input, options, a);
-    let finished = through(run, &input, "screening", rep, &mut |e| {
-        if let Err(err) = spool.add(e.verdict.clone(), Vec::new()) {
+    // each element is made on the worker threads; this one spools it
+    let spec = LineSpec::new(LineFormat::Creators, rules.program(), &[], RowSet::All);
+    let run = engine(rules, &input, options, a).rendering(&spec);
+    let finished = through(run, &input, "screening", rep, &mut |mut e| {
+        let added = match e.rendered.take() {
+            Some(made) => made.and_then(|line| spool.add_rendered(line)),
+            None => Ok(()),
+        };
+        if let Err(err) = added {
             failed = Some(err);
             return false;
         }

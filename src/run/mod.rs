@@ -31,6 +31,7 @@ use serde_json::Value as Json;
 use crate::data::{self, DataError, Format, Input, Note};
 use crate::eval::Verdict;
 use crate::explain::Distance;
+use crate::report::stream::{LineSpec, Rendered};
 use crate::run::census::FieldCensus;
 use crate::{Ruleset, RunOptions};
 
@@ -54,6 +55,10 @@ pub struct Evaluated {
     /// The decoded record, when [`Run::keeping`] asked for it (the fields
     /// the rules read, and the id's).
     pub record: Option<Json>,
+    /// The verdict's line, when [`Run::rendering`] asked for lines and it
+    /// is a row of theirs (the verdict is then left hollow, unless the
+    /// lines are `creators`: see [`crate::report::stream::LineMaker::make`]).
+    pub rendered: Option<std::io::Result<Rendered>>,
 }
 
 /// What a run asks of every worker; shared by all of them.
@@ -66,6 +71,8 @@ pub(crate) struct Asked<'r> {
     /// Work out every verdict's reasons (else only those a report shows).
     reasons: bool,
     keep: Option<&'r (dyn Fn(&str) -> bool + Sync)>,
+    /// Make each verdict's line, on the worker threads.
+    lines: Option<&'r LineSpec<'r>>,
 }
 
 impl<'r> Asked<'r> {
@@ -79,6 +86,7 @@ impl<'r> Asked<'r> {
             // only verdicts that are shown need their reasons
             reasons: options.all || options.reasons || options.near_misses > 0,
             keep: None,
+            lines: None,
         }
     }
 
@@ -141,6 +149,13 @@ impl<'r> Run<'r> {
     /// ([`Evaluated::record`]).
     pub fn keeping(mut self, keep: &'r (dyn Fn(&str) -> bool + Sync)) -> Self {
         self.asked.keep = Some(keep);
+        self
+    }
+
+    /// Makes each verdict's line as `lines` says, on the worker threads
+    /// ([`Evaluated::rendered`]), so that the sink only copies them.
+    pub fn rendering(mut self, lines: &'r LineSpec<'r>) -> Self {
+        self.asked.lines = Some(lines);
         self
     }
 

@@ -13,6 +13,7 @@ use crate::data::sparse::FieldFilter;
 use crate::data::{Fault, RawBatch, Rec, Shape, Slots, View};
 use crate::eval::{Status, Verdict};
 use crate::report::rows::Column;
+use crate::report::stream::{LineMaker, LineSpec};
 use crate::run::census::FieldCensus;
 
 /// What a worker made of one batch.
@@ -35,6 +36,8 @@ pub(super) struct Worker<'r> {
     /// Every record's fields, by slot, in buffers reused from record to
     /// record; none when every field is decoded (a rule reads `creator`).
     slots: Option<Slots>,
+    /// Makes the lines, when the run asked for them.
+    maker: Option<LineMaker>,
 }
 
 impl<'r> Worker<'r> {
@@ -50,6 +53,7 @@ impl<'r> Worker<'r> {
             census: asked.census(),
             unread: Vec::new(),
             slots,
+            maker: asked.lines.map(LineSpec::maker),
         }
     }
 
@@ -62,7 +66,14 @@ impl<'r> Worker<'r> {
         };
         for i in 0..batch.len() {
             match self.one(batch, i) {
-                Ok(e) => done.evaluated.extend(e),
+                Ok(Some(mut e)) => {
+                    if let Some(maker) = &mut self.maker {
+                        let columns = std::mem::take(&mut e.columns);
+                        e.rendered = maker.make(&mut e.verdict, columns);
+                    }
+                    done.evaluated.push(e);
+                }
+                Ok(None) => {}
                 Err(fault) => {
                     done.fault = Some(fault);
                     return done;
@@ -162,6 +173,7 @@ impl Asked<'_> {
             } else {
                 None
             },
+            rendered: None,
         }
     }
     /// True when `v` may be a near miss (rejected by exactly one
