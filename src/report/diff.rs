@@ -105,7 +105,9 @@ impl Kept {
 /// its result may change, the causes.
 #[derive(Debug)]
 struct Pair {
-    id: Box<str>,
+    /// Where its id ends in [`Differ::ids`] (it starts where the one
+    /// before ends): one text for every id, not an allocation each.
+    id_end: usize,
     old: Kept,
     new: Kept,
     /// `None`: "other creators moved" (also for a creator that cannot
@@ -172,6 +174,8 @@ pub struct Differ<'p> {
     old: Ruled<'p>,
     new: Ruled<'p>,
     pairs: Vec<Pair>,
+    /// Every creator's id, one after the other.
+    ids: String,
 }
 
 impl<'p> Differ<'p> {
@@ -181,6 +185,7 @@ impl<'p> Differ<'p> {
             old: Ruled::new(old),
             new: Ruled::new(new),
             pairs: Vec::new(),
+            ids: String::new(),
         }
     }
 
@@ -193,8 +198,9 @@ impl<'p> Differ<'p> {
             .then(|| causes(o, n))
             .filter(|c| c != &["other creators moved"])
             .map(Vec::into_boxed_slice);
+        self.ids.push_str(&n.id);
         self.pairs.push(Pair {
-            id: n.id.as_str().into(),
+            id_end: self.ids.len(),
             old: a,
             new: b,
             causes,
@@ -221,7 +227,10 @@ impl<'p> Differ<'p> {
             ..Default::default()
         };
         let mut changes = Vec::new();
+        let mut id_start = 0;
         for p in self.pairs {
+            let id = &self.ids[id_start..p.id_end];
+            id_start = p.id_end;
             let a = side(&p.old, old_program, &old_ranks, old_len);
             let b = side(&p.new, new_program, &new_ranks, new_len);
             if a.status == b.status
@@ -247,7 +256,7 @@ impl<'p> Differ<'p> {
                 why.push(format!("the shortlist holds {new_len} (was {old_len})"));
             }
             changes.push(Change {
-                id: p.id.into(),
+                id: id.to_string(),
                 causes: why,
                 old: a,
                 new: b,
