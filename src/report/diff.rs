@@ -38,7 +38,51 @@ pub struct Change {
     /// Under the new rules.
     pub new: Side,
     /// What caused it: requirements that now fail or pass, signals that moved.
-    pub causes: Vec<String>,
+    pub causes: Causes,
+}
+
+/// A creator's causes, held in two allocations (their text one after
+/// the other, and where each ends) rather than one per cause: a diff
+/// holds them for every creator whose result may change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Causes {
+    text: Box<str>,
+    ends: Box<[usize]>,
+}
+
+impl Causes {
+    /// The causes as held.
+    pub fn new(causes: &[String]) -> Self {
+        let mut text = String::with_capacity(causes.iter().map(String::len).sum());
+        let mut ends = Vec::with_capacity(causes.len());
+        for c in causes {
+            text.push_str(c);
+            ends.push(text.len());
+        }
+        Causes {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    /// Each cause, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| &self.text[a..b])
+    }
+
+    /// The causes, each its own text.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
+impl Serialize for Causes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// Counts of each kind of change.
@@ -110,9 +154,6 @@ struct Pair {
     id_end: usize,
     old: Kept,
     new: Kept,
-    /// `None`: "other creators moved" (also for a creator that cannot
-    /// change: same status and tier, not accepted).
-    causes: Option<Box<[String]>>,
 }
 
 /// One ruleset's side of a diff while it runs.
@@ -176,6 +217,9 @@ pub struct Differ<'p> {
     pairs: Vec<Pair>,
     /// Every creator's id, one after the other.
     ids: String,
+    /// The causes of the creators whose result may change, by place in
+    /// `pairs`, in input order; any other: "other creators moved".
+    causes: Vec<(usize, Causes)>,
 }
 
 impl<'p> Differ<'p> {
@@ -186,6 +230,7 @@ impl<'p> Differ<'p> {
             new: Ruled::new(new),
             pairs: Vec::new(),
             ids: String::new(),
+            causes: Vec::new(),
         }
     }
 
@@ -196,14 +241,15 @@ impl<'p> Differ<'p> {
         // worked out only for a creator whose result may change: most do not
         let causes = may_change
             .then(|| causes(o, n))
-            .filter(|c| c != &["other creators moved"])
-            .map(Vec::into_boxed_slice);
+            .filter(|c| c != &["other creators moved"]);
+        if let Some(c) = causes {
+            self.causes.push((self.pairs.len(), Causes::new(&c)));
+        }
         self.ids.push_str(&n.id);
         self.pairs.push(Pair {
             id_end: self.ids.len(),
             old: a,
             new: b,
-            causes,
         });
     }
 
@@ -228,9 +274,11 @@ impl<'p> Differ<'p> {
         };
         let mut changes = Vec::new();
         let mut id_start = 0;
-        for p in self.pairs {
+        let mut causes = self.causes.into_iter().peekable();
+        for (i, p) in self.pairs.into_iter().enumerate() {
             let id = &self.ids[id_start..p.id_end];
             id_start = p.id_end;
+            let own = causes.next_if(|(at, _)| *at == i).map(|(_, c)| c);
             let a = side(&p.old, old_program, &old_ranks, old_len);
             let b = side(&p.new, new_program, &new_ranks, new_len);
             if a.status == b.status
@@ -245,15 +293,15 @@ impl<'p> Differ<'p> {
             counts.status_changed += usize::from(a.status != b.status);
             counts.tier_changed += usize::from(a.tier != b.tier);
             counts.rank_changed += usize::from(a.rank != b.rank);
-            let mut why = match p.causes {
-                Some(c) => c.into_vec(),
-                None => vec!["other creators moved".to_string()],
-            };
+            let moved = || Causes::new(&["other creators moved".to_string()]);
+            let mut why = own.unwrap_or_else(moved);
             if a.shortlisted != b.shortlisted && old_len != new_len {
-                if why == ["other creators moved"] {
-                    why.clear();
+                let mut more = why.to_vec();
+                if more == ["other creators moved"] {
+                    more.clear();
                 }
-                why.push(format!("the shortlist holds {new_len} (was {old_len})"));
+                more.push(format!("the shortlist holds {new_len} (was {old_len})"));
+                why = Causes::new(&more);
             }
             changes.push(Change {
                 id: id.to_string(),
@@ -408,7 +456,7 @@ pub fn render(d: &Diff, old_file: &str, new_file: &str) -> String {
                 describe(&x.old),
                 describe(&x.new)
             );
-            for cause in &x.causes {
+            for cause in x.causes.iter() {
                 let _ = writeln!(out, "      {}", printable(cause));
             }
         }

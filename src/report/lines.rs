@@ -127,16 +127,9 @@ impl Lines {
             }
             Lines::Creators => {
                 // as `serde_json::to_string_pretty` writes the report: an
-                // element of `creators` is two levels deep (four spaces);
-                // JSON text holds no raw line break, so every line is one
-                let text = serde_json::to_string_pretty(&row.json(&[]))?;
-                for (i, l) in text.split('\n').enumerate() {
-                    if i > 0 {
-                        out.push(b'\n');
-                    }
-                    out.extend_from_slice(b"    ");
-                    out.extend_from_slice(l.as_bytes());
-                }
+                // element of `creators` is two levels deep (four spaces)
+                out.extend_from_slice(INDENT);
+                serde_json::to_writer_pretty(Indented(&mut *out), &row.json(&[]))?;
                 // `rank` is the last field, null until it is known
                 const NULL: &[u8] = b"null\n    }";
                 if !(ranked && out.ends_with(NULL)) {
@@ -166,6 +159,30 @@ impl Lines {
                 Ok(ranked.then_some(start + at))
             }
         }
+    }
+}
+
+/// Four spaces: the depth of an element of the report's `creators`.
+const INDENT: &[u8] = b"    ";
+
+/// Bytes written with [`INDENT`] after each line break: pretty JSON of a
+/// verdict, indented as an element of `creators` (JSON text holds no raw
+/// line break but those between its lines).
+struct Indented<'a>(&'a mut Vec<u8>);
+
+impl Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            self.0.extend_from_slice(&rest[..=i]);
+            self.0.extend_from_slice(INDENT);
+            rest = &rest[i + 1..];
+        }
+        self.0.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
