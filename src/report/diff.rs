@@ -463,3 +463,28 @@ pub fn render(d: &Diff, old_file: &str, new_file: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_are_given_back_as_held() {
+        for causes in [
+            vec![],
+            vec![String::new()],
+            vec![
+                "now fails a: x is 1".to_string(),
+                String::new(),
+                "é ✓".to_string(),
+            ],
+        ] {
+            let held = Causes::new(&causes);
+            assert_eq!(held.to_vec(), causes);
+            assert_eq!(
+                serde_json::to_value(&held).expect("serialises"),
+                serde_json::json!(causes)
+            );
+        }
+    }
+}

@@ -56,7 +56,10 @@ pub(super) enum Lines {
         columns: Vec<Column>,
     },
     /// The `,\n` between elements is the spool's to write.
-    Creators,
+    Creators {
+        /// The element before it is indented, reused.
+        scratch: Vec<u8>,
+    },
     Csv {
         writer: Box<csv::Writer<Shared>>,
         bytes: Shared,
@@ -94,7 +97,9 @@ impl Lines {
             LineFormat::Ndjson => Lines::Ndjson {
                 columns: columns.to_vec(),
             },
-            LineFormat::Creators => Lines::Creators,
+            LineFormat::Creators => Lines::Creators {
+                scratch: Vec::new(),
+            },
             LineFormat::Csv => {
                 let bytes = Shared::default();
                 Lines::Csv {
@@ -125,11 +130,21 @@ impl Lines {
                 out.extend_from_slice(b"}\n");
                 Ok(Some(at))
             }
-            Lines::Creators => {
+            Lines::Creators { scratch } => {
                 // as `serde_json::to_string_pretty` writes the report: an
                 // element of `creators` is two levels deep (four spaces)
+                // (JSON text holds no raw line break but those between
+                // its lines); written whole first, then indented in one go
+                scratch.clear();
+                serde_json::to_writer_pretty(&mut *scratch, &row.json(&[]))?;
                 out.extend_from_slice(INDENT);
-                serde_json::to_writer_pretty(Indented(&mut *out), &row.json(&[]))?;
+                let mut from = 0;
+                for at in memchr::memchr_iter(b'\n', scratch) {
+                    out.extend_from_slice(&scratch[from..=at]);
+                    out.extend_from_slice(INDENT);
+                    from = at + 1;
+                }
+                out.extend_from_slice(&scratch[from..]);
                 // `rank` is the last field, null until it is known
                 const NULL: &[u8] = b"null\n    }";
                 if !(ranked && out.ends_with(NULL)) {
@@ -164,27 +179,6 @@ impl Lines {
 
 /// Four spaces: the depth of an element of the report's `creators`.
 const INDENT: &[u8] = b"    ";
-
-/// Bytes written with [`INDENT`] after each line break: pretty JSON of a
-/// verdict, indented as an element of `creators` (JSON text holds no raw
-/// line break but those between its lines).
-struct Indented<'a>(&'a mut Vec<u8>);
-
-impl Write for Indented<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut rest = buf;
-        while let Some(i) = memchr::memchr(b'\n', rest) {
-            self.0.extend_from_slice(&rest[..=i]);
-            self.0.extend_from_slice(INDENT);
-            rest = &rest[i + 1..];
-        }
-        self.0.extend_from_slice(rest);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Where the rank's (empty) cell starts in a CSV line: after the second
 /// field separator outside quotes.

@@ -407,6 +407,32 @@ mod tests {
     }
 
     #[test]
+    fn ranks_are_filled_in_across_many_frames() {
+        // some 2 MB of lines: several frames, each ended by a rank or full
+        let n = 5000;
+        let records: Vec<serde_json::Value> = (0..n)
+            .map(|i| json!({"handle": format!("h{i}-{}", "p".repeat(300)), "x": (i * 7919) % n}))
+            .collect();
+        let text = written(LineFormat::Ndjson, &records);
+        assert!(text.len() > 2 * FRAME, "{} bytes", text.len());
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON"))
+            .collect();
+        assert_eq!(lines.len(), n);
+        for (i, line) in lines.iter().enumerate() {
+            assert!(line["id"]
+                .as_str()
+                .expect("id")
+                .starts_with(&format!("h{i}-")));
+            // x is unique and `rank by x asc` accepts x > 1: rank x - 1
+            let x = (i * 7919) % n;
+            let rank = (x > 1).then_some(x - 1);
+            assert_eq!(line["rank"], json!(rank), "line {i}, x {x}");
+        }
+    }
+
+    #[test]
     fn no_verdicts_is_the_header_alone() {
         assert_eq!(
             written(LineFormat::Csv, &[]),
