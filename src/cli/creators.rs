@@ -36,11 +36,14 @@ pub(super) fn write(
     // the report keeps its counts and shortlist, the spool every verdict
     let mut sink = Summary::new(rules, options, false);
     let mut failed = None;
-    // each element is made on the worker threads; this one spools it
+    // each element is made here, not on the worker threads as ndjson's
+    // lines are: the report needs every verdict too, and a batch in flight
+    // holding both its verdicts and their elements would pass 64 MiB
     let spec = LineSpec::new(LineFormat::Creators, rules.program(), &[], RowSet::All);
-    let run = engine(rules, &input, options, a).rendering(&spec);
+    let mut maker = spec.maker();
+    let run = engine(rules, &input, options, a);
     let finished = through(run, &input, "screening", rep, &mut |mut e| {
-        let added = match e.rendered.take() {
+        let added = match maker.make(&mut e.verdict, Vec::new()) {
             Some(made) => made.and_then(|line| spool.add_rendered(line)),
             None => Ok(()),
         };

@@ -410,8 +410,10 @@ mod tests {
     fn ranks_are_filled_in_across_many_frames() {
         // some 2 MB of lines: several frames, each ended by a rank or full
         let n = 5000;
+        // one creator in 1,000 accepted: the lines between fill frames
+        let x = |i: usize| if i % 1000 == 999 { i / 1000 + 2 } else { 0 };
         let records: Vec<serde_json::Value> = (0..n)
-            .map(|i| json!({"handle": format!("h{i}-{}", "p".repeat(300)), "x": (i * 7919) % n}))
+            .map(|i| json!({"handle": format!("h{i}-{}", "p".repeat(1500)), "x": x(i)}))
             .collect();
         let text = written(LineFormat::Ndjson, &records);
         assert!(text.len() > 2 * FRAME, "{} bytes", text.len());
@@ -425,10 +427,9 @@ mod tests {
                 .as_str()
                 .expect("id")
                 .starts_with(&format!("h{i}-")));
-            // x is unique and `rank by x asc` accepts x > 1: rank x - 1
-            let x = (i * 7919) % n;
-            let rank = (x > 1).then_some(x - 1);
-            assert_eq!(line["rank"], json!(rank), "line {i}, x {x}");
+            // `rank by x asc`: x is 2, 3, ... in input order
+            let rank = (x(i) > 1).then_some(i / 1000 + 1);
+            assert_eq!(line["rank"], json!(rank), "line {i}");
         }
     }
 
