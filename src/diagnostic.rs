@@ -370,12 +370,26 @@ where
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    edit_distance_within(&a, &b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// [`edit_distance`] of `a` and `b`, if it is at most `max`; `None`, found
+/// early (often after a few rows), when it is more. Exact: the least value
+/// of a row never falls from one row to the next (each cell is at least
+/// the least of the row before, or for a swap of the row two before plus
+/// one, which is at least the least of the row before), so once a row's
+/// least is over `max`, so is the distance.
+pub fn edit_distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
     // three rows: two back for a swap
     let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
+        let mut least = cur[0];
         for (j, cb) in b.iter().enumerate() {
             let sub = prev[j] + usize::from(ca != cb);
             let mut d = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
@@ -383,11 +397,15 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
                 d = d.min(before[j - 1] + 1);
             }
             cur[j + 1] = d;
+            least = least.min(d);
+        }
+        if least > max {
+            return None;
         }
         std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= max)
 }
 
 #[cfg(test)]
@@ -404,6 +422,38 @@ mod tests {
         assert_eq!(did_you_mean("Followers", names), Some("followers"));
         assert_eq!(did_you_mean("country", names), None);
         assert_eq!(did_you_mean("ab", ["xy", "ac"]), Some("ac"));
+    }
+
+    #[test]
+    fn within_agrees_with_the_whole_distance() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "lashfinds_99",
+            "lashfinds_999",
+            "helloclub_9",
+            "héllo",
+            "hello",
+            "olleh",
+            "kitten",
+            "sitting",
+            "ca",
+            "abc_",
+        ];
+        for a in words {
+            for b in words {
+                let d = edit_distance(a, b);
+                let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                for max in 0..16 {
+                    let within = edit_distance_within(&ca, &cb, max);
+                    assert_eq!(within, (d <= max).then_some(d), "{a:?} {b:?} within {max}");
+                }
+            }
+        }
     }
 
     #[test]

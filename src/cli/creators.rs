@@ -9,7 +9,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::report::stream::{LineFormat, LineSpool};
+use crate::report::rows::RowSet;
+use crate::report::stream::{LineFormat, LineSpec, LineSpool};
 use crate::run::summary::Summary;
 use crate::{Ruleset, RunOptions};
 
@@ -35,9 +36,18 @@ pub(super) fn write(
     // the report keeps its counts and shortlist, the spool every verdict
     let mut sink = Summary::new(rules, options, false);
     let mut failed = None;
+    // each element is made here, not on the worker threads as ndjson's
+    // lines are: the report needs every verdict too, and a batch in flight
+    // holding both its verdicts and their elements would pass 64 MiB
+    let spec = LineSpec::new(LineFormat::Creators, rules.program(), &[], RowSet::All);
+    let mut maker = spec.maker();
     let run = engine(rules, &input, options, a);
-    let finished = through(run, &input, "screening", rep, &mut |e| {
-        if let Err(err) = spool.add(e.verdict.clone(), Vec::new()) {
+    let finished = through(run, &input, "screening", rep, &mut |mut e| {
+        let added = match maker.make(&mut e.verdict, Vec::new()) {
+            Some(made) => made.and_then(|line| spool.add_rendered(line)),
+            None => Ok(()),
+        };
+        if let Err(err) = added {
             failed = Some(err);
             return false;
         }

@@ -106,18 +106,21 @@ pub fn diff(a: DiffArgs, rep: &Reporter) -> ExitCode {
     } else {
         DiffFormat::Json
     });
-    let text = match format {
-        DiffFormat::Table => diff::render(
-            &d,
-            &a.old.display().to_string(),
-            &a.new.display().to_string(),
-        ),
-        DiffFormat::Json => {
-            serde_json::to_string_pretty(&d).expect("a diff always serialises") + "\n"
+    let written = super::output(None).and_then(|mut out| {
+        match format {
+            DiffFormat::Table => {
+                let (old, new) = (a.old.display().to_string(), a.new.display().to_string());
+                out.write_all(diff::render(&d, &old, &new).as_bytes())?;
+            }
+            // straight to the output: the text of a million creators'
+            // changes is not held as well as the changes
+            DiffFormat::Json => {
+                serde_json::to_writer_pretty(&mut out, &d)?;
+                out.write_all(b"\n")?;
+            }
         }
-    };
-    let written = super::output(None)
-        .and_then(|mut out| out.write_all(text.as_bytes()).and_then(|()| out.finish()));
+        out.finish()
+    });
     if let Err(e) = written {
         if let Some(code) = super::write_failed(&e, "standard output", rep) {
             return code;

@@ -12,7 +12,7 @@ use clap::ValueEnum;
 use crate::data::{self, Input};
 use crate::explain::paint::Paint;
 use crate::report::rows::RowSet;
-use crate::report::stream::{CopyError, LineFormat, LineSpool};
+use crate::report::stream::{CopyError, LineFormat, LineSpec, LineSpool};
 use crate::report::table;
 use crate::run::summary::Summary;
 use crate::run::{Evaluated, Finished, Run};
@@ -449,10 +449,16 @@ fn stream(
     let input = input(a);
     let mut errors = 0;
     let mut failed: Option<io::Error> = None;
-    let run = engine(rules, &input, &options, a);
+    // the lines are made on the worker threads; this one only spools them
+    let spec = LineSpec::new(format, program, &choice.columns, choice.rows);
+    let run = engine(rules, &input, &options, a).rendering(&spec);
     let finished = through(run, &input, "screening", rep, &mut |e| {
         errors += usize::from(e.verdict.status == Status::Error);
-        match spool.add(e.verdict, e.columns) {
+        let added = match e.rendered {
+            Some(made) => made.and_then(|line| spool.add_rendered(line)),
+            None => Ok(()),
+        };
+        match added {
             Ok(()) => true,
             Err(e) => {
                 failed = Some(e);

@@ -38,7 +38,51 @@ pub struct Change {
     /// Under the new rules.
     pub new: Side,
     /// What caused it: requirements that now fail or pass, signals that moved.
-    pub causes: Vec<String>,
+    pub causes: Causes,
+}
+
+/// A creator's causes, held in two allocations (their text one after
+/// the other, and where each ends) rather than one per cause: a diff
+/// holds them for every creator whose result may change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Causes {
+    text: Box<str>,
+    ends: Box<[usize]>,
+}
+
+impl Causes {
+    /// The causes as held.
+    pub fn new(causes: &[String]) -> Self {
+        let mut text = String::with_capacity(causes.iter().map(String::len).sum());
+        let mut ends = Vec::with_capacity(causes.len());
+        for c in causes {
+            text.push_str(c);
+            ends.push(text.len());
+        }
+        Causes {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    /// Each cause, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| &self.text[a..b])
+    }
+
+    /// The causes, each its own text.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
+impl Serialize for Causes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// Counts of each kind of change.
@@ -105,12 +149,11 @@ impl Kept {
 /// its result may change, the causes.
 #[derive(Debug)]
 struct Pair {
-    id: Box<str>,
+    /// Where its id ends in [`Differ::ids`] (it starts where the one
+    /// before ends): one text for every id, not an allocation each.
+    id_end: usize,
     old: Kept,
     new: Kept,
-    /// `None`: "other creators moved" (also for a creator that cannot
-    /// change: same status and tier, not accepted).
-    causes: Option<Box<[String]>>,
 }
 
 /// One ruleset's side of a diff while it runs.
@@ -172,6 +215,11 @@ pub struct Differ<'p> {
     old: Ruled<'p>,
     new: Ruled<'p>,
     pairs: Vec<Pair>,
+    /// Every creator's id, one after the other.
+    ids: String,
+    /// The causes of the creators whose result may change, by place in
+    /// `pairs`, in input order; any other: "other creators moved".
+    causes: Vec<(usize, Causes)>,
 }
 
 impl<'p> Differ<'p> {
@@ -181,6 +229,8 @@ impl<'p> Differ<'p> {
             old: Ruled::new(old),
             new: Ruled::new(new),
             pairs: Vec::new(),
+            ids: String::new(),
+            causes: Vec::new(),
         }
     }
 
@@ -191,13 +241,15 @@ impl<'p> Differ<'p> {
         // worked out only for a creator whose result may change: most do not
         let causes = may_change
             .then(|| causes(o, n))
-            .filter(|c| c != &["other creators moved"])
-            .map(Vec::into_boxed_slice);
+            .filter(|c| c != &["other creators moved"]);
+        if let Some(c) = causes {
+            self.causes.push((self.pairs.len(), Causes::new(&c)));
+        }
+        self.ids.push_str(&n.id);
         self.pairs.push(Pair {
-            id: n.id.as_str().into(),
+            id_end: self.ids.len(),
             old: a,
             new: b,
-            causes,
         });
     }
 
@@ -221,7 +273,12 @@ impl<'p> Differ<'p> {
             ..Default::default()
         };
         let mut changes = Vec::new();
-        for p in self.pairs {
+        let mut id_start = 0;
+        let mut causes = self.causes.into_iter().peekable();
+        for (i, p) in self.pairs.into_iter().enumerate() {
+            let id = &self.ids[id_start..p.id_end];
+            id_start = p.id_end;
+            let own = causes.next_if(|(at, _)| *at == i).map(|(_, c)| c);
             let a = side(&p.old, old_program, &old_ranks, old_len);
             let b = side(&p.new, new_program, &new_ranks, new_len);
             if a.status == b.status
@@ -236,18 +293,18 @@ impl<'p> Differ<'p> {
             counts.status_changed += usize::from(a.status != b.status);
             counts.tier_changed += usize::from(a.tier != b.tier);
             counts.rank_changed += usize::from(a.rank != b.rank);
-            let mut why = match p.causes {
-                Some(c) => c.into_vec(),
-                None => vec!["other creators moved".to_string()],
-            };
+            let moved = || Causes::new(&["other creators moved".to_string()]);
+            let mut why = own.unwrap_or_else(moved);
             if a.shortlisted != b.shortlisted && old_len != new_len {
-                if why == ["other creators moved"] {
-                    why.clear();
+                let mut more = why.to_vec();
+                if more == ["other creators moved"] {
+                    more.clear();
                 }
-                why.push(format!("the shortlist holds {new_len} (was {old_len})"));
+                more.push(format!("the shortlist holds {new_len} (was {old_len})"));
+                why = Causes::new(&more);
             }
             changes.push(Change {
-                id: p.id.into(),
+                id: id.to_string(),
                 causes: why,
                 old: a,
                 new: b,
@@ -399,10 +456,35 @@ pub fn render(d: &Diff, old_file: &str, new_file: &str) -> String {
                 describe(&x.old),
                 describe(&x.new)
             );
-            for cause in &x.causes {
+            for cause in x.causes.iter() {
                 let _ = writeln!(out, "      {}", printable(cause));
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_are_given_back_as_held() {
+        for causes in [
+            vec![],
+            vec![String::new()],
+            vec![
+                "now fails a: x is 1".to_string(),
+                String::new(),
+                "é ✓".to_string(),
+            ],
+        ] {
+            let held = Causes::new(&causes);
+            assert_eq!(held.to_vec(), causes);
+            assert_eq!(
+                serde_json::to_value(&held).expect("serialises"),
+                serde_json::json!(causes)
+            );
+        }
+    }
 }

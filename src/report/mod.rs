@@ -5,6 +5,7 @@
 
 pub mod diff;
 pub mod html;
+pub mod lines;
 pub mod rows;
 pub mod stream;
 pub mod table;

@@ -16,19 +16,21 @@
 //!
 //! The spool is a run of frames: a 4-byte little-endian header, whose top
 //! bit says that the next rank follows the frame, and whose other bits give
-//! the length of the bytes that come next. An accepted creator's line is two
-//! frames (before the rank, with the bit; after it), any other line one.
+//! the length of the bytes that come next. Lines are gathered into frames
+//! of up to [`FRAME`] bytes; a frame ends where a rank goes (the middle of
+//! an accepted creator's line).
+//!
+//! The lines themselves are made on the run's worker threads
+//! ([`LineMaker`]) and handed over whole ([`LineSpool::add_rendered`]).
 
-use std::cell::RefCell;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
-use std::rc::Rc;
-
-use serde_json::Value as Json;
 
 use super::compare_keys;
-use super::rows::{self, Column, Row, RowSet};
+use super::lines::Lines;
+pub use super::lines::{LineFormat, LineMaker, LineSpec, Rendered};
+use super::rows::{Column, Row, RowSet};
 use crate::compile::Program;
-use crate::eval::{RankKey, Status, Verdict};
+use crate::eval::{RankKey, Status};
 
 /// The rank keys of the accepted creators of a run, in input order.
 pub struct Ranking {
@@ -67,181 +69,6 @@ impl Ranking {
     }
 }
 
-/// A CSV error as the I/O error under it.
-fn csv_io(e: csv::Error) -> io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
-    }
-}
-
-/// The line formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LineFormat {
-    /// One JSON verdict per line.
-    Ndjson,
-    /// One CSV row per verdict, after a header.
-    Csv,
-    /// The elements of the `creators` array of `--all --format json`:
-    /// each verdict pretty-printed at the array's depth, separated by
-    /// commas (the caller writes the report around them).
-    Creators,
-}
-
-/// Bytes a CSV writer hands on, kept where the caller can take them: the
-/// csv crate's writer owns what it writes to.
-#[derive(Clone, Default)]
-struct Shared(Rc<RefCell<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// One row as the bytes of its line, split where its rank goes.
-enum Lines {
-    Ndjson {
-        columns: Vec<Column>,
-    },
-    Creators {
-        /// No element written yet: no comma before it.
-        first: bool,
-    },
-    Csv {
-        writer: Box<csv::Writer<Shared>>,
-        bytes: Shared,
-        signals: usize,
-    },
-}
-
-impl Lines {
-    fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
-        csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(out)
-    }
-
-    /// Lines in `format`, and the CSV header (empty for ndjson).
-    fn new(
-        format: LineFormat,
-        program: &Program,
-        columns: &[Column],
-    ) -> io::Result<(Lines, Vec<u8>)> {
-        let mut header = Vec::new();
-        let lines = match format {
-            LineFormat::Ndjson => Lines::Ndjson {
-                columns: columns.to_vec(),
-            },
-            LineFormat::Creators => Lines::Creators { first: true },
-            LineFormat::Csv => {
-                let mut w = Lines::csv_writer(&mut header);
-                let names = rows::header(program, columns);
-                w.write_record(names.iter().map(|n| rows::defuse(n).into_owned()))
-                    .map_err(csv_io)?;
-                w.flush()?;
-                drop(w);
-                let bytes = Shared::default();
-                Lines::Csv {
-                    writer: Box::new(Lines::csv_writer(bytes.clone())),
-                    bytes,
-                    signals: program.signals.len(),
-                }
-            }
-        };
-        Ok((lines, header))
-    }
-
-    /// Appends `row`'s line to `out`. For a row without its rank yet,
-    /// returns where the rank goes when the row is accepted.
-    fn line(&mut self, row: &Row, out: &mut Vec<u8>) -> io::Result<Option<usize>> {
-        let ranked = row.status == Status::Accepted && row.rank.is_none();
-        match self {
-            Lines::Ndjson { columns } => {
-                serde_json::to_writer(&mut *out, &row.json(columns))?;
-                out.push(b'\n');
-                // `rank` is the last field, null until it is known: the
-                // null goes, and the rank is written in its place
-                const NULL: &[u8] = b"null}\n";
-                if !(ranked && out.ends_with(NULL)) {
-                    return Ok(None);
-                }
-                let at = out.len() - NULL.len();
-                out.truncate(at);
-                out.extend_from_slice(b"}\n");
-                Ok(Some(at))
-            }
-            Lines::Creators { first } => {
-                if !std::mem::take(first) {
-                    out.extend_from_slice(b",\n");
-                }
-                // as `serde_json::to_string_pretty` writes the report: an
-                // element of `creators` is two levels deep (four spaces);
-                // JSON text holds no raw line break, so every line is one
-                let text = serde_json::to_string_pretty(&row.json(&[]))?;
-                for (i, l) in text.split('\n').enumerate() {
-                    if i > 0 {
-                        out.push(b'\n');
-                    }
-                    out.extend_from_slice(b"    ");
-                    out.extend_from_slice(l.as_bytes());
-                }
-                // `rank` is the last field, null until it is known
-                const NULL: &[u8] = b"null\n    }";
-                if !(ranked && out.ends_with(NULL)) {
-                    return Ok(None);
-                }
-                let at = out.len() - NULL.len();
-                out.truncate(at);
-                out.extend_from_slice(b"\n    }");
-                Ok(Some(at))
-            }
-            Lines::Csv {
-                writer,
-                bytes,
-                signals,
-            } => {
-                bytes.0.borrow_mut().clear();
-                for cell in rows::cells(row, *signals) {
-                    writer.write_field(&*rows::defuse(&cell)).map_err(csv_io)?;
-                }
-                writer.write_record(None::<&[u8]>).map_err(csv_io)?;
-                writer.flush()?;
-                let start = out.len();
-                let bytes = bytes.0.borrow();
-                out.extend_from_slice(&bytes);
-                // the rank is the third cell, empty until it is known
-                let at = rank_offset(&bytes);
-                Ok(ranked.then_some(start + at))
-            }
-        }
-    }
-}
-
-/// Where the rank's (empty) cell starts in a CSV line: after the second
-/// field separator outside quotes.
-fn rank_offset(line: &[u8]) -> usize {
-    let mut quoted = false;
-    let mut commas = 0;
-    for (i, &b) in line.iter().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => {
-                commas += 1;
-                if commas == 2 {
-                    return i + 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    line.len()
-}
-
 /// Writes rows already chosen and ranked (`--rows shortlist` or
 /// `accepted`) to `out` in `format`, after the CSV header.
 pub fn write_rows<W: Write>(
@@ -266,13 +93,18 @@ pub fn write_rows<W: Write>(
 const MAX_FRAME: usize = (1 << 31) - 1;
 const RANK_FOLLOWS: u32 = 1 << 31;
 
+/// Bytes gathered before a frame is written (unless a rank ends it first).
+const FRAME: usize = 1 << 20;
+
 /// Verdicts written to a spool as they come, then copied out with ranks.
 pub struct LineSpool<S: Read + Write + Seek> {
     spool: BufWriter<S>,
-    lines: Lines,
     header: Vec<u8>,
     ranking: Ranking,
-    line: Vec<u8>,
+    /// The frame being gathered.
+    pending: Vec<u8>,
+    /// `creators`: no element written yet (each later one after `,\n`).
+    first: Option<bool>,
     /// Only some rows, in rank order ([`LineSpool::ranked`]).
     picked: Option<Picked>,
 }
@@ -314,13 +146,13 @@ impl<S: Read + Write + Seek> LineSpool<S> {
         columns: &[Column],
         spool: S,
     ) -> io::Result<Self> {
-        let (lines, header) = Lines::new(format, program, columns)?;
+        let (_, header) = Lines::new(format, program, columns)?;
         Ok(LineSpool {
             spool: BufWriter::with_capacity(1 << 16, spool),
-            lines,
             header,
             ranking: Ranking::new(program),
-            line: Vec::new(),
+            pending: Vec::new(),
+            first: (format == LineFormat::Creators).then_some(true),
             picked: None,
         })
     }
@@ -342,41 +174,57 @@ impl<S: Read + Write + Seek> LineSpool<S> {
         self
     }
 
-    /// Spools one verdict (in input order) with its `columns` values.
-    pub fn add(&mut self, v: Verdict, columns: Vec<Json>) -> io::Result<()> {
-        self.line.clear();
+    /// Spools one line made by a [`LineMaker`] of the same [`LineSpec`]
+    /// (in input order).
+    pub fn add_rendered(&mut self, line: Rendered) -> io::Result<()> {
+        let Rendered {
+            bytes,
+            rank_at,
+            rank_key,
+            status,
+        } = line;
         if let Some(p) = &mut self.picked {
-            let accepted = v.status == Status::Accepted;
-            if !(accepted || (v.status == Status::Review && p.set == RowSet::Accepted)) {
+            let accepted = status == Status::Accepted;
+            if !(accepted || (status == Status::Review && p.set == RowSet::Accepted)) {
                 return Ok(());
             }
-            let mut row = Row::from_verdict(v, columns);
-            let at = self.lines.line(&row, &mut self.line)?;
-            self.spool.write_all(&self.line)?;
+            self.spool.write_all(&bytes)?;
             let placed = Placed {
                 offset: p.written,
-                len: self.line.len(),
-                at: at.unwrap_or(self.line.len()),
+                len: bytes.len(),
+                at: rank_at.unwrap_or(bytes.len()),
             };
-            p.written += self.line.len() as u64;
+            p.written += bytes.len() as u64;
             if accepted {
-                self.ranking.add(row.take_rank_key());
+                self.ranking.add(rank_key);
                 p.accepted.push(placed);
             } else {
                 p.review.push(placed);
             }
             return Ok(());
         }
-        let mut row = Row::from_verdict(v, columns);
-        let rank_at = self.lines.line(&row, &mut self.line)?;
-        match rank_at {
-            Some(at) => {
-                self.ranking.add(row.take_rank_key());
-                frame(&mut self.spool, &self.line[..at], true)?;
-                frame(&mut self.spool, &self.line[at..], false)
+        if let Some(first) = &mut self.first {
+            if !std::mem::take(first) {
+                self.pending.extend_from_slice(b",\n");
             }
-            None => frame(&mut self.spool, &self.line, false),
         }
+        let Some(at) = rank_at else {
+            return self.gather(&bytes, false);
+        };
+        self.ranking.add(rank_key);
+        self.gather(&bytes[..at], true)?;
+        self.gather(&bytes[at..], false)
+    }
+
+    /// Adds `bytes` to the frame being gathered, and writes it when the
+    /// rank follows or it is full.
+    fn gather(&mut self, bytes: &[u8], rank_follows: bool) -> io::Result<()> {
+        self.pending.extend_from_slice(bytes);
+        if rank_follows || self.pending.len() >= FRAME {
+            frame(&mut self.spool, &self.pending, rank_follows)?;
+            self.pending.clear();
+        }
+        Ok(())
     }
 
     /// Ranks the accepted creators and copies every line to `out`, rank
@@ -384,6 +232,9 @@ impl<S: Read + Write + Seek> LineSpool<S> {
     pub fn finish<W: Write>(mut self, out: &mut W) -> Result<(), CopyError> {
         if let Some(p) = self.picked.take() {
             return self.finish_picked(p, out);
+        }
+        if !self.pending.is_empty() {
+            frame(&mut self.spool, &self.pending, false).map_err(CopyError::Spool)?;
         }
         let ranks = self.ranking.finish();
         let mut spool = self
@@ -505,9 +356,12 @@ mod tests {
         .expect("valid rules");
         let mut spool = LineSpool::new(format, rules.program(), &[], Cursor::new(Vec::new()))
             .expect("in memory");
+        let mut maker = LineSpec::new(format, rules.program(), &[], RowSet::All).maker();
         for (i, r) in records.iter().enumerate() {
+            let mut v = rules.evaluate_at(r, i, None);
+            let line = maker.make(&mut v, Vec::new()).expect("every row");
             spool
-                .add(rules.evaluate_at(r, i, None), Vec::new())
+                .add_rendered(line.expect("in memory"))
                 .expect("in memory");
         }
         let mut out = Vec::new();
@@ -550,6 +404,33 @@ mod tests {
                 json!(1)
             ]
         );
+    }
+
+    #[test]
+    fn ranks_are_filled_in_across_many_frames() {
+        // some 2 MB of lines: several frames, each ended by a rank or full
+        let n = 5000;
+        // one creator in 1,000 accepted: the lines between fill frames
+        let x = |i: usize| if i % 1000 == 999 { i / 1000 + 2 } else { 0 };
+        let records: Vec<serde_json::Value> = (0..n)
+            .map(|i| json!({"handle": format!("h{i}-{}", "p".repeat(1500)), "x": x(i)}))
+            .collect();
+        let text = written(LineFormat::Ndjson, &records);
+        assert!(text.len() > 2 * FRAME, "{} bytes", text.len());
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON"))
+            .collect();
+        assert_eq!(lines.len(), n);
+        for (i, line) in lines.iter().enumerate() {
+            assert!(line["id"]
+                .as_str()
+                .expect("id")
+                .starts_with(&format!("h{i}-")));
+            // `rank by x asc`: x is 2, 3, ... in input order
+            let rank = (x(i) > 1).then_some(i / 1000 + 1);
+            assert_eq!(line["rank"], json!(rank), "line {i}");
+        }
     }
 
     #[test]

@@ -26,6 +26,10 @@ type Learnt = (FieldCensus, Vec<Population>);
 /// in a release build; reserved, not used, by the threads that do not need it.
 const WORKER_STACK: usize = 16 << 20;
 
+/// Batches in flight (queued, being worked, or done and waiting for an
+/// earlier one) per thread, at most.
+const WINDOW: usize = 4;
+
 /// Rows skipped as empty: how many, and the first lines.
 type Skipped = (usize, Vec<usize>);
 
@@ -148,6 +152,15 @@ fn on_threads(
         if workers.is_empty() {
             return None;
         }
+        // a ticket for each batch in flight: the reader takes one before it
+        // sends a batch, the merger gives it back once the batch is handed
+        // on, so a worker held up (a busy machine) lets the others run at
+        // most WINDOW batches ahead, and the batches waiting for it stay few
+        let window = threads * WINDOW;
+        let (give_back, tickets) = sync_channel::<()>(window);
+        for _ in 0..window {
+            let _ = give_back.send(());
+        }
         let reader = std::thread::Builder::new().spawn_scoped(scope, move || {
             let mut k = 0;
             data::read_batches(
@@ -157,7 +170,7 @@ fn on_threads(
                 &mut |batch| {
                     count_skipped(&batch, skipped);
                     k += 1;
-                    to_workers.send((k - 1, batch)).is_ok()
+                    tickets.recv().is_ok() && to_workers.send((k - 1, batch)).is_ok()
                 },
                 notes,
             )
@@ -170,7 +183,9 @@ fn on_threads(
             }
             return None;
         };
-        in_order(results, merge);
+        in_order(results, merge, &give_back);
+        // the merger is done: a reader waiting for a ticket stops
+        drop(give_back);
         let mut census = asked.census();
         let mut populations = asked.populations();
         for w in workers {
@@ -247,7 +262,7 @@ fn start_workers<'scope, 'env>(
 /// Takes the batches' results as they come, in any order, and hands them
 /// on in input order; stops taking at a fault or when the sink stops
 /// (dropping `results` then stops the workers, and they the reader).
-fn in_order(results: Receiver<(usize, Done)>, merge: &mut Merge) {
+fn in_order(results: Receiver<(usize, Done)>, merge: &mut Merge, tickets: &SyncSender<()>) {
     let mut pending = BTreeMap::new();
     let mut next = 0;
     for (k, done) in results.iter() {
@@ -257,6 +272,8 @@ fn in_order(results: Receiver<(usize, Done)>, merge: &mut Merge) {
             if !merge.take(done) {
                 return;
             }
+            // never full: as many tickets as were made are out
+            let _ = tickets.try_send(());
         }
     }
 }

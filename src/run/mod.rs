@@ -32,6 +32,7 @@ use crate::data::{self, DataError, Format, Input, Note};
 use crate::eval::Verdict;
 use crate::explain::Distance;
 use crate::language::cohort::Population;
+use crate::report::stream::{LineSpec, Rendered};
 use crate::run::census::FieldCensus;
 use crate::{Ruleset, RunOptions};
 
@@ -55,6 +56,10 @@ pub struct Evaluated {
     /// The decoded record, when [`Run::keeping`] asked for it (the fields
     /// the rules read, and the id's).
     pub record: Option<Json>,
+    /// The verdict's line, when [`Run::rendering`] asked for lines and it
+    /// is a row of theirs (the verdict is then left hollow, unless the
+    /// lines are `creators`: see [`crate::report::stream::LineMaker::make`]).
+    pub rendered: Option<std::io::Result<Rendered>>,
 }
 
 /// What a run asks of every worker; shared by all of them.
@@ -71,6 +76,8 @@ pub(crate) struct Asked<'r> {
     /// Collect the population of the cohort functions (the first pass of
     /// a run whose rules call them), evaluating nothing else.
     collect: bool,
+    /// Make each verdict's line, on the worker threads.
+    lines: Option<&'r LineSpec<'r>>,
 }
 
 impl<'r> Asked<'r> {
@@ -85,6 +92,7 @@ impl<'r> Asked<'r> {
             reasons: options.all || options.reasons || options.near_misses > 0,
             keep: None,
             collect: false,
+            lines: None,
         }
     }
 
@@ -171,6 +179,13 @@ impl<'r> Run<'r> {
         self
     }
 
+    /// Makes each verdict's line as `lines` says, on the worker threads
+    /// ([`Evaluated::rendered`]), so that the sink only copies them.
+    pub fn rendering(mut self, lines: &'r LineSpec<'r>) -> Self {
+        self.asked.lines = Some(lines);
+        self
+    }
+
     /// Evaluates nothing: the run only takes the census of the fields.
     pub fn census_only(mut self) -> Self {
         self.asked.evaluate = false;
@@ -238,6 +253,7 @@ impl Run<'_> {
             asked: Asked {
                 evaluate: false,
                 collect: true,
+                lines: None,
                 ..self.asked
             },
             input,

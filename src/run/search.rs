@@ -4,12 +4,14 @@
 //! accepted creators read before it). An id that no record has is an
 //! [`UnknownId`] naming the closest ids seen.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::Diagnostic;
 use serde_json::Value as Json;
 
-use crate::diagnostic::edit_distance;
+use crate::ast::Order;
+use crate::diagnostic::edit_distance_within;
 use crate::eval::{RankKey, Status, Verdict};
 use crate::explain::Trace;
 use crate::report::compare_keys;
@@ -18,14 +20,21 @@ use crate::run::{Evaluated, Finished};
 use crate::{Ruleset, RunOptions};
 
 /// An id as `explain --id` compares it: lower case, without a leading `@`.
-fn loose(id: &str) -> String {
-    id.strip_prefix('@').unwrap_or(id).to_lowercase()
+fn loose(id: &str) -> Cow<'_, str> {
+    let id = id.strip_prefix('@').unwrap_or(id);
+    // ASCII lowers the same one byte at a time; only other text needs
+    // `to_lowercase` (a final sigma lowers by its place)
+    if id.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(id.to_lowercase())
+    } else {
+        Cow::Borrowed(id)
+    }
 }
 
-/// True when `id` is `wanted`, case ignored and with or without a
-/// leading `@` on either.
-fn is_wanted(wanted: &str, id: &str) -> bool {
-    id == wanted || loose(id) == loose(wanted)
+/// True when `id` is the one wanted (`loose_wanted`, made [`loose`]),
+/// case ignored and with or without a leading `@` on either.
+fn is_wanted(wanted: &str, loose_wanted: &str, id: &str) -> bool {
+    id == wanted || loose(id) == loose_wanted
 }
 
 /// How many close ids an [`UnknownId`] offers.
@@ -36,6 +45,13 @@ const CLOSEST: usize = 3;
 pub struct Explaining<'r> {
     ruleset: &'r Ruleset,
     wanted: String,
+    /// `wanted` made [`loose`], and as characters.
+    loose_wanted: String,
+    loose_chars: Vec<char>,
+    /// The `rank by` orders.
+    orders: Vec<Order>,
+    /// Reused for each id compared with the wanted one.
+    chars: Vec<char>,
     options: RunOptions,
     position: usize,
     found: Option<Found>,
@@ -74,9 +90,14 @@ impl<'r> Explaining<'r> {
     /// A search for the creator with id `id` among the results of a run
     /// of `ruleset` with `options`.
     pub fn new(ruleset: &'r Ruleset, id: &str, options: &RunOptions) -> Self {
+        let loose_wanted = loose(id).into_owned();
         Explaining {
             ruleset,
             wanted: id.to_string(),
+            loose_chars: loose_wanted.chars().collect(),
+            loose_wanted,
+            orders: ruleset.program().rank_orders(),
+            chars: Vec::new(),
             options: options.clone(),
             position: 0,
             found: None,
@@ -94,8 +115,8 @@ impl<'r> Explaining<'r> {
     /// Which ids are the one wanted ([`crate::Run::keeping`] keeps their
     /// records, which the trace needs).
     pub fn wanted(&self) -> impl Fn(&str) -> bool + Sync {
-        let wanted = self.wanted.clone();
-        move |id: &str| is_wanted(&wanted, id)
+        let (wanted, loose_wanted) = (self.wanted.clone(), self.loose_wanted.clone());
+        move |id: &str| is_wanted(&wanted, &loose_wanted, id)
     }
 
     /// Takes the next result of the run (its record kept when wanted).
@@ -120,24 +141,22 @@ impl<'r> Explaining<'r> {
                 }
                 if v.status == Status::Accepted && f.verdict.status == Status::Accepted {
                     // read after the one found: ties rank below it
-                    let orders = self.ruleset.program().rank_orders();
+                    let orders = &self.orders;
                     let ord =
-                        compare_keys(v.rank_key.as_ref(), f.verdict.rank_key.as_ref(), &orders);
+                        compare_keys(v.rank_key.as_ref(), f.verdict.rank_key.as_ref(), orders);
                     if ord.is_lt() {
                         self.above += 1;
                     }
                 }
             }
             None if self.is_wanted(&v.id) => {
-                let orders = self.ruleset.program().rank_orders();
+                let orders = &self.orders;
                 if v.status == Status::Accepted {
                     // read before it: ties rank above it
                     self.above = self
                         .pending
                         .iter()
-                        .filter(|(k, _)| {
-                            compare_keys(Some(k), v.rank_key.as_ref(), &orders).is_le()
-                        })
+                        .filter(|(k, _)| compare_keys(Some(k), v.rank_key.as_ref(), orders).is_le())
                         .count();
                 }
                 self.pending = Vec::new();
@@ -159,7 +178,7 @@ impl<'r> Explaining<'r> {
     /// True when `id` is the one wanted, case ignored and with or without
     /// a leading `@` on either (`@Ana` is `ana`).
     fn is_wanted(&self, id: &str) -> bool {
-        is_wanted(&self.wanted, id)
+        is_wanted(&self.wanted, &self.loose_wanted, id)
     }
 
     /// Keeps `id` if it is among the closest to the wanted one. A position
@@ -169,10 +188,17 @@ impl<'r> Explaining<'r> {
         if position(&id) && !self.wanted.starts_with('#') {
             return;
         }
-        let d = edit_distance(&loose(&self.wanted), &loose(&id));
-        if self.closest.len() == CLOSEST && self.closest[CLOSEST - 1].0 <= d {
+        // only an id closer than the farthest of a full list is kept: the
+        // distance is worked out only that far
+        let max = match self.closest.last() {
+            Some((far, _)) if self.closest.len() == CLOSEST => far.saturating_sub(1),
+            _ => usize::MAX,
+        };
+        self.chars.clear();
+        self.chars.extend(loose(&id).chars());
+        let Some(d) = edit_distance_within(&self.loose_chars, &self.chars, max) else {
             return;
-        }
+        };
         if self.closest.iter().any(|(_, c)| *c == id) {
             return;
         }

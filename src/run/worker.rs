@@ -15,6 +15,7 @@ use crate::eval::cohort;
 use crate::eval::{Status, Verdict};
 use crate::language::cohort::Population;
 use crate::report::rows::Column;
+use crate::report::stream::{LineMaker, LineSpec};
 use crate::run::census::FieldCensus;
 
 /// What a worker made of one batch.
@@ -40,6 +41,8 @@ pub(super) struct Worker<'r> {
     /// The populations this worker collected, one per ruleset, in a run's
     /// first pass (else empty).
     pub populations: Vec<Population>,
+    /// Makes the lines, when the run asked for them.
+    maker: Option<LineMaker>,
 }
 
 impl<'r> Worker<'r> {
@@ -60,6 +63,7 @@ impl<'r> Worker<'r> {
             } else {
                 Vec::new()
             },
+            maker: asked.lines.map(LineSpec::maker),
         }
     }
 
@@ -72,7 +76,14 @@ impl<'r> Worker<'r> {
         };
         for i in 0..batch.len() {
             match self.one(batch, i) {
-                Ok(e) => done.evaluated.extend(e),
+                Ok(Some(mut e)) => {
+                    if let Some(maker) = &mut self.maker {
+                        let columns = std::mem::take(&mut e.columns);
+                        e.rendered = maker.make(&mut e.verdict, columns);
+                    }
+                    done.evaluated.push(e);
+                }
+                Ok(None) => {}
                 Err(fault) => {
                     done.fault = Some(fault);
                     return done;
@@ -181,6 +192,7 @@ impl Asked<'_> {
             } else {
                 None
             },
+            rendered: None,
         }
     }
     /// True when `v` may be a near miss (rejected by exactly one
