@@ -146,7 +146,46 @@ class Postgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-ENGINES = {"sqlite": Sqlite, "duckdb": Duckdb, "postgres": Postgres}
+class Spark:
+    """Spark SQL in local mode (pyspark), one session for every case. Cases
+    alternate spark.sql.ansi.enabled between true and false: the query must
+    give the same rows under both."""
+    name = "spark"
+
+    def __init__(self):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        import logging
+        from pyspark.sql import SparkSession
+        # pyspark logs every failed statement at ERROR: the script reports them
+        logging.getLogger("pyspark").setLevel(logging.CRITICAL)
+        self.dir = tempfile.mkdtemp(prefix="influence-spark-")
+        self.session = (SparkSession.builder.master("local[2]").appName("influence-eval-differential")
+                        .config("spark.ui.enabled", "false")
+                        .config("spark.sql.shuffle.partitions", "2")
+                        .config("spark.sql.warehouse.dir", os.path.join(self.dir, "warehouse"))
+                        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={self.dir}")
+                        .getOrCreate())
+        self.session.sparkContext.setLogLevel("OFF")
+        self.cases = 0
+
+    def rows(self, load, query):
+        s = self.session
+        self.cases += 1
+        s.conf.set("spark.sql.ansi.enabled", "true" if self.cases % 2 else "false")
+        # `load` writes no line break inside a literal: statements end at `;` + newline
+        for stmt in load.split(";\n"):
+            if stmt.strip():
+                s.sql(stmt)
+        result = s.sql(query.strip().rstrip(";"))
+        names = result.columns
+        return [dict(zip(names, list(r))) for r in result.collect()]
+
+    def stop(self):
+        self.session.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+ENGINES = {"sqlite": Sqlite, "duckdb": Duckdb, "postgres": Postgres, "spark": Spark}
 
 
 # --- comparison ----------------------------------------------------------
