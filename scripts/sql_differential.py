@@ -161,6 +161,8 @@ class Spark:
         self.dir = tempfile.mkdtemp(prefix="influence-spark-")
         self.session = (SparkSession.builder.master("local[2]").appName("influence-eval-differential")
                         .config("spark.ui.enabled", "false")
+                        .config("spark.driver.memory", "2g")
+                        .config("spark.ui.showConsoleProgress", "false")
                         .config("spark.sql.shuffle.partitions", "2")
                         .config("spark.sql.warehouse.dir", os.path.join(self.dir, "warehouse"))
                         .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={self.dir}")
@@ -368,6 +370,7 @@ def main():
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("cases", nargs="*", help="RULES:DATA pairs [default: the shipped rules over creators.json]")
     a = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     required = [e for e in a.require.split(",") if e]
     workdir = tempfile.mkdtemp(prefix="influence-sql-")
     if a.cases:

@@ -2,7 +2,7 @@
 //! with the lambda forms (`any`, `all`, `count`) walking a JSON list with
 //! the dialect's array functions.
 
-use super::dialect::JsonKind;
+use super::dialect::{Dialect, JsonKind};
 use super::expr::Scope;
 use super::value::{either, lit, want, Kind, Lit, Sql};
 use crate::ast::{Expr, ExprKind, Span};
@@ -117,10 +117,16 @@ impl Scope {
                 // half away from zero, as the interpreter rounds
                 let scale = 10f64.powi(digits.unwrap_or(0));
                 let y = format!("({} * {})", v[0], d.number(scale));
-                let fl = d.floor("floor", &format!("abs({y})"));
-                let r = format!(
-                    "(sign({y}) * ({fl} + CASE WHEN abs({y}) - {fl} >= 0.5 THEN 1 ELSE 0 END))"
-                );
+                let r = match d {
+                    // Spark's floor is a BIGINT: the fraction of |y| is
+                    // `abs(y) % 1` (exact), and |y| less it is its floor
+                    Dialect::Spark => format!(
+                        "(sign({y}) * (abs({y}) - abs({y}) % 1 + CASE WHEN abs({y}) % 1 >= 0.5 THEN 1 ELSE 0 END))"
+                    ),
+                    _ => format!(
+                        "(sign({y}) * (floor(abs({y})) + CASE WHEN abs({y}) - floor(abs({y})) >= 0.5 THEN 1 ELSE 0 END))"
+                    ),
+                };
                 format!("({r} / {})", d.number(scale))
             }
         };

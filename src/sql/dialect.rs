@@ -190,7 +190,16 @@ impl Dialect {
 
     fn is_kind_of(self, x: &str, kind: JsonKind) -> String {
         if self == Dialect::Spark {
-            return format!("({} = '{}')", self.kind_of(x), kind_name(kind));
+            let t = self.type_of(x);
+            return match kind {
+                JsonKind::Number => format!(
+                    "(regexp_extract({t}, '^[A-Z]+', 0) IN ('BIGINT', 'INT', 'SMALLINT', 'TINYINT', 'DOUBLE', 'FLOAT', 'DECIMAL'))"
+                ),
+                JsonKind::String => format!("({t} = 'STRING')"),
+                JsonKind::Bool => format!("({t} = 'BOOLEAN')"),
+                JsonKind::Array => format!("startswith({t}, 'ARRAY<')"),
+                JsonKind::Object => format!("startswith({t}, 'OBJECT<')"),
+            };
         }
         let t = self.type_of(x);
         let names: &[&str] = match (self, kind) {
