@@ -185,6 +185,8 @@ class Spark:
     def restart(self):
         """A fresh session: the heap of one session grows from case to case."""
         self.session.stop()
+        # the new session's catalog is empty: its tables' files go too
+        shutil.rmtree(os.path.join(self.dir, "warehouse"), ignore_errors=True)
         self.session = self.builder.getOrCreate()
         self.session.sparkContext.setLogLevel("OFF")
 
