@@ -146,7 +146,56 @@ class Postgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-ENGINES = {"sqlite": Sqlite, "duckdb": Duckdb, "postgres": Postgres}
+class Spark:
+    """Spark SQL in local mode (pyspark), one session for every case. Cases
+    alternate spark.sql.ansi.enabled between true and false: the query must
+    give the same rows under both."""
+    name = "spark"
+
+    def __init__(self):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        import logging
+        from pyspark.sql import SparkSession
+        # pyspark logs every failed statement at ERROR: the script reports them
+        logging.getLogger("pyspark").setLevel(logging.CRITICAL)
+        self.dir = tempfile.mkdtemp(prefix="influence-spark-")
+        self.builder = (SparkSession.builder.master("local[2]").appName("influence-eval-differential")
+                        .config("spark.ui.enabled", "false")
+                        .config("spark.driver.memory", "2g")
+                        .config("spark.ui.showConsoleProgress", "false")
+                        .config("spark.sql.shuffle.partitions", "2")
+                        .config("spark.sql.warehouse.dir", os.path.join(self.dir, "warehouse"))
+                        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={self.dir}"))
+        self.session = self.builder.getOrCreate()
+        self.session.sparkContext.setLogLevel("OFF")
+        self.cases = 0
+
+    def rows(self, load, query):
+        s = self.session
+        self.cases += 1
+        s.conf.set("spark.sql.ansi.enabled", "true" if self.cases % 2 else "false")
+        # `load` writes no line break inside a literal: statements end at `;` + newline
+        for stmt in load.split(";\n"):
+            if stmt.strip():
+                s.sql(stmt)
+        result = s.sql(query.strip().rstrip(";"))
+        names = result.columns
+        return [dict(zip(names, list(r))) for r in result.collect()]
+
+    def restart(self):
+        """A fresh session: the heap of one session grows from case to case."""
+        self.session.stop()
+        # the new session's catalog is empty: its tables' files go too
+        shutil.rmtree(os.path.join(self.dir, "warehouse"), ignore_errors=True)
+        self.session = self.builder.getOrCreate()
+        self.session.sparkContext.setLogLevel("OFF")
+
+    def stop(self):
+        self.session.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+ENGINES = {"sqlite": Sqlite, "duckdb": Duckdb, "postgres": Postgres, "spark": Spark}
 
 
 # --- comparison ----------------------------------------------------------
@@ -351,6 +400,7 @@ def main():
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("cases", nargs="*", help="RULES:DATA pairs [default: the shipped rules over creators.json]")
     a = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     required = [e for e in a.require.split(",") if e]
     workdir = tempfile.mkdtemp(prefix="influence-sql-")
     if a.cases:
@@ -370,7 +420,7 @@ def main():
                 failed = True
             else:
                 print(f"*** {name}: SKIPPED: {e} ***")
-    counts = {e.name: [0, 0, 0] for e in engines}  # cases, differences, refused
+    counts = {e.name: [0, 0, 0, 0] for e in engines}  # cases, differences, refused, engine limits
     try:
         for rules, data in fixed + randoms:
             expected = None
@@ -391,7 +441,17 @@ def main():
                     expected, _ = interpreter(a.bin, rules, data)
                 load = run([a.bin, "load", data, "--dialect", name, "--rules", rules])
                 try:
-                    got = engine.rows(load.stdout, q.stdout)
+                    try:
+                        got = engine.rows(load.stdout, q.stdout)
+                    except Exception as e:  # noqa: BLE001
+                        if name != "spark" or "java.lang.OutOfMemoryError" not in str(e):
+                            raise
+                        # one session's heap grows from case to case: a
+                        # fresh session, and the case once more
+                        c[3] += 1
+                        print(f"{name}: {rules}: out of memory; the case again in a fresh session")
+                        engine.restart()
+                        got = engine.rows(load.stdout, q.stdout)
                 except Exception as e:  # noqa: BLE001 - an engine error is a difference
                     c[1] += 1
                     print(f"{name}: {rules} over {data}: the engine failed: {str(e)[:1500]}")
@@ -404,8 +464,9 @@ def main():
         for engine in engines:
             if hasattr(engine, "stop"):
                 engine.stop()
-    for name, (cases, diffs, refused) in counts.items():
-        print(f"{name}: {cases} cases, {diffs} differences ({refused} refused)")
+    for name, (cases, diffs, refused, limits) in counts.items():
+        extra = f", {limits} run again in a fresh session" if limits else ""
+        print(f"{name}: {cases} cases, {diffs} differences ({refused} refused{extra})")
         failed |= diffs > 0
     shutil.rmtree(workdir, ignore_errors=True)
     sys.exit(1 if failed else 0)

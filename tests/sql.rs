@@ -142,8 +142,13 @@ fn a_construct_without_an_identical_translation_is_refused() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("regexp_matches"));
     let o = run(&["sql", p(&rules), "--dialect", "spark"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("RLIKE '(?:a)+b'"), "{}", stdout(&o));
+    // Spark's variant paths cannot hold a `"`
+    let rules = write(&dir, "key.rules", "require r: audience[\"a\\\"b\"] > 1\n");
+    let o = run(&["sql", p(&rules), "--dialect", "spark"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("Spark"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("spark"), "{}", stderr(&o));
 }
 
 #[test]
@@ -188,12 +193,73 @@ fn load_types_each_column_from_the_data() {
     );
 }
 
-/// The engines' rows equal the interpreter's verdicts, on the rules and
-/// data above, the shipped rulesets' examples, and a few random cases.
-#[test]
-fn engines_agree_with_the_interpreter() {
+/// Every shipped ruleset's examples as cases: with `one_row`, each
+/// example's creator alone in a table (as `influence-eval test` runs it),
+/// else all of a ruleset's examples in one table.
+fn example_cases(dir: &std::path::Path, one_row: bool) -> Vec<String> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut cases = Vec::new();
+    let mut names: Vec<String> = std::fs::read_dir(format!("{root}/rules"))
+        .expect("rules/ lists")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".rules"))
+        .collect();
+    names.sort();
+    for name in names {
+        let path = format!("{root}/rules/{name}");
+        let rules = influence_eval::Ruleset::from_file(path.as_ref()).expect("shipped rules load");
+        let creators = influence_eval::testing::example_creators(&rules);
+        assert!(!creators.is_empty(), "{name} has examples");
+        let groups: Vec<Vec<serde_json::Value>> = match one_row {
+            true => creators.into_iter().map(|c| vec![c]).collect(),
+            false => vec![creators],
+        };
+        for (i, group) in groups.iter().enumerate() {
+            let json = serde_json::to_string(group).expect("records serialise");
+            let data = write(dir, &format!("{name}_example{i}.json"), json);
+            cases.push(format!("{path}:{}", p(&data)));
+        }
+    }
+    cases
+}
+
+/// Runs scripts/sql_differential.py on `cases` for `engines`; its output,
+/// or None when python3 is missing (a skip, except under CI=true).
+fn differential(engines: &str, random: &str, cases: &[String]) -> Option<String> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let root = env!("CARGO_MANIFEST_DIR");
+    let mut cmd = Command::new("python3");
+    cmd.current_dir(root)
+        .arg("scripts/sql_differential.py")
+        .args(["--bin", env!("CARGO_BIN_EXE_influence-eval")])
+        .args(["--engines", engines, "--random", random])
+        .args(cases);
+    if ci {
+        cmd.args(["--require", engines]);
+    }
+    let o = match cmd.output() {
+        Ok(o) => o,
+        Err(e) if !ci => {
+            eprintln!("\n*** SKIPPED: the SQL differential test needs python3: {e} ***\n");
+            return None;
+        }
+        Err(e) => panic!("CI=true and python3 cannot run: {e}"),
+    };
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    eprintln!("{out}");
+    assert!(
+        o.status.success(),
+        "differences or a required engine missing:\n{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    Some(out)
+}
+
+/// The engines' rows equal the interpreter's verdicts, on the rules and
+/// data above, every example of every shipped ruleset (each creator alone
+/// in its table), and a few random cases.
+#[test]
+fn engines_agree_with_the_interpreter() {
     let dir = scratch("sql-differential");
     let mut cases = vec![format!(
         "{}:{}",
@@ -205,49 +271,34 @@ fn engines_agree_with_the_interpreter() {
         p(&write(&dir, "cohort.rules", COHORT_RULES)),
         p(&write(&dir, "cohort.json", COHORT_DATA))
     ));
-    for name in [
-        "brand",
-        "minimal",
-        "outdoor_gear",
-        "instagram_top_export",
-        "peers",
-    ] {
-        let path = format!("{root}/rules/{name}.rules");
-        let rules = influence_eval::Ruleset::from_file(path.as_ref()).expect("shipped rules load");
-        let creators = influence_eval::testing::example_creators(&rules);
-        let json = serde_json::to_string(&creators).expect("records serialise");
-        let data = write(&dir, &format!("{name}_examples.json"), json);
-        cases.push(format!("{path}:{}", p(&data)));
-    }
-    let mut cmd = Command::new("python3");
-    cmd.current_dir(root)
-        .arg("scripts/sql_differential.py")
-        .args([
-            "--bin",
-            env!("CARGO_BIN_EXE_influence-eval"),
-            "--random",
-            "8",
-        ])
-        .args(&cases);
-    if ci {
-        cmd.args(["--require", "sqlite,duckdb,postgres"]);
-    }
-    let o = match cmd.output() {
-        Ok(o) => o,
-        Err(e) if !ci => {
-            eprintln!("\n*** SKIPPED: the SQL differential test needs python3: {e} ***\n");
-            return;
-        }
-        Err(e) => panic!("CI=true and python3 cannot run: {e}"),
+    cases.extend(example_cases(&dir, true));
+    let Some(out) = differential("sqlite,duckdb,postgres", "8", &cases) else {
+        return;
     };
-    let out = String::from_utf8_lossy(&o.stdout);
-    eprintln!("{out}{}", String::from_utf8_lossy(&o.stderr));
-    assert!(
-        o.status.success(),
-        "differences or a required engine missing:\n{out}"
-    );
     assert!(
         out.contains("sqlite: ") && out.contains(" 0 differences"),
+        "{out}"
+    );
+}
+
+/// Spark SQL (pyspark, local mode) agrees too: the rules and data above,
+/// each shipped ruleset's examples in one table (a Spark statement costs
+/// seconds), and a few random cases. Skipped loudly without pyspark and
+/// Java, except under CI=true.
+#[test]
+fn spark_agrees_with_the_interpreter() {
+    let dir = scratch("sql-differential-spark");
+    let mut cases = vec![format!(
+        "{}:{}",
+        p(&write(&dir, "r.rules", RULES)),
+        p(&write(&dir, "c.json", DATA))
+    )];
+    cases.extend(example_cases(&dir, false));
+    let Some(out) = differential("spark", "4", &cases) else {
+        return;
+    };
+    assert!(
+        out.contains("SKIPPED") || out.contains("spark: ") && out.contains(" 0 differences"),
         "{out}"
     );
 }

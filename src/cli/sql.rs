@@ -24,7 +24,7 @@ pub(crate) enum DialectArg {
     Postgres,
     /// SQLite 3.38 or later.
     Sqlite,
-    /// Spark SQL (not built yet: refused with influence::sql-unsupported).
+    /// Spark SQL 4.0 or later (JSON columns as VARIANT; the same rows with spark.sql.ansi.enabled true or false).
     Spark,
 }
 

@@ -31,7 +31,7 @@ pub(super) fn assemble(
     let d = scope.d;
     // the engines would inline each step into the next, copying every
     // column's expression wherever it is read: kept as computed instead
-    let m = "MATERIALIZED ";
+    let m = d.materialized();
     let mut ctes = first_steps(scope, o);
     for (i, s) in steps.iter().enumerate() {
         ctes.push(format!(
@@ -77,11 +77,11 @@ pub(super) fn assemble(
         Rows::Shortlist => ("WHERE status = 'accepted' ", "rank", o.top.or(rules.limit)),
     };
     let limit = limit.map_or(String::new(), |n| format!("\nLIMIT {n}"));
-    format!(
+    d.finish(format!(
         "WITH {}\nSELECT {}\nFROM __out {filter}\nORDER BY {order}{limit};\n",
         ctes.join(",\n"),
         names.join(", ")
-    )
+    ))
 }
 
 /// The columns of a verdict: id, status, failed, score, tier, rank and
@@ -95,7 +95,7 @@ fn outputs(
     let mut out = vec![
         "\"__id\" AS id".to_string(),
         "\"__status\" AS status".to_string(),
-        format!("{} AS failed", failed(rules, reqs)),
+        format!("{} AS failed", failed(rules, d, reqs)),
         format!(
             "CASE WHEN \"__status\" = 'error' OR \"__score_e\" THEN NULL ELSE \"__score\" END AS score"
         ),
@@ -126,10 +126,14 @@ fn outputs(
 /// and text, computed once.
 fn first_steps(scope: &Scope, o: &QueryOptions) -> Vec<String> {
     let d = scope.d;
-    let m = "MATERIALIZED ";
+    let m = d.materialized();
     let mut ctes = Vec::new();
     let mut fields = vec![
-        format!("CAST({} AS TEXT) AS \"__id\"", d.ident(&o.id_column)),
+        format!(
+            "CAST({} AS {}) AS \"__id\"",
+            d.ident(&o.id_column),
+            d.text_type()
+        ),
         format!("{} AS \"__ord\"", d.ident(&o.order_by)),
     ];
     let mut typed = vec!["*".to_string()];
@@ -201,7 +205,7 @@ fn status(rules: &Rules, reqs: &[(String, String)], keys: &[(String, String, Ord
 /// The failed requirements joined by `;`: for rejected, those failed or
 /// in error, then signals in error; for review, those undecided, then
 /// signals in error; for error, the one rule that left it undecided.
-fn failed(rules: &Rules, reqs: &[(String, String)]) -> String {
+fn failed(rules: &Rules, d: Dialect, reqs: &[(String, String)]) -> String {
     let d_sig: Vec<String> = rules
         .signals
         .iter()
@@ -233,7 +237,7 @@ fn failed(rules: &Rules, reqs: &[(String, String)]) -> String {
         if parts.is_empty() {
             "''".into()
         } else {
-            format!("rtrim({}, ';')", parts.join(" || "))
+            d.rtrim_semicolons(&parts.join(" || "))
         }
     };
     let mut first = Vec::new();

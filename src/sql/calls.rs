@@ -2,24 +2,12 @@
 //! with the lambda forms (`any`, `all`, `count`) walking a JSON list with
 //! the dialect's array functions.
 
-use super::dialect::JsonKind;
+use super::dialect::{Dialect, JsonKind};
 use super::expr::Scope;
 use super::value::{either, lit, want, Kind, Lit, Sql};
 use crate::ast::{Expr, ExprKind, Span};
 
 impl Scope {
-    /// The elements of the JSON list `list` (NULL unless it is a list): a
-    /// FROM item and one element's SQL.
-    pub(crate) fn walk(&mut self, list: &str) -> (String, String) {
-        let d = self.d;
-        let alias = self.alias();
-        let guarded = format!(
-            "CASE WHEN {} THEN {list} END",
-            d.is_kind(list, JsonKind::Array)
-        );
-        d.elements(&guarded, &alias)
-    }
-
     /// A list that must be a list: its error when it is something else.
     pub(crate) fn list_err(&self, xs: &Sql) -> Option<String> {
         match &xs.kind {
@@ -66,6 +54,12 @@ impl Scope {
                     "only `sum`/`avg` of a list written out is translated",
                 ),
             },
+            ("percentile" | "cohort_median" | "cohort_size", _) if self.d == Dialect::Spark => self
+                .refuse(
+                    span,
+                    &format!("`{f}`"),
+                    "the cohort functions are not translated for Spark yet (DuckDB, PostgreSQL and SQLite translate them)",
+                ),
             ("percentile" | "cohort_median" | "cohort_size", _) => self.cohort_call(f, args),
             ("band", [x, bounds]) => self.band(x, bounds, span),
             _ => self.refuse(
@@ -122,7 +116,8 @@ impl Scope {
                 true,
                 &[d.least(false, &[v[0].clone(), v[1].clone()]), v[2].clone()],
             ),
-            "abs" | "floor" | "ceil" => format!("{f}({})", v[0]),
+            "abs" => format!("abs({})", v[0]),
+            "floor" | "ceil" => d.floor(f, &v[0]),
             "sqrt" => format!("CASE WHEN {x} >= 0 THEN sqrt({x}) END", x = v[0]),
             "ln" => format!("CASE WHEN {x} > 0 THEN ln({x}) END", x = v[0]),
             "log10" => format!("CASE WHEN {x} > 0 THEN {} END", d.log10(&v[0]), x = v[0]),
@@ -130,7 +125,16 @@ impl Scope {
                 // half away from zero, as the interpreter rounds
                 let scale = 10f64.powi(digits.unwrap_or(0));
                 let y = format!("({} * {})", v[0], d.number(scale));
-                let r = format!("(sign({y}) * (floor(abs({y})) + CASE WHEN abs({y}) - floor(abs({y})) >= 0.5 THEN 1 ELSE 0 END))");
+                let r = match d {
+                    // Spark's floor is a BIGINT: the fraction of |y| is
+                    // `abs(y) % 1` (exact), and |y| less it is its floor
+                    Dialect::Spark => format!(
+                        "(sign({y}) * (abs({y}) - abs({y}) % 1 + CASE WHEN abs({y}) % 1 >= 0.5 THEN 1 ELSE 0 END))"
+                    ),
+                    _ => format!(
+                        "(sign({y}) * (floor(abs({y})) + CASE WHEN abs({y}) - floor(abs({y})) >= 0.5 THEN 1 ELSE 0 END))"
+                    ),
+                };
                 format!("({r} / {})", d.number(scale))
             }
         };
@@ -273,17 +277,15 @@ impl Scope {
             if members.is_empty() {
                 continue;
             }
-            let (from, e) = self.walk(&v);
+            let w = self.walk(&v);
+            let e = &w.elem;
             let read = match k {
-                JsonKind::Number => d.json_number(&e),
-                JsonKind::String => d.json_text(&e),
-                _ => d.json_bool(&e),
+                JsonKind::Number => d.json_number(e),
+                JsonKind::String => d.json_text(e),
+                _ => d.json_bool(e),
             };
-            parts.push(format!(
-                "(SELECT count(DISTINCT {read}) FROM {from} WHERE {} AND {read} IN ({}))",
-                d.is_kind(&e, k),
-                members.join(", ")
-            ));
+            let cond = format!("{} AND {read} IN ({})", d.is_kind(e, k), members.join(", "));
+            parts.push(w.count_distinct(&read, &cond));
         }
         let count = if parts.is_empty() {
             "0".to_string()
@@ -321,8 +323,8 @@ impl Scope {
                 )
             }
         }
-        let (from, e) = self.walk(&xs.val);
-        self.params.push((param.name.clone(), e));
+        let w = self.walk(&xs.val);
+        self.params.push((param.name.clone(), w.elem.clone()));
         let b = self.expr(body);
         self.params.pop();
         let (vb, kb) = want(d, &b, JsonKind::Bool);
@@ -335,7 +337,7 @@ impl Scope {
             );
         }
         let l = &xs.val;
-        let exists = |cond: &str| format!("EXISTS (SELECT 1 FROM {from} WHERE {cond})");
+        let exists = |cond: &str| w.exists(cond);
         let val = match f {
             "any" => format!(
                 "CASE WHEN {l} IS NULL OR NOT ({arr}) THEN NULL WHEN {} THEN TRUE WHEN {} THEN NULL ELSE FALSE END",
@@ -350,7 +352,8 @@ impl Scope {
                 arr = d.is_kind(l, JsonKind::Array)
             ),
             _ => format!(
-                "CASE WHEN {l} IS NULL OR NOT ({arr}) THEN NULL ELSE CAST((SELECT count(*) FROM {from} WHERE COALESCE({vb}, FALSE)) AS {dbl}) END",
+                "CASE WHEN {l} IS NULL OR NOT ({arr}) THEN NULL ELSE CAST({} AS {dbl}) END",
+                w.count(&format!("COALESCE({vb}, FALSE)")),
                 arr = d.is_kind(l, JsonKind::Array),
                 dbl = d.double()
             ),

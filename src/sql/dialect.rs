@@ -12,7 +12,7 @@ pub enum Dialect {
     Postgres,
     /// SQLite 3.38 or later (JSON functions built in, `->`).
     Sqlite,
-    /// Spark SQL.
+    /// Spark SQL 4.0 or later (`VARIANT`).
     Spark,
 }
 
@@ -49,7 +49,36 @@ impl Dialect {
 
     /// A string literal.
     pub(crate) fn string(self, s: &str) -> String {
-        format!("'{}'", s.replace('\'', "''"))
+        match self {
+            // Spark reads `\` in a literal as an escape; no line breaks
+            // inside a literal, so that a script splits at `;` + newline
+            Dialect::Spark => format!(
+                "'{}'",
+                s.replace('\\', "\\\\")
+                    .replace('\'', "\\'")
+                    .replace('\n', "\\n")
+                    .replace('\r', "\\r")
+            ),
+            _ => format!("'{}'", s.replace('\'', "''")),
+        }
+    }
+
+    /// The keyword that keeps a CTE computed once (Spark has none, and
+    /// does not copy an expensive expression into several places).
+    pub(crate) fn materialized(self) -> &'static str {
+        match self {
+            Dialect::Spark => "",
+            _ => "MATERIALIZED ",
+        }
+    }
+
+    /// The query or script as the engine reads it: Spark quotes
+    /// identifiers with backticks, so `"x"` becomes `` `x` ``.
+    pub(crate) fn finish(self, sql: String) -> String {
+        if self != Dialect::Spark {
+            return sql;
+        }
+        backticks(&sql)
     }
 
     /// A double-precision number literal, exact to the last bit.
@@ -75,16 +104,19 @@ impl Dialect {
         match self {
             Dialect::Duckdb => "JSON",
             Dialect::Postgres => "JSONB",
+            Dialect::Spark => "VARIANT",
             // SQLite keeps JSON text in a BLOB, so that it is told apart
             // from a text value by `typeof`
             Dialect::Sqlite => "BLOB",
-            Dialect::Spark => "STRING",
         }
     }
 
     /// The text and boolean column types.
     pub(crate) fn text_type(self) -> &'static str {
-        "TEXT"
+        match self {
+            Dialect::Spark => "STRING",
+            _ => "TEXT",
+        }
     }
 
     /// A table column, whatever its type, as a JSON value; NULL when the
@@ -97,7 +129,7 @@ impl Dialect {
             Dialect::Sqlite => format!(
                 "CASE typeof({c}) WHEN 'blob' THEN CAST({c} AS TEXT) WHEN 'null' THEN NULL ELSE json_quote({c}) END"
             ),
-            Dialect::Spark => format!("to_json({c})"),
+            Dialect::Spark => format!("CAST({c} AS VARIANT)"),
         }
     }
 
@@ -109,6 +141,7 @@ impl Dialect {
     fn type_of(self, x: &str) -> String {
         match self {
             Dialect::Postgres => format!("jsonb_typeof({x})"),
+            Dialect::Spark => format!("schema_of_variant({x})"),
             _ => format!("json_type({x})"),
         }
     }
@@ -117,6 +150,7 @@ impl Dialect {
         let t = self.type_of(x);
         match self {
             Dialect::Duckdb => format!("{t} = 'NULL'"),
+            Dialect::Spark => format!("is_variant_null({x})"),
             _ => format!("{t} = 'null'"),
         }
     }
@@ -131,6 +165,16 @@ impl Dialect {
 
     /// The kind of the JSON value `x`, as [`kind_name`] names it.
     pub(crate) fn kind_of(self, x: &str) -> String {
+        if self == Dialect::Spark {
+            // the schema's first word, computed once
+            return format!(
+                "CASE regexp_extract({}, '^[A-Z]+', 0) WHEN 'BIGINT' THEN 'number' WHEN 'INT' THEN 'number' \
+                 WHEN 'SMALLINT' THEN 'number' WHEN 'TINYINT' THEN 'number' WHEN 'DOUBLE' THEN 'number' \
+                 WHEN 'FLOAT' THEN 'number' WHEN 'DECIMAL' THEN 'number' WHEN 'STRING' THEN 'string' \
+                 WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'object' END",
+                self.type_of(x)
+            );
+        }
         let cases: Vec<String> = [
             JsonKind::Number,
             JsonKind::String,
@@ -145,6 +189,18 @@ impl Dialect {
     }
 
     fn is_kind_of(self, x: &str, kind: JsonKind) -> String {
+        if self == Dialect::Spark {
+            let t = self.type_of(x);
+            return match kind {
+                JsonKind::Number => format!(
+                    "(regexp_extract({t}, '^[A-Z]+', 0) IN ('BIGINT', 'INT', 'SMALLINT', 'TINYINT', 'DOUBLE', 'FLOAT', 'DECIMAL'))"
+                ),
+                JsonKind::String => format!("({t} = 'STRING')"),
+                JsonKind::Bool => format!("({t} = 'BOOLEAN')"),
+                JsonKind::Array => format!("startswith({t}, 'ARRAY<')"),
+                JsonKind::Object => format!("startswith({t}, 'OBJECT<')"),
+            };
+        }
         let t = self.type_of(x);
         let names: &[&str] = match (self, kind) {
             (Dialect::Duckdb, JsonKind::Number) => &["BIGINT", "UBIGINT", "HUGEINT", "DOUBLE"],
@@ -240,6 +296,7 @@ impl Dialect {
     pub(crate) fn json_number_of(self, x: &str) -> String {
         match self {
             Dialect::Sqlite => format!("CAST(json_extract({x}, '$') AS REAL)"),
+            Dialect::Spark => format!("try_variant_get({x}, '$', 'double')"),
             _ => format!("CAST({x} AS {})", self.double()),
         }
     }
@@ -257,6 +314,7 @@ impl Dialect {
         match self {
             Dialect::Duckdb => format!("json_extract_string({x}, '$')"),
             Dialect::Postgres => format!("({x} #>> '{{}}')"),
+            Dialect::Spark => format!("try_variant_get({x}, '$', 'string')"),
             _ => format!("json_extract({x}, '$')"),
         }
     }
@@ -265,6 +323,7 @@ impl Dialect {
     pub(crate) fn json_bool(self, x: &str) -> String {
         match self {
             Dialect::Sqlite => format!("(json_type({x}) = 'true')"),
+            Dialect::Spark => format!("try_variant_get({x}, '$', 'boolean')"),
             _ => format!("CAST({x} AS BOOLEAN)"),
         }
     }
@@ -287,7 +346,15 @@ impl Dialect {
                 }
                 Some(format!("({x} -> {})", self.string(&format!("$.\"{key}\""))))
             }
-            Dialect::Spark => None,
+            Dialect::Spark => {
+                if key.contains(['"', '\\', '[', ']', '\'']) {
+                    return None;
+                }
+                Some(format!(
+                    "variant_get({x}, {})",
+                    self.string(&format!("$[\"{key}\"]"))
+                ))
+            }
         }
     }
 
@@ -295,6 +362,11 @@ impl Dialect {
     /// `alias`, and the expression of one element as JSON (missing as NULL).
     pub(crate) fn elements(self, x: &str, alias: &str) -> (String, String) {
         match self {
+            // walked with higher-order functions (walk.rs), not a FROM item
+            Dialect::Spark => (
+                format!("try_variant_get({x}, '$', 'array<variant>')"),
+                self.json_norm(alias),
+            ),
             Dialect::Duckdb => (
                 format!("unnest(CAST({x} AS JSON[])) AS {alias}(e)"),
                 self.json_norm(&format!("{alias}.e")),
@@ -323,6 +395,7 @@ impl Dialect {
     fn to_json_of(self, x: &str, is_bool: bool) -> String {
         match self {
             Dialect::Postgres => format!("to_jsonb({x})"),
+            Dialect::Spark => format!("CAST({x} AS VARIANT)"),
             Dialect::Sqlite if is_bool => {
                 format!("CASE WHEN {x} THEN 'true' WHEN NOT {x} THEN 'false' END")
             }
@@ -335,6 +408,7 @@ impl Dialect {
     pub(crate) fn array_length(self, x: &str) -> String {
         match self {
             Dialect::Postgres => format!("jsonb_array_length({x})"),
+            Dialect::Spark => format!("size(try_variant_get({x}, '$', 'array<variant>'))"),
             _ => format!("json_array_length({x})"),
         }
     }
@@ -344,6 +418,7 @@ impl Dialect {
         match self {
             Dialect::Duckdb => format!("len(json_keys({x}))"),
             Dialect::Postgres => format!("(SELECT count(*) FROM jsonb_object_keys({x}))"),
+            Dialect::Spark => format!("size(try_variant_get({x}, '$', 'map<string,variant>'))"),
             _ => format!("(SELECT count(*) FROM json_each({x}))"),
         }
     }
@@ -362,7 +437,7 @@ impl Dialect {
     /// True when text `a` holds text `b`.
     pub(crate) fn contains(self, a: &str, b: &str) -> String {
         match self {
-            Dialect::Sqlite => format!("(instr({a}, {b}) > 0)"),
+            Dialect::Sqlite | Dialect::Spark => format!("(instr({a}, {b}) > 0)"),
             _ => format!("(strpos({a}, {b}) > 0)"),
         }
     }
@@ -401,6 +476,7 @@ impl Dialect {
         let chars: String = SPACE.iter().filter_map(|c| char::from_u32(*c)).collect();
         match self {
             Dialect::Postgres => format!("btrim({x}, {})", self.string(&chars)),
+            Dialect::Spark => format!("TRIM(BOTH {} FROM {x})", self.string(&chars)),
             _ => format!("trim({x}, {})", self.string(&chars)),
         }
     }
@@ -411,6 +487,7 @@ impl Dialect {
         match self {
             Dialect::Postgres => format!("({x} ~ '^[{chars}]*$')"),
             Dialect::Duckdb => format!("regexp_full_match({x}, '[{chars}]*')"),
+            Dialect::Spark => format!("(NOT ({x} RLIKE '[^{chars}]'))"),
             _ => format!("(NOT ({x} GLOB '*[^{chars}]*'))"),
         }
     }
@@ -420,9 +497,82 @@ impl Dialect {
         match self {
             Dialect::Postgres => format!("({x} ~ '[{chars}]')"),
             Dialect::Duckdb => format!("regexp_matches({x}, '[{chars}]')"),
+            Dialect::Spark => format!("({x} RLIKE '[{chars}]')"),
             _ => format!("({x} GLOB '*[{chars}]*')"),
         }
     }
+}
+
+impl Dialect {
+    /// The text `x` with the `;` at its end removed.
+    pub(crate) fn rtrim_semicolons(self, x: &str) -> String {
+        match self {
+            // Spark's two-argument rtrim takes its arguments the other way round
+            Dialect::Spark => format!("TRIM(TRAILING ';' FROM {x})"),
+            _ => format!("rtrim({x}, ';')"),
+        }
+    }
+
+    /// `floor` or `ceil` of a double, as a double. Spark's give a BIGINT,
+    /// which overflows (an error under ANSI) past 2^63: a double of
+    /// 2^52 or more is a whole number already.
+    pub(crate) fn floor(self, f: &str, x: &str) -> String {
+        match self {
+            Dialect::Spark => format!(
+                "CASE WHEN abs({x}) >= {} THEN {x} ELSE CAST({f}({x}) AS DOUBLE) END",
+                self.number(4503599627370496.0)
+            ),
+            _ => format!("{f}({x})"),
+        }
+    }
+
+    /// Text read as a double, NULL when it is not one (the text has been
+    /// checked; Spark's `try_cast` keeps an ANSI session from stopping).
+    pub(crate) fn text_to_double(self, x: &str) -> String {
+        match self {
+            Dialect::Spark => format!("try_cast({x} AS DOUBLE)"),
+            _ => format!("CAST({x} AS {})", self.double()),
+        }
+    }
+}
+
+/// `"name"` written `` `name` `` (SQL text with Spark's string literals,
+/// where `\` escapes the next character).
+fn backticks(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                out.push(c);
+                while let Some(c) = chars.next() {
+                    out.push(c);
+                    match c {
+                        '\\' => out.extend(chars.next()),
+                        '\'' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '"' => {
+                out.push('`');
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            out.push('"');
+                        }
+                        '"' => break,
+                        '`' => out.push_str("``"),
+                        c => out.push(c),
+                    }
+                }
+                out.push('`');
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The name of a JSON kind in the typed columns of fields (`"__f3_t"`).

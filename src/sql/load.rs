@@ -7,7 +7,11 @@
 //! lists, objects and fields whose values mix kinds (`"3.3k"` among
 //! numbers), so that the query sees each value's kind as the interpreter does.
 //! In SQLite every field column has BLOB affinity: numbers and text are
-//! stored as such, anything else as JSON text in a BLOB.
+//! stored as such, anything else as JSON text in a BLOB. In Spark the
+//! table is a parquet table (`CREATE TABLE ... USING parquet`) whose JSON
+//! columns are `VARIANT` (Spark 4.0 or later), filled by `parse_json`;
+//! no literal holds a line break, so the script splits into statements at
+//! each `;` that ends a line (`spark.sql` runs one statement at a time).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -72,12 +76,21 @@ pub fn load_script(
     let _ = writeln!(out, "DROP TABLE IF EXISTS {table};");
     let mut cols = vec![
         "\"_ordinal\" BIGINT".to_string(),
-        "\"_id\" TEXT".to_string(),
+        format!("\"_id\" {}", d.text_type()),
     ];
     for (n, t) in names.iter().zip(&types) {
         cols.push(format!("{} {}", d.ident(n), sql_type(d, *t)));
     }
-    let _ = writeln!(out, "CREATE TABLE {table} (\n  {}\n);", cols.join(",\n  "));
+    let using = if d == Dialect::Spark {
+        " USING parquet"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "CREATE TABLE {table} (\n  {}\n){using};",
+        cols.join(",\n  ")
+    );
     if d == Dialect::Sqlite {
         out.push_str("BEGIN;\n");
     }
@@ -98,7 +111,7 @@ pub fn load_script(
     if d == Dialect::Sqlite {
         out.push_str("COMMIT;\n");
     }
-    Ok(out)
+    Ok(d.finish(out))
 }
 
 fn column_type(records: &[(usize, Json)], name: &str) -> ColumnType {
@@ -149,7 +162,8 @@ fn cell(d: Dialect, v: Option<&Json>, t: ColumnType) -> String {
             // beyond a double: missing, as the interpreter reads it
             Some(f) if f.is_finite() => match d {
                 Dialect::Duckdb => format!("{f:e}"),
-                Dialect::Sqlite => format!("{f:?}"),
+                // a DOUBLE literal, not a DECIMAL
+                Dialect::Spark => format!("{f:?}D"),
                 _ => format!("{f:?}"),
             },
             _ => "NULL".into(),
@@ -166,7 +180,10 @@ fn cell(d: Dialect, v: Option<&Json>, t: ColumnType) -> String {
                     return "NULL".into();
                 }
             }
-            d.string(&other.to_string())
+            match d {
+                Dialect::Spark => format!("parse_json({})", d.string(&other.to_string())),
+                _ => d.string(&other.to_string()),
+            }
         }
         (_, _, Json::Number(n)) => number(n),
         (_, _, Json::String(s)) => d.string(s),

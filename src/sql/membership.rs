@@ -33,23 +33,25 @@ impl Scope {
             let err = format!("({} IS NOT NULL AND {} IS NOT NULL)", x.val, xs.val);
             return Sql::new(Kind::Bool, "NULL".into()).with_err(either(base, Some(err)));
         }
-        let (from, e) = self.walk(&xs.val);
+        let w = self.walk(&xs.val);
+        let e = &w.elem;
         let read = match k {
-            JsonKind::Number => d.json_number(&e),
-            JsonKind::String => d.json_text(&e),
-            _ => d.json_bool(&e),
+            JsonKind::Number => d.json_number(e),
+            JsonKind::String => d.json_text(e),
+            _ => d.json_bool(e),
         };
         let eq = match k {
             JsonKind::String => d.text_order(&read, "=", &x.val),
             _ => format!("({read} = {})", x.val),
         };
-        let is_k = d.is_kind(&e, k);
+        let is_k = d.is_kind(e, k);
         let (v, l) = (&x.val, &xs.val);
         let val = format!(
             "CASE WHEN {v} IS NULL OR {l} IS NULL THEN NULL WHEN NOT ({}) THEN NULL \
-             WHEN EXISTS (SELECT 1 FROM {from} WHERE {is_k} AND {eq}) THEN TRUE \
-             WHEN EXISTS (SELECT 1 FROM {from} WHERE ({e}) IS NULL) THEN NULL ELSE FALSE END",
-            d.is_kind(l, JsonKind::Array)
+             WHEN {} THEN TRUE WHEN {} THEN NULL ELSE FALSE END",
+            d.is_kind(l, JsonKind::Array),
+            w.exists(&format!("{is_k} AND {eq}")),
+            w.exists(&format!("({e}) IS NULL")),
         );
         let err = self
             .list_err(&xs)
@@ -138,18 +140,20 @@ impl Scope {
             Kind::Missing => Sql::new(Kind::Bool, "NULL".into()).with_err(base),
             Kind::Str => Sql::new(Kind::Bool, d.contains(vx, vy)).with_err(base),
             Kind::Json => {
-                let (from, e) = self.walk(vx);
+                let w = self.walk(vx);
+                let e = &w.elem;
                 let is_str = d.is_kind(vx, JsonKind::String);
                 let is_arr = d.is_kind(vx, JsonKind::Array);
                 let elem = format!(
                     "{} AND {}",
-                    d.is_kind(&e, JsonKind::String),
-                    d.text_order(&d.json_text(&e), "=", vy)
+                    d.is_kind(e, JsonKind::String),
+                    d.text_order(&d.json_text(e), "=", vy)
                 );
                 let val = format!(
                     "CASE WHEN {vx} IS NULL OR {vy} IS NULL THEN NULL WHEN {is_str} THEN {} \
-                     WHEN {is_arr} THEN EXISTS (SELECT 1 FROM {from} WHERE {elem}) END",
-                    d.contains(&d.json_text(vx), vy)
+                     WHEN {is_arr} THEN {} END",
+                    d.contains(&d.json_text(vx), vy),
+                    w.exists(&elem)
                 );
                 let err = format!(
                     "({vx} IS NOT NULL AND {vy} IS NOT NULL AND NOT ({is_str} OR {is_arr}))"

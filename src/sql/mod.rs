@@ -16,6 +16,7 @@ mod numbers;
 mod regex;
 mod value;
 mod verdict;
+mod walk;
 
 pub use dialect::Dialect;
 pub use load::{load_script, LoadOptions};

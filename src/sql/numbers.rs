@@ -101,7 +101,7 @@ fn human_number(d: super::dialect::Dialect, t: &str) -> String {
         d.has_char(&rest, "0-9")
     );
     format!(
-        "CASE WHEN {t} IS NULL THEN NULL WHEN {valid} THEN CAST({clean} || 'e' || {exp} AS {}) END",
-        d.double()
+        "CASE WHEN {t} IS NULL THEN NULL WHEN {valid} THEN {} END",
+        d.text_to_double(&format!("{clean} || 'e' || {exp}"))
     )
 }

@@ -2,7 +2,10 @@
 //! interpreter parses it (regex-syntax), so `(?i)`, `.` and `\d` arrive
 //! as explicit character classes; it is then written out again in the
 //! engine's syntax with nothing left to interpretation: RE2 for DuckDB,
-//! POSIX advanced regular expressions for PostgreSQL, and for SQLite, which
+//! POSIX advanced regular expressions for PostgreSQL, Java's
+//! `java.util.regex` for Spark (`RLIKE`, which finds a match anywhere; the
+//! end is `\z`, since Java's `$` also matches before a final line break,
+//! and `&` is escaped in classes, where `&&` intersects), and for SQLite, which
 //! has no regular expressions, a set of GLOB patterns when the pattern
 //! matches a finite set of strings. What cannot be written so is refused.
 
@@ -34,20 +37,20 @@ pub(crate) fn translate(d: Dialect, s: &str, pattern: &str) -> Result<String, St
                 .collect();
             Ok(format!("({})", tests.join(" OR ")))
         }
-        Dialect::Spark => Err("regular expressions are not translated for Spark yet".into()),
+        Dialect::Spark => Ok(format!("({s} RLIKE {})", d.string(&write(&hir, d)?))),
     }
 }
 
 /// One character, escaped for RE2 or PostgreSQL.
 fn char_re(c: char, d: Dialect, in_class: bool) -> String {
     let special: &[char] = if in_class {
-        &['\\', ']', '[', '^', '-']
+        &['\\', ']', '[', '^', '-', '&']
     } else {
         &[
             '\\', '.', '+', '*', '?', '(', ')', '|', '[', ']', '{', '}', '^', '$',
         ]
     };
-    if special.contains(&c) {
+    if special.contains(&c) && (c != '&' || d == Dialect::Spark) {
         format!("\\{c}")
     } else if c.is_control() || c.is_whitespace() && c != ' ' {
         match d {
@@ -86,6 +89,7 @@ fn write(h: &Hir, d: Dialect) -> Result<String, String> {
         }
         HirKind::Class(Class::Bytes(_)) => return Err("it matches bytes, not text".into()),
         HirKind::Look(Look::Start) => "^".to_string(),
+        HirKind::Look(Look::End) if d == Dialect::Spark => "\\z".to_string(),
         HirKind::Look(Look::End) => "$".to_string(),
         HirKind::Look(_) => {
             return Err(

@@ -9,7 +9,6 @@ use super::dialect::Dialect;
 use super::dialect::JsonKind;
 use super::expr::{Bound, Scope};
 use super::value::{want, Kind, Sql};
-use super::Refusal;
 use crate::ast::{DeclKind, Expr, ExprKind, Order, RulesFile, WhenMissing};
 use crate::diagnostic::RuleDiagnostic;
 
@@ -163,7 +162,7 @@ impl Rules<'_> {
 fn column(d: Dialect, s: &Sql) -> String {
     let ty = match s.kind {
         Kind::Num | Kind::Missing => d.double(),
-        Kind::Str => "TEXT",
+        Kind::Str => d.text_type(),
         Kind::Bool if d == Dialect::Sqlite => return s.val.clone(),
         Kind::Bool => "BOOLEAN",
         Kind::Json if d == Dialect::Sqlite => "TEXT",
@@ -186,15 +185,6 @@ pub fn query(
     d: Dialect,
     o: &QueryOptions,
 ) -> Result<String, Vec<RuleDiagnostic>> {
-    if d == Dialect::Spark {
-        let span = file.decls.first().map(|x| x.span).unwrap_or_default();
-        let r = Refusal {
-            span,
-            construct: "every rule".into(),
-            why: "the Spark dialect is not built yet".into(),
-        };
-        return Err(vec![r.diagnostic(d)]);
-    }
     let (rules, mut scope, steps, reqs, keys) = translate(file, d);
     // the statuses, scores and ranks do not depend on `select`; the team
     // it chooses does, and is an integer program solved after the run
@@ -386,7 +376,8 @@ fn step_tier(rules: &Rules, scope: &mut Scope) -> Option<String> {
     scope.bound.insert("tier".into(), Bound::Column(sql));
     let e = err.map_or("FALSE".to_string(), |e| format!("COALESCE({e}, FALSE)"));
     Some(format!(
-        "CAST({val} AS TEXT) AS \"__tier\", {e} AS \"__tier_e\""
+        "CAST({val} AS {}) AS \"__tier\", {e} AS \"__tier_e\"",
+        d.text_type()
     ))
 }
 
