@@ -400,16 +400,10 @@ fn a_damaged_record_is_in_no_cohort() {
     assert_eq!(rows.len(), 4, "{text}");
     assert!(rows[2].contains(",error,"), "{text}");
     // the two undamaged creators are the run's whole cohort
-    let dir = common::scratch("cohort-damaged-json");
     let rules = common::write(
         &dir,
-        "r.rules",
+        "r2.rules",
         "let n = cohort_size()\nrequire r: n == 2\n",
-    );
-    let data = common::write(
-        &dir,
-        "d.ndjson",
-        "{\"handle\":\"a\",\"er\":1}\n{\"handle\":\"b\",\"er\":\n{\"handle\":\"c\",\"er\":3}\n",
     );
     let o = common::run(&[
         "run",

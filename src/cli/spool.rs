@@ -56,30 +56,8 @@ fn spool_dir(output: Option<&Path>) -> PathBuf {
 /// the file goes with the process however it ends (an error, Ctrl-C, a
 /// kill); where an open file cannot be removed, it is removed when dropped.
 fn spool_file(dir: &Path) -> io::Result<Spool> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let mut attempt = 0;
-    loop {
-        let name = format!(
-            ".influence-eval-{}-{nanos}-{attempt}.spool",
-            std::process::id()
-        );
-        let path = dir.join(name);
-        let opened = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path);
-        match opened {
-            Ok(file) => {
-                let path = std::fs::remove_file(&path).err().map(|_| path);
-                return Ok(Spool { file, path });
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-            Err(e) => return Err(e),
-        }
-    }
+    let (file, path) = crate::data::stdin_copy::unlinked_file(dir, "spool")?;
+    Ok(Spool { file, path })
 }
 
 /// The spool's file, and its name while it still has one.

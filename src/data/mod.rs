@@ -24,7 +24,7 @@ mod snapshot;
 pub mod sparse;
 #[cfg(test)]
 mod split_tests;
-mod stdin_copy;
+pub(crate) mod stdin_copy;
 mod wrapper;
 
 pub use batch::RawBatch;

@@ -25,7 +25,8 @@ impl Input {
                 Some("rules with cohort functions read the data twice, so standard input is kept in a temporary file; set TMPDIR to a folder with room, or give the data as a file".into()),
             )
         };
-        let mut file = temporary().map_err(fail)?;
+        // where the name cannot be removed while open, it stays behind
+        let (mut file, _) = unlinked_file(&std::env::temp_dir(), "stdin").map_err(fail)?;
         io::copy(&mut io::stdin().lock(), &mut file).map_err(fail)?;
         Ok(Input {
             copy: Some(Arc::new(file)),
@@ -43,15 +44,24 @@ impl Input {
     }
 }
 
-/// A new file in the temporary folder, already unlinked (where the system
-/// allows it).
-fn temporary() -> io::Result<std::fs::File> {
-    let dir = std::env::temp_dir();
-    for attempt in 0..100 {
-        let path = dir.join(format!(
-            ".influence-eval-stdin-{}-{attempt}",
+/// A new file in `dir`, read and written, named `.influence-eval-...`
+/// with `stem`: on Unix its name is removed as soon as it is created, so
+/// the file goes with the process however it ends. With it, its name
+/// where the system could not remove it (the caller removes it later).
+pub fn unlinked_file(
+    dir: &std::path::Path,
+    stem: &str,
+) -> io::Result<(std::fs::File, Option<std::path::PathBuf>)> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut attempt = 0;
+    loop {
+        let name = format!(
+            ".influence-eval-{}-{nanos}-{attempt}.{stem}",
             std::process::id()
-        ));
+        );
+        let path = dir.join(name);
         let opened = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -59,15 +69,11 @@ fn temporary() -> io::Result<std::fs::File> {
             .open(&path);
         match opened {
             Ok(file) => {
-                let _ = std::fs::remove_file(&path);
-                return Ok(file);
+                let path = std::fs::remove_file(&path).err().map(|_| path);
+                return Ok((file, path));
             }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
             Err(e) => return Err(e),
         }
     }
-    Err(io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        "every name tried was taken",
-    ))
 }
