@@ -249,16 +249,16 @@ pub(super) fn write_str(out: &mut Vec<u8>, s: &str) {
     let (mut from, mut i) = (0, 0);
     while i < bytes.len() {
         // eight bytes at a time up to the first that may need escaping
-        if let Some(word) = bytes.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(word);
-            let mask = escape_mask(u64::from_le_bytes(w));
-            if mask == 0 {
-                i += 8;
-                continue;
-            }
-            i += (mask.trailing_zeros() / 8) as usize;
+        // (the last few bytes padded with letters, which need none)
+        let word = &bytes[i..bytes.len().min(i + 8)];
+        let mut w = [b'a'; 8];
+        w[..word.len()].copy_from_slice(word);
+        let mask = escape_mask(u64::from_le_bytes(w));
+        if mask == 0 {
+            i += word.len();
+            continue;
         }
+        i += (mask.trailing_zeros() / 8) as usize;
         let b = bytes[i];
         let short = match b {
             b'"' => b'"',
@@ -286,7 +286,8 @@ pub(super) fn write_str(out: &mut Vec<u8>, s: &str) {
             ];
             out.extend_from_slice(&code);
         } else {
-            out.extend_from_slice(&[b'\\', short]);
+            out.push(b'\\');
+            out.push(short);
         }
         i += 1;
         from = i;
