@@ -26,8 +26,13 @@ pub struct Shown {
 impl Shown {
     /// A value, written as reasons write it.
     pub(crate) fn of(v: &Value<'_>) -> Shown {
+        use std::fmt::Write;
+        // room for most values (a String grown from empty reallocates at
+        // each doubling)
+        let mut text = String::with_capacity(32);
+        write!(text, "{v}").expect("writing to a String cannot fail");
         Shown {
-            text: v.to_string(),
+            text,
             json: crate::language::value::json_of(v),
         }
     }

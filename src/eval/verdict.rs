@@ -115,6 +115,15 @@ impl Rule {
     }
 }
 
+/// A cause's English, written into room for a typical reason (a
+/// `String` grown from empty reallocates at each doubling).
+fn reason_of(cause: &Cause) -> String {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(128);
+    write!(text, "{cause}").expect("writing to a String cannot fail");
+    text
+}
+
 impl Failure {
     /// A failure of `of`, named `rule`, for `cause`: an error when the
     /// cause is one (a wrong-kind value, a damaged record).
@@ -125,7 +134,7 @@ impl Failure {
         );
         Failure {
             rule,
-            reason: cause.as_ref().map(ToString::to_string).unwrap_or_default(),
+            reason: cause.as_ref().map(reason_of).unwrap_or_default(),
             error,
             cause,
             of,

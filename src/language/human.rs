@@ -21,6 +21,32 @@ pub fn fmt_number(f: f64) -> String {
     }
 }
 
+/// [`fmt_number`]'s text, written to `out` (a whole number without the
+/// allocation: its digits are worked out here).
+pub fn write_number(out: &mut impl std::fmt::Write, f: f64) -> std::fmt::Result {
+    if !(f == f.trunc() && f.abs() < 1e15) {
+        return out.write_str(&fmt_number(f));
+    }
+    // as `format!("{}", f as i64)`: below 1e15, 16 digits and a sign
+    let n = f as i64;
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        at -= 1;
+        digits[at] = b'-';
+    }
+    out.write_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits and a sign"))
+}
+
 /// A number in full, with thousands separators: `10,412`, `-1,234.5`,
 /// `0.021` (at most six decimals, as in reasons).
 pub fn thousands(f: f64) -> String {
@@ -115,6 +141,42 @@ fn trimmed(f: f64, digits: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_written_is_its_text() {
+        let xs = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            7.0,
+            10.0,
+            512.0,
+            95170.0,
+            -1234.0,
+            0.03,
+            0.0263,
+            12.5,
+            1e14,
+            999_999_999_999_999.0,
+            1e15,
+            -1e15,
+            1e16,
+            2e20,
+            0.1 + 0.2,
+            1e-7,
+            -3.75,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            i64::MAX as f64,
+        ];
+        for x in xs {
+            let mut written = String::new();
+            write_number(&mut written, x).expect("a String");
+            assert_eq!(written, fmt_number(x), "{x:?}");
+        }
+    }
 
     #[test]
     fn thousands_group_the_whole_part_only() {

@@ -358,8 +358,21 @@ impl fmt::Display for Value<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Missing(_) => f.write_str("missing"),
-            Value::Number(n) => f.write_str(&fmt_number(*n)),
+            Value::Number(n) => super::human::write_number(f, *n),
             Value::Bool(b) => write!(f, "{b}"),
+            // at most 60 bytes is at most 60 characters: shown whole
+            Value::Str(s) if s.len() <= 60 => {
+                if s.bytes()
+                    .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+                {
+                    // what `{:?}` writes for text with nothing to escape
+                    f.write_str("\"")?;
+                    f.write_str(s)?;
+                    f.write_str("\"")
+                } else {
+                    write!(f, "{:?}", s.as_ref())
+                }
+            }
             Value::Str(s) => {
                 let short: String = s.chars().take(60).collect();
                 if short.len() < s.len() {
@@ -378,7 +391,7 @@ impl fmt::Display for Value<'_> {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{x}")?;
+                    fmt::Display::fmt(&x, f)?;
                 }
                 f.write_str("]")
             }
@@ -453,6 +466,42 @@ pub(crate) fn json_of(v: &Value<'_>) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Text is shown as `{:?}` writes it, cut after 60 characters (the
+    /// plain-text fast path writes the same bytes).
+    #[test]
+    fn text_is_shown_as_debug_writes_it() {
+        let long = "a".repeat(61);
+        let wide = "é".repeat(40);
+        let texts = [
+            "",
+            "PH",
+            "skincare",
+            "it's",
+            "say \"hi\"",
+            "back\\slash",
+            "line\nbreak",
+            "tab\t",
+            "\u{1b}[31m",
+            "\u{7f}",
+            "지민 伟",
+            "~ ok ~",
+            &long,
+            &wide,
+        ];
+        for t in texts {
+            let short: String = t.chars().take(60).collect();
+            let expected = if short.len() < t.len() {
+                format!("{short:?}…")
+            } else {
+                format!("{t:?}")
+            };
+            assert_eq!(Value::Str(Cow::Borrowed(t)).to_string(), expected, "{t:?}");
+        }
+        let list = Json::from(vec!["a", "b\"", "c"]);
+        let shown = Value::from_json(&list, Missing::Blank(Span::default())).to_string();
+        assert_eq!(shown, r#"["a", "b\"", "c"]"#);
+    }
 
     /// The list functions' reasons (`Missing::AtElement`) point into a table
     /// rather than carrying spans, so that a value stays as small as before:

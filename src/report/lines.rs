@@ -117,7 +117,7 @@ impl Lines {
         let ranked = row.status == Status::Accepted && row.rank.is_none();
         match self {
             Lines::Ndjson { columns } => {
-                serde_json::to_writer(&mut *out, &row.json(columns))?;
+                super::json_line::write_row(out, row, columns)?;
                 out.push(b'\n');
                 // `rank` is the last field, null until it is known: the
                 // null goes, and the rank is written in its place

@@ -5,6 +5,7 @@
 
 pub mod diff;
 pub mod html;
+mod json_line;
 pub mod lines;
 pub mod rows;
 pub mod stream;

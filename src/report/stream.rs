@@ -96,6 +96,10 @@ const RANK_FOLLOWS: u32 = 1 << 31;
 /// Bytes gathered before a frame is written (unless a rank ends it first).
 const FRAME: usize = 1 << 20;
 
+/// The size of the spool's reads and writes, and of the output's writes
+/// when the spool is copied out.
+const BLOCK: usize = 1 << 20;
+
 /// Verdicts written to a spool as they come, then copied out with ranks.
 pub struct LineSpool<S: Read + Write + Seek> {
     spool: BufWriter<S>,
@@ -148,7 +152,7 @@ impl<S: Read + Write + Seek> LineSpool<S> {
     ) -> io::Result<Self> {
         let (_, header) = Lines::new(format, program, columns)?;
         Ok(LineSpool {
-            spool: BufWriter::with_capacity(1 << 16, spool),
+            spool: BufWriter::with_capacity(BLOCK, spool),
             header,
             ranking: Ranking::new(program),
             pending: Vec::new(),
@@ -242,33 +246,41 @@ impl<S: Read + Write + Seek> LineSpool<S> {
             .into_inner()
             .map_err(|e| CopyError::Spool(e.into_error()))?;
         spool.seek(SeekFrom::Start(0)).map_err(CopyError::Spool)?;
-        let mut spool = BufReader::with_capacity(1 << 16, spool);
+        let mut spool = BufReader::with_capacity(BLOCK, spool);
         out.write_all(&self.header).map_err(CopyError::Output)?;
         let mut ranks = ranks.into_iter();
         let mut head = [0u8; 4];
-        let mut rank = String::new();
+        // the output gathered into blocks of about BLOCK bytes (frames end
+        // at every rank, a few lines apart)
+        let mut block = Vec::with_capacity(BLOCK);
         while !spool.fill_buf().map_err(CopyError::Spool)?.is_empty() {
             spool.read_exact(&mut head).map_err(CopyError::Spool)?;
             let head = u32::from_le_bytes(head);
             let len = u64::from(head & !RANK_FOLLOWS);
-            let copied = io::copy(&mut (&mut spool).take(len), out);
-            // a short copy is the spool's fault, a failed write the output's
-            match copied {
-                Ok(n) if n == len => {}
-                Ok(_) => {
-                    let short = io::Error::from(io::ErrorKind::UnexpectedEof);
-                    return Err(CopyError::Spool(short));
+            if len as usize > BLOCK {
+                // a line longer than a block: copied through
+                out.write_all(&block).map_err(CopyError::Output)?;
+                block.clear();
+                copy_frame(&mut spool, len, out)?;
+            } else {
+                let read = (&mut spool).take(len).read_to_end(&mut block);
+                match read {
+                    Ok(n) if n as u64 == len => {}
+                    Ok(_) => return Err(CopyError::Spool(io::ErrorKind::UnexpectedEof.into())),
+                    Err(e) => return Err(CopyError::Spool(e)),
                 }
-                Err(e) => return Err(CopyError::Output(e)),
             }
             if head & RANK_FOLLOWS != 0 {
-                rank.clear();
                 if let Some(r) = ranks.next() {
-                    rank.push_str(&r.to_string());
+                    write!(block, "{r}").map_err(CopyError::Output)?;
                 }
-                out.write_all(rank.as_bytes()).map_err(CopyError::Output)?;
+            }
+            if block.len() >= BLOCK {
+                out.write_all(&block).map_err(CopyError::Output)?;
+                block.clear();
             }
         }
+        out.write_all(&block).map_err(CopyError::Output)?;
         out.flush().map_err(CopyError::Output)
     }
 }
@@ -304,6 +316,16 @@ impl<S: Read + Write + Seek> LineSpool<S> {
             out.write_all(&line).map_err(CopyError::Output)?;
         }
         out.flush().map_err(CopyError::Output)
+    }
+}
+
+/// Copies the next `len` bytes of the spool to `out`: a short copy is the
+/// spool's fault, a failed write the output's.
+fn copy_frame<R: Read, W: Write>(spool: &mut R, len: u64, out: &mut W) -> Result<(), CopyError> {
+    match io::copy(&mut spool.take(len), out) {
+        Ok(n) if n == len => Ok(()),
+        Ok(_) => Err(CopyError::Spool(io::ErrorKind::UnexpectedEof.into())),
+        Err(e) => Err(CopyError::Output(e)),
     }
 }
 
@@ -431,6 +453,29 @@ mod tests {
             let rank = (x(i) > 1).then_some(i / 1000 + 1);
             assert_eq!(line["rank"], json!(rank), "line {i}");
         }
+    }
+
+    #[test]
+    fn a_line_longer_than_a_block_is_copied_whole() {
+        let long = "L".repeat(BLOCK + 10);
+        let records = [
+            json!({"handle": "a", "x": 3}),
+            json!({"handle": long, "x": 2}),
+            json!({"handle": "c", "x": 0}),
+            json!({"handle": "d", "x": 4}),
+        ];
+        let text = written(LineFormat::Ndjson, &records);
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON"))
+            .collect();
+        let ids: Vec<&str> = lines
+            .iter()
+            .map(|l| l["id"].as_str().expect("id"))
+            .collect();
+        assert_eq!(ids, ["a", long.as_str(), "c", "d"]);
+        let ranks: Vec<&serde_json::Value> = lines.iter().map(|l| &l["rank"]).collect();
+        assert_eq!(ranks, [&json!(2), &json!(1), &json!(null), &json!(3)]);
     }
 
     #[test]

@@ -1,0 +1,300 @@
+//! An ndjson line written by hand: the bytes `serde_json::to_writer` writes
+//! for [`super::rows::RowJson`], without going through serde for the parts
+//! every line has (the row's own keys, its failed requirements, their
+//! reasons and the causes of conditions that came out false). Text is
+//! escaped as serde_json escapes it (`"`, `\`, and the controls below
+//! U+0020: `\n`, `\t`, ..., else `\u00XX`), eight bytes at a time while
+//! none needs it; numbers are handed to serde_json, so they are its own
+//! digits. A cause of another kind (an error, damage, a missing value) is
+//! rare and written by serde. The tests check every part against serde.
+
+use std::io;
+
+use serde_json::Value as Json;
+
+use super::rows::{Column, Row};
+use crate::eval::{Cause, Failure, Shown};
+
+/// Appends `row`'s ndjson object (without the line break), as
+/// `serde_json::to_writer(out, &row.json(columns))` writes it.
+pub(super) fn write_row(out: &mut Vec<u8>, row: &Row, columns: &[Column]) -> io::Result<()> {
+    out.extend_from_slice(b"{\"id\":");
+    write_str(out, &row.id);
+    out.extend_from_slice(b",\"status\":\"");
+    out.extend_from_slice(row.status.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"failed\":[");
+    for (i, f) in row.failed.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_failure(out, f)?;
+    }
+    out.extend_from_slice(b"],\"score\":");
+    write_f64(out, row.score)?;
+    out.extend_from_slice(b",\"tier\":");
+    match &row.tier {
+        Some(t) => write_str(out, t),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"signals\":{");
+    for (i, s) in row.signals.0.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, &s.name);
+        out.push(b':');
+        write_f64(out, s.clamped())?;
+    }
+    out.push(b'}');
+    if !columns.is_empty() {
+        out.extend_from_slice(b",\"columns\":{");
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_str(out, &c.name);
+            out.push(b':');
+            write_json(out, row.columns.get(i).unwrap_or(&Json::Null))?;
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b",\"rank\":");
+    match row.rank {
+        Some(r) => serde_json::to_writer(&mut *out, &r)?,
+        None => out.extend_from_slice(b"null"),
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// One entry of `failed`, as its derived `Serialize` writes it.
+fn write_failure(out: &mut Vec<u8>, f: &Failure) -> io::Result<()> {
+    out.extend_from_slice(b"{\"rule\":");
+    write_str(out, &f.rule);
+    out.extend_from_slice(b",\"reason\":");
+    write_str(out, &f.reason);
+    if f.error {
+        out.extend_from_slice(b",\"error\":true");
+    }
+    if let Some(c) = &f.cause {
+        out.extend_from_slice(b",\"cause\":");
+        write_cause(out, c)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// A cause, as its `Serialize` writes it: the conditions that came out
+/// false by hand, every other kind by serde.
+fn write_cause(out: &mut Vec<u8>, c: &Cause) -> io::Result<()> {
+    // each pattern names every field, so that a field added to a cause
+    // stops the build here rather than going unwritten
+    match c {
+        Cause::Compare {
+            field,
+            value,
+            op,
+            bound,
+        } => {
+            head(out, "compare", field, value)?;
+            key(out, "op");
+            write_str(out, op);
+            key(out, "bound");
+            write_shown(out, bound)?;
+        }
+        Cause::Between {
+            field,
+            value,
+            low,
+            high,
+        } => {
+            head(out, "between", field, value)?;
+            key(out, "low");
+            write_shown(out, low)?;
+            key(out, "high");
+            write_shown(out, high)?;
+        }
+        Cause::Lacks { field, value, item }
+        | Cause::Holds { field, value, item }
+        | Cause::DoesNotContain { field, value, item } => {
+            let kind = match c {
+                Cause::Lacks { .. } => "lacks",
+                Cause::Holds { .. } => "holds",
+                _ => "does_not_contain",
+            };
+            head(out, kind, field, value)?;
+            key(out, "item");
+            write_shown(out, item)?;
+        }
+        Cause::NotOneOf {
+            field,
+            value,
+            options,
+            more,
+        } => {
+            head(out, "not_one_of", field, value)?;
+            not_one_of(out, options, *more)?;
+        }
+        Cause::Excluded { field, value } => head(out, "excluded", field, value)?,
+        Cause::Neither(a, b) => {
+            out.extend_from_slice(b"{\"kind\":\"neither\",\"causes\":[");
+            write_cause(out, a)?;
+            out.push(b',');
+            write_cause(out, b)?;
+            out.push(b']');
+        }
+        Cause::False { condition } => {
+            out.extend_from_slice(b"{\"kind\":\"false\",\"condition\":");
+            write_str(out, condition);
+        }
+        Cause::Message { message } => {
+            out.extend_from_slice(b"{\"kind\":\"message\",\"message\":");
+            write_str(out, message);
+        }
+        other => {
+            serde_json::to_writer(&mut *out, other)?;
+            return Ok(());
+        }
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// The rest of a `not_one_of` cause: `,"options":[...],"more":N`.
+fn not_one_of(out: &mut Vec<u8>, options: &[Shown], more: usize) -> io::Result<()> {
+    key(out, "options");
+    out.push(b'[');
+    for (i, o) in options.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_shown(out, o)?;
+    }
+    out.push(b']');
+    key(out, "more");
+    serde_json::to_writer(&mut *out, &more)?;
+    Ok(())
+}
+
+/// Opens a cause's object: `{"kind":KIND,"field":FIELD,"value":VALUE`.
+fn head(out: &mut Vec<u8>, kind: &str, field: &str, value: &Shown) -> io::Result<()> {
+    out.extend_from_slice(b"{\"kind\":");
+    write_str(out, kind);
+    key(out, "field");
+    write_str(out, field);
+    key(out, "value");
+    write_shown(out, value)
+}
+
+/// `,"NAME":` (the names here need no escaping).
+fn key(out: &mut Vec<u8>, name: &str) {
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+/// A value a reason names, as JSON.
+fn write_shown(out: &mut Vec<u8>, v: &Shown) -> io::Result<()> {
+    write_json(out, v.json())
+}
+
+/// A JSON value: text and lists by hand, the rest by serde.
+fn write_json(out: &mut Vec<u8>, v: &Json) -> io::Result<()> {
+    match v {
+        Json::String(s) => write_str(out, s),
+        Json::Array(xs) => {
+            out.push(b'[');
+            for (i, x) in xs.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_json(out, x)?;
+            }
+            out.push(b']');
+        }
+        other => serde_json::to_writer(&mut *out, other)?,
+    }
+    Ok(())
+}
+
+/// A number or `null`, as serde_json writes an `Option<f64>` (a number
+/// that is not finite is `null` too).
+fn write_f64(out: &mut Vec<u8>, x: Option<f64>) -> io::Result<()> {
+    match x {
+        Some(x) => serde_json::to_writer(&mut *out, &x)?,
+        None => out.extend_from_slice(b"null"),
+    }
+    Ok(())
+}
+
+/// The bytes of the word `w` that JSON escapes (a control below U+0020,
+/// `"` or `\`), each as its top bit; the lowest bit set is exact (bytes
+/// above it may be marked falsely), and the mask is empty when none is.
+fn escape_mask(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    let quote = zero(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero(w ^ (ONES * u64::from(b'\\')));
+    below_space | quote | backslash
+}
+
+/// `s` as a JSON string, escaped as serde_json escapes it.
+pub(super) fn write_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let (mut from, mut i) = (0, 0);
+    while i < bytes.len() {
+        // eight bytes at a time up to the first that may need escaping
+        // (the last few bytes padded with letters, which need none)
+        let word = &bytes[i..bytes.len().min(i + 8)];
+        let mut w = [b'a'; 8];
+        w[..word.len()].copy_from_slice(word);
+        let mask = escape_mask(u64::from_le_bytes(w));
+        if mask == 0 {
+            i += word.len();
+            continue;
+        }
+        i += (mask.trailing_zeros() / 8) as usize;
+        let b = bytes[i];
+        let short = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'\n' => b'n',
+            b'\t' => b't',
+            b'\r' => b'r',
+            0x08 => b'b',
+            0x0c => b'f',
+            0..=0x1f => 0,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[from..i]);
+        if short == 0 {
+            let code = [
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ];
+            out.extend_from_slice(&code);
+        } else {
+            out.push(b'\\');
+            out.push(short);
+        }
+        i += 1;
+        from = i;
+    }
+    out.extend_from_slice(&bytes[from..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests;
