@@ -14,7 +14,7 @@ use serde_json::{Map, Value as Json};
 
 use super::cells::{self, Header};
 use super::damage::Damage;
-use super::fast;
+use super::fast::{self, KeyShape};
 use super::sparse::{FieldFilter, Place};
 
 /// One record's top-level fields, by slot, reused from record to record.
@@ -37,6 +37,8 @@ pub struct Slots {
     /// header it was worked out for.
     row_places: Vec<Place>,
     row_header: Option<Arc<Header>>,
+    /// The top-level keys of the record decoded before, tried first.
+    shape: KeyShape,
 }
 
 impl Slots {
@@ -67,6 +69,7 @@ impl Slots {
             maps,
             row_places: Vec::new(),
             row_header: None,
+            shape: KeyShape::default(),
         }
     }
 
@@ -100,21 +103,38 @@ impl Slots {
     }
 
     /// Keeps the field `key` (at `place`) whose checked JSON text is
-    /// `raw`: into its slot's old buffers when they fit. `None` when the
-    /// fast path leaves the value to serde_json, which failed.
-    pub(super) fn keep_raw(&mut self, place: Place, key: &str, raw: &str) -> Option<()> {
+    /// `raw` (`plain` when it holds no escape): into its slot's old
+    /// buffers when they fit. `None` when the fast path leaves the value
+    /// to serde_json, which failed.
+    pub(super) fn keep_raw(
+        &mut self,
+        place: Place,
+        key: &str,
+        raw: &str,
+        plain: bool,
+    ) -> Option<()> {
         match place {
             Place::Slot(k) => {
                 let old = &mut self.values[k];
-                if !fast::reuse(old, raw) {
-                    *old = fast::kept(raw)?;
+                if !fast::reuse(old, raw, plain) {
+                    *old = fast::kept(raw, plain)?;
                 }
                 self.mark(k);
             }
-            Place::Extra => self.put_extra(key.to_string(), fast::kept(raw)?),
+            Place::Extra => self.put_extra(key.to_string(), fast::kept(raw, plain)?),
             Place::Skip => {}
         }
         Some(())
+    }
+
+    /// The keys of the record before (for the fast path to try), to be
+    /// given back with [`Slots::put_shape`].
+    pub(super) fn take_shape(&mut self) -> KeyShape {
+        std::mem::take(&mut self.shape)
+    }
+
+    pub(super) fn put_shape(&mut self, shape: KeyShape) {
+        self.shape = shape;
     }
 
     fn put_extra(&mut self, key: String, value: Json) {
