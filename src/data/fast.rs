@@ -9,6 +9,8 @@
 //! the exact message. So it never accepts what the full decoder refuses,
 //! and never changes a value.
 
+use std::ops::Range;
+
 use serde::de::DeserializeSeed;
 use serde_json::{Map, Value as Json};
 
@@ -148,10 +150,10 @@ impl<'t> Parser<'t> {
                 match place {
                     Place::Skip => {
                         if let Some(u) = unread.as_deref_mut() {
-                            u.push(key.to_string());
+                            u.push(p.s.get(key)?.to_string());
                         }
                     }
-                    place => keep(place, key, &p.s[start..p.i], !p.escaped)?,
+                    place => keep(place, p.s.get(key)?, &p.s[start..p.i], !p.escaped)?,
                 }
                 p.ws();
                 match p.next()? {
@@ -167,36 +169,32 @@ impl<'t> Parser<'t> {
 
     /// The next top-level key and its place: found in the shape (the
     /// key expected next compared in place), else read and checked against
-    /// the keys before.
-    #[inline]
-    fn top_key(&mut self, keys: &mut TopKeys) -> Option<(&'t str, Place)> {
+    /// the keys before. The key is given by where it is in the text.
+    #[inline(always)]
+    fn top_key(&mut self, keys: &mut TopKeys) -> Option<(Range<usize>, Place)> {
         if keys.matching {
             if let Some(shape) = keys.shape.as_deref_mut() {
-                if let Some((expected, place)) = shape.get(keys.next) {
-                    let start = self.i + 1;
-                    let end = start + expected.len();
-                    if self.b.get(self.i) == Some(&b'"')
-                        && self.b.get(start..end) == Some(expected)
-                        && self.b.get(end) == Some(&b'"')
-                    {
-                        self.i = end + 1;
+                let rest = self.b.get(self.i + 1..).unwrap_or_default();
+                if self.b.get(self.i) == Some(&b'"') {
+                    if let Some((n, place)) = shape.starts(keys.next, rest) {
+                        let start = self.i + 1;
+                        self.i = start + n + 1;
                         keys.seen |= 1 << keys.next;
                         keys.next += 1;
-                        return Some((self.s.get(start..end)?, place));
+                        return Some((start..start + n, place));
                     }
                 }
                 let key = self.key()?;
+                let range = self.i - 1 - key.len()..self.i - 1;
                 if let Some((j, place)) = shape.locate(key, keys.next, keys.filter) {
                     keys.seen |= 1 << j;
                     keys.next = j + 1;
-                    return Some((key, place));
+                    return Some((range, place));
                 }
                 keys.hashes = shape.hashes(keys.seen);
                 keys.matching = false;
-                return keys
-                    .hashes
-                    .insert(key)
-                    .then(|| (key, keys.filter.place(key)));
+                let place = keys.filter.place(key);
+                return keys.hashes.insert(key).then_some((range, place));
             }
             keys.matching = false;
         }
@@ -204,7 +202,7 @@ impl<'t> Parser<'t> {
         if !keys.hashes.insert(key) {
             return None;
         }
-        Some((key, keys.filter.place(key)))
+        Some((self.i - 1 - key.len()..self.i - 1, keys.filter.place(key)))
     }
 }
 

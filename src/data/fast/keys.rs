@@ -20,13 +20,52 @@ const MAX_SHAPE: usize = 64;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct KeyShape {
     keys: Vec<(Box<str>, Place)>,
+    /// Each key's first 16 bytes and its closing quote as two words, and
+    /// the masks of the bytes they hold.
+    words: Vec<Words>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Words {
+    text: [u64; 2],
+    mask: [u64; 2],
+}
+
+impl Words {
+    fn of(key: &str) -> Self {
+        let mut bytes = [0u8; 16];
+        let mut mask = [0u8; 16];
+        for (i, &c) in key.as_bytes().iter().chain(b"\"").take(16).enumerate() {
+            bytes[i] = c;
+            mask[i] = 0xff;
+        }
+        let word = |b: &[u8; 16], i: usize| {
+            u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().expect("8 bytes"))
+        };
+        Words {
+            text: [word(&bytes, 0), word(&bytes, 1)],
+            mask: [word(&mask, 0), word(&mask, 1)],
+        }
+    }
 }
 
 impl KeyShape {
-    /// Key `j` and its place.
+    /// The length of key `j` when `text` begins with it and its closing
+    /// quote (the opening one before `text`), and its place.
     #[inline]
-    pub(super) fn get(&self, j: usize) -> Option<(&[u8], Place)> {
-        self.keys.get(j).map(|(k, place)| (k.as_bytes(), *place))
+    pub(super) fn starts(&self, j: usize, text: &[u8]) -> Option<(usize, Place)> {
+        let w = self.words.get(j)?;
+        let (key, place) = &self.keys[j];
+        let n = key.len();
+        let same = match text.get(..16) {
+            Some(t) if n < 16 => {
+                let word =
+                    |i: usize| u64::from_le_bytes(t[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+                (word(0) ^ w.text[0]) & w.mask[0] == 0 && (word(1) ^ w.text[1]) & w.mask[1] == 0
+            }
+            _ => text.get(..n) == Some(key.as_bytes()) && text.get(n) == Some(&b'"'),
+        };
+        same.then_some((n, *place))
     }
 
     /// Where `key` is at or after `from` (put there if it is nowhere, with
@@ -47,6 +86,7 @@ impl KeyShape {
         }
         let place = filter.place(key);
         self.keys.insert(from, (key.into(), place));
+        self.words.insert(from, Words::of(key));
         Some((from, place))
     }
 

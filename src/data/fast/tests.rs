@@ -237,7 +237,7 @@ mod key_shapes {
         fn records_in_turn_decode_as_each_alone(texts in records()) {
             for filter in [
                 FieldFilter::only(["followers", "bio", "tags", "x"]).with_id_keys(),
-                FieldFilter::only(["rate", "niches"]),
+                FieldFilter::only(["rate", "niches", "engagement_rate", "authenticity_score"]),
             ] {
                 let mut slots = Slots::new(&filter, &[]);
                 for text in &texts {
