@@ -11,16 +11,17 @@
 
 use std::ops::Range;
 
-use serde::de::DeserializeSeed;
 use serde_json::{Map, Value as Json};
 
 use super::slots::Slots;
-use super::sparse::{FieldFilter, KeyHashes, Place, Strict};
+use super::sparse::{FieldFilter, KeyHashes, Place};
 use keys::FewKeys;
 pub(crate) use keys::KeyShape;
 
 mod keys;
 mod number;
+mod values;
+pub(super) use values::{kept, reuse};
 
 /// Nesting deeper than this goes to the full decoder, which knows the
 /// exact limit ([`super::MAX_RECORD_DEPTH`]).
@@ -94,12 +95,7 @@ fn object<'u>(
     shape: Option<&mut KeyShape>,
 ) -> (Option<()>, Option<&'u mut Vec<String>>, usize) {
     let before = unread.as_ref().map_or(0, |u| u.len());
-    let mut p = Parser {
-        s: text,
-        b: text.as_bytes(),
-        i: 0,
-        escaped: false,
-    };
+    let mut p = Parser::over(text);
     let mut keys = TopKeys {
         filter,
         hashes: KeyHashes::new(shape.is_none()),
@@ -206,101 +202,6 @@ impl<'t> Parser<'t> {
     }
 }
 
-/// Puts the checked JSON text `raw`, `plain` when it holds no escape,
-/// into `old` reusing its buffers, when both are text or lists of text;
-/// false (`old` then holds anything: the caller replaces it) otherwise.
-pub(super) fn reuse(old: &mut Json, raw: &str, plain: bool) -> bool {
-    if !plain {
-        return false;
-    }
-    match (old, raw.as_bytes().first()) {
-        (Json::String(s), Some(b'"')) => match raw.get(1..raw.len() - 1) {
-            Some(text) => {
-                s.clear();
-                s.push_str(text);
-                true
-            }
-            None => false,
-        },
-        (Json::Array(xs), Some(b'[')) => reuse_strings(xs, raw),
-        _ => false,
-    }
-}
-
-/// Puts the list of strings `raw` (checked, without escapes) into the
-/// strings of `xs`, reused; false when `raw` is another list.
-fn reuse_strings(xs: &mut Vec<Json>, raw: &str) -> bool {
-    let b = raw.as_bytes();
-    let ws = |mut i: usize| {
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = b.get(i) {
-            i += 1;
-        }
-        i
-    };
-    let mut i = ws(1);
-    let mut n = 0;
-    while b.get(i) == Some(&b'"') {
-        let start = i + 1;
-        // checked text: the next quote closes the string
-        let Some(len) = b[start..].iter().position(|&c| c == b'"') else {
-            return false;
-        };
-        let Some(text) = raw.get(start..start + len) else {
-            return false;
-        };
-        match xs.get_mut(n) {
-            Some(Json::String(s)) => {
-                s.clear();
-                s.push_str(text);
-            }
-            Some(other) => *other = Json::String(text.to_string()),
-            None => xs.push(Json::String(text.to_string())),
-        }
-        n += 1;
-        i = ws(start + len + 1);
-        match b.get(i) {
-            Some(b',') => i = ws(i + 1),
-            _ => break,
-        }
-    }
-    xs.truncate(n);
-    b.get(i) == Some(&b']') && i + 1 == b.len()
-}
-
-/// A kept value, already checked (`plain` when it holds no escape), as
-/// serde_json reads it: text, numbers of the usual forms, `true`, `false`,
-/// `null` and lists of text made here, anything else by serde_json itself.
-pub(super) fn kept(v: &str, plain: bool) -> Option<Json> {
-    let b = v.as_bytes();
-    match b.first()? {
-        b'"' if plain => Some(Json::String(v.get(1..v.len() - 1)?.to_string())),
-        b't' => Some(Json::Bool(true)),
-        b'f' => Some(Json::Bool(false)),
-        b'n' => Some(Json::Null),
-        b'-' | b'0'..=b'9' => number::number(b).or_else(|| full(v)),
-        b'[' if plain => plain_strings(v).or_else(|| full(v)),
-        _ => full(v),
-    }
-}
-
-/// A kept value made by serde_json itself.
-fn full(v: &str) -> Option<Json> {
-    let mut de = serde_json::Deserializer::from_str(v);
-    Strict.deserialize(&mut de).ok()
-}
-
-/// A list of strings without escapes (`["beauty", "tech"]`, the common
-/// list in creator data), made here: serde_json's decoder costs more to
-/// set up than such a list costs to read. `v` is already checked, so only
-/// its shape is followed; anything else is `None`.
-fn plain_strings(v: &str) -> Option<Json> {
-    if v.contains('\\') {
-        return None;
-    }
-    let mut out = Vec::new();
-    reuse_strings(&mut out, v).then_some(Json::Array(out))
-}
-
 struct Parser<'t> {
     s: &'t str,
     b: &'t [u8],
@@ -324,6 +225,15 @@ fn special(x: u64) -> u64 {
 }
 
 impl<'t> Parser<'t> {
+    fn over(text: &'t str) -> Self {
+        Parser {
+            s: text,
+            b: text.as_bytes(),
+            i: 0,
+            escaped: false,
+        }
+    }
+
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()

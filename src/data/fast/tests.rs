@@ -156,11 +156,14 @@ fn every_one_byte_change_of_a_record_agrees() {
 
 #[test]
 fn lists_of_plain_text_are_made_without_serde_json() {
-    let list = super::plain_strings(r#"[ "skin care" ,"beauty","é" ]"#);
+    let list = super::values::plain_strings(r#"[ "skin care" ,"beauty","é" ]"#);
     assert_eq!(list, Some(serde_json::json!(["skin care", "beauty", "é"])));
-    assert_eq!(super::plain_strings("[ ]"), Some(serde_json::json!([])));
+    assert_eq!(
+        super::values::plain_strings("[ ]"),
+        Some(serde_json::json!([]))
+    );
     for other in [r#"["a\"b"]"#, r#"["a", 1]"#, "[1]", r#"[["a"]]"#] {
-        assert_eq!(super::plain_strings(other), None, "{other}");
+        assert_eq!(super::values::plain_strings(other), None, "{other}");
     }
 }
 
@@ -183,7 +186,11 @@ mod key_shapes {
         "niches",
         "a b",
     ];
-    const VALUES: [&str; 14] = [
+    const VALUES: [&str; 18] = [
+        r#"{"a": 2}"#,
+        r#"{"o": {"p": [1, 2.5, "q"]}, "e": {}, "a": 1}"#,
+        r#"[1, "a", null, {"b": -0}]"#,
+        r#"{"a": "x", "b": [true, null]}"#,
         "1",
         "-12",
         "0.0263",
