@@ -137,8 +137,13 @@ impl<'t> Parser<'t> {
         } else {
             loop {
                 let (key, place) = p.top_key(keys)?;
-                p.ws();
-                p.eat(b':')?;
+                // the colon straight after the key, as compact JSON has it
+                if p.peek() == Some(b':') {
+                    p.i += 1;
+                } else {
+                    p.ws();
+                    p.eat(b':')?;
+                }
                 p.ws();
                 let start = p.i;
                 p.escaped = false;
@@ -269,6 +274,7 @@ impl<'t> Parser<'t> {
     }
 
     /// Past a string at `"`; `Some(true)` when it held no escape.
+    #[inline]
     fn string(&mut self) -> Option<bool> {
         self.eat(b'"')?;
         let mut plain = true;
@@ -365,6 +371,7 @@ impl<'t> Parser<'t> {
         }
     }
 
+    #[inline]
     fn digits(&mut self) -> usize {
         let start = self.i;
         while let Some(b'0'..=b'9') = self.peek() {
