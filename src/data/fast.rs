@@ -9,11 +9,19 @@
 //! the exact message. So it never accepts what the full decoder refuses,
 //! and never changes a value.
 
-use serde::de::DeserializeSeed;
+use std::ops::Range;
+
 use serde_json::{Map, Value as Json};
 
 use super::slots::Slots;
-use super::sparse::{FieldFilter, KeyHashes, Place, Strict};
+use super::sparse::{FieldFilter, KeyHashes, Place};
+use keys::FewKeys;
+pub(crate) use keys::KeyShape;
+
+mod keys;
+mod number;
+mod values;
+pub(super) use values::{kept, reuse};
 
 /// Nesting deeper than this goes to the full decoder, which knows the
 /// exact limit ([`super::MAX_RECORD_DEPTH`]).
@@ -33,24 +41,30 @@ pub(super) fn decode(
     unread: Option<&mut Vec<String>>,
 ) -> Option<Json> {
     let mut out = Map::with_capacity(filter.size_hint());
-    let keep = |_: Place, key: &str, raw: &str| -> Option<()> {
-        out.insert(key.to_string(), kept(raw)?);
+    let keep = |_: Place, key: &str, raw: &str, plain: bool| -> Option<()> {
+        out.insert(key.to_string(), kept(raw, plain)?);
         Some(())
     };
-    undone(object(text, filter, keep, unread))?;
+    undone(object(text, filter, keep, unread, None))?;
     Some(Json::Object(out))
 }
 
 /// [`decode`] into `slots` (cleared before); false for the full decoder
 /// to decode, `unread` then left as it was and `slots` to be cleared.
+/// `filter` is the one `slots` were made for: the keys of the record
+/// before, kept in `slots` with their places, are tried first.
 pub(super) fn decode_slots(
     text: &str,
     filter: &FieldFilter,
     slots: &mut Slots,
     unread: Option<&mut Vec<String>>,
 ) -> bool {
-    let keep = |place: Place, key: &str, raw: &str| slots.keep_raw(place, key, raw);
-    undone(object(text, filter, keep, unread)).is_some()
+    let mut shape = slots.take_shape();
+    let keep =
+        |place: Place, key: &str, raw: &str, plain: bool| slots.keep_raw(place, key, raw, plain);
+    let out = undone(object(text, filter, keep, unread, Some(&mut shape))).is_some();
+    slots.put_shape(shape);
+    out
 }
 
 /// The outcome of [`object`], the unread names it added taken back when
@@ -64,57 +78,83 @@ fn undone((out, unread, before): (Option<()>, Option<&mut Vec<String>>, usize)) 
     out
 }
 
+/// What a field is handed to: its place, key, checked text, and whether
+/// that text holds no escape.
+trait Keep: FnMut(Place, &str, &str, bool) -> Option<()> {}
+impl<F: FnMut(Place, &str, &str, bool) -> Option<()>> Keep for F {}
+
 /// Reads the object `text`, handing each field `filter` wants to `keep`
-/// (its place, key and checked text) and the names of the others to
-/// `unread`; gives back `unread` and its length before, to undo.
+/// and the names of the others to `unread`; gives back `unread` and its
+/// length before, to undo. `shape`, when given, is tried for the keys and
+/// left holding this record's.
 fn object<'u>(
     text: &str,
     filter: &FieldFilter,
-    mut keep: impl FnMut(Place, &str, &str) -> Option<()>,
+    mut keep: impl Keep,
     mut unread: Option<&'u mut Vec<String>>,
+    shape: Option<&mut KeyShape>,
 ) -> (Option<()>, Option<&'u mut Vec<String>>, usize) {
     let before = unread.as_ref().map_or(0, |u| u.len());
-    let mut p = Parser {
-        s: text,
-        b: text.as_bytes(),
-        i: 0,
+    let mut p = Parser::over(text);
+    let mut keys = TopKeys {
+        filter,
+        hashes: KeyHashes::new(shape.is_none()),
+        shape,
+        matching: true,
+        next: 0,
+        seen: 0,
     };
-    let out = p.fields(filter, &mut keep, unread.as_deref_mut());
+    let out = p.fields(&mut keys, &mut keep, unread.as_deref_mut());
     (out, unread, before)
+}
+
+/// The top-level keys of the record being read: found in `shape` while
+/// they come in its order, then each checked for one given twice.
+struct TopKeys<'f, 's> {
+    filter: &'f FieldFilter,
+    shape: Option<&'s mut KeyShape>,
+    /// True while every key so far was found in the shape, in order.
+    matching: bool,
+    /// The shape's key expected next, and a bit for each key found.
+    next: usize,
+    seen: u64,
+    hashes: KeyHashes,
 }
 
 impl<'t> Parser<'t> {
     fn fields(
         &mut self,
-        filter: &FieldFilter,
-        keep: &mut impl FnMut(Place, &str, &str) -> Option<()>,
+        keys: &mut TopKeys,
+        keep: &mut impl Keep,
         mut unread: Option<&mut Vec<String>>,
     ) -> Option<()> {
         let p = self;
         p.ws();
         p.eat(b'{')?;
-        let mut keys = KeyHashes::new(true);
         p.ws();
         if p.peek()? == b'}' {
             p.i += 1;
         } else {
             loop {
-                let key = p.key()?;
-                if !keys.insert(key) {
-                    return None;
+                let (key, place) = p.top_key(keys)?;
+                // the colon straight after the key, as compact JSON has it
+                if p.peek() == Some(b':') {
+                    p.i += 1;
+                } else {
+                    p.ws();
+                    p.eat(b':')?;
                 }
                 p.ws();
-                p.eat(b':')?;
-                p.ws();
                 let start = p.i;
+                p.escaped = false;
                 p.value(1)?;
-                match filter.place(key) {
+                match place {
                     Place::Skip => {
                         if let Some(u) = unread.as_deref_mut() {
-                            u.push(key.to_string());
+                            u.push(p.s.get(key)?.to_string());
                         }
                     }
-                    place => keep(place, key, &p.s[start..p.i])?,
+                    place => keep(place, p.s.get(key)?, &p.s[start..p.i], !p.escaped)?,
                 }
                 p.ws();
                 match p.next()? {
@@ -127,111 +167,52 @@ impl<'t> Parser<'t> {
         p.ws();
         (p.i == p.b.len()).then_some(())
     }
-}
 
-/// Puts the checked JSON text `raw` into `old` reusing its buffers, when
-/// both are text without escapes or lists of such text; false (`old`
-/// untouched) otherwise.
-pub(super) fn reuse(old: &mut Json, raw: &str) -> bool {
-    let b = raw.as_bytes();
-    match (old, b.first()) {
-        (Json::String(s), Some(b'"')) if !b.contains(&b'\\') => {
-            s.clear();
-            s.push_str(&raw[1..raw.len() - 1]);
-            true
-        }
-        (Json::Array(xs), Some(b'[')) => reuse_strings(xs, raw),
-        _ => false,
-    }
-}
-
-/// [`plain_strings`] into the strings of `xs`, reused; false when `raw`
-/// is another list (`xs` then holds anything: the caller replaces it).
-fn reuse_strings(xs: &mut Vec<Json>, raw: &str) -> bool {
-    if raw.contains('\\') {
-        return false;
-    }
-    let Some(mut rest) = raw.strip_prefix('[').map(|r| r.trim_start_matches(WS)) else {
-        return false;
-    };
-    let mut n = 0;
-    while let Some(body) = rest.strip_prefix('"') {
-        let Some(end) = body.find('"') else {
-            return false;
-        };
-        match xs.get_mut(n) {
-            Some(Json::String(s)) => {
-                s.clear();
-                s.push_str(&body[..end]);
+    /// The next top-level key and its place: found in the shape (the
+    /// key expected next compared in place), else read and checked against
+    /// the keys before. The key is given by where it is in the text.
+    #[inline(always)]
+    fn top_key(&mut self, keys: &mut TopKeys) -> Option<(Range<usize>, Place)> {
+        if keys.matching {
+            if let Some(shape) = keys.shape.as_deref_mut() {
+                let rest = self.b.get(self.i + 1..).unwrap_or_default();
+                if self.b.get(self.i) == Some(&b'"') {
+                    if let Some((n, place)) = shape.starts(keys.next, rest) {
+                        let start = self.i + 1;
+                        self.i = start + n + 1;
+                        keys.seen |= 1 << keys.next;
+                        keys.next += 1;
+                        return Some((start..start + n, place));
+                    }
+                }
+                let key = self.key()?;
+                let range = self.i - 1 - key.len()..self.i - 1;
+                if let Some((j, place)) = shape.locate(key, keys.next, keys.filter) {
+                    keys.seen |= 1 << j;
+                    keys.next = j + 1;
+                    return Some((range, place));
+                }
+                keys.hashes = shape.hashes(keys.seen);
+                keys.matching = false;
+                let place = keys.filter.place(key);
+                return keys.hashes.insert(key).then_some((range, place));
             }
-            Some(other) => *other = Json::String(body[..end].to_string()),
-            None => xs.push(Json::String(body[..end].to_string())),
+            keys.matching = false;
         }
-        n += 1;
-        rest = body[end + 1..].trim_start_matches(WS);
-        match rest.strip_prefix(',') {
-            Some(more) => rest = more.trim_start_matches(WS),
-            None => break,
-        }
-    }
-    xs.truncate(n);
-    rest == "]"
-}
-
-const WS: [char; 4] = [' ', '\n', '\t', '\r'];
-
-/// A kept value, already checked, as serde_json reads it: text without
-/// escapes, a small whole number (a `u64`, as serde_json makes it), `true`,
-/// `false`, `null` and lists of such text made here, anything else by
-/// serde_json itself.
-pub(super) fn kept(v: &str) -> Option<Json> {
-    let b = v.as_bytes();
-    let text = v.get(1..v.len().saturating_sub(1));
-    match b.first()? {
-        b'"' if !b.contains(&b'\\') => Some(Json::String(text?.to_string())),
-        b't' => Some(Json::Bool(true)),
-        b'f' => Some(Json::Bool(false)),
-        b'n' => Some(Json::Null),
-        b'0'..=b'9' if b.len() <= 18 && b.iter().all(u8::is_ascii_digit) => {
-            Some(Json::from(v.parse::<u64>().ok()?))
-        }
-        b'[' => plain_strings(v).or_else(|| full(v)),
-        _ => full(v),
-    }
-}
-
-/// A kept value made by serde_json itself.
-fn full(v: &str) -> Option<Json> {
-    let mut de = serde_json::Deserializer::from_str(v);
-    Strict.deserialize(&mut de).ok()
-}
-
-/// A list of strings without escapes (`["beauty", "tech"]`, the common
-/// list in creator data), made here: serde_json's decoder costs more to
-/// set up than such a list costs to read. `v` is already checked, so only
-/// its shape is followed; anything else is `None`.
-fn plain_strings(v: &str) -> Option<Json> {
-    let mut rest = v.strip_prefix('[')?.trim_start_matches(WS);
-    let mut out = Vec::new();
-    while let Some(body) = rest.strip_prefix('"') {
-        let end = body.find(['"', '\\'])?;
-        if !body[end..].starts_with('"') {
+        let key = self.key()?;
+        if !keys.hashes.insert(key) {
             return None;
         }
-        out.push(Json::String(body[..end].to_string()));
-        rest = body[end + 1..].trim_start_matches(WS);
-        match rest.strip_prefix(',') {
-            Some(more) => rest = more.trim_start_matches(WS),
-            None => break,
-        }
+        Some((self.i - 1 - key.len()..self.i - 1, keys.filter.place(key)))
     }
-    (rest == "]").then_some(Json::Array(out))
 }
 
 struct Parser<'t> {
     s: &'t str,
     b: &'t [u8],
     i: usize,
+    /// Set by a string with an escape.
+    escaped: bool,
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -249,6 +230,15 @@ fn special(x: u64) -> u64 {
 }
 
 impl<'t> Parser<'t> {
+    fn over(text: &'t str) -> Self {
+        Parser {
+            s: text,
+            b: text.as_bytes(),
+            i: 0,
+            escaped: false,
+        }
+    }
+
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
@@ -284,6 +274,7 @@ impl<'t> Parser<'t> {
     }
 
     /// Past a string at `"`; `Some(true)` when it held no escape.
+    #[inline]
     fn string(&mut self) -> Option<bool> {
         self.eat(b'"')?;
         let mut plain = true;
@@ -302,6 +293,7 @@ impl<'t> Parser<'t> {
                 b'"' => return Some(plain),
                 b'\\' => {
                     plain = false;
+                    self.escaped = true;
                     self.escape()?;
                 }
                 c if c < 0x20 => return None,
@@ -358,7 +350,7 @@ impl<'t> Parser<'t> {
             self.i += 1;
             return Some(());
         }
-        let mut keys = KeyHashes::new(close == b'}');
+        let mut keys = FewKeys::new();
         loop {
             if close == b'}' {
                 let key = self.key()?;
@@ -379,6 +371,7 @@ impl<'t> Parser<'t> {
         }
     }
 
+    #[inline]
     fn digits(&mut self) -> usize {
         let start = self.i;
         while let Some(b'0'..=b'9') = self.peek() {

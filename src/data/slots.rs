@@ -14,7 +14,7 @@ use serde_json::{Map, Value as Json};
 
 use super::cells::{self, Header};
 use super::damage::Damage;
-use super::fast;
+use super::fast::{self, KeyShape};
 use super::sparse::{FieldFilter, Place};
 
 /// One record's top-level fields, by slot, reused from record to record.
@@ -37,6 +37,8 @@ pub struct Slots {
     /// header it was worked out for.
     row_places: Vec<Place>,
     row_header: Option<Arc<Header>>,
+    /// The top-level keys of the record decoded before, tried first.
+    shape: KeyShape,
 }
 
 impl Slots {
@@ -67,6 +69,7 @@ impl Slots {
             maps,
             row_places: Vec::new(),
             row_header: None,
+            shape: KeyShape::default(),
         }
     }
 
@@ -100,21 +103,38 @@ impl Slots {
     }
 
     /// Keeps the field `key` (at `place`) whose checked JSON text is
-    /// `raw`: into its slot's old buffers when they fit. `None` when the
-    /// fast path leaves the value to serde_json, which failed.
-    pub(super) fn keep_raw(&mut self, place: Place, key: &str, raw: &str) -> Option<()> {
+    /// `raw` (`plain` when it holds no escape): into its slot's old
+    /// buffers when they fit. `None` when the fast path leaves the value
+    /// to serde_json, which failed.
+    pub(super) fn keep_raw(
+        &mut self,
+        place: Place,
+        key: &str,
+        raw: &str,
+        plain: bool,
+    ) -> Option<()> {
         match place {
             Place::Slot(k) => {
                 let old = &mut self.values[k];
-                if !fast::reuse(old, raw) {
-                    *old = fast::kept(raw)?;
+                if !fast::reuse(old, raw, plain) {
+                    *old = fast::kept(raw, plain)?;
                 }
                 self.mark(k);
             }
-            Place::Extra => self.put_extra(key.to_string(), fast::kept(raw)?),
+            Place::Extra => self.put_extra(key.to_string(), fast::kept(raw, plain)?),
             Place::Skip => {}
         }
         Some(())
+    }
+
+    /// The keys of the record before (for the fast path to try), to be
+    /// given back with [`Slots::put_shape`].
+    pub(super) fn take_shape(&mut self) -> KeyShape {
+        std::mem::take(&mut self.shape)
+    }
+
+    pub(super) fn put_shape(&mut self, shape: KeyShape) {
+        self.shape = shape;
     }
 
     fn put_extra(&mut self, key: String, value: Json) {
@@ -172,9 +192,21 @@ impl Slots {
             self.row_header = Some(Arc::clone(header));
         }
         for (i, (name, cell)) in header.names.iter().zip(cells).enumerate() {
-            let text = std::str::from_utf8(cell)
-                .map_err(|e| Damage::cell_not_utf8(name, e.valid_up_to()))?;
-            match self.row_places[i] {
+            let utf8 = |cell| {
+                std::str::from_utf8(cell).map_err(|e| Damage::cell_not_utf8(name, e.valid_up_to()))
+            };
+            let place = self.row_places[i];
+            if place == Place::Skip {
+                // checked all the same, but text that is ASCII needs no
+                // call to say so (most cells of a row are not read)
+                if !cell.is_ascii() {
+                    utf8(cell)?;
+                }
+                unread.iter_mut().for_each(|u| u.push(name.clone()));
+                continue;
+            }
+            let text = utf8(cell)?;
+            match place {
                 Place::Slot(k) => {
                     cells::cell_into(&mut self.values[k], text, header.decimal_comma);
                     self.mark(k);
@@ -184,7 +216,7 @@ impl Slots {
                     cells::cell_into(&mut v, text, header.decimal_comma);
                     self.put_extra(name.clone(), v);
                 }
-                Place::Skip => unread.iter_mut().for_each(|u| u.push(name.clone())),
+                Place::Skip => {}
             }
         }
         Ok(())
@@ -385,5 +417,28 @@ mod tests {
         ));
         assert_eq!(s.field(0, 1), None);
         assert_eq!(s.rec(0).to_json(), json!({"niches": ["q"]}));
+    }
+
+    #[test]
+    fn a_cell_no_rule_reads_is_checked_for_utf8_all_the_same() {
+        let filter = FieldFilter::only(["followers"]);
+        let mut s = Slots::new(&filter, &[]);
+        let header = Arc::new(Header {
+            names: vec!["bio".into(), "followers".into()],
+            decimal_comma: false,
+        });
+        let row: [&[u8]; 2] = [b"caf\xc3\xa9", b"12"];
+        let mut unread = Vec::new();
+        s.clear();
+        assert!(s
+            .fill_row(&header, row.into_iter(), Some(&mut unread))
+            .is_ok());
+        assert_eq!(s.rec(0).get("followers"), Some(&json!(12)));
+        assert_eq!(unread, ["bio"]);
+        let row: [&[u8]; 2] = [b"ca\xfft", b"12"];
+        s.clear();
+        let err = s.fill_row(&header, row.into_iter(), None);
+        let want = Damage::cell_not_utf8("bio", 2).to_string();
+        assert_eq!(err.map_err(|e| e.to_string()), Err(want));
     }
 }

@@ -156,10 +156,112 @@ fn every_one_byte_change_of_a_record_agrees() {
 
 #[test]
 fn lists_of_plain_text_are_made_without_serde_json() {
-    let list = super::plain_strings(r#"[ "skin care" ,"beauty","é" ]"#);
+    let list = super::values::plain_strings(r#"[ "skin care" ,"beauty","é" ]"#);
     assert_eq!(list, Some(serde_json::json!(["skin care", "beauty", "é"])));
-    assert_eq!(super::plain_strings("[ ]"), Some(serde_json::json!([])));
+    assert_eq!(
+        super::values::plain_strings("[ ]"),
+        Some(serde_json::json!([]))
+    );
     for other in [r#"["a\"b"]"#, r#"["a", 1]"#, "[1]", r#"[["a"]]"#] {
-        assert_eq!(super::plain_strings(other), None, "{other}");
+        assert_eq!(super::values::plain_strings(other), None, "{other}");
+    }
+}
+
+/// Record after record into the same slots, the keys of those before
+/// tried first (in another order, some left out, some new, some given
+/// twice): each gives what the full decoder gives for it alone.
+mod key_shapes {
+    use super::*;
+    use proptest::prelude::*;
+
+    const KEYS: [&str; 10] = [
+        "handle",
+        "followers",
+        "bio",
+        "rate",
+        "Name",
+        "tags",
+        "x",
+        "followers_",
+        "niches",
+        "a b",
+    ];
+    const VALUES: [&str; 18] = [
+        r#"{"a": 2}"#,
+        r#"{"o": {"p": [1, 2.5, "q"]}, "e": {}, "a": 1}"#,
+        r#"[1, "a", null, {"b": -0}]"#,
+        r#"{"a": "x", "b": [true, null]}"#,
+        "1",
+        "-12",
+        "0.0263",
+        "-0",
+        "1e2",
+        r#""plain""#,
+        r#""esc\"aped""#,
+        r#"["skincare", "beauty"]"#,
+        "[]",
+        r#"{"a": 1, "b": [true, null]}"#,
+        r#"{"a": 1, "a": 2}"#,
+        r#"{"k1": 1, "k2": 2, "k3": 3, "k4": 4, "k5": 5, "k6": 6, "k7": 7, "k8": 8, "k9": 9, "k1": 0}"#,
+        r#"{"k1": 1, "k2": 2, "k3": 3, "k4": 4, "k5": 5, "k6": 6, "k7": 7, "k8": 8, "k9": 9}"#,
+        "false",
+    ];
+
+    fn record() -> impl Strategy<Value = String> {
+        prop::collection::vec((0..KEYS.len(), 0..VALUES.len()), 0..12).prop_map(|fields| {
+            let body: Vec<String> = fields
+                .iter()
+                .map(|&(k, v)| format!("\"{}\": {}", KEYS[k], VALUES[v]))
+                .collect();
+            format!("{{{}}}", body.join(", "))
+        })
+    }
+
+    /// A file's records: mostly one order, now and then another.
+    fn records() -> impl Strategy<Value = Vec<String>> {
+        let usual = prop::collection::vec(0..KEYS.len(), 0..KEYS.len());
+        (usual, prop::collection::vec((record(), any::<u8>()), 1..12)).prop_map(|(order, rs)| {
+            rs.into_iter()
+                .map(|(odd, pick)| {
+                    if pick % 3 == 0 {
+                        return odd;
+                    }
+                    // the usual keys, some left out
+                    let body: Vec<String> = order
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| (usize::from(pick) >> (i % 8)) & 1 == 1)
+                        .map(|(i, &k)| format!("\"{}\": {}", KEYS[k], VALUES[i % VALUES.len()]))
+                        .collect();
+                    format!("{{{}}}", body.join(","))
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn records_in_turn_decode_as_each_alone(texts in records()) {
+            for filter in [
+                FieldFilter::only(["followers", "bio", "tags", "x"]).with_id_keys(),
+                FieldFilter::only(["rate", "niches", "engagement_rate", "authenticity_score"]),
+            ] {
+                let mut slots = Slots::new(&filter, &[]);
+                for text in &texts {
+                    let mut unread = Vec::new();
+                    let got = slots::decode(text, &filter, &mut slots, Some(&mut unread));
+                    let mut want_unread = Vec::new();
+                    let want = full(text, &filter, &mut want_unread);
+                    match (got, want) {
+                        (Ok(Shape::Slots), Ok(v)) => {
+                            prop_assert_eq!(slots.rec(0).to_json(), v, "{}", text);
+                            prop_assert_eq!(&unread, &want_unread, "{}", text);
+                        }
+                        (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                        (a, b) => panic!("{a:?} against {b:?} on {text}"),
+                    }
+                }
+            }
+        }
     }
 }
