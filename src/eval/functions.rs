@@ -13,28 +13,23 @@ use crate::compile::{Node, Program};
 // the table is the language's; this file computes what it lists
 pub use crate::language::builtins::Builtin;
 
-/// Asks for a number, or says why the value is not one.
-pub(super) fn want_number<'a>(
+/// Asks for a number, or says why the value is not one; `what` names the
+/// value as written, asked for only then.
+#[inline]
+pub(super) fn want_number<'a, S: AsRef<str>>(
     v: &Value<'a>,
-    what: &str,
+    what: impl FnOnce() -> S,
     span: Span,
 ) -> Result<Option<f64>, EvalError> {
     match v {
         Value::Number(n) => Ok(Some(*n)),
         Value::Missing(_) => Ok(None),
-        other => Err(EvalError::wrong_kind(other, Kind::Number, what, span)),
-    }
-}
-
-fn want_str<'v, 'a>(
-    v: &'v Value<'a>,
-    what: &str,
-    span: Span,
-) -> Result<Option<&'v str>, EvalError> {
-    match v {
-        Value::Str(s) => Ok(Some(s)),
-        Value::Missing(_) => Ok(None),
-        other => Err(EvalError::wrong_kind(other, Kind::String, what, span)),
+        other => Err(EvalError::wrong_kind(
+            other,
+            Kind::Number,
+            what().as_ref(),
+            span,
+        )),
     }
 }
 
@@ -50,6 +45,50 @@ fn want_list<'v, 'a>(
     }
 }
 
+/// The text of argument `i`, taken out of `args` (the caller has no more
+/// use for it), or why it is not text.
+fn take_str<'a>(
+    args: &mut [Value<'a>],
+    i: usize,
+    what: &str,
+    span: Span,
+) -> Result<Cow<'a, str>, EvalError> {
+    match std::mem::replace(&mut args[i], Value::Bool(false)) {
+        Value::Str(s) => Ok(s),
+        other => Err(EvalError::wrong_kind(&other, Kind::String, what, span)),
+    }
+}
+
+/// `trim(s)`: a part of the same text, copied only when it was made here
+/// and loses something.
+fn trim(s: Cow<'_, str>) -> Cow<'_, str> {
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(o) if o.trim().len() == o.len() => Cow::Owned(o),
+        Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
+    }
+}
+
+/// `lower(s)`: the text itself when lowering changes no character (as
+/// [`str::to_lowercase`] would give), else a lowered copy.
+fn lower(s: Cow<'_, str>) -> Cow<'_, str> {
+    let same = if s.is_ascii() {
+        !s.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        // `str::to_lowercase` lowers char by char (a final sigma aside,
+        // which is no lowered char itself): unchanged when every char is
+        s.chars().all(|c| {
+            let mut l = c.to_lowercase();
+            l.next() == Some(c) && l.next().is_none()
+        })
+    };
+    if same {
+        s
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
+}
+
 /// The first missing argument, which a missing result passes on.
 fn first_missing<'a>(args: &[Value<'a>]) -> Option<Value<'a>> {
     args.iter().find(|v| v.is_missing()).cloned()
@@ -60,7 +99,7 @@ fn first_missing<'a>(args: &[Value<'a>]) -> Option<Value<'a>> {
 /// used to name them in messages.
 pub(super) fn apply<'a>(
     f: Builtin,
-    args: &[Value<'a>],
+    args: &mut [Value<'a>],
     nodes: &[Node],
     prog: &Program,
     span: Span,
@@ -79,11 +118,11 @@ pub(super) fn apply<'a>(
         Split | StartsWith | EndsWith | Replace | Bool | Date | DaysSince
     ) || (f == Number && args.len() == 2)
     {
-        let arg_text = |i: usize| text(i).to_string();
-        return super::convert::apply(f, args, &arg_text, prog.text(span), span, prog.today);
+        let call = || prog.text(span);
+        return super::convert::apply(f, args, &text, &call, span, prog.today);
     }
     let num = |i: usize| -> Result<f64, EvalError> {
-        Ok(want_number(&args[i], text(i), span)?.expect("missing handled above"))
+        Ok(want_number(&args[i], || text(i), span)?.expect("missing handled above"))
     };
     Ok(match f {
         Len => match &args[0] {
@@ -93,12 +132,12 @@ pub(super) fn apply<'a>(
             other => return Err(EvalError::wrong(other, Needed::StringOrList, text(0), span)),
         },
         Lower | Upper | Trim => {
-            let s = want_str(&args[0], text(0), span)?.expect("missing handled above");
-            Value::Str(Cow::Owned(match f {
-                Lower => s.to_lowercase(),
-                Upper => s.to_uppercase(),
-                _ => s.trim().to_string(),
-            }))
+            let s = take_str(args, 0, text(0), span)?;
+            Value::Str(match f {
+                Lower => lower(s),
+                Upper => Cow::Owned(s.to_uppercase()),
+                _ => trim(s),
+            })
         }
         Clamp | Abs | Round | Floor | Ceil | Sqrt | Log10 | Ln => math(f, args.len(), &num, span)?,
         Number => match &args[0] {
@@ -137,7 +176,7 @@ fn min_max<'a, 't>(
     }
     let mut best: Option<f64> = None;
     for (i, v) in args.iter().enumerate() {
-        let n = want_number(v, text(i), span)?.expect("missing handled above");
+        let n = want_number(v, || text(i), span)?.expect("missing handled above");
         best = Some(match best {
             None => n,
             Some(b) if f == Builtin::Min => b.min(n),

@@ -161,7 +161,7 @@ impl<'a> Frame<'a> {
 
     fn num(&mut self, n: &'a Node) -> Result<Option<f64>, EvalError> {
         let v = self.eval(n)?;
-        want_number(&v, self.text(n), n.span)
+        want_number(&v, || self.text(n), n.span)
     }
 
     fn boolean(&mut self, n: &'a Node, role: &str) -> Result<Result<bool, Missing>, EvalError> {
@@ -221,16 +221,16 @@ impl<'a> Frame<'a> {
         const FEW: usize = 4;
         let mut few: [Value<'a>; FEW] = std::array::from_fn(|_| Value::Bool(false));
         let mut many = Vec::new();
-        let vals: &[Value<'a>] = if args.len() <= FEW {
+        let vals: &mut [Value<'a>] = if args.len() <= FEW {
             for (slot, x) in few.iter_mut().zip(args) {
                 *slot = self.eval(x)?;
             }
-            &few[..args.len()]
+            &mut few[..args.len()]
         } else {
             for x in args {
                 many.push(self.eval(x)?);
             }
-            &many
+            &mut many
         };
         self.charge(vals.iter().map(budget::arg).sum(), span)?;
         self.charge(budget::result(f, vals), span)?;
@@ -367,8 +367,8 @@ impl<'a> Frame<'a> {
             Op::Arith(op, a, b) => {
                 let x = self.eval(a)?;
                 let y = self.eval(b)?;
-                let xa = want_number(&x, self.text(a), a.span)?;
-                let ya = want_number(&y, self.text(b), b.span)?;
+                let xa = want_number(&x, || self.text(a), a.span)?;
+                let ya = want_number(&y, || self.text(b), b.span)?;
                 match (xa, ya) {
                     (None, _) => x,
                     (_, None) => y,
