@@ -95,10 +95,21 @@ fn replace<'a, 't>(
         Value::Str(whole) => whole,
         _ => unreachable!("checked to be text above"),
     };
-    Ok(Value::Str(match whole.find(from.as_ref()) {
-        None => whole,
-        Some(_) => Cow::Owned(whole.replace(from.as_ref(), to)),
-    }))
+    // one scan, as `str::replace` makes (matches left to right, none overlapping)
+    let finder = memchr::memmem::Finder::new(from.as_bytes());
+    let mut found = finder.find_iter(whole.as_bytes()).peekable();
+    if found.peek().is_none() {
+        return Ok(Value::Str(whole));
+    }
+    let mut out = String::with_capacity(whole.len());
+    let mut last = 0;
+    for at in found {
+        out.push_str(&whole[last..at]);
+        out.push_str(to);
+        last = at + from.len();
+    }
+    out.push_str(&whole[last..]);
+    Ok(Value::Str(Cow::Owned(out)))
 }
 
 /// `bool(x)`: a yes/no word, `1` or `0`, or true/false itself.
@@ -187,4 +198,35 @@ fn read_date<'t>(v: &Value<'_>, call: &dyn Fn() -> &'t str, span: Span) -> Resul
         };
         EvalError::new(kind, span)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::{replace, Value};
+    use crate::ast::Span;
+
+    /// `replace` gives what `str::replace` gives, and the text itself
+    /// (borrowed, not copied) when `from` is not in it.
+    #[test]
+    fn replace_is_str_replace() {
+        let cases = [
+            ("aaaa", "aa", "b"),
+            ("aaa", "aa", "xyz"),
+            ("café · clean · ", " · ", " | "),
+            ("no match here", "·", "|"),
+            ("ΣΣ📍📍", "📍", ""),
+            ("", "a", "b"),
+        ];
+        for (whole, from, to) in cases {
+            let mut args = [whole, from, to].map(|t| Value::Str(Cow::Borrowed(t)));
+            let got = replace(&mut args, &|_| "x", &|| "replace(x)", Span::default());
+            let Ok(Value::Str(got)) = got else {
+                panic!("replace({whole:?}) gave {got:?}")
+            };
+            assert_eq!(got, whole.replace(from, to), "{whole:?}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), !whole.contains(from));
+        }
+    }
 }

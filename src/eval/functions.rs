@@ -69,24 +69,64 @@ fn trim(s: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
-/// `lower(s)`: the text itself when lowering changes no character (as
-/// [`str::to_lowercase`] would give), else a lowered copy.
+/// `lower(s)`: the text itself when lowering changes no character, else
+/// a lowered copy, the same as [`str::to_lowercase`] gives.
 fn lower(s: Cow<'_, str>) -> Cow<'_, str> {
-    let same = if s.is_ascii() {
-        !s.bytes().any(|b| b.is_ascii_uppercase())
-    } else {
-        // `str::to_lowercase` lowers char by char (a final sigma aside,
-        // which is no lowered char itself): unchanged when every char is
-        s.chars().all(|c| {
-            let mut l = c.to_lowercase();
-            l.next() == Some(c) && l.next().is_none()
-        })
-    };
-    if same {
-        s
-    } else {
-        Cow::Owned(s.to_lowercase())
+    match first_lowered(&s) {
+        None => s,
+        Some(at) => Cow::Owned(lowered(&s, at)),
     }
+}
+
+/// Where the first character that lowering changes starts.
+fn first_lowered(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_uppercase() {
+                return Some(i);
+            }
+            i += 1;
+            continue;
+        }
+        let c = s[i..].chars().next().expect("i is below the length");
+        let mut low = c.to_lowercase();
+        if low.next() != Some(c) || low.next().is_some() {
+            return Some(i);
+        }
+        i += c.len_utf8();
+    }
+    None
+}
+
+/// `s` lowered from byte `at` on (the text before it lowers to itself):
+/// runs of ASCII a block at a time, other characters one by one, as
+/// [`str::to_lowercase`] lowers them.
+fn lowered(s: &str, at: usize) -> String {
+    // a capital sigma lowers by its neighbours: the standard library knows how
+    if s[at..].contains('Σ') {
+        return s.to_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..at]);
+    let mut rest = &s[at..];
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            out.extend(c.to_lowercase());
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 /// The first missing argument, which a missing result passes on.
@@ -245,4 +285,35 @@ fn overlap<'a>(a: &List<'_>, b: &List<'_>) -> Value<'a> {
         }
     };
     Value::Number(common as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    /// `lower` gives what `str::to_lowercase` gives, borrowing when that is
+    /// the text itself.
+    #[test]
+    fn lower_is_to_lowercase() {
+        let texts = [
+            "",
+            "plain lower",
+            "Mixed Case ASCII",
+            "café hopper ☕ | Small-Batch · CLEAN",
+            "ΣΊΣΥΦΟΣ and ΣΑΣ",
+            "İstanbul ǅ ǈ Ⅻ ẞ",
+            "📍Zürich ÀÉÎ",
+            "ß straße",
+            "ǆ already",
+        ];
+        for t in texts {
+            let got = super::lower(Cow::Borrowed(t));
+            assert_eq!(got, t.to_lowercase(), "{t}");
+            assert_eq!(
+                matches!(got, Cow::Borrowed(_)),
+                t.to_lowercase() == t,
+                "{t}"
+            );
+        }
+    }
 }
