@@ -68,7 +68,17 @@ pub(crate) struct Frame<'a> {
     /// evaluated, plus the work of nodes that scan (see [`Frame::charge`]).
     steps: u64,
     pub(crate) budget: u64,
+    /// How many nodes deep the evaluation is (see [`Frame::eval`]).
+    depth: u32,
 }
+
+/// The stack is looked at once every this many levels of evaluation...
+const STACK_CHECK_EVERY: u32 = 8;
+/// ...and extended when less than this is left: enough for that many
+/// levels in a debug build (some 14 KiB each) and the deepest leaf's work.
+const STACK_RED_ZONE: usize = 256 << 10;
+/// How much stack an extension adds, on the heap.
+const STACK_SEGMENT: usize = 2 << 20;
 
 impl<'a> Frame<'a> {
     pub fn new(prog: &'a Program, record: Rec<'a>) -> Self {
@@ -82,6 +92,7 @@ impl<'a> Frame<'a> {
             params: Vec::new(),
             steps: 0,
             budget: prog.max_steps,
+            depth: 0,
         }
     }
 
@@ -183,7 +194,9 @@ impl<'a> Frame<'a> {
     /// the lets and signals read), which takes about 0.5 MiB of stack in a
     /// release build but some 7 MiB in a debug build: more than a thread
     /// has by default. When the stack runs low it is extended on the heap,
-    /// so no embedder's thread overflows.
+    /// so no embedder's thread overflows. Asking how much stack is left
+    /// costs more than most nodes, so it is asked at the first level and
+    /// then once every [`STACK_CHECK_EVERY`] levels, leaving room for them.
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
         self.charge(1, n.span)?;
         // a leaf recurses no deeper: read it without checking the stack,
@@ -195,7 +208,16 @@ impl<'a> Frame<'a> {
                 None => self.read_field(*i, n.span),
             },
             Op::Param(i) => Ok(self.params[*i as usize].clone()),
-            _ => stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n)),
+            _ => {
+                self.depth += 1;
+                let v = if self.depth % STACK_CHECK_EVERY == 1 {
+                    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.eval_node(n))
+                } else {
+                    self.eval_node(n)
+                };
+                self.depth -= 1;
+                v
+            }
         }
     }
 
