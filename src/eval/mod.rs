@@ -54,6 +54,14 @@ pub(crate) fn eval_constant(node: &Node) -> Option<Value<'static>> {
     into_static(v)
 }
 
+/// `n` values not worked out yet: written as they are (`vec![None; n]`
+/// clones its first element for every other, a call each).
+fn nones<'a>(n: usize) -> Vec<Option<Value<'a>>> {
+    let mut v = Vec::with_capacity(n);
+    v.resize_with(n, || None);
+    v
+}
+
 /// One record's evaluation state.
 pub(crate) struct Frame<'a> {
     pub prog: &'a Program,
@@ -85,9 +93,9 @@ impl<'a> Frame<'a> {
         Frame {
             prog,
             record,
-            fields: vec![None; prog.fields.len()],
-            lets: vec![None; prog.lets.len()],
-            signals: vec![None; prog.signals.len()],
+            fields: nones(prog.fields.len()),
+            lets: nones(prog.lets.len()),
+            signals: nones(prog.signals.len()),
             score: None,
             params: Vec::new(),
             steps: 0,
