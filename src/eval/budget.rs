@@ -56,7 +56,8 @@ pub(crate) fn result(f: super::functions::Builtin, args: &[Value<'_>]) -> u64 {
         (super::functions::Builtin::Replace, [Value::Str(s), Value::Str(from), Value::Str(to)])
             if !from.is_empty() =>
         {
-            let times = s.matches(from.as_ref()).count() as u64;
+            // as `str::matches` counts them: none overlapping
+            let times = memchr::memmem::find_iter(s.as_bytes(), from.as_bytes()).count() as u64;
             times.saturating_mul(to.len() as u64) / BYTES_PER_STEP
         }
         _ => 0,

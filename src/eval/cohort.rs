@@ -45,7 +45,7 @@ impl<'a> Frame<'a> {
         let x = match &input.x {
             Some(n) => match self.eval(n)? {
                 Value::Missing(_) => return Ok(None),
-                v => want_number(&v, self.prog.text(n.span), n.span)?,
+                v => want_number(&v, || self.prog.text(n.span), n.span)?,
             },
             None => None,
         };
@@ -152,13 +152,13 @@ pub(super) fn band<'a>(
     text: &dyn Fn(usize) -> String,
     span: Span,
 ) -> Result<Value<'a>, EvalError> {
-    let x = want_number(&args[0], &text(0), span)?.expect("missing handled by the caller");
+    let x = want_number(&args[0], || text(0), span)?.expect("missing handled by the caller");
     let Value::List(items) = &args[1] else {
         return Err(EvalError::wrong_kind(&args[1], Kind::List, &text(1), span));
     };
     let mut bounds = Vec::with_capacity(items.len());
     for b in items.iter() {
-        match want_number(&b, &text(1), span)? {
+        match want_number(&b, || text(1), span)? {
             Some(n) => bounds.push(n),
             None => return Ok(Value::Missing(Missing::InList(span))),
         }

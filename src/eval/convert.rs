@@ -17,23 +17,28 @@ pub const TRUE_WORDS: [&str; 6] = ["true", "yes", "y", "1", "x", "✓"];
 /// Words `bool` reads as false, after trimming and ignoring case.
 pub const FALSE_WORDS: [&str; 5] = ["false", "no", "n", "0", "-"];
 
-/// What `f` gives for `args`; `text(i)` is argument `i` as written, `call`
-/// the whole call as written, `today` the run's date (days since 1970).
-pub(super) fn apply<'a>(
+/// What `f` gives for `args`; `text(i)` is argument `i` as written, `call()`
+/// the whole call as written (both asked for only to name them in an
+/// error), `today` the run's date (days since 1970). `replace` takes its
+/// text out of `args`.
+pub(super) fn apply<'a, 't>(
     f: Builtin,
-    args: &[Value<'a>],
-    text: &dyn Fn(usize) -> String,
-    call: &str,
+    args: &mut [Value<'a>],
+    text: &dyn Fn(usize) -> &'t str,
+    call: &dyn Fn() -> &'t str,
     span: Span,
     today: i64,
 ) -> Result<Value<'a>, EvalError> {
-    let s = |i: usize| want_text(&args[i], &text(i), span);
+    if f == Builtin::Replace {
+        return replace(args, text, call, span);
+    }
+    let s = |i: usize| want_text(&args[i], || text(i), span);
     Ok(match f {
         Builtin::Split => {
             let (whole, sep) = (s(0)?, s(1)?);
             if sep.is_empty() {
-                let separator = text(1);
-                let call = call.to_string();
+                let separator = text(1).to_string();
+                let call = call().to_string();
                 return Err(EvalError::new(
                     EvalErrorKind::EmptySeparator { separator, call },
                     span,
@@ -49,17 +54,6 @@ pub(super) fn apply<'a>(
         }
         Builtin::StartsWith => Value::Bool(s(0)?.starts_with(s(1)?)),
         Builtin::EndsWith => Value::Bool(s(0)?.ends_with(s(1)?)),
-        Builtin::Replace => {
-            let (whole, from, to) = (s(0)?, s(1)?, s(2)?);
-            if from.is_empty() {
-                let (text, call) = (text(1), call.to_string());
-                return Err(EvalError::new(
-                    EvalErrorKind::EmptyReplace { text, call },
-                    span,
-                ));
-            }
-            Value::Str(Cow::Owned(whole.replace(from, to)))
-        }
         Builtin::Bool => to_bool(&args[0], call, span)?,
         Builtin::Number => number_with_mark(args, text, span)?,
         Builtin::Date => Value::Date(read_date(&args[0], call, span)?),
@@ -74,8 +68,56 @@ pub(super) fn apply<'a>(
     })
 }
 
+/// `replace(s, from, to)`: `s` itself (not copied) when `from` is not in it.
+fn replace<'a, 't>(
+    args: &mut [Value<'a>],
+    text: &dyn Fn(usize) -> &'t str,
+    call: &dyn Fn() -> &'t str,
+    span: Span,
+) -> Result<Value<'a>, EvalError> {
+    want_text(&args[0], || text(0), span)?;
+    let (first, rest) = args.split_first_mut().expect("replace has three arguments");
+    let (from, to) = match (&rest[0], &rest[1]) {
+        (Value::Str(from), Value::Str(to)) => (from, to),
+        (Value::Str(_), other) => {
+            return Err(EvalError::wrong_kind(other, Kind::String, text(2), span))
+        }
+        (other, _) => return Err(EvalError::wrong_kind(other, Kind::String, text(1), span)),
+    };
+    if from.is_empty() {
+        let (text, call) = (text(1).to_string(), call().to_string());
+        return Err(EvalError::new(
+            EvalErrorKind::EmptyReplace { text, call },
+            span,
+        ));
+    }
+    let whole = match std::mem::replace(first, Value::Bool(false)) {
+        Value::Str(whole) => whole,
+        _ => unreachable!("checked to be text above"),
+    };
+    // one scan, as `str::replace` makes (matches left to right, none overlapping)
+    let finder = memchr::memmem::Finder::new(from.as_bytes());
+    let mut found = finder.find_iter(whole.as_bytes()).peekable();
+    if found.peek().is_none() {
+        return Ok(Value::Str(whole));
+    }
+    let mut out = String::with_capacity(whole.len());
+    let mut last = 0;
+    for at in found {
+        out.push_str(&whole[last..at]);
+        out.push_str(to);
+        last = at + from.len();
+    }
+    out.push_str(&whole[last..]);
+    Ok(Value::Str(Cow::Owned(out)))
+}
+
 /// `bool(x)`: a yes/no word, `1` or `0`, or true/false itself.
-fn to_bool<'a>(v: &Value<'a>, call: &str, span: Span) -> Result<Value<'a>, EvalError> {
+fn to_bool<'a, 't>(
+    v: &Value<'a>,
+    call: &dyn Fn() -> &'t str,
+    span: Span,
+) -> Result<Value<'a>, EvalError> {
     Ok(match v {
         Value::Bool(b) => Value::Bool(*b),
         Value::Str(word) => {
@@ -97,16 +139,16 @@ fn to_bool<'a>(v: &Value<'a>, call: &str, span: Span) -> Result<Value<'a>, EvalE
 }
 
 /// `number(x, mark)`: text read with `mark` (`"."` or `","`) as the decimal mark.
-fn number_with_mark<'a>(
+fn number_with_mark<'a, 't>(
     args: &[Value<'a>],
-    text: &dyn Fn(usize) -> String,
+    text: &dyn Fn(usize) -> &'t str,
     span: Span,
 ) -> Result<Value<'a>, EvalError> {
     // the checker allows only the constants "." and ","
     let comma = match &args[1] {
         Value::Str(m) if m == "," => true,
         Value::Str(m) if m == "." => false,
-        other => return Err(EvalError::wrong(other, Needed::DecimalMark, &text(1), span)),
+        other => return Err(EvalError::wrong(other, Needed::DecimalMark, text(1), span)),
     };
     Ok(match &args[0] {
         Value::Number(n) => Value::Number(*n),
@@ -114,21 +156,25 @@ fn number_with_mark<'a>(
             Some(n) => Value::Number(n),
             None => Value::Missing(Missing::NotANumber(span)),
         },
-        other => return Err(EvalError::wrong_kind(other, Kind::String, &text(0), span)),
+        other => return Err(EvalError::wrong_kind(other, Kind::String, text(0), span)),
     })
 }
 
-fn want_text<'v>(v: &'v Value<'_>, what: &str, span: Span) -> Result<&'v str, EvalError> {
+fn want_text<'v, 't>(
+    v: &'v Value<'_>,
+    what: impl FnOnce() -> &'t str,
+    span: Span,
+) -> Result<&'v str, EvalError> {
     match v {
         Value::Str(s) => Ok(s),
-        other => Err(EvalError::wrong_kind(other, Kind::String, what, span)),
+        other => Err(EvalError::wrong_kind(other, Kind::String, what(), span)),
     }
 }
 
 /// `bool("maybe"): "maybe" is not a yes/no word (true: ...; false: ...)`.
-fn not_a_word(v: &Value<'_>, call: &str, span: Span) -> EvalError {
+fn not_a_word<'t>(v: &Value<'_>, call: &dyn Fn() -> &'t str, span: Span) -> EvalError {
     let kind = EvalErrorKind::NotAWord {
-        call: super::value::one_line(call).into_owned(),
+        call: super::value::one_line(call()).into_owned(),
         value: Shown::of(v),
         found: v.kind(),
     };
@@ -137,7 +183,7 @@ fn not_a_word(v: &Value<'_>, call: &str, span: Span) -> EvalError {
 
 /// A date value from text or Unix seconds, or an error naming the value
 /// and the forms accepted.
-fn read_date(v: &Value<'_>, call: &str, span: Span) -> Result<i64, EvalError> {
+fn read_date<'t>(v: &Value<'_>, call: &dyn Fn() -> &'t str, span: Span) -> Result<i64, EvalError> {
     let secs = match v {
         Value::Date(secs) => Some(*secs),
         Value::Str(t) => dates::read_text(t),
@@ -146,10 +192,41 @@ fn read_date(v: &Value<'_>, call: &str, span: Span) -> Result<i64, EvalError> {
     };
     secs.ok_or_else(|| {
         let kind = EvalErrorKind::NotADate {
-            call: super::value::one_line(call).into_owned(),
+            call: super::value::one_line(call()).into_owned(),
             value: Shown::of(v),
             found: v.kind(),
         };
         EvalError::new(kind, span)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::{replace, Value};
+    use crate::ast::Span;
+
+    /// `replace` gives what `str::replace` gives, and the text itself
+    /// (borrowed, not copied) when `from` is not in it.
+    #[test]
+    fn replace_is_str_replace() {
+        let cases = [
+            ("aaaa", "aa", "b"),
+            ("aaa", "aa", "xyz"),
+            ("café · clean · ", " · ", " | "),
+            ("no match here", "·", "|"),
+            ("ΣΣ📍📍", "📍", ""),
+            ("", "a", "b"),
+        ];
+        for (whole, from, to) in cases {
+            let mut args = [whole, from, to].map(|t| Value::Str(Cow::Borrowed(t)));
+            let got = replace(&mut args, &|_| "x", &|| "replace(x)", Span::default());
+            let Ok(Value::Str(got)) = got else {
+                panic!("replace({whole:?}) gave {got:?}")
+            };
+            assert_eq!(got, whole.replace(from, to), "{whole:?}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), !whole.contains(from));
+        }
+    }
 }

@@ -85,6 +85,14 @@ impl<'a> Frame<'a> {
         b: &'a Node,
     ) -> Eval<'a> {
         use crate::ast::CmpOp::*;
+        // the usual case first: two numbers (as `equals` and `order` compare them)
+        if let (Value::Number(p), Value::Number(q)) = (x, y) {
+            return Ok(Value::Bool(match op {
+                Eq => p == q,
+                Ne => p != q,
+                _ => op.holds(p.partial_cmp(q).unwrap_or(std::cmp::Ordering::Equal)),
+            }));
+        }
         if let Value::Missing(_) = x {
             return Ok(x.clone());
         }

@@ -13,28 +13,23 @@ use crate::compile::{Node, Program};
 // the table is the language's; this file computes what it lists
 pub use crate::language::builtins::Builtin;
 
-/// Asks for a number, or says why the value is not one.
-pub(super) fn want_number<'a>(
+/// Asks for a number, or says why the value is not one; `what` names the
+/// value as written, asked for only then.
+#[inline]
+pub(super) fn want_number<'a, S: AsRef<str>>(
     v: &Value<'a>,
-    what: &str,
+    what: impl FnOnce() -> S,
     span: Span,
 ) -> Result<Option<f64>, EvalError> {
     match v {
         Value::Number(n) => Ok(Some(*n)),
         Value::Missing(_) => Ok(None),
-        other => Err(EvalError::wrong_kind(other, Kind::Number, what, span)),
-    }
-}
-
-fn want_str<'v, 'a>(
-    v: &'v Value<'a>,
-    what: &str,
-    span: Span,
-) -> Result<Option<&'v str>, EvalError> {
-    match v {
-        Value::Str(s) => Ok(Some(s)),
-        Value::Missing(_) => Ok(None),
-        other => Err(EvalError::wrong_kind(other, Kind::String, what, span)),
+        other => Err(EvalError::wrong_kind(
+            other,
+            Kind::Number,
+            what().as_ref(),
+            span,
+        )),
     }
 }
 
@@ -50,6 +45,90 @@ fn want_list<'v, 'a>(
     }
 }
 
+/// The text of argument `i`, taken out of `args` (the caller has no more
+/// use for it), or why it is not text.
+fn take_str<'a>(
+    args: &mut [Value<'a>],
+    i: usize,
+    what: &str,
+    span: Span,
+) -> Result<Cow<'a, str>, EvalError> {
+    match std::mem::replace(&mut args[i], Value::Bool(false)) {
+        Value::Str(s) => Ok(s),
+        other => Err(EvalError::wrong_kind(&other, Kind::String, what, span)),
+    }
+}
+
+/// `trim(s)`: a part of the same text, copied only when it was made here
+/// and loses something.
+fn trim(s: Cow<'_, str>) -> Cow<'_, str> {
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(o) if o.trim().len() == o.len() => Cow::Owned(o),
+        Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
+    }
+}
+
+/// `lower(s)`: the text itself when lowering changes no character, else
+/// a lowered copy, the same as [`str::to_lowercase`] gives.
+fn lower(s: Cow<'_, str>) -> Cow<'_, str> {
+    match first_lowered(&s) {
+        None => s,
+        Some(at) => Cow::Owned(lowered(&s, at)),
+    }
+}
+
+/// Where the first character that lowering changes starts.
+fn first_lowered(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_uppercase() {
+                return Some(i);
+            }
+            i += 1;
+            continue;
+        }
+        let c = s[i..].chars().next().expect("i is below the length");
+        let mut low = c.to_lowercase();
+        if low.next() != Some(c) || low.next().is_some() {
+            return Some(i);
+        }
+        i += c.len_utf8();
+    }
+    None
+}
+
+/// `s` lowered from byte `at` on (the text before it lowers to itself):
+/// runs of ASCII a block at a time, other characters one by one, as
+/// [`str::to_lowercase`] lowers them.
+fn lowered(s: &str, at: usize) -> String {
+    // a capital sigma lowers by its neighbours: the standard library knows how
+    if s[at..].contains('Σ') {
+        return s.to_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..at]);
+    let mut rest = &s[at..];
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            out.extend(c.to_lowercase());
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
 /// The first missing argument, which a missing result passes on.
 fn first_missing<'a>(args: &[Value<'a>]) -> Option<Value<'a>> {
     args.iter().find(|v| v.is_missing()).cloned()
@@ -60,7 +139,7 @@ fn first_missing<'a>(args: &[Value<'a>]) -> Option<Value<'a>> {
 /// used to name them in messages.
 pub(super) fn apply<'a>(
     f: Builtin,
-    args: &[Value<'a>],
+    args: &mut [Value<'a>],
     nodes: &[Node],
     prog: &Program,
     span: Span,
@@ -79,11 +158,11 @@ pub(super) fn apply<'a>(
         Split | StartsWith | EndsWith | Replace | Bool | Date | DaysSince
     ) || (f == Number && args.len() == 2)
     {
-        let arg_text = |i: usize| text(i).to_string();
-        return super::convert::apply(f, args, &arg_text, prog.text(span), span, prog.today);
+        let call = || prog.text(span);
+        return super::convert::apply(f, args, &text, &call, span, prog.today);
     }
     let num = |i: usize| -> Result<f64, EvalError> {
-        Ok(want_number(&args[i], text(i), span)?.expect("missing handled above"))
+        Ok(want_number(&args[i], || text(i), span)?.expect("missing handled above"))
     };
     Ok(match f {
         Len => match &args[0] {
@@ -93,12 +172,12 @@ pub(super) fn apply<'a>(
             other => return Err(EvalError::wrong(other, Needed::StringOrList, text(0), span)),
         },
         Lower | Upper | Trim => {
-            let s = want_str(&args[0], text(0), span)?.expect("missing handled above");
-            Value::Str(Cow::Owned(match f {
-                Lower => s.to_lowercase(),
-                Upper => s.to_uppercase(),
-                _ => s.trim().to_string(),
-            }))
+            let s = take_str(args, 0, text(0), span)?;
+            Value::Str(match f {
+                Lower => lower(s),
+                Upper => Cow::Owned(s.to_uppercase()),
+                _ => trim(s),
+            })
         }
         Clamp | Abs | Round | Floor | Ceil | Sqrt | Log10 | Ln => math(f, args.len(), &num, span)?,
         Number => match &args[0] {
@@ -137,7 +216,7 @@ fn min_max<'a, 't>(
     }
     let mut best: Option<f64> = None;
     for (i, v) in args.iter().enumerate() {
-        let n = want_number(v, text(i), span)?.expect("missing handled above");
+        let n = want_number(v, || text(i), span)?.expect("missing handled above");
         best = Some(match best {
             None => n,
             Some(b) if f == Builtin::Min => b.min(n),
@@ -206,4 +285,35 @@ fn overlap<'a>(a: &List<'_>, b: &List<'_>) -> Value<'a> {
         }
     };
     Value::Number(common as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    /// `lower` gives what `str::to_lowercase` gives, borrowing when that is
+    /// the text itself.
+    #[test]
+    fn lower_is_to_lowercase() {
+        let texts = [
+            "",
+            "plain lower",
+            "Mixed Case ASCII",
+            "café hopper ☕ | Small-Batch · CLEAN",
+            "ΣΊΣΥΦΟΣ and ΣΑΣ",
+            "İstanbul ǅ ǈ Ⅻ ẞ",
+            "📍Zürich ÀÉÎ",
+            "ß straße",
+            "ǆ already",
+        ];
+        for t in texts {
+            let got = super::lower(Cow::Borrowed(t));
+            assert_eq!(got, t.to_lowercase(), "{t}");
+            assert_eq!(
+                matches!(got, Cow::Borrowed(_)),
+                t.to_lowercase() == t,
+                "{t}"
+            );
+        }
+    }
 }

@@ -54,6 +54,14 @@ pub(crate) fn eval_constant(node: &Node) -> Option<Value<'static>> {
     into_static(v)
 }
 
+/// `n` values not worked out yet: written as they are (`vec![None; n]`
+/// clones its first element for every other, a call each).
+fn nones<'a>(n: usize) -> Vec<Option<Value<'a>>> {
+    let mut v = Vec::with_capacity(n);
+    v.resize_with(n, || None);
+    v
+}
+
 /// One record's evaluation state.
 pub(crate) struct Frame<'a> {
     pub prog: &'a Program,
@@ -68,20 +76,31 @@ pub(crate) struct Frame<'a> {
     /// evaluated, plus the work of nodes that scan (see [`Frame::charge`]).
     steps: u64,
     pub(crate) budget: u64,
+    /// How many nodes deep the evaluation is (see [`Frame::eval`]).
+    depth: u32,
 }
+
+/// The stack is looked at once every this many levels of evaluation...
+const STACK_CHECK_EVERY: u32 = 8;
+/// ...and extended when less than this is left: enough for that many
+/// levels in a debug build (some 14 KiB each) and the deepest leaf's work.
+const STACK_RED_ZONE: usize = 256 << 10;
+/// How much stack an extension adds, on the heap.
+const STACK_SEGMENT: usize = 2 << 20;
 
 impl<'a> Frame<'a> {
     pub fn new(prog: &'a Program, record: Rec<'a>) -> Self {
         Frame {
             prog,
             record,
-            fields: vec![None; prog.fields.len()],
-            lets: vec![None; prog.lets.len()],
-            signals: vec![None; prog.signals.len()],
+            fields: nones(prog.fields.len()),
+            lets: nones(prog.lets.len()),
+            signals: nones(prog.signals.len()),
             score: None,
             params: Vec::new(),
             steps: 0,
             budget: prog.max_steps,
+            depth: 0,
         }
     }
 
@@ -161,7 +180,7 @@ impl<'a> Frame<'a> {
 
     fn num(&mut self, n: &'a Node) -> Result<Option<f64>, EvalError> {
         let v = self.eval(n)?;
-        want_number(&v, self.text(n), n.span)
+        want_number(&v, || self.text(n), n.span)
     }
 
     fn boolean(&mut self, n: &'a Node, role: &str) -> Result<Result<bool, Missing>, EvalError> {
@@ -183,7 +202,9 @@ impl<'a> Frame<'a> {
     /// the lets and signals read), which takes about 0.5 MiB of stack in a
     /// release build but some 7 MiB in a debug build: more than a thread
     /// has by default. When the stack runs low it is extended on the heap,
-    /// so no embedder's thread overflows.
+    /// so no embedder's thread overflows. Asking how much stack is left
+    /// costs more than most nodes, so it is asked at the first level and
+    /// then once every [`STACK_CHECK_EVERY`] levels, leaving room for them.
     pub fn eval(&mut self, n: &'a Node) -> Eval<'a> {
         self.charge(1, n.span)?;
         // a leaf recurses no deeper: read it without checking the stack,
@@ -195,7 +216,16 @@ impl<'a> Frame<'a> {
                 None => self.read_field(*i, n.span),
             },
             Op::Param(i) => Ok(self.params[*i as usize].clone()),
-            _ => stacker::maybe_grow(128 << 10, 2 << 20, || self.eval_node(n)),
+            _ => {
+                self.depth += 1;
+                let v = if self.depth % STACK_CHECK_EVERY == 1 {
+                    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.eval_node(n))
+                } else {
+                    self.eval_node(n)
+                };
+                self.depth -= 1;
+                v
+            }
         }
     }
 
@@ -221,16 +251,16 @@ impl<'a> Frame<'a> {
         const FEW: usize = 4;
         let mut few: [Value<'a>; FEW] = std::array::from_fn(|_| Value::Bool(false));
         let mut many = Vec::new();
-        let vals: &[Value<'a>] = if args.len() <= FEW {
+        let vals: &mut [Value<'a>] = if args.len() <= FEW {
             for (slot, x) in few.iter_mut().zip(args) {
                 *slot = self.eval(x)?;
             }
-            &few[..args.len()]
+            &mut few[..args.len()]
         } else {
             for x in args {
                 many.push(self.eval(x)?);
             }
-            &many
+            &mut many
         };
         self.charge(vals.iter().map(budget::arg).sum(), span)?;
         self.charge(budget::result(f, vals), span)?;
@@ -367,8 +397,8 @@ impl<'a> Frame<'a> {
             Op::Arith(op, a, b) => {
                 let x = self.eval(a)?;
                 let y = self.eval(b)?;
-                let xa = want_number(&x, self.text(a), a.span)?;
-                let ya = want_number(&y, self.text(b), b.span)?;
+                let xa = want_number(&x, || self.text(a), a.span)?;
+                let ya = want_number(&y, || self.text(b), b.span)?;
                 match (xa, ya) {
                     (None, _) => x,
                     (_, None) => y,

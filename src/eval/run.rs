@@ -80,8 +80,8 @@ impl Program {
     /// As [`Program::evaluate`]; without `reasons` a failed requirement
     /// is named by index alone ([`super::Failure::of`]), its name, reason
     /// and cause left empty, and the signals of a creator rejected or in
-    /// review by their place alone (in the program's order, their names
-    /// empty), which saves describing every rejected creator when only the
+    /// review are not worked out (no signals, the score unknown), which
+    /// saves describing and scoring every rejected creator when only the
     /// shortlist is shown.
     pub fn evaluate_with(
         &self,
@@ -157,7 +157,9 @@ impl Program {
     /// signal (whose value and the score are then unknown). An error in a
     /// requirement of a creator that no requirement rejects, or in a signal,
     /// the tier or the rank key of a creator otherwise accepted, leaves the
-    /// verdict undecided: `error`, with that cause alone.
+    /// verdict undecided: `error`, with that cause alone. Without `reasons`,
+    /// a verdict rejected or in review is not shown: its signals and score
+    /// are left out (they could not change it).
     fn run<'a>(
         &'a self,
         frame: &mut Frame<'a>,
@@ -167,9 +169,14 @@ impl Program {
         let (mut failed, mut reviews) = self.requirements_of(frame, reasons)?;
         let rejected = failed.iter().any(|f| !f.error);
         let decided = rejected || !reviews.is_empty();
-        let (signals, signal_error) = self.signals_of(frame, decided, reasons, &mut failed)?;
+        let shown = reasons || !decided;
+        let (signals, signal_error) = if shown {
+            self.signals_of(frame, decided, &mut failed)?
+        } else {
+            (Vec::new(), false)
+        };
         // the score reads every signal: unknown when one is in error
-        let score = if signal_error {
+        let score = if signal_error || !shown {
             None
         } else {
             Some(frame.score().map_err(|e| (Rule::Score, e))?)
@@ -257,14 +264,11 @@ impl Program {
     /// Every signal's value. Once the verdict is `decided` (rejected or in
     /// review), a signal in error is listed in `failed` and its value is
     /// unknown; before, it leaves the verdict undecided. Also says whether
-    /// a signal's value is unknown. A decided verdict without `reasons`
-    /// is not shown: its signals are named by their place alone (the
-    /// program's order), their names left empty.
+    /// a signal's value is unknown.
     fn signals_of<'a>(
         &'a self,
         frame: &mut Frame<'a>,
         decided: bool,
-        reasons: bool,
         failed: &mut Vec<Failure>,
     ) -> Result<(Vec<SignalValue>, bool), Undecided> {
         let mut signals = Vec::with_capacity(self.signals.len());
@@ -287,11 +291,7 @@ impl Program {
                 }
                 Some(Err(e)) => return Err((Rule::Signal(i as u32), e)),
             };
-            let name = if decided && !reasons {
-                String::new()
-            } else {
-                s.name.clone()
-            };
+            let name = s.name.clone();
             signals.push(SignalValue { name, raw });
         }
         Ok((signals, signal_error))
@@ -383,10 +383,10 @@ mod tests {
     use crate::eval::Status;
     use crate::Ruleset;
 
-    /// Without reasons, a verdict no report shows (rejected) names its
-    /// signals by place alone; one that is shown (accepted) names them.
+    /// Without reasons, a verdict no report shows (rejected) has no signals
+    /// and no score; one that is shown (accepted, or any with reasons) has.
     #[test]
-    fn signals_of_a_verdict_not_shown_are_named_by_place() {
+    fn signals_of_a_verdict_not_shown_are_left_out() {
         let src = "require big: followers >= 10\nsignal reach = followers / 100\nsignal half = 0.5";
         let rules = Ruleset::compile("t.rules", src).expect("valid");
         let prog = rules.program();
@@ -395,18 +395,17 @@ mod tests {
             let signals = v.signals.0.iter();
             let named: Vec<(String, Option<f64>)> =
                 signals.map(|s| (s.name.clone(), s.raw)).collect();
-            (v.status, named)
+            (v.status, named, v.score)
         };
-        let (status, named) = names(5, false);
+        let (status, named, score) = names(5, false);
         assert_eq!(status, Status::Rejected);
-        assert_eq!(
-            named,
-            [(String::new(), Some(0.05)), (String::new(), Some(0.5))]
-        );
-        let (_, named) = names(5, true);
+        assert_eq!((named, score), (vec![], None));
+        let (_, named, score) = names(5, true);
         assert_eq!(named[0], ("reach".to_string(), Some(0.05)));
-        let (status, named) = names(50, false);
+        assert_eq!(score, Some(0.275));
+        let (status, named, score) = names(50, false);
         assert_eq!(status, Status::Accepted);
         assert_eq!(named[1], ("half".to_string(), Some(0.5)));
+        assert_eq!(score, Some(0.5));
     }
 }

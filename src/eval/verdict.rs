@@ -154,9 +154,8 @@ impl Failure {
 /// A signal's value for one creator.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignalValue {
-    /// The signal's name; empty in a verdict made without reasons for a
-    /// creator rejected or in review (see `Program::evaluate_with`),
-    /// where the signals are in the program's order.
+    /// The signal's name. (A verdict made without reasons for a creator
+    /// rejected or in review has no signals: see `Program::evaluate_with`.)
     pub name: String,
     /// The value before clamping; `None` when missing.
     pub raw: Option<f64>,
@@ -207,11 +206,14 @@ pub struct Verdict {
     pub status: Status,
     /// Failed requirements with reasons (for `review`: those that came out missing; for `error`: the cause).
     pub failed: Vec<Failure>,
-    /// The weighted score; `None` for errors.
+    /// The weighted score; `None` for errors, and for a creator rejected
+    /// or in review whose verdict was made without reasons
+    /// (`Program::evaluate_with`).
     pub score: Option<f64>,
     /// The tier, for accepted creators.
     pub tier: Option<String>,
-    /// Signal values.
+    /// Signal values (none for a creator rejected or in review whose
+    /// verdict was made without reasons).
     pub signals: Signals,
     /// Rank among accepted creators (1 is best), once the run is complete.
     pub rank: Option<usize>,
