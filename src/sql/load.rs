@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value as Json;
 
+use super::bulk;
 use super::dialect::Dialect;
 use crate::language::ids::{find_id, member};
 
@@ -33,11 +34,11 @@ pub struct LoadOptions {
     pub also: Vec<String>,
 }
 
-/// Rows per INSERT statement.
+/// Rows per INSERT statement (SQLite, Spark).
 const BATCH: usize = 500;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum ColumnType {
+pub(super) enum ColumnType {
     Number,
     Text,
     Bool,
@@ -91,6 +92,33 @@ pub fn load_script(
         "CREATE TABLE {table} (\n  {}\n){using};",
         cols.join(",\n  ")
     );
+    let rows = records.iter().map(|(pos, r)| {
+        let mut cells = vec![Some((pos + 1).to_string())];
+        cells.push(Some(creator_id(r, *pos, o.id_field.as_deref())));
+        for (n, t) in names.iter().zip(&types) {
+            cells.push(bulk::cell_text(r.get(n), *t));
+        }
+        cells
+    });
+    match d {
+        Dialect::Duckdb => bulk::duckdb_rows(&mut out, &table, &types, rows),
+        Dialect::Postgres => bulk::postgres_copy(&mut out, &table, rows),
+        Dialect::Sqlite | Dialect::Spark => values(&mut out, d, &table, records, &names, &types, o),
+    }
+    Ok(d.finish(out))
+}
+
+/// `INSERT ... VALUES` statements of [`BATCH`] rows (SQLite in one
+/// transaction).
+fn values(
+    out: &mut String,
+    d: Dialect,
+    table: &str,
+    records: &[(usize, Json)],
+    names: &[String],
+    types: &[ColumnType],
+    o: &LoadOptions,
+) {
     if d == Dialect::Sqlite {
         out.push_str("BEGIN;\n");
     }
@@ -100,7 +128,7 @@ pub fn load_script(
             .map(|(pos, r)| {
                 let id = creator_id(r, *pos, o.id_field.as_deref());
                 let mut vals = vec![(pos + 1).to_string(), d.string(&id)];
-                for (n, t) in names.iter().zip(&types) {
+                for (n, t) in names.iter().zip(types) {
                     vals.push(cell(d, r.get(n), *t));
                 }
                 format!("({})", vals.join(", "))
@@ -111,7 +139,6 @@ pub fn load_script(
     if d == Dialect::Sqlite {
         out.push_str("COMMIT;\n");
     }
-    Ok(d.finish(out))
 }
 
 fn column_type(records: &[(usize, Json)], name: &str) -> ColumnType {
