@@ -13,7 +13,7 @@
 //! no literal holds a line break, so the script splits into statements at
 //! each `;` that ends a line (`spark.sql` runs one statement at a time).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use serde_json::Value as Json;
@@ -71,7 +71,7 @@ pub fn load_script(
     if let Some(clash) = names.iter().find(|n| *n == "_ordinal" || *n == "_id") {
         return Err(clash.clone());
     }
-    let types: Vec<ColumnType> = names.iter().map(|n| column_type(records, n)).collect();
+    let types = column_types(records, &names);
     let mut out = String::new();
     let table = d.ident(&o.table);
     let _ = writeln!(out, "DROP TABLE IF EXISTS {table};");
@@ -141,31 +141,41 @@ fn values(
     }
 }
 
-fn column_type(records: &[(usize, Json)], name: &str) -> ColumnType {
-    let mut kinds = BTreeSet::new();
+/// Each column's type, from the kinds of its values (one pass over the
+/// records, each record's fields read in its own order: cache-friendly
+/// for a million records).
+fn column_types(records: &[(usize, Json)], names: &[String]) -> Vec<ColumnType> {
+    let index: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    // bit 0 number, 1 text, 2 true/false, 3 list or object
+    let mut kinds = vec![0u8; names.len()];
     for (_, r) in records {
-        match r.get(name) {
-            None | Some(Json::Null) => {}
-            Some(Json::Number(_)) => {
-                kinds.insert(0);
-            }
-            Some(Json::String(_)) => {
-                kinds.insert(1);
-            }
-            Some(Json::Bool(_)) => {
-                kinds.insert(2);
-            }
-            Some(_) => {
-                kinds.insert(3);
+        let Json::Object(m) = r else { continue };
+        for (k, v) in m {
+            let bit = match v {
+                Json::Null => continue,
+                Json::Number(_) => 1,
+                Json::String(_) => 2,
+                Json::Bool(_) => 4,
+                _ => 8,
+            };
+            if let Some(&i) = index.get(k.as_str()) {
+                kinds[i] |= bit;
             }
         }
     }
-    match kinds.into_iter().collect::<Vec<_>>().as_slice() {
-        [0] => ColumnType::Number,
-        [] | [1] => ColumnType::Text,
-        [2] => ColumnType::Bool,
-        _ => ColumnType::Json,
-    }
+    kinds
+        .into_iter()
+        .map(|k| match k {
+            1 => ColumnType::Number,
+            0 | 2 => ColumnType::Text,
+            4 => ColumnType::Bool,
+            _ => ColumnType::Json,
+        })
+        .collect()
 }
 
 fn sql_type(d: Dialect, t: ColumnType) -> &'static str {
