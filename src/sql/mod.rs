@@ -6,6 +6,7 @@
 //! diagnostic `influence::sql-unsupported`.
 
 mod assemble;
+mod bulk;
 mod calls;
 mod cohort;
 mod dialect;

@@ -117,6 +117,10 @@ pub(crate) fn as_json(d: Dialect, x: &Sql) -> Option<String> {
         Kind::Json => x.val.clone(),
         Kind::Missing => "NULL".into(),
         Kind::Bool => d.to_json(&x.val, true),
+        // PostgreSQL cannot type `to_jsonb('')`: a text literal is `unknown`
+        Kind::Str if d == Dialect::Postgres => {
+            d.to_json(&format!("CAST({} AS {})", x.val, d.text_type()), false)
+        }
         Kind::Num | Kind::Str => d.to_json(&x.val, false),
         Kind::Consts(_) => return None,
     })
