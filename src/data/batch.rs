@@ -157,7 +157,8 @@ impl RawBatch {
             .as_ref()
             .expect("a batch of rows holds their header");
         let ends = &self.ends[first..first + count];
-        let starts = std::iter::once(it.start).chain(ends.iter().copied());
+        // the byte after each cell but the last is a delimiter
+        let starts = std::iter::once(it.start).chain(ends.iter().map(|e| e + 1));
         Some((header, starts.zip(ends).map(|(a, &z)| &self.text[a..z])))
     }
 
@@ -278,7 +279,7 @@ impl<'a> Batcher<'a> {
     }
 
     /// A CSV row of `header` at `line`, its cells' text (unquoted) in
-    /// `text`, each ending at its `ends`.
+    /// `text`, each ending at its `ends`, one byte (a delimiter) between.
     pub fn push_row(&mut self, header: &Arc<Header>, text: &[u8], ends: &[usize], line: usize) {
         let batch = &mut self.batch;
         if batch.header.is_none() {

@@ -23,6 +23,29 @@ pub(super) fn events(x: u64) -> u64 {
     has(x, b'"') | has(x, b'\\') | has(y, b'{') | has(y, b'}')
 }
 
+/// The first byte of `bytes` equal to `a` or `b`: eight at a time for the
+/// first words (a short cell of a CSV row), then with `memchr2`.
+#[inline]
+pub(super) fn find2(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
+    let mut i = 0;
+    while i + 8 <= bytes.len() && i < 32 {
+        let mut w = [0; 8];
+        w.copy_from_slice(&bytes[i..i + 8]);
+        let x = u64::from_le_bytes(w);
+        let mut m = has(x, a) | has(x, b);
+        // a mark above a true one may be a borrow's: the first is exact
+        while m != 0 {
+            let k = i + (m.trailing_zeros() / 8) as usize;
+            if bytes[k] == a || bytes[k] == b {
+                return Some(k);
+            }
+            m &= m - 1;
+        }
+        i += 8;
+    }
+    memchr::memchr2(a, b, &bytes[i..]).map(|k| i + k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +73,16 @@ mod tests {
                 assert!((0..8)
                     .filter(|&j| j != k)
                     .all(|j| marked(bytes).contains(&j)));
+            }
+        }
+        for len in 0..70 {
+            for at in 0..=len {
+                let mut bytes = vec![b'x'; len];
+                if at < len {
+                    bytes[at] = if at % 2 == 0 { b';' } else { b'"' };
+                }
+                let want = (at < len).then_some(at);
+                assert_eq!(find2(&bytes, b';', b'"'), want, "{len} {at}");
             }
         }
         // bytes a bit away from those sought are not marked
