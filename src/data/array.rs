@@ -64,22 +64,44 @@ impl Elem {
     }
 }
 
-/// The input and where the scan is in the batch's text.
-struct Blocks<'b, 'e, R> {
+/// The input and where the scan is in the batch's text (also for NDJSON,
+/// [`super::ndjson`]).
+pub(super) struct Blocks<'b, 'e, R> {
     reader: R,
-    out: &'b mut Batcher<'e>,
+    pub out: &'b mut Batcher<'e>,
     /// The next byte to look at, in `out.text()`.
-    pos: usize,
+    pub pos: usize,
     eof: bool,
 }
 
-impl<R: Read> Blocks<'_, '_, R> {
+impl<'b, 'e, R: Read> Blocks<'b, 'e, R> {
+    /// Reads `reader` into the batches of `out`, after what `out.text()`
+    /// holds already.
+    pub fn new(reader: R, out: &'b mut Batcher<'e>) -> Self {
+        Blocks {
+            reader,
+            out,
+            pos: 0,
+            eof: false,
+        }
+    }
+
+    /// Hands the batch on once it holds enough records, keeping the text
+    /// not yet split.
+    pub fn hand_on_when_full(&mut self) {
+        if self.out.gathered() >= BATCH_RECORDS {
+            self.out.flush_keeping(self.pos, BATCH_TEXT + READ);
+            self.pos = 0;
+        }
+    }
+
     /// Reads more of the input after the text, keeping the text from `keep`
     /// on (moved to a new batch when this one is full, which changes the
-    /// offsets: returns by how much they move). `None` at the end of input.
-    fn more(&mut self, keep: usize) -> Result<Option<usize>, Fault> {
+    /// offsets): returns by how much they moved, and false at the end of
+    /// the input.
+    pub fn more(&mut self, keep: usize) -> Result<(usize, bool), Fault> {
         if self.eof {
-            return Ok(None);
+            return Ok((0, false));
         }
         let mut shift = 0;
         // (nothing before `keep`: the text grows, a record longer than a batch)
@@ -103,11 +125,8 @@ impl<R: Read> Blocks<'_, '_, R> {
             }
         };
         text.truncate(len + n);
-        if n == 0 {
-            self.eof = true;
-            return Ok(None);
-        }
-        Ok(Some(shift))
+        self.eof = n == 0;
+        Ok((shift, n > 0))
     }
 
     /// The next byte that is not whitespace, not taken.
@@ -125,7 +144,7 @@ impl<R: Read> Blocks<'_, '_, R> {
                 }
                 None => {
                     self.pos = text.len();
-                    if self.more(self.pos)?.is_none() {
+                    if !self.more(self.pos)?.1 {
                         return Ok(None);
                     }
                 }
@@ -164,12 +183,11 @@ impl<R: Read> Blocks<'_, '_, R> {
                 *bytes += (i - start) as u64;
                 start = i;
             }
-            match self.more(start)? {
-                Some(shift) => {
-                    start -= shift;
-                    i -= shift;
-                }
-                None => match elem {
+            let (shift, more) = self.more(start)?;
+            start -= shift;
+            i -= shift;
+            if !more {
+                match elem {
                     Elem::Scalar => break i,
                     Elem::Nested(_) => {
                         return Err(
@@ -179,7 +197,7 @@ impl<R: Read> Blocks<'_, '_, R> {
                     Elem::Str(_) => {
                         return Err(self.fault("the file ends inside a string (a `\"` is missing)"))
                     }
-                },
+                }
             }
         };
         self.pos = end;
@@ -211,12 +229,7 @@ pub(super) fn read_elements<R: Read>(
     origin: (usize, usize),
 ) -> Result<usize, Fault> {
     out.set_origin(origin);
-    let mut b = Blocks {
-        reader,
-        out,
-        pos: 0,
-        eof: false,
-    };
+    let mut b = Blocks::new(reader, out);
     let ends_inside = "the file ends inside the array (a `]` is missing)";
     let mut n = 0;
     match b.skip_ws()? {
@@ -227,11 +240,7 @@ pub(super) fn read_elements<R: Read>(
             loop {
                 b.element(first)?;
                 n += 1;
-                if b.out.gathered() >= BATCH_RECORDS {
-                    let pos = b.pos;
-                    b.out.flush_keeping(pos, BATCH_TEXT + READ);
-                    b.pos = 0;
-                }
+                b.hand_on_when_full();
                 if b.out.stopped {
                     return Ok(b.out.count());
                 }

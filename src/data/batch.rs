@@ -267,11 +267,6 @@ impl<'a> Batcher<'a> {
         self.push(start, line, Kind::Element { column });
     }
 
-    /// The bytes appended since `start` are one NDJSON line.
-    pub fn push_line(&mut self, start: usize, line: usize) {
-        self.push(start, line, Kind::Line);
-    }
-
     /// A record already decoded.
     pub fn push_ready(&mut self, item: Result<Json, Damage>, line: usize) {
         let start = self.batch.text.len();
@@ -361,6 +356,18 @@ impl<'a> Batcher<'a> {
             line: 0,
             position: self.next_position,
             kind: Kind::Element { column: 0 },
+        });
+        self.next_position += 1;
+    }
+
+    /// Reading a block: `text()[start..end]` is one NDJSON line, `line`.
+    pub fn push_line_span(&mut self, start: usize, end: usize, line: usize) {
+        self.batch.items.push(Item {
+            start,
+            end,
+            line,
+            position: self.next_position,
+            kind: Kind::Line,
         });
         self.next_position += 1;
     }
