@@ -18,7 +18,8 @@ const BATCH_BYTES: usize = 1 << 20;
 
 #[derive(Clone, Debug)]
 enum Kind {
-    /// An element of a JSON array: invalid JSON in it is fatal.
+    /// An element of a JSON array: invalid JSON in it is fatal. Its column
+    /// is worked out only for such an error: 0 until then.
     Element { column: usize },
     /// A line of NDJSON: invalid JSON in it damages only this record.
     Line,
@@ -32,13 +33,14 @@ enum Kind {
 struct Item {
     start: usize,
     end: usize,
+    /// 1-based; 0 until [`RawBatch::settle_lines`] counts it from `origin`.
     line: usize,
     position: usize,
     kind: Kind,
 }
 
 /// A run of consecutive records of one input.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct RawBatch {
     text: Vec<u8>,
     items: Vec<Item>,
@@ -48,6 +50,33 @@ pub struct RawBatch {
     ends: Vec<usize>,
     /// The header of the rows.
     header: Option<Arc<Header>>,
+    /// The line and column of `text`'s first byte, when `text` is a block
+    /// of the input itself (a JSON array read in blocks), else (1, 1).
+    origin: (usize, usize),
+}
+
+impl Default for RawBatch {
+    fn default() -> Self {
+        RawBatch {
+            text: Vec::new(),
+            items: Vec::new(),
+            skipped: Vec::new(),
+            ends: Vec::new(),
+            header: None,
+            origin: (1, 1),
+        }
+    }
+}
+
+/// The line and column just past `bytes`, which begin at `from`.
+pub(super) fn advance(from: (usize, usize), bytes: &[u8]) -> (usize, usize) {
+    match memchr::memrchr(b'\n', bytes) {
+        Some(last) => (
+            from.0 + memchr::memchr_iter(b'\n', bytes).count(),
+            bytes.len() - last,
+        ),
+        None => (from.0, from.1 + bytes.len()),
+    }
 }
 
 impl RawBatch {
@@ -128,8 +157,26 @@ impl RawBatch {
             .as_ref()
             .expect("a batch of rows holds their header");
         let ends = &self.ends[first..first + count];
-        let starts = std::iter::once(it.start).chain(ends.iter().copied());
+        // the byte after each cell but the last is a delimiter
+        let starts = std::iter::once(it.start).chain(ends.iter().map(|e| e + 1));
         Some((header, starts.zip(ends).map(|(a, &z)| &self.text[a..z])))
+    }
+
+    /// The 1-based column of `text[at]`.
+    fn column_at(&self, at: usize) -> usize {
+        advance(self.origin, &self.text[..at]).1
+    }
+
+    /// Counts the line of each record read from a block (line 0): the
+    /// newlines from the block's start to the record's, a pass over the
+    /// block with `memchr`'s counting, not a byte at a time.
+    fn settle_lines(&mut self) {
+        let (mut line, mut at) = (self.origin.0, 0);
+        for it in self.items.iter_mut().filter(|it| it.line == 0) {
+            line += memchr::memchr_iter(b'\n', &self.text[at..it.start]).count();
+            at = it.start;
+            it.line = line;
+        }
     }
 
     /// Decodes record `i`: one made already by `ready`, one read by
@@ -161,9 +208,13 @@ impl RawBatch {
                 }
                 Ok(Err(damage))
             }
-            (Err(e), Kind::Element { column }) => {
+            (Err(e), &Kind::Element { column }) => {
                 // the element's own line and column, counted from the file
                 let line = it.line + e.line().saturating_sub(1);
+                let column = match column {
+                    0 => self.column_at(it.start),
+                    c => c,
+                };
                 let col = if e.line() <= 1 {
                     column + e.column().saturating_sub(1)
                 } else {
@@ -216,11 +267,6 @@ impl<'a> Batcher<'a> {
         self.push(start, line, Kind::Element { column });
     }
 
-    /// The bytes appended since `start` are one NDJSON line.
-    pub fn push_line(&mut self, start: usize, line: usize) {
-        self.push(start, line, Kind::Line);
-    }
-
     /// A record already decoded.
     pub fn push_ready(&mut self, item: Result<Json, Damage>, line: usize) {
         let start = self.batch.text.len();
@@ -228,7 +274,7 @@ impl<'a> Batcher<'a> {
     }
 
     /// A CSV row of `header` at `line`, its cells' text (unquoted) in
-    /// `text`, each ending at its `ends`.
+    /// `text`, each ending at its `ends`, one byte (a delimiter) between.
     pub fn push_row(&mut self, header: &Arc<Header>, text: &[u8], ends: &[usize], line: usize) {
         let batch = &mut self.batch;
         if batch.header.is_none() {
@@ -276,13 +322,98 @@ impl<'a> Batcher<'a> {
         let next = RawBatch {
             text: Vec::with_capacity(text),
             items: Vec::with_capacity(items),
-            skipped: Vec::new(),
             ends: Vec::with_capacity(self.batch.ends.len()),
-            header: None,
+            ..RawBatch::default()
         };
         let full = std::mem::replace(&mut self.batch, next);
+        self.hand_on(full);
+    }
+
+    fn hand_on(&mut self, mut full: RawBatch) {
+        full.settle_lines();
         if !(self.emit)(full) {
             self.stopped = true;
+        }
+    }
+
+    /// Reading a block: `text()` holds the input from line:column
+    /// `origin` on.
+    pub fn set_origin(&mut self, origin: (usize, usize)) {
+        self.batch.origin = origin;
+    }
+
+    /// The line and column of `text()[at]`.
+    pub fn place(&self, at: usize) -> (usize, usize) {
+        advance(self.batch.origin, &self.batch.text[..at])
+    }
+
+    /// Reading a block: `text()[start..end]` is an element of a JSON
+    /// array, its line counted later (when the batch is handed on).
+    pub fn push_span(&mut self, start: usize, end: usize) {
+        self.batch.items.push(Item {
+            start,
+            end,
+            line: 0,
+            position: self.next_position,
+            kind: Kind::Element { column: 0 },
+        });
+        self.next_position += 1;
+    }
+
+    /// Reading a block: `text()[start..end]` is one NDJSON line, `line`.
+    pub fn push_line_span(&mut self, start: usize, end: usize, line: usize) {
+        self.batch.items.push(Item {
+            start,
+            end,
+            line,
+            position: self.next_position,
+            kind: Kind::Line,
+        });
+        self.next_position += 1;
+    }
+
+    /// Reading a block: a record already decoded, at `line`, placed at
+    /// `text()[at]`.
+    pub fn push_ready_at(&mut self, item: Result<Json, Damage>, line: usize, at: usize) {
+        self.batch.items.push(Item {
+            start: at,
+            end: at,
+            line,
+            position: self.next_position,
+            kind: Kind::Ready(item),
+        });
+        self.next_position += 1;
+    }
+
+    /// Records gathered (in the batch not yet handed on).
+    pub fn gathered(&self) -> usize {
+        self.batch.items.len()
+    }
+
+    /// Reading a block: hands on the records gathered (if any) and starts
+    /// the next batch with the text from `from` on (the part of the block
+    /// not yet split), its buffer holding `capacity` bytes at least.
+    pub fn flush_keeping(&mut self, from: usize, capacity: usize) {
+        let origin = self.place(from);
+        let tail = &self.batch.text[from..];
+        let mut text = Vec::with_capacity(capacity.max(tail.len() + tail.len() / 2));
+        text.extend_from_slice(tail);
+        if self.batch.items.is_empty() && self.batch.skipped.is_empty() {
+            self.batch.text = text;
+            self.batch.origin = origin;
+            return;
+        }
+        let items = self.batch.items.len();
+        let next = RawBatch {
+            text,
+            items: Vec::with_capacity(items),
+            origin,
+            ..RawBatch::default()
+        };
+        let mut full = std::mem::replace(&mut self.batch, next);
+        full.text.truncate(from);
+        if !self.stopped {
+            self.hand_on(full);
         }
     }
 }

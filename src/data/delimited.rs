@@ -24,6 +24,7 @@ use super::batch::Batcher;
 use super::cells::Header;
 use super::dialect::looks_decimal_comma;
 use super::lines::{End, Line, Lines};
+use super::swar;
 use super::{Damage, Fault, Note, QuoteEnd, MAX_RECORD_BYTES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,32 +71,55 @@ impl RowParser {
         self.stray_quote = false;
     }
 
+    /// Takes the bytes of one line: the runs inside a cell, up to the
+    /// next delimiter or quote, are found with [`swar::find2`] (or
+    /// `memchr`) and copied whole.
     fn feed(&mut self, bytes: &[u8], line: usize) {
         self.last_line = line;
-        for &b in bytes {
+        if self.state == State::FieldStart && memchr::memchr(b'"', bytes).is_none() {
+            // no quote (most lines): the text is the line as it is, each
+            // delimiter the byte after a cell
+            let base = self.text.len();
+            self.text.extend_from_slice(bytes);
+            let ends = memchr::memchr_iter(self.delimiter, bytes).map(|e| base + e);
+            self.ends.extend(ends);
+            if bytes.last().is_some_and(|&b| b != self.delimiter) {
+                self.state = State::InField;
+            }
+            return;
+        }
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
             match self.state {
                 State::FieldStart if b == b'"' => {
                     self.state = State::Quoted;
                     self.opened = (line, self.ends.len());
                 }
                 State::FieldStart | State::InField if b == self.delimiter => {
-                    self.ends.push(self.text.len());
-                    self.state = State::FieldStart;
+                    self.end_cell();
                 }
                 State::FieldStart | State::InField => {
                     self.stray_quote |= b == b'"';
-                    self.text.push(b);
                     self.state = State::InField;
+                    let rest = &bytes[i + 1..];
+                    let n = swar::find2(rest, self.delimiter, b'"').unwrap_or(rest.len());
+                    self.text.extend_from_slice(&bytes[i..i + 1 + n]);
+                    i += n;
                 }
                 State::Quoted if b == b'"' => self.state = State::QuoteInQuoted,
-                State::Quoted => self.text.push(b),
+                State::Quoted => {
+                    let n = memchr::memchr(b'"', &bytes[i..]).unwrap_or(bytes.len() - i);
+                    self.text.extend_from_slice(&bytes[i..i + n]);
+                    i += n;
+                    continue;
+                }
                 State::QuoteInQuoted if b == b'"' => {
                     self.text.push(b);
                     self.state = State::Quoted;
                 }
                 State::QuoteInQuoted if b == self.delimiter => {
-                    self.ends.push(self.text.len());
-                    self.state = State::FieldStart;
+                    self.end_cell();
                 }
                 State::QuoteInQuoted => {
                     // `"ab"c`: read as `abc`, as the csv crate does
@@ -104,7 +128,16 @@ impl RowParser {
                     self.state = State::InField;
                 }
             }
+            i += 1;
         }
+    }
+
+    /// Ends a cell at a delimiter, which stays in the text between it and
+    /// the next (so that a row without quotes is its line as it is).
+    fn end_cell(&mut self) {
+        self.ends.push(self.text.len());
+        self.text.push(self.delimiter);
+        self.state = State::FieldStart;
     }
 
     fn in_quotes(&self) -> bool {
@@ -126,7 +159,7 @@ impl RowParser {
     }
 
     fn cells(&self) -> impl Iterator<Item = &[u8]> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|e| e + 1));
         starts.zip(&self.ends).map(|(s, &e)| &self.text[s..e])
     }
 

@@ -9,6 +9,7 @@
 use std::io::Read;
 
 use super::batch::Batcher;
+use super::swar;
 use super::{Damage, Fault, Note, RecordsPath, MAX_RECORD_BYTES};
 
 /// Bytes read from the input per call.
@@ -48,43 +49,55 @@ impl Nesting {
     /// state on from the previous piece: the index just past the closing
     /// byte, or `None` when the piece ends first (the state then carries on
     /// to the next piece, which may start inside a string or just after a
-    /// `\\`). Inside strings, where most of a record's bytes are, it jumps
-    /// to the next `"` or `\\` with `memchr2`; outside them it looks at
-    /// each of the few bytes (punctuation, numbers, `true`).
+    /// `\\`). Eight bytes at a time, it looks only at the quotes,
+    /// backslashes and brackets among them ([`swar::events`]).
     #[inline]
     pub(super) fn close_in(&mut self, piece: &[u8]) -> Option<usize> {
-        let mut i = 0;
-        while i < piece.len() {
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                    i += 1;
-                    continue;
+        // bytes before `skip` are passed over: the one after a `\\`
+        let mut skip = usize::from(std::mem::take(&mut self.escaped));
+        let words = piece.chunks_exact(8);
+        let tail = piece.len() - words.remainder().len();
+        for (w, chunk) in words.enumerate() {
+            let mut m = swar::events(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+            while m != 0 {
+                let j = (m.trailing_zeros() / 8) as usize;
+                m &= m - 1;
+                let k = w * 8 + j;
+                if k >= skip && self.step(chunk[j], k, &mut skip) {
+                    return Some(k + 1);
                 }
-                i += memchr::memchr2(b'"', b'\\', &piece[i..])?;
-                if piece[i] == b'"' {
-                    self.in_string = false;
-                } else {
-                    self.escaped = true;
-                }
-                i += 1;
-                continue;
-            }
-            let b = piece[i];
-            i += 1;
-            match b {
-                b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
-                b'}' | b']' => {
-                    self.depth -= 1;
-                    if self.depth == 0 {
-                        return Some(i);
-                    }
-                }
-                _ => {}
             }
         }
+        for (k, &b) in piece.iter().enumerate().skip(tail) {
+            if k >= skip && self.step(b, k, &mut skip) {
+                return Some(k + 1);
+            }
+        }
+        self.escaped = skip > piece.len();
         None
+    }
+
+    /// Takes byte `b`, at `k`: true when it closes the outermost bracket.
+    #[inline(always)]
+    fn step(&mut self, b: u8, k: usize, skip: &mut usize) -> bool {
+        if self.in_string {
+            match b {
+                b'"' => self.in_string = false,
+                b'\\' => *skip = k + 2,
+                _ => {}
+            }
+            return false;
+        }
+        match b {
+            b'"' => self.in_string = true,
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' => {
+                self.depth -= 1;
+                return self.depth == 0;
+            }
+            _ => {}
+        }
+        false
     }
 }
 
@@ -250,19 +263,14 @@ pub(super) fn read_array<R: Read>(
     match s.skip_ws()? {
         Some(b'[') if records.is_none() => {
             s.bump();
+            // the rest is read in blocks, straight into the batches
+            out.text().extend_from_slice(&s.buf[s.pos..s.len]);
+            super::array::read_elements(s.reader, out, (s.line, s.col))
         }
-        Some(b'[' | b'{') => return super::wrapper::read_wrapped(s, records, out, notes),
-        Some(_) => return Err(s.fault("expected a JSON array of creator objects `[{...}, ...]`")),
-        None => return Err(Fault::empty()),
+        Some(b'[' | b'{') => super::wrapper::read_wrapped(s, records, out, notes),
+        Some(_) => Err(s.fault("expected a JSON array of creator objects `[{...}, ...]`")),
+        None => Err(Fault::empty()),
     }
-    let n = elements(&mut s, out)?;
-    if out.stopped {
-        return Ok(n);
-    }
-    if s.skip_ws()?.is_some() {
-        return Err(s.fault("unexpected data after the end of the array"));
-    }
-    Ok(n)
 }
 
 /// Hands every element of the array to `out`, undecoded: the scanner is

@@ -97,6 +97,15 @@ impl<R: BufRead> Lines<R> {
         } else if let Some(b) = body.strip_suffix(b"\n") {
             (body, end) = (b, End::Lf);
         }
+        if memchr::memchr(b'\r', body).is_none() {
+            return Ok(Some(Line {
+                number: self.number,
+                bytes: body.to_vec(),
+                end,
+                too_long: None,
+                again: false,
+            }));
+        }
         // a lone `\r` ends a row: the pieces share the line's number
         let mut pieces = body.split(|&b| b == b'\r').peekable();
         while let Some(piece) = pieces.next() {

@@ -6,6 +6,7 @@
 //! reported with the file's line and column and the lines around it, read as
 //! a window.
 
+mod array;
 mod batch;
 mod binary;
 mod cells;
@@ -25,6 +26,7 @@ pub mod sparse;
 #[cfg(test)]
 mod split_tests;
 pub(crate) mod stdin_copy;
+mod swar;
 mod wrapper;
 
 pub use batch::RawBatch;

@@ -156,3 +156,38 @@ fn a_fault_after_hostile_records_has_the_same_place_in_any_pieces() {
         assert_eq!(p, Some((line, col)));
     }
 }
+
+#[test]
+fn arrays_and_ndjson_over_many_batches_keep_every_record_and_line() {
+    // some 1.4 MB: batches are handed on mid-record, with text kept
+    let records: Vec<String> = (0..4000)
+        .map(|i| HOSTILE[i % HOSTILE.len()].to_string())
+        .collect();
+    let array = format!("[\n{}\n]", records.join(",\n"));
+    let want = expected(&array);
+    for step in [4093, BLOCK, 1 << 20] {
+        let got = read_all(array.as_bytes(), step);
+        let values: Vec<Json> = got.iter().map(|r| r.item.clone().unwrap()).collect();
+        assert_eq!(values, want, "{step} bytes at a time");
+        assert!(got.iter().enumerate().all(|(i, r)| r.line == i + 2));
+    }
+    // NDJSON without a final line end: the last line is a record
+    let ndjson = records.join("\n");
+    let mut got = Vec::new();
+    let reader = Trickle {
+        data: ndjson.as_bytes(),
+        step: 4093,
+    };
+    read_from("test", reader, Some(Format::Ndjson), &mut |r| got.push(r)).expect("reads");
+    assert_eq!(got.len(), records.len());
+    assert_eq!(got.last().map(|r| r.line), Some(records.len()));
+    // a number cut by the end of the file, after batches were handed on
+    let cut = format!("[\n{},\n12345", records.join(",\n"));
+    let reader = Trickle {
+        data: cut.as_bytes(),
+        step: BLOCK,
+    };
+    let e = read_from("test", reader, Some(Format::Json), &mut |_| {}).expect_err("no `]`");
+    assert!(e.message.contains("ends inside the array"), "{}", e.message);
+    assert_eq!(e.location, Some((records.len() + 2, 6)));
+}
