@@ -15,7 +15,7 @@ use super::{Fault, MAX_RECORD_BYTES};
 
 /// Bytes of whole lines per block handed on, about: a block is handed on
 /// at the first read that takes it past this.
-pub(super) const BLOCK: usize = 1 << 20;
+pub(super) const BLOCK: usize = 1 << 18;
 
 /// Bytes read from the input per call.
 const READ: usize = 1 << 16;
