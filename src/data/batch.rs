@@ -278,13 +278,26 @@ impl RawBatch {
 
     /// Counts the line of each record read from a block (line 0): the
     /// newlines from the block's start to the record's, a pass over the
-    /// block with `memchr`'s counting, not a byte at a time.
-    fn settle_lines(&mut self) {
+    /// block with `memchr`'s counting, not a byte at a time. Returns where
+    /// the count stopped (`text[at]` is on `line`), for [`Self::place_from`].
+    fn settle_lines(&mut self) -> (usize, usize) {
         let (mut line, mut at) = (self.origin.0, 0);
         for it in self.items.iter_mut().filter(|it| it.line == 0) {
             line += memchr::memchr_iter(b'\n', &self.text[at..it.start]).count();
             at = it.start;
             it.line = line;
+        }
+        (line, at)
+    }
+
+    /// The line and column of `text[to]`, `text[at]` being on `line`: the
+    /// newlines before `at` not counted again, the column taken from the
+    /// last line end (found backwards, most often a record away).
+    fn place_from(&self, (line, at): (usize, usize), to: usize) -> (usize, usize) {
+        let line = line + memchr::memchr_iter(b'\n', &self.text[at..to]).count();
+        match memchr::memrchr(b'\n', &self.text[..to]) {
+            Some(last) => (line, to - last),
+            None => (line, self.origin.1 + to),
         }
     }
 
@@ -526,7 +539,9 @@ impl<'a> Batcher<'a> {
     /// the next batch with the text from `from` on (the part of the block
     /// not yet split), its buffer holding `capacity` bytes at least.
     pub fn flush_keeping(&mut self, from: usize, capacity: usize) {
-        let origin = self.place(from);
+        // the records' lines counted on the way to `from`, once
+        let counted = self.batch.settle_lines();
+        let origin = self.batch.place_from(counted, from);
         let tail = &self.batch.text[from..];
         let mut text = Vec::with_capacity(capacity.max(tail.len() + tail.len() / 2));
         text.extend_from_slice(tail);
@@ -546,6 +561,41 @@ impl<'a> Batcher<'a> {
         full.text.truncate(from);
         if !self.stopped {
             self.hand_on(full);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_counted_on_from_the_records_is_the_place_counted_whole() {
+        let text = b"  {\"a\": 1},\r\n{\"b\":\n 2}, 3,\n\n  [4]\n, \"x\"  ".to_vec();
+        let starts = [2, 13, 25, 31];
+        for origin in [(1, 1), (7, 40)] {
+            for n in 0..=starts.len() {
+                let mut batch = RawBatch {
+                    text: text.clone(),
+                    origin,
+                    ..RawBatch::default()
+                };
+                for &start in &starts[..n] {
+                    batch.items.push(Item {
+                        start,
+                        end: start + 1,
+                        line: 0,
+                        position: 0,
+                        kind: Kind::Element { column: 0 },
+                    });
+                }
+                let counted = batch.settle_lines();
+                let from = if n == 0 { 0 } else { starts[n - 1] };
+                for to in from..=text.len() {
+                    let want = advance(origin, &text[..to]);
+                    assert_eq!(batch.place_from(counted, to), want, "{origin:?} {n} {to}");
+                }
+            }
         }
     }
 }
