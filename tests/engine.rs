@@ -367,3 +367,49 @@ fn records_in_slots_read_as_records_held_whole() {
         assert_eq!(common::stdout(&o), held, "{name}");
     }
 }
+
+#[test]
+fn ndjson_over_many_blocks_keeps_every_line_number_on_any_threads() {
+    // some 2 MB: blocks of 256 KiB split by the workers, with blank, CRLF
+    // and broken lines on both sides of their edges
+    let dir = scratch("engine-ndjson-blocks");
+    let lines: Vec<Vec<u8>> = ndjson()
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect();
+    let mut text = Vec::new();
+    let mut broken = Vec::new();
+    let mut records = 0;
+    for n in 1.. {
+        let line: &[u8] = match n % 89 {
+            0 => b"",
+            13 => b"  \t\r",
+            44 => {
+                broken.push((records, n));
+                b"{\"handle\": \"cut"
+            }
+            _ => &lines[n % lines.len()],
+        };
+        if !line.trim_ascii().is_empty() {
+            records += 1;
+        }
+        text.extend_from_slice(line);
+        text.extend_from_slice(if n % 7 == 0 { b"\r\n" } else { b"\n" });
+        if text.len() > 2 << 20 {
+            break;
+        }
+    }
+    let data = write(&dir, "many.ndjson", &text);
+    let o = same_for_any_threads(&["run", RULES, p(&data), "--format", "ndjson", "--all"]);
+    let out: Vec<Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(out.len(), records);
+    assert!(broken.len() > 30, "{}", broken.len());
+    for (record, line) in broken {
+        let reason = out[record]["failed"][0]["reason"].as_str().unwrap_or("");
+        assert!(reason.starts_with(&format!("line {line}: ")), "{reason}");
+    }
+}

@@ -64,20 +64,19 @@ impl Elem {
     }
 }
 
-/// The input and where the scan is in the batch's text (also for NDJSON,
-/// [`super::ndjson`]).
-pub(super) struct Blocks<'b, 'e, R> {
+/// The input and where the scan is in the batch's text.
+struct Blocks<'b, 'e, R> {
     reader: R,
-    pub out: &'b mut Batcher<'e>,
+    out: &'b mut Batcher<'e>,
     /// The next byte to look at, in `out.text()`.
-    pub pos: usize,
+    pos: usize,
     eof: bool,
 }
 
 impl<'b, 'e, R: Read> Blocks<'b, 'e, R> {
     /// Reads `reader` into the batches of `out`, after what `out.text()`
     /// holds already.
-    pub fn new(reader: R, out: &'b mut Batcher<'e>) -> Self {
+    fn new(reader: R, out: &'b mut Batcher<'e>) -> Self {
         Blocks {
             reader,
             out,
@@ -88,7 +87,7 @@ impl<'b, 'e, R: Read> Blocks<'b, 'e, R> {
 
     /// Hands the batch on once it holds enough records, keeping the text
     /// not yet split.
-    pub fn hand_on_when_full(&mut self) {
+    fn hand_on_when_full(&mut self) {
         if self.out.gathered() >= BATCH_RECORDS {
             self.out.flush_keeping(self.pos, BATCH_TEXT + READ);
             self.pos = 0;
@@ -99,7 +98,7 @@ impl<'b, 'e, R: Read> Blocks<'b, 'e, R> {
     /// on (moved to a new batch when this one is full, which changes the
     /// offsets): returns by how much they moved, and false at the end of
     /// the input.
-    pub fn more(&mut self, keep: usize) -> Result<(usize, bool), Fault> {
+    fn more(&mut self, keep: usize) -> Result<(usize, bool), Fault> {
         if self.eof {
             return Ok((0, false));
         }

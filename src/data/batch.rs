@@ -1,10 +1,15 @@
 //! Records as read but not yet decoded, gathered in batches: the readers
 //! find where each record's bytes begin and end (cheap, in order), and the
-//! decoding, which costs most, can then run on any thread.
+//! decoding, which costs most, can then run on any thread. NDJSON is
+//! handed on in blocks of whole lines not yet split: the thread that
+//! decodes a block splits it ([`RawBatch::split`]), and learns its first
+//! line and position from the thread that split the block before
+//! ([`Relay`]), so the reader looks at each byte no more than `memchr`
+//! does.
 
 use serde_json::Value as Json;
 
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use super::cells::{to_object, Header};
 use super::slots::{self, Shape, Slots};
@@ -53,6 +58,52 @@ pub struct RawBatch {
     /// The line and column of `text`'s first byte, when `text` is a block
     /// of the input itself (a JSON array read in blocks), else (1, 1).
     origin: (usize, usize),
+    /// Set while `text` is a block of NDJSON lines not yet split.
+    unsplit: Option<Unsplit>,
+}
+
+/// Where a block of NDJSON starts: the number of its first line, and the
+/// position of its first record (blank lines are none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Start {
+    line: usize,
+    position: usize,
+}
+
+/// The [`Start`] of one block, set by the thread that split the block
+/// before it and awaited by the thread splitting this one. The blocks are
+/// taken in input order, and each is split before anything else is done
+/// with it, so the block awaited is always being split, or split already.
+#[derive(Debug, Default)]
+struct Relay {
+    start: Mutex<Option<Start>>,
+    set: Condvar,
+}
+
+impl Relay {
+    fn set(&self, start: Start) {
+        *self.start.lock().unwrap_or_else(PoisonError::into_inner) = Some(start);
+        self.set.notify_all();
+    }
+
+    fn wait(&self) -> Start {
+        let mut start = self.start.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(s) = *start {
+                return s;
+            }
+            start = self.set.wait(start).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// A block of NDJSON not yet split: where it starts, where the next one
+/// does, and, for a line too long to hold, its length (`text` empty).
+#[derive(Clone, Debug)]
+struct Unsplit {
+    after: Arc<Relay>,
+    next: Arc<Relay>,
+    too_long: Option<u64>,
 }
 
 impl Default for RawBatch {
@@ -64,6 +115,7 @@ impl Default for RawBatch {
             ends: Vec::new(),
             header: None,
             origin: (1, 1),
+            unsplit: None,
         }
     }
 }
@@ -80,7 +132,64 @@ pub(super) fn advance(from: (usize, usize), bytes: &[u8]) -> (usize, usize) {
 }
 
 impl RawBatch {
-    /// How many records it holds.
+    /// Splits a block of NDJSON into its lines, once the block before it
+    /// is split (its records' lines and positions follow on from that
+    /// block's); does nothing to other batches. A blank line is no record
+    /// but counts as a line.
+    pub fn split(&mut self) {
+        let Some(unsplit) = self.unsplit.take() else {
+            return;
+        };
+        let (lines, records) = match unsplit.too_long {
+            Some(len) => {
+                self.items.push(Item {
+                    start: 0,
+                    end: 0,
+                    line: 0,
+                    position: 0,
+                    kind: Kind::Ready(Err(Damage::too_long("line", len))),
+                });
+                (1, 1)
+            }
+            None => self.split_lines(),
+        };
+        let start = unsplit.after.wait();
+        for it in &mut self.items {
+            it.line += start.line;
+            it.position += start.position;
+        }
+        unsplit.next.set(Start {
+            line: start.line + lines,
+            position: start.position + records,
+        });
+    }
+
+    /// Makes each line of `text` that is not blank an item, its line and
+    /// position counted from 0: returns how many lines and records.
+    fn split_lines(&mut self) -> (usize, usize) {
+        let text = &self.text;
+        let (mut at, mut line) = (0, 0);
+        while at < text.len() {
+            let stop = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |k| at + k);
+            let body = text[at..stop].trim_ascii_start();
+            let s = stop - body.len();
+            let e = s + body.trim_ascii_end().len();
+            if s < e {
+                self.items.push(Item {
+                    start: s,
+                    end: e,
+                    line,
+                    position: self.items.len(),
+                    kind: Kind::Line,
+                });
+            }
+            line += 1;
+            at = stop + 1;
+        }
+        (line, self.items.len())
+    }
+
+    /// How many records it holds (none in a block not yet split).
     pub fn len(&self) -> usize {
         self.items.len()
     }
@@ -169,13 +278,26 @@ impl RawBatch {
 
     /// Counts the line of each record read from a block (line 0): the
     /// newlines from the block's start to the record's, a pass over the
-    /// block with `memchr`'s counting, not a byte at a time.
-    fn settle_lines(&mut self) {
+    /// block with `memchr`'s counting, not a byte at a time. Returns where
+    /// the count stopped (`text[at]` is on `line`), for [`Self::place_from`].
+    fn settle_lines(&mut self) -> (usize, usize) {
         let (mut line, mut at) = (self.origin.0, 0);
         for it in self.items.iter_mut().filter(|it| it.line == 0) {
             line += memchr::memchr_iter(b'\n', &self.text[at..it.start]).count();
             at = it.start;
             it.line = line;
+        }
+        (line, at)
+    }
+
+    /// The line and column of `text[to]`, `text[at]` being on `line`: the
+    /// newlines before `at` not counted again, the column taken from the
+    /// last line end (found backwards, most often a record away).
+    fn place_from(&self, (line, at): (usize, usize), to: usize) -> (usize, usize) {
+        let line = line + memchr::memchr_iter(b'\n', &self.text[at..to]).count();
+        match memchr::memrchr(b'\n', &self.text[..to]) {
+            Some(last) => (line, to - last),
+            None => (line, self.origin.1 + to),
         }
     }
 
@@ -238,6 +360,8 @@ pub(crate) struct Batcher<'a> {
     emit: &'a mut dyn FnMut(RawBatch) -> bool,
     /// Set when the receiver wants no more records.
     pub stopped: bool,
+    /// Where the next block of NDJSON lines starts, once known.
+    relay: Option<Arc<Relay>>,
 }
 
 impl<'a> Batcher<'a> {
@@ -248,6 +372,39 @@ impl<'a> Batcher<'a> {
             next_position: 0,
             emit,
             stopped: false,
+            relay: None,
+        }
+    }
+
+    /// Hands on `text`, whole lines of NDJSON (the last perhaps without
+    /// its `\n`, at the end of the input), to be split where they are
+    /// decoded ([`RawBatch::split`]); or, with `too_long`, one line of that
+    /// many bytes, not held. The first block starts at line 1.
+    pub fn hand_on_lines(&mut self, text: Vec<u8>, too_long: Option<u64>) {
+        if self.stopped {
+            return;
+        }
+        let after = self.relay.take().unwrap_or_else(|| {
+            let first = Relay::default();
+            first.set(Start {
+                line: 1,
+                position: self.next_position,
+            });
+            Arc::new(first)
+        });
+        let next = Arc::new(Relay::default());
+        self.relay = Some(Arc::clone(&next));
+        let batch = RawBatch {
+            text,
+            unsplit: Some(Unsplit {
+                after,
+                next,
+                too_long,
+            }),
+            ..RawBatch::default()
+        };
+        if !(self.emit)(batch) {
+            self.stopped = true;
         }
     }
 
@@ -360,18 +517,6 @@ impl<'a> Batcher<'a> {
         self.next_position += 1;
     }
 
-    /// Reading a block: `text()[start..end]` is one NDJSON line, `line`.
-    pub fn push_line_span(&mut self, start: usize, end: usize, line: usize) {
-        self.batch.items.push(Item {
-            start,
-            end,
-            line,
-            position: self.next_position,
-            kind: Kind::Line,
-        });
-        self.next_position += 1;
-    }
-
     /// Reading a block: a record already decoded, at `line`, placed at
     /// `text()[at]`.
     pub fn push_ready_at(&mut self, item: Result<Json, Damage>, line: usize, at: usize) {
@@ -394,7 +539,9 @@ impl<'a> Batcher<'a> {
     /// the next batch with the text from `from` on (the part of the block
     /// not yet split), its buffer holding `capacity` bytes at least.
     pub fn flush_keeping(&mut self, from: usize, capacity: usize) {
-        let origin = self.place(from);
+        // the records' lines counted on the way to `from`, once
+        let counted = self.batch.settle_lines();
+        let origin = self.batch.place_from(counted, from);
         let tail = &self.batch.text[from..];
         let mut text = Vec::with_capacity(capacity.max(tail.len() + tail.len() / 2));
         text.extend_from_slice(tail);
@@ -414,6 +561,41 @@ impl<'a> Batcher<'a> {
         full.text.truncate(from);
         if !self.stopped {
             self.hand_on(full);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_counted_on_from_the_records_is_the_place_counted_whole() {
+        let text = b"  {\"a\": 1},\r\n{\"b\":\n 2}, 3,\n\n  [4]\n, \"x\"  ".to_vec();
+        let starts = [2, 13, 25, 31];
+        for origin in [(1, 1), (7, 40)] {
+            for n in 0..=starts.len() {
+                let mut batch = RawBatch {
+                    text: text.clone(),
+                    origin,
+                    ..RawBatch::default()
+                };
+                for &start in &starts[..n] {
+                    batch.items.push(Item {
+                        start,
+                        end: start + 1,
+                        line: 0,
+                        position: 0,
+                        kind: Kind::Element { column: 0 },
+                    });
+                }
+                let counted = batch.settle_lines();
+                let from = if n == 0 { 0 } else { starts[n - 1] };
+                for to in from..=text.len() {
+                    let want = advance(origin, &text[..to]);
+                    assert_eq!(batch.place_from(counted, to), want, "{origin:?} {n} {to}");
+                }
+            }
         }
     }
 }

@@ -241,15 +241,15 @@ pub struct Note {
 /// Reads `input` in batches of undecoded records, in order, handing each to
 /// `emit` (which returns false to stop). Decoding a batch may then run on
 /// any thread ([`RawBatch::decode`]; a [`Fault`] it finds becomes an error
-/// with [`fault_error`]). Returns the number of records; `notes` receives
-/// the [`Note`]s on the data.
+/// with [`fault_error`]; a block of NDJSON is split there first,
+/// [`RawBatch::split`]). `notes` receives the [`Note`]s on the data.
 pub fn read_batches(
     input: &Input,
     format: Option<Format>,
     bytes: &AtomicU64,
     emit: &mut dyn FnMut(RawBatch) -> bool,
     notes: &mut Vec<Note>,
-) -> Result<usize, DataError> {
+) -> Result<(), DataError> {
     let name = input.name();
     let file = input.file().map(open).transpose()?;
     let snapshot = file.as_ref().and_then(Snapshot::of);
@@ -317,8 +317,13 @@ pub fn read_from_records(
 ) -> Result<usize, DataError> {
     let all = sparse::FieldFilter::all();
     let mut fault = None;
-    let emit = &mut |batch: RawBatch| decode_all(&batch, &all, &mut fault, each);
-    let n = read_stream(name, None, reader, (format, records), emit, &mut Vec::new())?;
+    let mut n = 0;
+    let emit = &mut |mut batch: RawBatch| {
+        batch.split();
+        n += batch.len();
+        decode_all(&batch, &all, &mut fault, each)
+    };
+    read_stream(name, None, reader, (format, records), emit, &mut Vec::new())?;
     match fault {
         Some(f) => Err(fault_error_at(f, name, None)),
         None => Ok(n),
@@ -354,7 +359,7 @@ fn read_stream(
     (format, records): (Option<Format>, Option<&RecordsPath>),
     emit: &mut dyn FnMut(RawBatch) -> bool,
     notes: &mut Vec<Note>,
-) -> Result<usize, DataError> {
+) -> Result<(), DataError> {
     let mut reader = NulGuard::buffered(reader);
     let outer_ext = path.map(ext);
     let workbook_ok = format.is_none();
@@ -392,11 +397,11 @@ fn read_sheet(
     reader: impl Read,
     emit: &mut dyn FnMut(RawBatch) -> bool,
     notes: &mut Vec<Note>,
-) -> Result<usize, DataError> {
+) -> Result<(), DataError> {
     let mut out = batch::Batcher::new(emit);
     let result = sheet::read_workbook(reader, &read_options().sheet, &mut out, notes);
     out.flush();
-    result.map_err(|f| fault_error_at(f, name, None))
+    result.map(drop).map_err(|f| fault_error_at(f, name, None))
 }
 
 /// Reads text data: `path` shows the lines around a fault, `named` gives
@@ -408,7 +413,7 @@ fn read_text<R: Read>(
     (format, records): (Option<Format>, Option<&RecordsPath>),
     emit: &mut dyn FnMut(RawBatch) -> bool,
     notes: &mut Vec<Note>,
-) -> Result<usize, DataError> {
+) -> Result<(), DataError> {
     // the first bytes: a byte-order mark to drop, and what the data looks like
     let start = reader
         .fill_buf()
@@ -439,8 +444,8 @@ fn read_text<R: Read>(
     };
     let mut out = batch::Batcher::new(emit);
     let result = match format {
-        Format::Json => json::read_array(reader, &mut out, records, notes),
-        Format::Ndjson => ndjson::read_lines(reader, &mut out),
+        Format::Json => json::read_array(reader, &mut out, records, notes).map(drop),
+        Format::Ndjson => ndjson::read_lines(reader, &mut out, ndjson::BLOCK),
         Format::Csv | Format::Tsv => {
             let options = read_options();
             let delimiter = match (options.delimiter, format) {
@@ -452,7 +457,7 @@ fn read_text<R: Read>(
                 delimiter,
                 decimal_comma: options.decimal_comma,
             };
-            delimited::read_rows(reader, dialect, &mut out, notes)
+            delimited::read_rows(reader, dialect, &mut out, notes).map(drop)
         }
     };
     out.flush();

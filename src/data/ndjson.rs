@@ -1,87 +1,139 @@
 //! NDJSON: one JSON value per line. A line that is not valid JSON, not
 //! UTF-8, nested too deep or longer than [`MAX_RECORD_BYTES`] is a damaged
-//! record with its line number; blank lines are skipped. The input is read
-//! in blocks straight into the batches ([`Blocks`]), each line a span of
-//! them found with `memchr`, not copied.
+//! record with its line number; blank lines are skipped. The reader only
+//! cuts the input into blocks of whole lines (at the last `\n` of what it
+//! read, found with `memrchr`) and hands them on unsplit: the threads that
+//! decode them split them into lines ([`RawBatch::split`]), so no thread
+//! but the decoding ones looks at every line.
+//!
+//! [`RawBatch::split`]: super::RawBatch::split
 
 use std::io::Read;
 
-use super::array::Blocks;
 use super::batch::Batcher;
-use super::{Damage, Fault, MAX_RECORD_BYTES};
+use super::{Fault, MAX_RECORD_BYTES};
 
-/// Hands every non-blank line to `out`, undecoded. Returns how many there were.
-pub(super) fn read_lines<R: Read>(reader: R, out: &mut Batcher) -> Result<usize, Fault> {
-    let mut b = Blocks::new(reader, out);
-    let mut line = 0;
-    let mut n = 0;
-    while let Some((start, stop, dropped)) = next_line(&mut b)? {
-        line += 1;
-        // a line longer than MAX_RECORD_BYTES is skipped, its length kept
-        // (with its line end)
-        let content = dropped + (stop - start) as u64;
-        if content > MAX_RECORD_BYTES as u64 {
-            let len = content + u64::from(b.pos > stop);
-            let at = b.pos;
-            b.out
-                .push_ready_at(Err(Damage::too_long("line", len)), line, at);
-            n += 1;
-            continue;
-        }
-        let text = b.out.text();
-        let body = text[start..stop].trim_ascii_start();
-        let s = stop - body.len();
-        let e = s + body.trim_ascii_end().len();
-        if s == e {
-            continue;
-        }
-        b.out.push_line_span(s, e, line);
-        if b.out.stopped {
+/// Bytes of whole lines per block handed on, about: a block is handed on
+/// at the first read that takes it past this.
+pub(super) const BLOCK: usize = 1 << 18;
+
+/// Bytes read from the input per call.
+const READ: usize = 1 << 16;
+
+/// Hands every line of `reader` to `out` in blocks of about `block`
+/// bytes; a line over [`MAX_RECORD_BYTES`] is not held but handed on as
+/// its length. Fails, as every format does, when no line holds anything
+/// but whitespace (an empty file is a failed export).
+pub(super) fn read_lines<R: Read>(
+    mut reader: R,
+    out: &mut Batcher,
+    block: usize,
+) -> Result<(), Fault> {
+    let mut text = Vec::with_capacity(block + READ);
+    // where the line not yet ended starts in `text`
+    let mut line_start = 0;
+    let mut any = false;
+    loop {
+        let len = text.len();
+        if read_more(&mut reader, &mut text)? == 0 {
             break;
         }
-        n += 1;
-        b.hand_on_when_full();
+        match memchr::memchr(b'\n', &text[len..]) {
+            None if text.len() - line_start > MAX_RECORD_BYTES => {
+                // a line too long to hold: the lines before it go on, and
+                // then only its length
+                hand_on(out, &mut text, line_start, block, &mut any);
+                let (bytes, rest) = skip_line(&mut reader, text.len() as u64)?;
+                out.hand_on_lines(Vec::new(), Some(bytes));
+                any = true;
+                text.clear();
+                text.extend_from_slice(&rest);
+                line_start = memchr::memrchr(b'\n', &text).map_or(0, |k| k + 1);
+            }
+            None => {}
+            Some(first) if len + first - line_start > MAX_RECORD_BYTES => {
+                // a line ended in this read, too long to decode
+                let bytes = (len + first - line_start) as u64 + 1;
+                hand_on(out, &mut text, line_start, block, &mut any);
+                out.hand_on_lines(Vec::new(), Some(bytes));
+                any = true;
+                text.drain(..len + first + 1 - line_start);
+                line_start = memchr::memrchr(b'\n', &text).map_or(0, |k| k + 1);
+            }
+            Some(_) => {
+                let last = memchr::memrchr(b'\n', &text[len..]).expect("a line end is there");
+                line_start = len + last + 1;
+            }
+        }
+        // once the text reaches a block: the next read then fits in the
+        // new buffer, which holds only the line not yet ended
+        if line_start > 0 && text.len() >= block {
+            hand_on(out, &mut text, line_start, block, &mut any);
+            line_start = 0;
+        }
+        if out.stopped {
+            return Ok(());
+        }
     }
-    if n == 0 {
-        // every line blank, or none: as in every format, an empty file is a
-        // failed export, not a list of no creators
+    // the last line, perhaps without its `\n`
+    let end = text.len();
+    hand_on(out, &mut text, end, block, &mut any);
+    if !any {
         return Err(Fault::empty());
     }
-    Ok(n)
+    Ok(())
 }
 
-/// The next line: where it starts and stops (before its `\n`) in the
-/// text, and how many of its bytes were dropped before `start` (a line
-/// longer than [`MAX_RECORD_BYTES`] is not held); `b.pos` is left after
-/// its `\n`. `None` at the end of the input.
-fn next_line<R: Read>(b: &mut Blocks<R>) -> Result<Option<(usize, usize, u64)>, Fault> {
-    let (mut start, mut scanned) = (b.pos, b.pos);
-    let mut dropped: Option<u64> = None;
-    let end = loop {
-        let text = b.out.text();
-        if let Some(k) = memchr::memchr(b'\n', &text[scanned..]) {
-            break Some(scanned + k);
+/// Hands on `text[..end]` (whole lines), keeping the rest in `text`, and
+/// notes in `any` whether a line held anything but whitespace so far.
+fn hand_on(out: &mut Batcher, text: &mut Vec<u8>, end: usize, block: usize, any: &mut bool) {
+    if end == 0 {
+        return;
+    }
+    let rest = &text[end..];
+    let mut next = Vec::with_capacity((block + READ).max(rest.len() + READ));
+    next.extend_from_slice(rest);
+    let mut lines = std::mem::replace(text, next);
+    lines.truncate(end);
+    *any = *any || lines.iter().any(|b| !b.is_ascii_whitespace());
+    out.hand_on_lines(lines, None);
+}
+
+/// Reads on to the end of a line too long to hold, of which `held` bytes
+/// were read: its length (with its `\n`, when it has one) and the bytes
+/// read after it.
+fn skip_line<R: Read>(reader: &mut R, held: u64) -> Result<(u64, Vec<u8>), Fault> {
+    let mut bytes = held;
+    let mut buf = Vec::with_capacity(READ);
+    loop {
+        buf.clear();
+        let n = read_more(reader, &mut buf)?;
+        if n == 0 {
+            return Ok((bytes, buf));
         }
-        scanned = text.len();
-        if dropped.is_none() && scanned - start > MAX_RECORD_BYTES {
-            dropped = Some(0);
+        if let Some(k) = memchr::memchr(b'\n', &buf) {
+            buf.drain(..=k);
+            return Ok((bytes + k as u64 + 1, buf));
         }
-        if let Some(d) = &mut dropped {
-            *d += (scanned - start) as u64;
-            start = scanned;
-        }
-        b.pos = scanned;
-        let (shift, more) = b.more(start)?;
-        start -= shift;
-        scanned -= shift;
-        if !more {
-            break None;
+        bytes += n as u64;
+    }
+}
+
+/// Appends up to [`READ`] bytes of `reader` to `text`: how many (0 at
+/// the end of the input).
+fn read_more<R: Read>(reader: &mut R, text: &mut Vec<u8>) -> Result<usize, Fault> {
+    let len = text.len();
+    text.resize(len + READ, 0);
+    let n = loop {
+        match reader.read(&mut text[len..]) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                text.truncate(len);
+                return Err(Fault::io(e));
+            }
         }
     };
-    let stop = end.unwrap_or(b.out.text().len());
-    if end.is_none() && stop == start && dropped.is_none() {
-        return Ok(None);
-    }
-    b.pos = end.map_or(stop, |e| e + 1);
-    Ok(Some((start, stop, dropped.unwrap_or(0))))
+    text.truncate(len + n);
+    Ok(n)
 }

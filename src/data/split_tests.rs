@@ -2,7 +2,8 @@
 //! quotes, backslashes and brackets, cut at every byte (as a pipe or a
 //! block boundary cuts them), records longer than a block, CRLF line ends
 //! and a byte-order mark. Each record read must be exactly the element
-//! serde_json finds in the whole array, on the line it starts on.
+//! serde_json finds in the whole array, on the line it starts on. And
+//! NDJSON read in blocks of any size, split on any thread.
 
 use std::io::Read;
 
@@ -190,4 +191,173 @@ fn arrays_and_ndjson_over_many_batches_keep_every_record_and_line() {
     let e = read_from("test", reader, Some(Format::Json), &mut |_| {}).expect_err("no `]`");
     assert!(e.message.contains("ends inside the array"), "{}", e.message);
     assert_eq!(e.location, Some((records.len() + 2, 6)));
+}
+
+/// NDJSON lines around every block boundary: blank and whitespace-only
+/// lines, CRLF, damage (not JSON, not UTF-8), lines longer than a block.
+fn ndjson_sample() -> Vec<u8> {
+    let mut text = Vec::new();
+    for i in 0..60 {
+        let line: Vec<u8> = match i % 10 {
+            0 => format!("{{\"i\": {i}, \"pad\": \"{}\"}}", "x".repeat(i * 7)).into(),
+            1 => b"".to_vec(),
+            2 => format!("  {{\"i\": {i}}}\r").into(),
+            3 => b" \t \r".to_vec(),
+            4 => format!("{{\"i\": {i}, \"broken\": ").into(),
+            5 => b"{\"bad\": \"\xff\xfe\"}".to_vec(),
+            6 => format!("{{\"long\": \"{}\"}}", HOSTILE[i % 4].replace('"', "'")).into(),
+            7 => format!("[{i}]").into(),
+            8 => format!("{{\"i\": {i}, \"s\": \"{}\"}}", "é☕".repeat(i)).into(),
+            _ => HOSTILE[i % HOSTILE.len()].as_bytes().to_vec(),
+        };
+        text.extend_from_slice(&line);
+        text.push(b'\n');
+    }
+    text
+}
+
+/// Reads NDJSON `text` in blocks of `block` bytes, `step` bytes per read,
+/// handing each block to `split` (which splits it, on any thread).
+fn ndjson_blocks(text: &[u8], block: usize, step: usize) -> Vec<super::RawBatch> {
+    let mut batches = Vec::new();
+    let mut emit = |b| {
+        batches.push(b);
+        true
+    };
+    let mut out = super::batch::Batcher::new(&mut emit);
+    let reader = Trickle { data: text, step };
+    super::ndjson::read_lines(reader, &mut out, block).expect("reads");
+    batches
+}
+
+/// The records of split batches: position, line, and value or damage.
+fn ndjson_records(batches: &[super::RawBatch]) -> Vec<(usize, usize, String)> {
+    let all = super::sparse::FieldFilter::all();
+    let mut got = Vec::new();
+    for b in batches {
+        for i in 0..b.len() {
+            let r = b.decode(i, &all, None).expect("no fault in NDJSON");
+            let item = match r.item {
+                Ok(v) => v.to_string(),
+                Err(d) => format!("damaged: {d}"),
+            };
+            got.push((r.position, r.line, item));
+        }
+    }
+    got
+}
+
+/// The records of NDJSON `text`, found line by line.
+fn ndjson_expected(text: &[u8]) -> Vec<(usize, usize, String)> {
+    let all = super::sparse::FieldFilter::all();
+    let mut want = Vec::new();
+    let lines = text
+        .strip_suffix(b"\n")
+        .unwrap_or(text)
+        .split(|&b| b == b'\n');
+    for (k, line) in lines.enumerate() {
+        let body = line.trim_ascii();
+        if body.is_empty() {
+            continue;
+        }
+        let item = match std::str::from_utf8(body) {
+            Err(e) => format!("damaged: {}", super::Damage::invalid_utf8(e.valid_up_to())),
+            Ok(t) => match super::sparse::decode(t, &all, None) {
+                Ok(v) => v.to_string(),
+                Err(e) => format!("damaged: {}", super::Damage::not_json(&e)),
+            },
+        };
+        want.push((want.len(), k + 1, item));
+    }
+    want
+}
+
+#[test]
+fn ndjson_blocks_split_alike_at_every_boundary() {
+    let mut text = ndjson_sample();
+    let want = ndjson_expected(&text);
+    assert_eq!(want.len(), 48);
+    for block in [1, 2, 3, 17, 64, 100, 333, 4096, 1 << 20] {
+        for step in [1, 2, 5, 64, 999, 1 << 16] {
+            let mut batches = ndjson_blocks(&text, block, step);
+            for b in &mut batches {
+                b.split();
+            }
+            assert_eq!(ndjson_records(&batches), want, "block {block}, step {step}");
+        }
+    }
+    // the last line without its line end, and a line exactly one block long
+    text.pop();
+    let exact = b"{\"fills\": \"the block\"}\n".to_vec();
+    let mut whole = exact.clone();
+    whole.extend_from_slice(&text);
+    let want = ndjson_expected(&whole);
+    for step in [1, 7, exact.len(), 1 << 16] {
+        let mut batches = ndjson_blocks(&whole, exact.len(), step);
+        for b in &mut batches {
+            b.split();
+        }
+        assert_eq!(ndjson_records(&batches), want, "step {step}");
+    }
+}
+
+#[test]
+fn ndjson_blocks_split_on_other_threads_in_any_order() {
+    let text = ndjson_sample();
+    let want = ndjson_expected(&text);
+    let mut batches = ndjson_blocks(&text, 64, 100);
+    assert!(batches.len() > 10, "{}", batches.len());
+    // each block waits for the one before: started last first
+    std::thread::scope(|s| {
+        for b in batches.iter_mut().rev() {
+            s.spawn(move || b.split());
+        }
+    });
+    assert_eq!(ndjson_records(&batches), want);
+}
+
+#[test]
+fn ndjson_lines_too_long_to_hold_keep_their_length_and_line() {
+    use super::MAX_RECORD_BYTES as MAX;
+    let held = format!("\"{}\"", "y".repeat(MAX - 2));
+    let long = format!("{{\"a\": \"{}\"}}", "z".repeat(MAX));
+    let text = format!("{{\"i\": 1}}\n{held}\n\n{long}\n{{\"i\": 2}}\n{long}");
+    let batches_of = |block: usize, step: usize| {
+        let mut batches = ndjson_blocks(text.as_bytes(), block, step);
+        for b in &mut batches {
+            b.split();
+        }
+        ndjson_records(&batches)
+    };
+    let long_damage = |bytes: usize| {
+        let d = super::Damage::too_long("line", bytes as u64);
+        format!("damaged: {d}")
+    };
+    let value = |v: &str| serde_json::from_str::<Json>(v).unwrap().to_string();
+    let want = vec![
+        (0, 1, value("{\"i\": 1}")),
+        // exactly MAX bytes before its line end: held
+        (1, 2, value(&held)),
+        (2, 4, long_damage(long.len() + 1)),
+        (3, 5, value("{\"i\": 2}")),
+        // the last, without a line end
+        (4, 6, long_damage(long.len())),
+    ];
+    for (block, step) in [(1 << 20, 1 << 16), (100, 4093), (1 << 16, 1 << 20)] {
+        assert_eq!(batches_of(block, step), want, "block {block}, step {step}");
+    }
+}
+
+#[test]
+fn ndjson_of_blank_lines_only_holds_no_records() {
+    for text in ["", "\n", " \r\n\t\n\n", "   "] {
+        let mut emit = |_| true;
+        let mut out = super::batch::Batcher::new(&mut emit);
+        let reader = Trickle {
+            data: text.as_bytes(),
+            step: 1,
+        };
+        let e = super::ndjson::read_lines(reader, &mut out, 2).expect_err("empty");
+        assert!(e.message.contains("holds no records"), "{}", e.message);
+    }
 }

@@ -39,6 +39,9 @@ struct Merge<'s> {
     each: &'s mut dyn FnMut(Evaluated) -> bool,
     fault: Option<Fault>,
     stopped: bool,
+    /// Records taken so far: all of them, when the run was not stopped
+    /// (the reader does not count them: it leaves NDJSON unsplit).
+    records: usize,
 }
 
 impl Merge<'_> {
@@ -46,6 +49,7 @@ impl Merge<'_> {
     /// sink wants no more.
     fn take(&mut self, done: Done) -> bool {
         (self.progress)(done.records);
+        self.records += done.records;
         for e in done.evaluated {
             if !(self.each)(e) {
                 self.stopped = true;
@@ -74,6 +78,7 @@ pub(super) fn run(
         each,
         fault: None,
         stopped: false,
+        records: 0,
     };
     let mut notes = Vec::new();
     let mut skipped: Skipped = (0, Vec::new());
@@ -93,9 +98,9 @@ pub(super) fn run(
         // a fault inside a record comes before anything the reader met later
         (_, Some(f)) => Err(data::fault_error(f, run.input)),
         (Err(e), None) => Err(e),
-        (Ok(count), None) => Ok((
+        (Ok(()), None) => Ok((
             Finished {
-                count,
+                count: merge.records,
                 stopped: merge.stopped,
                 census,
                 notes,
@@ -114,15 +119,15 @@ fn on_this_thread(
     merge: &mut Merge,
     notes: &mut Vec<Note>,
     skipped: &mut Skipped,
-) -> (Result<usize, DataError>, Learnt) {
+) -> (Result<(), DataError>, Learnt) {
     let mut worker = Worker::new(&run.asked, filter);
     let read = data::read_batches(
         run.input,
         run.format,
         bytes,
-        &mut |batch| {
+        &mut |mut batch| {
             count_skipped(&batch, skipped);
-            merge.take(worker.work(&batch))
+            merge.take(worker.work(&mut batch))
         },
         notes,
     );
@@ -138,7 +143,7 @@ fn on_threads(
     merge: &mut Merge,
     notes: &mut Vec<Note>,
     skipped: &mut Skipped,
-) -> Option<(Result<usize, DataError>, Learnt)> {
+) -> Option<(Result<(), DataError>, Learnt)> {
     let threads = run.threads;
     let asked = &run.asked;
     std::thread::scope(|scope| {
@@ -231,8 +236,8 @@ fn start_workers<'scope, 'env>(
                         return (asked.census(), Vec::new());
                     }
                     let mut worker = Worker::new(asked, filter);
-                    while let Some((k, batch)) = next_job(&jobs) {
-                        if to_merger.send((k, worker.work(&batch))).is_err() {
+                    while let Some((k, mut batch)) = next_job(&jobs) {
+                        if to_merger.send((k, worker.work(&mut batch))).is_err() {
                             break;
                         }
                     }

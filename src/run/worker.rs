@@ -67,8 +67,11 @@ impl<'r> Worker<'r> {
         }
     }
 
-    /// Decodes and evaluates every record of `batch`; stops at a fault.
-    pub fn work(&mut self, batch: &RawBatch) -> Done {
+    /// Splits `batch` when it is a block of NDJSON lines (first thing,
+    /// as [`RawBatch::split`] asks), then decodes and evaluates every
+    /// record of it; stops at a fault.
+    pub fn work(&mut self, batch: &mut RawBatch) -> Done {
+        batch.split();
         let mut done = Done {
             records: 0,
             evaluated: Vec::with_capacity(if self.asked.evaluate { batch.len() } else { 0 }),
