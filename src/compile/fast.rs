@@ -33,6 +33,12 @@ pub(crate) enum Operand {
     Default(Box<Operand>, Box<Operand>),
     /// Arithmetic on two numbers; the span is the operation's.
     Arith(ArithOp, Box<Operand>, Box<Operand>, Span),
+    /// `count(xs, x => x in [...])` (or `not in`, when `negated`).
+    CountIn {
+        list: Box<Operand>,
+        set: Set,
+        negated: bool,
+    },
     /// `len(x)` of a text or a list.
     Len(Box<Operand>),
     /// `lower(x)` of a text.
@@ -205,6 +211,19 @@ fn node_is_pure(n: &Node, pure_lets: &[bool]) -> bool {
     })
 }
 
+/// The set of a lambda's body `x in [...]` (and whether `not in`), when
+/// `x` is its parameter: the first, as a requirement or a let is outside
+/// every other lambda.
+fn param_in_set(body: &Node) -> Option<(Set, bool)> {
+    match &body.op {
+        Op::In(item, set, negated) => match (&item.op, &set.op) {
+            (Op::Param(0), Op::Const(Value::List(List::Const(c)))) => Some((Set::new(c), *negated)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 struct Planner {
     pure_lets: Vec<bool>,
 }
@@ -246,6 +265,15 @@ impl Planner {
                     _ => Operand::Trim(x),
                 }
             }
+            Op::Lambda(Builtin::Count, list, body) => match param_in_set(body) {
+                Some((set, negated)) => Operand::CountIn {
+                    list: Box::new(self.operand(list, depth)?),
+                    set,
+                    negated,
+                },
+                None if self.pure(n) => Operand::Eval(Box::new(n.clone())),
+                None => return None,
+            },
             _ if self.pure(n) => Operand::Eval(Box::new(n.clone())),
             _ => return None,
         })
@@ -312,18 +340,15 @@ impl Planner {
             Op::Matches(a, re) => Test::Matches(self.operand(a, depth)?, Arc::clone(re)),
             // the lambda's parameter is the first: a requirement is
             // outside every other lambda
-            Op::Lambda(f @ (Builtin::Any | Builtin::All), list, body) => match &body.op {
-                Op::In(item, set, negated) => match (&item.op, &set.op) {
-                    (Op::Param(0), Op::Const(Value::List(List::Const(c)))) => Test::AnyIn {
-                        list: self.operand(list, depth)?,
-                        set: Set::new(c),
-                        negated: *negated,
-                        all: *f == Builtin::All,
-                    },
-                    _ => return None,
-                },
-                _ => return None,
-            },
+            Op::Lambda(f @ (Builtin::Any | Builtin::All), list, body) => {
+                let (set, negated) = param_in_set(body)?;
+                Test::AnyIn {
+                    list: self.operand(list, depth)?,
+                    set,
+                    negated,
+                    all: *f == Builtin::All,
+                }
+            }
             Op::Not(x) => Test::Not(Box::new(self.test(x, depth)?)),
             Op::And(a, b) | Op::Or(a, b) => {
                 let (a, b) = (self.part(a, depth)?, self.part(b, depth)?);

@@ -215,6 +215,30 @@ impl<'a> Frame<'a> {
                     _ => return None,
                 }
             }
+            Operand::CountIn { list, set, negated } => {
+                self.tick(1);
+                let Value::List(items) = self.value(list)? else {
+                    return None;
+                };
+                let mut count = 0usize;
+                for x in items.iter() {
+                    // `x in [...]`: its node, the parameter's, the list's,
+                    // and the list's elements unless `x` is missing
+                    self.tick(3);
+                    match x {
+                        Value::Missing(_) => continue,
+                        Value::Number(_) | Value::Str(_) | Value::Bool(_) | Value::Date(_) => {}
+                        // compared element by element: left to the evaluator
+                        _ => return None,
+                    }
+                    self.tick(set.len());
+                    // unknown (a missing element might have matched) counts not
+                    if let Some(found) = found(set, &x) {
+                        count += usize::from(found != *negated);
+                    }
+                }
+                Value::Number(count as f64)
+            }
             Operand::Lower(_) | Operand::Trim(_) => Value::Str(self.text_of(o)?),
             Operand::Default(a, b) => {
                 self.tick(1);
@@ -349,6 +373,7 @@ require r8:  "x" in l
 require r9:  "x" not in l
 require r10: any(l, v => v in ["x", 1])
 require r11: all(l, v => v not in ["y"])
+require r25: count(l, v => v in ["x", 2, missing]) >= 1 and count(l, v => v not in ["y"]) < 2
 require r12: t contains "ab"
 require r13: starts_with(s, "A") or ends_with(s, "b")
 require r14: not (s matches "(?i)a.b")

@@ -46,6 +46,13 @@ impl<'a> Frame<'a> {
     /// wrong-kind error, so damaged records are not silently passed.
     pub(super) fn field(&self, i: u32, span: Span) -> Eval<'a> {
         let path = &self.prog.fields[i as usize];
+        // the usual case first: a top-level field, its slot's value
+        if let (Rec::Slots(s, p), [_]) = (self.record, &path[..]) {
+            return Ok(match s.field(p, i as usize) {
+                Some(v) => Value::from_json(v, Missing::Field(i)),
+                None => Value::Missing(Missing::Field(i)),
+            });
+        }
         // in slots, the first step is the slot's value
         let (mut cur, skip) = match self.record {
             Rec::Slots(s, p) => match s.field(p, i as usize) {
