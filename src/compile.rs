@@ -11,7 +11,9 @@ use crate::ast::{self, ArithOp, CmpOp, Order, Span, WhenMissing};
 use crate::language::value::{List, Value};
 use crate::language::Builtin;
 
+mod fast;
 mod lower;
+pub(crate) use fast::{Operand, Set, Test, SCAN_AT_MOST};
 pub(crate) use lower::compile;
 
 /// Steps one creator's evaluation may take, unless raised (`--max-steps`,
@@ -192,6 +194,8 @@ pub struct Requirement {
     pub when_missing: WhenMissing,
     /// The whole declaration.
     pub span: Span,
+    /// The condition's fast path, when it has a shape worth one.
+    pub(crate) fast: Option<Arc<Test>>,
 }
 
 /// A signal, ready to run.
@@ -260,6 +264,8 @@ pub enum TeamLimitKind {
 pub(crate) struct LetDef {
     pub name: String,
     pub value: Node,
+    /// Its value's fast path, when it has a shape worth one.
+    pub fast: Option<Operand>,
 }
 
 /// A compiled ruleset: what every record is evaluated against.

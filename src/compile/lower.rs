@@ -36,13 +36,14 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile, fold: Fo
         c.lower_let(i);
     }
     let parts = lower_decls(&mut c, &file);
-    let lets = c
+    let mut lets: Vec<LetDef> = c
         .lets
         .into_iter()
         .zip(&declared.lets)
         .map(|(node, l)| LetDef {
             name: l.name.name.clone(),
             value: node.expect("every let was lowered"),
+            fast: None,
         })
         .collect();
     let fields = c.fields;
@@ -50,7 +51,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile, fold: Fo
     let cohorts = c.cohorts;
     let Parts {
         name,
-        requirements,
+        mut requirements,
         signals,
         tiers,
         rank,
@@ -59,6 +60,7 @@ pub(crate) fn compile(file_name: &str, src: &str, file: ast::RulesFile, fold: Fo
         limit,
         select,
     } = parts;
+    super::fast::plan(&mut lets, &mut requirements);
     Program {
         name,
         file: file_name.to_string(),
@@ -115,6 +117,7 @@ fn lower_decls(c: &mut Lowering, file: &ast::RulesFile) -> Parts {
                 message: r.message.as_ref().map(|m| m.value.clone()),
                 when_missing: r.when_missing.map(|(m, _)| m).unwrap_or_default(),
                 span: decl.span,
+                fast: None,
             }),
             DeclKind::Signal(s) => signals.push(SignalDef {
                 name: s.name.name.clone(),

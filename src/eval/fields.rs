@@ -20,6 +20,15 @@ fn get<'a>(m: &'a serde_json::Map<String, Json>, key: &str) -> Option<&'a Json> 
     }
 }
 
+/// The value of top-level field `i` held in a slot, or missing.
+#[inline]
+fn slot_value(slot: Option<&Json>, i: u32) -> Value<'_> {
+    match slot {
+        Some(v) => Value::from_json(v, Missing::Field(i)),
+        None => Value::Missing(Missing::Field(i)),
+    }
+}
+
 impl<'a> Frame<'a> {
     /// Reads field path `i` for the first time in this record, and keeps it.
     pub(super) fn read_field(&mut self, i: u32, span: Span) -> Eval<'a> {
@@ -46,6 +55,10 @@ impl<'a> Frame<'a> {
     /// wrong-kind error, so damaged records are not silently passed.
     pub(super) fn field(&self, i: u32, span: Span) -> Eval<'a> {
         let path = &self.prog.fields[i as usize];
+        // the usual case first: a top-level field, its slot's value
+        if let (Rec::Slots(s, p), [_]) = (self.record, &path[..]) {
+            return Ok(slot_value(s.field(p, i as usize), i));
+        }
         // in slots, the first step is the slot's value
         let (mut cur, skip) = match self.record {
             Rec::Slots(s, p) => match s.field(p, i as usize) {

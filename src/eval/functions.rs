@@ -61,7 +61,7 @@ fn take_str<'a>(
 
 /// `trim(s)`: a part of the same text, copied only when it was made here
 /// and loses something.
-fn trim(s: Cow<'_, str>) -> Cow<'_, str> {
+pub(super) fn trim(s: Cow<'_, str>) -> Cow<'_, str> {
     match s {
         Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
         Cow::Owned(o) if o.trim().len() == o.len() => Cow::Owned(o),
@@ -71,7 +71,7 @@ fn trim(s: Cow<'_, str>) -> Cow<'_, str> {
 
 /// `lower(s)`: the text itself when lowering changes no character, else
 /// a lowered copy, the same as [`str::to_lowercase`] gives.
-fn lower(s: Cow<'_, str>) -> Cow<'_, str> {
+pub(super) fn lower(s: Cow<'_, str>) -> Cow<'_, str> {
     match first_lowered(&s) {
         None => s,
         Some(at) => Cow::Owned(lowered(&s, at)),
@@ -81,7 +81,10 @@ fn lower(s: Cow<'_, str>) -> Cow<'_, str> {
 /// Where the first character that lowering changes starts.
 fn first_lowered(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
-    let mut i = 0;
+    // ASCII with no capital runs up to here: passed over in one scan
+    let mut i = bytes
+        .iter()
+        .position(|b| b.is_ascii_uppercase() || !b.is_ascii())?;
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii() {

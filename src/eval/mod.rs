@@ -10,6 +10,7 @@ mod convert;
 // the language owns values and dates; evaluation reads them here too
 pub use crate::language::dates;
 mod error;
+mod fast;
 mod fields;
 pub mod functions;
 pub(crate) mod lists;
@@ -69,6 +70,11 @@ pub(crate) struct Frame<'a> {
     /// Each field path read once per record, then kept.
     fields: Vec<Option<Value<'a>>>,
     lets: Vec<Option<Value<'a>>>,
+    /// The lets worked out so far, in order: a fast path that gives up
+    /// forgets those it worked out (`eval/fast.rs`).
+    filled: Vec<u32>,
+    /// How many lets' fast paths are running, one inside another.
+    fast_lets: u32,
     signals: Vec<Option<Value<'a>>>,
     score: Option<f64>,
     params: Vec<Value<'a>>,
@@ -95,6 +101,8 @@ impl<'a> Frame<'a> {
             record,
             fields: nones(prog.fields.len()),
             lets: nones(prog.lets.len()),
+            filled: Vec::new(),
+            fast_lets: 0,
             signals: nones(prog.signals.len()),
             score: None,
             params: Vec::new(),
@@ -287,8 +295,9 @@ impl<'a> Frame<'a> {
                 if let Some(v) = &self.lets[i] {
                     return Ok(v.clone());
                 }
-                let v = self.eval(&self.prog.lets[i].value)?;
+                let v = self.let_body(i)?;
                 self.lets[i] = Some(v.clone());
+                self.filled.push(i as u32);
                 v
             }
             // a signal's name reads its clamped value, as the score does
