@@ -64,7 +64,7 @@ pub struct Explaining<'r> {
     /// Accepted creators that rank above the one found.
     above: usize,
     /// Rank keys of accepted creators read before the one wanted is found.
-    pending: Vec<(RankKey, usize)>,
+    pending: Vec<RankKey>,
     /// The closest ids so far.
     closest: Closest,
     /// With `select`: every accepted creator's constraint values, and the
@@ -156,7 +156,7 @@ impl<'r> Explaining<'r> {
                     self.above = self
                         .pending
                         .iter()
-                        .filter(|(k, _)| compare_keys(Some(k), v.rank_key.as_ref(), orders).is_le())
+                        .filter(|k| compare_keys(Some(k), v.rank_key.as_ref(), orders).is_le())
                         .count();
                 }
                 self.pending = Vec::new();
@@ -167,8 +167,8 @@ impl<'r> Explaining<'r> {
                 });
             }
             None => {
-                if let (Status::Accepted, Some(k)) = (v.status, &v.rank_key) {
-                    self.pending.push((k.clone(), v.position));
+                if let (Status::Accepted, Some(k)) = (v.status, v.rank_key) {
+                    self.pending.push(k);
                 }
                 self.closest.consider(v.id);
             }
