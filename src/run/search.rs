@@ -11,13 +11,15 @@ use miette::Diagnostic;
 use serde_json::Value as Json;
 
 use crate::ast::Order;
-use crate::diagnostic::edit_distance_within;
 use crate::eval::{RankKey, Status, Verdict};
 use crate::explain::Trace;
 use crate::report::compare_keys;
 use crate::report::team::TeamTally;
 use crate::run::{Evaluated, Finished};
 use crate::{Ruleset, RunOptions};
+
+mod closest;
+use closest::Closest;
 
 /// An id as `explain --id` compares it: lower case, without a leading `@`.
 fn loose(id: &str) -> Cow<'_, str> {
@@ -34,24 +36,25 @@ fn loose(id: &str) -> Cow<'_, str> {
 /// True when `id` is the one wanted (`loose_wanted`, made [`loose`]),
 /// case ignored and with or without a leading `@` on either.
 fn is_wanted(wanted: &str, loose_wanted: &str, id: &str) -> bool {
+    if id.is_ascii() {
+        // every id of the run passes by (twice): an ASCII one made loose
+        // is itself lowered byte by byte, and `loose_wanted` has no
+        // upper-case ASCII letter, so it is compared without a copy
+        let id = id.strip_prefix('@').unwrap_or(id);
+        return id.eq_ignore_ascii_case(loose_wanted);
+    }
     id == wanted || loose(id) == loose_wanted
 }
-
-/// How many close ids an [`UnknownId`] offers.
-const CLOSEST: usize = 3;
 
 /// The explain search, a sink of the run engine: results fed one at a
 /// time, in input order, to explain one creator.
 pub struct Explaining<'r> {
     ruleset: &'r Ruleset,
     wanted: String,
-    /// `wanted` made [`loose`], and as characters.
+    /// `wanted` made [`loose`].
     loose_wanted: String,
-    loose_chars: Vec<char>,
     /// The `rank by` orders.
     orders: Vec<Order>,
-    /// Reused for each id compared with the wanted one.
-    chars: Vec<char>,
     options: RunOptions,
     position: usize,
     found: Option<Found>,
@@ -61,9 +64,9 @@ pub struct Explaining<'r> {
     /// Accepted creators that rank above the one found.
     above: usize,
     /// Rank keys of accepted creators read before the one wanted is found.
-    pending: Vec<(RankKey, usize)>,
-    /// The closest ids so far: (edit distance, id), best first.
-    closest: Vec<(usize, String)>,
+    pending: Vec<RankKey>,
+    /// The closest ids so far.
+    closest: Closest,
     /// With `select`: every accepted creator's constraint values, and the
     /// place among them of the creator explained.
     team: Option<TeamTally>,
@@ -90,14 +93,11 @@ impl<'r> Explaining<'r> {
     /// A search for the creator with id `id` among the results of a run
     /// of `ruleset` with `options`.
     pub fn new(ruleset: &'r Ruleset, id: &str, options: &RunOptions) -> Self {
-        let loose_wanted = loose(id).into_owned();
         Explaining {
             ruleset,
             wanted: id.to_string(),
-            loose_chars: loose_wanted.chars().collect(),
-            loose_wanted,
+            loose_wanted: loose(id).into_owned(),
             orders: ruleset.program().rank_orders(),
-            chars: Vec::new(),
             options: options.clone(),
             position: 0,
             found: None,
@@ -105,7 +105,7 @@ impl<'r> Explaining<'r> {
             accepted: 0,
             above: 0,
             pending: Vec::new(),
-            closest: Vec::new(),
+            closest: Closest::new(id),
             team: TeamTally::new(ruleset.program(), options.top),
             team_place: None,
             populated: None,
@@ -156,7 +156,7 @@ impl<'r> Explaining<'r> {
                     self.above = self
                         .pending
                         .iter()
-                        .filter(|(k, _)| compare_keys(Some(k), v.rank_key.as_ref(), orders).is_le())
+                        .filter(|k| compare_keys(Some(k), v.rank_key.as_ref(), orders).is_le())
                         .count();
                 }
                 self.pending = Vec::new();
@@ -167,10 +167,10 @@ impl<'r> Explaining<'r> {
                 });
             }
             None => {
-                if let (Status::Accepted, Some(k)) = (v.status, &v.rank_key) {
-                    self.pending.push((k.clone(), v.position));
+                if let (Status::Accepted, Some(k)) = (v.status, v.rank_key) {
+                    self.pending.push(k);
                 }
-                self.consider(v.id);
+                self.closest.consider(v.id);
             }
         }
     }
@@ -181,32 +181,6 @@ impl<'r> Explaining<'r> {
         is_wanted(&self.wanted, &self.loose_wanted, id)
     }
 
-    /// Keeps `id` if it is among the closest to the wanted one. A position
-    /// (`#3`, a record without an id) is offered only for a wanted `#N`.
-    fn consider(&mut self, id: String) {
-        let position = |i: &str| i.starts_with('#') && i[1..].bytes().all(|b| b.is_ascii_digit());
-        if position(&id) && !self.wanted.starts_with('#') {
-            return;
-        }
-        // only an id closer than the farthest of a full list is kept: the
-        // distance is worked out only that far
-        let max = match self.closest.last() {
-            Some((far, _)) if self.closest.len() == CLOSEST => far.saturating_sub(1),
-            _ => usize::MAX,
-        };
-        self.chars.clear();
-        self.chars.extend(loose(&id).chars());
-        let Some(d) = edit_distance_within(&self.loose_chars, &self.chars, max) else {
-            return;
-        };
-        if self.closest.iter().any(|(_, c)| *c == id) {
-            return;
-        }
-        let at = self.closest.partition_point(|(cd, _)| *cd <= d);
-        self.closest.insert(at, (d, id));
-        self.closest.truncate(CLOSEST);
-    }
-
     /// The trace of the creator, with its rank; or the closest ids.
     pub fn finish(self, data_file: &str) -> Result<Explanation, UnknownId> {
         let Some(found) = self.found else {
@@ -214,7 +188,7 @@ impl<'r> Explaining<'r> {
                 id: self.wanted,
                 file: data_file.to_string(),
                 evaluated: self.position,
-                closest: self.closest.into_iter().map(|(_, id)| id).collect(),
+                closest: self.closest.ids(),
             });
         };
         let program = self.populated.as_ref().unwrap_or(self.ruleset).program();
@@ -287,5 +261,29 @@ impl Diagnostic for UnknownId {
                 ids.join(", ")
             ),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_ids_are_wanted_as_made_loose() {
+        let ids = [
+            "ana", "Ana", "@ana", "@@ana", "@ANA", "ana ", "an", "anna", "", "@", "\u{212a}", "k",
+            "K", "@K", "Straße", "STRASSE", "straße", "#3", "ǅ", "ǆ", "İ", "i̇",
+        ];
+        for wanted in ids {
+            let loose_wanted = loose(wanted);
+            for id in ids {
+                let made_loose = id == wanted || loose(id) == loose_wanted;
+                assert_eq!(
+                    is_wanted(wanted, &loose_wanted, id),
+                    made_loose,
+                    "{wanted:?} {id:?}"
+                );
+            }
+        }
     }
 }

@@ -155,6 +155,29 @@ fn every_one_byte_change_of_a_record_agrees() {
 }
 
 #[test]
+fn numbers_of_any_length_at_any_place_agree() {
+    let digits = "1234567890123456789012345";
+    for n in 1..=digits.len() {
+        for pad in 0..8 {
+            let int = &digits[..n];
+            let spaces = " ".repeat(pad);
+            for number in [
+                int.to_string(),
+                format!("-{int}"),
+                format!("0.{int}"),
+                format!("{int}.5e1{spaces}"),
+                format!("{int}e-{}", n % 3),
+            ] {
+                let text = format!(
+                    r#"{{"bio":"{spaces}","followers":{number},"rate":{number}, "n": [{number}]}}"#
+                );
+                assert!(agrees(&text), "{text}");
+            }
+        }
+    }
+}
+
+#[test]
 fn lists_of_plain_text_are_made_without_serde_json() {
     let list = super::values::plain_strings(r#"[ "skin care" ,"beauty","é" ]"#);
     assert_eq!(list, Some(serde_json::json!(["skin care", "beauty", "é"])));

@@ -10,8 +10,9 @@ use super::{number, Parser};
 use crate::data::sparse::Strict;
 
 /// Puts the checked JSON text `raw`, `plain` when it holds no escape,
-/// into `old` reusing its buffers, when both are text or lists of text;
-/// false (`old` then holds anything: the caller replaces it) otherwise.
+/// into `old` reusing its buffers, when both are text or lists of text
+/// (or numbers, read here); false (`old` then holds anything: the caller
+/// replaces it) otherwise.
 pub(in crate::data) fn reuse(old: &mut Json, raw: &str, plain: bool) -> bool {
     if !plain {
         return false;
@@ -26,6 +27,14 @@ pub(in crate::data) fn reuse(old: &mut Json, raw: &str, plain: bool) -> bool {
             None => false,
         },
         (Json::Array(xs), Some(b'[')) => reuse_strings(xs, raw),
+        // a number for a number (most kept fields): read straight into it
+        (old @ Json::Number(_), Some(b'-' | b'0'..=b'9')) => match number::number(raw.as_bytes()) {
+            Some(n) => {
+                *old = n;
+                true
+            }
+            None => false,
+        },
         (Json::Object(map), Some(b'{')) => {
             let mut olds = map.iter_mut();
             let same = fields_of(raw, |key, v| {
