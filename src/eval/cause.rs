@@ -617,7 +617,9 @@ mod tests {
                 Value::Date(0),
             ]))),
             Value::List(List::Built(Arc::from(
-                (0..9).map(|i| Value::Number(f64::from(i))).collect::<Vec<_>>(),
+                (0..9)
+                    .map(|i| Value::Number(f64::from(i)))
+                    .collect::<Vec<_>>(),
             ))),
         ];
         for v in &values {

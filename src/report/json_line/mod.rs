@@ -256,19 +256,17 @@ pub(super) fn write_str(out: &mut Vec<u8>, s: &str) {
         let mut mask = escape_mask(u64::from_le_bytes(word.try_into().expect("eight bytes")));
         while mask != 0 {
             let at = i + (mask.trailing_zeros() / 8) as usize;
-            if let Some(code) = escape(bytes[at]) {
-                out.extend_from_slice(&bytes[from..at]);
-                out.extend_from_slice(code.as_slice());
-                from = at + 1;
-            }
+            out.extend_from_slice(&bytes[from..at]);
+            escape(out, bytes[at]);
+            from = at + 1;
             mask &= mask - 1;
         }
         i += 8;
     }
     for (at, &b) in bytes.iter().enumerate().skip(i) {
-        if let Some(code) = escape(b) {
+        if b < 0x20 || b == b'"' || b == b'\\' {
             out.extend_from_slice(&bytes[from..at]);
-            out.extend_from_slice(code.as_slice());
+            escape(out, b);
             from = at + 1;
         }
     }
@@ -276,13 +274,11 @@ pub(super) fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// The escape of a byte JSON escapes, as serde_json writes it (`\n`,
-/// `\u001b`), or `None` for a byte written as it is.
-fn escape(b: u8) -> Option<Escape> {
+/// Appends the escape of `b`, a byte JSON escapes (a control, `"` or
+/// `\`), as serde_json writes it: `\n`, `\"`, `\u001b`.
+fn escape(out: &mut Vec<u8>, b: u8) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let short = match b {
-        b'"' => b'"',
-        b'\\' => b'\\',
         b'\n' => b'n',
         b'\t' => b't',
         b'\r' => b'r',
@@ -290,20 +286,12 @@ fn escape(b: u8) -> Option<Escape> {
         0x0c => b'f',
         0..=0x1f => {
             let (hi, lo) = (HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]);
-            return Some(Escape([b'\\', b'u', b'0', b'0', hi, lo], 6));
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
+            return;
         }
-        _ => return None,
+        _ => b,
     };
-    Some(Escape([b'\\', short, 0, 0, 0, 0], 2))
-}
-
-/// An escape: its bytes and how many of them are used.
-struct Escape([u8; 6], usize);
-
-impl Escape {
-    fn as_slice(&self) -> &[u8] {
-        &self.0[..self.1]
-    }
+    out.extend_from_slice(&[b'\\', short]);
 }
 
 #[cfg(test)]
