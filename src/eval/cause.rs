@@ -79,7 +79,7 @@ impl fmt::Display for Shown {
         match &self.text {
             Some(t) => f.write_str(t),
             // what is missing does not change how `missing` is written
-            None => Value::from_json(&self.json, Missing::Field(0)).fmt(f),
+            None => fmt::Display::fmt(&Value::from_json(&self.json, Missing::Field(0)), f),
         }
     }
 }
@@ -313,7 +313,12 @@ impl MissingCause {
 impl fmt::Display for Cause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Cause::Neither(a, b) => write!(f, "neither holds: {a}; {b}"),
+            Cause::Neither(a, b) => {
+                f.write_str("neither holds: ")?;
+                fmt::Display::fmt(a, f)?;
+                f.write_str("; ")?;
+                fmt::Display::fmt(b, f)
+            }
             Cause::LetFalse {
                 name,
                 because: None,
@@ -363,54 +368,67 @@ impl fmt::Display for Cause {
 }
 
 impl Cause {
-    /// The English of a condition that came out false on a value.
+    /// The English of a condition that came out false on a value:
+    /// `FIELD is VALUE`, then what it needed. Written piece by piece, as
+    /// a reason is for each rejected creator (`write!` with arguments
+    /// costs more than its pieces).
     fn fmt_unmet(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (field, value) = match self {
+            Cause::Compare { field, value, .. }
+            | Cause::Between { field, value, .. }
+            | Cause::Lacks { field, value, .. }
+            | Cause::Holds { field, value, .. }
+            | Cause::NotOneOf { field, value, .. }
+            | Cause::Excluded { field, value }
+            | Cause::DoesNotContain { field, value, .. }
+            | Cause::DoesNotMatch { field, value, .. } => (field, value),
+            _ => unreachable!("Display writes the other causes"),
+        };
+        f.write_str(field)?;
+        f.write_str(" is ")?;
+        fmt::Display::fmt(value, f)?;
         match self {
-            Cause::Compare {
-                field,
-                value,
-                op,
-                bound,
-            } => write!(f, "{field} is {value}, needs {op} {bound}"),
-            Cause::Between {
-                field,
-                value,
-                low,
-                high,
-            } => write!(f, "{field} is {value}, needs between {low} and {high}"),
-            Cause::Lacks { field, value, item } => {
-                write!(f, "{field} is {value}, needs to contain {item}")
+            Cause::Compare { op, bound, .. } => {
+                f.write_str(", needs ")?;
+                f.write_str(op)?;
+                f.write_str(" ")?;
+                fmt::Display::fmt(bound, f)
             }
-            Cause::Holds { field, value, item } => {
-                write!(f, "{field} is {value}, which contains {item}")
+            Cause::Between { low, high, .. } => {
+                f.write_str(", needs between ")?;
+                fmt::Display::fmt(low, f)?;
+                f.write_str(" and ")?;
+                fmt::Display::fmt(high, f)
             }
-            Cause::NotOneOf {
-                field,
-                value,
-                options,
-                more,
-            } => {
-                write!(f, "{field} is {value}, needs one of ")?;
+            Cause::Lacks { item, .. } => {
+                f.write_str(", needs to contain ")?;
+                fmt::Display::fmt(item, f)
+            }
+            Cause::Holds { item, .. } => {
+                f.write_str(", which contains ")?;
+                fmt::Display::fmt(item, f)
+            }
+            Cause::NotOneOf { options, more, .. } => {
+                f.write_str(", needs one of ")?;
                 for (i, o) in options.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{o}")?;
+                    fmt::Display::fmt(o, f)?;
                 }
                 if *more > 0 {
                     write!(f, ", … {more} more")?;
                 }
                 Ok(())
             }
-            Cause::Excluded { field, value } => write!(f, "{field} is {value}, which is excluded"),
-            Cause::DoesNotContain { field, value, item } => {
-                write!(f, "{field} is {value}, which does not contain {item}")
+            Cause::Excluded { .. } => f.write_str(", which is excluded"),
+            Cause::DoesNotContain { item, .. } => {
+                f.write_str(", which does not contain ")?;
+                fmt::Display::fmt(item, f)
             }
-            Cause::DoesNotMatch {
-                field,
-                value,
-                pattern,
-            } => write!(f, "{field} is {value}, which does not match {pattern:?}"),
+            Cause::DoesNotMatch { pattern, .. } => {
+                write!(f, ", which does not match {pattern:?}")
+            }
             _ => unreachable!("Display writes the other causes"),
         }
     }
