@@ -6,33 +6,33 @@
 //! the wording lives; `--format json` writes the data beside it as
 //! `failed[].cause` (README, "Output", lists every kind and its keys).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value as Json;
 
 use super::error::EvalErrorKind;
-use super::value::Value;
+use super::value::{List, Missing, Value};
 use crate::data::DamageKind;
 
 /// A value as a reason names it: its text (`"US"`, `512`, `[1, 2, … 4 more]`)
-/// and, for JSON, the value itself.
+/// and, for JSON, the value itself. The text is written from the JSON when
+/// that gives the same (text, numbers, lists of them: nearly every value),
+/// when the reason is written, so that a value costs no text of its own.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shown {
-    text: String,
+    /// The text, for a value whose JSON would read otherwise (a date, an
+    /// integer past 2^53 as written).
+    text: Option<String>,
     json: Json,
 }
 
 impl Shown {
     /// A value, written as reasons write it.
     pub(crate) fn of(v: &Value<'_>) -> Shown {
-        use std::fmt::Write;
-        // room for most values (a String grown from empty reallocates at
-        // each doubling)
-        let mut text = String::with_capacity(32);
-        write!(text, "{v}").expect("writing to a String cannot fail");
         Shown {
-            text,
+            text: (!reads_back(v)).then(|| v.to_string()),
             json: crate::language::value::json_of(v),
         }
     }
@@ -40,12 +40,18 @@ impl Shown {
     /// A value written otherwise than its own text (an integer past 2^53
     /// as the data wrote it).
     pub(crate) fn written(text: String, json: Json) -> Shown {
-        Shown { text, json }
+        Shown {
+            text: Some(text),
+            json,
+        }
     }
 
     /// As reasons write it.
-    pub fn text(&self) -> &str {
-        &self.text
+    pub fn text(&self) -> Cow<'_, str> {
+        match &self.text {
+            Some(t) => Cow::Borrowed(t),
+            None => Cow::Owned(self.to_string()),
+        }
     }
 
     /// As JSON.
@@ -54,9 +60,27 @@ impl Shown {
     }
 }
 
+/// True when `v`'s JSON, read back as a value, is written as `v` is: not
+/// for a date (JSON holds its text, which is written quoted) nor a number
+/// that is not finite (JSON holds `null`), nor a list holding one.
+fn reads_back(v: &Value<'_>) -> bool {
+    match v {
+        Value::Date(_) => false,
+        Value::Number(n) => n.is_finite(),
+        // the record's own arrays hold only JSON
+        Value::List(List::Json(_)) => true,
+        Value::List(xs) => xs.iter().all(|x| reads_back(&x)),
+        _ => true,
+    }
+}
+
 impl fmt::Display for Shown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        match &self.text {
+            Some(t) => f.write_str(t),
+            // what is missing does not change how `missing` is written
+            None => fmt::Display::fmt(&Value::from_json(&self.json, Missing::Field(0)), f),
+        }
     }
 }
 
@@ -289,7 +313,12 @@ impl MissingCause {
 impl fmt::Display for Cause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Cause::Neither(a, b) => write!(f, "neither holds: {a}; {b}"),
+            Cause::Neither(a, b) => {
+                f.write_str("neither holds: ")?;
+                fmt::Display::fmt(a, f)?;
+                f.write_str("; ")?;
+                fmt::Display::fmt(b, f)
+            }
             Cause::LetFalse {
                 name,
                 because: None,
@@ -339,54 +368,67 @@ impl fmt::Display for Cause {
 }
 
 impl Cause {
-    /// The English of a condition that came out false on a value.
+    /// The English of a condition that came out false on a value:
+    /// `FIELD is VALUE`, then what it needed. Written piece by piece, as
+    /// a reason is for each rejected creator (`write!` with arguments
+    /// costs more than its pieces).
     fn fmt_unmet(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (field, value) = match self {
+            Cause::Compare { field, value, .. }
+            | Cause::Between { field, value, .. }
+            | Cause::Lacks { field, value, .. }
+            | Cause::Holds { field, value, .. }
+            | Cause::NotOneOf { field, value, .. }
+            | Cause::Excluded { field, value }
+            | Cause::DoesNotContain { field, value, .. }
+            | Cause::DoesNotMatch { field, value, .. } => (field, value),
+            _ => unreachable!("Display writes the other causes"),
+        };
+        f.write_str(field)?;
+        f.write_str(" is ")?;
+        fmt::Display::fmt(value, f)?;
         match self {
-            Cause::Compare {
-                field,
-                value,
-                op,
-                bound,
-            } => write!(f, "{field} is {value}, needs {op} {bound}"),
-            Cause::Between {
-                field,
-                value,
-                low,
-                high,
-            } => write!(f, "{field} is {value}, needs between {low} and {high}"),
-            Cause::Lacks { field, value, item } => {
-                write!(f, "{field} is {value}, needs to contain {item}")
+            Cause::Compare { op, bound, .. } => {
+                f.write_str(", needs ")?;
+                f.write_str(op)?;
+                f.write_str(" ")?;
+                fmt::Display::fmt(bound, f)
             }
-            Cause::Holds { field, value, item } => {
-                write!(f, "{field} is {value}, which contains {item}")
+            Cause::Between { low, high, .. } => {
+                f.write_str(", needs between ")?;
+                fmt::Display::fmt(low, f)?;
+                f.write_str(" and ")?;
+                fmt::Display::fmt(high, f)
             }
-            Cause::NotOneOf {
-                field,
-                value,
-                options,
-                more,
-            } => {
-                write!(f, "{field} is {value}, needs one of ")?;
+            Cause::Lacks { item, .. } => {
+                f.write_str(", needs to contain ")?;
+                fmt::Display::fmt(item, f)
+            }
+            Cause::Holds { item, .. } => {
+                f.write_str(", which contains ")?;
+                fmt::Display::fmt(item, f)
+            }
+            Cause::NotOneOf { options, more, .. } => {
+                f.write_str(", needs one of ")?;
                 for (i, o) in options.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{o}")?;
+                    fmt::Display::fmt(o, f)?;
                 }
                 if *more > 0 {
                     write!(f, ", … {more} more")?;
                 }
                 Ok(())
             }
-            Cause::Excluded { field, value } => write!(f, "{field} is {value}, which is excluded"),
-            Cause::DoesNotContain { field, value, item } => {
-                write!(f, "{field} is {value}, which does not contain {item}")
+            Cause::Excluded { .. } => f.write_str(", which is excluded"),
+            Cause::DoesNotContain { item, .. } => {
+                f.write_str(", which does not contain ")?;
+                fmt::Display::fmt(item, f)
             }
-            Cause::DoesNotMatch {
-                field,
-                value,
-                pattern,
-            } => write!(f, "{field} is {value}, which does not match {pattern:?}"),
+            Cause::DoesNotMatch { pattern, .. } => {
+                write!(f, ", which does not match {pattern:?}")
+            }
             _ => unreachable!("Display writes the other causes"),
         }
     }
@@ -543,5 +585,66 @@ impl Cause {
             _ => unreachable!("entries writes the other causes"),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::language::value::json_of;
+
+    /// A value shown is written as the value itself is, whether its text
+    /// is kept or read back from its JSON.
+    #[test]
+    fn a_value_shown_reads_as_the_value() {
+        let long = "é \"q\" ".repeat(20);
+        let record = json!(["fashion", 3, null, {"a": 1}, [1.5, "x"]]);
+        let object = json!({"a": 1, "b": 2});
+        let Json::Array(items) = &record else {
+            unreachable!("an array")
+        };
+        let Json::Object(map) = &object else {
+            unreachable!("an object")
+        };
+        let values = [
+            Value::Number(95170.0),
+            Value::Number(0.0263),
+            Value::Number(-0.0),
+            Value::Number(1e20),
+            Value::Number(-2.5e-9),
+            Value::Number(f64::INFINITY),
+            Value::Bool(false),
+            Value::Str(Cow::Borrowed("PH")),
+            Value::Str(Cow::Borrowed("tab\there, \\ and \"quotes\"")),
+            Value::Str(Cow::Owned(long)),
+            Value::Date(1_700_000_000),
+            Value::Missing(Missing::Field(3)),
+            Value::Object(map),
+            Value::List(List::Json(items)),
+            Value::List(List::Built(Arc::from(vec![
+                Value::Number(1.0),
+                Value::Str(Cow::Borrowed("a")),
+            ]))),
+            Value::List(List::Built(Arc::from(vec![
+                Value::Number(2.0),
+                Value::Date(0),
+            ]))),
+            Value::List(List::Built(Arc::from(
+                (0..9)
+                    .map(|i| Value::Number(f64::from(i)))
+                    .collect::<Vec<_>>(),
+            ))),
+        ];
+        for v in &values {
+            let shown = Shown::of(v);
+            assert_eq!(shown.to_string(), v.to_string(), "{v:?}");
+            assert_eq!(shown.text(), v.to_string(), "{v:?}");
+            assert_eq!(shown.json(), &json_of(v), "{v:?}");
+        }
     }
 }

@@ -16,9 +16,11 @@
 //!
 //! The spool is a run of frames: a 4-byte little-endian header, whose top
 //! bit says that the next rank follows the frame, and whose other bits give
-//! the length of the bytes that come next. Lines are gathered into frames
-//! of up to [`FRAME`] bytes; a frame ends where a rank goes (the middle of
-//! an accepted creator's line).
+//! the length of the bytes that come next. Each line is a frame (two, split
+//! where a rank goes: the middle of an accepted creator's line), written
+//! through the spool's buffer as it comes, so that its bytes are copied
+//! once on the way in; gathering lines into larger frames first would copy
+//! them twice.
 //!
 //! The lines themselves are made on the run's worker threads
 //! ([`LineMaker`]) and handed over whole ([`LineSpool::add_rendered`]).
@@ -93,9 +95,6 @@ pub fn write_rows<W: Write>(
 const MAX_FRAME: usize = (1 << 31) - 1;
 const RANK_FOLLOWS: u32 = 1 << 31;
 
-/// Bytes gathered before a frame is written (unless a rank ends it first).
-const FRAME: usize = 1 << 20;
-
 /// The size of the spool's reads and writes, and of the output's writes
 /// when the spool is copied out.
 const BLOCK: usize = 1 << 20;
@@ -105,8 +104,6 @@ pub struct LineSpool<S: Read + Write + Seek> {
     spool: BufWriter<S>,
     header: Vec<u8>,
     ranking: Ranking,
-    /// The frame being gathered.
-    pending: Vec<u8>,
     /// `creators`: no element written yet (each later one after `,\n`).
     first: Option<bool>,
     /// Only some rows, in rank order ([`LineSpool::ranked`]).
@@ -155,7 +152,6 @@ impl<S: Read + Write + Seek> LineSpool<S> {
             spool: BufWriter::with_capacity(BLOCK, spool),
             header,
             ranking: Ranking::new(program),
-            pending: Vec::new(),
             first: (format == LineFormat::Creators).then_some(true),
             picked: None,
         })
@@ -209,26 +205,15 @@ impl<S: Read + Write + Seek> LineSpool<S> {
         }
         if let Some(first) = &mut self.first {
             if !std::mem::take(first) {
-                self.pending.extend_from_slice(b",\n");
+                frame(&mut self.spool, b",\n", false)?;
             }
         }
         let Some(at) = rank_at else {
-            return self.gather(&bytes, false);
+            return frame(&mut self.spool, &bytes, false);
         };
         self.ranking.add(rank_key);
-        self.gather(&bytes[..at], true)?;
-        self.gather(&bytes[at..], false)
-    }
-
-    /// Adds `bytes` to the frame being gathered, and writes it when the
-    /// rank follows or it is full.
-    fn gather(&mut self, bytes: &[u8], rank_follows: bool) -> io::Result<()> {
-        self.pending.extend_from_slice(bytes);
-        if rank_follows || self.pending.len() >= FRAME {
-            frame(&mut self.spool, &self.pending, rank_follows)?;
-            self.pending.clear();
-        }
-        Ok(())
+        frame(&mut self.spool, &bytes[..at], true)?;
+        frame(&mut self.spool, &bytes[at..], false)
     }
 
     /// Ranks the accepted creators and copies every line to `out`, rank
@@ -236,9 +221,6 @@ impl<S: Read + Write + Seek> LineSpool<S> {
     pub fn finish<W: Write>(mut self, out: &mut W) -> Result<(), CopyError> {
         if let Some(p) = self.picked.take() {
             return self.finish_picked(p, out);
-        }
-        if !self.pending.is_empty() {
-            frame(&mut self.spool, &self.pending, false).map_err(CopyError::Spool)?;
         }
         let ranks = self.ranking.finish();
         let mut spool = self
@@ -250,8 +232,8 @@ impl<S: Read + Write + Seek> LineSpool<S> {
         out.write_all(&self.header).map_err(CopyError::Output)?;
         let mut ranks = ranks.into_iter();
         let mut head = [0u8; 4];
-        // the output gathered into blocks of about BLOCK bytes (frames end
-        // at every rank, a few lines apart)
+        // the output gathered into blocks of about BLOCK bytes (a frame is
+        // a line, or part of one)
         let mut block = Vec::with_capacity(BLOCK);
         while !spool.fill_buf().map_err(CopyError::Spool)?.is_empty() {
             spool.read_exact(&mut head).map_err(CopyError::Spool)?;
@@ -263,12 +245,7 @@ impl<S: Read + Write + Seek> LineSpool<S> {
                 block.clear();
                 copy_frame(&mut spool, len, out)?;
             } else {
-                let read = (&mut spool).take(len).read_to_end(&mut block);
-                match read {
-                    Ok(n) if n as u64 == len => {}
-                    Ok(_) => return Err(CopyError::Spool(io::ErrorKind::UnexpectedEof.into())),
-                    Err(e) => return Err(CopyError::Spool(e)),
-                }
+                read_frame(&mut spool, len as usize, &mut block).map_err(CopyError::Spool)?;
             }
             if head & RANK_FOLLOWS != 0 {
                 if let Some(r) = ranks.next() {
@@ -327,6 +304,26 @@ fn copy_frame<R: Read, W: Write>(spool: &mut R, len: u64, out: &mut W) -> Result
         Ok(_) => Err(CopyError::Spool(io::ErrorKind::UnexpectedEof.into())),
         Err(e) => Err(CopyError::Output(e)),
     }
+}
+
+/// Appends the next `len` bytes of the spool to `block`: from the spool's
+/// buffer when they are all in it (nearly always: a frame is a line).
+fn read_frame<R: BufRead>(spool: &mut R, len: usize, block: &mut Vec<u8>) -> io::Result<()> {
+    let buffered = spool.fill_buf()?;
+    if let Some(bytes) = buffered.get(..len) {
+        block.extend_from_slice(bytes);
+        spool.consume(len);
+        return Ok(());
+    }
+    let start = block.len();
+    block.resize(start + len, 0);
+    spool
+        .read_exact(&mut block[start..])
+        .map_err(|e| match e.kind() {
+            // said as a short read always was
+            io::ErrorKind::UnexpectedEof => io::ErrorKind::UnexpectedEof.into(),
+            _ => e,
+        })
 }
 
 /// The line at `placed` in the spool, into `line`.
@@ -429,16 +426,16 @@ mod tests {
     }
 
     #[test]
-    fn ranks_are_filled_in_across_many_frames() {
-        // some 2 MB of lines: several frames, each ended by a rank or full
+    fn ranks_are_filled_in_across_many_blocks() {
+        // some 8 MB of lines: several blocks of the spool's reads and writes
         let n = 5000;
-        // one creator in 1,000 accepted: the lines between fill frames
+        // one creator in 1,000 accepted: the lines between fill blocks
         let x = |i: usize| if i % 1000 == 999 { i / 1000 + 2 } else { 0 };
         let records: Vec<serde_json::Value> = (0..n)
             .map(|i| json!({"handle": format!("h{i}-{}", "p".repeat(1500)), "x": x(i)}))
             .collect();
         let text = written(LineFormat::Ndjson, &records);
-        assert!(text.len() > 2 * FRAME, "{} bytes", text.len());
+        assert!(text.len() > 2 * BLOCK, "{} bytes", text.len());
         let lines: Vec<serde_json::Value> = text
             .lines()
             .map(|l| serde_json::from_str(l).expect("JSON"))

@@ -176,10 +176,12 @@ fn not_one_of(out: &mut Vec<u8>, options: &[Shown], more: usize) -> io::Result<(
     Ok(())
 }
 
-/// Opens a cause's object: `{"kind":KIND,"field":FIELD,"value":VALUE`.
+/// Opens a cause's object: `{"kind":KIND,"field":FIELD,"value":VALUE`
+/// (the kinds need no escaping).
 fn head(out: &mut Vec<u8>, kind: &str, field: &str, value: &Shown) -> io::Result<()> {
-    out.extend_from_slice(b"{\"kind\":");
-    write_str(out, kind);
+    out.extend_from_slice(b"{\"kind\":\"");
+    out.extend_from_slice(kind.as_bytes());
+    out.push(b'"');
     key(out, "field");
     write_str(out, field);
     key(out, "value");
@@ -228,72 +230,68 @@ fn write_f64(out: &mut Vec<u8>, x: Option<f64>) -> io::Result<()> {
 }
 
 /// The bytes of the word `w` that JSON escapes (a control below U+0020,
-/// `"` or `\`), each as its top bit; the lowest bit set is exact (bytes
-/// above it may be marked falsely), and the mask is empty when none is.
+/// `"` or `\`), each as its top bit, exactly: each 7-bit sum stays
+/// within its byte, so no borrow runs into the next.
 fn escape_mask(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    let quote = zero(w ^ (ONES * u64::from(b'"')));
-    let backslash = zero(w ^ (ONES * u64::from(b'\\')));
-    below_space | quote | backslash
+    const LOW7: u64 = ONES * 0x7f;
+    const HIGH: u64 = ONES * 0x80;
+    // the bytes below `n` (an ASCII byte; none of those above 0x7f)
+    let below = |x: u64, n: u64| !(((x & LOW7) + ONES * (0x80 - n)) | x) & HIGH;
+    let quote = below(w ^ (ONES * u64::from(b'"')), 1);
+    let backslash = below(w ^ (ONES * u64::from(b'\\')), 1);
+    below(w, 0x20) | quote | backslash
 }
 
 /// `s` as a JSON string, escaped as serde_json escapes it.
 pub(super) fn write_str(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let (mut from, mut i) = (0, 0);
-    while i < bytes.len() {
-        // eight bytes at a time up to the first that may need escaping
-        // (the last few bytes padded with letters, which need none)
-        let word = &bytes[i..bytes.len().min(i + 8)];
-        let mut w = [b'a'; 8];
-        w[..word.len()].copy_from_slice(word);
-        let mask = escape_mask(u64::from_le_bytes(w));
-        if mask == 0 {
-            i += word.len();
-            continue;
+    // eight bytes at a time, each escape in the word in turn (a padded
+    // copy of a short word would cost a call to memcpy: the last few
+    // bytes are looked at one at a time)
+    while let Some(word) = bytes.get(i..i + 8) {
+        let mut mask = escape_mask(u64::from_le_bytes(word.try_into().expect("eight bytes")));
+        while mask != 0 {
+            let at = i + (mask.trailing_zeros() / 8) as usize;
+            out.extend_from_slice(&bytes[from..at]);
+            escape(out, bytes[at]);
+            from = at + 1;
+            mask &= mask - 1;
         }
-        i += (mask.trailing_zeros() / 8) as usize;
-        let b = bytes[i];
-        let short = match b {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            b'\n' => b'n',
-            b'\t' => b't',
-            b'\r' => b'r',
-            0x08 => b'b',
-            0x0c => b'f',
-            0..=0x1f => 0,
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.extend_from_slice(&bytes[from..i]);
-        if short == 0 {
-            let code = [
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ];
-            out.extend_from_slice(&code);
-        } else {
-            out.push(b'\\');
-            out.push(short);
+        i += 8;
+    }
+    for (at, &b) in bytes.iter().enumerate().skip(i) {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            out.extend_from_slice(&bytes[from..at]);
+            escape(out, b);
+            from = at + 1;
         }
-        i += 1;
-        from = i;
     }
     out.extend_from_slice(&bytes[from..]);
     out.push(b'"');
+}
+
+/// Appends the escape of `b`, a byte JSON escapes (a control, `"` or
+/// `\`), as serde_json writes it: `\n`, `\"`, `\u001b`.
+fn escape(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let short = match b {
+        b'\n' => b'n',
+        b'\t' => b't',
+        b'\r' => b'r',
+        0x08 => b'b',
+        0x0c => b'f',
+        0..=0x1f => {
+            let (hi, lo) = (HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]);
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
+            return;
+        }
+        _ => b,
+    };
+    out.extend_from_slice(&[b'\\', short]);
 }
 
 #[cfg(test)]

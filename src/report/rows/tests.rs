@@ -138,3 +138,27 @@ fn lists_are_joined() {
     let v = serde_json::json!(["a", 1, null, ["b"], {"k": 2}]);
     assert_eq!(cell_text(&v), "a; 1; ; b; {\"k\":2}");
 }
+
+#[test]
+fn reasons_are_each_named_and_joined() {
+    let failure = |rule: &str, reason: &str| crate::eval::Failure {
+        rule: rule.to_string(),
+        reason: reason.to_string(),
+        error: false,
+        cause: None,
+        of: crate::eval::Rule::Requirement(0),
+        review: false,
+    };
+    assert_eq!(reasons(&[]), "");
+    let micro = failure("micro", "followers is 95170, needs between 1000 and 10000");
+    assert_eq!(
+        reasons(std::slice::from_ref(&micro)),
+        "micro: followers is 95170, needs between 1000 and 10000"
+    );
+    let market = failure("market", "country is \"PH\"; needs one of \"US\"");
+    assert_eq!(
+        reasons(&[micro, market, failure("", "")]),
+        "micro: followers is 95170, needs between 1000 and 10000; \
+         market: country is \"PH\"; needs one of \"US\"; : "
+    );
+}
