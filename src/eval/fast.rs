@@ -94,22 +94,7 @@ impl<'a> Frame<'a> {
                 text,
                 list,
                 negated,
-            } => {
-                self.tick(1);
-                let Value::List(items) = self.value(list)? else {
-                    return None;
-                };
-                self.tick(items.len() as u64);
-                let x = Value::Str(Cow::Borrowed(&**text));
-                let mut found = false;
-                for y in items.iter() {
-                    if x.equals(&y)? {
-                        found = true;
-                        break;
-                    }
-                }
-                found != *negated
-            }
+            } => self.member(text, list)? != *negated,
             Test::Contains(x, needle) => {
                 self.tick(1);
                 self.with_text(x, budget::text, |s| {
@@ -134,19 +119,7 @@ impl<'a> Frame<'a> {
                 set,
                 negated,
                 all,
-            } => {
-                let Value::List(items) = self.value(list)? else {
-                    return None;
-                };
-                for x in items.iter() {
-                    // `x in [...]`: its node, the parameter's, the list's
-                    self.tick(3 + set.len());
-                    if (found(set, &x)? != *negated) != *all {
-                        return Some(!*all);
-                    }
-                }
-                *all
-            }
+            } => self.any_in(list, set, *negated, *all)?,
             Test::Not(x) => !self.run_test(x)?,
             Test::And(a, b) => self.run_test(a)? && self.run_test(b)?,
             Test::Or(a, b) => self.run_test(a)? || self.run_test(b)?,
@@ -175,23 +148,7 @@ impl<'a> Frame<'a> {
                     None => self.read_field(*i, Span::default()).ok()?,
                 }
             }
-            Operand::Arith(op, a, b, span) => {
-                self.tick(1);
-                let (x, y) = (self.value(a)?, self.value(b)?);
-                match (x, y) {
-                    (Value::Number(x), Value::Number(y)) => match op {
-                        ArithOp::Add => Value::number(x + y, *span),
-                        ArithOp::Sub => Value::number(x - y, *span),
-                        ArithOp::Mul => Value::number(x * y, *span),
-                        ArithOp::Div if y == 0.0 => Value::Missing(Missing::DivByZero(*span)),
-                        ArithOp::Div => Value::number(x / y, *span),
-                    },
-                    // the first missing, once both are numbers or missing
-                    (m @ Value::Missing(_), Value::Number(_) | Value::Missing(_))
-                    | (Value::Number(_), m @ Value::Missing(_)) => m,
-                    _ => return None,
-                }
-            }
+            Operand::Arith(op, a, b, span) => self.arith(*op, a, b, *span)?,
             Operand::Let(i) => {
                 self.let_value(*i)?;
                 self.lets[*i as usize].clone()?
@@ -215,30 +172,7 @@ impl<'a> Frame<'a> {
                     _ => return None,
                 }
             }
-            Operand::CountIn { list, set, negated } => {
-                self.tick(1);
-                let Value::List(items) = self.value(list)? else {
-                    return None;
-                };
-                let mut count = 0usize;
-                for x in items.iter() {
-                    // `x in [...]`: its node, the parameter's, the list's,
-                    // and the list's elements unless `x` is missing
-                    self.tick(3);
-                    match x {
-                        Value::Missing(_) => continue,
-                        Value::Number(_) | Value::Str(_) | Value::Bool(_) | Value::Date(_) => {}
-                        // compared element by element: left to the evaluator
-                        _ => return None,
-                    }
-                    self.tick(set.len());
-                    // unknown (a missing element might have matched) counts not
-                    if let Some(found) = found(set, &x) {
-                        count += usize::from(found != *negated);
-                    }
-                }
-                Value::Number(count as f64)
-            }
+            Operand::CountIn { list, set, negated } => self.count_in(list, set, *negated)?,
             Operand::Lower(_) | Operand::Trim(_) => Value::Str(self.text_of(o)?),
             Operand::Default(a, b) => {
                 self.tick(1);
@@ -249,6 +183,95 @@ impl<'a> Frame<'a> {
             }
             Operand::Eval(n) => self.eval(n).ok()?,
         })
+    }
+
+    /// `"k" in list`: whether the list holds the text, `None` when an
+    /// element leaves it undecided.
+    fn member(&mut self, text: &'a str, list: &'a Operand) -> Option<bool> {
+        self.tick(1);
+        let Value::List(items) = self.value(list)? else {
+            return None;
+        };
+        self.tick(items.len() as u64);
+        let x = Value::Str(Cow::Borrowed(text));
+        for y in items.iter() {
+            if x.equals(&y)? {
+                return Some(true);
+            }
+        }
+        Some(false)
+    }
+
+    /// `any(xs, x => x in [...])` (or `all`, or `not in`).
+    fn any_in(
+        &mut self,
+        list: &'a Operand,
+        set: &'a Set,
+        negated: bool,
+        all: bool,
+    ) -> Option<bool> {
+        let Value::List(items) = self.value(list)? else {
+            return None;
+        };
+        for x in items.iter() {
+            // `x in [...]`: its node, the parameter's, the list's
+            self.tick(3 + set.len());
+            if (found(set, &x)? != negated) != all {
+                return Some(!all);
+            }
+        }
+        Some(all)
+    }
+
+    /// `a op b` over numbers; missing passes through.
+    fn arith(
+        &mut self,
+        op: ArithOp,
+        a: &'a Operand,
+        b: &'a Operand,
+        span: Span,
+    ) -> Option<Value<'a>> {
+        self.tick(1);
+        let (x, y) = (self.value(a)?, self.value(b)?);
+        Some(match (x, y) {
+            (Value::Number(x), Value::Number(y)) => match op {
+                ArithOp::Add => Value::number(x + y, span),
+                ArithOp::Sub => Value::number(x - y, span),
+                ArithOp::Mul => Value::number(x * y, span),
+                ArithOp::Div if y == 0.0 => Value::Missing(Missing::DivByZero(span)),
+                ArithOp::Div => Value::number(x / y, span),
+            },
+            // the first missing, once both are numbers or missing
+            (m @ Value::Missing(_), Value::Number(_) | Value::Missing(_))
+            | (Value::Number(_), m @ Value::Missing(_)) => m,
+            _ => return None,
+        })
+    }
+
+    /// `count(xs, x => x in [...])` (or `not in`).
+    fn count_in(&mut self, list: &'a Operand, set: &'a Set, negated: bool) -> Option<Value<'a>> {
+        self.tick(1);
+        let Value::List(items) = self.value(list)? else {
+            return None;
+        };
+        let mut count = 0usize;
+        for x in items.iter() {
+            // `x in [...]`: its node, the parameter's, the list's,
+            // and the list's elements unless `x` is missing
+            self.tick(3);
+            match x {
+                Value::Missing(_) => continue,
+                Value::Number(_) | Value::Str(_) | Value::Bool(_) | Value::Date(_) => {}
+                // compared element by element: left to the evaluator
+                _ => return None,
+            }
+            self.tick(set.len());
+            // unknown (a missing element might have matched) counts not
+            if let Some(found) = found(set, &x) {
+                count += usize::from(found != negated);
+            }
+        }
+        Some(Value::Number(count as f64))
     }
 
     /// The value of let `i`'s expression: by its fast path when that

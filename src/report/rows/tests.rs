@@ -1,5 +1,6 @@
 //! The row model: column names, rounding, defused formulas, the picker.
 
+use super::cells::number_text;
 use super::*;
 
 fn names(text: &str) -> Vec<Vec<String>> {
