@@ -14,7 +14,7 @@ use super::json::Nesting;
 use super::{Damage, Fault, MAX_RECORD_BYTES};
 
 /// Bytes read from the input per call.
-const READ: usize = 1 << 16;
+pub(super) const READ: usize = 1 << 16;
 /// Bytes of text per batch, about: the batch is handed on at the first
 /// read past it.
 const BATCH_TEXT: usize = 1 << 19;
@@ -110,20 +110,7 @@ impl<'b, 'e, R: Read> Blocks<'b, 'e, R> {
             shift = keep;
             self.pos -= keep;
         }
-        let text = self.out.text();
-        let len = text.len();
-        text.resize(len + READ, 0);
-        let n = loop {
-            match self.reader.read(&mut text[len..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    text.truncate(len);
-                    return Err(Fault::io(e));
-                }
-            }
-        };
-        text.truncate(len + n);
+        let n = read_more(&mut self.reader, self.out.text())?;
         self.eof = n == 0;
         Ok((shift, n > 0))
     }
@@ -269,5 +256,24 @@ pub(super) fn read_elements<R: Read>(
     if b.skip_ws()?.is_some() {
         return Err(b.fault("unexpected data after the end of the array"));
     }
+    Ok(n)
+}
+
+/// Appends up to [`READ`] bytes of `reader` to `text`: how many (0 at
+/// the end of the input).
+pub(super) fn read_more<R: Read>(reader: &mut R, text: &mut Vec<u8>) -> Result<usize, Fault> {
+    let len = text.len();
+    text.resize(len + READ, 0);
+    let n = loop {
+        match reader.read(&mut text[len..]) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                text.truncate(len);
+                return Err(Fault::io(e));
+            }
+        }
+    };
+    text.truncate(len + n);
     Ok(n)
 }

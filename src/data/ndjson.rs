@@ -10,15 +10,13 @@
 
 use std::io::Read;
 
+use super::array::{read_more, READ};
 use super::batch::Batcher;
 use super::{Fault, MAX_RECORD_BYTES};
 
 /// Bytes of whole lines per block handed on, about: a block is handed on
 /// at the first read that takes it past this.
 pub(super) const BLOCK: usize = 1 << 18;
-
-/// Bytes read from the input per call.
-const READ: usize = 1 << 16;
 
 /// Hands every line of `reader` to `out` in blocks of about `block`
 /// bytes; a line over [`MAX_RECORD_BYTES`] is not held but handed on as
@@ -117,23 +115,4 @@ fn skip_line<R: Read>(reader: &mut R, held: u64) -> Result<(u64, Vec<u8>), Fault
         }
         bytes += n as u64;
     }
-}
-
-/// Appends up to [`READ`] bytes of `reader` to `text`: how many (0 at
-/// the end of the input).
-fn read_more<R: Read>(reader: &mut R, text: &mut Vec<u8>) -> Result<usize, Fault> {
-    let len = text.len();
-    text.resize(len + READ, 0);
-    let n = loop {
-        match reader.read(&mut text[len..]) {
-            Ok(n) => break n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                text.truncate(len);
-                return Err(Fault::io(e));
-            }
-        }
-    };
-    text.truncate(len + n);
-    Ok(n)
 }
