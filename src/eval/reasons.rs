@@ -2,7 +2,7 @@
 //! (`followers is 512, needs between 1000 and 10000`) or missing
 //! (`authenticity_score is missing`). Only runs for requirements that fail.
 
-use super::value::{one_line, Missing, Value};
+use super::value::{one_line, List, Missing, Value};
 use super::{Cause, EvalError, Frame, MissingCause, Shown};
 use crate::compile::{Node, Op, Program};
 
@@ -55,6 +55,12 @@ pub(crate) fn every_element(xs: &Value<'_>) -> String {
 /// rejected creator's reason would repeat it whole.
 fn options(xs: &Value<'_>) -> (Vec<Shown>, usize) {
     match xs {
+        // a constant list's elements are read in place, not copied first
+        Value::List(List::Const(c)) => {
+            let items = c.items();
+            let shown = items.iter().take(OPTIONS_SHOWN).map(Shown::of).collect();
+            (shown, items.len().saturating_sub(OPTIONS_SHOWN))
+        }
         Value::List(items) => {
             let shown = items
                 .iter()
@@ -95,7 +101,17 @@ fn as_written(f: &Frame<'_>, n: &Node, v: &Value<'_>) -> Shown {
 
 /// An expression as written, on one line.
 fn written(prog: &Program, n: &Node) -> String {
-    one_line(prog.text(n.span)).into_owned()
+    let text = prog.text(n.span);
+    // printable ASCII with no two spaces in a row (`followers`, nearly
+    // every expression a reason names) is its own line: copied, spared
+    // `one_line`'s three searches
+    let plain = text.bytes().all(|b| (b' '..=b'~').contains(&b))
+        && !text.as_bytes().windows(2).any(|w| w == b"  ");
+    if plain {
+        text.to_owned()
+    } else {
+        one_line(text).into_owned()
+    }
 }
 
 fn why_false_in<'a>(
