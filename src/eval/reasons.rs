@@ -101,7 +101,11 @@ fn as_written(f: &Frame<'_>, n: &Node, v: &Value<'_>) -> Shown {
 
 /// An expression as written, on one line.
 fn written(prog: &Program, n: &Node) -> String {
-    let text = prog.text(n.span);
+    line_of(prog.text(n.span))
+}
+
+/// `text` on one line, as [`one_line`] makes it.
+fn line_of(text: &str) -> String {
     // printable ASCII with no two spaces in a row (`followers`, nearly
     // every expression a reason names) is its own line: copied, spared
     // `one_line`'s three searches
@@ -297,4 +301,31 @@ pub(crate) fn is_path_text(what: &str) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text copied whole (printable ASCII) is what `one_line` gives.
+    #[test]
+    fn an_expression_is_written_on_one_line() {
+        let texts = [
+            "",
+            "followers",
+            "creator[\"Follower Count\"]",
+            "a  b",
+            "a   b",
+            " a ",
+            "x\ty",
+            "x\n  y",
+            "é  ü",
+            "\u{1b}[31m",
+            "\u{7f}",
+            "len(bio) > 3 and  x",
+        ];
+        for t in texts {
+            assert_eq!(line_of(t), one_line(t), "{t:?}");
+        }
+    }
 }
