@@ -13,7 +13,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value as Json;
 
 use super::error::EvalErrorKind;
-use super::value::{List, Missing, Value};
+use super::value::{List, Value};
 use crate::data::DamageKind;
 
 /// A value as a reason names it: its text (`"US"`, `512`, `[1, 2, … 4 more]`)
@@ -71,16 +71,6 @@ fn reads_back(v: &Value<'_>) -> bool {
         Value::List(List::Json(_)) => true,
         Value::List(xs) => xs.iter().all(|x| reads_back(&x)),
         _ => true,
-    }
-}
-
-impl fmt::Display for Shown {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.text {
-            Some(t) => f.write_str(t),
-            // what is missing does not change how `missing` is written
-            None => fmt::Display::fmt(&Value::from_json(&self.json, Missing::Field(0)), f),
-        }
     }
 }
 
@@ -310,130 +300,6 @@ impl MissingCause {
     }
 }
 
-impl fmt::Display for Cause {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Cause::Neither(a, b) => {
-                f.write_str("neither holds: ")?;
-                fmt::Display::fmt(a, f)?;
-                f.write_str("; ")?;
-                fmt::Display::fmt(b, f)
-            }
-            Cause::LetFalse {
-                name,
-                because: None,
-            } => write!(f, "{name} is false"),
-            Cause::LetFalse {
-                name,
-                because: Some(why),
-            } => write!(f, "{name} is false ({why})"),
-            Cause::NegationHolds {
-                condition,
-                tested: Some((field, value)),
-            } => write!(f, "{field} is {value}, so {condition} holds"),
-            Cause::NegationHolds {
-                condition,
-                tested: None,
-            } => write!(f, "{condition} holds"),
-            Cause::False { condition } => write!(f, "{condition} is false"),
-            Cause::Message { message } => f.write_str(message),
-            Cause::Missing {
-                missing,
-                message: Some(msg),
-                ..
-            } => write!(f, "{msg} ({missing})"),
-            Cause::Missing { missing, .. } => write!(f, "{missing}"),
-            Cause::Error(e) => write!(f, "{e}"),
-            Cause::Damage { line, damage, .. } => write!(f, "line {line}: {damage}"),
-            Cause::NotAnObject {
-                line,
-                record,
-                found,
-            } => {
-                if let Some(line) = line {
-                    write!(f, "line {line}: ")?;
-                }
-                let found = match *found {
-                    "list" => "a list",
-                    "string" => "a string",
-                    "number" => "a number",
-                    "bool" => "true/false",
-                    other => other,
-                };
-                write!(f, "record {record} is {found}, not an object of fields")
-            }
-            _ => self.fmt_unmet(f),
-        }
-    }
-}
-
-impl Cause {
-    /// The English of a condition that came out false on a value:
-    /// `FIELD is VALUE`, then what it needed. Written piece by piece, as
-    /// a reason is for each rejected creator (`write!` with arguments
-    /// costs more than its pieces).
-    fn fmt_unmet(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (field, value) = match self {
-            Cause::Compare { field, value, .. }
-            | Cause::Between { field, value, .. }
-            | Cause::Lacks { field, value, .. }
-            | Cause::Holds { field, value, .. }
-            | Cause::NotOneOf { field, value, .. }
-            | Cause::Excluded { field, value }
-            | Cause::DoesNotContain { field, value, .. }
-            | Cause::DoesNotMatch { field, value, .. } => (field, value),
-            _ => unreachable!("Display writes the other causes"),
-        };
-        f.write_str(field)?;
-        f.write_str(" is ")?;
-        fmt::Display::fmt(value, f)?;
-        match self {
-            Cause::Compare { op, bound, .. } => {
-                f.write_str(", needs ")?;
-                f.write_str(op)?;
-                f.write_str(" ")?;
-                fmt::Display::fmt(bound, f)
-            }
-            Cause::Between { low, high, .. } => {
-                f.write_str(", needs between ")?;
-                fmt::Display::fmt(low, f)?;
-                f.write_str(" and ")?;
-                fmt::Display::fmt(high, f)
-            }
-            Cause::Lacks { item, .. } => {
-                f.write_str(", needs to contain ")?;
-                fmt::Display::fmt(item, f)
-            }
-            Cause::Holds { item, .. } => {
-                f.write_str(", which contains ")?;
-                fmt::Display::fmt(item, f)
-            }
-            Cause::NotOneOf { options, more, .. } => {
-                f.write_str(", needs one of ")?;
-                for (i, o) in options.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    fmt::Display::fmt(o, f)?;
-                }
-                if *more > 0 {
-                    write!(f, ", … {more} more")?;
-                }
-                Ok(())
-            }
-            Cause::Excluded { .. } => f.write_str(", which is excluded"),
-            Cause::DoesNotContain { item, .. } => {
-                f.write_str(", which does not contain ")?;
-                fmt::Display::fmt(item, f)
-            }
-            Cause::DoesNotMatch { pattern, .. } => {
-                write!(f, ", which does not match {pattern:?}")
-            }
-            _ => unreachable!("Display writes the other causes"),
-        }
-    }
-}
-
 impl Serialize for Cause {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
@@ -588,5 +454,6 @@ impl Cause {
     }
 }
 
+mod english;
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 //! (`followers is 512, needs between 1000 and 10000`) or missing
 //! (`authenticity_score is missing`). Only runs for requirements that fail.
 
-use super::value::{one_line, Missing, Value};
+use super::value::{one_line, List, Missing, Value};
 use super::{Cause, EvalError, Frame, MissingCause, Shown};
 use crate::compile::{Node, Op, Program};
 
@@ -55,6 +55,12 @@ pub(crate) fn every_element(xs: &Value<'_>) -> String {
 /// rejected creator's reason would repeat it whole.
 fn options(xs: &Value<'_>) -> (Vec<Shown>, usize) {
     match xs {
+        // a constant list's elements are read in place, not copied first
+        Value::List(List::Const(c)) => {
+            let items = c.items();
+            let shown = items.iter().take(OPTIONS_SHOWN).map(Shown::of).collect();
+            (shown, items.len().saturating_sub(OPTIONS_SHOWN))
+        }
         Value::List(items) => {
             let shown = items
                 .iter()
@@ -95,7 +101,21 @@ fn as_written(f: &Frame<'_>, n: &Node, v: &Value<'_>) -> Shown {
 
 /// An expression as written, on one line.
 fn written(prog: &Program, n: &Node) -> String {
-    one_line(prog.text(n.span)).into_owned()
+    line_of(prog.text(n.span))
+}
+
+/// `text` on one line, as [`one_line`] makes it.
+fn line_of(text: &str) -> String {
+    // printable ASCII with no two spaces in a row (`followers`, nearly
+    // every expression a reason names) is its own line: copied, spared
+    // `one_line`'s three searches
+    let plain = text.bytes().all(|b| (b' '..=b'~').contains(&b))
+        && !text.as_bytes().windows(2).any(|w| w == b"  ");
+    if plain {
+        text.to_owned()
+    } else {
+        one_line(text).into_owned()
+    }
 }
 
 fn why_false_in<'a>(
@@ -281,4 +301,31 @@ pub(crate) fn is_path_text(what: &str) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text copied whole (printable ASCII) is what `one_line` gives.
+    #[test]
+    fn an_expression_is_written_on_one_line() {
+        let texts = [
+            "",
+            "followers",
+            "creator[\"Follower Count\"]",
+            "a  b",
+            "a   b",
+            " a ",
+            "x\ty",
+            "x\n  y",
+            "é  ü",
+            "\u{1b}[31m",
+            "\u{7f}",
+            "len(bio) > 3 and  x",
+        ];
+        for t in texts {
+            assert_eq!(line_of(t), one_line(t), "{t:?}");
+        }
+    }
 }

@@ -115,13 +115,20 @@ impl Rule {
     }
 }
 
-/// A cause's English, written into room for a typical reason (a
-/// `String` grown from empty reallocates at each doubling).
+/// A cause's English, written into this thread's scratch text first and
+/// then copied into a `String` of its exact size: one allocation, where
+/// a `String` grown as it is written reallocates at each doubling.
 fn reason_of(cause: &Cause) -> String {
-    use std::fmt::Write;
-    let mut text = String::with_capacity(128);
-    write!(text, "{cause}").expect("writing to a String cannot fail");
-    text
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SCRATCH.with_borrow_mut(|text| {
+        text.clear();
+        cause
+            .write_english(text)
+            .expect("writing to a String cannot fail");
+        text.as_str().to_owned()
+    })
 }
 
 impl Failure {

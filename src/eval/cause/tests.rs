@@ -4,6 +4,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::*;
+use crate::eval::value::Missing;
 use crate::language::value::json_of;
 
 /// A value shown is written as the value itself is, whether its text
@@ -11,7 +12,8 @@ use crate::language::value::json_of;
 #[test]
 fn a_value_shown_reads_as_the_value() {
     let long = "é \"q\" ".repeat(20);
-    let record = json!(["fashion", 3, null, {"a": 1}, [1.5, "x"]]);
+    let record = json!(["fashion", 3, null, {"a": 1}, [1.5, "x"], true, 1e300, "b"]);
+    let (sixty, sixty_one) = ("s".repeat(60), "s".repeat(61));
     let object = json!({"a": 1, "b": 2});
     let Json::Array(items) = &record else {
         unreachable!("an array")
@@ -30,6 +32,9 @@ fn a_value_shown_reads_as_the_value() {
         Value::Str(Cow::Borrowed("PH")),
         Value::Str(Cow::Borrowed("tab\there, \\ and \"quotes\"")),
         Value::Str(Cow::Owned(long)),
+        Value::Str(Cow::Borrowed(&sixty)),
+        Value::Str(Cow::Borrowed(&sixty_one)),
+        Value::Str(Cow::Borrowed("ünïcode")),
         Value::Date(1_700_000_000),
         Value::Missing(Missing::Field(3)),
         Value::Object(map),

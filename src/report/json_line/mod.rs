@@ -249,29 +249,47 @@ pub(super) fn write_str(out: &mut Vec<u8>, s: &str) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let (mut from, mut i) = (0, 0);
-    // eight bytes at a time, each escape in the word in turn (a padded
-    // copy of a short word would cost a call to memcpy: the last few
-    // bytes are looked at one at a time)
+    // eight bytes at a time, each escape in the word in turn
     while let Some(word) = bytes.get(i..i + 8) {
-        let mut mask = escape_mask(u64::from_le_bytes(word.try_into().expect("eight bytes")));
-        while mask != 0 {
-            let at = i + (mask.trailing_zeros() / 8) as usize;
-            out.extend_from_slice(&bytes[from..at]);
-            escape(out, bytes[at]);
-            from = at + 1;
-            mask &= mask - 1;
-        }
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        escapes(out, bytes, &mut from, i, escape_mask(word));
         i += 8;
     }
-    for (at, &b) in bytes.iter().enumerate().skip(i) {
-        if b < 0x20 || b == b'"' || b == b'\\' {
-            out.extend_from_slice(&bytes[from..at]);
-            escape(out, b);
-            from = at + 1;
+    if i < bytes.len() && bytes.len() >= 8 {
+        // the last bytes, as the word that ends the text, with those of
+        // it already looked at (its first `seen`) masked out
+        let start = bytes.len() - 8;
+        let seen = i - start;
+        let word = u64::from_le_bytes(bytes[start..].try_into().expect("eight bytes"));
+        let mask = escape_mask(word) & (u64::MAX << (8 * seen));
+        escapes(out, bytes, &mut from, start, mask);
+    } else {
+        // a text shorter than a word (a padded copy of it would cost a
+        // call to memcpy), a byte at a time
+        for (at, &b) in bytes.iter().enumerate().skip(i) {
+            if b < 0x20 || b == b'"' || b == b'\\' {
+                out.extend_from_slice(&bytes[from..at]);
+                escape(out, b);
+                from = at + 1;
+            }
         }
     }
     out.extend_from_slice(&bytes[from..]);
     out.push(b'"');
+}
+
+/// Copies the text up to each byte `mask` marks in the word of `bytes`
+/// at `start`, then that byte's escape; `from` is where the text not yet
+/// copied starts.
+#[inline(always)]
+fn escapes(out: &mut Vec<u8>, bytes: &[u8], from: &mut usize, start: usize, mut mask: u64) {
+    while mask != 0 {
+        let at = start + (mask.trailing_zeros() / 8) as usize;
+        out.extend_from_slice(&bytes[*from..at]);
+        escape(out, bytes[at]);
+        *from = at + 1;
+        mask &= mask - 1;
+    }
 }
 
 /// Appends the escape of `b`, a byte JSON escapes (a control, `"` or
