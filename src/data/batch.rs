@@ -11,6 +11,8 @@ use serde_json::Value as Json;
 
 use std::sync::Arc;
 
+use buffers::Buffers;
+
 use super::cells::{to_object, Header};
 use super::slots::{self, Shape, Slots};
 use super::sparse::{self, FieldFilter};
@@ -60,6 +62,8 @@ pub struct RawBatch {
     origin: (usize, usize),
     /// Set while `text` is a block of NDJSON lines not yet split.
     unsplit: Option<Unsplit>,
+    /// Where `text` goes back to once the batch is done with, if anywhere.
+    buffers: Option<Buffers>,
 }
 
 /// Where a block of NDJSON starts: the number of its first line, and the
@@ -90,6 +94,7 @@ impl Default for RawBatch {
             header: None,
             origin: (1, 1),
             unsplit: None,
+            buffers: None,
         }
     }
 }
@@ -174,6 +179,14 @@ impl RawBatch {
             at = stop + 1;
         }
         (line, self.items.len())
+    }
+
+    /// Done with the batch: hands its text back to the reader, when it
+    /// was a block of NDJSON lines, else lets it go.
+    pub fn recycle(self) {
+        if let Some(buffers) = &self.buffers {
+            buffers.give(self.text);
+        }
     }
 
     /// How many records it holds (none in a block not yet split).
@@ -349,6 +362,8 @@ pub(crate) struct Batcher<'a> {
     pub stopped: bool,
     /// The line the next block of NDJSON lines starts on, 1-based.
     next_line: usize,
+    /// The buffers of the blocks of NDJSON lines handed back.
+    buffers: Buffers,
 }
 
 impl<'a> Batcher<'a> {
@@ -360,6 +375,7 @@ impl<'a> Batcher<'a> {
             emit,
             stopped: false,
             next_line: 1,
+            buffers: Buffers::default(),
         }
     }
 
@@ -389,12 +405,19 @@ impl<'a> Batcher<'a> {
                 counted,
                 too_long,
             }),
+            buffers: Some(self.buffers.clone()),
             ..RawBatch::default()
         };
         if !(self.emit)(batch) {
             self.stopped = true;
         }
         counted.1
+    }
+
+    /// An empty buffer for a block of NDJSON lines, holding `capacity`
+    /// bytes at least: one handed back ([`RawBatch::recycle`]) if any.
+    pub fn buffer(&self, capacity: usize) -> Vec<u8> {
+        self.buffers.take(capacity)
     }
 
     /// Records so far.
@@ -554,5 +577,6 @@ impl<'a> Batcher<'a> {
     }
 }
 
+mod buffers;
 #[cfg(test)]
 mod tests;

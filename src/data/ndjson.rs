@@ -90,7 +90,7 @@ fn hand_on(out: &mut Batcher, text: &mut Vec<u8>, end: usize, block: usize, any:
         return;
     }
     let rest = &text[end..];
-    let mut next = Vec::with_capacity((block + READ).max(rest.len() + READ));
+    let mut next = out.buffer((block + READ).max(rest.len() + READ));
     next.extend_from_slice(rest);
     let mut lines = std::mem::replace(text, next);
     lines.truncate(end);

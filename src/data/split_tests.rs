@@ -387,3 +387,23 @@ fn ndjson_blocks_count_their_lines_and_records_as_split() {
         assert_eq!(super::batch::count_lines(text), want, "{text:?}");
     }
 }
+
+#[test]
+fn ndjson_blocks_read_into_buffers_handed_back_keep_every_record() {
+    let text = ndjson_sample();
+    let want = ndjson_expected(&text);
+    for (block, step) in [(1, 1), (17, 5), (64, 100), (333, 64)] {
+        let mut got = Vec::new();
+        let mut emit = |mut b: super::RawBatch| {
+            b.split();
+            got.extend(ndjson_records(std::slice::from_ref(&b)));
+            // its buffer is read into again by the next blocks
+            b.recycle();
+            true
+        };
+        let mut out = super::batch::Batcher::new(&mut emit);
+        let reader = Trickle { data: &text, step };
+        super::ndjson::read_lines(reader, &mut out, block).expect("reads");
+        assert_eq!(got, want, "block {block}, step {step}");
+    }
+}
