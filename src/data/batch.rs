@@ -1,15 +1,17 @@
 //! Records as read but not yet decoded, gathered in batches: the readers
 //! find where each record's bytes begin and end (cheap, in order), and the
 //! decoding, which costs most, can then run on any thread. NDJSON is
-//! handed on in blocks of whole lines not yet split: the thread that
-//! decodes a block splits it ([`RawBatch::split`]), and learns its first
-//! line and position from the thread that split the block before
-//! ([`Relay`]), so the reader looks at each byte no more than `memchr`
-//! does.
+//! handed on in blocks of whole lines not yet split: the reader only counts
+//! a block's lines and records ([`count_lines`], `memchr`'s pass over the
+//! newlines), so each block knows its first line and position when it is
+//! handed on, and the thread that decodes it splits it
+//! ([`RawBatch::split`]) without waiting for any other block.
 
 use serde_json::Value as Json;
 
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::Arc;
+
+use buffers::Buffers;
 
 use super::cells::{to_object, Header};
 use super::slots::{self, Shape, Slots};
@@ -60,6 +62,8 @@ pub struct RawBatch {
     origin: (usize, usize),
     /// Set while `text` is a block of NDJSON lines not yet split.
     unsplit: Option<Unsplit>,
+    /// Where `text` goes back to once the batch is done with, if anywhere.
+    buffers: Option<Buffers>,
 }
 
 /// Where a block of NDJSON starts: the number of its first line, and the
@@ -70,39 +74,13 @@ struct Start {
     position: usize,
 }
 
-/// The [`Start`] of one block, set by the thread that split the block
-/// before it and awaited by the thread splitting this one. The blocks are
-/// taken in input order, and each is split before anything else is done
-/// with it, so the block awaited is always being split, or split already.
-#[derive(Debug, Default)]
-struct Relay {
-    start: Mutex<Option<Start>>,
-    set: Condvar,
-}
-
-impl Relay {
-    fn set(&self, start: Start) {
-        *self.start.lock().unwrap_or_else(PoisonError::into_inner) = Some(start);
-        self.set.notify_all();
-    }
-
-    fn wait(&self) -> Start {
-        let mut start = self.start.lock().unwrap_or_else(PoisonError::into_inner);
-        loop {
-            if let Some(s) = *start {
-                return s;
-            }
-            start = self.set.wait(start).unwrap_or_else(PoisonError::into_inner);
-        }
-    }
-}
-
-/// A block of NDJSON not yet split: where it starts, where the next one
-/// does, and, for a line too long to hold, its length (`text` empty).
+/// A block of NDJSON not yet split: where it starts, how many lines and
+/// records it holds (counted by the reader), and, for a line too long to
+/// hold, its length (`text` empty).
 #[derive(Clone, Debug)]
 struct Unsplit {
-    after: Arc<Relay>,
-    next: Arc<Relay>,
+    start: Start,
+    counted: (usize, usize),
     too_long: Option<u64>,
 }
 
@@ -116,8 +94,26 @@ impl Default for RawBatch {
             header: None,
             origin: (1, 1),
             unsplit: None,
+            buffers: None,
         }
     }
+}
+
+/// How many lines `text` (whole lines of NDJSON) holds, and how many of
+/// them are records (not blank), as [`RawBatch::split`] will find them: a
+/// pass of `memchr` over the newlines, and a look at the first bytes of
+/// each line (most often one).
+pub(super) fn count_lines(text: &[u8]) -> (usize, usize) {
+    let (mut lines, mut records, mut at) = (0, 0, 0);
+    // the last line perhaps without its `\n`
+    let last = text.last().is_some_and(|&b| b != b'\n');
+    let ends = memchr::memchr_iter(b'\n', text).chain(last.then_some(text.len()));
+    for end in ends {
+        lines += 1;
+        records += usize::from(!text[at..end].trim_ascii_start().is_empty());
+        at = end + 1;
+    }
+    (lines, records)
 }
 
 /// The line and column just past `bytes`, which begin at `from`.
@@ -132,10 +128,9 @@ pub(super) fn advance(from: (usize, usize), bytes: &[u8]) -> (usize, usize) {
 }
 
 impl RawBatch {
-    /// Splits a block of NDJSON into its lines, once the block before it
-    /// is split (its records' lines and positions follow on from that
-    /// block's); does nothing to other batches. A blank line is no record
-    /// but counts as a line.
+    /// Splits a block of NDJSON into its lines, numbered from the block's
+    /// start; does nothing to other batches. A blank line is no record but
+    /// counts as a line.
     pub fn split(&mut self) {
         let Some(unsplit) = self.unsplit.take() else {
             return;
@@ -153,15 +148,12 @@ impl RawBatch {
             }
             None => self.split_lines(),
         };
-        let start = unsplit.after.wait();
+        debug_assert_eq!((lines, records), unsplit.counted, "counted as split");
+        let start = unsplit.start;
         for it in &mut self.items {
             it.line += start.line;
             it.position += start.position;
         }
-        unsplit.next.set(Start {
-            line: start.line + lines,
-            position: start.position + records,
-        });
     }
 
     /// Makes each line of `text` that is not blank an item, its line and
@@ -187,6 +179,14 @@ impl RawBatch {
             at = stop + 1;
         }
         (line, self.items.len())
+    }
+
+    /// Done with the batch: hands its text back to the reader, when it
+    /// was a block of NDJSON lines, else lets it go.
+    pub fn recycle(self) {
+        if let Some(buffers) = &self.buffers {
+            buffers.give(self.text);
+        }
     }
 
     /// How many records it holds (none in a block not yet split).
@@ -360,8 +360,10 @@ pub(crate) struct Batcher<'a> {
     emit: &'a mut dyn FnMut(RawBatch) -> bool,
     /// Set when the receiver wants no more records.
     pub stopped: bool,
-    /// Where the next block of NDJSON lines starts, once known.
-    relay: Option<Arc<Relay>>,
+    /// The line the next block of NDJSON lines starts on, 1-based.
+    next_line: usize,
+    /// The buffers of the blocks of NDJSON lines handed back.
+    buffers: Buffers,
 }
 
 impl<'a> Batcher<'a> {
@@ -372,40 +374,50 @@ impl<'a> Batcher<'a> {
             next_position: 0,
             emit,
             stopped: false,
-            relay: None,
+            next_line: 1,
+            buffers: Buffers::default(),
         }
     }
 
     /// Hands on `text`, whole lines of NDJSON (the last perhaps without
     /// its `\n`, at the end of the input), to be split where they are
     /// decoded ([`RawBatch::split`]); or, with `too_long`, one line of that
-    /// many bytes, not held. The first block starts at line 1.
-    pub fn hand_on_lines(&mut self, text: Vec<u8>, too_long: Option<u64>) {
+    /// many bytes, not held. The first block starts at line 1. Returns how
+    /// many records the block holds (lines not blank).
+    pub fn hand_on_lines(&mut self, text: Vec<u8>, too_long: Option<u64>) -> usize {
+        let counted = match too_long {
+            Some(_) => (1, 1),
+            None => count_lines(&text),
+        };
+        let start = Start {
+            line: self.next_line,
+            position: self.next_position,
+        };
+        self.next_line += counted.0;
+        self.next_position += counted.1;
         if self.stopped {
-            return;
+            return counted.1;
         }
-        let after = self.relay.take().unwrap_or_else(|| {
-            let first = Relay::default();
-            first.set(Start {
-                line: 1,
-                position: self.next_position,
-            });
-            Arc::new(first)
-        });
-        let next = Arc::new(Relay::default());
-        self.relay = Some(Arc::clone(&next));
         let batch = RawBatch {
             text,
             unsplit: Some(Unsplit {
-                after,
-                next,
+                start,
+                counted,
                 too_long,
             }),
+            buffers: Some(self.buffers.clone()),
             ..RawBatch::default()
         };
         if !(self.emit)(batch) {
             self.stopped = true;
         }
+        counted.1
+    }
+
+    /// An empty buffer for a block of NDJSON lines, holding `capacity`
+    /// bytes at least: one handed back ([`RawBatch::recycle`]) if any.
+    pub fn buffer(&self, capacity: usize) -> Vec<u8> {
+        self.buffers.take(capacity)
     }
 
     /// Records so far.
@@ -565,5 +577,6 @@ impl<'a> Batcher<'a> {
     }
 }
 
+mod buffers;
 #[cfg(test)]
 mod tests;

@@ -2,11 +2,14 @@
 //! UTF-8, nested too deep or longer than [`MAX_RECORD_BYTES`] is a damaged
 //! record with its line number; blank lines are skipped. The reader only
 //! cuts the input into blocks of whole lines (at the last `\n` of what it
-//! read, found with `memrchr`) and hands them on unsplit: the threads that
-//! decode them split them into lines ([`RawBatch::split`]), so no thread
-//! but the decoding ones looks at every line.
+//! read, found with `memrchr`), counts their lines and records
+//! ([`count_lines`]: the newlines, found with `memchr`, and the first bytes
+//! of each line) and hands them on unsplit: the threads that decode them
+//! split them into lines ([`RawBatch::split`]), each block at once, as its
+//! first line and position are known.
 //!
 //! [`RawBatch::split`]: super::RawBatch::split
+//! [`count_lines`]: super::batch::count_lines
 
 use std::io::Read;
 
@@ -42,8 +45,7 @@ pub(super) fn read_lines<R: Read>(
                 // then only its length
                 hand_on(out, &mut text, line_start, block, &mut any);
                 let (bytes, rest) = skip_line(&mut reader, text.len() as u64)?;
-                out.hand_on_lines(Vec::new(), Some(bytes));
-                any = true;
+                any |= out.hand_on_lines(Vec::new(), Some(bytes)) > 0;
                 text.clear();
                 text.extend_from_slice(&rest);
                 line_start = memchr::memrchr(b'\n', &text).map_or(0, |k| k + 1);
@@ -53,8 +55,7 @@ pub(super) fn read_lines<R: Read>(
                 // a line ended in this read, too long to decode
                 let bytes = (len + first - line_start) as u64 + 1;
                 hand_on(out, &mut text, line_start, block, &mut any);
-                out.hand_on_lines(Vec::new(), Some(bytes));
-                any = true;
+                any |= out.hand_on_lines(Vec::new(), Some(bytes)) > 0;
                 text.drain(..len + first + 1 - line_start);
                 line_start = memchr::memrchr(b'\n', &text).map_or(0, |k| k + 1);
             }
@@ -89,12 +90,11 @@ fn hand_on(out: &mut Batcher, text: &mut Vec<u8>, end: usize, block: usize, any:
         return;
     }
     let rest = &text[end..];
-    let mut next = Vec::with_capacity((block + READ).max(rest.len() + READ));
+    let mut next = out.buffer((block + READ).max(rest.len() + READ));
     next.extend_from_slice(rest);
     let mut lines = std::mem::replace(text, next);
     lines.truncate(end);
-    *any = *any || lines.iter().any(|b| !b.is_ascii_whitespace());
-    out.hand_on_lines(lines, None);
+    *any |= out.hand_on_lines(lines, None) > 0;
 }
 
 /// Reads on to the end of a line too long to hold, of which `held` bytes

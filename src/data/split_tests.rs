@@ -307,7 +307,7 @@ fn ndjson_blocks_split_on_other_threads_in_any_order() {
     let want = ndjson_expected(&text);
     let mut batches = ndjson_blocks(&text, 64, 100);
     assert!(batches.len() > 10, "{}", batches.len());
-    // each block waits for the one before: started last first
+    // each block knows where it starts: split last first, all at once
     std::thread::scope(|s| {
         for b in batches.iter_mut().rev() {
             s.spawn(move || b.split());
@@ -359,5 +359,51 @@ fn ndjson_of_blank_lines_only_holds_no_records() {
         };
         let e = super::ndjson::read_lines(reader, &mut out, 2).expect_err("empty");
         assert!(e.message.contains("holds no records"), "{}", e.message);
+    }
+}
+
+#[test]
+fn ndjson_blocks_count_their_lines_and_records_as_split() {
+    let sample = ndjson_sample();
+    let texts: [&[u8]; 9] = [
+        b"",
+        b"\n",
+        b"{}",
+        b"{}\n",
+        b"\n\n",
+        b" \r\n{}\n \t\n",
+        b"{}\n\x0c\n  {}",
+        b"\n{}\n\n",
+        &sample,
+    ];
+    for text in texts {
+        let lines: Vec<&[u8]> = match text.strip_suffix(b"\n") {
+            Some(rest) => rest.split(|&b| b == b'\n').collect(),
+            None if text.is_empty() => Vec::new(),
+            None => text.split(|&b| b == b'\n').collect(),
+        };
+        let records = lines.iter().filter(|l| !l.trim_ascii().is_empty()).count();
+        let want = (lines.len(), records);
+        assert_eq!(super::batch::count_lines(text), want, "{text:?}");
+    }
+}
+
+#[test]
+fn ndjson_blocks_read_into_buffers_handed_back_keep_every_record() {
+    let text = ndjson_sample();
+    let want = ndjson_expected(&text);
+    for (block, step) in [(1, 1), (17, 5), (64, 100), (333, 64)] {
+        let mut got = Vec::new();
+        let mut emit = |mut b: super::RawBatch| {
+            b.split();
+            got.extend(ndjson_records(std::slice::from_ref(&b)));
+            // its buffer is read into again by the next blocks
+            b.recycle();
+            true
+        };
+        let mut out = super::batch::Batcher::new(&mut emit);
+        let reader = Trickle { data: &text, step };
+        super::ndjson::read_lines(reader, &mut out, block).expect("reads");
+        assert_eq!(got, want, "block {block}, step {step}");
     }
 }

@@ -127,7 +127,9 @@ fn on_this_thread(
         bytes,
         &mut |mut batch| {
             count_skipped(&batch, skipped);
-            merge.take(worker.work(&mut batch))
+            let go = merge.take(worker.work(&mut batch));
+            batch.recycle();
+            go
         },
         notes,
     );
@@ -237,7 +239,9 @@ fn start_workers<'scope, 'env>(
                     }
                     let mut worker = Worker::new(asked, filter);
                     while let Some((k, mut batch)) = next_job(&jobs) {
-                        if to_merger.send((k, worker.work(&mut batch))).is_err() {
+                        let done = worker.work(&mut batch);
+                        batch.recycle();
+                        if to_merger.send((k, done)).is_err() {
                             break;
                         }
                     }
