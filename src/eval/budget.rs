@@ -58,8 +58,13 @@ pub(crate) fn result(f: super::functions::Builtin, args: &[Value<'_>]) -> u64 {
         {
             // as `str::matches` counts them: none overlapping
             let times = memchr::memmem::find_iter(s.as_bytes(), from.as_bytes()).count() as u64;
-            times.saturating_mul(to.len() as u64) / BYTES_PER_STEP
+            replaced(times, to)
         }
         _ => 0,
     }
+}
+
+/// Steps to write `to` in place of `times` matches (see [`result`]).
+pub(crate) fn replaced(times: u64, to: &str) -> u64 {
+    times.saturating_mul(to.len() as u64) / BYTES_PER_STEP
 }

@@ -67,8 +67,6 @@ fn nones<'a>(n: usize) -> Vec<Option<Value<'a>>> {
 pub(crate) struct Frame<'a> {
     pub prog: &'a Program,
     pub record: Rec<'a>,
-    /// Each field path read once per record, then kept.
-    fields: Vec<Option<Value<'a>>>,
     lets: Vec<Option<Value<'a>>>,
     /// The lets worked out so far, in order: a fast path that gives up
     /// forgets those it worked out (`eval/fast.rs`).
@@ -99,9 +97,9 @@ impl<'a> Frame<'a> {
         Frame {
             prog,
             record,
-            fields: nones(prog.fields.len()),
             lets: nones(prog.lets.len()),
-            filled: Vec::new(),
+            // the most it can hold: no growing while a record is evaluated
+            filled: Vec::with_capacity(prog.lets.len()),
             fast_lets: 0,
             signals: nones(prog.signals.len()),
             score: None,
@@ -219,10 +217,7 @@ impl<'a> Frame<'a> {
         // which costs more than reading a constant or a kept field
         match &n.op {
             Op::Const(v) => Ok(v.clone()),
-            Op::Field(i) => match &self.fields[*i as usize] {
-                Some(v) => Ok(v.clone()),
-                None => self.read_field(*i, n.span),
-            },
+            Op::Field(i) => self.field(*i, n.span),
             Op::Param(i) => Ok(self.params[*i as usize].clone()),
             _ => {
                 self.depth += 1;
@@ -278,10 +273,7 @@ impl<'a> Frame<'a> {
     fn eval_node(&mut self, n: &'a Node) -> Eval<'a> {
         Ok(match &n.op {
             Op::Const(v) => v.clone(),
-            Op::Field(i) => match &self.fields[*i as usize] {
-                Some(v) => v.clone(),
-                None => self.read_field(*i, n.span)?,
-            },
+            Op::Field(i) => self.field(*i, n.span)?,
             Op::Creator => {
                 let j = self.record.json().expect(
                     "a run whose rules read the whole `creator` decodes every \
