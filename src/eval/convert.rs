@@ -98,27 +98,41 @@ fn replace<'a, 't>(
         _ => unreachable!("checked to be text above"),
     };
     let finder = Finder::new(from.as_bytes());
-    Ok(Value::Str(replace_all(whole, &finder, to)))
+    // the budget was charged for every match before
+    match replace_all(whole, &finder, to, u64::MAX) {
+        Some((text, _)) => Ok(Value::Str(text)),
+        None => unreachable!("no bound on the matches"),
+    }
 }
 
-/// `whole` with `to` in place of every match of `from`: one scan, as
-/// `str::replace` makes (matches left to right, none overlapping); the
-/// text itself when nothing matches.
-pub(super) fn replace_all<'a>(whole: Cow<'a, str>, from: &Finder<'_>, to: &str) -> Cow<'a, str> {
+/// `whole` with `to` in place of every match of `from`, and how many there
+/// were: one scan, as `str::replace` makes (matches left to right, none
+/// overlapping); the text itself when nothing matches. `None` past `most`
+/// matches (more than the step budget pays for).
+pub(super) fn replace_all<'a>(
+    whole: Cow<'a, str>,
+    from: &Finder<'_>,
+    to: &str,
+    most: u64,
+) -> Option<(Cow<'a, str>, u64)> {
     let mut found = from.find_iter(whole.as_bytes()).peekable();
     if found.peek().is_none() {
         drop(found);
-        return whole;
+        return Some((whole, 0));
     }
     let mut out = String::with_capacity(whole.len());
-    let mut last = 0;
+    let (mut last, mut times) = (0, 0);
     for at in found {
+        times += 1;
+        if times > most {
+            return None;
+        }
         out.push_str(&whole[last..at]);
         out.push_str(to);
         last = at + from.needle().len();
     }
     out.push_str(&whole[last..]);
-    Cow::Owned(out)
+    Some((Cow::Owned(out), times))
 }
 
 /// `bool(x)`: a yes/no word, `1` or `0`, or true/false itself.

@@ -365,10 +365,12 @@ impl<'a> Frame<'a> {
         // the call's node and its two constants'
         self.tick(3);
         let s = self.text_of(x)?;
-        let times = from.finder.find_iter(s.as_bytes()).count() as u64;
-        let args = budget::text(&s) + budget::text(&from.text) + budget::text(to);
-        self.afford(args + budget::replaced(times, to))?;
-        Some(convert::replace_all(s, &from.finder, to))
+        self.afford(budget::text(&s) + budget::text(&from.text) + budget::text(to))?;
+        // found and replaced in one scan, which stops where the budget would
+        let most = budget::most_replaced(self.budget - self.steps, to);
+        let (out, times) = convert::replace_all(s, &from.finder, to, most)?;
+        self.tick(budget::replaced(times, to));
+        Some(out)
     }
 
     /// An operand that must be text.

@@ -73,6 +73,7 @@ pub(crate) struct Frame<'a> {
     filled: Vec<u32>,
     /// How many lets' fast paths are running, one inside another.
     fast_lets: u32,
+    /// Each signal worked out so far (none until the first is asked for).
     signals: Vec<Option<Value<'a>>>,
     score: Option<f64>,
     params: Vec<Value<'a>>,
@@ -101,7 +102,7 @@ impl<'a> Frame<'a> {
             // the most it can hold: no growing while a record is evaluated
             filled: Vec::with_capacity(prog.lets.len()),
             fast_lets: 0,
-            signals: nones(prog.signals.len()),
+            signals: Vec::new(),
             score: None,
             params: Vec::new(),
             steps: 0,
@@ -116,6 +117,10 @@ impl<'a> Frame<'a> {
 
     /// The raw value of signal `i`.
     pub fn signal(&mut self, i: usize) -> Eval<'a> {
+        if self.signals.is_empty() {
+            // made on first use: most creators are rejected unscored
+            self.signals = nones(self.prog.signals.len());
+        }
         if let Some(v) = &self.signals[i] {
             return Ok(v.clone());
         }
