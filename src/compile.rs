@@ -13,7 +13,7 @@ use crate::language::Builtin;
 
 mod fast;
 mod lower;
-pub(crate) use fast::{Operand, Set, Test, SCAN_AT_MOST};
+pub(crate) use fast::{Needle, Operand, Set, Test, SCAN_AT_MOST};
 pub(crate) use lower::compile;
 
 /// Steps one creator's evaluation may take, unless raised (`--max-steps`,

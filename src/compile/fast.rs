@@ -45,6 +45,17 @@ pub(crate) enum Operand {
     Lower(Box<Operand>),
     /// `trim(x)` of a text.
     Trim(Box<Operand>),
+    /// `replace(x, from, to)` of a text and two constant texts, `from`
+    /// not empty: its finder built once, not for every record.
+    Replace {
+        x: Box<Operand>,
+        from: Box<Needle>,
+        to: Box<str>,
+    },
+    /// `min(a, b, ...)` (or `max`, when `max`) of two or more numbers.
+    MinMax { args: Vec<Operand>, max: bool },
+    /// `date(x)` of a text, a number or a date.
+    DateOf(Box<Operand>),
     /// Any other expression that touches no signal, score or tier, worked
     /// out by the general evaluator.
     Eval(Box<Node>),
@@ -263,6 +274,33 @@ impl Planner {
                     Builtin::Len => Operand::Len(x),
                     Builtin::Lower => Operand::Lower(x),
                     _ => Operand::Trim(x),
+                }
+            }
+            Op::Call(Builtin::Replace, args) => match &args[..] {
+                [x, Node {
+                    op: Op::Const(Value::Str(from)),
+                    ..
+                }, Node {
+                    op: Op::Const(Value::Str(to)),
+                    ..
+                }] if !from.is_empty() => Operand::Replace {
+                    x: Box::new(self.operand(x, depth)?),
+                    from: Box::new(Needle::new(from)),
+                    to: to.as_ref().into(),
+                },
+                _ if self.pure(n) => Operand::Eval(Box::new(n.clone())),
+                _ => return None,
+            },
+            Op::Call(Builtin::Date, args) if args.len() == 1 => {
+                Operand::DateOf(Box::new(self.operand(&args[0], depth)?))
+            }
+            Op::Call(f @ (Builtin::Min | Builtin::Max), args) if args.len() >= 2 => {
+                Operand::MinMax {
+                    args: args
+                        .iter()
+                        .map(|a| self.operand(a, depth))
+                        .collect::<Option<_>>()?,
+                    max: *f == Builtin::Max,
                 }
             }
             Op::Lambda(Builtin::Count, list, body) => match param_in_set(body) {

@@ -58,8 +58,44 @@ pub(crate) fn result(f: super::functions::Builtin, args: &[Value<'_>]) -> u64 {
         {
             // as `str::matches` counts them: none overlapping
             let times = memchr::memmem::find_iter(s.as_bytes(), from.as_bytes()).count() as u64;
-            times.saturating_mul(to.len() as u64) / BYTES_PER_STEP
+            replaced(times, to)
         }
         _ => 0,
+    }
+}
+
+/// Steps to write `to` in place of `times` matches (see [`result`]).
+pub(crate) fn replaced(times: u64, to: &str) -> u64 {
+    times.saturating_mul(to.len() as u64) / BYTES_PER_STEP
+}
+
+/// The most matches [`replaced`] counts no more than `left` steps for.
+pub(crate) fn most_replaced(left: u64, to: &str) -> u64 {
+    match to.len() as u64 {
+        0 => u64::MAX,
+        len => {
+            left.saturating_add(1)
+                .saturating_mul(BYTES_PER_STEP)
+                .saturating_sub(1)
+                / len
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{most_replaced, replaced};
+
+    #[test]
+    fn most_replaced_is_the_last_count_within_the_budget() {
+        for to in ["", "x", "abc", &"y".repeat(64), &"z".repeat(100)] {
+            for left in [0, 1, 2, 5, 63, 64, 1000] {
+                let most = most_replaced(left, to);
+                assert!(replaced(most, to) <= left, "{to:?} {left}");
+                if most < u64::MAX {
+                    assert!(replaced(most + 1, to) > left, "{to:?} {left}");
+                }
+            }
+        }
     }
 }

@@ -6,6 +6,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use memchr::memmem::Finder;
+
 use super::dates;
 use super::functions::Builtin;
 use super::value::{parse_number_with_mark, Kind, List, Missing, Value};
@@ -95,21 +97,42 @@ fn replace<'a, 't>(
         Value::Str(whole) => whole,
         _ => unreachable!("checked to be text above"),
     };
-    // one scan, as `str::replace` makes (matches left to right, none overlapping)
-    let finder = memchr::memmem::Finder::new(from.as_bytes());
-    let mut found = finder.find_iter(whole.as_bytes()).peekable();
+    let finder = Finder::new(from.as_bytes());
+    // the budget was charged for every match before
+    match replace_all(whole, &finder, to, u64::MAX) {
+        Some((text, _)) => Ok(Value::Str(text)),
+        None => unreachable!("no bound on the matches"),
+    }
+}
+
+/// `whole` with `to` in place of every match of `from`, and how many there
+/// were: one scan, as `str::replace` makes (matches left to right, none
+/// overlapping); the text itself when nothing matches. `None` past `most`
+/// matches (more than the step budget pays for).
+pub(super) fn replace_all<'a>(
+    whole: Cow<'a, str>,
+    from: &Finder<'_>,
+    to: &str,
+    most: u64,
+) -> Option<(Cow<'a, str>, u64)> {
+    let mut found = from.find_iter(whole.as_bytes()).peekable();
     if found.peek().is_none() {
-        return Ok(Value::Str(whole));
+        drop(found);
+        return Some((whole, 0));
     }
     let mut out = String::with_capacity(whole.len());
-    let mut last = 0;
+    let (mut last, mut times) = (0, 0);
     for at in found {
+        times += 1;
+        if times > most {
+            return None;
+        }
         out.push_str(&whole[last..at]);
         out.push_str(to);
-        last = at + from.len();
+        last = at + from.needle().len();
     }
     out.push_str(&whole[last..]);
-    Ok(Value::Str(Cow::Owned(out)))
+    Some((Cow::Owned(out), times))
 }
 
 /// `bool(x)`: a yes/no word, `1` or `0`, or true/false itself.

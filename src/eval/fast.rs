@@ -10,11 +10,13 @@
 use std::borrow::Cow;
 
 use super::budget;
+use super::convert;
+use super::dates;
 use super::functions;
 use super::value::{Missing, Value};
 use super::{Eval, Frame};
 use crate::ast::{ArithOp, CmpOp, Span};
-use crate::compile::{Operand, Set, Test, SCAN_AT_MOST};
+use crate::compile::{Needle, Operand, Set, Test, SCAN_AT_MOST};
 
 /// How many lets' fast paths may run one inside another.
 const FAST_LET_DEPTH: u32 = 4;
@@ -25,6 +27,15 @@ fn compare(op: CmpOp, x: f64, y: f64) -> bool {
         CmpOp::Eq => x == y,
         CmpOp::Ne => x != y,
         _ => op.holds(x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal)),
+    }
+}
+
+/// `len` of a text or a list, and the steps measuring it takes.
+fn length(v: &Value<'_>) -> Option<(f64, u64)> {
+    match v {
+        Value::Str(s) => Some((s.chars().count() as f64, budget::text(s))),
+        Value::List(xs) => Some((xs.len() as f64, xs.len() as u64)),
+        _ => None,
     }
 }
 
@@ -135,19 +146,27 @@ impl<'a> Frame<'a> {
     }
 
     /// The value of an operand; missing is a value here (`??` decides on it).
+    /// The operands most tests read (a constant, a field) here, inlined
+    /// where they are read; the others by [`Frame::computed`].
+    #[inline]
     fn value(&mut self, o: &'a Operand) -> Option<Value<'a>> {
-        Some(match o {
+        match o {
             Operand::Number(k) => {
                 self.tick(1);
-                Value::Number(*k)
+                Some(Value::Number(*k))
             }
             Operand::Field(i) => {
                 self.tick(1);
-                match &self.fields[*i as usize] {
-                    Some(v) => v.clone(),
-                    None => self.read_field(*i, Span::default()).ok()?,
-                }
+                self.field(*i, Span::default()).ok()
             }
+            _ => self.computed(o),
+        }
+    }
+
+    /// The value of an operand worked out from others.
+    fn computed(&mut self, o: &'a Operand) -> Option<Value<'a>> {
+        Some(match o {
+            Operand::Number(_) | Operand::Field(_) => self.value(o)?,
             Operand::Arith(op, a, b, span) => self.arith(*op, a, b, *span)?,
             Operand::Let(i) => {
                 self.let_value(*i)?;
@@ -160,20 +179,35 @@ impl<'a> Frame<'a> {
             Operand::Len(x) => {
                 // the call's node, then its argument's
                 self.tick(1);
+                let (n, cost) = match x.as_ref() {
+                    // a let's text is measured where it is kept, not copied
+                    Operand::Let(i) => {
+                        self.let_value(*i)?;
+                        length(self.lets[*i as usize].as_ref()?)?
+                    }
+                    _ => length(&self.value(x)?)?,
+                };
+                self.tick(cost);
+                Value::Number(n)
+            }
+            Operand::CountIn { list, set, negated } => self.count_in(list, set, *negated)?,
+            Operand::Lower(_) | Operand::Trim(_) | Operand::Replace { .. } => {
+                Value::Str(self.text_of(o)?)
+            }
+            Operand::MinMax { args, max } => self.min_max(args, *max)?,
+            Operand::DateOf(x) => {
+                // the call's node, then its argument's
+                self.tick(1);
                 match self.value(x)? {
                     Value::Str(s) => {
                         self.tick(budget::text(&s));
-                        Value::Number(s.chars().count() as f64)
+                        Value::Date(dates::read_text(&s)?)
                     }
-                    Value::List(xs) => {
-                        self.tick(xs.len() as u64);
-                        Value::Number(xs.len() as f64)
-                    }
+                    Value::Number(n) => Value::Date(dates::from_unix(n)?),
+                    v @ (Value::Date(_) | Value::Missing(_)) => v,
                     _ => return None,
                 }
             }
-            Operand::CountIn { list, set, negated } => self.count_in(list, set, *negated)?,
-            Operand::Lower(_) | Operand::Trim(_) => Value::Str(self.text_of(o)?),
             Operand::Default(a, b) => {
                 self.tick(1);
                 match self.value(a)? {
@@ -303,9 +337,48 @@ impl<'a> Frame<'a> {
         }
     }
 
+    /// `min(...)` or `max(...)` of numbers; the first missing passes on.
+    fn min_max(&mut self, args: &'a [Operand], max: bool) -> Option<Value<'a>> {
+        // the call's node; numbers and missing values count no steps more
+        self.tick(1);
+        let (mut best, mut missing) = (None, None);
+        for a in args {
+            match self.value(a)? {
+                Value::Number(n) => {
+                    best = Some(match best {
+                        None => n,
+                        Some(b) if max => f64::max(b, n),
+                        Some(b) => f64::min(b, n),
+                    })
+                }
+                m @ Value::Missing(_) => {
+                    missing.get_or_insert(m);
+                }
+                _ => return None,
+            }
+        }
+        missing.or(best.map(Value::Number))
+    }
+
+    /// `replace(x, from, to)` of constant texts, by the finder of `from`.
+    fn replace(&mut self, x: &'a Operand, from: &Needle, to: &str) -> Option<Cow<'a, str>> {
+        // the call's node and its two constants'
+        self.tick(3);
+        let s = self.text_of(x)?;
+        self.afford(budget::text(&s) + budget::text(&from.text) + budget::text(to))?;
+        // found and replaced in one scan, which stops where the budget would
+        let most = budget::most_replaced(self.budget - self.steps, to);
+        let (out, times) = convert::replace_all(s, &from.finder, to, most)?;
+        self.tick(budget::replaced(times, to));
+        Some(out)
+    }
+
     /// An operand that must be text.
     fn text_of(&mut self, o: &'a Operand) -> Option<Cow<'a, str>> {
         let (Operand::Lower(x) | Operand::Trim(x)) = o else {
+            if let Operand::Replace { x, from, to } = o {
+                return self.replace(x, from, to);
+            }
             return match self.value(o)? {
                 Value::Str(s) => Some(s),
                 _ => None,
@@ -363,187 +436,4 @@ impl<'a> Frame<'a> {
 }
 
 #[cfg(test)]
-mod tests {
-    //! The fast paths against the general evaluator: the same verdict,
-    //! reasons and all, for values of every kind, missing or not, and for
-    //! every step budget (so both count the same steps, and run out at the
-    //! same place).
-
-    use std::sync::OnceLock;
-
-    use proptest::prelude::*;
-    use proptest::sample::select;
-    use serde_json::{json, Map, Value as Json};
-
-    use crate::compile::Program;
-    use crate::Ruleset;
-
-    /// A condition of each shape that has a fast path, and some that have
-    /// one only in part.
-    const RULES: &str = r#"
-let half  = a ?? 0.5
-let ratio = b / max(c, 1)
-let t     = lower(trim(s))
-let big   = a * 2 + b - c
-require r1:  a between 1 and 10
-require r2:  a >= 2.5
-require r3:  b < a
-require r4:  s == "x"
-require r5:  s != "Ab"
-require r6:  s in ["x", "Ab", "é", ""]
-require r7:  a not in [1, 2, 0]
-require r8:  "x" in l
-require r9:  "x" not in l
-require r10: any(l, v => v in ["x", 1])
-require r11: all(l, v => v not in ["y"])
-require r25: count(l, v => v in ["x", 2, missing]) >= 1 and count(l, v => v not in ["y"]) < 2
-require r12: t contains "ab"
-require r13: starts_with(s, "A") or ends_with(s, "b")
-require r14: not (s matches "(?i)a.b")
-require r15: len(trim(s)) >= 2 and len(l) < 3
-require r16: half >= 0.25 when missing pass
-require r17: ratio <= 0.5 when missing review
-require r18: date(d) < date("2026-01-01")
-require r19: a ?? 1 >= 0.55
-require r20: big > 3 and not (a == 2)
-require r21: n.k >= 1 else "n.k is small"
-require r22: t == "ab" or len(t) > 3
-require r23: a / b >= 1 or a - b <= -1
-require r24: lower(s) contains "k"
-signal s1 = half
-signal s2 = ratio
-"#;
-
-    fn config() -> ProptestConfig {
-        let cases = std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(1024);
-        ProptestConfig {
-            cases,
-            ..ProptestConfig::default()
-        }
-    }
-
-    /// The rules with their fast paths, and the same rules without.
-    fn programs() -> &'static (Program, Program) {
-        static PROGRAMS: OnceLock<(Program, Program)> = OnceLock::new();
-        PROGRAMS.get_or_init(|| {
-            let rules = Ruleset::compile("fast.rules", RULES).expect("valid");
-            let fast = rules.program().clone();
-            assert!(fast.requirements.iter().all(|r| r.fast.is_some()));
-            let mut general = fast.clone();
-            general.requirements.iter_mut().for_each(|r| r.fast = None);
-            general.lets.iter_mut().for_each(|l| l.fast = None);
-            (fast, general)
-        })
-    }
-
-    fn leaf() -> impl Strategy<Value = Json> {
-        prop_oneof![
-            Just(Json::Null),
-            any::<bool>().prop_map(Json::Bool),
-            select(vec![
-                json!(0),
-                json!(-0.0),
-                json!(1),
-                json!(2),
-                json!(2.5),
-                json!(3),
-                json!(-7),
-                json!(1e308),
-                json!(-1e308),
-                json!(u64::MAX),
-                json!(0.25),
-            ]),
-            select(vec![
-                "x",
-                "Ab",
-                "AB",
-                "aXb",
-                " Ab ",
-                "é",
-                "",
-                "ǅ",
-                "K",
-                "İx",
-                "y",
-                "ab",
-                "Kab",
-                "2020-01-02",
-                "2027-05-01T10:00:00Z",
-                "1",
-                "  ",
-            ])
-            .prop_map(|s| Json::String(s.into())),
-        ]
-    }
-
-    fn field() -> impl Strategy<Value = Option<Json>> {
-        let value = leaf().prop_recursive(2, 8, 4, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
-                prop::collection::vec((select(vec!["k", "j"]), inner), 0..2).prop_map(|kv| {
-                    Json::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-                }),
-            ]
-        });
-        // plain values mostly: those are what the fast paths decide on
-        prop::option::weighted(0.9, prop_oneof![3 => leaf(), 1 => value])
-    }
-
-    fn record() -> impl Strategy<Value = Json> {
-        let names = ["a", "b", "c", "s", "l", "d", "n"];
-        prop::collection::vec(field(), names.len()).prop_map(move |values| {
-            let mut m = Map::new();
-            for (name, v) in names.iter().zip(values) {
-                if let Some(v) = v {
-                    m.insert(name.to_string(), v);
-                }
-            }
-            Json::Object(m)
-        })
-    }
-
-    proptest! {
-        #![proptest_config(config())]
-
-        #[test]
-        fn fast_paths_give_the_general_verdict(
-            record in record(),
-            budget in prop_oneof![Just(None), (0u64..120).prop_map(Some)],
-            reasons in any::<bool>(),
-        ) {
-            let (fast, general) = programs();
-            let (mut fast, mut general) = (fast.clone(), general.clone());
-            if let Some(steps) = budget {
-                fast.set_max_steps(steps);
-                general.set_max_steps(steps);
-            }
-            let f = fast.evaluate_with(&record, 0, None, reasons);
-            let g = general.evaluate_with(&record, 0, None, reasons);
-            prop_assert_eq!(format!("{f:?}"), format!("{g:?}"));
-        }
-    }
-
-    /// Records chosen by hand for the cases a fast path gives up on.
-    #[test]
-    fn fast_paths_give_the_general_verdict_at_the_edges() {
-        let (fast, general) = programs();
-        let records = [
-            json!({}),
-            json!({"a": 2, "b": 1, "c": 1, "s": "Ab", "l": ["x"], "d": "2020-01-01", "n": {"k": 2}}),
-            json!({"a": "2", "b": [1], "c": {"k": 1}, "s": 5, "l": "x", "d": 7, "n": 5}),
-            json!({"a": null, "b": 0, "c": 0, "s": null, "l": [null, "x"], "n": {"k": null}}),
-            json!({"a": 1e308, "b": -1e308, "c": 1e-308, "s": "ΣΑΣ", "l": [[], {}], "n": []}),
-            json!({"s": "x".repeat(5000), "l": vec!["y"; 300]}),
-        ];
-        for record in &records {
-            for reasons in [false, true] {
-                let f = fast.evaluate_with(record, 0, None, reasons);
-                let g = general.evaluate_with(record, 0, None, reasons);
-                assert_eq!(format!("{f:?}"), format!("{g:?}"), "{record}");
-            }
-        }
-    }
-}
+mod tests;

@@ -1,5 +1,6 @@
-//! Reading a record's fields and comparing values, for the evaluator:
-//! each field path is read once per record, then kept in its slot.
+//! Reading a record's fields and comparing values, for the evaluator. A
+//! field is read where the decoder put it each time a rule reads it: a
+//! slot's value is a load and a match, cheaper than keeping a copy.
 
 use serde_json::Value as Json;
 
@@ -30,13 +31,6 @@ fn slot_value(slot: Option<&Json>, i: u32) -> Value<'_> {
 }
 
 impl<'a> Frame<'a> {
-    /// Reads field path `i` for the first time in this record, and keeps it.
-    pub(super) fn read_field(&mut self, i: u32, span: Span) -> Eval<'a> {
-        let v = self.field(i, span)?;
-        self.fields[i as usize] = Some(v.clone());
-        Ok(v)
-    }
-
     /// The JSON at a field path, if every step is an object that has it.
     pub(crate) fn lookup(&self, i: u32) -> Option<&'a Json> {
         let path = &self.prog.fields[i as usize];
@@ -53,12 +47,18 @@ impl<'a> Frame<'a> {
     /// Reads a field path. Absent or `null` anywhere on the way is missing;
     /// a path through a value that is not an object (`audience` is 5) is a
     /// wrong-kind error, so damaged records are not silently passed.
+    #[inline]
     pub(super) fn field(&self, i: u32, span: Span) -> Eval<'a> {
         let path = &self.prog.fields[i as usize];
         // the usual case first: a top-level field, its slot's value
         if let (Rec::Slots(s, p), [_]) = (self.record, &path[..]) {
             return Ok(slot_value(s.field(p, i as usize), i));
         }
+        self.field_at(i, path, span)
+    }
+
+    /// [`Frame::field`] of a path through objects, or of a record in JSON.
+    fn field_at(&self, i: u32, path: &'a [String], span: Span) -> Eval<'a> {
         // in slots, the first step is the slot's value
         let (mut cur, skip) = match self.record {
             Rec::Slots(s, p) => match s.field(p, i as usize) {

@@ -74,7 +74,7 @@ pub(super) fn trim(s: Cow<'_, str>) -> Cow<'_, str> {
 pub(super) fn lower(s: Cow<'_, str>) -> Cow<'_, str> {
     match first_lowered(&s) {
         None => s,
-        Some(at) => Cow::Owned(lowered(&s, at)),
+        Some(at) => Cow::Owned(lowered(s, at)),
     }
 }
 
@@ -95,8 +95,7 @@ fn first_lowered(s: &str) -> Option<usize> {
             continue;
         }
         let c = s[i..].chars().next().expect("i is below the length");
-        let mut low = c.to_lowercase();
-        if low.next() != Some(c) || low.next().is_some() {
+        if !lowers_to_itself(c) {
             return Some(i);
         }
         i += c.len_utf8();
@@ -104,32 +103,83 @@ fn first_lowered(s: &str) -> Option<usize> {
     None
 }
 
-/// `s` lowered from byte `at` on (the text before it lowers to itself):
-/// runs of ASCII a block at a time, other characters one by one, as
-/// [`str::to_lowercase`] lowers them.
-fn lowered(s: &str, at: usize) -> String {
-    // a capital sigma lowers by its neighbours: the standard library knows how
-    if s[at..].contains('Σ') {
-        return s.to_lowercase();
+/// True when lowering leaves `c` as it is. The scripts without case that
+/// names and bios use most (kana, CJK, Hangul, emoji and every symbol past
+/// the last cased letter) are known without the table's look-up.
+fn lowers_to_itself(c: char) -> bool {
+    if matches!(c as u32, 0x3040..=0x9FFF | 0xAC00..=0xD7A3 | CASED_END..) {
+        return true;
     }
-    let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..at]);
-    let mut rest = &s[at..];
+    let mut low = c.to_lowercase();
+    low.next() == Some(c) && low.next().is_none()
+}
+
+/// Past the last character that lowering changes (Adlam's capitals end at
+/// U+1E921; `lowers_to_itself_past_the_tables` checks every one after).
+const CASED_END: u32 = 0x1E944;
+
+/// `s` lowered from byte `at` on (the text before it lowers to itself), as
+/// [`str::to_lowercase`] lowers it. Most text changes only in its ASCII
+/// capitals: it is lowered in place (in a copy when borrowed), and only
+/// characters past ASCII are looked at one by one (found a word at a
+/// time); from the first of those that lowering changes, the rest is
+/// lowered anew.
+fn lowered(s: Cow<'_, str>, at: usize) -> String {
+    let mut out = s.into_owned();
+    out[at..].make_ascii_lowercase();
+    let mut i = at;
+    while let Some(j) = next_non_ascii(out.as_bytes(), i) {
+        let c = out[j..].chars().next().expect("j starts a character");
+        if !lowers_to_itself(c) {
+            let rest = out.split_off(j);
+            if !lower_into(&mut out, &rest) {
+                // a capital sigma lowers by its neighbours (ASCII letters
+                // lowered are as cased as before): the standard library
+                // knows how
+                out.truncate(j);
+                out.push_str(&rest);
+                return out.to_lowercase();
+            }
+            break;
+        }
+        i = j + c.len_utf8();
+    }
+    out
+}
+
+/// Where the first byte past ASCII is in `b`, from `from` on.
+fn next_non_ascii(b: &[u8], from: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(word) = b.get(i..i + 8) {
+        let high = u64::from_le_bytes(word.try_into().expect("eight bytes")) & HIGH;
+        if high != 0 {
+            return Some(i + (high.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b[i..].iter().position(|c| !c.is_ascii()).map(|k| i + k)
+}
+
+/// Appends `rest` lowered to `out`: runs of ASCII a block at a time, other
+/// characters one by one; false at a capital sigma, which this cannot
+/// lower (out is then left part written).
+fn lower_into(out: &mut String, mut rest: &str) -> bool {
     while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
+        let ascii = next_non_ascii(rest.as_bytes(), 0).unwrap_or(rest.len());
         let start = out.len();
         out.push_str(&rest[..ascii]);
         out[start..].make_ascii_lowercase();
         rest = &rest[ascii..];
         if let Some(c) = rest.chars().next() {
+            if c == 'Σ' {
+                return false;
+            }
             out.extend(c.to_lowercase());
             rest = &rest[c.len_utf8()..];
         }
     }
-    out
+    true
 }
 
 /// The first missing argument, which a missing result passes on.
@@ -297,6 +347,22 @@ mod tests {
     /// `lower` gives what `str::to_lowercase` gives, borrowing when that is
     /// the text itself.
     #[test]
+    fn lowers_to_itself_past_the_tables() {
+        let ranges = [
+            0x3040..=0x9FFF,
+            0xAC00..=0xD7A3,
+            super::CASED_END..=0x10FFFF,
+        ];
+        for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+            assert_eq!(c.to_lowercase().to_string(), c.to_string(), "{c:?}");
+            assert!(super::lowers_to_itself(c));
+        }
+        for c in ['A', 'Σ', 'İ', 'Ä', '\u{1E921}', 'Ⅻ'] {
+            assert!(!super::lowers_to_itself(c), "{c:?}");
+        }
+    }
+
+    #[test]
     fn lower_is_to_lowercase() {
         let texts = [
             "",
@@ -308,6 +374,11 @@ mod tests {
             "📍Zürich ÀÉÎ",
             "ß straße",
             "ǆ already",
+            "지민 伟 Ayşe ÖZTÜRK",
+            "Skincare for sensitive skin | 📍Seattle | she/her Ä",
+            "📍 long ascii run before a capital past ASCII: Émile",
+            "Émile ΣΑΣ after a capital past ASCII",
+            "ascii first, then OΣ",
         ];
         for t in texts {
             let got = super::lower(Cow::Borrowed(t));
@@ -317,6 +388,9 @@ mod tests {
                 t.to_lowercase() == t,
                 "{t}"
             );
+            // text made by the rules is lowered in place
+            let owned = super::lower(Cow::Owned(t.to_string()));
+            assert_eq!(owned, t.to_lowercase(), "{t}");
         }
     }
 }

@@ -67,14 +67,13 @@ fn nones<'a>(n: usize) -> Vec<Option<Value<'a>>> {
 pub(crate) struct Frame<'a> {
     pub prog: &'a Program,
     pub record: Rec<'a>,
-    /// Each field path read once per record, then kept.
-    fields: Vec<Option<Value<'a>>>,
     lets: Vec<Option<Value<'a>>>,
     /// The lets worked out so far, in order: a fast path that gives up
     /// forgets those it worked out (`eval/fast.rs`).
     filled: Vec<u32>,
     /// How many lets' fast paths are running, one inside another.
     fast_lets: u32,
+    /// Each signal worked out so far (none until the first is asked for).
     signals: Vec<Option<Value<'a>>>,
     score: Option<f64>,
     params: Vec<Value<'a>>,
@@ -99,11 +98,11 @@ impl<'a> Frame<'a> {
         Frame {
             prog,
             record,
-            fields: nones(prog.fields.len()),
             lets: nones(prog.lets.len()),
-            filled: Vec::new(),
+            // the most it can hold: no growing while a record is evaluated
+            filled: Vec::with_capacity(prog.lets.len()),
             fast_lets: 0,
-            signals: nones(prog.signals.len()),
+            signals: Vec::new(),
             score: None,
             params: Vec::new(),
             steps: 0,
@@ -118,6 +117,10 @@ impl<'a> Frame<'a> {
 
     /// The raw value of signal `i`.
     pub fn signal(&mut self, i: usize) -> Eval<'a> {
+        if self.signals.is_empty() {
+            // made on first use: most creators are rejected unscored
+            self.signals = nones(self.prog.signals.len());
+        }
         if let Some(v) = &self.signals[i] {
             return Ok(v.clone());
         }
@@ -219,10 +222,7 @@ impl<'a> Frame<'a> {
         // which costs more than reading a constant or a kept field
         match &n.op {
             Op::Const(v) => Ok(v.clone()),
-            Op::Field(i) => match &self.fields[*i as usize] {
-                Some(v) => Ok(v.clone()),
-                None => self.read_field(*i, n.span),
-            },
+            Op::Field(i) => self.field(*i, n.span),
             Op::Param(i) => Ok(self.params[*i as usize].clone()),
             _ => {
                 self.depth += 1;
@@ -278,10 +278,7 @@ impl<'a> Frame<'a> {
     fn eval_node(&mut self, n: &'a Node) -> Eval<'a> {
         Ok(match &n.op {
             Op::Const(v) => v.clone(),
-            Op::Field(i) => match &self.fields[*i as usize] {
-                Some(v) => v.clone(),
-                None => self.read_field(*i, n.span)?,
-            },
+            Op::Field(i) => self.field(*i, n.span)?,
             Op::Creator => {
                 let j = self.record.json().expect(
                     "a run whose rules read the whole `creator` decodes every \

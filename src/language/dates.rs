@@ -73,7 +73,10 @@ pub fn read_day(text: &str) -> Option<Date> {
     if !shape {
         return None;
     }
-    text.parse().ok()
+    // the digits checked above: a date of the calendar, as jiff's parser
+    // reads it (`read_day_is_jiffs_parse`), without parsing again
+    let n = |r: std::ops::Range<usize>| b[r].iter().fold(0i16, |n, c| n * 10 + i16::from(c - b'0'));
+    Date::new(n(0..4), n(5..7) as i8, n(8..10) as i8).ok()
 }
 
 /// Days since 1970-01-01 of a date.
@@ -101,14 +104,53 @@ pub fn today_utc() -> Date {
 
 fn day_start(d: Date) -> i64 {
     // civil arithmetic, not a Timestamp: jiff's instants stop a day short of
-    // 9999-12-31, which must not read as 1970-01-01; every civil date's day
-    // count fits, so the fallback is never taken
-    EPOCH.until(d).map_or(0, |span| i64::from(span.get_days())) * DAY
+    // 9999-12-31, which must not read as 1970-01-01. Days from 1970-01-01
+    // by the proleptic Gregorian calendar's eras of 400 years (H. Hinnant's
+    // `days_from_civil`), the same count as `EPOCH.until(d)` gives
+    // (`day_start_counts_as_jiff`) without a span worked out per date
+    let (m, day) = (i64::from(d.month()), i64::from(d.day()));
+    let y = i64::from(d.year()) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((m + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    (era * 146_097 + day_of_era - 719_468) * DAY
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_start_counts_as_jiff() {
+        let days = |d: Date| EPOCH.until(d).map(|s| i64::from(s.get_days())).ok();
+        for year in (-9999..=9999)
+            .step_by(7)
+            .chain([-1, 0, 1, 1900, 2000, 2024, 9999])
+        {
+            for month in 1..=12 {
+                for day in [1, 15, 28, 29, 30, 31] {
+                    if let Ok(d) = Date::new(year, month, day) {
+                        assert_eq!(Some(day_start(d) / DAY), days(d), "{d}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn read_day_is_jiffs_parse() {
+        for year in [
+            "0000", "0001", "1969", "1970", "1900", "2000", "2023", "2024", "9999",
+        ] {
+            for month in ["00", "01", "02", "09", "10", "12", "13", "99"] {
+                for day in ["00", "01", "28", "29", "30", "31", "32", "99"] {
+                    let text = format!("{year}-{month}-{day}");
+                    assert_eq!(read_day(&text), text.parse::<Date>().ok(), "{text}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn reads_and_prints() {
