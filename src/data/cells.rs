@@ -167,13 +167,15 @@ fn cell_scalar(text: &str) -> Option<Json> {
     if let Some(i) = short_integer(t) {
         return Some(Json::from(i));
     }
-    if is_plain_number(t) {
+    if let Some(integer) = plain_number(t) {
         // an integer kept whole (an id past 2^53 is not a float's)
-        if let Ok(i) = t.parse::<i64>() {
-            return Some(Json::from(i));
-        }
-        if let Ok(u) = t.parse::<u64>() {
-            return Some(Json::from(u));
+        if integer {
+            if let Ok(i) = t.parse::<i64>() {
+                return Some(Json::from(i));
+            }
+            if let Ok(u) = t.parse::<u64>() {
+                return Some(Json::from(u));
+            }
         }
         if let Ok(f) = t.parse::<f64>() {
             if let Some(n) = serde_json::Number::from_f64(f) {
@@ -201,13 +203,15 @@ fn short_integer(t: &str) -> Option<i64> {
     })
 }
 
-/// `12`, `-3.5`, `1e6`; not `007` (an identifier), `3.3k`, `1,200` or `NaN`.
-fn is_plain_number(t: &str) -> bool {
+/// `12`, `-3.5`, `1e6`; not `007` (an identifier), `3.3k`, `1,200` or
+/// `NaN`: whether it is an integer (no `.` nor exponent, so worth reading
+/// as one), or `None` when it is no number.
+fn plain_number(t: &str) -> Option<bool> {
     let digits = t.strip_prefix('-').unwrap_or(t);
     // bytes, not chars: every byte of a number is ASCII
     let mut bytes = digits.bytes().peekable();
     if digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.") {
-        return false;
+        return None;
     }
     let mut seen_digit = false;
     let mut seen_dot = false;
@@ -223,10 +227,10 @@ fn is_plain_number(t: &str) -> bool {
                     bytes.next();
                 }
             }
-            _ => return false,
+            _ => return None,
         }
     }
-    seen_digit
+    seen_digit.then_some(!seen_dot && !seen_exp)
 }
 
 #[cfg(test)]
