@@ -34,6 +34,9 @@ enum Kind {
     Ready(Result<Json, Damage>),
     /// A CSV row split into cells: their ends are `ends[first..][..count]`.
     Row { first: usize, count: usize },
+    /// A CSV row of one line as read, well formed, not yet split into
+    /// cells.
+    RowLine,
 }
 
 #[derive(Clone, Debug)]
@@ -64,6 +67,9 @@ pub struct RawBatch {
     unsplit: Option<Unsplit>,
     /// Where `text` goes back to once the batch is done with, if anywhere.
     buffers: Option<Buffers>,
+    /// The text of a batch of rows, once found UTF-8 as a whole (`text`
+    /// is then empty): its cells need no check of their own.
+    checked: Option<String>,
 }
 
 /// Where a block of NDJSON starts: the number of its first line, and the
@@ -95,6 +101,7 @@ impl Default for RawBatch {
             origin: (1, 1),
             unsplit: None,
             buffers: None,
+            checked: None,
         }
     }
 }
@@ -132,6 +139,9 @@ impl RawBatch {
     /// start; does nothing to other batches. A blank line is no record but
     /// counts as a line.
     pub fn split(&mut self) {
+        if self.header.is_some() {
+            self.check_rows();
+        }
         let Some(unsplit) = self.unsplit.take() else {
             return;
         };
@@ -209,8 +219,10 @@ impl RawBatch {
         unread: Option<&mut Vec<String>>,
     ) -> Result<Record, Fault> {
         let it = &self.items[i];
-        let item = match self.row(i) {
-            Some((header, cells)) => to_object(&header.names, cells, header.decimal_comma),
+        let mut spans = Vec::new();
+        let item = match self.row(i, &mut spans) {
+            Some(Ok((header, text))) => to_object(header, text, &spans),
+            Some(Err(damage)) => Err(damage),
             None => {
                 let decode = |_: &mut (), text: &str| sparse::decode(text, filter, unread);
                 self.decode_by(i, &mut (), |_, r| r.clone(), decode)?
@@ -233,11 +245,17 @@ impl RawBatch {
         unread: Option<&mut Vec<String>>,
     ) -> Result<(usize, usize, Result<Shape, Damage>), Fault> {
         let it = &self.items[i];
-        if let Some((header, cells)) = self.row(i) {
+        let mut spans = std::mem::take(&mut slots.row_spans);
+        let row = self.row(i, &mut spans);
+        if let Some(row) = row {
             slots.clear();
-            let shape = slots.fill_row(header, cells, unread).map(|()| Shape::Slots);
+            let shape = row
+                .and_then(|(header, text)| slots.fill_row(header, text, &spans, unread))
+                .map(|()| Shape::Slots);
+            slots.row_spans = spans;
             return Ok((it.position, it.line, shape));
         }
+        slots.row_spans = spans;
         type Cx<'s, 'u> = (&'s mut Slots, Option<&'u mut Vec<String>>);
         let ready = |(slots, unread): &mut Cx, r: &Result<Json, Damage>| match r {
             Ok(Json::Object(m)) => {
@@ -255,25 +273,9 @@ impl RawBatch {
         Ok((it.position, it.line, shape))
     }
 
-    /// The header and cells of record `i`, when it is a CSV row.
-    fn row(&self, i: usize) -> Option<(&Arc<Header>, impl Iterator<Item = &[u8]>)> {
-        let it = &self.items[i];
-        let Kind::Row { first, count } = it.kind else {
-            return None;
-        };
-        let header = self
-            .header
-            .as_ref()
-            .expect("a batch of rows holds their header");
-        let ends = &self.ends[first..first + count];
-        // the byte after each cell but the last is a delimiter
-        let starts = std::iter::once(it.start).chain(ends.iter().map(|e| e + 1));
-        Some((header, starts.zip(ends).map(|(a, &z)| &self.text[a..z])))
-    }
-
     /// The 1-based column of `text[at]`.
     fn column_at(&self, at: usize) -> usize {
-        advance(self.origin, &self.text[..at]).1
+        advance(self.origin, &self.bytes()[..at]).1
     }
 
     /// Counts the line of each record read from a block (line 0): the
@@ -311,7 +313,7 @@ impl RawBatch {
         decode: impl FnOnce(&mut C, &str) -> Result<T, serde_json::Error>,
     ) -> Result<Result<T, Damage>, Fault> {
         let it = &self.items[i];
-        let bytes = &self.text[it.start..it.end];
+        let bytes = &self.bytes()[it.start..it.end];
         let text = match &it.kind {
             Kind::Ready(r) => return Ok(ready(cx, r)),
             _ => match std::str::from_utf8(bytes) {
@@ -442,21 +444,6 @@ impl<'a> Batcher<'a> {
         self.push(start, line, Kind::Ready(item));
     }
 
-    /// A CSV row of `header` at `line`, its cells' text (unquoted) in
-    /// `text`, each ending at its `ends`, one byte (a delimiter) between.
-    pub fn push_row(&mut self, header: &Arc<Header>, text: &[u8], ends: &[usize], line: usize) {
-        let batch = &mut self.batch;
-        if batch.header.is_none() {
-            batch.header = Some(Arc::clone(header));
-        }
-        let start = batch.text.len();
-        batch.text.extend_from_slice(text);
-        let first = batch.ends.len();
-        batch.ends.extend(ends.iter().map(|e| start + e));
-        let count = ends.len();
-        self.push(start, line, Kind::Row { first, count });
-    }
-
     /// A row at `line` skipped: every cell empty, no record.
     pub fn skip(&mut self, line: usize) {
         self.batch.skipped.push(line);
@@ -578,5 +565,6 @@ impl<'a> Batcher<'a> {
 }
 
 mod buffers;
+mod rows;
 #[cfg(test)]
 mod tests;

@@ -1,11 +1,18 @@
 //! A CSV or TSV row's cells made into a record, on the worker that
-//! decodes it (the reader only splits rows into cells): a JSON object of
-//! every column, or, for a run, the columns the rules read put straight
-//! into their slots ([`super::Slots::fill_row`]).
+//! decodes it: a JSON object of every column, or, for a run, the columns
+//! the rules read put straight into their slots
+//! ([`super::Slots::fill_row`]). Most rows reach the worker as the line
+//! they were read from, which the reader only looked at
+//! ([`super::row_scan`]): the worker splits them into cells
+//! ([`split_row`]) and takes a cell's text out of its quotes only when a
+//! rule reads it ([`RowText::cell`]).
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value as Json};
 
 use super::dialect::comma_number;
+use super::swar;
 use super::Damage;
 
 /// The header of a delimited input, shared by the batches of its rows.
@@ -16,22 +23,102 @@ pub struct Header {
     pub names: Vec<String>,
     /// `12.400` is 12400 and `4,2` is 4.2 (`--decimal-comma`).
     pub decimal_comma: bool,
+    /// The byte between cells.
+    pub delimiter: u8,
+}
+
+/// A cell of a row in a batch's text, `start..end`: with the quotes
+/// around it when `quoted` (in a row the worker split itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub quoted: bool,
+}
+
+/// Splits `text[start..end]`, a row of one line that the reader found
+/// well formed ([`super::row_scan`]: every quote in it opens a cell, closes
+/// it, or is doubled inside it), into the spans of its cells. In such a
+/// row each quote turns quoting on or off (a doubled one off and on
+/// again), and a delimiter ends a cell only where quoting is off.
+pub(super) fn split_row(
+    text: &[u8],
+    (start, end): (usize, usize),
+    delimiter: u8,
+    out: &mut Vec<Span>,
+) {
+    out.clear();
+    let row = &text[start..end];
+    let span = |s: usize, e: usize| Span {
+        start: start + s,
+        end: start + e,
+        quoted: row.get(s) == Some(&b'"'),
+    };
+    let (mut s, mut inside) = (0, false);
+    swar::each2(row, delimiter, b'"', |k| {
+        if row[k] == b'"' {
+            inside = !inside;
+        } else if !inside {
+            out.push(span(s, k));
+            s = k + 1;
+        }
+    });
+    out.push(span(s, row.len()));
+}
+
+/// The text rows are in: `checked` is the same text when the whole of it
+/// is UTF-8 (checked once for a batch, not once for each cell).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct RowText<'a> {
+    pub bytes: &'a [u8],
+    pub checked: Option<&'a str>,
+}
+
+impl<'a> RowText<'a> {
+    /// The text of the cell at `span`, out of its quotes (`""` read as
+    /// `"`), or the byte of it where it stops being UTF-8.
+    pub fn cell(self, span: Span) -> Result<Cow<'a, str>, usize> {
+        let (a, z) = match span.quoted {
+            true => (
+                span.start + 1,
+                span.end.saturating_sub(1).max(span.start + 1),
+            ),
+            false => (span.start, span.end),
+        };
+        let raw = &self.bytes[a..z];
+        if span.quoted && memchr::memchr(b'"', raw).is_some() {
+            let mut once = Vec::with_capacity(raw.len());
+            let mut rest = raw;
+            while let Some(k) = memchr::memchr(b'"', rest) {
+                // a quote inside a quoted cell is doubled: keep one
+                once.extend_from_slice(&rest[..=k]);
+                rest = rest.get(k + 2..).unwrap_or_default();
+            }
+            once.extend_from_slice(rest);
+            return String::from_utf8(once)
+                .map(Cow::Owned)
+                .map_err(|e| e.utf8_error().valid_up_to());
+        }
+        match self.checked.and_then(|t| t.get(a..z)) {
+            Some(t) => Ok(Cow::Borrowed(t)),
+            None => std::str::from_utf8(raw)
+                .map(Cow::Borrowed)
+                .map_err(|e| e.valid_up_to()),
+        }
+    }
 }
 
 /// A row's cells as a JSON object of every column.
-pub(super) fn to_object<'c>(
-    header: &[String],
-    cells: impl Iterator<Item = &'c [u8]>,
-    decimal_comma: bool,
-) -> Result<Json, Damage> {
-    let mut m = Map::with_capacity(header.len());
-    for (name, cell) in header.iter().zip(cells) {
-        let text =
-            std::str::from_utf8(cell).map_err(|e| Damage::cell_not_utf8(name, e.valid_up_to()))?;
-        let value = if decimal_comma {
-            comma_number(text).unwrap_or_else(|| cell_value(text))
+pub(super) fn to_object(header: &Header, text: RowText, spans: &[Span]) -> Result<Json, Damage> {
+    let mut m = Map::with_capacity(header.names.len());
+    for (name, &span) in header.names.iter().zip(spans) {
+        let text = text
+            .cell(span)
+            .map_err(|at| Damage::cell_not_utf8(name, at))?;
+        let value = if header.decimal_comma {
+            comma_number(&text).unwrap_or_else(|| cell_value(&text))
         } else {
-            cell_value(text)
+            cell_value(&text)
         };
         m.insert(name.clone(), value);
     }
@@ -61,7 +148,14 @@ pub(super) fn cell_into(old: &mut Json, text: &str, decimal_comma: bool) {
 
 /// [`cell_value`], `None` for text.
 fn cell_scalar(text: &str) -> Option<Json> {
-    let t = text.trim();
+    // no space to trim when it starts and ends with a printable ASCII byte
+    // (most cells): `trim` looks for any Unicode space
+    let printable = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    let bytes = text.as_bytes();
+    let t = match printable(bytes.first()) && printable(bytes.last()) {
+        true => text,
+        false => text.trim(),
+    };
     if t.is_empty() {
         return Some(Json::Null);
     }
@@ -70,13 +164,18 @@ fn cell_scalar(text: &str) -> Option<Json> {
         "false" => return Some(Json::Bool(false)),
         _ => {}
     }
-    if is_plain_number(t) {
+    if let Some(i) = short_integer(t) {
+        return Some(Json::from(i));
+    }
+    if let Some(integer) = plain_number(t) {
         // an integer kept whole (an id past 2^53 is not a float's)
-        if let Ok(i) = t.parse::<i64>() {
-            return Some(Json::from(i));
-        }
-        if let Ok(u) = t.parse::<u64>() {
-            return Some(Json::from(u));
+        if integer {
+            if let Ok(i) = t.parse::<i64>() {
+                return Some(Json::from(i));
+            }
+            if let Ok(u) = t.parse::<u64>() {
+                return Some(Json::from(u));
+            }
         }
         if let Ok(f) = t.parse::<f64>() {
             if let Some(n) = serde_json::Number::from_f64(f) {
@@ -87,31 +186,51 @@ fn cell_scalar(text: &str) -> Option<Json> {
     None
 }
 
-/// `12`, `-3.5`, `1e6`; not `007` (an identifier), `3.3k`, `1,200` or `NaN`.
-fn is_plain_number(t: &str) -> bool {
+/// The value of a plain integer of up to 18 digits (most numbers in a
+/// row), read in one pass; `None` for anything else, left to the general
+/// path.
+fn short_integer(t: &str) -> Option<i64> {
+    let digits = t.strip_prefix('-').unwrap_or(t).as_bytes();
+    let plain = matches!(digits, [b'1'..=b'9', ..] | [b'0']) && digits.len() <= 18;
+    let value = digits.iter().try_fold(0i64, |v, &b| {
+        b.is_ascii_digit().then(|| v * 10 + i64::from(b - b'0'))
+    });
+    let value = value.filter(|_| plain)?;
+    Some(if digits.len() < t.len() {
+        -value
+    } else {
+        value
+    })
+}
+
+/// `12`, `-3.5`, `1e6`; not `007` (an identifier), `3.3k`, `1,200` or
+/// `NaN`: whether it is an integer (no `.` nor exponent, so worth reading
+/// as one), or `None` when it is no number.
+fn plain_number(t: &str) -> Option<bool> {
     let digits = t.strip_prefix('-').unwrap_or(t);
-    let mut chars = digits.chars().peekable();
+    // bytes, not chars: every byte of a number is ASCII
+    let mut bytes = digits.bytes().peekable();
     if digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.") {
-        return false;
+        return None;
     }
     let mut seen_digit = false;
     let mut seen_dot = false;
     let mut seen_exp = false;
-    while let Some(c) = chars.next() {
+    while let Some(c) = bytes.next() {
         match c {
-            '0'..='9' => seen_digit = true,
-            '.' if !seen_dot && !seen_exp => seen_dot = true,
-            'e' | 'E' if seen_digit && !seen_exp => {
+            b'0'..=b'9' => seen_digit = true,
+            b'.' if !seen_dot && !seen_exp => seen_dot = true,
+            b'e' | b'E' if seen_digit && !seen_exp => {
                 seen_exp = true;
                 seen_digit = false;
-                if matches!(chars.peek(), Some('+' | '-')) {
-                    chars.next();
+                if matches!(bytes.peek(), Some(b'+' | b'-')) {
+                    bytes.next();
                 }
             }
-            _ => return false,
+            _ => return None,
         }
     }
-    seen_digit
+    seen_digit.then_some(!seen_dot && !seen_exp)
 }
 
 #[cfg(test)]
@@ -129,10 +248,20 @@ mod tests {
         assert_eq!(cell_value("1e3"), Json::from(1000.0));
         assert_eq!(cell_value("0.5"), Json::from(0.5));
         assert_eq!(cell_value("true"), Json::Bool(true));
+        assert_eq!(cell_value("-0"), Json::from(0));
+        assert_eq!(cell_value("0"), Json::from(0));
+        assert_eq!(cell_value("-120"), Json::from(-120));
+        assert_eq!(
+            cell_value("999999999999999999"),
+            Json::from(999999999999999999i64)
+        );
+        assert_eq!(cell_value("-9223372036854775808"), Json::from(i64::MIN));
+        assert_eq!(cell_value("18446744073709551615"), Json::from(u64::MAX));
         assert_eq!(cell_value(""), Json::Null);
         assert_eq!(cell_value("  "), Json::Null);
         for s in [
-            "3.3k", "1,200", "NaN", "007", "1.39%", "inf", "-", "1e", "1.2.3", "TRUE",
+            "3.3k", "1,200", "NaN", "007", "1.39%", "inf", "-", "1e", "1.2.3", "TRUE", "--1", "00",
+            "-01", "+5", "1 2",
         ] {
             assert_eq!(cell_value(s), Json::String(s.into()), "{s}");
         }

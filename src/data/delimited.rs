@@ -24,6 +24,7 @@ use super::batch::Batcher;
 use super::cells::Header;
 use super::dialect::looks_decimal_comma;
 use super::lines::{End, Line, Lines};
+use super::row_scan::{self, Scan};
 use super::swar;
 use super::{Damage, Fault, Note, QuoteEnd, MAX_RECORD_BYTES};
 
@@ -293,40 +294,25 @@ pub(super) fn read_rows<R: BufRead>(
     let header = Arc::new(Header {
         names: header_names(&parser, notes)?,
         decimal_comma: dialect.decimal_comma,
+        delimiter,
     });
     let mut n = 0;
-    // rows over several lines: how many, the first, the lines they hold
-    let (mut spanning, mut first_spanning, mut extra_lines) = (0usize, 0usize, 0usize);
-    while let Some(line) = lines.next()? {
-        let item = if let Some(len) = line.too_long {
-            Err(Damage::too_long("row", len))
-        } else if line.bytes.trim_ascii().is_empty() {
-            continue; // a blank line is no record
-        } else {
-            match gather(
-                &mut lines,
-                &mut parser,
-                &mut probe,
-                &line,
-                Some(header.names.len()),
-            )? {
-                Some(why) => Err(unclosed_damage(
-                    why,
-                    parser.opened,
-                    line.number,
-                    &header.names,
-                )),
-                None if parser.len() != header.names.len() => {
-                    Err(Damage::cell_count(parser.len(), header.names.len()))
-                }
-                None if parser.cells().all(|c| c.trim_ascii().is_empty()) => {
-                    // `,,,,` from a spreadsheet's blank row: no creator
-                    out.skip(line.number);
-                    continue;
-                }
-                // its cells are made values by the worker that decodes it
-                None => Ok(()),
+    let mut spanning = Spanning::default();
+    loop {
+        // the cells of every row are looked at while a note may be due
+        if !comma_watch && hand_on_as_read(&mut lines, &header, out)? {
+            n += 1;
+            if out.stopped {
+                break;
             }
+            continue;
+        }
+        let Some(line) = lines.next()? else {
+            break;
+        };
+        let Some(item) = exact_row(&mut lines, (&mut parser, &mut probe), &line, &header, out)?
+        else {
+            continue;
         };
         if comma_watch {
             if let Some(note) = decimal_comma_note(&header.names, &parser, line.number) {
@@ -334,12 +320,8 @@ pub(super) fn read_rows<R: BufRead>(
                 notes.push(note);
             }
         }
-        if item.is_ok() && parser.last_line > line.number {
-            spanning += 1;
-            extra_lines += parser.last_line - line.number;
-            if first_spanning == 0 {
-                first_spanning = line.number;
-            }
+        if item.is_ok() {
+            spanning.count(line.number, parser.last_line);
         }
         match item {
             Ok(()) => out.push_row(&header, &parser.text, &parser.ends, line.number),
@@ -350,10 +332,86 @@ pub(super) fn read_rows<R: BufRead>(
         }
         n += 1;
     }
-    if spanning > 0 {
-        notes.push(multi_line_note(spanning, first_spanning, extra_lines));
+    if spanning.rows > 0 {
+        notes.push(multi_line_note(&spanning));
     }
     Ok(n)
+}
+
+/// Reads the row that starts at `line` the exact way, into `parser`:
+/// `None` when it is no record (a blank line; a row of empty cells, told
+/// to `out`), else the row or its damage.
+fn exact_row<R: BufRead>(
+    lines: &mut Lines<R>,
+    (parser, probe): (&mut RowParser, &mut RowParser),
+    line: &Line,
+    header: &Header,
+    out: &mut Batcher,
+) -> Result<Option<Result<(), Damage>>, Fault> {
+    if let Some(len) = line.too_long {
+        return Ok(Some(Err(Damage::too_long("row", len))));
+    }
+    if line.bytes.trim_ascii().is_empty() {
+        return Ok(None); // a blank line is no record
+    }
+    let cells = header.names.len();
+    Ok(Some(
+        match gather(lines, parser, probe, line, Some(cells))? {
+            Some(why) => Err(unclosed_damage(
+                why,
+                parser.opened,
+                line.number,
+                &header.names,
+            )),
+            None if parser.len() != cells => Err(Damage::cell_count(parser.len(), cells)),
+            None if parser.cells().all(|c| c.trim_ascii().is_empty()) => {
+                // `,,,,` from a spreadsheet's blank row: no creator
+                out.skip(line.number);
+                return Ok(None);
+            }
+            // its cells are made values by the worker that decodes it
+            None => Ok(()),
+        },
+    ))
+}
+
+/// Rows whose quoted cells hold line breaks: how many, the line of the
+/// first, the lines they run on over.
+#[derive(Default)]
+struct Spanning {
+    rows: usize,
+    first: usize,
+    extra: usize,
+}
+
+impl Spanning {
+    /// A row read from line `first` to line `last`.
+    fn count(&mut self, first: usize, last: usize) {
+        if last > first {
+            self.rows += 1;
+            self.extra += last - first;
+            if self.first == 0 {
+                self.first = first;
+            }
+        }
+    }
+}
+
+/// Hands on the next row as it was read, not split, when it is one line
+/// in the read buffer that [`row_scan::scan`] finds well formed: whether
+/// it was.
+fn hand_on_as_read<R: BufRead>(
+    lines: &mut Lines<R>,
+    header: &Arc<Header>,
+    out: &mut Batcher,
+) -> Result<bool, Fault> {
+    let (number, buf) = lines.buffered()?;
+    let Scan::Row { len, next } = row_scan::scan(buf, header.delimiter) else {
+        return Ok(false);
+    };
+    out.push_line(header, &buf[..len], number);
+    lines.take_buffered(next);
+    Ok(true)
 }
 
 /// Reads the header, the first line that is not blank, into `parser`.
@@ -406,7 +464,8 @@ fn decimal_comma_note(header: &[String], parser: &RowParser, line: usize) -> Opt
 }
 
 /// The note on rows whose quoted cells hold line breaks.
-fn multi_line_note(spanning: usize, first_spanning: usize, extra_lines: usize) -> Note {
+fn multi_line_note(rows: &Spanning) -> Note {
+    let (spanning, first_spanning, extra_lines) = (rows.rows, rows.first, rows.extra);
     Note {
         code: "influence::multi-line-rows",
         message: format!(
@@ -480,45 +539,4 @@ fn header_names(row: &RowParser, notes: &mut Vec<Note>) -> Result<Vec<String>, F
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_split_as_the_csv_crate_splits_them() {
-        // random one-line rows of quotes, delimiters and text
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let alphabet = b"a,\" ;x";
-        let mut compared = 0;
-        for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let len = (x % 12) as usize;
-            let row: Vec<u8> = (0..len)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    alphabet[(x % alphabet.len() as u64) as usize]
-                })
-                .collect();
-            let mut parser = RowParser::new(b',');
-            parser.feed(&row, 1);
-            if parser.in_quotes() || row.is_empty() {
-                continue;
-            }
-            parser.finish();
-            let ours: Vec<&[u8]> = parser.cells().collect();
-            let mut theirs = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(&row[..]);
-            let mut record = csv::ByteRecord::new();
-            assert!(theirs.read_byte_record(&mut record).unwrap());
-            let theirs: Vec<&[u8]> = record.iter().collect();
-            assert_eq!(ours, theirs, "{:?}", String::from_utf8_lossy(&row));
-            compared += 1;
-        }
-        assert!(compared > 5_000, "{compared}");
-    }
-}
+mod tests;

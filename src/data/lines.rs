@@ -121,6 +121,25 @@ impl<R: BufRead> Lines<R> {
         Ok(self.queue.pop_front())
     }
 
+    /// The number of the next line and the bytes read but not yet taken,
+    /// from its start on (none while lines handed back wait to be read
+    /// again): to look at, and take the line from with
+    /// [`Lines::take_buffered`].
+    pub(super) fn buffered(&mut self) -> Result<(usize, &[u8]), Fault> {
+        if !self.queue.is_empty() {
+            return Ok((self.number + 1, &[]));
+        }
+        let bytes = self.reader.fill_buf().map_err(Fault::io)?;
+        Ok((self.number + 1, bytes))
+    }
+
+    /// Takes the next line, `bytes` bytes with its end, from
+    /// [`Lines::buffered`].
+    pub(super) fn take_buffered(&mut self, bytes: usize) {
+        self.reader.consume(bytes);
+        self.number += 1;
+    }
+
     /// Puts `lines` back, in order, to be read next, one row per line.
     pub(super) fn give_back(&mut self, lines: Vec<Line>) {
         for mut l in lines.into_iter().rev() {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value as Json};
 
-use super::cells::{self, Header};
+use super::cells::{self, Header, RowText, Span};
 use super::damage::Damage;
 use super::fast::{self, KeyShape};
 use super::sparse::{FieldFilter, Place};
@@ -33,10 +33,13 @@ pub struct Slots {
     order: Vec<u32>,
     /// For each ruleset of the run, the slot of each field path's first key.
     maps: Vec<Vec<u32>>,
-    /// The place of each column of the CSV rows last filled from, and the
-    /// header it was worked out for.
+    /// The place of each column of the CSV rows last filled from, the
+    /// columns read (not skipped), and the header they were worked out for.
     row_places: Vec<Place>,
+    row_read: Vec<usize>,
     row_header: Option<Arc<Header>>,
+    /// The cells of the row being filled from, reused from row to row.
+    pub(super) row_spans: Vec<Span>,
     /// The top-level keys of the record decoded before, tried first.
     shape: KeyShape,
 }
@@ -68,7 +71,9 @@ impl Slots {
             order: Vec::new(),
             maps,
             row_places: Vec::new(),
+            row_read: Vec::new(),
             row_header: None,
+            row_spans: Vec::new(),
             shape: KeyShape::default(),
         }
     }
@@ -173,47 +178,57 @@ impl Slots {
         }
     }
 
-    /// Fills the slots from a CSV row's cells, in `header`'s order: each
-    /// cell read must be UTF-8 text, as when the row is made a map; the
-    /// columns no rule reads go to `unread` by name.
-    pub(super) fn fill_row<'c>(
+    /// Fills the slots from a CSV row's cells (at `spans` in `text`), in
+    /// `header`'s order: each cell must be UTF-8 text, as when the row is
+    /// made a map; the columns no rule reads go to `unread` by name. Text
+    /// checked whole needs no cell checked: only the cells read are looked at.
+    pub(super) fn fill_row(
         &mut self,
         header: &Arc<Header>,
-        cells: impl Iterator<Item = &'c [u8]>,
+        text: RowText,
+        spans: &[Span],
         unread: Option<&mut Vec<String>>,
     ) -> Result<(), Damage> {
-        let mut unread = unread;
         if !self
             .row_header
             .as_ref()
             .is_some_and(|h| Arc::ptr_eq(h, header))
         {
             self.row_places = header.names.iter().map(|n| self.filter.place(n)).collect();
+            self.row_read = (self.row_places.iter().enumerate())
+                .filter(|(_, &p)| p != Place::Skip)
+                .map(|(i, _)| i)
+                .collect();
             self.row_header = Some(Arc::clone(header));
         }
-        for (i, (name, cell)) in header.names.iter().zip(cells).enumerate() {
-            let utf8 = |cell| {
-                std::str::from_utf8(cell).map_err(|e| Damage::cell_not_utf8(name, e.valid_up_to()))
-            };
-            let place = self.row_places[i];
-            if place == Place::Skip {
-                // checked all the same, but text that is ASCII needs no
-                // call to say so (most cells of a row are not read)
-                if !cell.is_ascii() {
-                    utf8(cell)?;
-                }
-                unread.iter_mut().for_each(|u| u.push(name.clone()));
-                continue;
+        if text.checked.is_none() {
+            // the first cell that is not UTF-8, in the header's order
+            for (name, &span) in header.names.iter().zip(spans) {
+                text.cell(span)
+                    .map_err(|at| Damage::cell_not_utf8(name, at))?;
             }
-            let text = utf8(cell)?;
-            match place {
+        }
+        if let Some(unread) = unread {
+            let skipped = self.row_places.iter().zip(&header.names);
+            let names = skipped.filter(|(&p, _)| p == Place::Skip).map(|(_, n)| n);
+            unread.extend(names.cloned());
+        }
+        for k in 0..self.row_read.len() {
+            let i = self.row_read[k];
+            let (Some(&span), Some(name)) = (spans.get(i), header.names.get(i)) else {
+                continue;
+            };
+            let cell = text
+                .cell(span)
+                .map_err(|at| Damage::cell_not_utf8(name, at))?;
+            match self.row_places[i] {
                 Place::Slot(k) => {
-                    cells::cell_into(&mut self.values[k], text, header.decimal_comma);
+                    cells::cell_into(&mut self.values[k], &cell, header.decimal_comma);
                     self.mark(k);
                 }
                 Place::Extra => {
                     let mut v = Json::Null;
-                    cells::cell_into(&mut v, text, header.decimal_comma);
+                    cells::cell_into(&mut v, &cell, header.decimal_comma);
                     self.put_extra(name.clone(), v);
                 }
                 Place::Skip => {}
@@ -426,18 +441,28 @@ mod tests {
         let header = Arc::new(Header {
             names: vec!["bio".into(), "followers".into()],
             decimal_comma: false,
+            delimiter: b',',
         });
-        let row: [&[u8]; 2] = [b"caf\xc3\xa9", b"12"];
+        let fill = |s: &mut Slots, row: &[u8], unread: Option<&mut Vec<String>>| {
+            let mut spans = Vec::new();
+            cells::split_row(row, (0, row.len()), b',', &mut spans);
+            let checked = std::str::from_utf8(row).ok();
+            s.clear();
+            s.fill_row(
+                &header,
+                RowText {
+                    bytes: row,
+                    checked,
+                },
+                &spans,
+                unread,
+            )
+        };
         let mut unread = Vec::new();
-        s.clear();
-        assert!(s
-            .fill_row(&header, row.into_iter(), Some(&mut unread))
-            .is_ok());
+        assert!(fill(&mut s, b"caf\xc3\xa9,12", Some(&mut unread)).is_ok());
         assert_eq!(s.rec(0).get("followers"), Some(&json!(12)));
         assert_eq!(unread, ["bio"]);
-        let row: [&[u8]; 2] = [b"ca\xfft", b"12"];
-        s.clear();
-        let err = s.fill_row(&header, row.into_iter(), None);
+        let err = fill(&mut s, b"ca\xfft,12", None);
         let want = Damage::cell_not_utf8("bio", 2).to_string();
         assert_eq!(err.map_err(|e| e.to_string()), Err(want));
     }

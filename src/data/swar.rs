@@ -46,6 +46,37 @@ pub(super) fn find2(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
     memchr::memchr2(a, b, &bytes[i..]).map(|k| i + k)
 }
 
+/// The high bit set in each byte of `x` equal to `b`, and in no other.
+#[inline(always)]
+fn exactly(x: u64, b: u8) -> u64 {
+    let t = x ^ (LO * b as u64);
+    // a byte's high bit survives the `!` only when all of its bits are 0
+    !(((t & !HI).wrapping_add(!HI)) | t | !HI)
+}
+
+/// Calls `each` with the index of every byte of `bytes` equal to `a` or
+/// `b`, in order: eight bytes a mask (the cells of a CSV row are short,
+/// too short for a call to `memchr` each).
+#[inline]
+pub(super) fn each2(bytes: &[u8], a: u8, b: u8, mut each: impl FnMut(usize)) {
+    let mut words = bytes.chunks_exact(8);
+    let mut i = 0;
+    for word in words.by_ref() {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let mut m = exactly(x, a) | exactly(x, b);
+        while m != 0 {
+            each(i + (m.trailing_zeros() / 8) as usize);
+            m &= m - 1;
+        }
+        i += 8;
+    }
+    for (k, &c) in words.remainder().iter().enumerate() {
+        if c == a || c == b {
+            each(i + k);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +115,17 @@ mod tests {
                 let want = (at < len).then_some(at);
                 assert_eq!(find2(&bytes, b';', b'"'), want, "{len} {at}");
             }
+        }
+        for len in 0..40 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|k| [b'a', b';', 0x01, b'"', 0xBB][k * 7 % 5])
+                .collect();
+            let mut got = Vec::new();
+            each2(&bytes, b';', b'"', |k| got.push(k));
+            let want: Vec<usize> = (0..len)
+                .filter(|&k| bytes[k] == b';' || bytes[k] == b'"')
+                .collect();
+            assert_eq!(got, want, "{len}");
         }
         // bytes a bit away from those sought are not marked
         assert_eq!(marked(*b"!#zZ|^~a"), Vec::<usize>::new());
