@@ -191,11 +191,14 @@ fn cell_scalar(text: &str) -> Option<Json> {
 /// path.
 fn short_integer(t: &str) -> Option<i64> {
     let digits = t.strip_prefix('-').unwrap_or(t).as_bytes();
+    // at most 18 digits: checked before reading, so the value cannot overflow
     let plain = matches!(digits, [b'1'..=b'9', ..] | [b'0']) && digits.len() <= 18;
+    if !plain {
+        return None;
+    }
     let value = digits.iter().try_fold(0i64, |v, &b| {
         b.is_ascii_digit().then(|| v * 10 + i64::from(b - b'0'))
-    });
-    let value = value.filter(|_| plain)?;
+    })?;
     Some(if digits.len() < t.len() {
         -value
     } else {
