@@ -21,8 +21,8 @@ pub const FALSE_WORDS: [&str; 5] = ["false", "no", "n", "0", "-"];
 
 /// What `f` gives for `args`; `text(i)` is argument `i` as written, `call()`
 /// the whole call as written (both asked for only to name them in an
-/// error), `today` the run's date (days since 1970). `replace` takes its
-/// text out of `args`.
+/// error), `today` the run's date (days since 1970). `split` and `replace`
+/// take their text out of `args`.
 pub(super) fn apply<'a, 't>(
     f: Builtin,
     args: &mut [Value<'a>],
@@ -31,29 +31,13 @@ pub(super) fn apply<'a, 't>(
     span: Span,
     today: i64,
 ) -> Result<Value<'a>, EvalError> {
-    if f == Builtin::Replace {
-        return replace(args, text, call, span);
+    match f {
+        Builtin::Replace => return replace(args, text, call, span),
+        Builtin::Split => return split(args, text, call, span),
+        _ => {}
     }
     let s = |i: usize| want_text(&args[i], || text(i), span);
     Ok(match f {
-        Builtin::Split => {
-            let (whole, sep) = (s(0)?, s(1)?);
-            if sep.is_empty() {
-                let separator = text(1).to_string();
-                let call = call().to_string();
-                return Err(EvalError::new(
-                    EvalErrorKind::EmptySeparator { separator, call },
-                    span,
-                ));
-            }
-            let parts: Vec<Value<'a>> = whole
-                .split(sep)
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(|p| Value::Str(Cow::Owned(p.to_string())))
-                .collect();
-            Value::List(List::Built(Arc::from(parts)))
-        }
         Builtin::StartsWith => Value::Bool(s(0)?.starts_with(s(1)?)),
         Builtin::EndsWith => Value::Bool(s(0)?.ends_with(s(1)?)),
         Builtin::Bool => to_bool(&args[0], call, span)?,
@@ -68,6 +52,54 @@ pub(super) fn apply<'a, 't>(
         }
         _ => unreachable!("functions.rs sends only these functions here"),
     })
+}
+
+/// `split(whole, sep)`: the trimmed, non-empty parts between separators.
+/// A text read from the record is borrowed, and so are its parts: no copy
+/// per part (the CSV's `niches` cell is split on every record).
+fn split<'a, 't>(
+    args: &mut [Value<'a>],
+    text: &dyn Fn(usize) -> &'t str,
+    call: &dyn Fn() -> &'t str,
+    span: Span,
+) -> Result<Value<'a>, EvalError> {
+    want_text(&args[0], || text(0), span)?;
+    let (first, rest) = args.split_first_mut().expect("split has two arguments");
+    let sep = want_text(&rest[0], || text(1), span)?;
+    if sep.is_empty() {
+        let separator = text(1).to_string();
+        let call = call().to_string();
+        return Err(EvalError::new(
+            EvalErrorKind::EmptySeparator { separator, call },
+            span,
+        ));
+    }
+    let parts: Vec<Value<'a>> = match std::mem::replace(first, Value::Bool(false)) {
+        Value::Str(Cow::Borrowed(whole)) => pieces(whole, sep)
+            .map(|p| Value::Str(Cow::Borrowed(p)))
+            .collect(),
+        Value::Str(Cow::Owned(whole)) => pieces(&whole, sep)
+            .map(|p| Value::Str(Cow::Owned(p.to_string())))
+            .collect(),
+        _ => unreachable!("checked to be text above"),
+    };
+    Ok(Value::List(List::Built(Arc::from(parts))))
+}
+
+/// The parts of `whole` between occurrences of `sep`, trimmed, the empty
+/// ones dropped: what `whole.split(sep)` gives, the separator found with
+/// memchr's searcher (a byte scan for one byte) rather than the two-way one.
+fn pieces<'s: 'p, 'p>(whole: &'s str, sep: &'p str) -> impl Iterator<Item = &'s str> + 'p {
+    let mut start = 0;
+    let ends = memchr::memmem::find_iter(whole.as_bytes(), sep.as_bytes())
+        .chain(std::iter::once(whole.len()));
+    ends.map(move |end| {
+        // matches of a whole text are at character boundaries
+        let part = &whole[start..end];
+        start = end + sep.len();
+        part.trim()
+    })
+    .filter(|p| !p.is_empty())
 }
 
 /// `replace(s, from, to)`: `s` itself (not copied) when `from` is not in it.
@@ -227,7 +259,7 @@ fn read_date<'t>(v: &Value<'_>, call: &dyn Fn() -> &'t str, span: Span) -> Resul
 mod tests {
     use std::borrow::Cow;
 
-    use super::{replace, Value};
+    use super::{replace, split, List, Value};
     use crate::ast::Span;
 
     /// `replace` gives what `str::replace` gives, and the text itself
@@ -250,6 +282,55 @@ mod tests {
             };
             assert_eq!(got, whole.replace(from, to), "{whole:?}");
             assert_eq!(matches!(got, Cow::Borrowed(_)), !whole.contains(from));
+        }
+    }
+
+    /// `split` gives the same parts for a borrowed text as for one made
+    /// in the run (borrowed parts only for the first), with the empty and
+    /// blank parts dropped and each part trimmed.
+    #[test]
+    fn split_borrowed_and_owned_agree() {
+        let cases = [
+            ("", ";"),
+            (";", ";"),
+            (";;skincare;;beauty;", ";"),
+            (" skincare ; beauty ", ";"),
+            ("  ;  ; ", ";"),
+            ("café·clean·ΣΣ📍", "·"),
+            ("a--b---c", "--"),
+            ("aaaaa", "aa"),
+            ("x;;;y", ";;"),
+            ("no separator", ";"),
+            ("\t x \t;\n", ";"),
+        ];
+        for (whole, sep) in cases {
+            let want: Vec<&str> = whole
+                .split(sep)
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            for owned in [false, true] {
+                let text = match owned {
+                    true => Cow::Owned(whole.to_string()),
+                    false => Cow::Borrowed(whole),
+                };
+                let mut args = [Value::Str(text), Value::Str(Cow::Borrowed(sep))];
+                let got = split(&mut args, &|_| "x", &|| "split(x)", Span::default());
+                let Ok(Value::List(List::Built(parts))) = got else {
+                    panic!("split({whole:?}) gave {got:?}")
+                };
+                let got: Vec<&str> = parts
+                    .iter()
+                    .map(|p| match p {
+                        Value::Str(s) => {
+                            assert_eq!(matches!(s, Cow::Owned(_)), owned, "{whole:?}");
+                            s.as_ref()
+                        }
+                        other => panic!("a part of {whole:?} is {other:?}"),
+                    })
+                    .collect();
+                assert_eq!(got, want, "{whole:?} split on {sep:?}");
+            }
         }
     }
 }
