@@ -316,7 +316,7 @@ impl RawBatch {
         let bytes = &self.bytes()[it.start..it.end];
         let text = match &it.kind {
             Kind::Ready(r) => return Ok(ready(cx, r)),
-            _ => match std::str::from_utf8(bytes) {
+            _ => match super::utf8::str_of(bytes) {
                 Ok(t) => t,
                 Err(e) => return Ok(Err(Damage::invalid_utf8(e.valid_up_to()))),
             },

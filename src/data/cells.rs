@@ -101,7 +101,7 @@ impl<'a> RowText<'a> {
         }
         match self.checked.and_then(|t| t.get(a..z)) {
             Some(t) => Ok(Cow::Borrowed(t)),
-            None => std::str::from_utf8(raw)
+            None => super::utf8::str_of(raw)
                 .map(Cow::Borrowed)
                 .map_err(|e| e.valid_up_to()),
         }

@@ -28,6 +28,7 @@ pub mod sparse;
 mod split_tests;
 pub(crate) mod stdin_copy;
 mod swar;
+mod utf8;
 mod wrapper;
 
 pub use batch::RawBatch;
