@@ -28,7 +28,7 @@ enum Ordered {
 }
 
 /// `x op y` of two numbers, as the general comparison gives it.
-#[inline]
+#[inline(always)]
 fn compare(op: CmpOp, x: f64, y: f64) -> bool {
     match op {
         CmpOp::Eq => x == y,
@@ -156,7 +156,7 @@ impl<'a> Frame<'a> {
     /// The value of an operand; missing is a value here (`??` decides on it).
     /// The operands most tests read (a constant, a field) here, inlined
     /// where they are read; the others by [`Frame::computed`].
-    #[inline]
+    #[inline(always)]
     fn value(&mut self, o: &'a Operand) -> Option<Value<'a>> {
         match o {
             Operand::Number(k) => {
@@ -173,7 +173,7 @@ impl<'a> Frame<'a> {
 
     /// An operand that must be a number or a date, as [`Frame::value`]
     /// gives it: a field's number read with no text or list to drop.
-    #[inline]
+    #[inline(always)]
     fn ordered(&mut self, o: &'a Operand) -> Option<Ordered> {
         let v = match o {
             Operand::Number(k) => {

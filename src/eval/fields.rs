@@ -47,7 +47,9 @@ impl<'a> Frame<'a> {
     /// Reads a field path. Absent or `null` anywhere on the way is missing;
     /// a path through a value that is not an object (`audience` is 5) is a
     /// wrong-kind error, so damaged records are not silently passed.
-    #[inline]
+    // always inlined: a fast path then reads a number with no result
+    // written out and read back
+    #[inline(always)]
     pub(super) fn field(&self, i: u32, span: Span) -> Eval<'a> {
         // the usual case first: a top-level field, its slot's value
         if let Some(top) = self.slots.and_then(|s| s.top(i)) {
