@@ -37,7 +37,7 @@ pub use detect::open;
 use detect::{detect, ext};
 pub use dialect::{read_options, set_read_options, ReadOptions};
 pub use error::DataError;
-pub use slots::{Rec, Shape, Slots, View};
+pub use slots::{Rec, Shape, SlotReader, Slots, View};
 pub use wrapper::{RecordsPath, RECORDS_NOTE, RECORDS_NOTE_CODE};
 
 use snapshot::Snapshot;

@@ -17,6 +17,40 @@ use super::damage::Damage;
 use super::fast::{self, KeyShape};
 use super::sparse::{FieldFilter, Place};
 
+/// Set in a field path's slot (in `Slots::maps`) when the path goes
+/// through objects: [`SlotReader::top`] leaves those to the caller.
+const NESTED: u32 = 1 << 31;
+
+/// The slot of a path whose first key is not decoded: past every slot.
+const ABSENT: u32 = NESTED - 1;
+
+/// One ruleset's view of the slots of one record: the evaluator reads a
+/// field many times per record, and this holds what each read needs
+/// (no ruleset's map looked up, no path's length) by value.
+#[derive(Clone, Copy, Debug)]
+pub struct SlotReader<'a> {
+    map: &'a [u32],
+    values: &'a [Json],
+    stamps: &'a [u32],
+    now: u32,
+}
+
+impl<'a> SlotReader<'a> {
+    /// The value of field path `i` when it is a top-level field: `Some`
+    /// of its value or of `None` (absent); `None` for a path through
+    /// objects.
+    #[inline]
+    pub fn top(self, i: u32) -> Option<Option<&'a Json>> {
+        let k = *self.map.get(i as usize)?;
+        if k & NESTED != 0 {
+            return None;
+        }
+        let k = k as usize;
+        let kept = self.stamps.get(k) == Some(&self.now);
+        Some(self.values.get(k).filter(|_| kept))
+    }
+}
+
 /// One record's top-level fields, by slot, reused from record to record.
 #[derive(Clone, Debug)]
 pub struct Slots {
@@ -31,7 +65,8 @@ pub struct Slots {
     /// The fields as the record gives them: a slot, or `slots + i` for
     /// `extra[i]`.
     order: Vec<u32>,
-    /// For each ruleset of the run, the slot of each field path's first key.
+    /// For each ruleset of the run, the slot of each field path's first key,
+    /// with [`NESTED`] set for a path through objects.
     maps: Vec<Vec<u32>>,
     /// The place of each column of the CSV rows last filled from, the
     /// columns read (not skipped), and the header they were worked out for.
@@ -53,11 +88,18 @@ impl Slots {
         let maps = programs
             .iter()
             .map(|paths| {
-                let slot = |p: &Vec<String>| match filter.place(&p[0]) {
-                    Place::Slot(k) => k as u32,
-                    // not decoded, so never present (the filter is made
-                    // from these paths: not met)
-                    _ => u32::MAX,
+                let slot = |p: &Vec<String>| {
+                    let k = match filter.place(&p[0]) {
+                        Place::Slot(k) => k as u32,
+                        // not decoded, so never present (the filter is
+                        // made from these paths: not met)
+                        _ => ABSENT,
+                    };
+                    if p.len() > 1 {
+                        k | NESTED
+                    } else {
+                        k
+                    }
                 };
                 paths.iter().map(slot).collect()
             })
@@ -99,7 +141,18 @@ impl Slots {
     /// The top-level value of field path `i` of ruleset `program`.
     #[inline]
     pub fn field(&self, program: usize, i: usize) -> Option<&Json> {
-        self.slot(self.maps[program][i])
+        self.slot(self.maps[program][i] & !NESTED)
+    }
+
+    /// The fields of ruleset `program` in this record, for the evaluator
+    /// to read a top-level field in a few loads.
+    pub fn reader(&self, program: usize) -> SlotReader<'_> {
+        SlotReader {
+            map: &self.maps[program],
+            values: &self.values,
+            stamps: &self.stamps,
+            now: self.now,
+        }
     }
 
     fn mark(&mut self, k: usize) {
@@ -432,6 +485,36 @@ mod tests {
         ));
         assert_eq!(s.field(0, 1), None);
         assert_eq!(s.rec(0).to_json(), json!({"niches": ["q"]}));
+    }
+
+    #[test]
+    fn a_reader_gives_top_level_fields_and_leaves_paths_through_objects() {
+        let filter = FieldFilter::only(["followers", "audience"]);
+        let path = |p: &str| p.split('.').map(String::from).collect::<Vec<_>>();
+        let paths = [
+            path("followers"),
+            path("audience.female_share"),
+            path("bio"),
+        ];
+        let mut s = Slots::new(&filter, &[&paths]);
+        s.clear();
+        let text = r#"{"audience": {"female_share": 0.5}, "bio": "x"}"#;
+        assert!(fast::decode_slots(text, &filter, &mut s, None));
+        let r = s.reader(0);
+        // absent in this record; through an object; never decoded
+        assert_eq!(r.top(0), Some(None));
+        assert_eq!(r.top(1), None);
+        assert_eq!(r.top(2), Some(None));
+        assert_eq!(s.field(0, 1), Some(&json!({"female_share": 0.5})));
+        s.clear();
+        assert!(fast::decode_slots(
+            r#"{"followers": 7}"#,
+            &filter,
+            &mut s,
+            None
+        ));
+        assert_eq!(s.reader(0).top(0), Some(Some(&json!(7))));
+        assert_eq!(s.field(0, 1), None);
     }
 
     #[test]

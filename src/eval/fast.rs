@@ -21,7 +21,14 @@ use crate::compile::{Needle, Operand, Set, Test, SCAN_AT_MOST};
 /// How many lets' fast paths may run one inside another.
 const FAST_LET_DEPTH: u32 = 4;
 
+/// A value a comparison's fast path orders.
+enum Ordered {
+    Number(f64),
+    Date(i64),
+}
+
 /// `x op y` of two numbers, as the general comparison gives it.
+#[inline(always)]
 fn compare(op: CmpOp, x: f64, y: f64) -> bool {
     match op {
         CmpOp::Eq => x == y,
@@ -41,6 +48,7 @@ fn length(v: &Value<'_>) -> Option<(f64, u64)> {
 
 /// Whether `x` is in `set`, as `x in [...]` says; `None` when that is
 /// unknown (a missing element, or `x` missing) or `x` is a list or an object.
+#[inline]
 fn found(set: &Set, x: &Value<'_>) -> Option<bool> {
     let found = match x {
         Value::Str(s) if set.texts.len() <= SCAN_AT_MOST => set.texts.iter().any(|t| **t == **s),
@@ -79,9 +87,9 @@ impl<'a> Frame<'a> {
         // the test's own node
         self.tick(1);
         Some(match t {
-            Test::Compare(op, a, b) => match (self.value(a)?, self.value(b)?) {
-                (Value::Number(x), Value::Number(y)) => compare(*op, x, y),
-                (Value::Date(x), Value::Date(y)) => op.holds(x.cmp(&y)),
+            Test::Compare(op, a, b) => match (self.ordered(a)?, self.ordered(b)?) {
+                (Ordered::Number(x), Ordered::Number(y)) => compare(*op, x, y),
+                (Ordered::Date(x), Ordered::Date(y)) => op.holds(x.cmp(&y)),
                 _ => return None,
             },
             Test::TextEq { x, text, ne } => {
@@ -148,7 +156,7 @@ impl<'a> Frame<'a> {
     /// The value of an operand; missing is a value here (`??` decides on it).
     /// The operands most tests read (a constant, a field) here, inlined
     /// where they are read; the others by [`Frame::computed`].
-    #[inline]
+    #[inline(always)]
     fn value(&mut self, o: &'a Operand) -> Option<Value<'a>> {
         match o {
             Operand::Number(k) => {
@@ -160,6 +168,28 @@ impl<'a> Frame<'a> {
                 self.field(*i, Span::default()).ok()
             }
             _ => self.computed(o),
+        }
+    }
+
+    /// An operand that must be a number or a date, as [`Frame::value`]
+    /// gives it: a field's number read with no text or list to drop.
+    #[inline(always)]
+    fn ordered(&mut self, o: &'a Operand) -> Option<Ordered> {
+        let v = match o {
+            Operand::Number(k) => {
+                self.tick(1);
+                return Some(Ordered::Number(*k));
+            }
+            Operand::Field(i) => {
+                self.tick(1);
+                self.field(*i, Span::default()).ok()?
+            }
+            _ => self.computed(o)?,
+        };
+        match v {
+            Value::Number(n) => Some(Ordered::Number(n)),
+            Value::Date(d) => Some(Ordered::Date(d)),
+            _ => None,
         }
     }
 

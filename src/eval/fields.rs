@@ -47,18 +47,21 @@ impl<'a> Frame<'a> {
     /// Reads a field path. Absent or `null` anywhere on the way is missing;
     /// a path through a value that is not an object (`audience` is 5) is a
     /// wrong-kind error, so damaged records are not silently passed.
-    #[inline]
+    // always inlined: a fast path then reads a number with no result
+    // written out and read back
+    #[inline(always)]
     pub(super) fn field(&self, i: u32, span: Span) -> Eval<'a> {
-        let path = &self.prog.fields[i as usize];
         // the usual case first: a top-level field, its slot's value
-        if let (Rec::Slots(s, p), [_]) = (self.record, &path[..]) {
-            return Ok(slot_value(s.field(p, i as usize), i));
+        if let Some(top) = self.slots.and_then(|s| s.top(i)) {
+            return Ok(slot_value(top, i));
         }
-        self.field_at(i, path, span)
+        self.field_at(i, span)
     }
 
     /// [`Frame::field`] of a path through objects, or of a record in JSON.
-    fn field_at(&self, i: u32, path: &'a [String], span: Span) -> Eval<'a> {
+    #[inline(never)]
+    fn field_at(&self, i: u32, span: Span) -> Eval<'a> {
+        let path = &self.prog.fields[i as usize];
         // in slots, the first step is the slot's value
         let (mut cur, skip) = match self.record {
             Rec::Slots(s, p) => match s.field(p, i as usize) {

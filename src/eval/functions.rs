@@ -81,33 +81,56 @@ pub(super) fn lower(s: Cow<'_, str>) -> Cow<'_, str> {
 /// Where the first character that lowering changes starts.
 fn first_lowered(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
-    // ASCII with no capital runs up to here: passed over in one scan
-    let mut i = bytes
-        .iter()
-        .position(|b| b.is_ascii_uppercase() || !b.is_ascii())?;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            if b.is_ascii_uppercase() {
-                return Some(i);
-            }
-            i += 1;
-            continue;
+    let mut i = 0;
+    // ASCII with no capital runs up to a capital or a character past ASCII
+    while let Some(at) = next_capital_or_non_ascii(bytes, i) {
+        if bytes[at].is_ascii() {
+            return Some(at);
         }
-        let c = s[i..].chars().next().expect("i is below the length");
+        let c = s[at..].chars().next().expect("at starts a character");
         if !lowers_to_itself(c) {
-            return Some(i);
+            return Some(at);
         }
-        i += c.len_utf8();
+        i = at + c.len_utf8();
     }
     None
 }
 
-/// True when lowering leaves `c` as it is. The scripts without case that
-/// names and bios use most (kana, CJK, Hangul, emoji and every symbol past
-/// the last cased letter) are known without the table's look-up.
+/// Where the first ASCII capital or byte past ASCII is, from `from` on:
+/// eight bytes at a time. A byte past ASCII may carry into the bytes
+/// above it in the sums, but never into those below, so the lowest byte
+/// flagged is exact.
+fn next_capital_or_non_ascii(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(word) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        // the high bit set from 'A' on, and past 'Z'
+        let from_a = x.wrapping_add(ONES * u64::from(0x80 - b'A'));
+        let past_z = x.wrapping_add(ONES * u64::from(0x80 - b'Z' - 1));
+        let flagged = (x | (from_a & !past_z)) & HIGH;
+        if flagged != 0 {
+            return Some(i + (flagged.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let rest = b.get(i..).unwrap_or_default();
+    (rest
+        .iter()
+        .position(|c| c.is_ascii_uppercase() || !c.is_ascii()))
+    .map(|k| i + k)
+}
+
+/// True when lowering leaves `c` as it is. The characters without case
+/// (or lowercase already) that names and bios use most (Latin-1's small
+/// letters and signs, punctuation, arrows and symbols, kana, CJK, Hangul,
+/// emoji and every symbol past the last cased letter) are known without
+/// the table's look-up; `lowers_to_itself_past_the_tables` checks each.
 fn lowers_to_itself(c: char) -> bool {
-    if matches!(c as u32, 0x3040..=0x9FFF | 0xAC00..=0xD7A3 | CASED_END..) {
+    if matches!(c as u32, 0xA0..=0xBF | 0xDF..=0xFF | 0x2000..=0x2125 | 0x2190..=0x24B5
+        | 0x24D0..=0x2BFF | 0x3040..=0x9FFF | 0xAC00..=0xD7A3 | 0xD7A4..=0xFF20 | CASED_END..)
+    {
         return true;
     }
     let mut low = c.to_lowercase();
@@ -349,16 +372,49 @@ mod tests {
     #[test]
     fn lowers_to_itself_past_the_tables() {
         let ranges = [
+            0xA0..=0xBF,
+            0xDF..=0xFF,
+            0x2000..=0x2125,
+            0x2190..=0x24B5,
+            0x24D0..=0x2BFF,
             0x3040..=0x9FFF,
             0xAC00..=0xD7A3,
+            0xD7A4..=0xFF20,
             super::CASED_END..=0x10FFFF,
         ];
         for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
             assert_eq!(c.to_lowercase().to_string(), c.to_string(), "{c:?}");
             assert!(super::lowers_to_itself(c));
         }
-        for c in ['A', 'Σ', 'İ', 'Ä', '\u{1E921}', 'Ⅻ'] {
+        for c in ['A', 'Σ', 'İ', 'Ä', 'Þ', 'Ω', 'Ⓐ', 'Ａ', '\u{1E921}', 'Ⅻ'] {
             assert!(!super::lowers_to_itself(c), "{c:?}");
+        }
+    }
+
+    /// The word-at-a-time scan finds what a byte-at-a-time one does, at
+    /// every offset: the bytes around 'A' and 'Z', and past ASCII.
+    #[test]
+    fn capitals_and_bytes_past_ascii_are_found_a_word_at_a_time() {
+        let texts = [
+            "abcdefgH",
+            "@[`{ \x7f@@@@@@@@[[[[[[[[Z",
+            "aaaaaaaaaaaaaaaé then A",
+            "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+            "ÿ@AZ[ é",
+            "\u{7f}\u{80}a",
+        ];
+        for t in texts {
+            let b = t.as_bytes();
+            for from in 0..=b.len() {
+                let naive = (b[from..].iter())
+                    .position(|c| c.is_ascii_uppercase() || !c.is_ascii())
+                    .map(|k| from + k);
+                assert_eq!(
+                    super::next_capital_or_non_ascii(b, from),
+                    naive,
+                    "{t} {from}"
+                );
+            }
         }
     }
 

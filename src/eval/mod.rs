@@ -28,7 +28,7 @@ use serde_json::Value as Json;
 
 use crate::ast::{ArithOp, Span};
 use crate::compile::{into_static, Node, Op, Program};
-use crate::data::Rec;
+use crate::data::{Rec, SlotReader};
 pub use budget::DEFAULT_MAX_STEPS;
 pub use cause::{Cause, MissingCause, Shown};
 pub use error::{EvalError, EvalErrorKind, Fix, Needed};
@@ -67,6 +67,8 @@ fn nones<'a>(n: usize) -> Vec<Option<Value<'a>>> {
 pub(crate) struct Frame<'a> {
     pub prog: &'a Program,
     pub record: Rec<'a>,
+    /// The record's slots as this program reads them, when it is in slots.
+    slots: Option<SlotReader<'a>>,
     lets: Vec<Option<Value<'a>>>,
     /// The lets worked out so far, in order: a fast path that gives up
     /// forgets those it worked out (`eval/fast.rs`).
@@ -98,6 +100,10 @@ impl<'a> Frame<'a> {
         Frame {
             prog,
             record,
+            slots: match record {
+                Rec::Slots(s, p) => Some(s.reader(p)),
+                Rec::Json(_) => None,
+            },
             lets: nones(prog.lets.len()),
             // the most it can hold: no growing while a record is evaluated
             filled: Vec::with_capacity(prog.lets.len()),

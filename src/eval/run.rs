@@ -337,6 +337,9 @@ impl Program {
     }
 
     /// Evaluates requirement `i` and, when `explain`, says why it failed.
+    /// Inlined for the usual case, a fast path that decides with no cause
+    /// to give; the rest, and its larger frame, out of line.
+    #[inline]
     pub(crate) fn requirement<'a>(
         &'a self,
         frame: &mut Frame<'a>,
@@ -345,9 +348,25 @@ impl Program {
     ) -> Result<Outcome, EvalError> {
         let req = &self.requirements[i];
         let fast = req.fast.as_deref().and_then(|t| frame.test(t));
+        match fast {
+            Some(true) => Ok(Outcome::Pass),
+            Some(false) if !explain => Ok(Outcome::Fail(None)),
+            _ => self.requirement_with_cause(frame, i, explain, fast),
+        }
+    }
+
+    /// [`Program::requirement`] once its fast path (when it has one) gave
+    /// `fast`: false with a cause to give, or undecided.
+    #[inline(never)]
+    fn requirement_with_cause<'a>(
+        &'a self,
+        frame: &mut Frame<'a>,
+        i: usize,
+        explain: bool,
+        fast: Option<bool>,
+    ) -> Result<Outcome, EvalError> {
+        let req = &self.requirements[i];
         let v = match fast {
-            Some(true) => return Ok(Outcome::Pass),
-            Some(false) if !explain => return Ok(Outcome::Fail(None)),
             Some(b) => Value::Bool(b),
             None => frame.eval(&req.condition)?,
         };

@@ -28,12 +28,13 @@ pub(in crate::data) fn reuse(old: &mut Json, raw: &str, plain: bool) -> bool {
         },
         (Json::Array(xs), Some(b'[')) => reuse_strings(xs, raw),
         // a number for a number (most kept fields): read straight into it
-        (old @ Json::Number(_), Some(b'-' | b'0'..=b'9')) => match number::number(raw.as_bytes()) {
-            Some(n) => {
+        // (its number replaced, with no old value dropped)
+        (Json::Number(old), Some(b'-' | b'0'..=b'9')) => match number::number(raw.as_bytes()) {
+            Some(Json::Number(n)) => {
                 *old = n;
                 true
             }
-            None => false,
+            _ => false,
         },
         (Json::Object(map), Some(b'{')) => {
             let mut olds = map.iter_mut();
