@@ -315,3 +315,17 @@ fn count_skipped(batch: &RawBatch, skipped: &mut Skipped) {
 fn next_job(jobs: &Mutex<Receiver<(usize, RawBatch)>>) -> Option<(usize, RawBatch)> {
     jobs.lock().ok()?.recv().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{window, WINDOW};
+
+    #[test]
+    fn batches_in_flight_are_bounded_by_the_cores_not_the_threads() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(window(1), WINDOW);
+        for threads in [2, 8, 256] {
+            assert_eq!(window(threads), threads.min(cores) * WINDOW, "{threads}");
+        }
+    }
+}
