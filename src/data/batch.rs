@@ -80,12 +80,14 @@ struct Start {
     position: usize,
 }
 
-/// A block of NDJSON not yet split: where it starts, how many lines and
-/// records it holds (counted by the reader), and, for a line too long to
-/// hold, its length (`text` empty).
+/// A block of NDJSON not yet split: where it starts, where its lines end
+/// in `text` (a buffer reused whole: the bytes after are left from its
+/// earlier use), how many lines and records it holds (counted by the
+/// reader), and, for a line too long to hold, its length (`text` empty).
 #[derive(Clone, Debug)]
 struct Unsplit {
     start: Start,
+    end: usize,
     counted: (usize, usize),
     too_long: Option<u64>,
 }
@@ -156,7 +158,7 @@ impl RawBatch {
                 });
                 (1, 1)
             }
-            None => self.split_lines(),
+            None => self.split_lines(unsplit.end),
         };
         debug_assert_eq!((lines, records), unsplit.counted, "counted as split");
         let start = unsplit.start;
@@ -166,10 +168,10 @@ impl RawBatch {
         }
     }
 
-    /// Makes each line of `text` that is not blank an item, its line and
-    /// position counted from 0: returns how many lines and records.
-    fn split_lines(&mut self) -> (usize, usize) {
-        let text = &self.text;
+    /// Makes each line of `text[..end]` that is not blank an item, its
+    /// line and position counted from 0: returns how many lines and records.
+    fn split_lines(&mut self, end: usize) -> (usize, usize) {
+        let text = &self.text[..end];
         let (mut at, mut line) = (0, 0);
         while at < text.len() {
             let stop = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |k| at + k);
@@ -381,15 +383,15 @@ impl<'a> Batcher<'a> {
         }
     }
 
-    /// Hands on `text`, whole lines of NDJSON (the last perhaps without
-    /// its `\n`, at the end of the input), to be split where they are
-    /// decoded ([`RawBatch::split`]); or, with `too_long`, one line of that
-    /// many bytes, not held. The first block starts at line 1. Returns how
-    /// many records the block holds (lines not blank).
-    pub fn hand_on_lines(&mut self, text: Vec<u8>, too_long: Option<u64>) -> usize {
+    /// Hands on `text[..end]`, whole lines of NDJSON (the last perhaps
+    /// without its `\n`, at the end of the input), to be split where they
+    /// are decoded ([`RawBatch::split`]); or, with `too_long`, one line of
+    /// that many bytes, not held. The first block starts at line 1. Returns
+    /// how many records the block holds (lines not blank).
+    pub fn hand_on_lines(&mut self, text: Vec<u8>, end: usize, too_long: Option<u64>) -> usize {
         let counted = match too_long {
             Some(_) => (1, 1),
-            None => count_lines(&text),
+            None => count_lines(&text[..end]),
         };
         let start = Start {
             line: self.next_line,
@@ -404,6 +406,7 @@ impl<'a> Batcher<'a> {
             text,
             unsplit: Some(Unsplit {
                 start,
+                end,
                 counted,
                 too_long,
             }),
@@ -416,8 +419,9 @@ impl<'a> Batcher<'a> {
         counted.1
     }
 
-    /// An empty buffer for a block of NDJSON lines, holding `capacity`
-    /// bytes at least: one handed back ([`RawBatch::recycle`]) if any.
+    /// A buffer for a block of NDJSON lines, `capacity` bytes long at
+    /// least, its bytes left from its earlier use: one handed back
+    /// ([`RawBatch::recycle`]) if any.
     pub fn buffer(&self, capacity: usize) -> Vec<u8> {
         self.buffers.take(capacity)
     }

@@ -30,43 +30,46 @@ pub(super) fn read_lines<R: Read>(
     out: &mut Batcher,
     block: usize,
 ) -> Result<(), Fault> {
-    let mut text = Vec::with_capacity(block + READ);
+    let mut text = Held {
+        buf: vec![0; block + READ],
+        len: 0,
+    };
     // where the line not yet ended starts in `text`
     let mut line_start = 0;
     let mut any = false;
     loop {
-        let len = text.len();
-        if read_more(&mut reader, &mut text)? == 0 {
+        let len = text.len;
+        if text.read_more(&mut reader)? == 0 {
             break;
         }
-        match memchr::memchr(b'\n', &text[len..]) {
-            None if text.len() - line_start > MAX_RECORD_BYTES => {
+        match memchr::memchr(b'\n', &text.held()[len..]) {
+            None if text.len - line_start > MAX_RECORD_BYTES => {
                 // a line too long to hold: the lines before it go on, and
                 // then only its length
                 hand_on(out, &mut text, line_start, block, &mut any);
-                let (bytes, rest) = skip_line(&mut reader, text.len() as u64)?;
-                any |= out.hand_on_lines(Vec::new(), Some(bytes)) > 0;
-                text.clear();
-                text.extend_from_slice(&rest);
-                line_start = memchr::memrchr(b'\n', &text).map_or(0, |k| k + 1);
+                let (bytes, rest) = skip_line(&mut reader, text.len as u64)?;
+                any |= out.hand_on_lines(Vec::new(), 0, Some(bytes)) > 0;
+                text.keep(&rest);
+                line_start = text.after_last_line();
             }
             None => {}
             Some(first) if len + first - line_start > MAX_RECORD_BYTES => {
                 // a line ended in this read, too long to decode
                 let bytes = (len + first - line_start) as u64 + 1;
                 hand_on(out, &mut text, line_start, block, &mut any);
-                any |= out.hand_on_lines(Vec::new(), Some(bytes)) > 0;
-                text.drain(..len + first + 1 - line_start);
-                line_start = memchr::memrchr(b'\n', &text).map_or(0, |k| k + 1);
+                any |= out.hand_on_lines(Vec::new(), 0, Some(bytes)) > 0;
+                text.drop_first(len + first + 1 - line_start);
+                line_start = text.after_last_line();
             }
             Some(_) => {
-                let last = memchr::memrchr(b'\n', &text[len..]).expect("a line end is there");
+                let last =
+                    memchr::memrchr(b'\n', &text.held()[len..]).expect("a line end is there");
                 line_start = len + last + 1;
             }
         }
         // once the text reaches a block: the next read then fits in the
         // new buffer, which holds only the line not yet ended
-        if line_start > 0 && text.len() >= block {
+        if line_start > 0 && text.len >= block {
             hand_on(out, &mut text, line_start, block, &mut any);
             line_start = 0;
         }
@@ -75,7 +78,7 @@ pub(super) fn read_lines<R: Read>(
         }
     }
     // the last line, perhaps without its `\n`
-    let end = text.len();
+    let end = text.len;
     hand_on(out, &mut text, end, block, &mut any);
     if !any {
         return Err(Fault::empty());
@@ -83,18 +86,70 @@ pub(super) fn read_lines<R: Read>(
     Ok(())
 }
 
+/// The text read and not yet handed on, `buf[..len]`. The bytes after it
+/// are left as they are, not zeroed before each read: a buffer is zeroed
+/// once, when it is new, and then only overwritten by the reads, here and
+/// in the buffers handed back ([`Batcher::buffer`]).
+struct Held {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Held {
+    fn held(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// Appends up to [`READ`] bytes of `reader`: how many (0 at the end).
+    fn read_more<R: Read>(&mut self, reader: &mut R) -> Result<usize, Fault> {
+        let want = self.len + READ;
+        if self.buf.len() < want {
+            self.buf.resize(want, 0);
+        }
+        let n = loop {
+            match reader.read(&mut self.buf[self.len..want]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Fault::io(e)),
+            }
+        };
+        self.len += n;
+        Ok(n)
+    }
+
+    /// Holds `bytes` alone.
+    fn keep(&mut self, bytes: &[u8]) {
+        if self.buf.len() < bytes.len() {
+            self.buf.resize(bytes.len(), 0);
+        }
+        self.buf[..bytes.len()].copy_from_slice(bytes);
+        self.len = bytes.len();
+    }
+
+    /// Lets the first `n` bytes held go.
+    fn drop_first(&mut self, n: usize) {
+        self.buf.copy_within(n..self.len, 0);
+        self.len -= n;
+    }
+
+    /// Where the line not yet ended starts: after the last `\n` held.
+    fn after_last_line(&self) -> usize {
+        memchr::memrchr(b'\n', self.held()).map_or(0, |k| k + 1)
+    }
+}
+
 /// Hands on `text[..end]` (whole lines), keeping the rest in `text`, and
 /// notes in `any` whether a line held anything but whitespace so far.
-fn hand_on(out: &mut Batcher, text: &mut Vec<u8>, end: usize, block: usize, any: &mut bool) {
+fn hand_on(out: &mut Batcher, text: &mut Held, end: usize, block: usize, any: &mut bool) {
     if end == 0 {
         return;
     }
-    let rest = &text[end..];
+    let rest = &text.held()[end..];
     let mut next = out.buffer((block + READ).max(rest.len() + READ));
-    next.extend_from_slice(rest);
-    let mut lines = std::mem::replace(text, next);
-    lines.truncate(end);
-    *any |= out.hand_on_lines(lines, None) > 0;
+    next[..rest.len()].copy_from_slice(rest);
+    let lines = std::mem::replace(&mut text.buf, next);
+    text.len -= end;
+    *any |= out.hand_on_lines(lines, end, None) > 0;
 }
 
 /// Reads on to the end of a line too long to hold, of which `held` bytes

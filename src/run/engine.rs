@@ -4,12 +4,12 @@
 //! thread takes the results back in input order and hands them to the
 //! sink: what a sink sees is the same whatever the number of threads.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::{Scope, ScopedJoinHandle};
 
+use super::order::Results;
 use super::worker::{Done, Worker};
 use super::{Asked, Evaluated, Finished, Run};
 use crate::data::sparse::FieldFilter;
@@ -27,8 +27,19 @@ type Learnt = (FieldCensus, Vec<Population>);
 const WORKER_STACK: usize = 16 << 20;
 
 /// Batches in flight (queued, being worked, or done and waiting for an
-/// earlier one) per thread, at most.
+/// earlier one) per thread that has a core to run on, at most.
 const WINDOW: usize = 4;
+
+/// Batches in flight for `threads` workers, at most: [`WINDOW`] for each
+/// that has a core to run on. More threads than cores (`--threads 8` on
+/// two) then hold the memory of as many as cores, not of four batches for
+/// each thread (the peak at 1M NDJSON with 8 threads on 2 cores was 85 MiB
+/// with 32 batches in flight); as only so many run at once, they are not
+/// slower (the threads without a batch wait as they would for a core).
+fn window(threads: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(threads, usize::from);
+    threads.min(cores) * WINDOW
+}
 
 /// Rows skipped as empty: how many, and the first lines.
 type Skipped = (usize, Vec<usize>);
@@ -148,14 +159,13 @@ fn on_threads(
 ) -> Option<(Result<(), DataError>, Learnt)> {
     let threads = run.threads;
     let asked = &run.asked;
+    let results = &Results::new();
     std::thread::scope(|scope| {
         let (to_workers, jobs) = sync_channel::<(usize, RawBatch)>(threads * 2);
         let jobs = Arc::new(Mutex::new(jobs));
-        let (to_merger, results) = sync_channel::<(usize, Done)>(threads * 2);
-        let workers = start_workers(scope, threads, &jobs, &to_merger, asked, filter);
+        let workers = start_workers(scope, threads, &jobs, results, asked, filter);
         // only the workers hold the queue now: when they stop, the reader stops
         drop(jobs);
-        drop(to_merger);
         if workers.is_empty() {
             return None;
         }
@@ -163,7 +173,7 @@ fn on_threads(
         // sends a batch, the merger gives it back once the batch is handed
         // on, so a worker held up (a busy machine) lets the others run at
         // most WINDOW batches ahead, and the batches waiting for it stay few
-        let window = threads * WINDOW;
+        let window = window(threads);
         let (give_back, tickets) = sync_channel::<()>(window);
         for _ in 0..window {
             let _ = give_back.send(());
@@ -190,7 +200,7 @@ fn on_threads(
             }
             return None;
         };
-        in_order(results, merge, &give_back);
+        in_order(results, merge, &give_back, window);
         // the merger is done: a reader waiting for a ticket stops
         drop(give_back);
         let mut census = asked.census();
@@ -216,15 +226,14 @@ fn start_workers<'scope, 'env>(
     scope: &'scope Scope<'scope, 'env>,
     threads: usize,
     jobs: &Arc<Mutex<Receiver<(usize, RawBatch)>>>,
-    to_merger: &SyncSender<(usize, Done)>,
+    results: &'env Results<Done>,
     asked: &'env Asked<'env>,
     filter: &'env FieldFilter,
 ) -> Vec<ScopedJoinHandle<'scope, Learnt>> {
     let started: Vec<_> = (0..threads)
         .map_while(|_| {
             let jobs = Arc::clone(jobs);
-            let to_merger = to_merger.clone();
-            let (go, gone) = channel::<()>();
+            let (go, gone) = channel();
             // a worker's stack holds the deepest evaluation without
             // being extended on the heap (eval's stacker), which at
             // the edge would map a new segment for every element
@@ -234,17 +243,18 @@ fn start_workers<'scope, 'env>(
                 .spawn_scoped(scope, move || {
                     // nothing allocated before the go: a worker let go
                     // frees all it took
-                    if gone.recv().is_err() {
+                    let Ok(working) = gone.recv() else {
                         return (asked.census(), Vec::new());
-                    }
+                    };
                     let mut worker = Worker::new(asked, filter);
                     while let Some((k, mut batch)) = next_job(&jobs) {
                         let done = worker.work(&mut batch);
                         batch.recycle();
-                        if to_merger.send((k, done)).is_err() {
+                        if !results.give(k, done) {
                             break;
                         }
                     }
+                    drop(working);
                     (worker.census, worker.populations)
                 })
                 .ok()
@@ -257,7 +267,8 @@ fn start_workers<'scope, 'env>(
     };
     let mut workers = Vec::with_capacity(keep);
     for (i, (handle, go)) in started.into_iter().enumerate() {
-        if i < keep && go.send(()).is_ok() {
+        // counted among the workers the merger waits for before it starts
+        if i < keep && go.send(results.working()).is_ok() {
             workers.push(handle);
         } else {
             // its `go` dropped, it stops at once; joined, its stack is freed
@@ -268,21 +279,29 @@ fn start_workers<'scope, 'env>(
     workers
 }
 
-/// Takes the batches' results as they come, in any order, and hands them
-/// on in input order; stops taking at a fault or when the sink stops
-/// (dropping `results` then stops the workers, and they the reader).
-fn in_order(results: Receiver<(usize, Done)>, merge: &mut Merge, tickets: &SyncSender<()>) {
-    let mut pending = BTreeMap::new();
-    let mut next = 0;
-    for (k, done) in results.iter() {
-        pending.insert(k, done);
-        while let Some(done) = pending.remove(&next) {
-            next += 1;
-            if !merge.take(done) {
-                return;
+/// Hands the batches' results on in input order; stops taking at a fault
+/// or when the sink stops (closing `results` then stops the workers, and
+/// they the reader). The tickets of the batches handed on go back to the
+/// reader in bunches, half the `window` at a time, so that it is woken
+/// once for a few batches, not for each; it still has half the window in
+/// flight when it is, and it waits for tickets only with the whole window
+/// out, of which at most half is held here: the batches in flight are
+/// never none.
+fn in_order(results: &Results<Done>, merge: &mut Merge, tickets: &SyncSender<()>, window: usize) {
+    let bunch = (window / 2).max(1);
+    let mut held = 0;
+    while let Some(done) = results.next() {
+        if !merge.take(done) {
+            results.close();
+            return;
+        }
+        held += 1;
+        if held == bunch {
+            for _ in 0..held {
+                // never full: as many tickets as were made are out
+                let _ = tickets.try_send(());
             }
-            // never full: as many tickets as were made are out
-            let _ = tickets.try_send(());
+            held = 0;
         }
     }
 }
@@ -295,4 +314,18 @@ fn count_skipped(batch: &RawBatch, skipped: &mut Skipped) {
 
 fn next_job(jobs: &Mutex<Receiver<(usize, RawBatch)>>) -> Option<(usize, RawBatch)> {
     jobs.lock().ok()?.recv().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{window, WINDOW};
+
+    #[test]
+    fn batches_in_flight_are_bounded_by_the_cores_not_the_threads() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(window(1), WINDOW);
+        for threads in [2, 8, 256] {
+            assert_eq!(window(threads), threads.min(cores) * WINDOW, "{threads}");
+        }
+    }
 }

@@ -19,6 +19,7 @@ pub(crate) mod census;
 mod engine;
 mod filter;
 pub(crate) mod memory;
+mod order;
 pub(crate) mod search;
 pub mod summary;
 mod worker;

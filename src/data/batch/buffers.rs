@@ -19,9 +19,12 @@ pub(super) struct Buffers {
 }
 
 impl Buffers {
-    /// An empty buffer holding `capacity` bytes at least: one given back,
-    /// when there is one not much larger (one grown for a long line is let
-    /// go, so that the blocks in flight stay their usual size).
+    /// A buffer `capacity` bytes long at least: one given back, when there
+    /// is one not much larger (one grown for a long line is let go, so
+    /// that the blocks in flight stay their usual size), with the bytes it
+    /// held, which the reader overwrites (it is not zeroed again: zeroing
+    /// a block cost the reader more than reading it); else a new one,
+    /// zeroed.
     pub fn take(&self, capacity: usize) -> Vec<u8> {
         let kept = self
             .kept
@@ -30,11 +33,12 @@ impl Buffers {
             .pop();
         match kept {
             Some(mut text) if text.capacity() <= 2 * capacity => {
-                text.clear();
-                text.reserve(capacity);
+                if text.len() < capacity {
+                    text.resize(capacity, 0);
+                }
                 text
             }
-            _ => Vec::with_capacity(capacity),
+            _ => vec![0; capacity],
         }
     }
 
@@ -55,23 +59,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn buffers_given_back_are_taken_again_empty_unless_much_larger() {
+    fn buffers_given_back_are_taken_again_as_they_are_unless_much_larger() {
         let buffers = Buffers::default();
-        assert!(buffers.take(10).capacity() >= 10);
-        let mut text = Vec::with_capacity(50);
-        text.extend_from_slice(b"old");
+        assert_eq!(buffers.take(10), vec![0; 10]);
+        let mut text = Vec::with_capacity(16);
+        text.extend_from_slice(b"old text held");
         let at = text.as_ptr();
         buffers.clone().give(text);
-        let again = buffers.take(40);
-        assert_eq!((again.as_ptr(), again.len()), (at, 0));
+        // its bytes kept, not zeroed; lengthened to the size asked for
+        let again = buffers.take(13);
+        assert_eq!((again.as_ptr(), &again[..]), (at, &b"old text held"[..]));
+        buffers.give(again);
+        let again = buffers.take(16);
+        assert_eq!(
+            (again.as_ptr(), &again[..]),
+            (at, &b"old text held\0\0\0"[..])
+        );
         // more than twice the size asked for: let go
         buffers.give(again);
-        let small = buffers.take(20);
+        let small = buffers.take(6);
         assert_ne!(small.as_ptr(), at);
-        assert!(small.capacity() >= 20);
+        assert_eq!(small, vec![0; 6]);
         assert!(buffers.kept.lock().unwrap().is_empty());
         // one too small is grown
         buffers.give(Vec::with_capacity(8));
-        assert!(buffers.take(64).capacity() >= 64);
+        assert!(buffers.take(64).len() >= 64);
     }
 }
