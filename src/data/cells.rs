@@ -66,11 +66,13 @@ pub(super) fn split_row(
     out.push(span(s, row.len()));
 }
 
-/// The text rows are in: `checked` is the same text when the whole of it
-/// is UTF-8 (checked once for a batch, not once for each cell).
+/// The text rows are in, and a row's: `checked` is its text from
+/// `bytes[start]` on, when the whole row is UTF-8 (checked once for the
+/// row, not once for each cell).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct RowText<'a> {
     pub bytes: &'a [u8],
+    pub start: usize,
     pub checked: Option<&'a str>,
 }
 
@@ -99,7 +101,8 @@ impl<'a> RowText<'a> {
                 .map(Cow::Owned)
                 .map_err(|e| e.utf8_error().valid_up_to());
         }
-        match self.checked.and_then(|t| t.get(a..z)) {
+        let row = |t: &'a str| t.get(a.checked_sub(self.start)?..z - self.start);
+        match self.checked.and_then(row) {
             Some(t) => Ok(Cow::Borrowed(t)),
             None => super::utf8::str_of(raw)
                 .map(Cow::Borrowed)
@@ -268,6 +271,27 @@ mod tests {
         ] {
             assert_eq!(cell_value(s), Json::String(s.into()), "{s}");
         }
+    }
+
+    /// A row checked as UTF-8 whole gives its cells' text as one whose
+    /// cells are checked one by one, wherever it starts in the batch.
+    #[test]
+    fn cells_of_a_checked_row_are_the_cells_checked_alone() {
+        let batch = "x,\"y\"\nab,\"c,\"\"d\"\"\",é,,\"\",z".as_bytes();
+        let start = 6;
+        let mut spans = Vec::new();
+        split_row(batch, (start, batch.len()), b',', &mut spans);
+        let text = |checked| RowText {
+            bytes: batch,
+            start,
+            checked,
+        };
+        let whole = std::str::from_utf8(&batch[start..]).ok();
+        let cells: Vec<_> = spans.iter().map(|&s| text(whole).cell(s)).collect();
+        let alone: Vec<_> = spans.iter().map(|&s| text(None).cell(s)).collect();
+        assert_eq!(cells, alone);
+        let want = ["ab", "c,\"d\"", "é", "", "", "z"].map(|c| Ok(Cow::Borrowed(c)));
+        assert_eq!(cells, want);
     }
 
     #[test]

@@ -452,6 +452,7 @@ mod tests {
                 &header,
                 RowText {
                     bytes: row,
+                    start: 0,
                     checked,
                 },
                 &spans,
