@@ -49,6 +49,24 @@ pub(super) fn split_row(
 ) {
     out.clear();
     let row = &text[start..end];
+    if memchr::memchr(b'"', row).is_none() {
+        // no quote (most rows): every delimiter ends a cell
+        let mut s = start;
+        swar::each1(row, delimiter, |k| {
+            out.push(Span {
+                start: s,
+                end: start + k,
+                quoted: false,
+            });
+            s = start + k + 1;
+        });
+        out.push(Span {
+            start: s,
+            end,
+            quoted: false,
+        });
+        return;
+    }
     let span = |s: usize, e: usize| Span {
         start: start + s,
         end: start + e,
@@ -159,13 +177,18 @@ fn cell_scalar(text: &str) -> Option<Json> {
         true => text,
         false => text.trim(),
     };
-    if t.is_empty() {
-        return Some(Json::Null);
-    }
-    match t {
-        "true" => return Some(Json::Bool(true)),
-        "false" => return Some(Json::Bool(false)),
-        _ => {}
+    match t.as_bytes().first() {
+        None => return Some(Json::Null),
+        // a number starts with a digit, `-` or `.`: most text is told by
+        // its first byte
+        Some(b'0'..=b'9' | b'-' | b'.') => {}
+        Some(_) => {
+            return match t {
+                "true" => Some(Json::Bool(true)),
+                "false" => Some(Json::Bool(false)),
+                _ => None,
+            }
+        }
     }
     if let Some(i) = short_integer(t) {
         return Some(Json::from(i));
@@ -263,11 +286,13 @@ mod tests {
         );
         assert_eq!(cell_value("-9223372036854775808"), Json::from(i64::MIN));
         assert_eq!(cell_value("18446744073709551615"), Json::from(u64::MAX));
+        assert_eq!(cell_value(".5"), Json::from(0.5));
+        assert_eq!(cell_value(" false "), Json::Bool(false));
         assert_eq!(cell_value(""), Json::Null);
         assert_eq!(cell_value("  "), Json::Null);
         for s in [
             "3.3k", "1,200", "NaN", "007", "1.39%", "inf", "-", "1e", "1.2.3", "TRUE", "--1", "00",
-            "-01", "+5", "1 2",
+            "-01", "+5", "1 2", "e5", "E5", "Infinity", "x1", ".", "-.", "truex", "t",
         ] {
             assert_eq!(cell_value(s), Json::String(s.into()), "{s}");
         }

@@ -84,14 +84,31 @@ fn split<'a, 't>(
 /// finder (built once for a constant separator, see `eval/fast/split.rs`):
 /// parts of a borrowed text are borrowed, of an owned one owned.
 pub(super) fn parts<'a>(whole: Cow<'a, str>, sep: &Finder) -> Value<'a> {
-    let mut parts: Vec<Value<'a>> = Vec::new();
-    match whole {
-        Cow::Borrowed(whole) => pieces(whole, sep, |p| parts.push(Value::Str(Cow::Borrowed(p)))),
-        Cow::Owned(whole) => pieces(&whole, sep, |p| {
+    const FEW: usize = 8;
+    let Cow::Borrowed(whole) = whole else {
+        let mut parts = Vec::new();
+        pieces(&whole, sep, |p| {
             parts.push(Value::Str(Cow::Owned(p.to_string())))
-        }),
-    }
-    Value::List(List::Built(Arc::from(parts)))
+        });
+        return Value::List(List::Built(Arc::from(parts)));
+    };
+    // most texts have a few parts: gathered on the stack (copies of a
+    // borrowed text's), the list allocated once
+    let mut few: [Value<'a>; FEW] = std::array::from_fn(|_| Value::Bool(false));
+    let (mut n, mut more) = (0, Vec::new());
+    pieces(whole, sep, |p| {
+        let part = Value::Str(Cow::Borrowed(p));
+        match few.get_mut(n) {
+            Some(slot) => *slot = part,
+            None => more.push(part),
+        }
+        n += 1;
+    });
+    let parts: Arc<[Value<'a>]> = match more.is_empty() {
+        true => Arc::from(&few[..n]),
+        false => few.into_iter().chain(more).collect(),
+    };
+    Value::List(List::Built(parts))
 }
 
 /// Calls `each` with the parts of `whole` between occurrences of `sep`,
