@@ -39,8 +39,10 @@ pub(super) struct Span {
 /// Splits `text[start..end]`, a row of one line that the reader found
 /// well formed ([`super::row_scan`]: every quote in it opens a cell, closes
 /// it, or is doubled inside it), into the spans of its cells. In such a
-/// row each quote turns quoting on or off (a doubled one off and on
-/// again), and a delimiter ends a cell only where quoting is off.
+/// row the quotes pair up, each pair around quoted text (a doubled quote
+/// closes it and opens it again), and a delimiter ends a cell only outside
+/// them: the quotes are found with `memchr`, the delimiters between them
+/// with SWAR (most rows have no quote, or a quoted cell or two).
 pub(super) fn split_row(
     text: &[u8],
     (start, end): (usize, usize),
@@ -49,38 +51,29 @@ pub(super) fn split_row(
 ) {
     out.clear();
     let row = &text[start..end];
-    if memchr::memchr(b'"', row).is_none() {
-        // no quote (most rows): every delimiter ends a cell
-        let mut s = start;
-        swar::each1(row, delimiter, |k| {
-            out.push(Span {
-                start: s,
-                end: start + k,
-                quoted: false,
-            });
-            s = start + k + 1;
-        });
-        out.push(Span {
-            start: s,
-            end,
-            quoted: false,
-        });
-        return;
-    }
     let span = |s: usize, e: usize| Span {
         start: start + s,
         end: start + e,
         quoted: row.get(s) == Some(&b'"'),
     };
-    let (mut s, mut inside) = (0, false);
-    swar::each2(row, delimiter, b'"', |k| {
-        if row[k] == b'"' {
-            inside = !inside;
-        } else if !inside {
-            out.push(span(s, k));
-            s = k + 1;
+    let mut quotes = memchr::memchr_iter(b'"', row);
+    let (mut s, mut from) = (0, 0);
+    loop {
+        // the text outside quotes from `from` to the next quote, and where
+        // the text after its closing quote starts
+        let (to, next) = match quotes.next() {
+            None => (row.len(), None),
+            Some(open) => (open, quotes.next().map(|close| close + 1)),
+        };
+        swar::each_of(&row[from..to], delimiter, |k| {
+            out.push(span(s, from + k));
+            s = from + k + 1;
+        });
+        match next {
+            Some(n) => from = n,
+            None => break,
         }
-    });
+    }
     out.push(span(s, row.len()));
 }
 

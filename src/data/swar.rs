@@ -54,34 +54,15 @@ fn exactly(x: u64, b: u8) -> u64 {
     !(((t & !HI).wrapping_add(!HI)) | t | !HI)
 }
 
-/// Calls `each` with the index of every byte of `bytes` equal to `a` or
-/// `b`, in order: eight bytes a mask (the cells of a CSV row are short,
-/// too short for a call to `memchr` each).
+/// Calls `each` with the index of every byte of `bytes` equal to `a`, in
+/// order: eight bytes a mask (the cells of a CSV row are short, too short
+/// for a call to `memchr` each).
 #[inline]
-pub(super) fn each2(bytes: &[u8], a: u8, b: u8, each: impl FnMut(usize)) {
-    let mask = |x| exactly(x, a) | exactly(x, b);
-    each_marked(bytes, mask, |c| c == a || c == b, each);
-}
-
-/// [`each2`] of one byte `a`: half the work a word.
-#[inline]
-pub(super) fn each1(bytes: &[u8], a: u8, each: impl FnMut(usize)) {
-    each_marked(bytes, |x| exactly(x, a), |c| c == a, each);
-}
-
-/// Calls `each` with the index of every byte `mask` marks (a word at a
-/// time, exactly) or, past the last whole word, `sought` is true of.
-#[inline(always)]
-fn each_marked(
-    bytes: &[u8],
-    mask: impl Fn(u64) -> u64,
-    sought: impl Fn(u8) -> bool,
-    mut each: impl FnMut(usize),
-) {
+pub(super) fn each_of(bytes: &[u8], a: u8, mut each: impl FnMut(usize)) {
     let mut words = bytes.chunks_exact(8);
     let mut i = 0;
     for word in words.by_ref() {
-        let mut m = mask(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        let mut m = exactly(u64::from_le_bytes(word.try_into().unwrap_or_default()), a);
         while m != 0 {
             each(i + (m.trailing_zeros() / 8) as usize);
             m &= m - 1;
@@ -89,7 +70,7 @@ fn each_marked(
         i += 8;
     }
     for (k, &c) in words.remainder().iter().enumerate() {
-        if sought(c) {
+        if c == a {
             each(i + k);
         }
     }
@@ -139,13 +120,7 @@ mod tests {
                 .map(|k| [b'a', b';', 0x01, b'"', 0xBB][k * 7 % 5])
                 .collect();
             let mut got = Vec::new();
-            each2(&bytes, b';', b'"', |k| got.push(k));
-            let want: Vec<usize> = (0..len)
-                .filter(|&k| bytes[k] == b';' || bytes[k] == b'"')
-                .collect();
-            assert_eq!(got, want, "{len}");
-            got.clear();
-            each1(&bytes, b';', |k| got.push(k));
+            each_of(&bytes, b';', |k| got.push(k));
             let want: Vec<usize> = (0..len).filter(|&k| bytes[k] == b';').collect();
             assert_eq!(got, want, "{len}");
         }
