@@ -8,6 +8,8 @@
 //! which then runs the whole condition as if no test had been tried, so
 //! every message, cause and `when missing` stays its own.
 
+mod split;
+
 use std::sync::Arc;
 
 use memchr::memmem::Finder;
@@ -52,6 +54,9 @@ pub(crate) enum Operand {
         from: Box<Needle>,
         to: Box<str>,
     },
+    /// `split(x, sep)` of a text and a constant text, `sep` not empty: its
+    /// finder built once (`fast/split.rs`).
+    Split { x: Box<Operand>, sep: Box<Needle> },
     /// `min(a, b, ...)` (or `max`, when `max`) of two or more numbers.
     MinMax { args: Vec<Operand>, max: bool },
     /// `date(x)` of a text, a number or a date.
@@ -291,6 +296,7 @@ impl Planner {
                 _ if self.pure(n) => Operand::Eval(Box::new(n.clone())),
                 _ => return None,
             },
+            Op::Call(Builtin::Split, args) => self.split(n, args, depth)?,
             Op::Call(Builtin::Date, args) if args.len() == 1 => {
                 Operand::DateOf(Box::new(self.operand(&args[0], depth)?))
             }

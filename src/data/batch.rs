@@ -67,9 +67,6 @@ pub struct RawBatch {
     unsplit: Option<Unsplit>,
     /// Where `text` goes back to once the batch is done with, if anywhere.
     buffers: Option<Buffers>,
-    /// The text of a batch of rows, once found UTF-8 as a whole (`text`
-    /// is then empty): its cells need no check of their own.
-    checked: Option<String>,
 }
 
 /// Where a block of NDJSON starts: the number of its first line, and the
@@ -103,7 +100,6 @@ impl Default for RawBatch {
             origin: (1, 1),
             unsplit: None,
             buffers: None,
-            checked: None,
         }
     }
 }
@@ -141,9 +137,6 @@ impl RawBatch {
     /// start; does nothing to other batches. A blank line is no record but
     /// counts as a line.
     pub fn split(&mut self) {
-        if self.header.is_some() {
-            self.check_rows();
-        }
         let Some(unsplit) = self.unsplit.take() else {
             return;
         };
@@ -277,7 +270,7 @@ impl RawBatch {
 
     /// The 1-based column of `text[at]`.
     fn column_at(&self, at: usize) -> usize {
-        advance(self.origin, &self.bytes()[..at]).1
+        advance(self.origin, &self.text[..at]).1
     }
 
     /// Counts the line of each record read from a block (line 0): the
@@ -315,7 +308,7 @@ impl RawBatch {
         decode: impl FnOnce(&mut C, &str) -> Result<T, serde_json::Error>,
     ) -> Result<Result<T, Damage>, Fault> {
         let it = &self.items[i];
-        let bytes = &self.bytes()[it.start..it.end];
+        let bytes = &self.text[it.start..it.end];
         let text = match &it.kind {
             Kind::Ready(r) => return Ok(ready(cx, r)),
             _ => match super::utf8::str_of(bytes) {

@@ -39,8 +39,10 @@ pub(super) struct Span {
 /// Splits `text[start..end]`, a row of one line that the reader found
 /// well formed ([`super::row_scan`]: every quote in it opens a cell, closes
 /// it, or is doubled inside it), into the spans of its cells. In such a
-/// row each quote turns quoting on or off (a doubled one off and on
-/// again), and a delimiter ends a cell only where quoting is off.
+/// row the quotes pair up, each pair around quoted text (a doubled quote
+/// closes it and opens it again), and a delimiter ends a cell only outside
+/// them: the quotes are found with `memchr`, the delimiters between them
+/// with SWAR (most rows have no quote, or a quoted cell or two).
 pub(super) fn split_row(
     text: &[u8],
     (start, end): (usize, usize),
@@ -54,23 +56,34 @@ pub(super) fn split_row(
         end: start + e,
         quoted: row.get(s) == Some(&b'"'),
     };
-    let (mut s, mut inside) = (0, false);
-    swar::each2(row, delimiter, b'"', |k| {
-        if row[k] == b'"' {
-            inside = !inside;
-        } else if !inside {
-            out.push(span(s, k));
-            s = k + 1;
+    let mut quotes = memchr::memchr_iter(b'"', row);
+    let (mut s, mut from) = (0, 0);
+    loop {
+        // the text outside quotes from `from` to the next quote, and where
+        // the text after its closing quote starts
+        let (to, next) = match quotes.next() {
+            None => (row.len(), None),
+            Some(open) => (open, quotes.next().map(|close| close + 1)),
+        };
+        swar::each_of(&row[from..to], delimiter, |k| {
+            out.push(span(s, from + k));
+            s = from + k + 1;
+        });
+        match next {
+            Some(n) => from = n,
+            None => break,
         }
-    });
+    }
     out.push(span(s, row.len()));
 }
 
-/// The text rows are in: `checked` is the same text when the whole of it
-/// is UTF-8 (checked once for a batch, not once for each cell).
+/// The text rows are in, and a row's: `checked` is its text from
+/// `bytes[start]` on, when the whole row is UTF-8 (checked once for the
+/// row, not once for each cell).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct RowText<'a> {
     pub bytes: &'a [u8],
+    pub start: usize,
     pub checked: Option<&'a str>,
 }
 
@@ -99,7 +112,8 @@ impl<'a> RowText<'a> {
                 .map(Cow::Owned)
                 .map_err(|e| e.utf8_error().valid_up_to());
         }
-        match self.checked.and_then(|t| t.get(a..z)) {
+        let row = |t: &'a str| t.get(a.checked_sub(self.start)?..z - self.start);
+        match self.checked.and_then(row) {
             Some(t) => Ok(Cow::Borrowed(t)),
             None => super::utf8::str_of(raw)
                 .map(Cow::Borrowed)
@@ -156,13 +170,18 @@ fn cell_scalar(text: &str) -> Option<Json> {
         true => text,
         false => text.trim(),
     };
-    if t.is_empty() {
-        return Some(Json::Null);
-    }
-    match t {
-        "true" => return Some(Json::Bool(true)),
-        "false" => return Some(Json::Bool(false)),
-        _ => {}
+    match t.as_bytes().first() {
+        None => return Some(Json::Null),
+        // a number starts with a digit, `-` or `.`: most text is told by
+        // its first byte
+        Some(b'0'..=b'9' | b'-' | b'.') => {}
+        Some(_) => {
+            return match t {
+                "true" => Some(Json::Bool(true)),
+                "false" => Some(Json::Bool(false)),
+                _ => None,
+            }
+        }
     }
     if let Some(i) = short_integer(t) {
         return Some(Json::from(i));
@@ -260,14 +279,37 @@ mod tests {
         );
         assert_eq!(cell_value("-9223372036854775808"), Json::from(i64::MIN));
         assert_eq!(cell_value("18446744073709551615"), Json::from(u64::MAX));
+        assert_eq!(cell_value(".5"), Json::from(0.5));
+        assert_eq!(cell_value(" false "), Json::Bool(false));
         assert_eq!(cell_value(""), Json::Null);
         assert_eq!(cell_value("  "), Json::Null);
         for s in [
             "3.3k", "1,200", "NaN", "007", "1.39%", "inf", "-", "1e", "1.2.3", "TRUE", "--1", "00",
-            "-01", "+5", "1 2",
+            "-01", "+5", "1 2", "e5", "E5", "Infinity", "x1", ".", "-.", "truex", "t",
         ] {
             assert_eq!(cell_value(s), Json::String(s.into()), "{s}");
         }
+    }
+
+    /// A row checked as UTF-8 whole gives its cells' text as one whose
+    /// cells are checked one by one, wherever it starts in the batch.
+    #[test]
+    fn cells_of_a_checked_row_are_the_cells_checked_alone() {
+        let batch = "x,\"y\"\nab,\"c,\"\"d\"\"\",é,,\"\",z".as_bytes();
+        let start = 6;
+        let mut spans = Vec::new();
+        split_row(batch, (start, batch.len()), b',', &mut spans);
+        let text = |checked| RowText {
+            bytes: batch,
+            start,
+            checked,
+        };
+        let whole = std::str::from_utf8(&batch[start..]).ok();
+        let cells: Vec<_> = spans.iter().map(|&s| text(whole).cell(s)).collect();
+        let alone: Vec<_> = spans.iter().map(|&s| text(None).cell(s)).collect();
+        assert_eq!(cells, alone);
+        let want = ["ab", "c,\"d\"", "é", "", "", "z"].map(|c| Ok(Cow::Borrowed(c)));
+        assert_eq!(cells, want);
     }
 
     #[test]

@@ -535,6 +535,7 @@ mod tests {
                 &header,
                 RowText {
                     bytes: row,
+                    start: 0,
                     checked,
                 },
                 &spans,

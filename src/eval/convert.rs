@@ -74,32 +74,72 @@ fn split<'a, 't>(
             span,
         ));
     }
-    let parts: Vec<Value<'a>> = match std::mem::replace(first, Value::Bool(false)) {
-        Value::Str(Cow::Borrowed(whole)) => pieces(whole, sep)
-            .map(|p| Value::Str(Cow::Borrowed(p)))
-            .collect(),
-        Value::Str(Cow::Owned(whole)) => pieces(&whole, sep)
-            .map(|p| Value::Str(Cow::Owned(p.to_string())))
-            .collect(),
+    match std::mem::replace(first, Value::Bool(false)) {
+        Value::Str(whole) => Ok(parts(whole, &Finder::new(sep.as_bytes()))),
         _ => unreachable!("checked to be text above"),
-    };
-    Ok(Value::List(List::Built(Arc::from(parts))))
+    }
 }
 
-/// The parts of `whole` between occurrences of `sep`, trimmed, the empty
-/// ones dropped: what `whole.split(sep)` gives, the separator found with
-/// memchr's searcher (a byte scan for one byte) rather than the two-way one.
-fn pieces<'s: 'p, 'p>(whole: &'s str, sep: &'p str) -> impl Iterator<Item = &'s str> + 'p {
+/// The list `split` makes of `whole`, `sep` (not empty) found by its
+/// finder (built once for a constant separator, see `eval/fast/split.rs`):
+/// parts of a borrowed text are borrowed, of an owned one owned.
+pub(super) fn parts<'a>(whole: Cow<'a, str>, sep: &Finder) -> Value<'a> {
+    const FEW: usize = 8;
+    let Cow::Borrowed(whole) = whole else {
+        let mut parts = Vec::new();
+        pieces(&whole, sep, |p| {
+            parts.push(Value::Str(Cow::Owned(p.to_string())))
+        });
+        return Value::List(List::Built(Arc::from(parts)));
+    };
+    // most texts have a few parts: gathered on the stack (copies of a
+    // borrowed text's), the list allocated once
+    let mut few: [Value<'a>; FEW] = std::array::from_fn(|_| Value::Bool(false));
+    let (mut n, mut more) = (0, Vec::new());
+    pieces(whole, sep, |p| {
+        let part = Value::Str(Cow::Borrowed(p));
+        match few.get_mut(n) {
+            Some(slot) => *slot = part,
+            None => more.push(part),
+        }
+        n += 1;
+    });
+    let parts: Arc<[Value<'a>]> = match more.is_empty() {
+        true => Arc::from(&few[..n]),
+        false => few.into_iter().chain(more).collect(),
+    };
+    Value::List(List::Built(parts))
+}
+
+/// Calls `each` with the parts of `whole` between occurrences of `sep`,
+/// trimmed, the empty ones dropped: what `whole.split(sep)` gives, a
+/// one-byte separator found with `memchr`, a longer one with memchr's
+/// searcher rather than the two-way one.
+fn pieces<'s>(whole: &'s str, sep: &Finder, mut each: impl FnMut(&'s str)) {
     let mut start = 0;
-    let ends = memchr::memmem::find_iter(whole.as_bytes(), sep.as_bytes())
-        .chain(std::iter::once(whole.len()));
-    ends.map(move |end| {
+    let mut part = |end: usize| {
         // matches of a whole text are at character boundaries
-        let part = &whole[start..end];
-        start = end + sep.len();
-        part.trim()
-    })
-    .filter(|p| !p.is_empty())
+        let p = trimmed(&whole[start..end]);
+        if !p.is_empty() {
+            each(p);
+        }
+        start = end + sep.needle().len();
+    };
+    match sep.needle() {
+        [b] => memchr::memchr_iter(*b, whole.as_bytes()).for_each(&mut part),
+        _ => sep.find_iter(whole.as_bytes()).for_each(&mut part),
+    }
+    part(whole.len());
+}
+
+/// `p.trim()`, with no look for Unicode spaces when `p` starts and ends
+/// with a printable ASCII byte (most parts).
+fn trimmed(p: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    match printable(p.as_bytes().first()) && printable(p.as_bytes().last()) {
+        true => p,
+        false => p.trim(),
+    }
 }
 
 /// `replace(s, from, to)`: `s` itself (not copied) when `from` is not in it.

@@ -224,6 +224,7 @@ impl<'a> Frame<'a> {
             Operand::Lower(_) | Operand::Trim(_) | Operand::Replace { .. } => {
                 Value::Str(self.text_of(o)?)
             }
+            Operand::Split { x, sep } => self.split(x, sep)?,
             Operand::MinMax { args, max } => self.min_max(args, *max)?,
             Operand::DateOf(x) => {
                 // the call's node, then its argument's
@@ -464,6 +465,8 @@ impl<'a> Frame<'a> {
         Some(f(&s))
     }
 }
+
+mod split;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 //! The rows of a delimited input in a batch: handed on split into cells
 //! (read the exact way) or as the line they were read from, split where
-//! they are decoded; their text checked as UTF-8 once for the batch.
+//! they are decoded; their text checked as UTF-8 a row at a time.
 
 use std::sync::Arc;
 
@@ -9,24 +9,6 @@ use super::super::Damage;
 use super::{Batcher, Kind, RawBatch};
 
 impl RawBatch {
-    /// Checks the text of a batch of rows as UTF-8 once, on the thread that
-    /// decodes it; text that is not is kept as bytes, its cells checked
-    /// one by one (for the message that names the cell).
-    pub(super) fn check_rows(&mut self) {
-        match String::from_utf8(std::mem::take(&mut self.text)) {
-            Ok(text) => self.checked = Some(text),
-            Err(e) => self.text = e.into_bytes(),
-        }
-    }
-
-    /// The text of the records (the same before and after [`Self::split`]).
-    pub(super) fn bytes(&self) -> &[u8] {
-        match &self.checked {
-            Some(t) => t.as_bytes(),
-            None => &self.text,
-        }
-    }
-
     /// The header and text of record `i`, when it is a CSV row, its
     /// cells' spans put in `spans`; a row of the wrong number of cells is
     /// damaged.
@@ -37,9 +19,12 @@ impl RawBatch {
     ) -> Option<Result<(&Arc<Header>, RowText<'_>), Damage>> {
         let it = &self.items[i];
         let header = self.header.as_ref()?;
+        // checked as UTF-8 a row at a time with SIMD: the row's cells need
+        // no check of their own
         let text = RowText {
-            bytes: self.bytes(),
-            checked: self.checked.as_deref(),
+            bytes: &self.text,
+            start: it.start,
+            checked: simdutf8::basic::from_utf8(&self.text[it.start..it.end]).ok(),
         };
         match it.kind {
             Kind::Row { first, count } => {

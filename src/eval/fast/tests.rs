@@ -20,6 +20,7 @@ let ratio = b / max(c, 1)
 let t     = lower(trim(s))
 let big   = a * 2 + b - c
 let rep   = lower(replace(s, "Ab", "ΣΑ"))
+let parts = split(s, "b")
 require r1:  a between 1 and 10
 require r2:  a >= 2.5
 require r3:  b < a
@@ -48,8 +49,12 @@ require r24: lower(s) contains "k"
 require r26: len(lower(replace(trim(s), "b", "B"))) >= 2 and replace(s, "A", "xy") != "x"
 require r27: max(a, 1) > min(b, c, 2) when missing pass
 require r28: date(d) > date(a) or len(rep) > 2
+require r29: "x" in parts or "a" not in parts
+require r30: len(split(lower(s), "a")) >= 2 or count(split(s, "é;"), v => v in ["x", "", 1]) >= 1
+require r31: any(split(trim(s), ";"), v => v in ["x", "ab"]) and "x" in split(a, ";")
 signal s1 = half
 signal s2 = ratio
+signal s3 = overlap(parts, ["x", "a"])
 "#;
 
 fn config() -> ProptestConfig {
@@ -112,6 +117,10 @@ fn leaf() -> impl Strategy<Value = Json> {
             "2027-05-01T10:00:00Z",
             "1",
             "  ",
+            "x;b ; ab;;",
+            "xbab b",
+            " é;x é;éé; ",
+            "AbxAA;a",
         ])
         .prop_map(|s| Json::String(s.into())),
     ]
@@ -175,12 +184,49 @@ fn fast_paths_give_the_general_verdict_at_the_edges() {
         json!({"a": null, "b": 0, "c": 0, "s": null, "l": [null, "x"], "n": {"k": null}}),
         json!({"a": 1e308, "b": -1e308, "c": 1e-308, "s": "ΣΑΣ", "l": [[], {}], "n": []}),
         json!({"s": "x".repeat(5000), "l": vec!["y"; 300]}),
+        json!({"s": "xb".repeat(3000), "a": "x;".repeat(500)}),
     ];
     for record in &records {
         for reasons in [false, true] {
             let f = fast.evaluate_with(record, 0, None, reasons);
             let g = general.evaluate_with(record, 0, None, reasons);
             assert_eq!(format!("{f:?}"), format!("{g:?}"), "{record}");
+        }
+    }
+}
+
+/// `split` with a constant separator, on its own so that every step
+/// budget up to the rules' whole cost is tried: the fast path counts the
+/// steps the general evaluator does, and gives the same list.
+#[test]
+fn split_counts_the_general_steps() {
+    const SPLIT_RULES: &str = r#"
+let parts = split(s, ";")
+require r1: "x" in parts or "a" not in parts
+require r2: len(split(lower(s), "é;")) >= 2
+signal s1 = overlap(parts, ["x", "a"])
+"#;
+    let rules = Ruleset::compile("split.rules", SPLIT_RULES).expect("valid");
+    let fast = rules.program().clone();
+    assert!(fast.lets[0].fast.is_some());
+    let mut general = fast.clone();
+    general.requirements.iter_mut().for_each(|r| r.fast = None);
+    general.lets.iter_mut().for_each(|l| l.fast = None);
+    let long = "x;".repeat(200);
+    let texts = ["", "x", " a ;x; ;", "Xé;A;é;é;", "a;b", long.as_str()];
+    let records = texts.iter().map(|s| json!({ "s": s })).chain([
+        json!({}),
+        json!({"s": 3}),
+        json!({"s": ["x"]}),
+    ]);
+    for record in records {
+        for steps in 0..40 {
+            let (mut fast, mut general) = (fast.clone(), general.clone());
+            fast.set_max_steps(steps);
+            general.set_max_steps(steps);
+            let f = fast.evaluate_with(&record, 0, None, true);
+            let g = general.evaluate_with(&record, 0, None, true);
+            assert_eq!(format!("{f:?}"), format!("{g:?}"), "{record} {steps}");
         }
     }
 }
