@@ -9,7 +9,8 @@ use std::io::Read;
 
 use serde_json::Value as Json;
 
-use super::json::{Nesting, BLOCK};
+use super::json::BLOCK;
+use super::nesting::Nesting;
 use super::{read_from, Format, Record};
 
 /// Records whose strings would end a naive scan early or late.
