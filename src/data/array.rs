@@ -10,7 +10,7 @@
 use std::io::Read;
 
 use super::batch::Batcher;
-use super::json::Nesting;
+use super::nesting::Nesting;
 use super::{Damage, Fault, MAX_RECORD_BYTES};
 
 /// Bytes read from the input per call.

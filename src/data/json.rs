@@ -9,7 +9,7 @@
 use std::io::Read;
 
 use super::batch::Batcher;
-use super::swar;
+use super::nesting::Nesting;
 use super::{Damage, Fault, Note, RecordsPath, MAX_RECORD_BYTES};
 
 /// Bytes read from the input per call.
@@ -24,81 +24,6 @@ pub(super) struct Scanner<R> {
     pub(super) line: usize,
     /// 1-based byte column of the next byte.
     pub(super) col: usize,
-}
-
-/// Where a scan is inside nested JSON: the brackets open, and whether it
-/// is inside a string (just after a `\\`). Strings are followed so that
-/// a bracket in one does not count.
-#[derive(Clone, Copy, Default)]
-pub(super) struct Nesting {
-    depth: usize,
-    in_string: bool,
-    escaped: bool,
-}
-
-impl Nesting {
-    /// Inside `depth` brackets, after the last one's opening byte.
-    pub(super) fn inside(depth: usize) -> Self {
-        Nesting {
-            depth,
-            ..Nesting::default()
-        }
-    }
-
-    /// Finds where the outermost bracket closes in `piece`, carrying the
-    /// state on from the previous piece: the index just past the closing
-    /// byte, or `None` when the piece ends first (the state then carries on
-    /// to the next piece, which may start inside a string or just after a
-    /// `\\`). Eight bytes at a time, it looks only at the quotes,
-    /// backslashes and brackets among them ([`swar::events`]).
-    #[inline]
-    pub(super) fn close_in(&mut self, piece: &[u8]) -> Option<usize> {
-        // bytes before `skip` are passed over: the one after a `\\`
-        let mut skip = usize::from(std::mem::take(&mut self.escaped));
-        let words = piece.chunks_exact(8);
-        let tail = piece.len() - words.remainder().len();
-        for (w, chunk) in words.enumerate() {
-            let mut m = swar::events(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-            while m != 0 {
-                let j = (m.trailing_zeros() / 8) as usize;
-                m &= m - 1;
-                let k = w * 8 + j;
-                if k >= skip && self.step(chunk[j], k, &mut skip) {
-                    return Some(k + 1);
-                }
-            }
-        }
-        for (k, &b) in piece.iter().enumerate().skip(tail) {
-            if k >= skip && self.step(b, k, &mut skip) {
-                return Some(k + 1);
-            }
-        }
-        self.escaped = skip > piece.len();
-        None
-    }
-
-    /// Takes byte `b`, at `k`: true when it closes the outermost bracket.
-    #[inline(always)]
-    fn step(&mut self, b: u8, k: usize, skip: &mut usize) -> bool {
-        if self.in_string {
-            match b {
-                b'"' => self.in_string = false,
-                b'\\' => *skip = k + 2,
-                _ => {}
-            }
-            return false;
-        }
-        match b {
-            b'"' => self.in_string = true,
-            b'{' | b'[' => self.depth += 1,
-            b'}' | b']' => {
-                self.depth -= 1;
-                return self.depth == 0;
-            }
-            _ => {}
-        }
-        false
-    }
 }
 
 impl<R: Read> Scanner<R> {

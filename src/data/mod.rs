@@ -19,6 +19,7 @@ mod fast;
 mod json;
 mod lines;
 mod ndjson;
+mod nesting;
 mod row_scan;
 mod sheet;
 pub mod slots;

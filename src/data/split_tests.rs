@@ -9,7 +9,8 @@ use std::io::Read;
 
 use serde_json::Value as Json;
 
-use super::json::{Nesting, BLOCK};
+use super::json::BLOCK;
+use super::nesting::Nesting;
 use super::{read_from, Format, Record};
 
 /// Records whose strings would end a naive scan early or late.
@@ -405,5 +406,74 @@ fn ndjson_blocks_read_into_buffers_handed_back_keep_every_record() {
         let reader = Trickle { data: &text, step };
         super::ndjson::read_lines(reader, &mut out, block).expect("reads");
         assert_eq!(got, want, "block {block}, step {step}");
+    }
+}
+
+/// The hostile records, each after a pad of every length from 0 to 129
+/// bytes, so that their quotes, escapes and brackets fall on every byte
+/// of the scanner's 64-byte blocks (and of 64-byte reads).
+fn shifted_hostile() -> Vec<String> {
+    (0..130)
+        .map(|k| {
+            let record = HOSTILE[k % HOSTILE.len()];
+            format!("{{\"pad\": \"{}\", {}", "x".repeat(k), &record[1..])
+        })
+        .collect()
+}
+
+#[test]
+fn records_at_every_block_offset_read_alike_compact_pretty_or_spaced() {
+    let records = shifted_hostile();
+    let pretty = {
+        let values: Vec<Json> = records
+            .iter()
+            .map(|r| serde_json::from_str(r).unwrap())
+            .collect();
+        serde_json::to_string_pretty(&values).unwrap()
+    };
+    for (text, by_line) in [
+        (format!("[\n{}\n]\n", records.join(",\n")), true),
+        (format!("[{}]", records.join(",")), true),
+        (
+            format!(" [ \t\r\n{} \r\n ]\r\n", records.join(" \t,\r\n\n  ")),
+            true,
+        ),
+        (pretty, false),
+    ] {
+        let want = expected(&text);
+        assert_eq!(want.len(), records.len());
+        for step in [7, 61, 64, 65, 1000, BLOCK] {
+            let got = read_all(text.as_bytes(), step);
+            let values: Vec<Json> = got.iter().map(|r| r.item.clone().unwrap()).collect();
+            assert_eq!(values, want, "read {step} bytes at a time");
+            if by_line {
+                // each record starts on the line its own text does
+                for (r, record) in got.iter().zip(&records) {
+                    let at = text.find(record.as_str()).unwrap();
+                    assert_eq!(r.line, 1 + text[..at].matches('\n').count());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_array_cut_short_anywhere_fails_alike_in_any_pieces() {
+    let records = shifted_hostile();
+    let text = format!("[\n{}\n]", records[60..64].join(",\n"));
+    for cut in 0..text.len() {
+        let outcome = |step| {
+            let reader = Trickle {
+                data: &text.as_bytes()[..cut],
+                step,
+            };
+            read_from("test", reader, Some(Format::Json), &mut |_| {})
+                .map_err(|e| (e.message, e.location))
+        };
+        let whole = outcome(BLOCK);
+        assert!(whole.is_err(), "cut at {cut}");
+        for step in [7, 64] {
+            assert_eq!(outcome(step), whole, "cut at {cut}, {step} bytes at a time");
+        }
     }
 }

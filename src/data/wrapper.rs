@@ -8,7 +8,8 @@
 use std::io::Read;
 
 use super::batch::Batcher;
-use super::json::{elements, Nesting, Scanner, BLOCK};
+use super::json::{elements, Scanner, BLOCK};
+use super::nesting::Nesting;
 use super::{Fault, Note};
 
 /// Where the records are inside a top-level JSON object: `--records
