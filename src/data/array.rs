@@ -264,16 +264,20 @@ pub(super) fn read_elements<R: Read>(
 pub(super) fn read_more<R: Read>(reader: &mut R, text: &mut Vec<u8>) -> Result<usize, Fault> {
     let len = text.len();
     text.resize(len + READ, 0);
-    let n = loop {
-        match reader.read(&mut text[len..]) {
-            Ok(n) => break n,
+    // what was not read is not kept, also after an error
+    let n = read_some(reader, &mut text[len..]);
+    text.truncate(len + n.as_ref().map_or(0, |&n| n));
+    n
+}
+
+/// One read of `reader` into `buf`, tried again when a signal interrupts
+/// it: how many bytes (0 at the end of the input).
+pub(super) fn read_some<R: Read>(reader: &mut R, buf: &mut [u8]) -> Result<usize, Fault> {
+    loop {
+        match reader.read(buf) {
+            Ok(n) => return Ok(n),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                text.truncate(len);
-                return Err(Fault::io(e));
-            }
+            Err(e) => return Err(Fault::io(e)),
         }
-    };
-    text.truncate(len + n);
-    Ok(n)
+    }
 }

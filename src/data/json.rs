@@ -8,6 +8,7 @@
 
 use std::io::Read;
 
+use super::array::read_some;
 use super::batch::Batcher;
 use super::nesting::Nesting;
 use super::{Damage, Fault, Note, RecordsPath, MAX_RECORD_BYTES};
@@ -29,13 +30,7 @@ pub(super) struct Scanner<R> {
 impl<R: Read> Scanner<R> {
     pub(super) fn peek(&mut self) -> Result<Option<u8>, Fault> {
         if self.pos == self.len {
-            self.len = loop {
-                match self.reader.read(&mut self.buf) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(Fault::io(e)),
-                }
-            };
+            self.len = read_some(&mut self.reader, &mut self.buf)?;
             self.pos = 0;
             if self.len == 0 {
                 return Ok(None);

@@ -13,7 +13,7 @@
 
 use std::io::Read;
 
-use super::array::{read_more, READ};
+use super::array::{read_more, read_some, READ};
 use super::batch::Batcher;
 use super::{Fault, MAX_RECORD_BYTES};
 
@@ -106,13 +106,7 @@ impl Held {
         if self.buf.len() < want {
             self.buf.resize(want, 0);
         }
-        let n = loop {
-            match reader.read(&mut self.buf[self.len..want]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Fault::io(e)),
-            }
-        };
+        let n = read_some(reader, &mut self.buf[self.len..want])?;
         self.len += n;
         Ok(n)
     }
