@@ -1,15 +1,17 @@
 //! The run's threads. With one thread, the caller's thread reads, decodes
-//! and evaluates. With more, a reader thread cuts the input into batches of
-//! undecoded records, workers decode and evaluate them, and the caller's
-//! thread takes the results back in input order and hands them to the
-//! sink: what a sink sees is the same whatever the number of threads.
+//! and evaluates. With N, the caller's thread cuts the input into batches
+//! of undecoded records, N - 1 workers decode and evaluate them, and the
+//! caller's thread takes the results back in input order and hands them
+//! to the sink, working queued batches itself whenever the next result is
+//! not there yet: N threads busy on N cores, not a reader and a merger
+//! besides, which woke each other and the workers for every batch. What a
+//! sink sees is the same whatever the number of threads.
 
 use std::sync::atomic::AtomicU64;
-use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::channel;
 use std::thread::{Scope, ScopedJoinHandle};
 
-use super::order::Results;
+use super::order::{Exchange, Next};
 use super::worker::{Done, Worker};
 use super::{Asked, Evaluated, Finished, Run};
 use crate::data::sparse::FieldFilter;
@@ -147,8 +149,8 @@ fn on_this_thread(
     (read, (worker.census, worker.populations))
 }
 
-/// The run on a reader thread and workers; `None`, having read nothing,
-/// when the system starts no worker or no reader.
+/// The run on the caller's thread and `threads - 1` workers; `None`,
+/// having read nothing, when the system starts no worker.
 fn on_threads(
     run: &Run,
     filter: &FieldFilter,
@@ -157,54 +159,42 @@ fn on_threads(
     notes: &mut Vec<Note>,
     skipped: &mut Skipped,
 ) -> Option<(Result<(), DataError>, Learnt)> {
-    let threads = run.threads;
     let asked = &run.asked;
-    let results = &Results::new();
+    let exchange = &Exchange::new();
     std::thread::scope(|scope| {
-        let (to_workers, jobs) = sync_channel::<(usize, RawBatch)>(threads * 2);
-        let jobs = Arc::new(Mutex::new(jobs));
-        let workers = start_workers(scope, threads, &jobs, results, asked, filter);
-        // only the workers hold the queue now: when they stop, the reader stops
-        drop(jobs);
+        let workers = start_workers(scope, run.threads - 1, exchange, asked, filter);
         if workers.is_empty() {
             return None;
         }
-        // a ticket for each batch in flight: the reader takes one before it
-        // sends a batch, the merger gives it back once the batch is handed
-        // on, so a worker held up (a busy machine) lets the others run at
-        // most WINDOW batches ahead, and the batches waiting for it stay few
-        let window = window(threads);
-        let (give_back, tickets) = sync_channel::<()>(window);
-        for _ in 0..window {
-            let _ = give_back.send(());
-        }
-        let reader = std::thread::Builder::new().spawn_scoped(scope, move || {
-            let mut k = 0;
-            data::read_batches(
-                run.input,
-                run.format,
-                bytes,
-                &mut |batch| {
-                    count_skipped(&batch, skipped);
-                    k += 1;
-                    tickets.recv().is_ok() && to_workers.send((k - 1, batch)).is_ok()
-                },
-                notes,
-            )
-        });
-        let Ok(reader) = reader else {
-            // the refused reader took the queue's sender with it: the
-            // workers stop, having read nothing, and this thread reads
-            for w in workers {
-                let _ = w.join();
-            }
-            return None;
+        // closes the exchange however this thread leaves (a panic
+        // included), so that no worker waits for a batch for ever
+        let closing = Closing(exchange);
+        let mut taker = Taker {
+            exchange,
+            merge,
+            worker: Worker::new(asked, filter),
+            in_flight: 0,
         };
-        in_order(results, merge, &give_back, window);
-        // the merger is done: a reader waiting for a ticket stops
-        drop(give_back);
-        let mut census = asked.census();
-        let mut populations = asked.populations();
+        let window = window(run.threads);
+        let mut k = 0;
+        let read = data::read_batches(
+            run.input,
+            run.format,
+            bytes,
+            &mut |batch| {
+                count_skipped(&batch, skipped);
+                k += 1;
+                taker.exchange.send(k - 1, batch) && {
+                    taker.in_flight += 1;
+                    taker.keep_under(window)
+                }
+            },
+            notes,
+        );
+        exchange.end();
+        taker.keep_under(1);
+        drop(closing);
+        let (mut census, mut populations) = (taker.worker.census, taker.worker.populations);
         for w in workers {
             let (c, p) = w.join().expect("a worker does not panic");
             census.merge(&c);
@@ -212,27 +202,74 @@ fn on_threads(
                 mine.merge(theirs);
             }
         }
-        let read = reader.join().expect("the reader does not panic");
         Some((read, (census, populations)))
     })
 }
 
-/// Starts up to `threads` workers taking batches from `jobs`. A thread the
-/// system refuses (a cap on processes, or on memory: 256 stacks are much
-/// to reserve) ends the starting, and half of those started are let go at
-/// once, so that the run has memory left to work in; it goes on with the
-/// others, and its output is the same. None started: an empty list.
+/// Closes the exchange when dropped.
+struct Closing<'e>(&'e Exchange<RawBatch, Done>);
+
+impl Drop for Closing<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// The caller's thread, which reads the batches, hands their results on
+/// in input order and, rather than wait for one, works batches itself.
+struct Taker<'e, 'm, 's, 'r> {
+    exchange: &'e Exchange<RawBatch, Done>,
+    merge: &'m mut Merge<'s>,
+    worker: Worker<'r>,
+    /// Batches sent whose results are not handed on yet.
+    in_flight: usize,
+}
+
+impl Taker<'_, '_, '_, '_> {
+    /// Hands results on (working queued batches while the next is not
+    /// there) until fewer than `limit` batches are in flight, so that the
+    /// reading stays at most a window ahead of the slowest batch; false
+    /// once the taking stops (a fault, the sink wants no more, or a
+    /// result that never comes), having closed the exchange.
+    fn keep_under(&mut self, limit: usize) -> bool {
+        while self.in_flight >= limit {
+            match self.exchange.next() {
+                Next::Take(done) => {
+                    self.in_flight -= 1;
+                    if !self.merge.take(done) {
+                        self.exchange.close();
+                        return false;
+                    }
+                }
+                Next::Work(k, mut batch) => {
+                    let done = self.worker.work(&mut batch);
+                    batch.recycle();
+                    self.exchange.give(k, done);
+                }
+                Next::Gone => {
+                    self.exchange.close();
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Starts up to `threads` workers taking batches from `exchange`. A thread
+/// the system refuses (a cap on processes, or on memory: 256 stacks are
+/// much to reserve) ends the starting, and half of those started are let
+/// go at once, so that the run has memory left to work in; it goes on with
+/// the others, and its output is the same. None started: an empty list.
 fn start_workers<'scope, 'env>(
     scope: &'scope Scope<'scope, 'env>,
     threads: usize,
-    jobs: &Arc<Mutex<Receiver<(usize, RawBatch)>>>,
-    results: &'env Results<Done>,
+    exchange: &'env Exchange<RawBatch, Done>,
     asked: &'env Asked<'env>,
     filter: &'env FieldFilter,
 ) -> Vec<ScopedJoinHandle<'scope, Learnt>> {
     let started: Vec<_> = (0..threads)
         .map_while(|_| {
-            let jobs = Arc::clone(jobs);
             let (go, gone) = channel();
             // a worker's stack holds the deepest evaluation without
             // being extended on the heap (eval's stacker), which at
@@ -247,10 +284,10 @@ fn start_workers<'scope, 'env>(
                         return (asked.census(), Vec::new());
                     };
                     let mut worker = Worker::new(asked, filter);
-                    while let Some((k, mut batch)) = next_job(&jobs) {
+                    while let Some((k, mut batch)) = exchange.job() {
                         let done = worker.work(&mut batch);
                         batch.recycle();
-                        if !results.give(k, done) {
+                        if !exchange.give(k, done) {
                             break;
                         }
                     }
@@ -267,8 +304,8 @@ fn start_workers<'scope, 'env>(
     };
     let mut workers = Vec::with_capacity(keep);
     for (i, (handle, go)) in started.into_iter().enumerate() {
-        // counted among the workers the merger waits for before it starts
-        if i < keep && go.send(results.working()).is_ok() {
+        // counted among the workers the taker waits for before it starts
+        if i < keep && go.send(exchange.working()).is_ok() {
             workers.push(handle);
         } else {
             // its `go` dropped, it stops at once; joined, its stack is freed
@@ -279,41 +316,10 @@ fn start_workers<'scope, 'env>(
     workers
 }
 
-/// Hands the batches' results on in input order; stops taking at a fault
-/// or when the sink stops (closing `results` then stops the workers, and
-/// they the reader). The tickets of the batches handed on go back to the
-/// reader in bunches, half the `window` at a time, so that it is woken
-/// once for a few batches, not for each; it still has half the window in
-/// flight when it is, and it waits for tickets only with the whole window
-/// out, of which at most half is held here: the batches in flight are
-/// never none.
-fn in_order(results: &Results<Done>, merge: &mut Merge, tickets: &SyncSender<()>, window: usize) {
-    let bunch = (window / 2).max(1);
-    let mut held = 0;
-    while let Some(done) = results.next() {
-        if !merge.take(done) {
-            results.close();
-            return;
-        }
-        held += 1;
-        if held == bunch {
-            for _ in 0..held {
-                // never full: as many tickets as were made are out
-                let _ = tickets.try_send(());
-            }
-            held = 0;
-        }
-    }
-}
-
 fn count_skipped(batch: &RawBatch, skipped: &mut Skipped) {
     skipped.0 += batch.skipped().len();
     let room = crate::report::SKIPPED_LINES.saturating_sub(skipped.1.len());
     skipped.1.extend(batch.skipped().iter().take(room));
-}
-
-fn next_job(jobs: &Mutex<Receiver<(usize, RawBatch)>>) -> Option<(usize, RawBatch)> {
-    jobs.lock().ok()?.recv().ok()
 }
 
 #[cfg(test)]

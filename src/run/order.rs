@@ -1,49 +1,80 @@
-//! The batches' results on their way from the workers to the thread that
-//! hands them on in input order. A channel would wake that thread for
-//! every result, also for one that has to wait for an earlier batch (with
-//! two workers, about every other one), and each wake-up takes a core
-//! from a worker; here it is woken only when the result it waits for, the
-//! next in input order, is there (or no worker is left).
+//! The batches on their way between the caller's thread, which reads them
+//! and hands their results on in input order, and the workers, which work
+//! them: one lock over both the queue of batches to work and the results
+//! not yet taken. Channels would wake a thread for every batch and every
+//! result, also for one that has to wait for an earlier batch, and each
+//! wake-up takes a core from a worker. Here a worker sleeps only when the
+//! queue is empty and is woken by the next batch, and the taker, which
+//! works queued batches itself rather than wait, sleeps only when there is
+//! none left and the result it waits for, the next in input order, is not
+//! there yet (it is woken when that one is, or no worker is left).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-/// The results not yet taken, by batch number.
-pub(super) struct Results<T> {
-    state: Mutex<State<T>>,
+/// Batches to work (`J`) and their results (`T`), by batch number.
+pub(super) struct Exchange<J, T> {
+    state: Mutex<State<J, T>>,
+    /// The taker waits here for the next result.
     ready: Condvar,
+    /// Idle workers wait here for a batch.
+    queued: Condvar,
 }
 
-struct State<T> {
+struct State<J, T> {
+    queue: VecDeque<(usize, J)>,
+    /// Set once no more batches come.
+    ended: bool,
+    /// Workers waiting for a batch.
+    idle: usize,
     done: BTreeMap<usize, T>,
     /// The number of the batch to take next.
     next: usize,
     /// Workers that may still give a result.
     working: usize,
-    /// Set once the taker wants no more.
+    /// Set once the taker wants no more, or a worker panicked (its batch
+    /// never comes, so nothing after it can be handed on).
     closed: bool,
     /// Set while the taker waits.
     waiting: bool,
 }
 
-/// A worker's place among those [`Results::next`] waits for: dropped
-/// (also in a panic), the worker gives no more.
-pub(super) struct Working<'r, T>(&'r Results<T>);
+/// What the taker is to do next ([`Exchange::next`]).
+pub(super) enum Next<J, T> {
+    /// Hand on this result, the next in input order.
+    Take(T),
+    /// Work this batch (none of the results it waits for is there).
+    Work(usize, J),
+    /// Stop: the result waited for never comes.
+    Gone,
+}
 
-impl<T> Drop for Working<'_, T> {
+/// A worker's place among those [`Exchange::next`] waits for: dropped
+/// (also in a panic), the worker gives no more.
+pub(super) struct Working<'r, J, T>(&'r Exchange<J, T>);
+
+impl<J, T> Drop for Working<'_, J, T> {
     fn drop(&mut self) {
         let mut state = self.0.lock();
         state.working -= 1;
-        if state.working == 0 && state.waiting {
+        if std::thread::panicking() {
+            // the batch it had is lost: the others stop too
+            state.closed = true;
+            self.0.queued.notify_all();
+        }
+        if (state.working == 0 || state.closed) && state.waiting {
             self.0.ready.notify_one();
         }
     }
 }
 
-impl<T> Results<T> {
+impl<J, T> Exchange<J, T> {
     pub fn new() -> Self {
-        Results {
+        Exchange {
             state: Mutex::new(State {
+                queue: VecDeque::new(),
+                ended: false,
+                idle: 0,
                 done: BTreeMap::new(),
                 next: 0,
                 working: 0,
@@ -51,17 +82,61 @@ impl<T> Results<T> {
                 waiting: false,
             }),
             ready: Condvar::new(),
+            queued: Condvar::new(),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
+    fn lock(&self) -> MutexGuard<'_, State<J, T>> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// One more worker that may give results, until the guard is dropped.
-    pub fn working(&self) -> Working<'_, T> {
+    pub fn working(&self) -> Working<'_, J, T> {
         self.lock().working += 1;
         Working(self)
+    }
+
+    /// Queues batch `k`, waking an idle worker; false when the taking has
+    /// stopped.
+    pub fn send(&self, k: usize, job: J) -> bool {
+        let mut state = self.lock();
+        if state.closed {
+            return false;
+        }
+        state.queue.push_back((k, job));
+        if state.idle > 0 {
+            self.queued.notify_one();
+        }
+        true
+    }
+
+    /// No more batches come: idle workers stop once the queue is empty.
+    pub fn end(&self) {
+        self.lock().ended = true;
+        self.queued.notify_all();
+    }
+
+    /// A worker's next batch, waiting for one; `None` once the batches
+    /// have ended and none is left, or the taking has stopped.
+    pub fn job(&self) -> Option<(usize, J)> {
+        let mut state = self.lock();
+        loop {
+            if state.closed {
+                return None;
+            }
+            if let Some(job) = state.queue.pop_front() {
+                return Some(job);
+            }
+            if state.ended {
+                return None;
+            }
+            state.idle += 1;
+            state = self
+                .queued
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+            state.idle -= 1;
+        }
     }
 
     /// Gives the result of batch `k`; false when the taker wants no more.
@@ -77,18 +152,26 @@ impl<T> Results<T> {
         true
     }
 
-    /// The next result in input order, once given; `None` when every
-    /// worker is gone without giving it.
-    pub fn next(&self) -> Option<T> {
+    /// The taker's next step: the next result in input order once given,
+    /// else a queued batch to work, else a wait for that result; `Gone`
+    /// when it cannot come (every worker gone without giving it, or one
+    /// panicked).
+    pub fn next(&self) -> Next<J, T> {
         let mut state = self.lock();
         loop {
+            if state.closed {
+                return Next::Gone;
+            }
             let next = state.next;
             if let Some(result) = state.done.remove(&next) {
                 state.next += 1;
-                return Some(result);
+                return Next::Take(result);
+            }
+            if let Some((k, job)) = state.queue.pop_front() {
+                return Next::Work(k, job);
             }
             if state.working == 0 {
-                return None;
+                return Next::Gone;
             }
             state.waiting = true;
             state = self
@@ -99,56 +182,16 @@ impl<T> Results<T> {
         }
     }
 
-    /// The taker wants no more: the results held are let go, and the
-    /// workers stop at their next.
+    /// The taker wants no more: the batches queued and the results held
+    /// are let go, and the workers stop at their next.
     pub fn close(&self) {
         let mut state = self.lock();
         state.closed = true;
+        state.queue.clear();
         state.done.clear();
+        self.queued.notify_all();
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn results_are_taken_in_order_whatever_order_they_are_given_in() {
-        let results = Results::new();
-        std::thread::scope(|scope| {
-            for w in 0..3 {
-                let results = &results;
-                let working = results.working();
-                scope.spawn(move || {
-                    let _working = working;
-                    // worker w gives batches w, w + 3, ..., backwards
-                    for k in (0..30).filter(|k| k % 3 == w).rev() {
-                        assert!(results.give(k, k * 10));
-                    }
-                });
-            }
-            let taken: Vec<_> = std::iter::from_fn(|| results.next()).collect();
-            assert_eq!(taken, (0..30).map(|k| k * 10).collect::<Vec<_>>());
-        });
-    }
-
-    #[test]
-    fn a_missing_result_ends_the_taking_once_every_worker_is_gone() {
-        let results = Results::new();
-        let working = results.working();
-        assert!(results.give(1, "second"));
-        drop(working);
-        // batch 0 never came: nothing after it is handed on
-        assert_eq!(results.next(), None);
-    }
-
-    #[test]
-    fn a_closed_taking_refuses_results() {
-        let results = Results::new();
-        let _working = results.working();
-        assert!(results.give(0, 1));
-        assert_eq!(results.next(), Some(1));
-        results.close();
-        assert!(!results.give(1, 2));
-    }
-}
+mod tests;
