@@ -182,6 +182,9 @@ impl<'a> Frame<'a> {
             }
             Operand::Field(i) => {
                 self.tick(1);
+                if let Some(n) = self.slot_number(*i) {
+                    return Some(Ordered::Number(n));
+                }
                 self.field(*i, Span::default()).ok()?
             }
             _ => self.computed(o)?,
@@ -424,11 +427,13 @@ impl<'a> Frame<'a> {
         })
     }
 
-    /// An operand that must be a number.
+    /// An operand that must be a number: as [`Frame::ordered`] reads it
+    /// (the same steps as [`Frame::value`]), a date refused.
+    #[inline(always)]
     fn number(&mut self, o: &'a Operand) -> Option<f64> {
-        match self.value(o)? {
-            Value::Number(n) => Some(n),
-            _ => None,
+        match self.ordered(o)? {
+            Ordered::Number(n) => Some(n),
+            Ordered::Date(_) => None,
         }
     }
 

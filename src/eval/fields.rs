@@ -58,6 +58,17 @@ impl<'a> Frame<'a> {
         self.field_at(i, span)
     }
 
+    /// A top-level field's number read straight from its slot, as
+    /// [`Frame::field`] would give it (finite), with no [`Value`] made;
+    /// `None` for anything else, left to [`Frame::field`].
+    #[inline(always)]
+    pub(super) fn slot_number(&self, i: u32) -> Option<f64> {
+        match self.slots?.top(i)?? {
+            Json::Number(n) => n.as_f64().filter(|f| f.is_finite()),
+            _ => None,
+        }
+    }
+
     /// [`Frame::field`] of a path through objects, or of a record in JSON.
     #[inline(never)]
     fn field_at(&self, i: u32, span: Span) -> Eval<'a> {

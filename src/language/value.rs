@@ -120,7 +120,7 @@ pub enum EqualityKey<'a> {
 
 impl<'a> Value<'a> {
     /// Reads a JSON value; `null` becomes missing with `why`.
-    #[inline]
+    #[inline(always)]
     pub fn from_json(j: &'a Json, why: Missing) -> Value<'a> {
         match j {
             Json::Null => Value::Missing(why),

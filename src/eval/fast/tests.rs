@@ -10,6 +10,8 @@ use proptest::sample::select;
 use serde_json::{json, Map, Value as Json};
 
 use crate::compile::Program;
+use crate::data::slots::{self, Shape, Slots};
+use crate::data::sparse::FieldFilter;
 use crate::Ruleset;
 
 /// A condition of each shape that has a fast path, and some that have
@@ -170,7 +172,21 @@ proptest! {
         let f = fast.evaluate_with(&record, 0, None, reasons);
         let g = general.evaluate_with(&record, 0, None, reasons);
         prop_assert_eq!(format!("{f:?}"), format!("{g:?}"));
+        // and the fast paths reading the record's fields from slots
+        let s = through_slots(&fast, &record, reasons);
+        prop_assert_eq!(format!("{s:?}"), format!("{g:?}"));
     }
+}
+
+/// The verdict of `prog` on `record` decoded into slots, as a run reads
+/// it: its fields read by slot (a number straight from its slot).
+fn through_slots(prog: &Program, record: &Json, reasons: bool) -> crate::eval::Verdict {
+    let filter = FieldFilter::only(["a", "b", "c", "s", "l", "d", "n"]);
+    let mut slots = Slots::new(&filter, &[&prog.fields]);
+    let text = record.to_string();
+    let shape = slots::decode(&text, &filter, &mut slots, None).expect("valid JSON");
+    assert!(matches!(shape, Shape::Slots));
+    prog.evaluate_from(slots.rec(0), 0, None, None, reasons)
 }
 
 /// Records chosen by hand for the cases a fast path gives up on.
@@ -191,6 +207,8 @@ fn fast_paths_give_the_general_verdict_at_the_edges() {
             let f = fast.evaluate_with(record, 0, None, reasons);
             let g = general.evaluate_with(record, 0, None, reasons);
             assert_eq!(format!("{f:?}"), format!("{g:?}"), "{record}");
+            let s = through_slots(fast, record, reasons);
+            assert_eq!(format!("{s:?}"), format!("{g:?}"), "{record}");
         }
     }
 }
