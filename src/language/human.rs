@@ -25,7 +25,7 @@ pub fn fmt_number(f: f64) -> String {
 /// allocation: its digits are worked out here).
 pub fn write_number(out: &mut impl std::fmt::Write, f: f64) -> std::fmt::Result {
     if !(f == f.trunc() && f.abs() < 1e15) {
-        return out.write_str(&fmt_number(f));
+        return write_fraction(out, f);
     }
     // as `format!("{}", f as i64)`: below 1e15, 16 digits and a sign
     let n = f as i64;
@@ -45,6 +45,50 @@ pub fn write_number(out: &mut impl std::fmt::Write, f: f64) -> std::fmt::Result 
         digits[at] = b'-';
     }
     out.write_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits and a sign"))
+}
+
+/// [`fmt_number`]'s text for a number that is not whole below 1e15 (an
+/// engagement rate in nearly every reason), formatted on the stack: the
+/// same two formats and the same trimming, without their allocations. A
+/// text too long for the stack (`1e-300` written in full) is left to
+/// [`fmt_number`].
+fn write_fraction(out: &mut impl std::fmt::Write, f: f64) -> std::fmt::Result {
+    use std::fmt::Write as _;
+    let mut shortest = Stack::default();
+    if write!(shortest, "{f}").is_ok() {
+        if shortest.len <= 12 {
+            return out.write_str(shortest.as_str());
+        }
+        let mut six = Stack::default();
+        if write!(six, "{f:.6}").is_ok() {
+            return out.write_str(six.as_str().trim_end_matches('0').trim_end_matches('.'));
+        }
+    }
+    out.write_str(&fmt_number(f))
+}
+
+/// Text written into a fixed buffer; writing past its end fails.
+#[derive(Default)]
+struct Stack {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl Stack {
+    fn as_str(&self) -> &str {
+        // only whole `str`s are written in
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Write for Stack {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let room = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        room.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// A number in full, with thousands separators: `10,412`, `-1,234.5`,
@@ -170,6 +214,25 @@ mod tests {
             f64::INFINITY,
             f64::NEG_INFINITY,
             i64::MAX as f64,
+            // longer than twelve, shortened to six places
+            1.0 / 3.0,
+            -2.0 / 3.0,
+            123_456.789_012_345,
+            1e15 + 0.5,
+            // as long as the stack holds, and longer
+            1e25,
+            1e30,
+            1e31,
+            -1e31,
+            1e40,
+            1e-5,
+            1.5e-5,
+            1e-12,
+            1e-30,
+            -1e-300,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            f64::MIN,
         ];
         for x in xs {
             let mut written = String::new();
