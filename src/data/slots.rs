@@ -271,9 +271,10 @@ impl Slots {
             let (Some(&span), Some(name)) = (spans.get(i), header.names.get(i)) else {
                 continue;
             };
-            let cell = text
-                .cell(span)
-                .map_err(|at| Damage::cell_not_utf8(name, at))?;
+            let cell = match text.cell(span) {
+                Ok(cell) => cell,
+                Err(at) => return Err(Damage::cell_not_utf8(name, at)),
+            };
             match self.row_places[i] {
                 Place::Slot(k) => {
                     cells::cell_into(&mut self.values[k], &cell, header.decimal_comma);

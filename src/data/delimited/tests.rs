@@ -49,9 +49,13 @@ fn a_row_handed_on_as_read_splits_as_the_exact_reader_splits_it() {
         x ^= x << 17;
         x % n
     };
-    let (mut rows, mut spans) = (0, Vec::new());
-    for _ in 0..50_000 {
-        let line = random_row(&mut next);
+    let (mut rows, mut long, mut spans) = (0, 0, Vec::new());
+    // short rows, and rows long enough to cross the 64-byte blocks
+    // `split_row` reads (a quoted cell over a block's end among them),
+    // at any offset in the batch
+    for i in 0..70_000 {
+        let line = random_row(&mut next, if i % 7 == 0 { 12 } else { 1 });
+        let lead = vec![b'x'; next(70) as usize];
         for end in [&b"\n"[..], b"\r\nz"] {
             let buf = [&line[..], end].concat();
             let Scan::Row { len, next } = row_scan::scan(&buf, b',') else {
@@ -68,10 +72,11 @@ fn a_row_handed_on_as_read_splits_as_the_exact_reader_splits_it() {
             parser.feed(body, 1);
             assert!(!parser.in_quotes() && !parser.stray_quote, "{line:?}");
             parser.finish();
-            split_row(&buf, (0, len), b',', &mut spans);
+            let batch = [&lead[..], &buf].concat();
+            split_row(&batch, (lead.len(), lead.len() + len), b',', &mut spans);
             let text = RowText {
-                bytes: &buf,
-                start: 0,
+                bytes: &batch,
+                start: lead.len(),
                 checked: None,
             };
             let ours: Vec<_> = spans.iter().map(|&s| text.cell(s)).collect();
@@ -85,14 +90,15 @@ fn a_row_handed_on_as_read_splits_as_the_exact_reader_splits_it() {
             }
             assert!(parser.cells().any(|c| !c.trim_ascii().is_empty()));
             rows += 1;
+            long += usize::from(len > 2 * 64);
         }
     }
-    assert!(rows > 5_000, "{rows}");
+    assert!(rows > 5_000 && long > 500, "{rows} {long}");
 }
 
 /// A random row: cells plain or quoted, now and then a quote or `\r`
-/// anywhere.
-fn random_row(next: &mut impl FnMut(u64) -> u64) -> Vec<u8> {
+/// anywhere; `size` times more cells and pieces of them at most.
+fn random_row(next: &mut impl FnMut(u64) -> u64, size: u64) -> Vec<u8> {
     let pieces: &[&[u8]] = &[
         b"a",
         b" ",
@@ -104,7 +110,7 @@ fn random_row(next: &mut impl FnMut(u64) -> u64) -> Vec<u8> {
         b",",
     ];
     let mut line = Vec::new();
-    for c in 0..next(5) {
+    for c in 0..next(5 * size) {
         if c > 0 {
             line.push(b',');
         }
@@ -112,8 +118,8 @@ fn random_row(next: &mut impl FnMut(u64) -> u64) -> Vec<u8> {
         if quoted {
             line.push(b'"');
         }
-        for _ in 0..next(4) {
-            let k = match (next(40), quoted) {
+        for _ in 0..next(4 * size) {
+            let k = match (next(40 * size), quoted) {
                 (0, _) => 4 + next(2),
                 (_, true) => [0, 1, 2, 3, 6, 7][next(6) as usize],
                 (_, false) => next(4),
