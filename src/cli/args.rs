@@ -82,7 +82,7 @@ pub(crate) struct MaxSteps {
 /// which needs `--data`).
 #[derive(clap::Args)]
 pub(crate) struct Threads {
-    /// Threads that decode and evaluate records, 1 to 256; 0 means every core [default: every core, at most 256]. The output is the same for any number.
+    /// Threads that decode and evaluate records, 1 to 256, at most one per core; 0 means every core [default: every core, at most 256]. The output is the same for any number.
     #[arg(long = "threads", value_name = "N", value_parser = super::run::parse_threads)]
     pub(crate) asked: Option<usize>,
 }
