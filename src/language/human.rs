@@ -7,22 +7,16 @@
 /// Shortest text for a number, for reasons and every machine-neutral
 /// place a number is written: `1000`, `0.03`, `12.5`.
 pub fn fmt_number(f: f64) -> String {
-    if f == f.trunc() && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        let s = format!("{f}");
-        if s.len() > 12 {
-            // keep reasons readable: 0.30000000000000004 -> 0.3
-            let r = format!("{f:.6}");
-            r.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        }
-    }
+    let mut s = String::new();
+    // writing to a String does not fail
+    let _ = write_number(&mut s, f);
+    s
 }
 
-/// [`fmt_number`]'s text, written to `out` (a whole number without the
-/// allocation: its digits are worked out here).
+/// [`fmt_number`]'s text, written to `out`: a whole number below 1e15 as
+/// an integer (its digits worked out here), any other as the shortest text
+/// that reads back to it, or to six places when that is longer than twelve
+/// characters.
 pub fn write_number(out: &mut impl std::fmt::Write, f: f64) -> std::fmt::Result {
     if !(f == f.trunc() && f.abs() < 1e15) {
         return write_fraction(out, f);
@@ -47,24 +41,23 @@ pub fn write_number(out: &mut impl std::fmt::Write, f: f64) -> std::fmt::Result 
     out.write_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits and a sign"))
 }
 
-/// [`fmt_number`]'s text for a number that is not whole below 1e15 (an
-/// engagement rate in nearly every reason), formatted on the stack: the
-/// same two formats and the same trimming, without their allocations. A
-/// text too long for the stack (`1e-300` written in full) is left to
-/// [`fmt_number`].
+/// [`write_number`] of a number that is not whole below 1e15 (an
+/// engagement rate in nearly every reason), formatted on the stack when
+/// it fits (`1e-300` written in full does not).
 fn write_fraction(out: &mut impl std::fmt::Write, f: f64) -> std::fmt::Result {
     use std::fmt::Write as _;
     let mut shortest = Stack::default();
-    if write!(shortest, "{f}").is_ok() {
-        if shortest.len <= 12 {
-            return out.write_str(shortest.as_str());
-        }
-        let mut six = Stack::default();
-        if write!(six, "{f:.6}").is_ok() {
-            return out.write_str(six.as_str().trim_end_matches('0').trim_end_matches('.'));
-        }
+    if write!(shortest, "{f}").is_ok() && shortest.len <= 12 {
+        return out.write_str(shortest.as_str());
     }
-    out.write_str(&fmt_number(f))
+    // keep reasons readable: 0.30000000000000004 -> 0.3
+    let trim = |r: &str| r.trim_end_matches('0').trim_end_matches('.').len();
+    let mut six = Stack::default();
+    if write!(six, "{f:.6}").is_ok() {
+        return out.write_str(&six.as_str()[..trim(six.as_str())]);
+    }
+    let six = format!("{f:.6}");
+    out.write_str(&six[..trim(&six)])
 }
 
 /// Text written into a fixed buffer; writing past its end fails.
@@ -234,10 +227,25 @@ mod tests {
             f64::MAX,
             f64::MIN,
         ];
+        // the text as it was first written, with std's formatting alone
+        let plain = |f: f64| {
+            if f == f.trunc() && f.abs() < 1e15 {
+                format!("{}", f as i64)
+            } else {
+                let s = format!("{f}");
+                if s.len() > 12 {
+                    let r = format!("{f:.6}");
+                    r.trim_end_matches('0').trim_end_matches('.').to_string()
+                } else {
+                    s
+                }
+            }
+        };
         for x in xs {
             let mut written = String::new();
             write_number(&mut written, x).expect("a String");
-            assert_eq!(written, fmt_number(x), "{x:?}");
+            assert_eq!(written, plain(x), "{x:?}");
+            assert_eq!(fmt_number(x), plain(x), "{x:?}");
         }
     }
 
