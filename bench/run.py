@@ -13,7 +13,8 @@ bench/w1-csv.rules, bench/w30.rules and bench/w1-cohort.rules, then times, per s
 
   typed / value floor  serde_json into Vec<TypedCreator> (the parse floor T) / Vec<Value>
   reference            a hand-written single-threaded W1 (bench/floor): the oracle
-  influence-eval       W1 with --threads 1, --threads 2 and all cores; W30; W1 with
+  influence-eval       W1 with --threads 1, --threads 2 and all cores; two W1
+                       --threads 1 at once (what two cores give here); W30; W1 with
                        one cohort function (bench/w1-cohort.rules, two passes); W1 with
                        --format ndjson, csv, table and --all --format json; explain
                        --id of the last record; check --data; diff W1 W30
@@ -133,6 +134,8 @@ def engine_rows(ctx, fmt, path):
     if ctx["threads"]:
         rows.append(Row("w1_t1", "influence-eval W1 --threads 1", ie + w1_args + ["--threads", "1"], check=True))
         rows.append(Row("w1_t2", "influence-eval W1 --threads 2", ie + w1_args + ["--threads", "2"], check=True))
+        rows.append(Row("w1_pair", "two influence-eval W1 --threads 1 at once (the machine's 2-core ceiling)",
+                        ie + w1_args + ["--threads", "1"], pair=True))
     else:
         rows.append(Row("w1_t1", "influence-eval W1 --threads 1", missing=NO_THREADS))
         rows.append(Row("w1_t2", "influence-eval W1 --threads 2", missing=NO_THREADS))

@@ -56,7 +56,7 @@
 //! assert_eq!(tiny.failed[0].rule, "micro");
 //! assert_eq!(tiny.failed[0].reason, "followers is 512, needs between 1000 and 10000");
 //! // the same, as data: no need to parse the English
-//! let Some(Cause::Between { field, value, low, .. }) = &tiny.failed[0].cause else {
+//! let Some(Cause::Between { field, value, low, .. }) = tiny.failed[0].cause.as_deref() else {
 //!     panic!("a between")
 //! };
 //! assert_eq!((field.as_str(), value.json(), low.json()), ("followers", &json!(512), &json!(1000)));

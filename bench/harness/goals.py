@@ -75,6 +75,12 @@ def print_goals(tables, size, label, identical, w30_accepted, tally):
         tally.line("W1 --threads 1, wall x T", ratio(one, t), GOAL_WALL_ONE, note=cpu_note)
         tally.line("speed-up from --threads 1 to --threads 2 (wall)", ratio(one, two), GOAL_SPEEDUP,
                    at_least=True, unit="x")
+        pair = med(rows, "w1_pair")
+        if pair and one and two:
+            # two single-threaded runs at once do twice the work in `pair`
+            ceiling = 2 * one / pair
+            say(f"  - for comparison: two --threads 1 runs at once take {pair:.2f} s against {one:.2f} s alone:"
+                f" two cores give at most {ceiling:.2f}x here; --threads 2 reaches {one / two / ceiling:.0%} of it")
         accepted = w30_accepted.get(fmt)
         w30_note = f" (W30 accepted {accepted:,})" if accepted else ""
         if accepted == 0:

@@ -69,6 +69,37 @@ def measure(cmd, out_path, err_path):
     return wall, cpu, rss, code
 
 
+def measure_pair(cmd, out_path, err_path):
+    """Runs two copies of cmd at once; returns (wall s until both are done,
+    CPU s of both, the larger peak RSS KiB, the first nonzero exit status).
+    Two single-threaded runs side by side show what two cores give on this
+    machine, the ceiling of a speed-up from 1 to 2 threads: on a VM whose
+    cores share a host, two runs at once each take longer than one alone.
+    Their outputs are not kept; their stderr ends in err_path."""
+    procs = []
+    start = time.perf_counter()
+    with open(err_path, "wb") as err:
+        for k in (0, 1):
+            stats = Path(f"{err_path}.time{k}")
+            full = [TIME, "-f", "%U %S %M", "-o", str(stats)] + cmd if TIME else cmd
+            procs.append((subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL),
+                          stats))
+        cpu, rss, code = 0.0, 0, 0
+        for p, stats in procs:
+            _, status, ru = os.wait4(p.pid, 0)
+            code = code or os.waitstatus_to_exitcode(status)
+            one_cpu, one_rss = ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+            if TIME:
+                try:
+                    user, system, one_rss = stats.read_text().split("\n")[-2].split()
+                    one_cpu, one_rss = float(user) + float(system), int(one_rss)
+                except (OSError, ValueError, IndexError):
+                    pass
+            cpu, rss = cpu + one_cpu, max(rss, one_rss)
+    wall = time.perf_counter() - start
+    return wall, cpu, rss, code
+
+
 def digest(path):
     """The SHA-256 of a file, read a block at a time (outputs at 1M are large)."""
     h = hashlib.sha256()
@@ -138,8 +169,9 @@ class Row:
     outputs at 1M are large); missing: why it is not run.
     """
 
-    def __init__(self, key, name, cmd=None, check=False, missing=None, keep=False):
+    def __init__(self, key, name, cmd=None, check=False, missing=None, keep=False, pair=False):
         self.key, self.name, self.cmd, self.check, self.missing = key, name, cmd, check, missing
+        self.pair = pair  # two copies at once (measure_pair)
         self.keep = keep or check or key == "w30"
         self.walls, self.cpus, self.rss = [], [], []
         self.status = None  # PASS / FAIL / ERROR / a note
@@ -169,7 +201,7 @@ def run_rows(rows, runs, scratch, tag):
         for r in rows:
             if r.missing or r.status:
                 continue
-            wall, cpu_s, rss, code = measure(r.cmd, r.out, r.err)
+            wall, cpu_s, rss, code = (measure_pair if r.pair else measure)(r.cmd, r.out, r.err)
             if code != 0:
                 tail = r.err.read_text(errors="replace")[-600:]
                 r.status = f"ERROR (exit {code})"

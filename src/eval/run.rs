@@ -40,7 +40,7 @@ impl Made {
     /// The verdict of a creator whose evaluation met `cause` in `rule`:
     /// `error`, with that cause alone.
     fn undecided(self, prog: &Program, rule: Rule, cause: Cause) -> Verdict {
-        let failure = Failure::new(rule.name(prog), rule, Some(cause), false);
+        let failure = Failure::new(rule.name(prog), rule, Some(Box::new(cause)), false);
         Verdict::error(self.id, self.id_from, self.position, failure)
     }
 }
@@ -229,22 +229,16 @@ impl Program {
         for (i, req) in self.requirements.iter().enumerate() {
             let of = Rule::Requirement(i as u32);
             // a rejected creator not shown is named by index alone
-            let name = |cause: &Option<Cause>| match cause {
+            let name = |cause: &Option<Box<Cause>>| match cause {
                 Some(_) => req.name.clone(),
                 None => String::new(),
             };
             match self.requirement(frame, i, reasons) {
                 Ok(Outcome::Pass) => {}
-                Ok(Outcome::Fail(c)) => {
-                    let c = c.map(|c| *c);
-                    failed.push(Failure::new(name(&c), of, c, false))
-                }
-                Ok(Outcome::Review(c)) => {
-                    let c = c.map(|c| *c);
-                    reviews.push(Failure::new(name(&c), of, c, true))
-                }
+                Ok(Outcome::Fail(c)) => failed.push(Failure::new(name(&c), of, c, false)),
+                Ok(Outcome::Review(c)) => reviews.push(Failure::new(name(&c), of, c, true)),
                 Err(e) => {
-                    let cause = Some(Cause::Error((*e.kind).clone()));
+                    let cause = Some(Box::new(Cause::Error((*e.kind).clone())));
                     failed.push(Failure::new(req.name.clone(), of, cause, false));
                     first_error.get_or_insert((of, e));
                     // past the step budget every later step fails alike
@@ -285,7 +279,7 @@ impl Program {
                     signal_error = true;
                     stopped = frame.exhausted();
                     let of = Rule::Signal(i as u32);
-                    let cause = Some(Cause::Error(*e.kind));
+                    let cause = Some(Box::new(Cause::Error(*e.kind)));
                     failed.push(Failure::new(of.name(self), of, cause, false));
                     None
                 }

@@ -74,7 +74,7 @@ pub struct Failure {
     pub error: bool,
     /// Why, as data (README, "Output": the kinds and their keys).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cause: Option<Cause>,
+    pub cause: Option<Box<Cause>>,
     /// Which rule failed, by index.
     #[serde(skip)]
     pub of: Rule,
@@ -134,14 +134,14 @@ fn reason_of(cause: &Cause) -> String {
 impl Failure {
     /// A failure of `of`, named `rule`, for `cause`: an error when the
     /// cause is one (a wrong-kind value, a damaged record).
-    pub(crate) fn new(rule: String, of: Rule, cause: Option<Cause>, review: bool) -> Failure {
+    pub(crate) fn new(rule: String, of: Rule, cause: Option<Box<Cause>>, review: bool) -> Failure {
         let error = matches!(
-            cause,
+            cause.as_deref(),
             Some(Cause::Error(_) | Cause::Damage { .. } | Cause::NotAnObject { .. })
         );
         Failure {
             rule,
-            reason: cause.as_ref().map(reason_of).unwrap_or_default(),
+            reason: cause.as_deref().map(reason_of).unwrap_or_default(),
             error,
             cause,
             of,
@@ -270,7 +270,12 @@ impl Verdict {
             column: damage.column,
             damage: damage.kind.clone(),
         };
-        let failure = Failure::new("record".to_string(), Rule::Record, Some(cause), false);
+        let failure = Failure::new(
+            "record".to_string(),
+            Rule::Record,
+            Some(Box::new(cause)),
+            false,
+        );
         Verdict::error(format!("#{}", position + 1), None, position, failure)
     }
 }

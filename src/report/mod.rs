@@ -281,7 +281,7 @@ impl<'p> Tally<'p> {
                 gap,
                 rule: v.failed[0].rule.clone(),
                 reason: v.failed[0].reason.clone(),
-                cause: v.failed[0].cause.clone(),
+                cause: v.failed[0].cause.as_deref().cloned(),
                 distance,
             },
         );

@@ -44,8 +44,10 @@ pub use memory::IntoRecord;
 pub struct Evaluated {
     /// Its verdict (ranks are left to the sinks: they need every creator).
     pub verdict: Verdict,
-    /// The verdict of the second ruleset ([`Run::against`]), for `diff`.
-    pub other: Option<Verdict>,
+    /// The verdict of the second ruleset ([`Run::against`]), for `diff`
+    /// (boxed, as the record below: results are moved from thread to sink
+    /// by value, and most runs have neither).
+    pub other: Option<Box<Verdict>>,
     /// Its distance to passing, when it may be a near miss
     /// ([`RunOptions::near_misses`]).
     pub distance: Option<Vec<Distance>>,
@@ -56,7 +58,7 @@ pub struct Evaluated {
     pub line: usize,
     /// The decoded record, when [`Run::keeping`] asked for it (the fields
     /// the rules read, and the id's).
-    pub record: Option<Json>,
+    pub record: Option<Box<Json>>,
     /// The verdict's line, when [`Run::rendering`] asked for lines and it
     /// is a row of theirs (the verdict is then left hollow, unless the
     /// lines are `creators`: see [`crate::report::stream::LineMaker::make`]).

@@ -161,7 +161,7 @@ impl<'r> Explaining<'r> {
                 }
                 self.pending = Vec::new();
                 self.found = Some(Found {
-                    record: e.record,
+                    record: e.record.map(|r| *r),
                     line: e.line,
                     verdict: v,
                 });

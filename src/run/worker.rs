@@ -170,7 +170,7 @@ impl Asked<'_> {
         }
         let other = self.other.map(|o| {
             let record = record.for_program(1);
-            o.verdict_of(&record, line, id_field, self.reasons)
+            Box::new(o.verdict_of(&record, line, id_field, self.reasons))
         });
         let mut distance = None;
         // a damaged record has no values: one null per column
@@ -191,7 +191,7 @@ impl Asked<'_> {
             columns,
             line: record.line,
             record: if kept {
-                record.item.ok().map(Rec::to_json)
+                record.item.ok().map(|r| Box::new(r.to_json()))
             } else {
                 None
             },
