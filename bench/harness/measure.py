@@ -43,22 +43,21 @@ def size_label(n):
     return str(n)
 
 
-def measure(cmd, out_path, err_path):
-    """Runs cmd once; returns (wall s, cpu s, peak RSS KiB, exit status).
+def start(cmd, stats, out, err):
+    """Starts cmd under GNU time (when installed) writing to `stats`."""
+    full = [TIME, "-f", "%U %S %M", "-o", str(stats)] + cmd if TIME else cmd
+    return subprocess.Popen(full, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+
+
+def finish(p, stats):
+    """Waits for `start`'s process; returns (cpu s, peak RSS KiB, exit status).
 
     CPU and peak RSS come from GNU time (`/usr/bin/time -f`), whose own
     footprint before it starts the tool is about 2 MiB. Without it, from
     getrusage of the child, whose peak RSS then counts this Python process's
     ~20 MiB as it was when forked (Linux carries the high-water mark across exec).
     """
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        stats = Path(str(err_path) + ".time")
-        full = [TIME, "-f", "%U %S %M", "-o", str(stats)] + cmd if TIME else cmd
-        start = time.perf_counter()
-        p = subprocess.Popen(full, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
+    _, status, ru = os.wait4(p.pid, 0)
     cpu, rss = ru.ru_utime + ru.ru_stime, ru.ru_maxrss
     if TIME:
         try:
@@ -66,6 +65,15 @@ def measure(cmd, out_path, err_path):
             cpu, rss = float(user) + float(system), int(rss)
         except (OSError, ValueError, IndexError):
             pass
+    return cpu, rss, os.waitstatus_to_exitcode(status)
+
+
+def measure(cmd, out_path, err_path):
+    """Runs cmd once; returns (wall s, cpu s, peak RSS KiB, exit status)."""
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        t0 = time.perf_counter()
+        cpu, rss, code = finish(start(cmd, f"{err_path}.time", out, err), f"{err_path}.time")
+        wall = time.perf_counter() - t0
     return wall, cpu, rss, code
 
 
@@ -76,27 +84,14 @@ def measure_pair(cmd, out_path, err_path):
     machine, the ceiling of a speed-up from 1 to 2 threads: on a VM whose
     cores share a host, two runs at once each take longer than one alone.
     Their outputs are not kept; their stderr ends in err_path."""
-    procs = []
-    start = time.perf_counter()
     with open(err_path, "wb") as err:
-        for k in (0, 1):
-            stats = Path(f"{err_path}.time{k}")
-            full = [TIME, "-f", "%U %S %M", "-o", str(stats)] + cmd if TIME else cmd
-            procs.append((subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL),
-                          stats))
-        cpu, rss, code = 0.0, 0, 0
-        for p, stats in procs:
-            _, status, ru = os.wait4(p.pid, 0)
-            code = code or os.waitstatus_to_exitcode(status)
-            one_cpu, one_rss = ru.ru_utime + ru.ru_stime, ru.ru_maxrss
-            if TIME:
-                try:
-                    user, system, one_rss = stats.read_text().split("\n")[-2].split()
-                    one_cpu, one_rss = float(user) + float(system), int(one_rss)
-                except (OSError, ValueError, IndexError):
-                    pass
-            cpu, rss = cpu + one_cpu, max(rss, one_rss)
-    wall = time.perf_counter() - start
+        t0 = time.perf_counter()
+        procs = [(start(cmd, f"{err_path}.time{k}", subprocess.DEVNULL, err), f"{err_path}.time{k}") for k in (0, 1)]
+        done = [finish(p, stats) for p, stats in procs]
+        wall = time.perf_counter() - t0
+    cpu = sum(d[0] for d in done)
+    rss = max(d[1] for d in done)
+    code = next((d[2] for d in done if d[2] != 0), 0)
     return wall, cpu, rss, code
 
 
